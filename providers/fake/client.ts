@@ -1,0 +1,61 @@
+// The fake store's session: reads from the manifest's data list and counts calls like a real provider's API.
+import type { RemoteRef } from "../../src/api/external-secret.ts";
+import { ConfigError, NoSecretError } from "../../src/provider/errors.ts";
+import { explodeJson, pickProperty, toBytes } from "../../src/provider/json-value.ts";
+import type { FindRequest, SecretsClient } from "../../src/provider/types.ts";
+import type { FakeProviderSpec } from "./schema.ts";
+import { countFakeCall } from "./counter.ts";
+
+type Entry = FakeProviderSpec["data"][number];
+
+function entryValue(entry: Entry): string {
+  if (entry.valueMap) return JSON.stringify(entry.valueMap);
+  return entry.value ?? "";
+}
+
+export function fakeClient(spec: FakeProviderSpec, storeLabel: string): SecretsClient {
+  const byKey = new Map<string, Entry>();
+  for (const entry of spec.data) byKey.set(`${entry.key}\u0000${entry.version ?? ""}`, entry);
+
+  const lookup = (ref: RemoteRef): string => {
+    const entry = byKey.get(`${ref.key}\u0000${ref.version ?? ""}`);
+    if (!entry) {
+      const version = ref.version ? ` version ${ref.version}` : "";
+      throw new NoSecretError(`key ${ref.key}${version} not found in ${storeLabel}`);
+    }
+    return entryValue(entry);
+  };
+
+  return {
+    async getSecret(ref) {
+      countFakeCall(storeLabel, "GetSecret", ref.key);
+      const value = lookup(ref);
+      return toBytes(ref.property ? pickProperty(value, ref.property, `key ${ref.key}`) : value);
+    },
+    async getSecretMap(ref) {
+      countFakeCall(storeLabel, "GetSecretMap", ref.key);
+      const value = lookup(ref);
+      return explodeJson(ref.property ? pickProperty(value, ref.property, `key ${ref.key}`) : value, `key ${ref.key}`);
+    },
+    async findSecrets(request: FindRequest) {
+      countFakeCall(storeLabel, "FindSecrets", request.nameRegexp ?? request.path ?? "");
+      if (request.tags && Object.keys(request.tags).length > 0) throw new ConfigError("the fake provider does not support find by tags");
+      let pattern: RegExp | undefined;
+      try {
+        pattern = request.nameRegexp === undefined ? undefined : new RegExp(request.nameRegexp);
+      } catch {
+        throw new ConfigError(`find.name.regexp is not a valid regular expression`);
+      }
+      const out: Record<string, Uint8Array> = {};
+      for (const entry of spec.data) {
+        if (entry.version) continue;
+        if (request.path && !entry.key.startsWith(request.path)) continue;
+        if (pattern && !pattern.test(entry.key)) continue;
+        out[entry.key] = toBytes(entryValue(entry));
+      }
+      return out;
+    },
+    async validate() {},
+    async close() {},
+  };
+}

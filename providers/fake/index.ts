@@ -1,0 +1,16 @@
+// The fake provider (ESO's `fake`): secrets written in the store manifest itself.
+import type { Provider } from "../../src/provider/types.ts";
+import { storeLabel } from "../../src/provider/store-identity.ts";
+import { FakeProviderSpec } from "./schema.ts";
+import { fakeClient } from "./client.ts";
+
+export const fakeProvider = {
+  name: "fake",
+  schema: FakeProviderSpec,
+  capabilities: "ReadOnly",
+  async connect({ spec, store }) {
+    return fakeClient(spec, storeLabel(store));
+  },
+} satisfies Provider<FakeProviderSpec>;
+
+export { fakeCallCount, resetFakeCalls } from "./counter.ts";

@@ -1,0 +1,11 @@
+// The one list of built-in providers. Adding a provider touches its folder and one line here.
+import type { z } from "zod";
+import type { Provider } from "../src/provider/types.ts";
+import { fakeProvider } from "./fake/index.ts";
+
+export const builtinProviders: ReadonlyArray<Provider<any>> = [fakeProvider];
+
+/** Each provider's slice of SecretStore.spec.provider, for the CRDs. */
+export function providerSchemas(): Record<string, z.ZodType> {
+  return Object.fromEntries(builtinProviders.map((provider) => [provider.name, provider.schema]));
+}

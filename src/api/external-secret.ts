@@ -1,0 +1,204 @@
+// ExternalSecret (external-secrets.io/v1, short name es): which remote secret to fetch and how to write it.
+// Field names and meaning follow External Secrets Operator; defaults live in code (see `defaults.ts`),
+// never in the CRD, so GitOps tools see no drift.
+import { z } from "zod";
+import { Condition, Duration, SecretDataKey, StoreRef } from "./common.ts";
+import type { ObjectMeta } from "./common.ts";
+
+export const RefreshPolicy = z.enum(["Periodic", "OnChange", "CreatedOnce"]);
+export const CreationPolicy = z.enum(["Owner", "Orphan", "Merge", "CreateOrMerge", "None"]);
+export const DeletionPolicy = z.enum(["Retain", "Delete", "Merge"]);
+export const DecodingStrategy = z.enum(["None", "Base64", "Base64URL", "Auto"]);
+export const ConversionStrategy = z.enum(["Default", "Unicode"]);
+export const MetadataPolicy = z.enum(["None", "Fetch"]);
+export const NullBytePolicy = z.enum(["Ignore", "Fail"]);
+
+const remoteRefFields = {
+  key: z.string().min(1).describe("Key of the secret in the provider: a name, path or ARN."),
+  property: z.string().optional().describe("Field to pick out of a structured (JSON) value; path syntax depends on the provider."),
+  version: z.string().optional().describe("Provider version of the secret (AWSCURRENT, a Vault KV version, a GCP version number...)."),
+  decodingStrategy: DecodingStrategy.optional().describe("How the fetched value is decoded: None (default), Base64, Base64URL or Auto."),
+  conversionStrategy: ConversionStrategy.optional().describe("How invalid key characters are converted: Default or Unicode."),
+  metadataPolicy: MetadataPolicy.optional().describe("Fetch returns the secret's provider metadata (tags, labels) instead of its value."),
+  nullBytePolicy: NullBytePolicy.optional().describe("Ignore (default) or Fail when a value contains a NUL byte."),
+};
+
+export const RemoteRef = z.object(remoteRefFields).describe("Where the value lives in the provider.");
+export type RemoteRef = z.infer<typeof RemoteRef>;
+
+export const GeneratorRef = z
+  .object({
+    apiVersion: z.string().optional().describe("API version of the generator."),
+    kind: z.string().describe("Kind of the generator."),
+    name: z.string().describe("Name of the generator."),
+  })
+  .describe("Reference to a generator (not supported yet: an ExternalSecret using one reports Ready=False).");
+
+export const SourceRef = z
+  .object({
+    storeRef: StoreRef.optional().describe("Store to use for this entry instead of spec.secretStoreRef."),
+    generatorRef: GeneratorRef.optional(),
+  })
+  .describe("Per-entry source override.");
+
+export const DataItem = z
+  .object({
+    secretKey: SecretDataKey.describe("Key to write in the target Secret."),
+    remoteRef: RemoteRef,
+    sourceRef: SourceRef.optional(),
+  })
+  .describe("One key of the target Secret and where its value comes from.");
+export type DataItem = z.infer<typeof DataItem>;
+
+export const FindRef = z
+  .object({
+    path: z.string().optional().describe("Only secrets under this path (prefix) are considered."),
+    name: z.object({ regexp: z.string().describe("Regular expression the secret name must match.") }).optional().describe("Name filter."),
+    tags: z.record(z.string(), z.string()).optional().describe("Tags (labels, custom metadata) the secret must carry."),
+    conversionStrategy: ConversionStrategy.optional().describe("How invalid key characters are converted."),
+    decodingStrategy: DecodingStrategy.optional().describe("How fetched values are decoded."),
+  })
+  .describe("Fetches every secret matching the filters; each becomes one key.");
+
+export const Rewrite = z
+  .object({
+    regexp: z
+      .object({
+        source: z.string().describe("Regular expression matched against each key."),
+        target: z.string().describe("Replacement; $1 etc. refer to groups."),
+      })
+      .optional()
+      .describe("Rewrite keys by regular expression."),
+    transform: z.object({ template: z.string().describe("Template with .value as the key.") }).optional().describe("Rewrite keys by template."),
+  })
+  .describe("A key rewrite, applied in order.")
+  .meta({ "x-kubernetes-validations": [{ rule: "has(self.regexp) != has(self.transform)", message: "a rewrite sets exactly one of regexp or transform" }] });
+
+export const DataFromItem = z
+  .object({
+    extract: RemoteRef.optional().describe("Fetch one secret and explode its JSON into keys."),
+    find: FindRef.optional(),
+    rewrite: z.array(Rewrite).optional().describe("Key rewrites applied in order."),
+    sourceRef: SourceRef.optional(),
+  })
+  .describe("Many keys from one remote secret (extract) or from a search (find).")
+  .meta({
+    "x-kubernetes-validations": [
+      { rule: "!(has(self.extract) && has(self.find))", message: "a dataFrom entry sets only one of extract or find" },
+      {
+        rule: "has(self.extract) || has(self.find) || (has(self.sourceRef) && has(self.sourceRef.generatorRef))",
+        message: "a dataFrom entry needs extract, find or sourceRef.generatorRef",
+      },
+    ],
+  });
+export type DataFromItem = z.infer<typeof DataFromItem>;
+
+const TemplateRefItem = z.object({
+  key: z.string().describe("Key of the ConfigMap or Secret holding the template."),
+  templateAs: z.enum(["Values", "KeysAndValues"]).optional().describe("Values (default) renders the value; KeysAndValues renders both."),
+});
+const TemplateRef = z.object({
+  name: z.string().describe("Name of the ConfigMap or Secret."),
+  items: z.array(TemplateRefItem).describe("Keys to use as templates."),
+});
+
+export const TemplateFrom = z
+  .object({
+    configMap: TemplateRef.optional().describe("Templates from a ConfigMap."),
+    secret: TemplateRef.optional().describe("Templates from a Secret."),
+    literal: z.string().optional().describe("A literal template rendering whole key: value YAML."),
+    target: z.enum(["Data", "Annotations", "Labels"]).optional().describe("Where the rendered output goes (default Data)."),
+  })
+  .describe("A template source.");
+
+export const Template = z
+  .object({
+    type: z.string().optional().describe("Secret type, e.g. kubernetes.io/tls or kubernetes.io/dockerconfigjson."),
+    engineVersion: z.enum(["v2"]).optional().describe("Template engine version; only v2 exists."),
+    metadata: z
+      .object({
+        labels: z.record(z.string(), z.string()).optional().describe("Labels stamped on the Secret."),
+        annotations: z.record(z.string(), z.string()).optional().describe("Annotations stamped on the Secret."),
+        finalizers: z.array(z.string()).optional().describe("Finalizers stamped on the Secret."),
+      })
+      .optional()
+      .describe("Metadata of the target Secret."),
+    data: z.record(z.string(), z.string()).optional().describe("Secret keys rendered from templates over the fetched data."),
+    templateFrom: z.array(TemplateFrom).optional().describe("Template sources."),
+    mergePolicy: z.enum(["Replace", "Merge"]).optional().describe("Replace (default): only templated keys; Merge: fetched keys plus templated keys."),
+  })
+  .describe("How the target Secret is rendered.");
+export type Template = z.infer<typeof Template>;
+
+export const WorkloadRef = z.object({
+  kind: z.enum(["Deployment", "StatefulSet", "DaemonSet"]).describe("Kind of the workload."),
+  name: z.string().describe("Name of the workload in the ExternalSecret's namespace."),
+});
+
+export const Target = z
+  .object({
+    name: z.string().max(253).optional().describe("Name of the Secret to manage; defaults to the ExternalSecret's name."),
+    creationPolicy: CreationPolicy.optional().describe("Owner (default), Orphan, Merge, CreateOrMerge or None."),
+    deletionPolicy: DeletionPolicy.optional().describe("What happens when the provider no longer has the data: Retain (default), Delete or Merge."),
+    immutable: z.boolean().optional().describe("Create the Secret immutable; its data is never rewritten."),
+    template: Template.optional(),
+    rolloutRestartTargets: z.array(WorkloadRef).optional().describe("secrets-bridge: workloads restarted when the Secret's data really changed."),
+  })
+  .describe("The Secret to write.")
+  .meta({
+    "x-kubernetes-validations": [
+      {
+        rule: "!has(self.deletionPolicy) || self.deletionPolicy != 'Delete' || !has(self.creationPolicy) || self.creationPolicy == 'Owner'",
+        message: "deletionPolicy Delete requires creationPolicy Owner",
+      },
+      {
+        rule: "!has(self.deletionPolicy) || self.deletionPolicy != 'Merge' || !has(self.creationPolicy) || self.creationPolicy != 'None'",
+        message: "deletionPolicy Merge is not allowed with creationPolicy None",
+      },
+    ],
+  });
+export type Target = z.infer<typeof Target>;
+
+export const ExternalSecretSpec = z
+  .object({
+    secretStoreRef: StoreRef.optional(),
+    refreshInterval: Duration.optional().describe("How often to refresh (Go duration, default 1h); 0 syncs once."),
+    refreshPolicy: RefreshPolicy.optional().describe("Periodic (default), OnChange or CreatedOnce."),
+    target: Target.optional(),
+    data: z
+      .array(DataItem)
+      .max(1000)
+      .optional()
+      .describe("Keys of the target Secret, each from one remote value. secretKey values are unique.")
+      .meta({ "x-kubernetes-list-type": "map", "x-kubernetes-list-map-keys": ["secretKey"] }),
+    dataFrom: z.array(DataFromItem).max(100).optional().describe("Keys from whole remote secrets or searches."),
+  })
+  .describe("What to fetch and how to write it.")
+  .meta({
+    "x-kubernetes-validations": [
+      {
+        rule: "(has(self.data) && size(self.data) > 0) || (has(self.dataFrom) && size(self.dataFrom) > 0)",
+        message: "either data or dataFrom must be set",
+      },
+    ],
+  });
+export type ExternalSecretSpec = z.infer<typeof ExternalSecretSpec>;
+
+export const ExternalSecretStatus = z
+  .object({
+    refreshTime: z.string().optional().describe("When the data was last fetched and written (RFC 3339)."),
+    syncedResourceVersion: z.string().optional().describe("<generation>-<hash of labels and annotations> of the last sync."),
+    conditions: z.array(Condition).optional().describe("Ready with reason SecretSynced, SecretSyncedError, SecretDeleted or SecretMissing."),
+    binding: z.object({ name: z.string().optional() }).optional().describe("The Secret, as a servicebinding.io reference."),
+  })
+  .describe("Observed state.");
+export type ExternalSecretStatus = z.infer<typeof ExternalSecretStatus>;
+
+export const ExternalSecret = z.object({
+  apiVersion: z.string().optional(),
+  kind: z.string().optional(),
+  metadata: z.any(),
+  spec: ExternalSecretSpec,
+  status: ExternalSecretStatus.optional(),
+});
+export type ExternalSecret = Omit<z.infer<typeof ExternalSecret>, "metadata"> & { metadata: ObjectMeta };

@@ -1,0 +1,98 @@
+// The kinds we serve and how their CRDs look (names, scope, printer columns); crdgen turns these into crds/.
+import type { z } from "zod";
+import { ExternalSecretSpec, ExternalSecretStatus } from "./external-secret.ts";
+import { clusterSecretStoreSpec, secretStoreSpec, SecretStoreStatus } from "./secret-store.ts";
+import { GROUP, VERSION } from "./common.ts";
+
+export interface PrinterColumn {
+  name: string;
+  type: "string" | "integer" | "number" | "boolean" | "date";
+  jsonPath: string;
+  priority?: number;
+  description?: string;
+}
+
+/** Everything crdgen needs to write one CustomResourceDefinition. */
+export interface KindInfo {
+  group: string;
+  version: string;
+  kind: string;
+  listKind: string;
+  plural: string;
+  singular: string;
+  shortNames: string[];
+  categories: string[];
+  scope: "Namespaced" | "Cluster";
+  description: string;
+  spec: z.ZodType;
+  status: z.ZodType;
+  printerColumns: PrinterColumn[];
+}
+
+const CATEGORIES = ["external-secrets"];
+const READY_REASON = '.status.conditions[?(@.type=="Ready")].reason';
+const READY_STATUS = '.status.conditions[?(@.type=="Ready")].status';
+
+const storeColumns: PrinterColumn[] = [
+  { name: "AGE", type: "date", jsonPath: ".metadata.creationTimestamp" },
+  { name: "Status", type: "string", jsonPath: READY_REASON },
+  { name: "Capabilities", type: "string", jsonPath: ".status.capabilities" },
+  { name: "Ready", type: "string", jsonPath: READY_STATUS },
+];
+
+export function kinds(providerSlices: Record<string, z.ZodType>): KindInfo[] {
+  return [
+    {
+      group: GROUP,
+      version: VERSION,
+      kind: "ExternalSecret",
+      listKind: "ExternalSecretList",
+      plural: "externalsecrets",
+      singular: "externalsecret",
+      shortNames: ["es"],
+      categories: CATEGORIES,
+      scope: "Namespaced",
+      description: "ExternalSecret names a secret in an external store and the Kubernetes Secret to write it to.",
+      spec: ExternalSecretSpec,
+      status: ExternalSecretStatus,
+      printerColumns: [
+        { name: "StoreType", type: "string", jsonPath: ".spec.secretStoreRef.kind" },
+        { name: "Store", type: "string", jsonPath: ".spec.secretStoreRef.name" },
+        { name: "Refresh Interval", type: "string", jsonPath: ".spec.refreshInterval" },
+        { name: "Status", type: "string", jsonPath: READY_REASON },
+        { name: "Ready", type: "string", jsonPath: READY_STATUS },
+        { name: "Last Sync", type: "date", jsonPath: ".status.refreshTime" },
+      ],
+    },
+    {
+      group: GROUP,
+      version: VERSION,
+      kind: "SecretStore",
+      listKind: "SecretStoreList",
+      plural: "secretstores",
+      singular: "secretstore",
+      shortNames: ["ss"],
+      categories: CATEGORIES,
+      scope: "Namespaced",
+      description: "SecretStore says how to reach an external secret store, for ExternalSecrets of its namespace.",
+      spec: secretStoreSpec(providerSlices),
+      status: SecretStoreStatus,
+      printerColumns: storeColumns,
+    },
+    {
+      group: GROUP,
+      version: VERSION,
+      kind: "ClusterSecretStore",
+      listKind: "ClusterSecretStoreList",
+      plural: "clustersecretstores",
+      singular: "clustersecretstore",
+      shortNames: ["css"],
+      categories: CATEGORIES,
+      scope: "Cluster",
+      description: "ClusterSecretStore says how to reach an external secret store, for ExternalSecrets of the namespaces its conditions allow.",
+      spec: clusterSecretStoreSpec(providerSlices),
+      status: SecretStoreStatus,
+      printerColumns: storeColumns,
+    },
+  ];
+}

@@ -1,0 +1,77 @@
+// What providers may read from Kubernetes for auth: Secret keys and ServiceAccount tokens, resolved with the
+// store's namespace rules (a SecretStore reads only its own namespace; a ClusterSecretStore ref without a
+// namespace resolves in the ExternalSecret's namespace).
+import type { SecretKeySelector, ServiceAccountSelector } from "../api/common.ts";
+import type { StoreIdentity } from "../provider/store-identity.ts";
+import { ConfigError, ProviderUnavailableError } from "../provider/errors.ts";
+import type { KubeClients } from "./clients.ts";
+import { isForbidden, isNotFound, kubeErrorSummary } from "./errors.ts";
+
+export interface KubeAccess {
+  /** The bytes of one key of a Secret. Throws ConfigError when the Secret or key is missing. */
+  readSecretKey(ref: SecretKeySelector): Promise<Uint8Array>;
+  /** All keys of a Secret. */
+  readSecret(name: string, namespace?: string): Promise<Record<string, Uint8Array>>;
+  /** A token for a ServiceAccount, minted with TokenRequest. */
+  serviceAccountToken(ref: ServiceAccountSelector, expirationSeconds?: number): Promise<string>;
+  /** The namespace a ref resolves in. Throws ConfigError when the store may not reach it. */
+  resolveNamespace(refNamespace: string | undefined): string;
+}
+
+export function kubeAccess(clients: KubeClients, store: StoreIdentity): KubeAccess {
+  const resolveNamespace = (refNamespace: string | undefined): string => {
+    if (store.kind === "SecretStore") {
+      if (refNamespace && refNamespace !== store.namespace) {
+        throw new ConfigError(`a SecretStore may only reference objects in its own namespace ${store.namespace}, not ${refNamespace}`);
+      }
+      return store.namespace!;
+    }
+    const namespace = refNamespace ?? store.referentNamespace;
+    if (!namespace) throw new ConfigError("a ClusterSecretStore reference needs a namespace");
+    return namespace;
+  };
+
+  const readSecret = async (name: string, refNamespace?: string): Promise<Record<string, Uint8Array>> => {
+    const namespace = resolveNamespace(refNamespace);
+    try {
+      const secret = await clients.core.readNamespacedSecret({ name, namespace });
+      const out: Record<string, Uint8Array> = {};
+      for (const [key, value] of Object.entries(secret.data ?? {})) out[key] = Buffer.from(value, "base64");
+      return out;
+    } catch (err) {
+      if (isNotFound(err)) throw new ConfigError(`secret ${namespace}/${name} not found`);
+      if (isForbidden(err)) throw new ConfigError(`not allowed to read secret ${namespace}/${name}`);
+      throw new ProviderUnavailableError(`reading secret ${namespace}/${name}: ${kubeErrorSummary(err)}`);
+    }
+  };
+
+  return {
+    resolveNamespace,
+    readSecret,
+    async readSecretKey(ref) {
+      if (!ref.key) throw new ConfigError(`secret reference ${ref.name} needs a key`);
+      const data = await readSecret(ref.name, ref.namespace);
+      const value = data[ref.key];
+      if (value === undefined) throw new ConfigError(`key ${ref.key} not found in secret ${resolveNamespace(ref.namespace)}/${ref.name}`);
+      return value;
+    },
+    async serviceAccountToken(ref, expirationSeconds = 600) {
+      const namespace = resolveNamespace(ref.namespace);
+      try {
+        const response = await clients.core.createNamespacedServiceAccountToken({
+          name: ref.name,
+          namespace,
+          body: { spec: { audiences: ref.audiences ?? [], expirationSeconds } },
+        });
+        const token = response.status?.token;
+        if (!token) throw new ProviderUnavailableError(`TokenRequest for ${namespace}/${ref.name} returned no token`);
+        return token;
+      } catch (err) {
+        if (err instanceof ProviderUnavailableError) throw err;
+        if (isNotFound(err)) throw new ConfigError(`service account ${namespace}/${ref.name} not found`);
+        if (isForbidden(err)) throw new ConfigError(`not allowed to create tokens for service account ${namespace}/${ref.name}`);
+        throw new ProviderUnavailableError(`TokenRequest for ${namespace}/${ref.name}: ${kubeErrorSummary(err)}`);
+      }
+    },
+  };
+}

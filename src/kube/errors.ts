@@ -1,0 +1,37 @@
+// Classifies errors from @kubernetes/client-node without ever printing them whole:
+// ApiException.message embeds the response body and headers, which must not reach logs.
+
+interface ApiExceptionLike {
+  code: number;
+  body?: unknown;
+}
+
+function asApiException(err: unknown): ApiExceptionLike | undefined {
+  if (err && typeof err === "object" && typeof (err as { code?: unknown }).code === "number") return err as ApiExceptionLike;
+  return undefined;
+}
+
+export function statusCode(err: unknown): number | undefined {
+  return asApiException(err)?.code;
+}
+
+export const isNotFound = (err: unknown): boolean => statusCode(err) === 404;
+export const isConflict = (err: unknown): boolean => statusCode(err) === 409;
+export const isForbidden = (err: unknown): boolean => statusCode(err) === 403;
+export const isInvalid = (err: unknown): boolean => statusCode(err) === 422;
+
+/** "HTTP 409: <Status.message>": the apiserver's own message (names objects and fields, not Secret data). */
+export function kubeErrorSummary(err: unknown): string {
+  const api = asApiException(err);
+  if (!api) return err instanceof Error ? `${err.name}: ${err.message}` : "unknown error";
+  let body = api.body;
+  if (typeof body === "string") {
+    try {
+      body = JSON.parse(body);
+    } catch {
+      body = undefined;
+    }
+  }
+  const message = body && typeof body === "object" ? (body as { message?: unknown }).message : undefined;
+  return `HTTP ${api.code}${typeof message === "string" ? `: ${message}` : ""}`;
+}

@@ -1,0 +1,48 @@
+// Typed provider errors with a fixed meaning for the reconciler. Messages name keys and stores, never values.
+
+/** Base of every error a provider adapter throws on purpose. `reason` becomes the condition reason. */
+export class ProviderError extends Error {
+  readonly reason: string;
+  constructor(message: string, reason: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.reason = reason;
+  }
+}
+
+/** The key (or version, or property) is gone at the provider: the reconciler applies deletionPolicy. */
+export class NoSecretError extends ProviderError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, "SecretNotFound", options);
+  }
+}
+
+/** The store or the request is invalid: reported as Ready=False and not retried until something changes. */
+export class ConfigError extends ProviderError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, "InvalidProviderConfig", options);
+  }
+}
+
+/** The provider refused our credentials (401/403): Ready=False with a permission reason, retried with backoff. */
+export class PermissionDeniedError extends ProviderError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, "PermissionDenied", options);
+  }
+}
+
+/** Timeouts, throttling, 5xx: transient; retried with backoff, and the last good Secret stays. */
+export class ProviderUnavailableError extends ProviderError {
+  readonly retryAfterMs: number | undefined;
+  constructor(message: string, options?: { cause?: unknown; retryAfterMs?: number }) {
+    super(message, "ProviderUnavailable", options);
+    this.retryAfterMs = options?.retryAfterMs;
+  }
+}
+
+/** A message that is safe to log or put in status: our own errors' messages, or only the class of a foreign error. */
+export function safeMessage(err: unknown): string {
+  if (err instanceof ProviderError) return err.message;
+  if (err instanceof Error) return `${err.name}: ${err.message}`;
+  return "unknown error";
+}

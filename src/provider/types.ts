@@ -1,0 +1,59 @@
+// The provider contract: what an adapter in providers/<name> implements and what the reconcilers call.
+import type { z } from "zod";
+import type { Logger } from "pino";
+import type { RemoteRef } from "../api/external-secret.ts";
+import type { StoreIdentity } from "./store-identity.ts";
+import type { KubeAccess } from "../kube/access.ts";
+
+/** A fetched value: raw bytes, because providers hold binary secrets too. */
+export type SecretValue = Uint8Array;
+
+export interface FindRequest {
+  path?: string | undefined;
+  nameRegexp?: string | undefined;
+  tags?: Record<string, string> | undefined;
+}
+
+/**
+ * A connected session to one store with one set of credentials, shared by every ExternalSecret using it.
+ * Methods throw NoSecretError when the key is gone, PermissionDeniedError when access is refused,
+ * ProviderUnavailableError on transient failures and ConfigError on a bad request; anything else is
+ * treated as transient by the caller.
+ */
+export interface SecretsClient {
+  /** One value; `ref.property` picks a field out of a structured value. */
+  getSecret(ref: RemoteRef): Promise<SecretValue>;
+  /** A structured value exploded into keys (dataFrom.extract). */
+  getSecretMap(ref: RemoteRef): Promise<Record<string, SecretValue>>;
+  /** Every secret matching the request, by name (dataFrom.find). */
+  findSecrets(request: FindRequest): Promise<Record<string, SecretValue>>;
+  /** Checks the store is usable (credentials, reachability); called by the store reconciler. */
+  validate(): Promise<void>;
+  /** Releases the session (revoke tokens, close sockets). Called when the store changes or on shutdown. */
+  close(): Promise<void>;
+}
+
+/** What a provider gets to open a session. */
+export interface ConnectContext<Spec> {
+  spec: Spec;
+  store: StoreIdentity;
+  /** Namespace in which auth references without a namespace resolve (see kube/access.ts). */
+  kube: KubeAccess;
+  log: Logger;
+}
+
+/** One provider adapter. `satisfies Provider<...>` on each adapter object. */
+export interface Provider<Spec = unknown> {
+  /** The key under spec.provider, as ESO spells it. */
+  readonly name: string;
+  /** The provider's slice of SecretStore.spec.provider; also becomes part of the CRD. */
+  readonly schema: z.ZodType<Spec>;
+  readonly capabilities: "ReadOnly" | "WriteOnly" | "ReadWrite";
+  /**
+   * Whether a session depends on the namespace of the ExternalSecret (ClusterSecretStore auth refs without
+   * a namespace resolve there); when true, sessions are keyed by that namespace too.
+   */
+  referentAuth?(spec: Spec): boolean;
+  /** Opens a session. Throws ConfigError for a spec that cannot work, ProviderUnavailableError when unreachable. */
+  connect(ctx: ConnectContext<Spec>): Promise<SecretsClient>;
+}
