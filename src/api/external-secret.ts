@@ -189,7 +189,7 @@ export const ExternalSecretStatus = z
     refreshTime: z.string().optional().describe("When the data was last fetched and written (RFC 3339)."),
     syncedResourceVersion: z.string().optional().describe("<generation>-<hash of labels and annotations> of the last sync."),
     conditions: z.array(Condition).optional().describe("Ready with reason SecretSynced, SecretSyncedError, SecretDeleted or SecretMissing."),
-    binding: z.object({ name: z.string().optional() }).optional().describe("The Secret, as a servicebinding.io reference."),
+    binding: z.object({ name: z.string().optional().describe("Name of the Secret.") }).optional().describe("The Secret, as a servicebinding.io reference."),
   })
   .describe("Observed state.");
 export type ExternalSecretStatus = z.infer<typeof ExternalSecretStatus>;

@@ -1,0 +1,125 @@
+// The reconcile loop: N workers take keys from a WorkQueue, call reconcile, and requeue by outcome.
+import type { Logger } from "pino";
+import { errorMessage, silentLogger } from "./logging.ts";
+import type { WorkQueue } from "./work-queue.ts";
+
+/**
+ * A reconcile failure that retrying cannot fix (e.g. an invalid spec). The controller forgets the
+ * key's backoff and does not requeue it; the next change of the object (an informer event) brings
+ * it back. Put a value-free description in `safeMessage` when `message` may contain data.
+ */
+export class TerminalError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "TerminalError";
+  }
+}
+
+/** What reconcile returns: `requeueAfterMs` schedules the next run of the key (e.g. a refresh). */
+export type ReconcileResult = { requeueAfterMs?: number } | void;
+
+export type ReconcileOutcome = "ok" | "error" | "terminal";
+
+/** Options for {@link Controller}. */
+export interface ControllerOptions {
+  /** Used in logs only. */
+  name: string;
+  /** The controller owns the queue's lifetime: `stop()` shuts it down. */
+  queue: WorkQueue;
+  /**
+   * Converges the object named by `key`. Must be level-based (read current state, never rely on
+   * which event queued the key). Throw TerminalError for "do not retry", anything else to retry
+   * with backoff. Never called twice at once for the same key.
+   */
+  reconcile: (key: string) => Promise<ReconcileResult>;
+  /** Parallel workers. Default 4. */
+  workers?: number;
+  log?: Logger;
+  /** Metrics hook, called once per reconcile; exceptions it throws are logged and swallowed. */
+  onResult?: (key: string, outcome: ReconcileOutcome, durationMs: number) => void;
+}
+
+/**
+ * Contract: `start()` launches the workers once (later calls are no-ops). `stop()` stops handing
+ * out keys, waits for in-flight reconciles to finish, and resolves; keys still queued are dropped,
+ * which is safe because reconcile is level-based and the next leader or start relists everything.
+ */
+export class Controller {
+  private readonly opts: ControllerOptions;
+  private readonly log: Logger;
+  private readonly workerCount: number;
+  private workers: Promise<void>[] = [];
+  private started = false;
+  private stopping = false;
+
+  constructor(opts: ControllerOptions) {
+    this.opts = opts;
+    this.workerCount = Math.max(1, Math.floor(opts.workers ?? 4));
+    this.log = (opts.log ?? silentLogger()).child({ controller: opts.name });
+  }
+
+  start(): void {
+    if (this.started || this.stopping) return;
+    this.started = true;
+    for (let i = 0; i < this.workerCount; i++) this.workers.push(this.work());
+    this.log.info({ workers: this.workerCount }, "controller started");
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    // Wakes workers blocked in get(); busy ones notice `stopping` when their reconcile returns.
+    this.opts.queue.shutDown();
+    await Promise.all(this.workers);
+    if (this.started) this.log.info("controller stopped");
+  }
+
+  private async work(): Promise<void> {
+    const queue = this.opts.queue;
+    for (;;) {
+      const item = await queue.get();
+      if (!item) return;
+      if (this.stopping) {
+        // The queue still hands out what is queued after shutDown; we are draining, so drop it.
+        queue.done(item.key);
+        return;
+      }
+      await this.process(item.key);
+    }
+  }
+
+  private async process(key: string): Promise<void> {
+    const { queue, reconcile } = this.opts;
+    const started = performance.now();
+    let outcome: ReconcileOutcome = "ok";
+    try {
+      const result = await reconcile(key);
+      queue.forget(key);
+      const after = result ? result.requeueAfterMs : undefined;
+      if (after !== undefined && Number.isFinite(after) && after >= 0) queue.addAfter(key, after);
+    } catch (err) {
+      if (err instanceof TerminalError) {
+        outcome = "terminal";
+        queue.forget(key);
+        this.log.warn({ key, err: errorMessage(err) }, "reconcile failed terminally; not retrying until the object changes");
+      } else {
+        outcome = "error";
+        const retries = queue.retries(key);
+        queue.addRateLimited(key);
+        this.log.warn({ key, retries, err: errorMessage(err) }, "reconcile failed; retrying with backoff");
+      }
+    } finally {
+      // done() after the requeue calls: a key requeued while still active is handed out again right after.
+      queue.done(key);
+    }
+    this.report(key, outcome, performance.now() - started);
+  }
+
+  private report(key: string, outcome: ReconcileOutcome, durationMs: number): void {
+    if (!this.opts.onResult) return;
+    try {
+      this.opts.onResult(key, outcome, durationMs);
+    } catch (err) {
+      this.log.warn({ key, err: errorMessage(err) }, "onResult hook threw");
+    }
+  }
+}

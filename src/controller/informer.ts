@@ -1,0 +1,253 @@
+// A list-watch informer that never stops: restarts client-node's informer on any error or silent hang, and owns the cache across restarts.
+import type { Informer, KubeConfig, KubernetesListObject, KubernetesObject } from "@kubernetes/client-node";
+import type { Logger } from "pino";
+import { ExponentialBackoff } from "./backoff.ts";
+import { realClock } from "./clock.ts";
+import type { Clock } from "./clock.ts";
+import { makeGuardedInformer } from "./guarded-watch.ts";
+import type { InformerFactory, WatchHooks } from "./guarded-watch.ts";
+import { jittered } from "./jitter.ts";
+import { errorMessage, silentLogger } from "./logging.ts";
+import { ObjectStore } from "./object-store.ts";
+
+/** Options for {@link ResilientInformer}. */
+export interface ResilientInformerOptions<T extends KubernetesObject> {
+  /** Used in logs and as the backoff key. */
+  name: string;
+  kc: KubeConfig;
+  /** Watch path, e.g. "/apis/external-secrets.io/v1/externalsecrets" (all namespaces). */
+  path: string;
+  /** Lists the same collection as `path` with the same selectors; its resourceVersion starts the watch. */
+  list: () => Promise<KubernetesListObject<T>>;
+  labelSelector?: string;
+  fieldSelector?: string;
+  log?: Logger;
+  /** Restart delays. Default 1s doubling to 30s (a watch should not stay down for minutes). */
+  backoff?: ExponentialBackoff;
+  clock?: Clock;
+  /** Restart when nothing (event, bookmark, accepted watch, reconnect) was seen for this long. Default 5 min. */
+  staleAfterMs?: number;
+  /** A run that lasted this long before failing resets the restart backoff. Default 2 min, like client-go's reflector. */
+  resetBackoffAfterMs?: number;
+  /** Builds the upstream informer; defaults to client-node's ListWatch over a GuardedWatch. For tests. */
+  makeInformer?: InformerFactory<T>;
+}
+
+interface Run<T extends KubernetesObject> {
+  gen: number;
+  startedAt: number;
+  listed: boolean;
+  informer?: Informer<T>;
+}
+
+const RESTART_JITTER = 0.2;
+
+/**
+ * Contract: `start()` resolves after the first successful list (retrying it with backoff for as
+ * long as it takes) and rejects only if `stop()` comes first. From then on the informer keeps
+ * watching until `stop()`: any upstream error restarts it after a jittered exponential backoff,
+ * and a watch with no sign of life for `staleAfterMs` is restarted at once. After a restart the
+ * relist is diffed against this informer's cache, so objects deleted or changed while disconnected
+ * arrive as onDelete/onUpdate, unchanged ones stay silent, and then onRestart fires so controllers
+ * can requeue everything (level-based safety net). Handlers run synchronously and must not throw
+ * (throws are logged and swallowed). `list`/`get` read this informer's cache, never the apiserver.
+ */
+export class ResilientInformer<T extends KubernetesObject> {
+  private readonly opts: ResilientInformerOptions<T>;
+  private readonly log: Logger;
+  private readonly clock: Clock;
+  private readonly backoff: ExponentialBackoff;
+  private readonly staleAfterMs: number;
+  private readonly resetAfterMs: number;
+  private readonly factory: InformerFactory<T>;
+  private readonly store = new ObjectStore<T>();
+  private readonly addFns: Array<(obj: T) => void> = [];
+  private readonly updateFns: Array<(obj: T, old: T | undefined) => void> = [];
+  private readonly deleteFns: Array<(obj: T) => void> = [];
+  private readonly restartFns: Array<() => void> = [];
+  private readonly firstSync = Promise.withResolvers<void>();
+  private state: "new" | "running" | "stopped" = "new";
+  private run: Run<T> | undefined;
+  private gen = 0;
+  private synced = false;
+  private restartCount = 0;
+  private lastActivity = 0;
+  private staleTimer: unknown;
+  private retryTimer: unknown;
+
+  constructor(opts: ResilientInformerOptions<T>) {
+    this.opts = opts;
+    this.log = (opts.log ?? silentLogger()).child({ informer: opts.name });
+    this.clock = opts.clock ?? realClock;
+    this.backoff = opts.backoff ?? new ExponentialBackoff({ baseMs: 1000, maxMs: 30_000 });
+    this.staleAfterMs = opts.staleAfterMs ?? 300_000;
+    this.resetAfterMs = opts.resetBackoffAfterMs ?? 120_000;
+    this.factory = opts.makeInformer ?? makeGuardedInformer;
+    this.firstSync.promise.catch(() => {}); // a caller that never awaited start() must not crash the process on stop()
+  }
+
+  onAdd(fn: (obj: T) => void): void {
+    this.addFns.push(fn);
+  }
+  onUpdate(fn: (obj: T, old: T | undefined) => void): void {
+    this.updateFns.push(fn);
+  }
+  onDelete(fn: (obj: T) => void): void {
+    this.deleteFns.push(fn);
+  }
+  onRestart(fn: () => void): void {
+    this.restartFns.push(fn);
+  }
+
+  start(): Promise<void> {
+    if (this.state === "new") {
+      this.state = "running";
+      this.launch();
+    }
+    return this.firstSync.promise;
+  }
+
+  async stop(): Promise<void> {
+    if (this.state === "stopped") return;
+    this.state = "stopped";
+    this.clock.clearTimeout(this.staleTimer);
+    this.clock.clearTimeout(this.retryTimer);
+    if (!this.synced) this.firstSync.reject(new Error(`informer ${this.opts.name} stopped before its first list`));
+    await this.retire();
+  }
+
+  hasSynced(): boolean {
+    return this.synced;
+  }
+  list(namespace?: string): T[] {
+    return this.store.list(namespace);
+  }
+  get(name: string, namespace?: string): T | undefined {
+    return this.store.get(name, namespace);
+  }
+  /** How many times the upstream informer was replaced (errors, stale watches, failed first lists). */
+  restarts(): number {
+    return this.restartCount;
+  }
+
+  private launch(): void {
+    const run: Run<T> = { gen: ++this.gen, startedAt: this.clock.now(), listed: false };
+    this.run = run;
+    const current = (): boolean => this.state === "running" && this.run === run;
+    const list = async (): Promise<KubernetesListObject<T>> => {
+      const result = await this.opts.list();
+      // ListWatch opens its watch after the list without re-checking `stopped`; refusing here stops a retired run for good.
+      if (!current()) throw new Error("superseded informer run");
+      this.applyList(run, result.items ?? []);
+      return result;
+    };
+    const hooks: WatchHooks = { onActivity: () => current() && this.touch(), isActive: current };
+    this.touch();
+    this.armStaleTimer(this.staleAfterMs);
+    try {
+      const { kc, path, labelSelector, fieldSelector } = this.opts;
+      run.informer = this.factory({ kc, path, list, labelSelector, fieldSelector, hooks });
+    } catch (err) {
+      this.fail(run, err);
+      return;
+    }
+    const informer = run.informer;
+    informer.on("add", (obj) => current() && this.upsert(obj));
+    informer.on("update", (obj) => current() && this.upsert(obj));
+    informer.on("delete", (obj) => current() && this.remove(obj));
+    informer.on("connect", () => current() && this.touch());
+    // Upstream emits 'error' and then does nothing more, ever (cache.js doneHandler): we take over.
+    informer.on("error", (err) => this.fail(run, err));
+    informer.start().catch((err: unknown) => this.fail(run, err));
+  }
+
+  private applyList(run: Run<T>, items: readonly T[]): void {
+    const isRestart = this.synced && !run.listed;
+    run.listed = true;
+    this.touch();
+    const { deleted, added, updated } = this.store.replace(items);
+    for (const obj of deleted) this.emit(this.deleteFns, obj);
+    for (const obj of added) this.emit(this.addFns, obj);
+    for (const { obj, old } of updated) this.emit(this.updateFns, obj, old);
+    if (!this.synced) {
+      this.synced = true;
+      this.log.info({ objects: this.store.size() }, "informer synced");
+      this.firstSync.resolve();
+    } else if (isRestart) {
+      this.log.info({ objects: this.store.size(), deleted: deleted.length, restarts: this.restartCount }, "informer relisted after restart");
+      this.emit(this.restartFns);
+    }
+  }
+
+  private upsert(obj: T): void {
+    this.touch();
+    const r = this.store.upsert(obj);
+    if (r.kind === "add") this.emit(this.addFns, obj);
+    else if (r.kind === "update") this.emit(this.updateFns, obj, r.old);
+  }
+
+  private remove(obj: T): void {
+    this.touch();
+    if (this.store.remove(obj)) this.emit(this.deleteFns, obj);
+  }
+
+  private fail(run: Run<T>, err: unknown): void {
+    if (this.state !== "running" || this.run !== run) return; // late noise from a retired run
+    if (this.clock.now() - run.startedAt >= this.resetAfterMs) this.backoff.forget(this.opts.name);
+    const delayMs = jittered(this.backoff.next(this.opts.name), RESTART_JITTER);
+    this.log.warn({ err: errorMessage(err), delayMs: Math.round(delayMs), restarts: this.restartCount }, "informer failed; restarting");
+    void this.retire();
+    this.clock.clearTimeout(this.staleTimer);
+    this.retryTimer = this.clock.setTimeout(() => this.relaunch(), delayMs);
+  }
+
+  private checkStale(): void {
+    if (this.state !== "running" || !this.run) return;
+    const idle = this.clock.now() - this.lastActivity;
+    if (idle < this.staleAfterMs) {
+      this.armStaleTimer(this.staleAfterMs - idle);
+      return;
+    }
+    // A hang is not an error storm (the window itself throttles us), so restart now, without backoff.
+    this.log.warn({ idleMs: idle, restarts: this.restartCount }, "watch silent for too long; restarting");
+    void this.retire();
+    this.relaunch();
+  }
+
+  private relaunch(): void {
+    this.retryTimer = undefined;
+    if (this.state !== "running") return;
+    this.restartCount++;
+    this.launch();
+  }
+
+  private async retire(): Promise<void> {
+    const informer = this.run?.informer;
+    this.run = undefined;
+    if (!informer) return;
+    try {
+      await informer.stop();
+    } catch (err) {
+      this.log.debug({ err: errorMessage(err) }, "stopping upstream informer failed");
+    }
+  }
+
+  private touch(): void {
+    this.lastActivity = this.clock.now();
+  }
+
+  private armStaleTimer(ms: number): void {
+    this.clock.clearTimeout(this.staleTimer);
+    this.staleTimer = this.clock.setTimeout(() => this.checkStale(), ms);
+  }
+
+  private emit<A extends unknown[]>(fns: Array<(...args: A) => void>, ...args: A): void {
+    for (const fn of fns) {
+      try {
+        fn(...args);
+      } catch (err) {
+        this.log.error({ err: errorMessage(err) }, "informer event handler threw");
+      }
+    }
+  }
+}

@@ -1,0 +1,29 @@
+// Writes the status subresource of our custom objects with a JSON merge patch (status only, never spec).
+import { PatchStrategy, setHeaderOptions } from "@kubernetes/client-node";
+import { GROUP, VERSION } from "../api/common.ts";
+import type { KubeClients } from "./clients.ts";
+import { isNotFound, kubeErrorSummary } from "./errors.ts";
+import { ProviderUnavailableError } from "../provider/errors.ts";
+
+export interface StatusTarget {
+  plural: string;
+  name: string;
+  namespace?: string | undefined;
+}
+
+/** Returns false when the object is gone (nothing to update). Other failures are transient. */
+export async function patchStatus(clients: KubeClients, target: StatusTarget, status: unknown): Promise<boolean> {
+  const body = { status };
+  const options = setHeaderOptions("Content-Type", PatchStrategy.MergePatch);
+  try {
+    if (target.namespace) {
+      await clients.custom.patchNamespacedCustomObjectStatus({ group: GROUP, version: VERSION, plural: target.plural, namespace: target.namespace, name: target.name, body }, options);
+    } else {
+      await clients.custom.patchClusterCustomObjectStatus({ group: GROUP, version: VERSION, plural: target.plural, name: target.name, body }, options);
+    }
+    return true;
+  } catch (err) {
+    if (isNotFound(err)) return false;
+    throw new ProviderUnavailableError(`updating status of ${target.plural} ${target.namespace ?? ""}/${target.name}: ${kubeErrorSummary(err)}`);
+  }
+}

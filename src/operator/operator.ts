@@ -1,0 +1,180 @@
+// Assembles the operator: informers -> work queues -> reconcilers, with leader election and graceful drain.
+// Used by `secrets-bridge run`, the demo and the integration tests (in-process, against the real apiserver).
+import { hostname } from "node:os";
+import { randomUUID } from "node:crypto";
+import type { KubeConfig } from "@kubernetes/client-node";
+import type { Logger } from "pino";
+import type { ExternalSecret } from "../api/external-secret.ts";
+import type { SecretStore } from "../api/secret-store.ts";
+import { Controller } from "../controller/controller.ts";
+import { LeaderElector } from "../controller/leader-election.ts";
+import { Priority, WorkQueue } from "../controller/work-queue.ts";
+import { realClock, type Clock } from "../controller/clock.ts";
+import { makeClients, type KubeClients } from "../kube/clients.ts";
+import { eventRecorder } from "../kube/events.ts";
+import { ProviderRegistry } from "../provider/registry.ts";
+import { StoreSessions } from "../provider/sessions.ts";
+import type { Provider } from "../provider/types.ts";
+import { externalSecretReconciler } from "../reconcilers/external-secret/reconciler.ts";
+import { SecretWriter } from "../reconcilers/external-secret/secret-writer.ts";
+import { secretStoreReconciler, storeQueueKey } from "../reconcilers/secret-store/reconciler.ts";
+import type { OperatorMetrics } from "../metrics.ts";
+import { esKey, metadataOrSpecChanged, TargetIndex, usesStore } from "./dependents.ts";
+import { makeInformers } from "./informers.ts";
+import { namespaceLabelCache } from "./namespace-labels.ts";
+
+export interface OperatorOptions {
+  kc: KubeConfig;
+  log: Logger;
+  providers: ReadonlyArray<Provider<any>>;
+  metrics?: OperatorMetrics;
+  workers?: number;
+  /** Watch one namespace only (ClusterSecretStores are still read cluster-wide). */
+  namespace?: string;
+  leaderElection?: { namespace: string; name?: string; leaseDurationMs?: number; renewDeadlineMs?: number; retryPeriodMs?: number } | false;
+  /** Called when leadership is lost; the daemon exits so work from the lost term cannot continue. */
+  onLostLeadership?: () => void;
+  clock?: Clock;
+}
+
+export interface Operator {
+  clients: KubeClients;
+  sessions: StoreSessions;
+  /** Caches synced (and, with leader election, whether this replica leads is separate). */
+  ready(): boolean;
+  isLeader(): boolean;
+  stop(): Promise<void>;
+}
+
+export async function startOperator(opts: OperatorOptions): Promise<Operator> {
+  const { kc, log } = opts;
+  const clock = opts.clock ?? realClock;
+  const clients = makeClients(kc);
+  const registry = new ProviderRegistry(opts.providers);
+  const sessions = new StoreSessions({ registry, clients, log });
+  const events = eventRecorder(clients, log);
+  const informers = makeInformers(kc, clients, log, opts.namespace);
+  const index = new TargetIndex();
+  const esQueue = new WorkQueue({ clock, log });
+  const storeQueue = new WorkQueue({ clock, log });
+  const namespaceLabels = namespaceLabelCache(clients);
+
+  const storeByKey = (key: string): SecretStore | undefined => {
+    const [kind, namespace, name] = key.split("/") as [string, string, string];
+    return kind === "ClusterSecretStore" ? informers.clusterSecretStores.get(name) : informers.secretStores.get(name, namespace);
+  };
+  const wakeDependents = (store: SecretStore) => {
+    for (const es of informers.externalSecrets.list()) if (usesStore(es, store)) esQueue.add(esKey(es), Priority.High);
+  };
+
+  const esReconcile = externalSecretReconciler({
+    clients,
+    sessions,
+    events,
+    clock,
+    log,
+    writer: new SecretWriter(clients),
+    cache: {
+      externalSecret: (namespace, name) => informers.externalSecrets.get(name, namespace),
+      managedSecret: (namespace, name) => informers.managedSecrets.get(name, namespace),
+      store: (kind, name, namespace) => (kind === "ClusterSecretStore" ? informers.clusterSecretStores.get(name) : informers.secretStores.get(name, namespace)),
+      namespaceLabels,
+    },
+    onSync: (es, ok) => {
+      const labels = { name: es.metadata.name, namespace: es.metadata.namespace ?? "" };
+      opts.metrics?.syncCalls.inc(labels);
+      if (!ok) opts.metrics?.syncErrors.inc(labels);
+    },
+  });
+  const storeReconcile = secretStoreReconciler({ clients, store: storeByKey, registry, sessions, events, log, onBecameReady: wakeDependents });
+
+  const report = (controller: string) => (_key: string, outcome: string, ms: number) => opts.metrics?.reconcileDuration.observe({ controller, outcome }, ms / 1000);
+  const workers = opts.workers ?? 8;
+  const controllers = [
+    new Controller({ name: "externalsecret", queue: esQueue, reconcile: esReconcile, workers, log, onResult: report("externalsecret") }),
+    new Controller({ name: "secretstore", queue: storeQueue, reconcile: storeReconcile, workers: 2, log, onResult: report("secretstore") }),
+  ];
+
+  informers.externalSecrets.onAdd((es) => {
+    index.set(es);
+    esQueue.add(esKey(es), Priority.High);
+  });
+  informers.externalSecrets.onUpdate((es, old) => {
+    index.set(es);
+    if (metadataOrSpecChanged(es, old)) esQueue.add(esKey(es), Priority.High);
+  });
+  informers.externalSecrets.onDelete((es) => index.remove(es));
+  for (const storeInformer of [informers.secretStores, informers.clusterSecretStores]) {
+    const enqueue = (store: SecretStore) => storeQueue.add(storeQueueKey(store), Priority.High);
+    storeInformer.onAdd(enqueue);
+    storeInformer.onUpdate((store, old) => {
+      if (store.metadata.generation !== old?.metadata.generation || store.metadata.deletionTimestamp) enqueue(store);
+    });
+    storeInformer.onDelete(enqueue);
+  }
+  const secretChanged = (secret: { metadata?: { name?: string; namespace?: string } }) => {
+    for (const key of index.writersOf(secret.metadata?.namespace ?? "", secret.metadata?.name ?? "")) esQueue.add(key);
+  };
+  informers.managedSecrets.onUpdate(secretChanged);
+  informers.managedSecrets.onDelete(secretChanged);
+  const requeueAll = () => {
+    for (const es of informers.externalSecrets.list()) esQueue.add(esKey(es));
+    for (const store of [...informers.secretStores.list(), ...informers.clusterSecretStores.list()]) storeQueue.add(storeQueueKey(store));
+  };
+  for (const informer of Object.values(informers)) informer.onRestart(requeueAll);
+
+  // Caches warm up on every replica so a standby can take over at once.
+  await Promise.all([informers.secretStores.start(), informers.clusterSecretStores.start(), informers.managedSecrets.start()]);
+  await informers.externalSecrets.start();
+  const startControllers = () => {
+    log.info({ workers }, "controllers starting");
+    for (const controller of controllers) controller.start();
+  };
+
+  let elector: LeaderElector | undefined;
+  if (opts.leaderElection) {
+    const le = opts.leaderElection;
+    elector = new LeaderElector({
+      kc,
+      namespace: le.namespace,
+      name: le.name ?? "secrets-bridge-leader",
+      identity: `${hostname()}_${randomUUID()}`,
+      leaseDurationMs: le.leaseDurationMs,
+      renewDeadlineMs: le.renewDeadlineMs,
+      retryPeriodMs: le.retryPeriodMs,
+      log,
+      clock,
+    });
+    elector.run({
+      onStartedLeading: () => {
+        log.info("became leader");
+        startControllers();
+      },
+      onStoppedLeading: () => {
+        log.error("lost leadership");
+        opts.onLostLeadership?.();
+      },
+    });
+  } else {
+    startControllers();
+  }
+
+  let stopped = false;
+  return {
+    clients,
+    sessions,
+    ready: () => Object.values(informers).every((informer) => informer.hasSynced()),
+    isLeader: () => (elector ? elector.isLeader() : true),
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      log.info("draining");
+      await Promise.all(controllers.map((controller) => controller.stop()));
+      await elector?.release();
+      await elector?.stop();
+      await Promise.all(Object.values(informers).map((informer) => informer.stop()));
+      await sessions.closeAll();
+      log.info("stopped");
+    },
+  };
+}

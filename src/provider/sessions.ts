@@ -1,0 +1,112 @@
+// One provider session per (store, spec, credentials namespace), opened once and reused by every reconcile;
+// closed when the store's spec changes, the store is deleted, or the operator shuts down.
+import { createHash } from "node:crypto";
+import type { Logger } from "pino";
+import type { SecretStore } from "../api/secret-store.ts";
+import type { KubeClients } from "../kube/clients.ts";
+import { kubeAccess } from "../kube/access.ts";
+import type { ProviderRegistry } from "./registry.ts";
+import type { SecretsClient } from "./types.ts";
+import type { StoreIdentity } from "./store-identity.ts";
+import { storeLabel } from "./store-identity.ts";
+import { SingleFlight } from "./single-flight.ts";
+import { sharedFetches } from "./shared-fetches.ts";
+
+interface Session {
+  storeKey: string;
+  client: Promise<SecretsClient>;
+}
+
+export function storeKeyOf(store: Pick<SecretStore, "kind" | "metadata">): string {
+  return store.kind === "ClusterSecretStore" ? `ClusterSecretStore//${store.metadata.name}` : `SecretStore/${store.metadata.namespace}/${store.metadata.name}`;
+}
+
+function specHash(store: SecretStore): string {
+  return createHash("sha256").update(JSON.stringify(store.spec.provider)).digest("hex").slice(0, 16);
+}
+
+export class StoreSessions {
+  readonly #sessions = new Map<string, Session>();
+  readonly #connecting = new SingleFlight<SecretsClient>();
+  readonly #registry: ProviderRegistry;
+  readonly #clients: KubeClients;
+  readonly #log: Logger;
+  #opened = 0;
+
+  constructor(opts: { registry: ProviderRegistry; clients: KubeClients; log: Logger }) {
+    this.#registry = opts.registry;
+    this.#clients = opts.clients;
+    this.#log = opts.log;
+  }
+
+  /** The session for `store` as seen by an ExternalSecret in `namespace`. Throws ConfigError for a bad spec. */
+  async get(store: SecretStore, namespace: string): Promise<SecretsClient> {
+    const { provider, spec } = this.#registry.resolve(store.spec.provider);
+    const referent = store.kind === "ClusterSecretStore" && (provider.referentAuth?.(spec) ?? false);
+    const storeKey = storeKeyOf(store);
+    const sessionKey = `${storeKey}@${store.metadata.uid ?? ""}#${specHash(store)}${referent ? `|${namespace}` : ""}`;
+    const existing = this.#sessions.get(sessionKey);
+    if (existing) return existing.client;
+    await this.#closeStale(storeKey, sessionKey);
+    const identity: StoreIdentity = {
+      kind: store.kind,
+      name: store.metadata.name,
+      namespace: store.metadata.namespace,
+      uid: store.metadata.uid,
+      referentNamespace: referent ? namespace : undefined,
+    };
+    const client = this.#connecting.do(sessionKey, async () => {
+      const log = this.#log.child({ store: storeLabel(identity) });
+      const raw = await provider.connect({ spec, store: identity, kube: kubeAccess(this.#clients, identity), log });
+      this.#opened++;
+      log.debug("provider session opened");
+      return sharedFetches(raw);
+    });
+    this.#sessions.set(sessionKey, { storeKey, client });
+    // A failed connect must not stick: the next reconcile tries again.
+    client.catch(() => {
+      if (this.#sessions.get(sessionKey)?.client === client) this.#sessions.delete(sessionKey);
+    });
+    return client;
+  }
+
+  /** Closes every session of a store (deleted or changed). */
+  async closeStore(storeKey: string): Promise<void> {
+    await this.#closeWhere((session) => session.storeKey === storeKey);
+  }
+
+  async closeAll(): Promise<void> {
+    await this.#closeWhere(() => true);
+  }
+
+  /** Sessions opened since start (a login per session for providers that log in). */
+  openedCount(): number {
+    return this.#opened;
+  }
+
+  activeCount(): number {
+    return this.#sessions.size;
+  }
+
+  async #closeStale(storeKey: string, keep: string): Promise<void> {
+    // Sessions of the same store with another spec hash or uid belong to an older version of it.
+    const sameReferent = keep.includes("|") ? keep.slice(keep.indexOf("|")) : "";
+    await this.#closeWhere((session, key) => session.storeKey === storeKey && key !== keep && (key.includes("|") ? key.slice(key.indexOf("|")) : "") === sameReferent);
+  }
+
+  async #closeWhere(match: (session: Session, key: string) => boolean): Promise<void> {
+    const closing: Promise<void>[] = [];
+    for (const [key, session] of this.#sessions) {
+      if (!match(session, key)) continue;
+      this.#sessions.delete(key);
+      closing.push(
+        session.client.then(
+          (client) => client.close(),
+          () => undefined,
+        ),
+      );
+    }
+    const results = await Promise.allSettled(closing);
+    for (const result of results) if (result.status === "rejected") this.#log.warn("closing a provider session failed");
+  }
+}

@@ -1,0 +1,110 @@
+// The Secret an ExternalSecret wants, and whether an existing Secret already is that Secret (pure).
+import type { V1OwnerReference, V1Secret } from "@kubernetes/client-node";
+import type { ExternalSecret } from "../../api/external-secret.ts";
+import type { ResolvedTarget } from "../../api/defaults.ts";
+import { ANNOTATION_DATA_HASH, LABEL_CREATED_BY, LABEL_MANAGED, fieldManagerFor } from "../../api/markers.ts";
+import { API_VERSION } from "../../api/common.ts";
+import { ConfigError } from "../../provider/errors.ts";
+import type { Rendered } from "../../template/index.ts";
+import { dataHash } from "./hashes.ts";
+
+export interface DesiredSecret {
+  name: string;
+  namespace: string;
+  type: string | undefined;
+  data: Record<string, Uint8Array>;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  immutable: boolean;
+  ownerReference: V1OwnerReference | undefined;
+}
+
+const VALID_KEY = /^[-._a-zA-Z0-9]+$/;
+
+export function ownerReferenceFor(es: ExternalSecret): V1OwnerReference {
+  return { apiVersion: API_VERSION, kind: "ExternalSecret", name: es.metadata.name, uid: es.metadata.uid!, controller: true, blockOwnerDeletion: true };
+}
+
+export function desiredSecret(es: ExternalSecret, target: ResolvedTarget, rendered: Rendered): DesiredSecret {
+  for (const key of Object.keys(rendered.data)) {
+    if (!VALID_KEY.test(key) || key.length > 253) throw new ConfigError(`${JSON.stringify(key)} is not a valid Secret key`);
+  }
+  const merging = target.creationPolicy === "Merge" || target.creationPolicy === "CreateOrMerge";
+  const labels = { ...rendered.labels };
+  const annotations = { ...rendered.annotations };
+  if (!merging) {
+    labels[LABEL_MANAGED] = "true";
+    if (target.creationPolicy === "Owner" && es.metadata.name.length <= 63) labels[LABEL_CREATED_BY] = es.metadata.name;
+    annotations[ANNOTATION_DATA_HASH] = dataHash(rendered.data);
+  }
+  return {
+    name: target.name,
+    namespace: es.metadata.namespace!,
+    type: rendered.type,
+    data: rendered.data,
+    labels,
+    annotations,
+    immutable: target.immutable,
+    ownerReference: target.creationPolicy === "Owner" ? ownerReferenceFor(es) : undefined,
+  };
+}
+
+export function decodeData(secret: V1Secret): Record<string, Uint8Array> {
+  const out: Record<string, Uint8Array> = {};
+  for (const [key, value] of Object.entries(secret.data ?? {})) out[key] = new Uint8Array(Buffer.from(value, "base64"));
+  return out;
+}
+
+export function encodeData(data: Record<string, Uint8Array>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(data)) out[key] = Buffer.from(value).toString("base64");
+  return out;
+}
+
+const sameBytes = (a: Uint8Array | undefined, b: Uint8Array | undefined) => a !== undefined && b !== undefined && Buffer.from(a).equals(Buffer.from(b));
+
+function includesAll(have: Record<string, string> | undefined, want: Record<string, string>): boolean {
+  return Object.entries(want).every(([key, value]) => have?.[key] === value);
+}
+
+/** Who controls the Secret: undefined (no controller), "us", or "other". */
+export function controllerOf(secret: V1Secret, es: ExternalSecret): "us" | "other" | undefined {
+  const controller = secret.metadata?.ownerReferences?.find((ref) => ref.controller);
+  if (!controller) return undefined;
+  return controller.uid === es.metadata.uid ? "us" : "other";
+}
+
+/** Keys this ExternalSecret applied in Merge mode, from the Secret's managedFields (ESO's tracking). */
+export function keysAppliedBy(secret: V1Secret, esName: string): string[] {
+  const manager = fieldManagerFor(esName);
+  const keys: string[] = [];
+  for (const entry of secret.metadata?.managedFields ?? []) {
+    if (entry.manager !== manager || entry.operation !== "Apply") continue;
+    const data = (entry.fieldsV1 as Record<string, Record<string, unknown>> | undefined)?.["f:data"];
+    for (const field of Object.keys(data ?? {})) if (field.startsWith("f:")) keys.push(field.slice(2));
+  }
+  return keys;
+}
+
+/** Whether `existing` already is what a write would make it (then nothing is written). */
+export function isCurrent(existing: V1Secret, desired: DesiredSecret, merging: boolean, esName: string): boolean {
+  const have = decodeData(existing);
+  if (merging) {
+    const applied = keysAppliedBy(existing, esName);
+    if (applied.some((key) => !(key in desired.data))) return false;
+  } else {
+    if (Object.keys(have).length !== Object.keys(desired.data).length) return false;
+    if (desired.ownerReference && !existing.metadata?.ownerReferences?.some((ref) => ref.uid === desired.ownerReference!.uid)) return false;
+    if (desired.immutable && !existing.immutable) return false;
+  }
+  if (!Object.entries(desired.data).every(([key, value]) => sameBytes(have[key], value))) return false;
+  if (desired.type && (existing.type ?? "Opaque") !== desired.type) return false;
+  return includesAll(existing.metadata?.labels, desired.labels) && includesAll(existing.metadata?.annotations, desired.annotations);
+}
+
+/** The managed-Secret check used at rest: labelled as ours and its data still matches the hash we wrote. */
+export function looksCurrent(secret: V1Secret | undefined): boolean {
+  if (!secret) return false;
+  if (secret.metadata?.labels?.[LABEL_MANAGED] !== "true") return false;
+  return secret.metadata?.annotations?.[ANNOTATION_DATA_HASH] === dataHash(decodeData(secret));
+}

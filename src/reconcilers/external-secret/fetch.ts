@@ -1,0 +1,60 @@
+// Fetches everything an ExternalSecret asks for, dataFrom first and data last (data wins), as ESO does.
+// A missing key (NoSecretError) is fatal under deletionPolicy Retain and skipped under Delete/Merge.
+import type { StoreRef } from "../../api/common.ts";
+import type { ExternalSecret } from "../../api/external-secret.ts";
+import { ConfigError, NoSecretError } from "../../provider/errors.ts";
+import type { SecretsClient } from "../../provider/types.ts";
+import { convertKey, decodeValue, rewriteKeys } from "./shaping.ts";
+
+export interface FetchResult {
+  data: Record<string, Uint8Array>;
+  /** Entries the provider no longer has (only when deletionPolicy tolerates it). */
+  missing: string[];
+}
+
+export type SessionFor = (ref: StoreRef | undefined) => Promise<SecretsClient>;
+
+export async function fetchData(es: ExternalSecret, sessionFor: SessionFor, tolerateMissing: boolean): Promise<FetchResult> {
+  const data: Record<string, Uint8Array> = {};
+  const missing: string[] = [];
+  const guard = async (label: string, fn: () => Promise<void>) => {
+    try {
+      await fn();
+    } catch (err) {
+      if (err instanceof NoSecretError && tolerateMissing) missing.push(label);
+      else throw err;
+    }
+  };
+
+  for (const [index, entry] of (es.spec.dataFrom ?? []).entries()) {
+    if (entry.sourceRef?.generatorRef) throw new ConfigError(`dataFrom[${index}]: generators are not supported`);
+    const storeRef = entry.sourceRef?.storeRef ?? es.spec.secretStoreRef;
+    if (entry.extract) {
+      const ref = entry.extract;
+      await guard(`dataFrom[${index}] ${ref.key}`, async () => {
+        const client = await sessionFor(storeRef);
+        const map = await client.getSecretMap(ref);
+        const shaped: Record<string, Uint8Array> = {};
+        for (const [key, value] of Object.entries(map)) shaped[convertKey(key, ref.conversionStrategy)] = decodeValue(value, ref.decodingStrategy, `dataFrom[${index}].${key}`);
+        Object.assign(data, rewriteKeys(shaped, entry.rewrite));
+      });
+    } else if (entry.find) {
+      const find = entry.find;
+      const client = await sessionFor(storeRef);
+      const found = await client.findSecrets({ path: find.path, nameRegexp: find.name?.regexp, tags: find.tags });
+      const shaped: Record<string, Uint8Array> = {};
+      for (const [name, value] of Object.entries(found)) shaped[convertKey(name, find.conversionStrategy)] = decodeValue(value, find.decodingStrategy, `dataFrom[${index}].${name}`);
+      Object.assign(data, rewriteKeys(shaped, entry.rewrite));
+    }
+  }
+
+  for (const item of es.spec.data ?? []) {
+    if (item.sourceRef?.generatorRef) throw new ConfigError(`data ${item.secretKey}: generators are not supported`);
+    await guard(item.secretKey, async () => {
+      const client = await sessionFor(item.sourceRef?.storeRef ?? es.spec.secretStoreRef);
+      const value = await client.getSecret(item.remoteRef);
+      data[item.secretKey] = decodeValue(value, item.remoteRef.decodingStrategy, item.secretKey);
+    });
+  }
+  return { data, missing };
+}

@@ -1,0 +1,138 @@
+// The ExternalSecret reconcile, in one screen: read -> decide (pure) -> fetch -> render -> write Secret if
+// changed -> status if changed -> schedule the next refresh. A refresh that finds nothing new writes nothing.
+import type { Logger } from "pino";
+import type { V1Secret } from "@kubernetes/client-node";
+import type { ExternalSecret, ExternalSecretStatus } from "../../api/external-secret.ts";
+import type { StoreRef } from "../../api/common.ts";
+import { refreshIntervalMs, refreshPolicy, resolvedTarget } from "../../api/defaults.ts";
+import { API_VERSION } from "../../api/common.ts";
+import { TerminalError, type ReconcileResult } from "../../controller/controller.ts";
+import type { Clock } from "../../controller/clock.ts";
+import { unitHash } from "../../controller/jitter.ts";
+import type { EventRecorder } from "../../kube/events.ts";
+import type { KubeClients } from "../../kube/clients.ts";
+import { patchStatus } from "../../kube/status.ts";
+import { ConfigError, ProviderError, safeMessage } from "../../provider/errors.ts";
+import type { StoreSessions } from "../../provider/sessions.ts";
+import type { SecretsClient } from "../../provider/types.ts";
+import { applyTemplate } from "../../template/index.ts";
+import { findCondition, readyCondition, Reason, statusEqual, withCondition } from "./conditions.ts";
+import { desiredSecret, looksCurrent } from "./desired-secret.ts";
+import { fetchData } from "./fetch.ts";
+import { syncVersion } from "./hashes.ts";
+import { nextSlot, refreshDecision } from "./refresh.ts";
+import { resolveStore, type StoreLookup } from "./store-access.ts";
+import type { SecretWriter, WriteOutcome } from "./secret-writer.ts";
+
+export interface ExternalSecretCache extends StoreLookup {
+  externalSecret(namespace: string, name: string): ExternalSecret | undefined;
+  managedSecret(namespace: string, name: string): V1Secret | undefined;
+}
+
+export interface ExternalSecretReconcilerDeps {
+  clients: KubeClients;
+  cache: ExternalSecretCache;
+  sessions: StoreSessions;
+  writer: SecretWriter;
+  events: EventRecorder;
+  clock: Clock;
+  log: Logger;
+  /** Observes each sync's outcome (metrics). */
+  onSync?: (es: ExternalSecret, ok: boolean) => void;
+}
+
+const PHASE_FRACTION = 0.1;
+const rfc3339 = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
+
+export function externalSecretReconciler(deps: ExternalSecretReconcilerDeps): (key: string) => Promise<ReconcileResult> {
+  const startedAt = deps.clock.now();
+  const lastChecked = new Map<string, number>();
+
+  return async (key) => {
+    const [namespace, name] = key.split("/") as [string, string];
+    const es = deps.cache.externalSecret(namespace, name);
+    if (!es || es.metadata.deletionTimestamp) {
+      lastChecked.delete(key);
+      return;
+    }
+    const now = deps.clock.now();
+    const target = resolvedTarget(es);
+    const intervalMs = refreshIntervalMs(es);
+    const ready = findCondition(es.status?.conditions, "Ready");
+    const expectsManagedSecret = (target.creationPolicy === "Owner" || target.creationPolicy === "Orphan") && ready?.reason !== Reason.SecretDeleted;
+    const phaseMs = unitHash(es.metadata.uid ?? key) * PHASE_FRACTION * intervalMs;
+    const refreshTimeMs = es.status?.refreshTime ? Date.parse(es.status.refreshTime) : undefined;
+    const decision = refreshDecision({
+      policy: refreshPolicy(es),
+      intervalMs,
+      currentVersion: syncVersion(es.metadata),
+      syncedVersion: es.status?.syncedResourceVersion,
+      refreshTimeMs,
+      lastSyncOk: ready?.status === "True",
+      secretCurrent: !expectsManagedSecret || looksCurrent(deps.cache.managedSecret(namespace, target.name)),
+      lastCheckedMs: lastChecked.get(key) ?? startedAt,
+      phaseMs,
+      nowMs: now,
+    });
+    if (!decision.sync) return decision.requeueAfterMs === undefined ? undefined : { requeueAfterMs: decision.requeueAfterMs };
+    lastChecked.set(key, now);
+    const log = deps.log.child({ externalSecret: key });
+    log.debug({ why: decision.why }, "syncing");
+
+    const eventTarget = { apiVersion: API_VERSION, kind: "ExternalSecret", name, namespace, uid: es.metadata.uid };
+    const sessionFor = async (ref: StoreRef | undefined): Promise<SecretsClient> => {
+      const store = await resolveStore(ref, namespace, deps.cache);
+      return deps.sessions.get(store, namespace);
+    };
+
+    let status: ExternalSecretStatus;
+    let outcome: WriteOutcome = "unchanged";
+    try {
+      const tolerateMissing = target.deletionPolicy !== "Retain";
+      const fetched = await fetchData(es, sessionFor, tolerateMissing);
+      const allGone = tolerateMissing && fetched.missing.length > 0 && Object.keys(fetched.data).length === 0;
+      let condition;
+      if (allGone && target.deletionPolicy === "Delete") {
+        outcome = await deps.writer.delete(es, namespace, target.name);
+        condition = readyCondition("True", Reason.SecretDeleted, "secret deleted due to DeletionPolicy=Delete", ready, new Date(now));
+      } else {
+        const rendered = applyTemplate(es.spec.target?.template, fetched.data);
+        outcome = await deps.writer.write(es, target, desiredSecret(es, target, rendered));
+        const message = allGone ? "remote data gone: managed keys removed due to DeletionPolicy=Merge" : "secret synced";
+        condition = readyCondition("True", Reason.SecretSynced, message, ready, new Date(now));
+      }
+      const wrote = outcome === "created" || outcome === "updated" || outcome === "deleted";
+      status = {
+        ...es.status,
+        refreshTime: wrote || refreshTimeMs === undefined ? rfc3339(now) : es.status!.refreshTime,
+        syncedResourceVersion: syncVersion(es.metadata),
+        conditions: withCondition(es.status?.conditions, condition),
+        binding: { name: target.name },
+      };
+      deps.onSync?.(es, true);
+    } catch (err) {
+      deps.onSync?.(es, false);
+      const reason = err instanceof ProviderError && err.reason === "SecretMissing" ? Reason.SecretMissing : Reason.SecretSyncedError;
+      const message = `could not sync secret: ${safeMessage(err)}`;
+      const condition = readyCondition("False", reason, message, ready, new Date(now));
+      const failed: ExternalSecretStatus = { ...es.status, conditions: withCondition(es.status?.conditions, condition) };
+      if (!statusEqual(failed, es.status)) {
+        await patchStatus(deps.clients, { plural: "externalsecrets", namespace, name }, failed);
+        await deps.events.warning(eventTarget, "UpdateFailed", message);
+      }
+      log.warn({ reason: err instanceof ProviderError ? err.reason : "Error", error: message }, "sync failed");
+      if (err instanceof ConfigError) throw new TerminalError(message);
+      throw err;
+    }
+
+    if (!statusEqual(status, es.status)) await patchStatus(deps.clients, { plural: "externalsecrets", namespace, name }, status);
+    if (outcome === "created") await deps.events.normal(eventTarget, "Created", `secret ${target.name} created`);
+    if (outcome === "updated") await deps.events.normal(eventTarget, "Updated", `secret ${target.name} updated`);
+    if (outcome === "deleted") await deps.events.normal(eventTarget, "Deleted", `secret ${target.name} deleted due to DeletionPolicy=Delete`);
+    if (outcome !== "unchanged") log.info({ outcome, secret: target.name }, "secret written");
+
+    if (refreshPolicy(es) !== "Periodic" || intervalMs === 0) return;
+    const anchor = Date.parse(status.refreshTime!);
+    return { requeueAfterMs: Math.max(0, nextSlot(anchor, phaseMs, intervalMs, now) - now) };
+  };
+}

@@ -1,0 +1,135 @@
+// Writes the target Secret according to creationPolicy, only when it differs from what is there.
+// Owner/Orphan: create or replace the whole Secret (optimistic concurrency on resourceVersion).
+// Merge/CreateOrMerge: server-side apply with ESO's per-ExternalSecret field manager, so only the keys this
+// ExternalSecret applied are touched and keys it stops applying are removed; other writers' keys stay.
+import { PatchStrategy, setHeaderOptions } from "@kubernetes/client-node";
+import type { V1Secret } from "@kubernetes/client-node";
+import type { ExternalSecret } from "../../api/external-secret.ts";
+import type { ResolvedTarget } from "../../api/defaults.ts";
+import { FIELD_MANAGER, LABEL_MANAGED, fieldManagerFor } from "../../api/markers.ts";
+import type { KubeClients } from "../../kube/clients.ts";
+import { isConflict, isNotFound, kubeErrorSummary } from "../../kube/errors.ts";
+import { ProviderError, ProviderUnavailableError } from "../../provider/errors.ts";
+import { controllerOf, encodeData, isCurrent } from "./desired-secret.ts";
+import type { DesiredSecret } from "./desired-secret.ts";
+
+export type WriteOutcome = "created" | "updated" | "unchanged" | "deleted" | "skipped";
+
+/** A Secret problem that is not the provider's: reported with its reason, retried with backoff. */
+export const secretError = (reason: "SecretMissing" | "SecretNotOwned" | "ImmutableSecret" | "SecretWriteFailed", message: string) => new ProviderError(message, reason);
+
+export class SecretWriter {
+  readonly #clients: KubeClients;
+
+  constructor(clients: KubeClients) {
+    this.#clients = clients;
+  }
+
+  async get(namespace: string, name: string): Promise<V1Secret | undefined> {
+    try {
+      return await this.#clients.core.readNamespacedSecret({ name, namespace });
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw new ProviderUnavailableError(`reading secret ${namespace}/${name}: ${kubeErrorSummary(err)}`);
+    }
+  }
+
+  async write(es: ExternalSecret, target: ResolvedTarget, desired: DesiredSecret): Promise<WriteOutcome> {
+    if (target.creationPolicy === "None") return "skipped";
+    const existing = await this.get(desired.namespace, desired.name);
+    const merging = target.creationPolicy === "Merge" || target.creationPolicy === "CreateOrMerge";
+    if (merging) {
+      if (!existing && target.creationPolicy === "Merge") {
+        throw secretError("SecretMissing", `secret ${desired.namespace}/${desired.name} does not exist and creationPolicy is Merge`);
+      }
+      if (existing && isCurrent(existing, desired, true, es.metadata.name)) return "unchanged";
+      await this.#apply(es, desired);
+      return existing ? "updated" : "created";
+    }
+    if (!existing) {
+      await this.#guard(desired, () => this.#clients.core.createNamespacedSecret({ namespace: desired.namespace, body: this.#fullBody(desired, undefined), fieldManager: FIELD_MANAGER }));
+      return "created";
+    }
+    this.#checkOwnership(existing, es, desired);
+    if (isCurrent(existing, desired, false, es.metadata.name)) return "unchanged";
+    if (existing.immutable) throw secretError("ImmutableSecret", `secret ${desired.namespace}/${desired.name} is immutable and its data would change`);
+    await this.#guard(desired, () =>
+      this.#clients.core.replaceNamespacedSecret({ name: desired.name, namespace: desired.namespace, body: this.#fullBody(desired, existing), fieldManager: FIELD_MANAGER }),
+    );
+    return "updated";
+  }
+
+  /** deletionPolicy Delete: remove the Secret if this ExternalSecret owns it. */
+  async delete(es: ExternalSecret, namespace: string, name: string): Promise<WriteOutcome> {
+    const existing = await this.get(namespace, name);
+    if (!existing) return "unchanged";
+    if (controllerOf(existing, es) !== "us") throw secretError("SecretNotOwned", `secret ${namespace}/${name} is not owned by this ExternalSecret; not deleting it`);
+    try {
+      await this.#clients.core.deleteNamespacedSecret({ name, namespace, body: { preconditions: { uid: existing.metadata!.uid! } } });
+    } catch (err) {
+      if (!isNotFound(err)) throw new ProviderUnavailableError(`deleting secret ${namespace}/${name}: ${kubeErrorSummary(err)}`);
+    }
+    return "deleted";
+  }
+
+  #checkOwnership(existing: V1Secret, es: ExternalSecret, desired: DesiredSecret): void {
+    const controller = controllerOf(existing, es);
+    if (controller === "other") throw secretError("SecretNotOwned", `secret ${desired.namespace}/${desired.name} is controlled by another owner`);
+    // A Secret nobody controls is adopted only if it carries the managed label (written by us or by ESO).
+    if (controller === undefined && existing.metadata?.labels?.[LABEL_MANAGED] !== "true") {
+      throw secretError("SecretNotOwned", `secret ${desired.namespace}/${desired.name} exists and is not managed by this ExternalSecret (use creationPolicy Merge to add keys to it)`);
+    }
+  }
+
+  #fullBody(desired: DesiredSecret, existing: V1Secret | undefined): V1Secret {
+    const meta = existing?.metadata;
+    const ownerReferences = (meta?.ownerReferences ?? []).filter((ref) => ref.uid !== desired.ownerReference?.uid);
+    if (desired.ownerReference) ownerReferences.push(desired.ownerReference);
+    return {
+      apiVersion: "v1",
+      kind: "Secret",
+      metadata: {
+        name: desired.name,
+        namespace: desired.namespace,
+        resourceVersion: meta?.resourceVersion,
+        labels: { ...(meta?.labels ?? {}), ...desired.labels },
+        annotations: { ...(meta?.annotations ?? {}), ...desired.annotations },
+        ownerReferences: ownerReferences.length > 0 ? ownerReferences : undefined,
+      },
+      type: desired.type ?? existing?.type ?? "Opaque",
+      immutable: desired.immutable || undefined,
+      data: encodeData(desired.data),
+    };
+  }
+
+  async #apply(es: ExternalSecret, desired: DesiredSecret): Promise<void> {
+    const body: V1Secret = {
+      apiVersion: "v1",
+      kind: "Secret",
+      metadata: {
+        name: desired.name,
+        namespace: desired.namespace,
+        ...(Object.keys(desired.labels).length > 0 ? { labels: desired.labels } : {}),
+        ...(Object.keys(desired.annotations).length > 0 ? { annotations: desired.annotations } : {}),
+      },
+      ...(desired.type ? { type: desired.type } : {}),
+      data: encodeData(desired.data),
+    };
+    await this.#guard(desired, () =>
+      this.#clients.core.patchNamespacedSecret(
+        { name: desired.name, namespace: desired.namespace, body, fieldManager: fieldManagerFor(es.metadata.name), force: true },
+        setHeaderOptions("Content-Type", PatchStrategy.ServerSideApply),
+      ),
+    );
+  }
+
+  async #guard(desired: DesiredSecret, write: () => Promise<unknown>): Promise<void> {
+    try {
+      await write();
+    } catch (err) {
+      const what = `writing secret ${desired.namespace}/${desired.name}`;
+      if (isConflict(err)) throw new ProviderUnavailableError(`${what}: conflict, will retry`);
+      throw secretError("SecretWriteFailed", `${what}: ${kubeErrorSummary(err)}`);
+    }
+  }
+}

@@ -1,0 +1,106 @@
+// SecretStore / ClusterSecretStore reconcile: validate the provider spec and reachability, publish Ready and
+// capabilities (written only when they change), and wake the store's ExternalSecrets when it becomes Ready.
+import type { Logger } from "pino";
+import type { SecretStore, SecretStoreStatus } from "../../api/secret-store.ts";
+import { API_VERSION } from "../../api/common.ts";
+import type { Condition } from "../../api/common.ts";
+import { parseDuration } from "../../api/duration.ts";
+import { TerminalError, type ReconcileResult } from "../../controller/controller.ts";
+import type { EventRecorder } from "../../kube/events.ts";
+import type { KubeClients } from "../../kube/clients.ts";
+import { patchStatus } from "../../kube/status.ts";
+import { ConfigError, safeMessage } from "../../provider/errors.ts";
+import type { ProviderRegistry } from "../../provider/registry.ts";
+import type { StoreSessions } from "../../provider/sessions.ts";
+import { findCondition, readyCondition, statusEqual, withCondition } from "../external-secret/conditions.ts";
+
+export const StoreReason = { Valid: "Valid", InvalidProviderConfig: "InvalidProviderConfig", ValidationFailed: "ValidationFailed" } as const;
+
+const DEFAULT_REVALIDATE_MS = 5 * 60_000;
+
+export interface StoreReconcilerDeps {
+  clients: KubeClients;
+  store: (key: string) => SecretStore | undefined;
+  registry: ProviderRegistry;
+  sessions: StoreSessions;
+  events: EventRecorder;
+  log: Logger;
+  /** Called when a store turns Ready, so its ExternalSecrets resume without waiting a full interval. */
+  onBecameReady: (store: SecretStore) => void;
+}
+
+/** Keys: "SecretStore/<ns>/<name>" and "ClusterSecretStore//<name>". */
+export function storeQueueKey(store: Pick<SecretStore, "kind" | "metadata">): string {
+  return `${store.kind}/${store.metadata.namespace ?? ""}/${store.metadata.name}`;
+}
+
+export function revalidateIntervalMs(store: SecretStore): number {
+  const value = store.spec.refreshInterval;
+  if (typeof value === "number" && value > 0) return value * 1000;
+  if (typeof value === "string") {
+    try {
+      const ms = parseDuration(value);
+      if (ms > 0) return ms;
+    } catch {
+      // Invalid text falls back to the default; ESO does the same.
+    }
+  }
+  return DEFAULT_REVALIDATE_MS;
+}
+
+function checkConditions(store: SecretStore): void {
+  for (const condition of store.spec.conditions ?? []) {
+    for (const pattern of condition.namespaceRegexes ?? []) {
+      try {
+        new RegExp(pattern);
+      } catch {
+        throw new ConfigError(`spec.conditions namespaceRegexes: ${JSON.stringify(pattern)} is not a valid regular expression`);
+      }
+    }
+  }
+}
+
+export function secretStoreReconciler(deps: StoreReconcilerDeps): (key: string) => Promise<ReconcileResult> {
+  return async (key) => {
+    const store = deps.store(key);
+    const [, , name] = key.split("/");
+    const storeKey = key;
+    if (!store || store.metadata.deletionTimestamp) {
+      await deps.sessions.closeStore(storeKey);
+      return;
+    }
+    const previous = findCondition(store.status?.conditions, "Ready");
+    let condition: Condition;
+    let capabilities: SecretStoreStatus["capabilities"];
+    let failure: unknown;
+    try {
+      checkConditions(store);
+      const { provider, spec } = deps.registry.resolve(store.spec.provider);
+      capabilities = provider.capabilities;
+      // With referent auth a ClusterSecretStore's credentials depend on the ExternalSecret's namespace,
+      // so there is nothing to log in with here; ExternalSecrets validate it as they use it.
+      const referent = store.kind === "ClusterSecretStore" && (provider.referentAuth?.(spec) ?? false);
+      if (!referent) await (await deps.sessions.get(store, store.metadata.namespace ?? "")).validate();
+      condition = readyCondition("True", StoreReason.Valid, "store validated", previous, new Date());
+    } catch (err) {
+      failure = err;
+      const reason = err instanceof ConfigError ? StoreReason.InvalidProviderConfig : StoreReason.ValidationFailed;
+      condition = readyCondition("False", reason, safeMessage(err), previous, new Date());
+    }
+    const status: SecretStoreStatus = { ...store.status, conditions: withCondition(store.status?.conditions, condition), ...(capabilities ? { capabilities } : {}) };
+    if (!statusEqual(status, store.status)) {
+      await patchStatus(deps.clients, { plural: store.kind === "SecretStore" ? "secretstores" : "clustersecretstores", namespace: store.metadata.namespace, name: name! }, status);
+      const target = { apiVersion: API_VERSION, kind: store.kind, name: name!, namespace: store.metadata.namespace, uid: store.metadata.uid };
+      const changed = previous?.status !== condition.status || previous?.reason !== condition.reason || previous?.message !== condition.message;
+      if (changed && condition.status === "True") await deps.events.normal(target, StoreReason.Valid, "store validated");
+      if (changed && condition.status === "False") await deps.events.warning(target, condition.reason!, condition.message!);
+    }
+    if (condition.status === "True" && previous?.status !== "True") deps.onBecameReady(store);
+    if (failure) {
+      deps.log.warn({ store: key, reason: condition.reason, error: condition.message }, "store not ready");
+      if (failure instanceof ConfigError) throw new TerminalError(condition.message!);
+      throw failure;
+    }
+    return { requeueAfterMs: revalidateIntervalMs(store) };
+  };
+}
