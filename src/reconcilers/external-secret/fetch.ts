@@ -1,4 +1,5 @@
 // Fetches everything an ExternalSecret asks for, dataFrom first and data last (data wins), as ESO does.
+// Rewrites apply to the provider's names, then conversionStrategy makes them valid keys (ESO's order).
 // A missing key (NoSecretError) is fatal under deletionPolicy Retain and skipped under Delete/Merge.
 import type { StoreRef } from "../../api/common.ts";
 import type { ExternalSecret } from "../../api/external-secret.ts";
@@ -33,18 +34,14 @@ export async function fetchData(es: ExternalSecret, sessionFor: SessionFor, tole
       const ref = entry.extract;
       await guard(`dataFrom[${index}] ${ref.key}`, async () => {
         const client = await sessionFor(storeRef);
-        const map = await client.getSecretMap(ref);
-        const shaped: Record<string, Uint8Array> = {};
-        for (const [key, value] of Object.entries(map)) shaped[convertKey(key, ref.conversionStrategy)] = decodeValue(value, ref.decodingStrategy, `dataFrom[${index}].${key}`);
-        Object.assign(data, rewriteKeys(shaped, entry.rewrite));
+        const map = rewriteKeys(await client.getSecretMap(ref), entry.rewrite);
+        for (const [key, value] of Object.entries(map)) data[convertKey(key, ref.conversionStrategy)] = decodeValue(value, ref.decodingStrategy, `dataFrom[${index}].${key}`);
       });
     } else if (entry.find) {
       const find = entry.find;
       const client = await sessionFor(storeRef);
-      const found = await client.findSecrets({ path: find.path, nameRegexp: find.name?.regexp, tags: find.tags });
-      const shaped: Record<string, Uint8Array> = {};
-      for (const [name, value] of Object.entries(found)) shaped[convertKey(name, find.conversionStrategy)] = decodeValue(value, find.decodingStrategy, `dataFrom[${index}].${name}`);
-      Object.assign(data, rewriteKeys(shaped, entry.rewrite));
+      const found = rewriteKeys(await client.findSecrets({ path: find.path, nameRegexp: find.name?.regexp, tags: find.tags }), entry.rewrite);
+      for (const [name, value] of Object.entries(found)) data[convertKey(name, find.conversionStrategy)] = decodeValue(value, find.decodingStrategy, `dataFrom[${index}].${name}`);
     }
   }
 

@@ -1,0 +1,56 @@
+#!/usr/bin/env node
+// The `secrets-bridge` command: thin; each subcommand lives in its own module.
+import { Command, Option } from "commander";
+import { builtinProviders, providerSchemas } from "../providers/index.ts";
+import { runOperator } from "./main.ts";
+import { genCrdsCommand } from "./commands/gen-crds.ts";
+
+const program = new Command("secrets-bridge").description("Bridges external secret stores into Kubernetes Secrets (ESO's external-secrets.io/v1 API).");
+
+program
+  .command("run")
+  .description("Run the operator against the cluster of a kubeconfig, or in-cluster.")
+  .option("--kubeconfig <path>", "kubeconfig file (default: $KUBECONFIG, ~/.kube/config, in-cluster)")
+  .option("--namespace <ns>", "watch only this namespace")
+  .option("--concurrent <n>", "parallel ExternalSecret reconciles", (v) => Number(v), 8)
+  .option("--http-address <addr>", "address of /healthz, /readyz and /metrics", ":8080")
+  .addOption(new Option("--leader-elect [bool]", "leader election on a Lease (default: on in-cluster)").argParser((v) => v !== "false"))
+  .option("--leader-election-namespace <ns>", "namespace of the Lease (default: the pod's)")
+  .option("--leader-election-id <name>", "name of the Lease", "secrets-bridge-leader")
+  .option("--log-level <level>", "trace, debug, info, warn, error", process.env.LOG_LEVEL ?? "info")
+  .action(async (opts) => {
+    await runOperator(
+      {
+        kubeconfig: opts.kubeconfig,
+        namespace: opts.namespace,
+        workers: opts.concurrent,
+        httpAddress: opts.httpAddress,
+        leaderElect: opts.leaderElect,
+        leaderElectionNamespace: opts.leaderElectionNamespace,
+        leaderElectionId: opts.leaderElectionId,
+        logLevel: opts.logLevel,
+      },
+      builtinProviders,
+    );
+  });
+
+program
+  .command("gen-crds")
+  .description("Write the CustomResourceDefinitions generated from the API schemas.")
+  .option("--out <dir>", "directory to write", "crds")
+  .option("--check <dir>", "only check that <dir> is up to date; exit 1 if not")
+  .action((opts) => {
+    process.exitCode = genCrdsCommand(opts, providerSchemas());
+  });
+
+program
+  .command("demo")
+  .description("Start a local control plane (etcd + kube-apiserver), the operator and the examples; Ctrl-C stops.")
+  .option("--dir <dir>", "where the demo keeps its state", ".bench/demo")
+  .option("--exit-when-ready", "exit once every ExternalSecret is Ready (for scripted checks)")
+  .action(async (opts) => {
+    const { runDemo } = await import("./commands/demo.ts");
+    await runDemo(opts);
+  });
+
+await program.parseAsync(process.argv);

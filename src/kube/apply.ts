@@ -1,0 +1,37 @@
+// Server-side apply of manifests (YAML documents or objects), for the demo, the CLI and the tests.
+import { ApiextensionsV1Api, KubernetesObjectApi, PatchStrategy, type KubeConfig, type KubernetesObject } from "@kubernetes/client-node";
+import { parseAllDocuments } from "yaml";
+import { kubeErrorSummary } from "./errors.ts";
+
+export function parseManifests(text: string): KubernetesObject[] {
+  return parseAllDocuments(text)
+    .map((doc) => doc.toJS() as KubernetesObject | null)
+    .filter((obj): obj is KubernetesObject => obj !== null && typeof obj === "object" && "kind" in obj);
+}
+
+/** Applies each object with server-side apply (force), as `kubectl apply --server-side --force-conflicts` would. */
+export async function applyObjects(kc: KubeConfig, objects: KubernetesObject[], fieldManager = "secrets-bridge-apply"): Promise<void> {
+  const api = KubernetesObjectApi.makeApiClient(kc);
+  for (const obj of objects) {
+    try {
+      await api.patch(obj, undefined, undefined, fieldManager, true, PatchStrategy.ServerSideApply);
+    } catch (err) {
+      throw new Error(`applying ${obj.kind} ${obj.metadata?.namespace ?? ""}/${obj.metadata?.name}: ${kubeErrorSummary(err)}`);
+    }
+  }
+}
+
+/** Applies CRDs and waits until each is Established (new kinds are served only then). */
+export async function installCrds(kc: KubeConfig, crds: KubernetesObject[], timeoutMs = 60_000): Promise<void> {
+  await applyObjects(kc, crds, "secrets-bridge-crds");
+  const api = kc.makeApiClient(ApiextensionsV1Api);
+  const deadline = Date.now() + timeoutMs;
+  for (const crd of crds) {
+    for (;;) {
+      const current = await api.readCustomResourceDefinition({ name: crd.metadata!.name! });
+      if (current.status?.conditions?.some((c) => c.type === "Established" && c.status === "True")) break;
+      if (Date.now() > deadline) throw new Error(`CRD ${crd.metadata!.name} not Established after ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+}

@@ -1,0 +1,60 @@
+// The daemon: kube config, providers, operator, HTTP endpoints, and a graceful drain on SIGTERM/SIGINT.
+import type { Provider } from "./provider/types.ts";
+import { loadKubeConfig } from "./kube/clients.ts";
+import { makeLogger } from "./log.ts";
+import { makeMetrics } from "./metrics.ts";
+import { startHttpServer } from "./http-server.ts";
+import { startOperator } from "./operator/operator.ts";
+import { existsSync, readFileSync } from "node:fs";
+
+export interface RunOptions {
+  kubeconfig?: string;
+  namespace?: string;
+  workers: number;
+  httpAddress: string;
+  leaderElect: boolean | undefined;
+  leaderElectionNamespace?: string;
+  leaderElectionId: string;
+  logLevel: string;
+}
+
+const IN_CLUSTER_NAMESPACE = "/var/run/secrets/kubernetes.io/serviceaccount/namespace";
+
+export async function runOperator(options: RunOptions, providers: ReadonlyArray<Provider<any>>): Promise<void> {
+  const log = makeLogger({ level: options.logLevel });
+  const kc = loadKubeConfig(options.kubeconfig);
+  const inCluster = !options.kubeconfig && !process.env.KUBECONFIG && existsSync(IN_CLUSTER_NAMESPACE);
+  // Leader election is on by default in a cluster (several replicas), off by default elsewhere.
+  const leaderElect = options.leaderElect ?? inCluster;
+  const leNamespace = options.leaderElectionNamespace ?? (inCluster ? readFileSync(IN_CLUSTER_NAMESPACE, "utf8").trim() : "default");
+  const metrics = makeMetrics();
+  let operatorReady = () => false;
+  const server = await startHttpServer(options.httpAddress, { ready: () => operatorReady(), registry: metrics.registry });
+  log.info({ address: options.httpAddress, leaderElect, namespace: options.namespace ?? "(all)" }, "starting");
+
+  const operator = await startOperator({
+    kc,
+    log,
+    providers,
+    metrics,
+    workers: options.workers,
+    namespace: options.namespace,
+    leaderElection: leaderElect ? { namespace: leNamespace, name: options.leaderElectionId } : false,
+    onLostLeadership: () => {
+      process.exitCode = 1;
+      void shutdown("lost leadership");
+    },
+  });
+  operatorReady = operator.ready;
+
+  let stopping = false;
+  async function shutdown(why: string): Promise<void> {
+    if (stopping) return;
+    stopping = true;
+    log.info({ why }, "shutting down");
+    await operator.stop();
+    server.close();
+  }
+  process.once("SIGTERM", () => void shutdown("SIGTERM"));
+  process.once("SIGINT", () => void shutdown("SIGINT"));
+}

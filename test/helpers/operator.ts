@@ -1,0 +1,108 @@
+// Runs the real operator in-process against the bench, scoped to one test namespace, with its logs captured
+// so tests can search them for planted secret values.
+import { Writable } from "node:stream";
+import { CoreV1Api, CustomObjectsApi, type KubeConfig, type V1Secret } from "@kubernetes/client-node";
+import { GROUP, VERSION } from "../../src/api/common.ts";
+import type { ExternalSecret } from "../../src/api/external-secret.ts";
+import { installCrds, parseManifests } from "../../src/kube/apply.ts";
+import { generateCrdsFor } from "../../src/crdgen/index.ts";
+import { makeLogger } from "../../src/log.ts";
+import { startOperator, type Operator, type OperatorOptions } from "../../src/operator/operator.ts";
+import { builtinProviders, providerSchemas } from "../../providers/index.ts";
+import { kubeConfig } from "./bench.ts";
+
+export interface TestOperator {
+  operator: Operator;
+  kc: KubeConfig;
+  /** Everything the operator logged so far. */
+  logs(): string;
+  stop(): Promise<void>;
+}
+
+let crdsInstalled = false;
+
+export async function ensureCrds(kc: KubeConfig = kubeConfig()): Promise<void> {
+  if (crdsInstalled) return;
+  await installCrds(kc, generateCrdsFor(providerSchemas()).map((file) => parseManifests(file.yaml)[0]!));
+  crdsInstalled = true;
+}
+
+export async function startTestOperator(namespace: string, extra: Partial<OperatorOptions> = {}): Promise<TestOperator> {
+  const kc = kubeConfig();
+  await ensureCrds(kc);
+  const chunks: string[] = [];
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      chunks.push(String(chunk));
+      done();
+    },
+  });
+  const log = makeLogger({ level: "debug", destination: sink });
+  const operator = await startOperator({ kc, log, providers: builtinProviders, namespace, workers: 4, leaderElection: false, ...extra });
+  return { operator, kc, logs: () => chunks.join(""), stop: () => operator.stop() };
+}
+
+/** Polls `probe` until it returns a value other than undefined; fails after `timeoutMs` with `what`. */
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (err) {
+      lastError = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${lastError instanceof Error ? ` (last error: ${lastError.message})` : ""}`);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+  }
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Small typed helpers over the bench's admin client. */
+export function kube(kc: KubeConfig = kubeConfig()) {
+  const core = kc.makeApiClient(CoreV1Api);
+  const custom = kc.makeApiClient(CustomObjectsApi);
+  const plural = (kind: string) => ({ ExternalSecret: "externalsecrets", SecretStore: "secretstores", ClusterSecretStore: "clustersecretstores" })[kind]!;
+  return {
+    core,
+    custom,
+    async create(kind: "ExternalSecret" | "SecretStore" | "ClusterSecretStore", namespace: string | undefined, name: string, spec: unknown, metadata: Record<string, unknown> = {}) {
+      const body = { apiVersion: `${GROUP}/${VERSION}`, kind, metadata: { name, ...(namespace ? { namespace } : {}), ...metadata }, spec };
+      return namespace
+        ? custom.createNamespacedCustomObject({ group: GROUP, version: VERSION, namespace, plural: plural(kind), body })
+        : custom.createClusterCustomObject({ group: GROUP, version: VERSION, plural: plural(kind), body });
+    },
+    async patch(kind: "ExternalSecret" | "SecretStore" | "ClusterSecretStore", namespace: string | undefined, name: string, body: unknown) {
+      const { setHeaderOptions, PatchStrategy } = await import("@kubernetes/client-node");
+      const options = setHeaderOptions("Content-Type", PatchStrategy.MergePatch);
+      return namespace
+        ? custom.patchNamespacedCustomObject({ group: GROUP, version: VERSION, namespace, plural: plural(kind), name, body }, options)
+        : custom.patchClusterCustomObject({ group: GROUP, version: VERSION, plural: plural(kind), name, body }, options);
+    },
+    async es(namespace: string, name: string): Promise<ExternalSecret> {
+      return (await custom.getNamespacedCustomObject({ group: GROUP, version: VERSION, namespace, plural: "externalsecrets", name })) as ExternalSecret;
+    },
+    async secret(namespace: string, name: string): Promise<V1Secret | undefined> {
+      try {
+        return await core.readNamespacedSecret({ name, namespace });
+      } catch (err) {
+        if ((err as { code?: number }).code === 404) return undefined;
+        throw err;
+      }
+    },
+    async events(namespace: string): Promise<string> {
+      const list = await core.listNamespacedEvent({ namespace });
+      return list.items.map((event) => `${event.type} ${event.reason} ${event.message}`).join("\n");
+    },
+  };
+}
+
+export const decoded = (secret: V1Secret | undefined): Record<string, string> =>
+  Object.fromEntries(Object.entries(secret?.data ?? {}).map(([key, value]) => [key, Buffer.from(value, "base64").toString("utf8")]));
+
+/** The Ready condition of an ExternalSecret (or store) object. */
+export function ready(obj: { status?: { conditions?: Array<{ type: string; status: string; reason?: string; message?: string }> } }) {
+  return obj.status?.conditions?.find((condition) => condition.type === "Ready");
+}
