@@ -40,7 +40,8 @@ export function providerUnion(slices: Record<string, z.ZodType>): z.ZodType {
   return z
     .object(shape)
     .describe(`The provider: exactly one of ${Object.keys(slices).join(", ")}.`)
-    .meta({ "x-kubernetes-validations": [{ rule: "size(self) == 1", message: "spec.provider must set exactly one provider" }] });
+    // CEL types an object with fixed properties as a message, not a map, so count the keys that are set.
+    .meta({ "x-kubernetes-validations": [{ rule: `${Object.keys(slices).map((name) => `(has(self.${name}) ? 1 : 0)`).join(" + ")} == 1`, message: "spec.provider must set exactly one provider" }] });
 }
 
 export function secretStoreSpec(slices: Record<string, z.ZodType>) {

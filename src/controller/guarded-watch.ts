@@ -1,4 +1,5 @@
 // client-node's Watch and ListWatch made safe to restart: bookmarks on, activity reported, no leaked or crashing re-watches.
+import { setTimeout as sleep } from "node:timers/promises";
 import { ListWatch, Watch } from "@kubernetes/client-node";
 import type { Informer, KubeConfig, KubernetesObject, ListPromise } from "@kubernetes/client-node";
 
@@ -36,7 +37,10 @@ export type InformerFactory<T extends KubernetesObject> = (args: InformerFactory
  */
 export function makeGuardedInformer<T extends KubernetesObject>(args: InformerFactoryArgs<T>): Informer<T> {
   const watch = new GuardedWatch(args.kc, args.hooks);
-  return new ListWatch<T>(args.path, watch, args.list, false, args.labelSelector, args.fieldSelector);
+  // ListWatch sleeps up to 30s between re-watches and cannot cancel the sleep on stop(); unref it so a
+  // retired instance never holds the process open at shutdown (the watch after it is refused anyway).
+  const delayFn = (ms: number): Promise<void> => sleep(ms, undefined, { ref: false });
+  return new ListWatch<T>(args.path, watch, args.list, false, args.labelSelector, args.fieldSelector, { delayFn });
 }
 
 type QueryParams = Record<string, string | number | boolean | undefined>;

@@ -6,9 +6,10 @@ import { realClock } from "./clock.ts";
 import type { Clock } from "./clock.ts";
 import { makeGuardedInformer } from "./guarded-watch.ts";
 import type { InformerFactory, WatchHooks } from "./guarded-watch.ts";
-import { jittered } from "./jitter.ts";
 import { errorMessage, silentLogger } from "./logging.ts";
 import { ObjectStore } from "./object-store.ts";
+import { RestartScheduler } from "./restart-scheduler.ts";
+import type { RestartReason } from "./restart-scheduler.ts";
 
 /** Options for {@link ResilientInformer}. */
 export interface ResilientInformerOptions<T extends KubernetesObject> {
@@ -40,8 +41,6 @@ interface Run<T extends KubernetesObject> {
   informer?: Informer<T>;
 }
 
-const RESTART_JITTER = 0.2;
-
 /**
  * Contract: `start()` resolves after the first successful list (retrying it with backoff for as
  * long as it takes) and rejects only if `stop()` comes first. From then on the informer keeps
@@ -56,9 +55,7 @@ export class ResilientInformer<T extends KubernetesObject> {
   private readonly opts: ResilientInformerOptions<T>;
   private readonly log: Logger;
   private readonly clock: Clock;
-  private readonly backoff: ExponentialBackoff;
-  private readonly staleAfterMs: number;
-  private readonly resetAfterMs: number;
+  private readonly scheduler: RestartScheduler;
   private readonly factory: InformerFactory<T>;
   private readonly store = new ObjectStore<T>();
   private readonly addFns: Array<(obj: T) => void> = [];
@@ -71,17 +68,19 @@ export class ResilientInformer<T extends KubernetesObject> {
   private gen = 0;
   private synced = false;
   private restartCount = 0;
-  private lastActivity = 0;
-  private staleTimer: unknown;
-  private retryTimer: unknown;
 
   constructor(opts: ResilientInformerOptions<T>) {
     this.opts = opts;
     this.log = (opts.log ?? silentLogger()).child({ informer: opts.name });
     this.clock = opts.clock ?? realClock;
-    this.backoff = opts.backoff ?? new ExponentialBackoff({ baseMs: 1000, maxMs: 30_000 });
-    this.staleAfterMs = opts.staleAfterMs ?? 300_000;
-    this.resetAfterMs = opts.resetBackoffAfterMs ?? 120_000;
+    this.scheduler = new RestartScheduler({
+      clock: this.clock,
+      backoff: opts.backoff ?? new ExponentialBackoff({ baseMs: 1000, maxMs: 30_000 }),
+      key: opts.name,
+      staleAfterMs: opts.staleAfterMs ?? 300_000,
+      resetAfterMs: opts.resetBackoffAfterMs ?? 120_000,
+      restart: (reason) => this.restart(reason),
+    });
     this.factory = opts.makeInformer ?? makeGuardedInformer;
     this.firstSync.promise.catch(() => {}); // a caller that never awaited start() must not crash the process on stop()
   }
@@ -110,8 +109,7 @@ export class ResilientInformer<T extends KubernetesObject> {
   async stop(): Promise<void> {
     if (this.state === "stopped") return;
     this.state = "stopped";
-    this.clock.clearTimeout(this.staleTimer);
-    this.clock.clearTimeout(this.retryTimer);
+    this.scheduler.cancel();
     if (!this.synced) this.firstSync.reject(new Error(`informer ${this.opts.name} stopped before its first list`));
     await this.retire();
   }
@@ -141,9 +139,8 @@ export class ResilientInformer<T extends KubernetesObject> {
       this.applyList(run, result.items ?? []);
       return result;
     };
-    const hooks: WatchHooks = { onActivity: () => current() && this.touch(), isActive: current };
-    this.touch();
-    this.armStaleTimer(this.staleAfterMs);
+    const hooks: WatchHooks = { onActivity: () => current() && this.scheduler.touch(), isActive: current };
+    this.scheduler.runStarted();
     try {
       const { kc, path, labelSelector, fieldSelector } = this.opts;
       run.informer = this.factory({ kc, path, list, labelSelector, fieldSelector, hooks });
@@ -155,7 +152,7 @@ export class ResilientInformer<T extends KubernetesObject> {
     informer.on("add", (obj) => current() && this.upsert(obj));
     informer.on("update", (obj) => current() && this.upsert(obj));
     informer.on("delete", (obj) => current() && this.remove(obj));
-    informer.on("connect", () => current() && this.touch());
+    informer.on("connect", () => current() && this.scheduler.touch());
     // Upstream emits 'error' and then does nothing more, ever (cache.js doneHandler): we take over.
     informer.on("error", (err) => this.fail(run, err));
     informer.start().catch((err: unknown) => this.fail(run, err));
@@ -164,7 +161,7 @@ export class ResilientInformer<T extends KubernetesObject> {
   private applyList(run: Run<T>, items: readonly T[]): void {
     const isRestart = this.synced && !run.listed;
     run.listed = true;
-    this.touch();
+    this.scheduler.touch();
     const { deleted, added, updated } = this.store.replace(items);
     for (const obj of deleted) this.emit(this.deleteFns, obj);
     for (const obj of added) this.emit(this.addFns, obj);
@@ -180,43 +177,30 @@ export class ResilientInformer<T extends KubernetesObject> {
   }
 
   private upsert(obj: T): void {
-    this.touch();
+    this.scheduler.touch();
     const r = this.store.upsert(obj);
     if (r.kind === "add") this.emit(this.addFns, obj);
     else if (r.kind === "update") this.emit(this.updateFns, obj, r.old);
   }
 
   private remove(obj: T): void {
-    this.touch();
+    this.scheduler.touch();
     if (this.store.remove(obj)) this.emit(this.deleteFns, obj);
   }
 
   private fail(run: Run<T>, err: unknown): void {
     if (this.state !== "running" || this.run !== run) return; // late noise from a retired run
-    if (this.clock.now() - run.startedAt >= this.resetAfterMs) this.backoff.forget(this.opts.name);
-    const delayMs = jittered(this.backoff.next(this.opts.name), RESTART_JITTER);
+    const delayMs = this.scheduler.failed();
     this.log.warn({ err: errorMessage(err), delayMs: Math.round(delayMs), restarts: this.restartCount }, "informer failed; restarting");
     void this.retire();
-    this.clock.clearTimeout(this.staleTimer);
-    this.retryTimer = this.clock.setTimeout(() => this.relaunch(), delayMs);
   }
 
-  private checkStale(): void {
-    if (this.state !== "running" || !this.run) return;
-    const idle = this.clock.now() - this.lastActivity;
-    if (idle < this.staleAfterMs) {
-      this.armStaleTimer(this.staleAfterMs - idle);
-      return;
-    }
-    // A hang is not an error storm (the window itself throttles us), so restart now, without backoff.
-    this.log.warn({ idleMs: idle, restarts: this.restartCount }, "watch silent for too long; restarting");
-    void this.retire();
-    this.relaunch();
-  }
-
-  private relaunch(): void {
-    this.retryTimer = undefined;
+  private restart(reason: RestartReason): void {
     if (this.state !== "running") return;
+    if (reason === "stale") {
+      this.log.warn({ idleMs: this.scheduler.idleMs(), restarts: this.restartCount }, "watch silent for too long; restarting");
+      void this.retire();
+    }
     this.restartCount++;
     this.launch();
   }
@@ -230,15 +214,6 @@ export class ResilientInformer<T extends KubernetesObject> {
     } catch (err) {
       this.log.debug({ err: errorMessage(err) }, "stopping upstream informer failed");
     }
-  }
-
-  private touch(): void {
-    this.lastActivity = this.clock.now();
-  }
-
-  private armStaleTimer(ms: number): void {
-    this.clock.clearTimeout(this.staleTimer);
-    this.staleTimer = this.clock.setTimeout(() => this.checkStale(), ms);
   }
 
   private emit<A extends unknown[]>(fns: Array<(...args: A) => void>, ...args: A): void {

@@ -52,6 +52,16 @@ export function buildCrd(info: KindInfo): Crd {
   const names: Schema = { kind: info.kind, listKind: info.listKind, plural: info.plural, singular: info.singular };
   if (info.shortNames.length > 0) names.shortNames = [...info.shortNames];
   if (info.categories.length > 0) names.categories = [...info.categories];
+  const version: Schema = {
+    name: info.version,
+    served: true,
+    storage: true,
+    // Status is written through its own subresource only, so spec edits never race the operator.
+    subresources: { status: {} },
+    schema: { openAPIV3Schema: kindSchema(info) },
+  };
+  // The apiserver drops an empty list on write; omitting it keeps the file equal to what is stored.
+  if (info.printerColumns.length > 0) version.additionalPrinterColumns = info.printerColumns.map((column) => ({ ...column }));
   return {
     apiVersion: "apiextensions.k8s.io/v1",
     kind: "CustomResourceDefinition",
@@ -60,17 +70,7 @@ export function buildCrd(info: KindInfo): Crd {
       group: info.group,
       names,
       scope: info.scope,
-      versions: [
-        {
-          name: info.version,
-          served: true,
-          storage: true,
-          // Status is written through its own subresource only, so spec edits never race the operator.
-          subresources: { status: {} },
-          additionalPrinterColumns: info.printerColumns.map((column) => ({ ...column })),
-          schema: { openAPIV3Schema: kindSchema(info) },
-        },
-      ],
+      versions: [version],
     },
   };
 }

@@ -122,7 +122,9 @@ function normalizeObject(node: Schema, path: string): void {
       if (!isSchema(prop)) throw new CrdSchemaError(childPath(path, name), "property schema must be an object");
       properties[name] = normalize(prop, childPath(path, name));
     }
-    node.properties = properties;
+    // An empty object (z.object({})) is stored by the apiserver without `properties`; match it.
+    if (Object.keys(properties).length > 0) node.properties = properties;
+    else delete node.properties;
     // properties and additionalProperties are exclusive: a passthrough or catchall object keeps unknown keys instead.
     if (extra !== undefined && extra !== false) node[PRESERVE] = true;
     // z.unknown()/z.any() accept undefined, so zod's input type makes them optional whatever `required` says.

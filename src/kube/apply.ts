@@ -2,6 +2,7 @@
 import { ApiextensionsV1Api, KubernetesObjectApi, PatchStrategy, type KubeConfig, type KubernetesObject } from "@kubernetes/client-node";
 import { parseAllDocuments } from "yaml";
 import { kubeErrorSummary } from "./errors.ts";
+import { rawRequest } from "./raw-request.ts";
 
 export function parseManifests(text: string): KubernetesObject[] {
   return parseAllDocuments(text)
@@ -21,9 +22,13 @@ export async function applyObjects(kc: KubeConfig, objects: KubernetesObject[], 
   }
 }
 
-/** Applies CRDs and waits until each is Established (new kinds are served only then). */
+/** Applies CRDs (raw, see raw-request.ts) and waits until each is Established (new kinds are served only then). */
 export async function installCrds(kc: KubeConfig, crds: KubernetesObject[], timeoutMs = 60_000): Promise<void> {
-  await applyObjects(kc, crds, "secrets-bridge-crds");
+  for (const crd of crds) {
+    const path = `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${crd.metadata!.name}?fieldManager=secrets-bridge-crds&force=true`;
+    const response = await rawRequest(kc, "PATCH", path, crd, "application/apply-patch+yaml");
+    if (response.status >= 300) throw new Error(`applying CRD ${crd.metadata!.name}: HTTP ${response.status}: ${response.body?.message ?? ""}`);
+  }
   const api = kc.makeApiClient(ApiextensionsV1Api);
   const deadline = Date.now() + timeoutMs;
   for (const crd of crds) {
