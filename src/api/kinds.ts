@@ -62,6 +62,8 @@ export function kinds(providerSlices: Record<string, z.ZodType>): KindInfo[] {
         { name: "Status", type: "string", jsonPath: READY_REASON },
         { name: "Ready", type: "string", jsonPath: READY_STATUS },
         { name: "Last Sync", type: "date", jsonPath: ".status.refreshTime" },
+        // Declaring columns drops the apiserver's default Age column, so it is declared too.
+        { name: "Age", type: "date", jsonPath: ".metadata.creationTimestamp" },
       ],
     },
     {

@@ -34,9 +34,8 @@ export interface ResilientInformerOptions<T extends KubernetesObject> {
   makeInformer?: InformerFactory<T>;
 }
 
+// One upstream informer's lifetime; callbacks compare by identity so a retired run is ignored.
 interface Run<T extends KubernetesObject> {
-  gen: number;
-  startedAt: number;
   listed: boolean;
   informer?: Informer<T>;
 }
@@ -54,7 +53,6 @@ interface Run<T extends KubernetesObject> {
 export class ResilientInformer<T extends KubernetesObject> {
   private readonly opts: ResilientInformerOptions<T>;
   private readonly log: Logger;
-  private readonly clock: Clock;
   private readonly scheduler: RestartScheduler;
   private readonly factory: InformerFactory<T>;
   private readonly store = new ObjectStore<T>();
@@ -65,16 +63,14 @@ export class ResilientInformer<T extends KubernetesObject> {
   private readonly firstSync = Promise.withResolvers<void>();
   private state: "new" | "running" | "stopped" = "new";
   private run: Run<T> | undefined;
-  private gen = 0;
   private synced = false;
   private restartCount = 0;
 
   constructor(opts: ResilientInformerOptions<T>) {
     this.opts = opts;
     this.log = (opts.log ?? silentLogger()).child({ informer: opts.name });
-    this.clock = opts.clock ?? realClock;
     this.scheduler = new RestartScheduler({
-      clock: this.clock,
+      clock: opts.clock ?? realClock,
       backoff: opts.backoff ?? new ExponentialBackoff({ baseMs: 1000, maxMs: 30_000 }),
       key: opts.name,
       staleAfterMs: opts.staleAfterMs ?? 300_000,
@@ -129,7 +125,7 @@ export class ResilientInformer<T extends KubernetesObject> {
   }
 
   private launch(): void {
-    const run: Run<T> = { gen: ++this.gen, startedAt: this.clock.now(), listed: false };
+    const run: Run<T> = { listed: false };
     this.run = run;
     const current = (): boolean => this.state === "running" && this.run === run;
     const list = async (): Promise<KubernetesListObject<T>> => {
@@ -149,13 +145,16 @@ export class ResilientInformer<T extends KubernetesObject> {
       return;
     }
     const informer = run.informer;
-    informer.on("add", (obj) => current() && this.upsert(obj));
+    informer.on("add", (obj) => this.upsert(obj));
     informer.on("update", (obj) => current() && this.upsert(obj));
     informer.on("delete", (obj) => current() && this.remove(obj));
     informer.on("connect", () => current() && this.scheduler.touch());
     // Upstream emits 'error' and then does nothing more, ever (cache.js doneHandler): we take over.
     informer.on("error", (err) => this.fail(run, err));
-    informer.start().catch((err: unknown) => this.fail(run, err));
+    // Deferred a tick so a start() that throws synchronously is caught like a rejected one.
+    Promise.resolve()
+      .then(() => informer.start())
+      .catch((err: unknown) => this.fail(run, err));
   }
 
   private applyList(run: Run<T>, items: readonly T[]): void {

@@ -1,0 +1,148 @@
+// creationPolicy, deletionPolicy and immutable on the real apiserver; a Secret we do not own is never overwritten.
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { setHeaderOptions, PatchStrategy } from "@kubernetes/client-node";
+import { freshNamespace } from "../helpers/bench.ts";
+import { decoded, kube, ready, sleep, startTestOperator, waitFor, type TestOperator } from "../helpers/operator.ts";
+
+const b64 = (text: string) => Buffer.from(text).toString("base64");
+
+describe("creation and deletion policies", () => {
+  let ns: string;
+  let op: TestOperator;
+  const k = kube();
+  const fakeData = [
+    { key: "a", value: "value-a" },
+    { key: "b", value: "value-b" },
+  ];
+
+  const readyEs = (name: string, status: "True" | "False", reason?: string) =>
+    waitFor(`${name} Ready=${status}${reason ? ` ${reason}` : ""}`, async () => {
+      const es = await k.es(ns, name);
+      const condition = ready(es);
+      return condition?.status === status && (!reason || condition.reason === reason) ? es : undefined;
+    });
+
+  before(async () => {
+    ns = await freshNamespace("es-policies");
+    op = await startTestOperator(ns);
+    await k.create("SecretStore", ns, "fake", { provider: { fake: { data: fakeData } } });
+  });
+  after(async () => {
+    await op?.stop();
+  });
+
+  it("Orphan creates a Secret without an ownerReference", async () => {
+    await k.create("ExternalSecret", ns, "orphan", { secretStoreRef: { name: "fake" }, target: { creationPolicy: "Orphan" }, data: [{ secretKey: "a", remoteRef: { key: "a" } }] });
+    const secret = await waitFor("secret orphan", () => k.secret(ns, "orphan"));
+    assert.deepEqual(decoded(secret), { a: "value-a" });
+    assert.equal(secret.metadata?.ownerReferences, undefined);
+    assert.equal(secret.metadata?.labels?.["reconcile.external-secrets.io/managed"], "true");
+  });
+
+  it("Merge adds only its keys to an existing Secret and never touches the others", async () => {
+    await k.core.createNamespacedSecret({ namespace: ns, body: { metadata: { name: "shared", labels: { mine: "yes" } }, data: { keep: b64("kept"), a: b64("old") } } });
+    await k.create("ExternalSecret", ns, "merge", { secretStoreRef: { name: "fake" }, target: { name: "shared", creationPolicy: "Merge" }, data: [{ secretKey: "a", remoteRef: { key: "a" } }, { secretKey: "b", remoteRef: { key: "b" } }] });
+    const secret = await waitFor("merged keys", async () => {
+      const s = await k.secret(ns, "shared");
+      return decoded(s).b === "value-b" ? s : undefined;
+    });
+    assert.deepEqual(decoded(secret), { keep: "kept", a: "value-a", b: "value-b" });
+    assert.equal(secret.metadata?.labels?.mine, "yes");
+    assert.equal(secret.metadata?.ownerReferences, undefined);
+    // Dropping a key from the ExternalSecret removes exactly that key, because we applied it.
+    await k.patch("ExternalSecret", ns, "merge", { spec: { data: [{ secretKey: "a", remoteRef: { key: "a" } }] } });
+    const after = await waitFor("key b removed", async () => {
+      const s = await k.secret(ns, "shared");
+      return decoded(s).b === undefined ? s : undefined;
+    });
+    assert.deepEqual(decoded(after), { keep: "kept", a: "value-a" });
+  });
+
+  it("Merge without a Secret reports SecretMissing and creates nothing", async () => {
+    await k.create("ExternalSecret", ns, "merge-missing", { secretStoreRef: { name: "fake" }, target: { creationPolicy: "Merge" }, data: [{ secretKey: "a", remoteRef: { key: "a" } }] });
+    await readyEs("merge-missing", "False", "SecretMissing");
+    assert.equal(await k.secret(ns, "merge-missing"), undefined);
+  });
+
+  it("CreateOrMerge creates when missing, without an ownerReference", async () => {
+    await k.create("ExternalSecret", ns, "com", { secretStoreRef: { name: "fake" }, target: { creationPolicy: "CreateOrMerge" }, data: [{ secretKey: "b", remoteRef: { key: "b" } }] });
+    const secret = await waitFor("secret com", () => k.secret(ns, "com"));
+    assert.deepEqual(decoded(secret), { b: "value-b" });
+    assert.equal(secret.metadata?.ownerReferences, undefined);
+  });
+
+  it("None writes no Secret but reports Ready", async () => {
+    await k.create("ExternalSecret", ns, "none", { secretStoreRef: { name: "fake" }, target: { creationPolicy: "None" }, data: [{ secretKey: "a", remoteRef: { key: "a" } }] });
+    await readyEs("none", "True", "SecretSynced");
+    assert.equal(await k.secret(ns, "none"), undefined);
+  });
+
+  it("never overwrites a Secret it does not own (Owner policy)", async () => {
+    await k.core.createNamespacedSecret({ namespace: ns, body: { metadata: { name: "foreign" }, data: { a: b64("theirs") } } });
+    await k.create("ExternalSecret", ns, "foreign", { secretStoreRef: { name: "fake" }, data: [{ secretKey: "a", remoteRef: { key: "a" } }] });
+    const es = await readyEs("foreign", "False", "SecretSyncedError");
+    assert.match(ready(es)?.message ?? "", /not managed by this ExternalSecret/);
+    assert.deepEqual(decoded(await k.secret(ns, "foreign")), { a: "theirs" });
+  });
+
+  it("immutable creates an immutable Secret and reports a later change as an error, keeping the Secret", async () => {
+    await k.create("ExternalSecret", ns, "imm", { refreshInterval: "1s", secretStoreRef: { name: "fake" }, target: { immutable: true }, data: [{ secretKey: "a", remoteRef: { key: "a" } }] });
+    const secret = await waitFor("secret imm", () => k.secret(ns, "imm"));
+    assert.equal(secret.immutable, true);
+    await k.patch("ExternalSecret", ns, "imm", { spec: { data: [{ secretKey: "a", remoteRef: { key: "b" } }] } });
+    const es = await readyEs("imm", "False");
+    assert.match(ready(es)?.message ?? "", /immutable/);
+    assert.deepEqual(decoded(await k.secret(ns, "imm")), { a: "value-a" });
+  });
+
+  it("deletionPolicy Retain keeps the Secret and reports the missing key", async () => {
+    await k.create("SecretStore", ns, "vanishing-retain", { provider: { fake: { data: [{ key: "gone", value: "here-now" }] } } });
+    await k.create("ExternalSecret", ns, "retain", { refreshInterval: "1s", secretStoreRef: { name: "vanishing-retain" }, data: [{ secretKey: "v", remoteRef: { key: "gone" } }] });
+    await waitFor("secret retain", () => k.secret(ns, "retain"));
+    await k.patch("SecretStore", ns, "vanishing-retain", { spec: { provider: { fake: { data: [{ key: "other", value: "x" }] } } } });
+    const es = await readyEs("retain", "False", "SecretSyncedError");
+    assert.match(ready(es)?.message ?? "", /not found/);
+    assert.deepEqual(decoded(await k.secret(ns, "retain")), { v: "here-now" });
+  });
+
+  it("deletionPolicy Delete removes the Secret once the provider confirms the key is gone", async () => {
+    await k.create("SecretStore", ns, "vanishing-delete", { provider: { fake: { data: [{ key: "gone", value: "here-now" }] } } });
+    await k.create("ExternalSecret", ns, "del", { refreshInterval: "1s", secretStoreRef: { name: "vanishing-delete" }, target: { deletionPolicy: "Delete" }, data: [{ secretKey: "v", remoteRef: { key: "gone" } }] });
+    await waitFor("secret del", () => k.secret(ns, "del"));
+    await k.patch("SecretStore", ns, "vanishing-delete", { spec: { provider: { fake: { data: [{ key: "other", value: "x" }] } } } });
+    await readyEs("del", "True", "SecretDeleted");
+    assert.equal(await k.secret(ns, "del"), undefined);
+    // It stays deleted: no re-creation loop.
+    await sleep(1500);
+    assert.equal(await k.secret(ns, "del"), undefined);
+  });
+
+  it("deletionPolicy Merge removes the vanished keys and keeps the Secret", async () => {
+    await k.create("SecretStore", ns, "vanishing-merge", { provider: { fake: { data: [{ key: "gone", value: "here-now" }, { key: "stays", value: "still" }] } } });
+    await k.create("ExternalSecret", ns, "dmerge", {
+      refreshInterval: "1s",
+      secretStoreRef: { name: "vanishing-merge" },
+      target: { deletionPolicy: "Merge" },
+      data: [{ secretKey: "v", remoteRef: { key: "gone" } }, { secretKey: "s", remoteRef: { key: "stays" } }],
+    });
+    await waitFor("secret dmerge", () => k.secret(ns, "dmerge"));
+    await k.patch("SecretStore", ns, "vanishing-merge", { spec: { provider: { fake: { data: [{ key: "stays", value: "still" }] } } } });
+    const secret = await waitFor("key v removed", async () => {
+      const s = await k.secret(ns, "dmerge");
+      return s && decoded(s).v === undefined ? s : undefined;
+    });
+    assert.deepEqual(decoded(secret), { s: "still" });
+  });
+
+  it("an unreachable or failing store keeps the last good Secret", async () => {
+    await k.create("ExternalSecret", ns, "keep", { refreshInterval: "1s", secretStoreRef: { name: "fake" }, data: [{ secretKey: "a", remoteRef: { key: "a" } }] });
+    await waitFor("secret keep", () => k.secret(ns, "keep"));
+    // Break the store's spec at runtime: the provider slice no longer parses.
+    await k.core.patchNamespacedSecret({ name: "keep", namespace: ns, body: { metadata: { labels: { probe: "1" } } } }, setHeaderOptions("Content-Type", PatchStrategy.MergePatch));
+    await k.patch("ExternalSecret", ns, "keep", { spec: { secretStoreRef: { name: "does-not-exist" } } });
+    const es = await readyEs("keep", "False", "SecretSyncedError");
+    assert.match(ready(es)?.message ?? "", /not found/);
+    assert.deepEqual(decoded(await k.secret(ns, "keep")), { a: "value-a" });
+  });
+});

@@ -1,0 +1,88 @@
+// node --test global setup: starts one etcd + kube-apiserver bench for the whole run and records it
+// in .bench/state-<runner pid>.json, where test files (child processes) and globalTeardown find it.
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, join } from "node:path";
+import { startKubeBench, stopKubeBench } from "../bench/kube-bench.ts";
+import { BENCH_STATE_DIR, benchStatePath, readBench, saveBench } from "../helpers/bench.ts";
+
+const DIR_PREFIX = "secrets-bridge-bench-";
+
+const log = (msg: string): void => {
+  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
+};
+
+export async function globalSetup(): Promise<void> {
+  await stopOrphans();
+  const dir = mkdtempSync(join(tmpdir(), DIR_PREFIX));
+  const started = Date.now();
+  log(`node ${process.version} (${process.execPath})`);
+  // Node does not run globalTeardown when globalSetup throws; startKubeBench cleans up after itself.
+  const bench = await startKubeBench({ dir, log });
+  saveBench(benchStatePath(process.pid), bench);
+  log(`bench up in ${((Date.now() - started) / 1000).toFixed(1)}s (logs in ${dir})`);
+}
+
+export async function globalTeardown(): Promise<void> {
+  // The runner has set exitCode = 1 by now when a test failed (also after Ctrl-C or SIGTERM, which
+  // still run teardown): keep the logs for that case.
+  const keep = process.exitCode === 1 || Boolean(process.env["SECRETS_BRIDGE_KEEP_BENCH"]);
+  await stopAndForget(benchStatePath(process.pid), keep);
+}
+
+/**
+ * A runner killed before its teardown (kill -9, a CI timeout) leaves its record behind. Stop the
+ * benches of runners that are gone; a live runner's bench belongs to a concurrent run: leave it.
+ */
+async function stopOrphans(): Promise<void> {
+  let names: string[] = [];
+  try {
+    names = readdirSync(BENCH_STATE_DIR);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const owner = /^state-(\d+)\.json$/.exec(name)?.[1];
+    if (owner === undefined || isTestRunner(Number(owner))) continue;
+    log(`stopping the bench of an interrupted run (${name})`);
+    await stopAndForget(join(BENCH_STATE_DIR, name), false);
+  }
+}
+
+function isTestRunner(pid: number): boolean {
+  if (!existsSync("/proc/self")) {
+    try {
+      process.kill(pid, 0); // no procfs (macOS): any live pid counts
+      return true;
+    } catch {
+      return false;
+    }
+  }
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("--test");
+  } catch {
+    return false;
+  }
+}
+
+async function stopAndForget(statePath: string, keepDir: boolean): Promise<void> {
+  let bench;
+  try {
+    bench = readBench(statePath);
+  } catch (err) {
+    log(`no usable bench record at ${statePath}: ${(err as Error).message}`);
+    rmSync(statePath, { force: true });
+    return;
+  }
+  await stopKubeBench(bench);
+  rmSync(statePath, { force: true });
+  // Only ever delete a directory this file created, whatever the record says.
+  if (!basename(bench.dir).startsWith(DIR_PREFIX)) return;
+  if (keepDir) {
+    // Logs, PKI and kubeconfig are what a failure needs; etcd's preallocated WAL is 62 MB of nothing.
+    rmSync(join(bench.dir, "etcd-data"), { recursive: true, force: true });
+    log(`bench logs kept in ${bench.dir}`);
+  } else {
+    rmSync(bench.dir, { recursive: true, force: true });
+  }
+}
