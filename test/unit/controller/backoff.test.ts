@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { ExponentialBackoff } from "../../../src/controller/backoff.ts";
+import { TEST_TIMEOUT_MS } from "./helpers.ts";
 
 const cases = [
   { name: "defaults: 1s doubling", given: {}, calls: 5, want: [1000, 2000, 4000, 8000, 16000] },
@@ -12,7 +13,7 @@ const cases = [
 ];
 
 for (const c of cases) {
-  test(`backoff: ${c.name}`, () => {
+  test(`backoff: ${c.name}`, { timeout: TEST_TIMEOUT_MS }, () => {
     const b = new ExponentialBackoff(c.given);
     const got = Array.from({ length: c.calls }, () => b.next("k"));
     assert.deepEqual(got, c.want);
@@ -20,7 +21,7 @@ for (const c of cases) {
   });
 }
 
-test("backoff: keys are independent and forget resets one key", () => {
+test("backoff: keys are independent and forget resets one key", { timeout: TEST_TIMEOUT_MS }, () => {
   const b = new ExponentialBackoff({ baseMs: 10, maxMs: 1000 });
   b.next("a");
   b.next("a");
@@ -32,7 +33,7 @@ test("backoff: keys are independent and forget resets one key", () => {
   assert.equal(b.next("b"), 20);
 });
 
-test("backoff: thousands of failures stay at the cap (no Infinity/NaN)", () => {
+test("backoff: thousands of failures stay at the cap (no Infinity/NaN)", { timeout: TEST_TIMEOUT_MS }, () => {
   const b = new ExponentialBackoff({ baseMs: 1, maxMs: 50 });
   let last = 0;
   for (let i = 0; i < 2000; i++) last = b.next("k");

@@ -2,9 +2,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { FakeClock, realClock } from "../../../src/controller/clock.ts";
-import { settle } from "./helpers.ts";
+import { TEST_TIMEOUT_MS, settle } from "./helpers.ts";
 
-test("advance fires due timers in deadline order, with now() at each deadline", () => {
+test("advance fires due timers in deadline order, with now() at each deadline", { timeout: TEST_TIMEOUT_MS }, () => {
   const clock = new FakeClock(0);
   const fired: Array<[string, number]> = [];
   clock.setTimeout(() => fired.push(["c", clock.now()]), 30);
@@ -17,7 +17,7 @@ test("advance fires due timers in deadline order, with now() at each deadline", 
   assert.equal(clock.pending(), 1);
 });
 
-test("ties fire in scheduling order", () => {
+test("ties fire in scheduling order", { timeout: TEST_TIMEOUT_MS }, () => {
   const clock = new FakeClock(0);
   const fired: string[] = [];
   for (const name of ["x", "y", "z"]) clock.setTimeout(() => fired.push(name), 5);
@@ -25,7 +25,7 @@ test("ties fire in scheduling order", () => {
   assert.deepEqual(fired, ["x", "y", "z"]);
 });
 
-test("timers scheduled by fired timers fire within the same window", () => {
+test("timers scheduled by fired timers fire within the same window", { timeout: TEST_TIMEOUT_MS }, () => {
   const clock = new FakeClock(0);
   const fired: number[] = [];
   const tick = (): void => {
@@ -38,7 +38,7 @@ test("timers scheduled by fired timers fire within the same window", () => {
   assert.equal(clock.pending(), 1);
 });
 
-test("clearTimeout cancels; negative delays fire on the next advance", () => {
+test("clearTimeout cancels; negative delays fire on the next advance", { timeout: TEST_TIMEOUT_MS }, () => {
   const clock = new FakeClock(0);
   let fired = 0;
   const h = clock.setTimeout(() => fired++, 5);
@@ -53,7 +53,7 @@ test("clearTimeout cancels; negative delays fire on the next advance", () => {
   assert.equal(clock.pending(), 0);
 });
 
-test("realClock: delays beyond 2^31-1 ms do not fire early (Node would fire them after 1 ms)", async () => {
+test("realClock: delays beyond 2^31-1 ms do not fire early (Node would fire them after 1 ms)", { timeout: TEST_TIMEOUT_MS }, async () => {
   let fired = false;
   const h = realClock.setTimeout(() => (fired = true), 2 ** 32);
   await new Promise((resolve) => setTimeout(resolve, 20));
@@ -61,7 +61,7 @@ test("realClock: delays beyond 2^31-1 ms do not fire early (Node would fire them
   realClock.clearTimeout(h);
 });
 
-test("realClock: short timers fire and clearTimeout cancels", async () => {
+test("realClock: short timers fire and clearTimeout cancels", { timeout: TEST_TIMEOUT_MS }, async () => {
   const fired: string[] = [];
   realClock.setTimeout(() => fired.push("a"), 1);
   const h = realClock.setTimeout(() => fired.push("b"), 1);

@@ -7,7 +7,7 @@ import { FakeClock } from "../../../src/controller/clock.ts";
 import { Controller, TerminalError } from "../../../src/controller/controller.ts";
 import type { ReconcileOutcome, ReconcileResult } from "../../../src/controller/controller.ts";
 import { WorkQueue } from "../../../src/controller/work-queue.ts";
-import { deferred, settle } from "./helpers.ts";
+import { TEST_TIMEOUT_MS, deferred, settle } from "./helpers.ts";
 
 function setup(reconcile: (key: string) => Promise<ReconcileResult>, workers = 4, log?: pino.Logger) {
   const clock = new FakeClock(0);
@@ -17,7 +17,7 @@ function setup(reconcile: (key: string) => Promise<ReconcileResult>, workers = 4
   return { clock, queue, controller, results };
 }
 
-test("N workers reconcile distinct keys in parallel, never more than N at once", async () => {
+test("N workers reconcile distinct keys in parallel, never more than N at once", { timeout: TEST_TIMEOUT_MS }, async () => {
   const inFlight = new Map<string, () => void>();
   let maxParallel = 0;
   const { queue, controller } = setup(async (key) => {
@@ -41,7 +41,7 @@ test("N workers reconcile distinct keys in parallel, never more than N at once",
   assert.equal(maxParallel, 3);
 });
 
-test("the same key is never reconciled twice at once, and a re-add during reconcile runs once more afterwards", async () => {
+test("the same key is never reconciled twice at once, and a re-add during reconcile runs once more afterwards", { timeout: TEST_TIMEOUT_MS }, async () => {
   const running = new Map<string, number>();
   const calls = new Map<string, number>();
   let violations = 0;
@@ -73,7 +73,7 @@ test("the same key is never reconciled twice at once, and a re-add during reconc
   await controller.stop();
 });
 
-test("TerminalError: not retried, backoff forgotten, reported as terminal", async () => {
+test("TerminalError: not retried, backoff forgotten, reported as terminal", { timeout: TEST_TIMEOUT_MS }, async () => {
   let calls = 0;
   const { queue, controller, clock, results } = setup(async () => {
     calls++;
@@ -91,7 +91,7 @@ test("TerminalError: not retried, backoff forgotten, reported as terminal", asyn
   await controller.stop();
 });
 
-test("other errors retry with growing backoff; success forgets the backoff", async () => {
+test("other errors retry with growing backoff; success forgets the backoff", { timeout: TEST_TIMEOUT_MS }, async () => {
   const callTimes: number[] = [];
   let failuresLeft = 3;
   const { queue, controller, clock, results } = setup(async () => {
@@ -110,7 +110,7 @@ test("other errors retry with growing backoff; success forgets the backoff", asy
   await controller.stop();
 });
 
-test("requeueAfterMs schedules the next run; no requeue without it", async () => {
+test("requeueAfterMs schedules the next run; no requeue without it", { timeout: TEST_TIMEOUT_MS }, async () => {
   const calls: Array<[string, number]> = [];
   const { queue, controller, clock } = setup(async (key) => {
     calls.push([key, clock.now()]);
@@ -129,7 +129,7 @@ test("requeueAfterMs schedules the next run; no requeue without it", async () =>
   await controller.stop();
 });
 
-test("stop() waits for in-flight reconciles and starts no new ones", async () => {
+test("stop() waits for in-flight reconciles and starts no new ones", { timeout: TEST_TIMEOUT_MS }, async () => {
   const started: string[] = [];
   const finish = deferred();
   const { queue, controller, clock } = setup(async (key) => {
@@ -154,7 +154,7 @@ test("stop() waits for in-flight reconciles and starts no new ones", async () =>
   assert.equal(queue.isShuttingDown(), true);
 });
 
-test("failures are logged by message (safeMessage first), never as raw objects", async () => {
+test("failures are logged by message (safeMessage first), never as raw objects", { timeout: TEST_TIMEOUT_MS }, async () => {
   const lines: string[] = [];
   const log = pino({ level: "debug" }, { write: (s: string) => void lines.push(s) });
   const secret = "s3cr3t-value";

@@ -7,7 +7,7 @@ import { after, before, test } from "node:test";
 import { KubeConfig } from "@kubernetes/client-node";
 import type { KubernetesListObject, KubernetesObject } from "@kubernetes/client-node";
 import { GuardedWatch, makeGuardedInformer } from "../../../src/controller/guarded-watch.ts";
-import { deferred, settle } from "./helpers.ts";
+import { TEST_TIMEOUT_MS, deferred, settle } from "./helpers.ts";
 
 let server: Server;
 let kc: KubeConfig;
@@ -39,7 +39,7 @@ after(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
-test("asks for bookmarks and reports the accepted watch and every event (bookmarks included) as activity", async () => {
+test("asks for bookmarks and reports the accepted watch and every event (bookmarks included) as activity", { timeout: TEST_TIMEOUT_MS }, async () => {
   requests.length = 0;
   let activity = 0;
   const phases: string[] = [];
@@ -55,7 +55,7 @@ test("asks for bookmarks and reports the accepted watch and every event (bookmar
   await done.promise;
 });
 
-test("an inactive (retired) watch opens no request and never calls done", async () => {
+test("an inactive (retired) watch opens no request and never calls done", { timeout: TEST_TIMEOUT_MS }, async () => {
   requests.length = 0;
   let doneCalls = 0;
   const w = new GuardedWatch(kc, { onActivity: () => assert.fail("no activity expected"), isActive: () => false });
@@ -66,7 +66,7 @@ test("an inactive (retired) watch opens no request and never calls done", async 
   assert.equal(doneCalls, 0);
 });
 
-test("a throwing Watch.watch (no current cluster) becomes done(err) instead of a rejection", async () => {
+test("a throwing Watch.watch (no current cluster) becomes done(err) instead of a rejection", { timeout: TEST_TIMEOUT_MS }, async () => {
   const w = new GuardedWatch(new KubeConfig(), { onActivity: () => {}, isActive: () => true });
   const errors: unknown[] = [];
   const controller = await w.watch("/api/v1/things", {}, () => {}, (err) => errors.push(err));
@@ -75,7 +75,7 @@ test("a throwing Watch.watch (no current cluster) becomes done(err) instead of a
   assert.match(String((errors[0] as Error).message), /No currently active cluster/);
 });
 
-test("a ListWatch stopped while its list is in flight does not open a watch afterwards", async () => {
+test("a ListWatch stopped while its list is in flight does not open a watch afterwards", { timeout: TEST_TIMEOUT_MS }, async () => {
   requests.length = 0;
   let active = true;
   const list = deferred<KubernetesListObject<KubernetesObject>>();

@@ -10,3 +10,6 @@ export function deferred<T = void>(): { promise: Promise<T>; resolve: (v: T) => 
   const d = Promise.withResolvers<T>();
   return { promise: d.promise, resolve: d.resolve, reject: d.reject };
 }
+
+/** Per-test limit: a regression that leaves a promise pending fails fast instead of hanging `npm test`. */
+export const TEST_TIMEOUT_MS = 10_000;

@@ -7,10 +7,10 @@ import { ExponentialBackoff } from "../../../src/controller/backoff.ts";
 import { FakeClock } from "../../../src/controller/clock.ts";
 import type { InformerFactoryArgs } from "../../../src/controller/guarded-watch.ts";
 import { ResilientInformer } from "../../../src/controller/informer.ts";
-import { deferred, settle } from "./helpers.ts";
+import { TEST_TIMEOUT_MS, deferred, settle } from "./helpers.ts";
 
 type Obj = KubernetesObject;
-type Cb = (arg?: any) => void; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Cb = (arg?: any) => void; // the upstream Informer callbacks are typed with any
 
 /** Mimics client-node's ListWatch as far as ResilientInformer can see it. */
 class StubUpstream implements Informer<Obj> {
@@ -90,7 +90,7 @@ async function run(clock: FakeClock, ms: number, step = 5): Promise<void> {
   }
 }
 
-test("start() retries a failing first list with backoff and resolves once a list succeeds", async () => {
+test("start() retries a failing first list with backoff and resolves once a list succeeds", { timeout: TEST_TIMEOUT_MS }, async () => {
   const { clock, informer, upstreams, events } = setup({ lists: [new Error("503"), new Error("503"), [o("a"), o("b")]] });
   let started = false;
   void informer.start().then(() => (started = true));
@@ -111,7 +111,7 @@ test("start() retries a failing first list with backoff and resolves once a list
   await informer.stop();
 });
 
-test("an error after sync restarts the upstream, and the relist surfaces what changed while disconnected", async () => {
+test("an error after sync restarts the upstream, and the relist surfaces what changed while disconnected", { timeout: TEST_TIMEOUT_MS }, async () => {
   const { clock, informer, upstreams, events } = setup({
     lists: [[o("keep"), o("change"), o("gone")], [o("keep"), o("change", "2"), o("new")]],
   });
@@ -134,7 +134,7 @@ test("an error after sync restarts the upstream, and the relist surfaces what ch
   await informer.stop();
 });
 
-test("watch events flow through with the old object on update; duplicates are silent", async () => {
+test("watch events flow through with the old object on update; duplicates are silent", { timeout: TEST_TIMEOUT_MS }, async () => {
   const { informer, upstreams, events } = setup({ lists: [[o("a")]] });
   await informer.start();
   events.length = 0;
@@ -148,7 +148,7 @@ test("watch events flow through with the old object on update; duplicates are si
   await informer.stop();
 });
 
-test("a relist inside the same run (410 Gone) emits deletes but no restart event", async () => {
+test("a relist inside the same run (410 Gone) emits deletes but no restart event", { timeout: TEST_TIMEOUT_MS }, async () => {
   const { informer, upstreams, events } = setup({ lists: [[o("a"), o("b")], [o("b")]] });
   await informer.start();
   events.length = 0;
@@ -158,7 +158,7 @@ test("a relist inside the same run (410 Gone) emits deletes but no restart event
   await informer.stop();
 });
 
-test("a silent watch is restarted after staleAfterMs without backoff; activity postpones it", async () => {
+test("a silent watch is restarted after staleAfterMs without backoff; activity postpones it", { timeout: TEST_TIMEOUT_MS }, async () => {
   const { clock, informer, upstreams, events } = setup({ lists: [[o("a")]], staleAfterMs: 1000 });
   await informer.start();
   await run(clock, 600);
@@ -175,13 +175,13 @@ test("a silent watch is restarted after staleAfterMs without backoff; activity p
   await informer.stop();
 });
 
-test("a hung first list is abandoned after staleAfterMs, and its late answer is refused", async () => {
+test("a hung first list is abandoned after staleAfterMs, and its late answer is refused", { timeout: TEST_TIMEOUT_MS }, async () => {
   const late = deferred<Obj[]>();
   const { clock, informer, upstreams, events } = setup({ lists: [late.promise, [o("fresh")]], staleAfterMs: 1000 });
   const started = informer.start();
-  await run(clock, 1000);
+  await run(clock, 1100);
   await started;
-  assert.equal(upstreams.length, 2);
+  assert.equal(upstreams.length, 2, "the hung run was replaced");
   late.resolve([o("stale")]);
   await settle();
   assert.deepEqual(events, ["add fresh@1"], "the superseded list is not applied");
@@ -189,7 +189,7 @@ test("a hung first list is abandoned after staleAfterMs, and its late answer is 
   await informer.stop();
 });
 
-test("restart backoff grows with consecutive failures and resets after a healthy run", async () => {
+test("restart backoff grows with consecutive failures and resets after a healthy run", { timeout: TEST_TIMEOUT_MS }, async () => {
   const { clock, informer, upstreams } = setup({ lists: [[o("a")]], resetBackoffAfterMs: 5000, staleAfterMs: 60_000 });
   await informer.start();
   const gaps: number[] = [];
@@ -211,7 +211,7 @@ test("restart backoff grows with consecutive failures and resets after a healthy
   await informer.stop();
 });
 
-test("stop(): stops the upstream, clears timers, never restarts again; an unsynced start() rejects", async () => {
+test("stop(): stops the upstream, clears timers, never restarts again; an unsynced start() rejects", { timeout: TEST_TIMEOUT_MS }, async () => {
   const { clock, informer, upstreams } = setup({ lists: [new Error("down")] });
   const started = informer.start();
   await settle();
@@ -223,7 +223,7 @@ test("stop(): stops the upstream, clears timers, never restarts again; an unsync
   assert.equal(upstreams[0]?.stopped, true);
 });
 
-test("a throwing handler or factory does not stop the informer", async () => {
+test("a throwing handler or factory does not stop the informer", { timeout: TEST_TIMEOUT_MS }, async () => {
   let factoryCalls = 0;
   const clock = new FakeClock(0);
   const upstreams: StubUpstream[] = [];

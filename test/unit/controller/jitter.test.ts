@@ -3,11 +3,12 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
 import { deterministicJitter, jittered, unitHash } from "../../../src/controller/jitter.ts";
+import { TEST_TIMEOUT_MS } from "./helpers.ts";
 
 // fc.double() includes NaN, ±Infinity, -0 and ±MAX_VALUE.
 const anyNumber = fc.oneof(fc.double(), fc.integer({ min: -1e9, max: 1e12 }));
 
-test("jittered stays in [ms, ms*(1+fraction)] for valid inputs and any random in [0,1)", () => {
+test("jittered stays in [ms, ms*(1+fraction)] for valid inputs and any random in [0,1)", { timeout: TEST_TIMEOUT_MS }, () => {
   fc.assert(
     fc.property(
       fc.double({ min: 0, max: 1e10, noNaN: true }),
@@ -21,7 +22,7 @@ test("jittered stays in [ms, ms*(1+fraction)] for valid inputs and any random in
   );
 });
 
-test("jittered is always finite and non-negative, whatever it is given", () => {
+test("jittered is always finite and non-negative, whatever it is given", { timeout: TEST_TIMEOUT_MS }, () => {
   fc.assert(
     fc.property(anyNumber, anyNumber, anyNumber, (ms, fraction, r) => {
       const got = jittered(ms, fraction, () => r);
@@ -30,13 +31,13 @@ test("jittered is always finite and non-negative, whatever it is given", () => {
   );
 });
 
-test("jittered uses the random source: r=0 gives ms, r near 1 gives the top of the window", () => {
+test("jittered uses the random source: r=0 gives ms, r near 1 gives the top of the window", { timeout: TEST_TIMEOUT_MS }, () => {
   assert.equal(jittered(1000, 0.5, () => 0), 1000);
   assert.ok(jittered(1000, 0.5, () => 0.999999) > 1499);
   assert.equal(jittered(1000, 0, () => 0.7), 1000);
 });
 
-test("deterministicJitter: bounds, and the same key always gets the same delay", () => {
+test("deterministicJitter: bounds, and the same key always gets the same delay", { timeout: TEST_TIMEOUT_MS }, () => {
   fc.assert(
     fc.property(fc.string(), fc.double({ min: 0, max: 1e9, noNaN: true }), fc.double({ min: 0, max: 2, noNaN: true }), (key, ms, fraction) => {
       const a = deterministicJitter(key, ms, fraction);
@@ -46,7 +47,7 @@ test("deterministicJitter: bounds, and the same key always gets the same delay",
   );
 });
 
-test("deterministicJitter pins known values (a changed hash would move every object's schedule on upgrade)", () => {
+test("deterministicJitter pins known values (a changed hash would move every object's schedule on upgrade)", { timeout: TEST_TIMEOUT_MS }, () => {
   const table = [
     { name: "empty key", given: "", want: 1668.9221884589642 },
     { name: "namespaced key", given: "default/app-db", want: 1135.1872240193188 },
@@ -56,7 +57,7 @@ test("deterministicJitter pins known values (a changed hash would move every obj
   assert.notEqual(unitHash("default/app-1"), unitHash("default/app-2"));
 });
 
-test("deterministicJitter spreads similar keys over the whole window (no lockstep)", () => {
+test("deterministicJitter spreads similar keys over the whole window (no lockstep)", { timeout: TEST_TIMEOUT_MS }, () => {
   const buckets = new Array<number>(10).fill(0);
   const n = 2000;
   for (let i = 0; i < n; i++) {

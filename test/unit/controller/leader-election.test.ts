@@ -6,7 +6,7 @@ import type { V1Lease } from "@kubernetes/client-node";
 import { FakeClock } from "../../../src/controller/clock.ts";
 import { LeaderElector } from "../../../src/controller/leader-election.ts";
 import type { LeaseApi } from "../../../src/controller/leader-election.ts";
-import { settle } from "./helpers.ts";
+import { TEST_TIMEOUT_MS, settle } from "./helpers.ts";
 
 /** One Lease with the apiserver's contract for these three calls (404, 409 on create/stale resourceVersion). */
 class MemoryLease implements LeaseApi {
@@ -64,7 +64,7 @@ async function advance(clock: FakeClock, ms: number, step = 100): Promise<void> 
   }
 }
 
-test("acquires an absent Lease, then renews it every retryPeriod keeping acquireTime", async () => {
+test("acquires an absent Lease, then renews it every retryPeriod keeping acquireTime", { timeout: TEST_TIMEOUT_MS }, async () => {
   const clock = new FakeClock(Date.parse("2026-01-01T00:00:00Z"));
   const api = new MemoryLease();
   const a = elector(api, clock, "a");
@@ -86,7 +86,7 @@ test("acquires an absent Lease, then renews it every retryPeriod keeping acquire
   await a.e.stop();
 });
 
-test("a standby waits while the leader renews, then takes over a leaseDuration after renewals stop", async () => {
+test("a standby waits while the leader renews, then takes over a leaseDuration after renewals stop", { timeout: TEST_TIMEOUT_MS }, async () => {
   const clock = new FakeClock(0);
   const api = new MemoryLease();
   const a = elector(api, clock, "a");
@@ -110,7 +110,7 @@ test("a standby waits while the leader renews, then takes over a leaseDuration a
   await b.e.stop();
 });
 
-test("renewals failing for renewDeadline end leadership once, for good", async () => {
+test("renewals failing for renewDeadline end leadership once, for good", { timeout: TEST_TIMEOUT_MS }, async () => {
   const clock = new FakeClock(0);
   const api = new MemoryLease();
   const a = elector(api, clock, "a");
@@ -131,7 +131,7 @@ test("renewals failing for renewDeadline end leadership once, for good", async (
   assert.equal(clock.pending(), 0);
 });
 
-test("a hung apiserver cannot keep us leading: leadership ends at renewDeadline", async () => {
+test("a hung apiserver cannot keep us leading: leadership ends at renewDeadline", { timeout: TEST_TIMEOUT_MS }, async () => {
   const clock = new FakeClock(0);
   const api = new MemoryLease();
   const a = elector(api, clock, "a");
@@ -143,7 +143,7 @@ test("a hung apiserver cannot keep us leading: leadership ends at renewDeadline"
   assert.equal(a.e.isLeader(), false);
 });
 
-test("a candidate whose request hangs gives up on it after renewDeadline and tries again", async () => {
+test("a candidate whose request hangs gives up on it after renewDeadline and tries again", { timeout: TEST_TIMEOUT_MS }, async () => {
   const clock = new FakeClock(0);
   const api = new MemoryLease();
   api.hang = true;
@@ -156,7 +156,7 @@ test("a candidate whose request hangs gives up on it after renewDeadline and tri
   await b.e.stop();
 });
 
-test("a leader that finds another holder on its Lease steps down at once", async () => {
+test("a leader that finds another holder on its Lease steps down at once", { timeout: TEST_TIMEOUT_MS }, async () => {
   const clock = new FakeClock(0);
   const api = new MemoryLease();
   const a = elector(api, clock, "a");
@@ -168,7 +168,7 @@ test("a leader that finds another holder on its Lease steps down at once", async
   assert.equal(api.holder(), "intruder", "we never write over the new holder");
 });
 
-test("release() clears holderIdentity and a standby takes over at its next retry, not after leaseDuration", async () => {
+test("release() clears holderIdentity and a standby takes over at its next retry, not after leaseDuration", { timeout: TEST_TIMEOUT_MS }, async () => {
   const clock = new FakeClock(0);
   const api = new MemoryLease();
   const a = elector(api, clock, "a");
@@ -186,7 +186,7 @@ test("release() clears holderIdentity and a standby takes over at its next retry
   await b.e.stop();
 });
 
-test("two candidates racing for an absent Lease: exactly one wins (409 for the other)", async () => {
+test("two candidates racing for an absent Lease: exactly one wins (409 for the other)", { timeout: TEST_TIMEOUT_MS }, async () => {
   const clock = new FakeClock(0);
   const api = new MemoryLease();
   const a = elector(api, clock, "a");
@@ -207,7 +207,7 @@ const startCases = [
 ];
 
 for (const c of startCases) {
-  test(`first sight: ${c.name}`, async () => {
+  test(`first sight: ${c.name}`, { timeout: TEST_TIMEOUT_MS }, async () => {
     const clock = new FakeClock(Date.parse("2026-01-01T00:00:00Z"));
     const api = new MemoryLease();
     api.write({ metadata: { name: "secrets-bridge" }, spec: { holderIdentity: "old", leaseDurationSeconds: 15, renewTime: new Date(clock.now() - c.given.renewedAgoMs).toISOString() as never } });
@@ -219,6 +219,6 @@ for (const c of startCases) {
   });
 }
 
-test("options are validated like client-go (leaseDuration > renewDeadline > retryPeriod)", () => {
+test("options are validated like client-go (leaseDuration > renewDeadline > retryPeriod)", { timeout: TEST_TIMEOUT_MS }, () => {
   assert.throws(() => new LeaderElector({ kc: new KubeConfig(), namespace: "n", name: "l", identity: "i", api: new MemoryLease(), leaseDurationMs: 5000, renewDeadlineMs: 10_000 }));
 });

@@ -5,6 +5,7 @@ import { V1MicroTime } from "@kubernetes/client-node";
 import type { V1Lease, V1LeaseSpec } from "@kubernetes/client-node";
 import { ObjectSerializer } from "@kubernetes/client-node/dist/gen/models/ObjectSerializer.js";
 import { canTakeLease, microTimeMs, nextLeaseSpec, observe, releasedLeaseSpec } from "../../../src/controller/lease-record.ts";
+import { TEST_TIMEOUT_MS } from "./helpers.ts";
 
 const NOW = Date.parse("2026-01-01T00:00:00.000Z");
 const spec = (holder: string | undefined, durationS?: number): V1LeaseSpec => ({ holderIdentity: holder, leaseDurationSeconds: durationS });
@@ -21,7 +22,7 @@ const takeCases = [
 ];
 
 for (const c of takeCases) {
-  test(`canTakeLease: ${c.name}`, () => {
+  test(`canTakeLease: ${c.name}`, { timeout: TEST_TIMEOUT_MS }, () => {
     assert.equal(canTakeLease({ ...c.given, identity: "me", now: NOW, defaultDurationMs: 15_000 }), c.want);
   });
 }
@@ -39,12 +40,12 @@ const observeCases = [
 ];
 
 for (const c of observeCases) {
-  test(`observe: ${c.name}`, () => {
+  test(`observe: ${c.name}`, { timeout: TEST_TIMEOUT_MS }, () => {
     assert.equal(observe(c.given.prev, c.given.lease, NOW).at, c.want);
   });
 }
 
-test("microTimeMs reads what client-node actually returns (strings) and Dates", () => {
+test("microTimeMs reads what client-node actually returns (strings) and Dates", { timeout: TEST_TIMEOUT_MS }, () => {
   const table = [
     { given: "2026-01-01T00:00:00.123456Z", want: NOW + 123 },
     { given: new V1MicroTime(NOW + 5), want: NOW + 5 },
@@ -72,7 +73,7 @@ const specCases = [
 ];
 
 for (const c of specCases) {
-  test(`nextLeaseSpec: ${c.name}`, () => {
+  test(`nextLeaseSpec: ${c.name}`, { timeout: TEST_TIMEOUT_MS }, () => {
     const got = nextLeaseSpec(c.given, "me", NOW, 15_000);
     assert.equal(got.holderIdentity, c.want.holderIdentity);
     assert.equal(got.leaseTransitions, c.want.leaseTransitions);
@@ -82,13 +83,13 @@ for (const c of specCases) {
   });
 }
 
-test("nextLeaseSpec keeps fields it does not own (strategy, preferredHolder)", () => {
+test("nextLeaseSpec keeps fields it does not own (strategy, preferredHolder)", { timeout: TEST_TIMEOUT_MS }, () => {
   const got = nextLeaseSpec({ holderIdentity: "other", strategy: "OldestEmulationVersion", preferredHolder: "x" }, "me", NOW, 15_000);
   assert.equal(got.strategy, "OldestEmulationVersion");
   assert.equal(got.preferredHolder, "x");
 });
 
-test("written times serialise with microseconds, as the apiserver's MicroTime requires", () => {
+test("written times serialise with microseconds, as the apiserver's MicroTime requires", { timeout: TEST_TIMEOUT_MS }, () => {
   const body = { apiVersion: "coordination.k8s.io/v1", kind: "Lease", metadata: { name: "l" }, spec: nextLeaseSpec(undefined, "me", NOW + 123, 15_000) };
   const wire = JSON.parse(JSON.stringify(ObjectSerializer.serialize(body, "V1Lease", ""))) as { spec: Record<string, unknown> };
   assert.equal(wire.spec.renewTime, "2026-01-01T00:00:00.123000Z");
@@ -97,7 +98,7 @@ test("written times serialise with microseconds, as the apiserver's MicroTime re
   assert.equal(JSON.stringify(ObjectSerializer.serialize({ spec: { renewTime: new Date(NOW) } }, "V1Lease", "")), '{"spec":{"renewTime":"2026-01-01T00:00:00.000Z"}}');
 });
 
-test("releasedLeaseSpec clears the holder with a 1s duration", () => {
+test("releasedLeaseSpec clears the holder with a 1s duration", { timeout: TEST_TIMEOUT_MS }, () => {
   const got = releasedLeaseSpec({ holderIdentity: "me", leaseTransitions: 2, leaseDurationSeconds: 15 }, NOW);
   assert.equal(got.holderIdentity, "");
   assert.equal(got.leaseDurationSeconds, 1);

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { KubernetesObject } from "@kubernetes/client-node";
 import { ObjectStore, objectKey } from "../../../src/controller/object-store.ts";
+import { TEST_TIMEOUT_MS } from "./helpers.ts";
 
 function obj(ns: string, name: string, rv: string): KubernetesObject {
   return { metadata: { namespace: ns || undefined, name, resourceVersion: rv } };
@@ -43,7 +44,7 @@ const replaceCases = [
 ];
 
 for (const c of replaceCases) {
-  test(`replace: ${c.name}`, () => {
+  test(`replace: ${c.name}`, { timeout: TEST_TIMEOUT_MS }, () => {
     const store = new ObjectStore<KubernetesObject>();
     for (const o of c.given.cached) store.upsert(o);
     const got = store.replace(c.given.listed);
@@ -54,7 +55,7 @@ for (const c of replaceCases) {
   });
 }
 
-test("replace reports the old object of an update", () => {
+test("replace reports the old object of an update", { timeout: TEST_TIMEOUT_MS }, () => {
   const store = new ObjectStore<KubernetesObject>();
   const before = obj("a", "x", "1");
   store.upsert(before);
@@ -70,14 +71,14 @@ const upsertCases = [
 ];
 
 for (const c of upsertCases) {
-  test(`upsert: ${c.name}`, () => {
+  test(`upsert: ${c.name}`, { timeout: TEST_TIMEOUT_MS }, () => {
     const store = new ObjectStore<KubernetesObject>();
     for (const o of c.given.cached) store.upsert(o);
     assert.equal(store.upsert(c.given.event).kind, c.want);
   });
 }
 
-test("remove, get and list by namespace", () => {
+test("remove, get and list by namespace", { timeout: TEST_TIMEOUT_MS }, () => {
   const store = new ObjectStore<KubernetesObject>();
   store.upsert(obj("a", "x", "1"));
   store.upsert(obj("b", "y", "1"));

@@ -5,6 +5,7 @@ import { ExponentialBackoff } from "../../../src/controller/backoff.ts";
 import { FakeClock } from "../../../src/controller/clock.ts";
 import { RestartScheduler } from "../../../src/controller/restart-scheduler.ts";
 import type { RestartReason } from "../../../src/controller/restart-scheduler.ts";
+import { TEST_TIMEOUT_MS } from "./helpers.ts";
 
 type Step = { at: number; do: "runStarted" | "touch" | "failed" | "cancel" };
 
@@ -73,18 +74,18 @@ const cases: Array<{ name: string; given: { steps: Step[]; until: number }; want
 ];
 
 for (const c of cases) {
-  test(`restart scheduler: ${c.name}`, () => {
+  test(`restart scheduler: ${c.name}`, { timeout: TEST_TIMEOUT_MS }, () => {
     const { restarts } = simulate(c.given.steps, c.given.until);
     assert.deepEqual(restarts, c.want);
   });
 }
 
-test("restart scheduler: the pending error restart fires once at its backoff, not earlier", () => {
+test("restart scheduler: the pending error restart fires once at its backoff, not earlier", { timeout: TEST_TIMEOUT_MS }, () => {
   const { restarts } = simulate([{ at: 0, do: "runStarted" }, { at: 990, do: "failed" }, { at: 1000, do: "failed" }], 1090);
   assert.deepEqual(restarts, [["error", 1090]]);
 });
 
-test("restart scheduler: jitter spreads error delays upwards within 20%", () => {
+test("restart scheduler: jitter spreads error delays upwards within 20%", { timeout: TEST_TIMEOUT_MS }, () => {
   const low = simulate([{ at: 0, do: "runStarted" }, { at: 0, do: "failed" }], 200, () => 0).restarts;
   const high = simulate([{ at: 0, do: "runStarted" }, { at: 0, do: "failed" }], 200, () => 0.999).restarts;
   assert.deepEqual(low, [["error", 100]]);
@@ -92,7 +93,7 @@ test("restart scheduler: jitter spreads error delays upwards within 20%", () => 
   assert.ok((high[0]?.[1] ?? 0) > 119 && (high[0]?.[1] ?? 0) <= 120);
 });
 
-test("restart scheduler: no timers left after cancel", () => {
+test("restart scheduler: no timers left after cancel", { timeout: TEST_TIMEOUT_MS }, () => {
   const { pending } = simulate([{ at: 0, do: "runStarted" }, { at: 5, do: "cancel" }], 5);
   assert.equal(pending, 0);
 });

@@ -5,7 +5,7 @@ import { ExponentialBackoff } from "../../../src/controller/backoff.ts";
 import { FakeClock } from "../../../src/controller/clock.ts";
 import { Priority, WorkQueue } from "../../../src/controller/work-queue.ts";
 import type { WorkItem } from "../../../src/controller/work-queue.ts";
-import { settle } from "./helpers.ts";
+import { TEST_TIMEOUT_MS, settle } from "./helpers.ts";
 
 function newQueue(clock = new FakeClock(0)): { q: WorkQueue; clock: FakeClock } {
   return { q: new WorkQueue({ clock, backoff: new ExponentialBackoff({ baseMs: 100, maxMs: 1000 }) }), clock };
@@ -44,7 +44,7 @@ const orderCases: Array<{ name: string; given: Array<[string, Priority?]>; want:
 ];
 
 for (const c of orderCases) {
-  test(`order: ${c.name}`, async () => {
+  test(`order: ${c.name}`, { timeout: TEST_TIMEOUT_MS }, async () => {
     const { q } = newQueue();
     for (const [key, p] of c.given) q.add(key, p);
     assert.equal(q.len(), c.want.length);
@@ -53,7 +53,7 @@ for (const c of orderCases) {
   });
 }
 
-test("a key is never handed to two workers at once; re-added while processing comes back after done", async () => {
+test("a key is never handed to two workers at once; re-added while processing comes back after done", { timeout: TEST_TIMEOUT_MS }, async () => {
   const { q } = newQueue();
   q.add("a");
   const first = await q.get();
@@ -74,7 +74,7 @@ test("a key is never handed to two workers at once; re-added while processing co
   assert.equal(q.len(), 0, "re-added once, handed out once");
 });
 
-test("waiting workers are woken in order, each with a different key", async () => {
+test("waiting workers are woken in order, each with a different key", { timeout: TEST_TIMEOUT_MS }, async () => {
   const { q } = newQueue();
   const got: string[] = [];
   const workers = [q.get(), q.get(), q.get()].map((p) => p.then((i) => got.push(i?.key ?? "none")));
@@ -88,7 +88,7 @@ test("waiting workers are woken in order, each with a different key", async () =
   assert.deepEqual(got, ["x", "y", "none"]);
 });
 
-test("addAfter: the key joins its lane when due", async () => {
+test("addAfter: the key joins its lane when due", { timeout: TEST_TIMEOUT_MS }, async () => {
   const { q, clock } = newQueue();
   q.addAfter("later", 1000, Priority.High);
   q.add("now");
@@ -108,7 +108,7 @@ const deadlineCases = [
 ];
 
 for (const c of deadlineCases) {
-  test(`addAfter keeps the earliest deadline: ${c.name}`, () => {
+  test(`addAfter keeps the earliest deadline: ${c.name}`, { timeout: TEST_TIMEOUT_MS }, () => {
     const { q, clock } = newQueue();
     for (const ms of c.given) q.addAfter("k", ms);
     if (c.want > 0) {
@@ -121,7 +121,7 @@ for (const c of deadlineCases) {
   });
 }
 
-test("addRateLimited delays grow exponentially per key; forget resets", async () => {
+test("addRateLimited delays grow exponentially per key; forget resets", { timeout: TEST_TIMEOUT_MS }, async () => {
   const { q, clock } = newQueue();
   const delays: number[] = [];
   for (let i = 0; i < 6; i++) {
@@ -145,7 +145,7 @@ test("addRateLimited delays grow exponentially per key; forget resets", async ()
   assert.equal(q.len(), 1);
 });
 
-test("shutDown: ignores adds, drops delays, still hands out queued keys, then undefined", async () => {
+test("shutDown: ignores adds, drops delays, still hands out queued keys, then undefined", { timeout: TEST_TIMEOUT_MS }, async () => {
   const { q, clock } = newQueue();
   q.add("queued");
   q.addAfter("delayed", 100);
@@ -162,7 +162,7 @@ test("shutDown: ignores adds, drops delays, still hands out queued keys, then un
   assert.equal(q.len(), 0);
 });
 
-test("done for a key that is not processing is ignored", () => {
+test("done for a key that is not processing is ignored", { timeout: TEST_TIMEOUT_MS }, () => {
   const { q } = newQueue();
   q.done("ghost");
   q.add("a");

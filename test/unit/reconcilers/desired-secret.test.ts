@@ -1,0 +1,56 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import type { V1Secret } from "@kubernetes/client-node";
+import { desiredSecret, isCurrent, keysAppliedBy, looksCurrent } from "../../../src/reconcilers/external-secret/desired-secret.ts";
+import { resolvedTarget } from "../../../src/api/defaults.ts";
+import type { ExternalSecret } from "../../../src/api/external-secret.ts";
+import { ConfigError } from "../../../src/provider/errors.ts";
+
+const es = (target: Record<string, unknown> = {}): ExternalSecret => ({ metadata: { name: "es", namespace: "ns", uid: "u1" }, spec: { target, data: [] } }) as ExternalSecret;
+const bytes = (s: string) => new Uint8Array(Buffer.from(s));
+const render = (data: Record<string, string>) => ({ data: Object.fromEntries(Object.entries(data).map(([k, v]) => [k, bytes(v)])), type: undefined, labels: { app: "x" }, annotations: {} });
+const toSecret = (d: ReturnType<typeof desiredSecret>): V1Secret => ({
+  metadata: { name: d.name, namespace: d.namespace, labels: { ...d.labels, extra: "kept" }, annotations: d.annotations, ownerReferences: d.ownerReference ? [d.ownerReference] : undefined },
+  type: "Opaque",
+  data: Object.fromEntries(Object.entries(d.data).map(([k, v]) => [k, Buffer.from(v).toString("base64")])),
+});
+
+describe("desiredSecret and isCurrent", () => {
+  it("Owner: managed label, data-hash, controller ownerReference", () => {
+    const e = es();
+    const d = desiredSecret(e, resolvedTarget(e), render({ a: "1" }));
+    assert.equal(d.labels["reconcile.external-secrets.io/managed"], "true");
+    assert.ok(d.annotations["reconcile.external-secrets.io/data-hash"]);
+    assert.equal(d.ownerReference?.uid, "u1");
+    assert.ok(isCurrent(toSecret(d), d, false, "es"), "a Secret written from the desired state is current");
+    assert.ok(looksCurrent(toSecret(d)));
+  });
+  it("a changed value, an extra key or a missing ownerReference is not current", () => {
+    const e = es();
+    const d = desiredSecret(e, resolvedTarget(e), render({ a: "1" }));
+    const changed = toSecret(desiredSecret(e, resolvedTarget(e), render({ a: "2" })));
+    assert.ok(!isCurrent(changed, d, false, "es"));
+    const extra = toSecret(d);
+    extra.data!.b = "eA==";
+    assert.ok(!isCurrent(extra, d, false, "es"));
+    assert.ok(!looksCurrent(extra), "data no longer matches the hash");
+    const orphaned = toSecret(d);
+    orphaned.metadata!.ownerReferences = undefined;
+    assert.ok(!isCurrent(orphaned, d, false, "es"));
+  });
+  it("Merge: no markers; extra keys of others are fine; a key we applied but no longer want is not", () => {
+    const e = es({ creationPolicy: "Merge" });
+    const d = desiredSecret(e, resolvedTarget(e), render({ a: "1" }));
+    assert.equal(d.labels["reconcile.external-secrets.io/managed"], undefined);
+    const secret = toSecret(d);
+    secret.data!.theirs = "eA==";
+    assert.ok(isCurrent(secret, d, true, "es"));
+    secret.metadata!.managedFields = [{ manager: "externalsecrets.external-secrets.io/es", operation: "Apply", fieldsV1: { "f:data": { "f:a": {}, "f:old": {} } } }];
+    assert.deepEqual(keysAppliedBy(secret, "es"), ["a", "old"]);
+    assert.ok(!isCurrent(secret, d, true, "es"));
+  });
+  it("an invalid Secret key is a ConfigError", () => {
+    const e = es();
+    assert.throws(() => desiredSecret(e, resolvedTarget(e), render({ "bad key": "1" })), ConfigError);
+  });
+});

@@ -1,0 +1,48 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { nextSlot, refreshDecision, type RefreshInput } from "../../../src/reconcilers/external-secret/refresh.ts";
+
+const H = 3_600_000;
+const base: RefreshInput = {
+  policy: "Periodic",
+  intervalMs: H,
+  currentVersion: "1-abc",
+  syncedVersion: "1-abc",
+  refreshTimeMs: 0,
+  lastSyncOk: true,
+  secretCurrent: true,
+  lastCheckedMs: 0,
+  phaseMs: 0,
+  nowMs: 10_000,
+};
+
+describe("refreshDecision", () => {
+  const table: Array<{ name: string; given: Partial<RefreshInput>; want: { sync: boolean; why: string; requeueAfterMs?: number } }> = [
+    { name: "spec or metadata changed", given: { syncedVersion: "1-old" }, want: { sync: true, why: "changed" } },
+    { name: "never synced", given: { syncedVersion: undefined }, want: { sync: true, why: "changed" } },
+    { name: "last sync failed", given: { lastSyncOk: false }, want: { sync: true, why: "not-synced" } },
+    { name: "no refreshTime yet", given: { refreshTimeMs: undefined }, want: { sync: true, why: "not-synced" } },
+    { name: "secret drifted", given: { secretCurrent: false }, want: { sync: true, why: "secret-drift" } },
+    { name: "drift repaired even for CreatedOnce", given: { policy: "CreatedOnce", secretCurrent: false }, want: { sync: true, why: "secret-drift" } },
+    { name: "not due yet", given: {}, want: { sync: false, why: "not-due", requeueAfterMs: H - 10_000 } },
+    { name: "phase delays the slot", given: { phaseMs: 5000 }, want: { sync: false, why: "not-due", requeueAfterMs: H + 5000 - 10_000 } },
+    { name: "due", given: { nowMs: H }, want: { sync: true, why: "due" } },
+    { name: "checked at the slot: next slot", given: { nowMs: H + 10, lastCheckedMs: H }, want: { sync: false, why: "not-due", requeueAfterMs: H - 10 } },
+    { name: "after a restart a missed slot is not a storm", given: { refreshTimeMs: 0, lastCheckedMs: 2.5 * H, nowMs: 2.5 * H }, want: { sync: false, why: "not-due", requeueAfterMs: 0.5 * H } },
+    { name: "CreatedOnce never refreshes", given: { policy: "CreatedOnce", nowMs: 10 * H }, want: { sync: false, why: "once" } },
+    { name: "OnChange never refreshes", given: { policy: "OnChange", nowMs: 10 * H }, want: { sync: false, why: "once" } },
+    { name: "interval 0 means once", given: { intervalMs: 0, nowMs: 10 * H }, want: { sync: false, why: "once" } },
+    { name: "OnChange syncs on a change", given: { policy: "OnChange", syncedVersion: "0-x" }, want: { sync: true, why: "changed" } },
+  ];
+  for (const { name, given, want } of table) {
+    it(name, () => assert.deepEqual(refreshDecision({ ...base, ...given }), want));
+  }
+});
+
+describe("nextSlot", () => {
+  it("is strictly after the given time and on the anchor's grid", () => {
+    assert.equal(nextSlot(100, 7, 1000, 0), 1107);
+    assert.equal(nextSlot(100, 7, 1000, 1107), 2107);
+    assert.equal(nextSlot(100, 7, 1000, 5000), 5107);
+  });
+});

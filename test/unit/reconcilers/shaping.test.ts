@@ -1,0 +1,37 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { convertKey, decodeValue, rewriteKeys } from "../../../src/reconcilers/external-secret/shaping.ts";
+import { ConfigError } from "../../../src/provider/errors.ts";
+
+const text = (bytes: Uint8Array) => Buffer.from(bytes).toString("utf8");
+const bytes = (s: string) => new Uint8Array(Buffer.from(s));
+
+describe("decodeValue", () => {
+  const table = [
+    { name: "None keeps the value", given: ["aGVsbG8=", "None"], want: "aGVsbG8=" },
+    { name: "Base64", given: ["aGVsbG8=", "Base64"], want: "hello" },
+    { name: "Base64URL", given: ["aGk_Pz8-", "Base64URL"], want: "hi???>" },
+    { name: "Auto decodes base64", given: ["aGVsbG8=", "Auto"], want: "hello" },
+    { name: "Auto keeps a non-base64 value", given: ["happy/street!", "Auto"], want: "happy/street!" },
+  ] as const;
+  for (const { name, given, want } of table) it(name, () => assert.equal(text(decodeValue(bytes(given[0]), given[1], "k")), want));
+  it("Base64 rejects invalid input with a ConfigError that does not echo the value", () => {
+    assert.throws(() => decodeValue(bytes("not base64!!"), "Base64", "key1"), (err: Error) => err instanceof ConfigError && !err.message.includes("not base64!!"));
+  });
+});
+
+describe("convertKey", () => {
+  it("Default replaces invalid characters with _", () => assert.equal(convertKey("/app/db:pass word", "Default"), "_app_db_pass_word"));
+  it("Unicode escapes them as _UXXXX_", () => assert.equal(convertKey("a/b", "Unicode"), "a_U002F_b"));
+  it("keeps valid keys", () => assert.equal(convertKey("a-b_c.d", undefined), "a-b_c.d"));
+});
+
+describe("rewriteKeys", () => {
+  it("applies regexp rewrites in order with Go's ${1} syntax", () => {
+    const out = rewriteKeys({ "db/user": 1, "db/pass": 2 }, [{ regexp: { source: "^db/(.*)$", target: "${1}" } }, { regexp: { source: "^(.*)$", target: "x-$1" } }]);
+    assert.deepEqual(out, { "x-user": 1, "x-pass": 2 });
+  });
+  it("rejects an invalid regexp as a ConfigError", () => {
+    assert.throws(() => rewriteKeys({ a: 1 }, [{ regexp: { source: "([", target: "" } }]), ConfigError);
+  });
+});
