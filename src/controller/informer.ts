@@ -145,7 +145,7 @@ export class ResilientInformer<T extends KubernetesObject> {
       return;
     }
     const informer = run.informer;
-    informer.on("add", (obj) => this.upsert(obj));
+    informer.on("add", (obj) => current() && this.upsert(obj));
     informer.on("update", (obj) => current() && this.upsert(obj));
     informer.on("delete", (obj) => current() && this.remove(obj));
     informer.on("connect", () => current() && this.scheduler.touch());
