@@ -37,6 +37,7 @@ async function snapshot(kc: KubeConfig): Promise<string> {
 export async function runDemo(opts: { dir: string; exitWhenReady?: boolean }): Promise<void> {
   // Imported lazily: the bench lives with the tests and is not part of an installed package.
   const { startKubeBench, stopKubeBench } = await import("../../test/bench/kube-bench.ts");
+  const { loadPeers } = await import("../../test/bench/peers.ts");
   const dir = resolve(opts.dir);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
@@ -46,13 +47,28 @@ export async function runDemo(opts: { dir: string; exitWhenReady?: boolean }): P
   kc.loadFromFile(bench.kubeconfigPath);
   const log = makeLogger({ level: "info", destination: createWriteStream(join(dir, "operator.log")) });
   let operator: Awaited<ReturnType<typeof startOperator>> | undefined;
+  const running: Array<() => Promise<void>> = [];
   const stop = async () => {
     await operator?.stop();
+    for (const stopPeer of running.reverse()) await stopPeer().catch(() => undefined);
     await stopKubeBench(bench);
   };
   try {
     await installCrds(kc, generateCrdsFor(providerSchemas()).map((file) => parseManifests(file.yaml)[0]!));
     await applyObjects(kc, exampleObjects());
+    // Providers whose bench peer is installed join the demo with their own store and ExternalSecrets.
+    for (const peer of await loadPeers()) {
+      try {
+        const peerDir = join(dir, peer.name);
+        mkdirSync(peerDir, { recursive: true });
+        const state = await peer.start({ dir: peerDir, kube: bench, log: (msg) => console.log(`  ${peer.name}: ${msg}`) });
+        running.push(() => peer.stop(state));
+        if (peer.demoManifests) await applyObjects(kc, peer.demoManifests(state));
+        console.log(`  ${peer.name} started`);
+      } catch (err) {
+        console.log(`  skipping ${peer.name}: ${(err as Error).message.split("\n")[0]}`);
+      }
+    }
     operator = await startOperator({ kc, log, providers: builtinProviders });
     console.log(`\noperator running (logs: ${join(dir, "operator.log")})`);
     console.log(`kubeconfig: ${bench.kubeconfigPath}`);

@@ -57,9 +57,13 @@ if [[ ! -x "$KUBE_APISERVER" ]]; then
   bash "$HERE/build-kube-apiserver.sh" || fail "kube-apiserver $KUBE_VERSION build failed (see above)"
 fi
 
-# --- more peers -----------------------------------------------------------------------------------
-# Later issues add OpenBao, sops, moto, the GCP emulator here: one block per peer, each skipping
-# itself when cached, plus a line in the version summary below and a case in binaries.ts.
+# --- more peers: test/bench/peers/*/install.sh (see peers/README.md) --------------------------------
+for install in "$HERE"/peers/*/install.sh; do
+  [[ -e "$install" ]] || continue
+  peer="$(basename "$(dirname "$install")")"
+  say "peer $peer"
+  BENCH_CACHE="$BENCH_CACHE" BENCH_BIN="$BENCH_BIN" bash "$install" || fail "bench peer $peer could not be installed (see above)"
+done
 
 # --- summary --------------------------------------------------------------------------------------
 say "etcd:           $("$ETCD" --version | head -n 1) ($ETCD)"

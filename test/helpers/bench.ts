@@ -22,6 +22,20 @@ export function benchStatePath(runnerPid: number): string {
   return join(BENCH_STATE_DIR, `state-${runnerPid}.json`);
 }
 
+/** Where global-setup records the state of bench peer `name` (see test/bench/peers.ts). */
+export function peerStatePath(runnerPid: number, name: string): string {
+  return join(BENCH_STATE_DIR, `peer-${runnerPid}-${name}.json`);
+}
+
+/** The state a bench peer's `start` returned, for the running test run. */
+export function peerState<T>(name: string): T {
+  for (const pid of [process.ppid, process.pid]) {
+    const path = peerStatePath(pid, name);
+    if (existsSync(path)) return JSON.parse(readFileSync(path, "utf8")) as T;
+  }
+  throw new Error(`bench peer ${name} is not running: run the tests via \`npm test\` (after \`npm run bench:setup\`)`);
+}
+
 /** Writes the record atomically so a concurrent reader never sees half a file. */
 export function saveBench(path: string, b: KubeBench): void {
   mkdirSync(dirname(path), { recursive: true });

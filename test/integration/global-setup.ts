@@ -4,7 +4,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { startKubeBench, stopKubeBench } from "../bench/kube-bench.ts";
-import { BENCH_STATE_DIR, benchStatePath, readBench, saveBench } from "../helpers/bench.ts";
+import { BENCH_STATE_DIR, benchStatePath, peerStatePath, readBench, saveBench } from "../helpers/bench.ts";
+import { loadPeers } from "../bench/peers.ts";
+import { mkdirSync, writeFileSync } from "node:fs";
 
 const DIR_PREFIX = "secrets-bridge-bench-";
 
@@ -20,13 +22,43 @@ export async function globalSetup(): Promise<void> {
   // Node does not run globalTeardown when globalSetup throws; startKubeBench cleans up after itself.
   const bench = await startKubeBench({ dir, log });
   saveBench(benchStatePath(process.pid), bench);
+  try {
+    for (const peer of await loadPeers()) {
+      const peerStarted = Date.now();
+      const peerDir = join(dir, peer.name);
+      mkdirSync(peerDir, { recursive: true });
+      const state = await peer.start({ dir: peerDir, kube: bench, log: (msg) => log(`${peer.name}: ${msg}`) });
+      writeFileSync(peerStatePath(process.pid, peer.name), `${JSON.stringify(state, null, 2)}\n`);
+      log(`${peer.name} up in ${((Date.now() - peerStarted) / 1000).toFixed(1)}s`);
+    }
+  } catch (err) {
+    // No teardown runs after a failed setup: stop what did start.
+    await stopPeers(process.pid);
+    await stopAndForget(benchStatePath(process.pid), true);
+    throw err;
+  }
   log(`bench up in ${((Date.now() - started) / 1000).toFixed(1)}s (logs in ${dir})`);
+}
+
+/** Stops the peers a runner started (their state files name them), in reverse order. */
+async function stopPeers(runnerPid: number): Promise<void> {
+  for (const peer of (await loadPeers()).reverse()) {
+    const path = peerStatePath(runnerPid, peer.name);
+    if (!existsSync(path)) continue;
+    try {
+      await peer.stop(JSON.parse(readFileSync(path, "utf8")));
+    } catch (err) {
+      log(`stopping ${peer.name} failed: ${(err as Error).message}`);
+    }
+    rmSync(path, { force: true });
+  }
 }
 
 export async function globalTeardown(): Promise<void> {
   // The runner has set exitCode = 1 by now when a test failed (also after Ctrl-C or SIGTERM, which
   // still run teardown): keep the logs for that case.
   const keep = process.exitCode === 1 || Boolean(process.env["SECRETS_BRIDGE_KEEP_BENCH"]);
+  await stopPeers(process.pid);
   await stopAndForget(benchStatePath(process.pid), keep);
 }
 
@@ -45,6 +77,7 @@ async function stopOrphans(): Promise<void> {
     const owner = /^state-(\d+)\.json$/.exec(name)?.[1];
     if (owner === undefined || isTestRunner(Number(owner))) continue;
     log(`stopping the bench of an interrupted run (${name})`);
+    await stopPeers(Number(owner));
     await stopAndForget(join(BENCH_STATE_DIR, name), false);
   }
 }
