@@ -1,5 +1,6 @@
 // Prometheus metrics, with ESO's names where the meaning matches. Labels carry object names, never values.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import { onProviderCall } from "./provider/call-metrics.ts";
 
 export interface OperatorMetrics {
   registry: Registry;
@@ -8,13 +9,25 @@ export interface OperatorMetrics {
   reconcileDuration: Histogram<"controller" | "outcome">;
   queueDepth: Gauge<"controller">;
   providerSessions: Gauge;
+  providerCalls: Counter<"provider" | "call" | "status">;
+  /** Stops feeding provider-call events into this registry. */
+  close(): void;
 }
 
 export function makeMetrics(opts: { defaultMetrics?: boolean } = {}): OperatorMetrics {
   const registry = new Registry();
   if (opts.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
+  const providerCalls = new Counter({
+    name: "externalsecret_provider_api_calls_count",
+    help: "Requests sent to providers, by provider, call and outcome.",
+    labelNames: ["provider", "call", "status"],
+    registers: [registry],
+  });
+  const unsubscribe = onProviderCall((provider, call, status) => providerCalls.inc({ provider, call, status }));
   return {
     registry,
+    providerCalls,
+    close: unsubscribe,
     syncCalls: new Counter({ name: "externalsecret_sync_calls_total", help: "ExternalSecret syncs (fetches) performed.", labelNames: ["name", "namespace"], registers: [registry] }),
     syncErrors: new Counter({ name: "externalsecret_sync_calls_error", help: "ExternalSecret syncs that failed.", labelNames: ["name", "namespace"], registers: [registry] }),
     reconcileDuration: new Histogram({

@@ -1,8 +1,10 @@
 // Counts calls to fake stores, the way a real provider's audit log would, for tests and `npm run bench`.
+import { recordProviderCall } from "../../src/provider/call-metrics.ts";
 
 const calls = new Map<string, number>();
 
 export function countFakeCall(store: string, operation: string, key: string): void {
+  recordProviderCall("fake", operation, "success");
   const id = `${store}|${operation}|${key}`;
   calls.set(id, (calls.get(id) ?? 0) + 1);
 }
