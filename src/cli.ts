@@ -4,6 +4,7 @@ import { Command, Option } from "commander";
 import { builtinProviders, providerSchemas } from "../providers/index.ts";
 import { runOperator } from "./main.ts";
 import { genCrdsCommand } from "./commands/gen-crds.ts";
+import { parseDuration } from "./api/duration.ts";
 
 const program = new Command("secrets-bridge").description("Bridges external secret stores into Kubernetes Secrets (ESO's external-secrets.io/v1 API).");
 
@@ -11,13 +12,17 @@ program
   .command("run")
   .description("Run the operator against the cluster of a kubeconfig, or in-cluster.")
   .option("--kubeconfig <path>", "kubeconfig file (default: $KUBECONFIG, ~/.kube/config, in-cluster)")
-  .option("--namespace <ns>", "watch only this namespace")
+  .option("--namespace <ns,...>", "watch only these namespaces (comma-separated)")
   .option("--concurrent <n>", "parallel ExternalSecret reconciles", (v) => Number(v), 8)
   .option("--http-address <addr>", "address of /healthz, /readyz and /metrics", ":8080")
   .addOption(new Option("--leader-elect [bool]", "leader election on a Lease (default: on in-cluster)").argParser((v) => v !== "false"))
   .option("--leader-election-namespace <ns>", "namespace of the Lease (default: the pod's)")
   .option("--leader-election-id <name>", "name of the Lease", "secrets-bridge-leader")
+  .option("--leader-election-lease-duration <duration>", "Lease duration", "15s")
+  .option("--leader-election-renew-deadline <duration>", "give up leading when renewals fail this long", "10s")
+  .option("--leader-election-retry-period <duration>", "how often to renew or try to acquire", "2s")
   .option("--log-level <level>", "trace, debug, info, warn, error", process.env.LOG_LEVEL ?? "info")
+  .addOption(new Option("--in-cluster-root <dir>", "prefix of the service-account files (tests)").default("").hideHelp())
   .action(async (opts) => {
     await runOperator(
       {
@@ -28,7 +33,11 @@ program
         leaderElect: opts.leaderElect,
         leaderElectionNamespace: opts.leaderElectionNamespace,
         leaderElectionId: opts.leaderElectionId,
+        leaseDurationMs: parseDuration(opts.leaderElectionLeaseDuration),
+        renewDeadlineMs: parseDuration(opts.leaderElectionRenewDeadline),
+        retryPeriodMs: parseDuration(opts.leaderElectionRetryPeriod),
         logLevel: opts.logLevel,
+        inClusterRoot: opts.inClusterRoot,
       },
       builtinProviders,
     );
@@ -37,8 +46,8 @@ program
 program
   .command("gen-crds")
   .description("Write the CustomResourceDefinitions generated from the API schemas.")
-  .option("--out <dir>", "directory to write", "crds")
-  .option("--check <dir>", "only check that <dir> is up to date; exit 1 if not")
+  .option("--out <dir...>", "directories to write", ["crds"])
+  .option("--check <dir...>", "only check that these directories are up to date; exit 1 if not")
   .action((opts) => {
     process.exitCode = genCrdsCommand(opts, providerSchemas());
   });

@@ -1,6 +1,6 @@
 // The daemon: kube config, providers, operator, HTTP endpoints, and a graceful drain on SIGTERM/SIGINT.
 import type { Provider } from "./provider/types.ts";
-import { loadKubeConfig } from "./kube/clients.ts";
+import { loadInCluster, loadKubeConfig } from "./kube/clients.ts";
 import { makeLogger } from "./log.ts";
 import { makeMetrics } from "./metrics.ts";
 import { startHttpServer } from "./http-server.ts";
@@ -15,18 +15,24 @@ export interface RunOptions {
   leaderElect: boolean | undefined;
   leaderElectionNamespace?: string;
   leaderElectionId: string;
+  leaseDurationMs: number;
+  renewDeadlineMs: number;
+  retryPeriodMs: number;
   logLevel: string;
+  /** Root under which the in-cluster service-account files live ("" in a pod; a directory in tests). */
+  inClusterRoot: string;
 }
 
-const IN_CLUSTER_NAMESPACE = "/var/run/secrets/kubernetes.io/serviceaccount/namespace";
+const SA_DIR = "/var/run/secrets/kubernetes.io/serviceaccount";
 
 export async function runOperator(options: RunOptions, providers: ReadonlyArray<Provider<any>>): Promise<void> {
   const log = makeLogger({ level: options.logLevel });
-  const kc = loadKubeConfig(options.kubeconfig);
-  const inCluster = !options.kubeconfig && !process.env.KUBECONFIG && existsSync(IN_CLUSTER_NAMESPACE);
+  const namespaceFile = `${options.inClusterRoot}${SA_DIR}/namespace`;
+  const inCluster = !options.kubeconfig && !process.env.KUBECONFIG && existsSync(namespaceFile);
+  const kc = inCluster ? loadInCluster(options.inClusterRoot) : loadKubeConfig(options.kubeconfig);
   // Leader election is on by default in a cluster (several replicas), off by default elsewhere.
   const leaderElect = options.leaderElect ?? inCluster;
-  const leNamespace = options.leaderElectionNamespace ?? (inCluster ? readFileSync(IN_CLUSTER_NAMESPACE, "utf8").trim() : "default");
+  const leNamespace = options.leaderElectionNamespace ?? (inCluster ? readFileSync(namespaceFile, "utf8").trim() : "default");
   const metrics = makeMetrics();
   let operatorReady = () => false;
   const server = await startHttpServer(options.httpAddress, { ready: () => operatorReady(), registry: metrics.registry });
@@ -39,7 +45,9 @@ export async function runOperator(options: RunOptions, providers: ReadonlyArray<
     metrics,
     workers: options.workers,
     namespace: options.namespace,
-    leaderElection: leaderElect ? { namespace: leNamespace, name: options.leaderElectionId } : false,
+    leaderElection: leaderElect
+      ? { namespace: leNamespace, name: options.leaderElectionId, leaseDurationMs: options.leaseDurationMs, renewDeadlineMs: options.renewDeadlineMs, retryPeriodMs: options.retryPeriodMs }
+      : false,
     onLostLeadership: () => {
       process.exitCode = 1;
       void shutdown("lost leadership");

@@ -1,19 +1,26 @@
-// `secrets-bridge gen-crds`: writes crds/ from the zod schemas, or checks that crds/ is up to date.
+// `secrets-bridge gen-crds`: writes the CRDs generated from the zod schemas to one or more directories
+// (crds/ and the Helm chart's copy), or checks that those directories are up to date.
 import type { z } from "zod";
 import { checkCrds, generateCrdsFor, writeCrds } from "../crdgen/index.ts";
 
-export function genCrdsCommand(opts: { out: string; check?: string }, providerSlices: Record<string, z.ZodType>): number {
+export function genCrdsCommand(opts: { out: string[]; check?: string[] }, providerSlices: Record<string, z.ZodType>): number {
   const files = generateCrdsFor(providerSlices);
   if (opts.check) {
-    const problems = checkCrds(opts.check, files);
-    if (problems.length > 0) {
-      console.error(`${opts.check} is stale; run \`npm run gen:crds\`:\n  ${problems.join("\n  ")}`);
-      return 1;
+    let stale = 0;
+    for (const dir of opts.check) {
+      const problems = checkCrds(dir, files);
+      if (problems.length > 0) {
+        stale++;
+        console.error(`${dir} is stale; run \`npm run gen:crds\`:\n  ${problems.join("\n  ")}`);
+      } else {
+        console.log(`${dir} is up to date (${files.length} CRDs)`);
+      }
     }
-    console.log(`${opts.check} is up to date (${files.length} CRDs)`);
-    return 0;
+    return stale > 0 ? 1 : 0;
   }
-  writeCrds(opts.out, files);
-  console.log(`wrote ${files.length} CRDs to ${opts.out}`);
+  for (const dir of opts.out) {
+    writeCrds(dir, files);
+    console.log(`wrote ${files.length} CRDs to ${dir}`);
+  }
   return 0;
 }

@@ -24,3 +24,10 @@ export function loadKubeConfig(path?: string): KubeConfig {
   else kc.loadFromDefault();
   return kc;
 }
+
+/** The in-cluster configuration (service-account token, CA, KUBERNETES_SERVICE_HOST/PORT); `root` prefixes the files. */
+export function loadInCluster(root = ""): KubeConfig {
+  const kc = new KubeConfig();
+  kc.loadFromCluster(root);
+  return kc;
+}

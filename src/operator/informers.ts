@@ -8,12 +8,13 @@ import type { SecretStore } from "../api/secret-store.ts";
 import { LABEL_MANAGED } from "../api/markers.ts";
 import { ResilientInformer } from "../controller/informer.ts";
 import type { KubeClients } from "../kube/clients.ts";
+import { MultiInformer, type InformerLike } from "./multi-informer.ts";
 
 export interface OperatorInformers {
-  externalSecrets: ResilientInformer<ExternalSecret & KubernetesObject>;
-  secretStores: ResilientInformer<SecretStore & KubernetesObject>;
-  clusterSecretStores: ResilientInformer<SecretStore & KubernetesObject>;
-  managedSecrets: ResilientInformer<V1Secret>;
+  externalSecrets: InformerLike<ExternalSecret & KubernetesObject>;
+  secretStores: InformerLike<SecretStore & KubernetesObject>;
+  clusterSecretStores: InformerLike<SecretStore & KubernetesObject>;
+  managedSecrets: InformerLike<V1Secret>;
 }
 
 function customInformer<T extends KubernetesObject>(kc: KubeConfig, clients: KubeClients, log: Logger, plural: string, kind: string, namespace: string | undefined, clusterScoped: boolean) {
@@ -31,19 +32,26 @@ function customInformer<T extends KubernetesObject>(kc: KubeConfig, clients: Kub
   return new ResilientInformer<T>({ name: plural, kc, path, list, log });
 }
 
-export function makeInformers(kc: KubeConfig, clients: KubeClients, log: Logger, namespace?: string): OperatorInformers {
+function secretInformer(kc: KubeConfig, clients: KubeClients, log: Logger, namespace: string | undefined): ResilientInformer<V1Secret> {
   const labelSelector = `${LABEL_MANAGED}=true`;
+  return new ResilientInformer<V1Secret>({
+    name: "secrets",
+    kc,
+    path: namespace ? `/api/v1/namespaces/${namespace}/secrets` : "/api/v1/secrets",
+    labelSelector,
+    list: () => (namespace ? clients.core.listNamespacedSecret({ namespace, labelSelector }) : clients.core.listSecretForAllNamespaces({ labelSelector })),
+    log,
+  });
+}
+
+/** Informers for the whole cluster (no namespaces) or for exactly the given namespaces. */
+export function makeInformers(kc: KubeConfig, clients: KubeClients, log: Logger, namespaces: string[] = []): OperatorInformers {
+  const scopes: Array<string | undefined> = namespaces.length > 0 ? namespaces : [undefined];
+  const each = <T extends KubernetesObject>(make: (namespace: string | undefined) => ResilientInformer<T>) => new MultiInformer(scopes.map(make));
   return {
-    externalSecrets: customInformer(kc, clients, log, "externalsecrets", "ExternalSecret", namespace, false),
-    secretStores: customInformer(kc, clients, log, "secretstores", "SecretStore", namespace, false),
-    clusterSecretStores: customInformer(kc, clients, log, "clustersecretstores", "ClusterSecretStore", namespace, true),
-    managedSecrets: new ResilientInformer<V1Secret>({
-      name: "secrets",
-      kc,
-      path: namespace ? `/api/v1/namespaces/${namespace}/secrets` : "/api/v1/secrets",
-      labelSelector,
-      list: () => (namespace ? clients.core.listNamespacedSecret({ namespace, labelSelector }) : clients.core.listSecretForAllNamespaces({ labelSelector })),
-      log,
-    }),
+    externalSecrets: each((ns) => customInformer(kc, clients, log, "externalsecrets", "ExternalSecret", ns, false)),
+    secretStores: each((ns) => customInformer(kc, clients, log, "secretstores", "SecretStore", ns, false)),
+    clusterSecretStores: new MultiInformer([customInformer(kc, clients, log, "clustersecretstores", "ClusterSecretStore", undefined, true)]),
+    managedSecrets: each((ns) => secretInformer(kc, clients, log, ns)),
   };
 }

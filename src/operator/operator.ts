@@ -29,7 +29,7 @@ export interface OperatorOptions {
   providers: ReadonlyArray<Provider<any>>;
   metrics?: OperatorMetrics;
   workers?: number;
-  /** Watch one namespace only (ClusterSecretStores are still read cluster-wide). */
+  /** Watch only these namespaces (comma-separated, or one); ClusterSecretStores are still read cluster-wide. */
   namespace?: string;
   leaderElection?: { namespace: string; name?: string; leaseDurationMs?: number; renewDeadlineMs?: number; retryPeriodMs?: number } | false;
   /** Called when leadership is lost; the daemon exits so work from the lost term cannot continue. */
@@ -53,7 +53,7 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
   const registry = new ProviderRegistry(opts.providers);
   const sessions = new StoreSessions({ registry, clients, log });
   const events = eventRecorder(clients, log);
-  const informers = makeInformers(kc, clients, log, opts.namespace);
+  const informers = makeInformers(kc, clients, log, (opts.namespace ?? "").split(",").map((ns) => ns.trim()).filter(Boolean));
   const index = new TargetIndex();
   const esQueue = new WorkQueue({ clock, log });
   const storeQueue = new WorkQueue({ clock, log });
