@@ -1,0 +1,51 @@
+// The one place where Vault's HTTP answers and transport failures become the provider contract's typed errors.
+// Messages carry the operation, the path and Vault's own error text (which names paths and roles, never
+// values), truncated; request and response bodies are never included.
+import { ConfigError, NoSecretError, PermissionDeniedError, ProviderError, ProviderUnavailableError } from "../../src/provider/errors.ts";
+
+/** What the request was for: login failures with 400 mean rejected credentials, not a bad request. */
+export type VaultOperation = "login" | "read" | "list" | "token";
+
+/** A Vault response that was not 2xx. */
+export interface VaultFailure {
+  status: number;
+  /** Vault's `errors` array, as sent. */
+  errors: string[];
+  retryAfterMs?: number | undefined;
+}
+
+const brief = (errors: string[]): string => {
+  const text = errors.filter(Boolean).join("; ").replace(/\s+/g, " ").trim();
+  return text.length > 160 ? `${text.slice(0, 160)}...` : text;
+};
+
+export function vaultError(op: VaultOperation, path: string, failure: VaultFailure): ProviderError {
+  const detail = brief(failure.errors);
+  const message = `vault ${op} ${path}: HTTP ${failure.status}${detail ? ` (${detail})` : ""}`;
+  const { status } = failure;
+  if (status === 404 && op === "read") return new NoSecretError(message);
+  if (status === 401 || status === 403) return new PermissionDeniedError(message);
+  // Vault answers 400 to logins with a wrong role, secret_id, password or JWT.
+  if (status === 400 && op === "login") return new PermissionDeniedError(message);
+  if (status === 429 || status === 412 || status >= 500) {
+    return new ProviderUnavailableError(message, failure.retryAfterMs === undefined ? {} : { retryAfterMs: failure.retryAfterMs });
+  }
+  return new ConfigError(message);
+}
+
+/** A request that got no HTTP answer (refused, reset, TLS failure, timeout). Only the error code is kept. */
+export function vaultTransportError(op: VaultOperation, path: string, err: unknown): ProviderError {
+  const code = (err as { code?: unknown })?.code;
+  const what = typeof code === "string" ? code : err instanceof Error ? err.name : "unknown error";
+  // A certificate the client cannot verify will not fix itself with retries, but the server may be
+  // mid-rotation; report it clearly and keep retrying with backoff like other transport failures.
+  return new ProviderUnavailableError(`vault ${op} ${path}: no answer from the server (${what})`, { cause: err });
+}
+
+/** Seconds from a Retry-After header, in milliseconds; undefined when absent or not a number. */
+export function retryAfterMs(header: string | string[] | undefined): number | undefined {
+  const value = Array.isArray(header) ? header[0] : header;
+  if (!value) return undefined;
+  const seconds = Number(value);
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined;
+}

@@ -1,0 +1,128 @@
+// A small Vault HTTP client on node:http(s): one keep-alive agent per session carrying the store's CA and
+// client certificate, Vault's headers, a timeout, and one recorded provider call per request.
+// We do not use node-vault here: its request layer (postman-request) hides status codes and headers
+// (Retry-After, X-Vault-Index), takes TLS options per client rather than per agent, and has no timeouts we
+// can map; the Vault API is plain JSON over HTTP, so a 100-line client is clearer than working around it.
+import { Agent as HttpAgent, request as httpRequest } from "node:http";
+import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
+import type { IncomingHttpHeaders } from "node:http";
+import { recordProviderCall } from "../../src/provider/call-metrics.ts";
+import type { ProviderCallStatus } from "../../src/provider/call-metrics.ts";
+import { retryAfterMs, vaultError, vaultTransportError } from "./errors.ts";
+import type { VaultOperation } from "./errors.ts";
+
+export interface VaultTls {
+  ca?: string | undefined;
+  cert?: string | undefined;
+  key?: string | undefined;
+}
+
+export interface VaultHttpOptions {
+  server: string;
+  tls: VaultTls;
+  /** Sent on every request (namespace, custom headers, X-Vault-Inconsistent). */
+  headers: Record<string, string>;
+  readYourWrites: boolean;
+  timeoutMs?: number;
+}
+
+export interface VaultRequest {
+  method: "GET" | "POST" | "LIST";
+  /** Path under /v1/, without a leading slash. */
+  path: string;
+  op: VaultOperation;
+  /** Metric name of the call (Login, ReadSecret, List, RenewSelf ...). */
+  call: string;
+  token?: string | undefined;
+  body?: unknown;
+  query?: Record<string, string> | undefined;
+  /** Overrides X-Vault-Namespace (auth.namespace for logins). */
+  namespace?: string | undefined;
+}
+
+export interface VaultResponse {
+  status: number;
+  body: Record<string, unknown>;
+  /** Vault's `errors` array on failures. */
+  errors: string[];
+  retryAfterMs?: number | undefined;
+}
+
+const metricStatus = (status: number): ProviderCallStatus =>
+  status < 300 ? "success" : status === 404 ? "not_found" : status === 401 || status === 403 ? "denied" : status === 429 ? "throttled" : "error";
+
+/** The JSON answer of one Vault endpoint. `send` never throws for HTTP statuses; `expectOk` does. */
+export class VaultHttp {
+  readonly #base: URL;
+  readonly #agent: HttpAgent | HttpsAgent;
+  readonly #opts: VaultHttpOptions;
+  #index: string | undefined;
+
+  constructor(opts: VaultHttpOptions) {
+    this.#opts = opts;
+    this.#base = new URL(opts.server.endsWith("/") ? opts.server : `${opts.server}/`);
+    this.#agent = this.#base.protocol === "https:" ? new HttpsAgent({ keepAlive: true, ca: opts.tls.ca, cert: opts.tls.cert, key: opts.tls.key }) : new HttpAgent({ keepAlive: true });
+  }
+
+  async send(req: VaultRequest): Promise<VaultResponse> {
+    const url = new URL(`v1/${req.path.split("/").map(encodeURIComponent).join("/")}`, this.#base);
+    // Node's http client accepts arbitrary verbs, but some proxies do not: LIST goes as GET ?list=true.
+    const method = req.method === "LIST" ? "GET" : req.method;
+    if (req.method === "LIST") url.searchParams.set("list", "true");
+    for (const [name, value] of Object.entries(req.query ?? {})) url.searchParams.set(name, value);
+    const headers: Record<string, string> = { ...this.#opts.headers };
+    if (req.namespace !== undefined) headers["X-Vault-Namespace"] = req.namespace;
+    if (req.token) headers["X-Vault-Token"] = req.token;
+    if (this.#opts.readYourWrites && this.#index) headers["X-Vault-Index"] = this.#index;
+    const payload = req.body === undefined ? undefined : JSON.stringify(req.body);
+    if (payload !== undefined) headers["Content-Type"] = "application/json";
+    let raw: { status: number; headers: IncomingHttpHeaders; text: string };
+    try {
+      raw = await this.#roundTrip(url, method, headers, payload);
+    } catch (err) {
+      recordProviderCall("vault", req.call, "error");
+      throw vaultTransportError(req.op, req.path, err);
+    }
+    recordProviderCall("vault", req.call, metricStatus(raw.status));
+    const index = raw.headers["x-vault-index"];
+    if (typeof index === "string") this.#index = index;
+    let body: Record<string, unknown> = {};
+    try {
+      if (raw.text) body = JSON.parse(raw.text) as Record<string, unknown>;
+    } catch {
+      body = {};
+    }
+    const errors = Array.isArray(body["errors"]) ? (body["errors"] as unknown[]).map(String) : [];
+    return { status: raw.status, body, errors, retryAfterMs: retryAfterMs(raw.headers["retry-after"]) };
+  }
+
+  /** Sends and throws the mapped typed error for any non-2xx answer. */
+  async expectOk(req: VaultRequest): Promise<Record<string, unknown>> {
+    const res = await this.send(req);
+    if (res.status < 300) return res.body;
+    throw this.failure(req, res);
+  }
+
+  failure(req: Pick<VaultRequest, "op" | "path">, res: VaultResponse): Error {
+    return vaultError(req.op, req.path, { status: res.status, errors: res.errors, retryAfterMs: res.retryAfterMs });
+  }
+
+  close(): void {
+    this.#agent.destroy();
+  }
+
+  #roundTrip(url: URL, method: string, headers: Record<string, string>, payload: string | undefined) {
+    const send = url.protocol === "https:" ? httpsRequest : httpRequest;
+    return new Promise<{ status: number; headers: IncomingHttpHeaders; text: string }>((resolve, reject) => {
+      const req = send(url, { method, headers, agent: this.#agent, timeout: this.#opts.timeoutMs ?? 10_000 }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (chunk: Buffer) => chunks.push(chunk));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString("utf8") }));
+        res.on("error", reject);
+      });
+      req.on("timeout", () => req.destroy(Object.assign(new Error("request timed out"), { code: "ETIMEDOUT" })));
+      req.on("error", reject);
+      req.end(payload);
+    });
+  }
+}

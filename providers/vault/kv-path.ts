@@ -1,0 +1,53 @@
+// Where a remoteRef.key lives on the Vault API, following ESO's buildPath (providers/v1/vault): the store's
+// `path` is the mount; KV v2 inserts `data/` (values) or `metadata/` (custom metadata, listing) after it.
+// Without `path`, the key's first segment is the mount. A key that already starts with the mount keeps working.
+import type { VaultProviderSpec } from "./schema.ts";
+
+export type KvPart = "data" | "metadata";
+
+const trim = (path: string) => path.replace(/^\/+|\/+$/g, "");
+
+export function isV2(spec: Pick<VaultProviderSpec, "version">): boolean {
+  return (spec.version ?? "v2") === "v2";
+}
+
+/** The API path (under /v1/) of `key` for values (`data`) or KV v2 metadata (`metadata`). */
+export function kvPath(spec: Pick<VaultProviderSpec, "path" | "version">, key: string, part: KvPart = "data"): string {
+  const v2 = isV2(spec);
+  let out = trim(key);
+  if (spec.path !== undefined && trim(spec.path) !== "") {
+    const mount = trim(spec.path);
+    if (out.startsWith(`${mount}/`)) {
+      out = out.slice(mount.length + 1);
+      if (v2 && out.startsWith(`${part}/`)) out = out.slice(part.length + 1);
+    }
+    return v2 ? `${mount}/${part}/${out}` : `${mount}/${out}`;
+  }
+  if (!v2) return out;
+  const segments = out.split("/");
+  if (segments[1] === part) return out;
+  return [segments[0], part, ...segments.slice(1)].join("/");
+}
+
+/** The API path to LIST for find under `path` (relative to the mount); KV v2 lists the metadata tree. */
+export function listPath(spec: Pick<VaultProviderSpec, "path" | "version">, path: string | undefined): string {
+  const mount = trim(spec.path ?? "");
+  const under = trim(path ?? "");
+  const base = isV2(spec) ? `${mount}/metadata` : mount;
+  return under ? `${base}/${under}` : base;
+}
+
+const goEscape = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`;
+
+/** JSON with object keys sorted at every level and <, >, & escaped, as Go's json.Marshal writes maps (ESO-identical bytes). */
+export function goJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(goJson).join(",")}]`;
+  if (value !== null && typeof value === "object") {
+    const entries = Object.keys(value)
+      .sort()
+      .map((k) => `${goJson(k)}:${goJson((value as Record<string, unknown>)[k])}`);
+    return `{${entries.join(",")}}`;
+  }
+  if (typeof value === "string") return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, goEscape);
+  return JSON.stringify(value) ?? "null";
+}
