@@ -1,0 +1,79 @@
+// Picks the credentials for a session: a service-account key (self-signed JWTs, no token endpoint), GKE
+// Workload Identity or Workload Identity Federation (auth-workload-identity.ts), or the default credentials.
+// Every path hands the SDK an explicit auth client, so google-auth-library never goes looking on its own.
+import { GoogleAuth, JWT, PassThroughClient } from "google-auth-library";
+import type { AuthClient } from "google-auth-library";
+import type { Logger } from "pino";
+import { ConfigError } from "../../src/provider/errors.ts";
+import type { KubeAccess } from "../../src/kube/access.ts";
+import type { GcpsmProviderSpec } from "./schema.ts";
+import type { Endpoint } from "./endpoint.ts";
+import { federationClient, workloadIdentityClient } from "./auth-workload-identity.ts";
+
+export const CLOUD_PLATFORM_SCOPE = "https://www.googleapis.com/auth/cloud-platform";
+
+export interface ServiceAccountKey {
+  clientEmail: string;
+  privateKey: string;
+  privateKeyId?: string | undefined;
+}
+
+/** Parses a service-account JSON key. Errors never quote the document (it holds a private key). */
+export function parseServiceAccountKey(bytes: Uint8Array, where: string): ServiceAccountKey {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(Buffer.from(bytes).toString("utf8"));
+  } catch {
+    throw new ConfigError(`${where} is not a JSON service-account key`);
+  }
+  const key = doc as Record<string, unknown> | null;
+  if (!key || typeof key !== "object") throw new ConfigError(`${where} is not a JSON service-account key`);
+  if (key["type"] !== undefined && key["type"] !== "service_account") throw new ConfigError(`${where} is not a service_account key`);
+  if (typeof key["client_email"] !== "string" || typeof key["private_key"] !== "string") {
+    throw new ConfigError(`${where} lacks client_email or private_key`);
+  }
+  return {
+    clientEmail: key["client_email"],
+    privateKey: key["private_key"],
+    privateKeyId: typeof key["private_key_id"] === "string" ? key["private_key_id"] : undefined,
+  };
+}
+
+/**
+ * Requests are signed locally with the key (self-signed JWTs carrying the cloud-platform scope), which
+ * Google's APIs accept in place of an OAuth access token: no call to the token endpoint, nothing to refresh.
+ */
+export function serviceAccountKeyClient(key: ServiceAccountKey): AuthClient {
+  const client = new JWT({ email: key.clientEmail, key: key.privateKey, keyId: key.privateKeyId, scopes: [CLOUD_PLATFORM_SCOPE] });
+  // A property, not a constructor option, in google-auth-library's JWT.
+  client.useJWTAccessWithScope = true;
+  return client;
+}
+
+export interface AuthContext {
+  spec: GcpsmProviderSpec;
+  kube: KubeAccess;
+  log: Logger;
+  endpoint: Endpoint;
+}
+
+/** The auth client for a store. Throws ConfigError for an auth block that cannot work. */
+export async function authClientFor(ctx: AuthContext): Promise<AuthClient> {
+  const auth = ctx.spec.auth ?? {};
+  const methods = [auth.secretRef, auth.workloadIdentity, auth.workloadIdentityFederation].filter((method) => method !== undefined);
+  if (methods.length > 1) throw new ConfigError("gcpsm auth: set only one of secretRef, workloadIdentity, workloadIdentityFederation");
+  if (auth.secretRef) {
+    const ref = auth.secretRef.secretAccessKeySecretRef;
+    const bytes = await ctx.kube.readSecretKey(ref);
+    ctx.log.debug({ secret: ref.name, key: ref.key }, "gcpsm: using a service-account key");
+    return serviceAccountKeyClient(parseServiceAccountKey(bytes, `key ${ref.key ?? ""} of secret ${ref.name}`));
+  }
+  if (auth.workloadIdentity) return workloadIdentityClient(auth.workloadIdentity, ctx);
+  if (auth.workloadIdentityFederation) return federationClient(auth.workloadIdentityFederation, ctx);
+  // Emulators take no credentials: an overridden endpoint with no auth gets none, and nothing probes for ADC.
+  if (ctx.endpoint.overridden) return new PassThroughClient();
+  // The operator's own identity (GOOGLE_APPLICATION_CREDENTIALS, or the metadata server on GKE): what the
+  // user asked for by leaving `auth` empty, as in ESO.
+  ctx.log.debug("gcpsm: using the default credentials");
+  return new GoogleAuth({ scopes: [CLOUD_PLATFORM_SCOPE] }).getClient();
+}
