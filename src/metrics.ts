@@ -1,5 +1,5 @@
 // Prometheus metrics, with ESO's names where the meaning matches. Labels carry object names, never values.
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import { Counter, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 import { onProviderCall } from "./provider/call-metrics.ts";
 
 export interface OperatorMetrics {
@@ -7,8 +7,6 @@ export interface OperatorMetrics {
   syncCalls: Counter<"name" | "namespace">;
   syncErrors: Counter<"name" | "namespace">;
   reconcileDuration: Histogram<"controller" | "outcome">;
-  queueDepth: Gauge<"controller">;
-  providerSessions: Gauge;
   providerCalls: Counter<"provider" | "call" | "status">;
   /** Stops feeding provider-call events into this registry. */
   close(): void;
@@ -37,7 +35,5 @@ export function makeMetrics(opts: { defaultMetrics?: boolean } = {}): OperatorMe
       buckets: [0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers: [registry],
     }),
-    queueDepth: new Gauge({ name: "secretsbridge_workqueue_depth", help: "Keys waiting in the work queue.", labelNames: ["controller"], registers: [registry] }),
-    providerSessions: new Gauge({ name: "secretsbridge_provider_sessions", help: "Open provider sessions.", registers: [registry] }),
   };
 }

@@ -22,6 +22,7 @@ import type { OperatorMetrics } from "../metrics.ts";
 import { esKey, metadataOrSpecChanged, TargetIndex, usesStore } from "./dependents.ts";
 import { makeInformers } from "./informers.ts";
 import { namespaceLabelCache } from "./namespace-labels.ts";
+import { registerObservedMetrics } from "./observed-metrics.ts";
 
 export interface OperatorOptions {
   kc: KubeConfig;
@@ -157,6 +158,11 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
     });
   } else {
     startControllers();
+  }
+
+  if (opts.metrics) {
+    const queues = { externalsecret: esQueue, secretstore: storeQueue };
+    registerObservedMetrics(opts.metrics.registry, informers, queues, sessions, () => (elector ? elector.isLeader() : true));
   }
 
   let stopped = false;

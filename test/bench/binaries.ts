@@ -73,3 +73,15 @@ export function binaryPath(name: BenchBinary): string {
     `${name} not found (looked in: ${looked.join(", ")}); run \`${SETUP_COMMAND}\` first`,
   );
 }
+
+/**
+ * A pinned CLI built into the cache by a peer's install.sh (`<name>-<version>`, version from versions.env
+ * under `<NAME>_VERSION`), e.g. cachedTool("helm"). Throws BenchBinaryMissingError naming the set-up command.
+ */
+export function cachedTool(name: string): string {
+  const version = versions[`${name.toUpperCase().replace(/-/g, "_")}_VERSION`];
+  if (!version) throw new Error(`no ${name.toUpperCase()}_VERSION in test/bench/versions.env`);
+  const path = join(benchCacheDir(), "bin", `${name}-${version}`);
+  if (!isExecutable(path)) throw new BenchBinaryMissingError(`${name} ${version} not found at ${path}; run \`${SETUP_COMMAND}\` first`);
+  return path;
+}

@@ -2,7 +2,7 @@
 # The helm CLI (v3) from the Go module proxy, built once into the bench cache: `helm lint` and
 # `helm template` run in the deploy tests. No peer.ts: nothing to start.
 source "$(dirname "$0")/../../lib.sh"
-V="${HELM_VERSION:-3.22.0}"
+V="$HELM_VERSION"
 OUT="$BENCH_BIN/helm-$V"
 if [[ -x "$OUT" ]]; then say "helm $V cached"; exit 0; fi
 say "building helm $V (first time only; a few minutes)"

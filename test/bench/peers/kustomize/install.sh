@@ -2,7 +2,7 @@
 # The kustomize CLI from the Go module proxy, built once into the bench cache, to render deploy/kustomize
 # in the tests (there is no kubectl on the bench). v5.8.0: the newest whose go.mod fits Go 1.26.
 source "$(dirname "$0")/../../lib.sh"
-V="${KUSTOMIZE_VERSION:-5.8.0}"
+V="$KUSTOMIZE_VERSION"
 OUT="$BENCH_BIN/kustomize-$V"
 if [[ -x "$OUT" ]]; then say "kustomize $V cached"; exit 0; fi
 say "building kustomize $V (first time only)"

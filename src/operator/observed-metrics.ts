@@ -1,0 +1,101 @@
+// Gauges computed at scrape time from what the operator already holds (informer caches, queues, sessions),
+// so they cost nothing between scrapes and can never drift from the objects' real status.
+import { Gauge, type Registry } from "prom-client";
+import type { OperatorInformers } from "./informers.ts";
+import type { WorkQueue } from "../controller/work-queue.ts";
+import type { StoreSessions } from "../provider/sessions.ts";
+
+type WithConditions = { metadata: { name: string; namespace?: string }; status?: { conditions?: Array<{ type: string; status: string }> } };
+
+function setConditions(gauge: Gauge<string>, objects: WithConditions[], namespaced: boolean): void {
+  gauge.reset();
+  for (const obj of objects) {
+    for (const condition of obj.status?.conditions ?? []) {
+      for (const status of ["True", "False", "Unknown"]) {
+        // Label order as ESO prints them: name, namespace, condition, status.
+        const labels: Record<string, string> = namespaced
+          ? { name: obj.metadata.name, namespace: obj.metadata.namespace ?? "", condition: condition.type, status }
+          : { name: obj.metadata.name, condition: condition.type, status };
+        gauge.set(labels, condition.status === status ? 1 : 0);
+      }
+    }
+  }
+}
+
+export function registerObservedMetrics(
+  registry: Registry,
+  informers: OperatorInformers,
+  queues: Record<string, WorkQueue>,
+  sessions: StoreSessions,
+  isLeader: () => boolean,
+): void {
+  new Gauge({
+    name: "secretsbridge_leader",
+    help: "1 when this replica holds the leader Lease (or runs without leader election).",
+    registers: [registry],
+    collect() {
+      this.set(isLeader() ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: "externalsecret_status_condition",
+    help: "ExternalSecret conditions (1 for the current status of each condition).",
+    labelNames: ["name", "namespace", "condition", "status"],
+    registers: [registry],
+    collect() {
+      setConditions(this, informers.externalSecrets.list(), true);
+    },
+  });
+  new Gauge({
+    name: "secretstore_status_condition",
+    help: "SecretStore conditions (1 for the current status of each condition).",
+    labelNames: ["name", "namespace", "condition", "status"],
+    registers: [registry],
+    collect() {
+      setConditions(this, informers.secretStores.list(), true);
+    },
+  });
+  new Gauge({
+    name: "clustersecretstore_status_condition",
+    help: "ClusterSecretStore conditions (1 for the current status of each condition).",
+    labelNames: ["name", "condition", "status"],
+    registers: [registry],
+    collect() {
+      setConditions(this, informers.clusterSecretStores.list(), false);
+    },
+  });
+  new Gauge({
+    name: "secretsbridge_workqueue_depth",
+    help: "Keys waiting to be reconciled now, by controller.",
+    labelNames: ["controller"],
+    registers: [registry],
+    collect() {
+      for (const [controller, queue] of Object.entries(queues)) this.set({ controller }, queue.len());
+    },
+  });
+  new Gauge({
+    name: "secretsbridge_workqueue_delayed",
+    help: "Keys scheduled for a later refresh or retry, by controller.",
+    labelNames: ["controller"],
+    registers: [registry],
+    collect() {
+      for (const [controller, queue] of Object.entries(queues)) this.set({ controller }, queue.waitingDelayed());
+    },
+  });
+  new Gauge({
+    name: "secretsbridge_provider_sessions",
+    help: "Open provider sessions (one per store, spec and credentials namespace).",
+    registers: [registry],
+    collect() {
+      this.set(sessions.activeCount());
+    },
+  });
+  new Gauge({
+    name: "secretsbridge_provider_sessions_opened",
+    help: "Provider sessions opened since start (each is one login for providers that log in).",
+    registers: [registry],
+    collect() {
+      this.set(sessions.openedCount());
+    },
+  });
+}

@@ -1,0 +1,149 @@
+// The chart applied to the bench apiserver and the operator run exactly as in a pod (in-cluster config from a
+// TokenRequest token of the chart's ServiceAccount): sync, rotation and deletion under the chart's RBAC, two
+// replicas with leader failover and no double writes, metrics content, and a graceful SIGTERM.
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { randomBytes } from "node:crypto";
+import { CoordinationV1Api, PatchStrategy, RbacAuthorizationV1Api, setHeaderOptions, type KubernetesObject, type V1Deployment } from "@kubernetes/client-node";
+import { applyObjects, installCrds } from "../../src/kube/apply.ts";
+import { apiserverRequestCount, freshNamespace, kubeConfig } from "../helpers/bench.ts";
+import { helmTemplate } from "../helpers/deploy.ts";
+import { isLeader, mountServiceAccount, startLikePod, type PodProcess } from "../helpers/in-cluster.ts";
+import { decoded, kube, ready, sleep, waitFor } from "../helpers/operator.ts";
+
+async function installChart(release: string, namespace: string, set: string[]): Promise<V1Deployment> {
+  const kc = kubeConfig();
+  await kube(kc).core.createNamespace({ body: { metadata: { name: namespace } } });
+  const objects = helmTemplate(namespace, set, release);
+  await installCrds(kc, objects.filter((o) => o.kind === "CustomResourceDefinition"));
+  await applyObjects(kc, objects.filter((o) => o.kind !== "CustomResourceDefinition"));
+  return objects.find((o: KubernetesObject) => o.kind === "Deployment") as V1Deployment;
+}
+
+describe("in-cluster with the chart's RBAC: two replicas", () => {
+  const suffix = randomBytes(3).toString("hex");
+  const system = `sb-system-${suffix}`;
+  const root = mkdtempSync(join(tmpdir(), "sb-pod-"));
+  const pods: PodProcess[] = [];
+  const k = kube();
+  const planted = `planted-${randomBytes(8).toString("hex")}`;
+  const rotated = `planted-${randomBytes(8).toString("hex")}`;
+  let app: string;
+  let deployment: V1Deployment;
+  const leader = async () => {
+    for (const pod of pods) if (pod.child.exitCode === null && (await isLeader(pod))) return pod;
+    return undefined;
+  };
+
+  before(async () => {
+    deployment = await installChart("sb", system, ["leaderElection.leaseDuration=4s", "leaderElection.renewDeadline=3s", "leaderElection.retryPeriod=500ms", "logLevel=debug"]);
+    await mountServiceAccount(root, system, "sb-secrets-bridge");
+    pods.push(await startLikePod(deployment, root), await startLikePod(deployment, root));
+    app = await freshNamespace("in-cluster-app");
+  });
+  after(async () => {
+    for (const pod of pods) if (pod.child.exitCode === null) pod.child.kill("SIGKILL");
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it("elects exactly one leader", async () => {
+    await waitFor("a leader", leader, 30_000);
+    const leaders = (await Promise.all(pods.map(isLeader))).filter(Boolean);
+    assert.equal(leaders.length, 1);
+  });
+
+  it("syncs an ExternalSecret under the chart's RBAC", async () => {
+    await k.create("SecretStore", app, "fake", { provider: { fake: { data: [{ key: "k", value: planted }] } } });
+    await k.create("ExternalSecret", app, "es", { refreshInterval: "1s", secretStoreRef: { name: "fake" }, target: { deletionPolicy: "Delete" }, data: [{ secretKey: "k", remoteRef: { key: "k" } }] });
+    const secret = await waitFor("secret", () => k.secret(app, "es"));
+    assert.equal(decoded(secret).k, planted);
+    await waitFor("Ready", async () => (ready(await k.es(app, "es"))?.status === "True" ? true : undefined));
+  });
+
+  it("rotates with exactly one Secret write for one change, across both replicas", async () => {
+    await sleep(1500);
+    const before = await apiserverRequestCount({ verbs: ["POST", "PUT", "PATCH", "APPLY"], resource: "secrets" });
+    await k.patch("SecretStore", app, "fake", { spec: { provider: { fake: { data: [{ key: "k", value: rotated }] } } } });
+    await waitFor("rotated", async () => (decoded(await k.secret(app, "es")).k === rotated ? true : undefined));
+    await sleep(3000); // three more refresh intervals: nothing else may write
+    const after = await apiserverRequestCount({ verbs: ["POST", "PUT", "PATCH", "APPLY"], resource: "secrets" });
+    assert.equal(after - before, 1);
+  });
+
+  it("exposes metrics with ESO's names and labels and no values", async () => {
+    const text = await (await leader())!.metrics();
+    assert.match(text, new RegExp(`externalsecret_sync_calls_total\\{name="es",namespace="${app}"\\} \\d+`));
+    assert.match(text, new RegExp(`externalsecret_status_condition\\{name="es",namespace="${app}",condition="Ready",status="True"\\} 1`));
+    assert.match(text, /externalsecret_provider_api_calls_count\{provider="fake",call="GetSecret",status="success"\} \d+/);
+    assert.match(text, /externalsecret_reconcile_duration_bucket\{/);
+    assert.match(text, /secretstore_status_condition\{/);
+    assert.match(text, /secretsbridge_workqueue_depth\{controller="externalsecret"\}/);
+    for (const pod of pods) {
+      assert.ok(!(await pod.metrics()).includes(planted) && !(await pod.metrics()).includes(rotated), "a value in metrics");
+      assert.ok(!pod.output().includes(planted) && !pod.output().includes(rotated), "a value in logs");
+    }
+  });
+
+  it("applies deletionPolicy Delete when the key is gone", async () => {
+    await k.patch("SecretStore", app, "fake", { spec: { provider: { fake: { data: [{ key: "other", value: "x" }] } } } });
+    await waitFor("deleted", async () => ((await k.secret(app, "es")) === undefined ? true : undefined));
+    assert.equal(ready(await k.es(app, "es"))?.reason, "SecretDeleted");
+  });
+
+  it("fails over: killing the leader lets the standby take over and keep syncing", async () => {
+    const old = (await leader())!;
+    old.child.kill("SIGKILL");
+    await old.exited;
+    const next = await waitFor("new leader", async () => {
+      const l = await leader();
+      return l && l !== old ? l : undefined;
+    }, 30_000);
+    await k.patch("SecretStore", app, "fake", { spec: { provider: { fake: { data: [{ key: "k", value: "after-failover" }] } } } });
+    await k.create("ExternalSecret", app, "es2", { secretStoreRef: { name: "fake" }, data: [{ secretKey: "k", remoteRef: { key: "k" } }] });
+    assert.equal(decoded(await waitFor("synced by the new leader", () => k.secret(app, "es2"))).k, "after-failover");
+    assert.ok(next.child.exitCode === null);
+  });
+
+  it("drains on SIGTERM, exits 0 and releases the Lease", async () => {
+    const current = (await leader())!;
+    current.child.kill("SIGTERM");
+    assert.equal(await current.exited, 0);
+    assert.match(current.output(), /"msg":"stopped"/);
+    const lease = await kubeConfig().makeApiClient(CoordinationV1Api).readNamespacedLease({ name: "sb-secrets-bridge-leader", namespace: system });
+    assert.ok(!lease.spec?.holderIdentity, `lease still held by ${lease.spec?.holderIdentity}`);
+  });
+});
+
+describe("in-cluster with a missing permission", () => {
+  it("reports the refusal as Ready=False instead of syncing", async () => {
+    const suffix = randomBytes(3).toString("hex");
+    const system = `sb-narrow-${suffix}`;
+    const root = mkdtempSync(join(tmpdir(), "sb-pod-"));
+    const deployment = await installChart("narrow", system, ["leaderElection.enabled=false"]);
+    // Take "create" away from the secrets rule of the chart's ClusterRole.
+    const rbac = kubeConfig().makeApiClient(RbacAuthorizationV1Api);
+    const role = await rbac.readClusterRole({ name: "narrow-secrets-bridge" });
+    for (const rule of role.rules ?? []) if (rule.resources?.includes("secrets")) rule.verbs = rule.verbs.filter((verb) => verb !== "create");
+    await rbac.replaceClusterRole({ name: "narrow-secrets-bridge", body: role });
+    await mountServiceAccount(root, system, "narrow-secrets-bridge");
+    const app = await freshNamespace("narrow-app");
+    const pod = await startLikePod(deployment, root, [`--namespace=${app}`]);
+    try {
+      const k = kube();
+      await k.create("SecretStore", app, "fake", { provider: { fake: { data: [{ key: "k", value: "v" }] } } });
+      await k.create("ExternalSecret", app, "es", { secretStoreRef: { name: "fake" }, data: [{ secretKey: "k", remoteRef: { key: "k" } }] });
+      const es = await waitFor("Ready=False", async () => {
+        const current = await k.es(app, "es");
+        return ready(current)?.status === "False" ? current : undefined;
+      });
+      assert.match(ready(es)?.message ?? "", /HTTP 403/);
+      assert.equal(await k.secret(app, "es"), undefined);
+    } finally {
+      pod.child.kill("SIGKILL");
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,64 @@
+// Runs the operator as a separate process exactly as in a pod: in-cluster configuration from a token minted
+// for the chart's ServiceAccount (TokenRequest) and the bench CA, so the chart's RBAC is what authorises it.
+import { spawn, type ChildProcess } from "node:child_process";
+import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { join } from "node:path";
+import { CoreV1Api, type V1Deployment } from "@kubernetes/client-node";
+import { kubeConfig, loadBench } from "./bench.ts";
+import { REPO } from "./deploy.ts";
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.address() as { port: number }).port;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** Writes token, ca.crt and namespace where a pod has them, under `root`. */
+export async function mountServiceAccount(root: string, namespace: string, serviceAccount: string): Promise<void> {
+  const core = kubeConfig().makeApiClient(CoreV1Api);
+  const token = await core.createNamespacedServiceAccountToken({ name: serviceAccount, namespace, body: { spec: { audiences: [], expirationSeconds: 3600 } } });
+  const dir = join(root, "var/run/secrets/kubernetes.io/serviceaccount");
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, "token"), token.status?.token ?? "");
+  copyFileSync(loadBench().caCertPath, join(dir, "ca.crt"));
+  writeFileSync(join(dir, "namespace"), namespace);
+}
+
+export interface PodProcess {
+  child: ChildProcess;
+  port: number;
+  output(): string;
+  metrics(): Promise<string>;
+  exited: Promise<number | null>;
+}
+
+/** Starts `node src/cli.ts <the Deployment's args>` with the in-cluster environment of a pod. */
+export async function startLikePod(deployment: V1Deployment, root: string, extraArgs: string[] = []): Promise<PodProcess> {
+  const port = await freePort();
+  const server = new URL(loadBench().server);
+  const args = [...(deployment.spec!.template.spec!.containers[0]!.args ?? []), `--http-address=127.0.0.1:${port}`, "--in-cluster-root", root, ...extraArgs];
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, KUBERNETES_SERVICE_HOST: server.hostname, KUBERNETES_SERVICE_PORT: server.port };
+  const child = spawn(process.execPath, ["src/cli.ts", ...args], { cwd: REPO, env, stdio: ["ignore", "pipe", "pipe"] });
+  let text = "";
+  child.stdout!.on("data", (chunk) => (text += chunk));
+  child.stderr!.on("data", (chunk) => (text += chunk));
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  return {
+    child,
+    port,
+    output: () => text,
+    metrics: async () => (await fetch(`http://127.0.0.1:${port}/metrics`)).text(),
+    exited,
+  };
+}
+
+export async function isLeader(pod: PodProcess): Promise<boolean> {
+  try {
+    return /^secretsbridge_leader 1$/m.test(await pod.metrics());
+  } catch {
+    return false;
+  }
+}
