@@ -12,10 +12,17 @@ export interface KubeAccess {
   readSecretKey(ref: SecretKeySelector): Promise<Uint8Array>;
   /** All keys of a Secret. */
   readSecret(name: string, namespace?: string): Promise<Record<string, Uint8Array>>;
+  /**
+   * All keys of a ConfigMap (`data` as UTF-8 bytes, `binaryData` as is), with the same namespace rules.
+   * Throws ConfigError when it is missing or not readable. Optional so existing fakes stay valid.
+   */
+  readConfigMap?(name: string, namespace?: string): Promise<Record<string, Uint8Array>>;
   /** A token for a ServiceAccount, minted with TokenRequest. */
   serviceAccountToken(ref: ServiceAccountSelector, expirationSeconds?: number): Promise<string>;
   /** The namespace a ref resolves in. Throws ConfigError when the store may not reach it. */
   resolveNamespace(refNamespace: string | undefined): string;
+  /** A ServiceAccount's annotations (e.g. AWS IRSA's eks.amazonaws.com/role-arn). Throws ConfigError when it is missing. */
+  serviceAccountAnnotations(ref: ServiceAccountSelector): Promise<Record<string, string>>;
 }
 
 export function kubeAccess(clients: KubeClients, store: StoreIdentity): KubeAccess {
@@ -45,15 +52,42 @@ export function kubeAccess(clients: KubeClients, store: StoreIdentity): KubeAcce
     }
   };
 
+  const readConfigMap = async (name: string, refNamespace?: string): Promise<Record<string, Uint8Array>> => {
+    const namespace = resolveNamespace(refNamespace);
+    try {
+      const configMap = await clients.core.readNamespacedConfigMap({ name, namespace });
+      const out: Record<string, Uint8Array> = {};
+      for (const [key, value] of Object.entries(configMap.data ?? {})) out[key] = Buffer.from(value, "utf8");
+      for (const [key, value] of Object.entries(configMap.binaryData ?? {})) out[key] = Buffer.from(value, "base64");
+      return out;
+    } catch (err) {
+      if (isNotFound(err)) throw new ConfigError(`configmap ${namespace}/${name} not found`);
+      if (isForbidden(err)) throw new ConfigError(`not allowed to read configmap ${namespace}/${name}`);
+      throw new ProviderUnavailableError(`reading configmap ${namespace}/${name}: ${kubeErrorSummary(err)}`);
+    }
+  };
+
   return {
     resolveNamespace,
     readSecret,
+    readConfigMap,
     async readSecretKey(ref) {
       if (!ref.key) throw new ConfigError(`secret reference ${ref.name} needs a key`);
       const data = await readSecret(ref.name, ref.namespace);
       const value = data[ref.key];
       if (value === undefined) throw new ConfigError(`key ${ref.key} not found in secret ${resolveNamespace(ref.namespace)}/${ref.name}`);
       return value;
+    },
+    async serviceAccountAnnotations(ref) {
+      const namespace = resolveNamespace(ref.namespace);
+      try {
+        const account = await clients.core.readNamespacedServiceAccount({ name: ref.name, namespace });
+        return account.metadata?.annotations ?? {};
+      } catch (err) {
+        if (isNotFound(err)) throw new ConfigError(`service account ${namespace}/${ref.name} not found`);
+        if (isForbidden(err)) throw new ConfigError(`not allowed to read service account ${namespace}/${ref.name}`);
+        throw new ProviderUnavailableError(`reading service account ${namespace}/${ref.name}: ${kubeErrorSummary(err)}`);
+      }
     },
     async serviceAccountToken(ref, expirationSeconds = 600) {
       const namespace = resolveNamespace(ref.namespace);
