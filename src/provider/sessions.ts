@@ -57,7 +57,7 @@ export class StoreSessions {
     };
     const client = this.#connecting.do(sessionKey, async () => {
       const log = this.#log.child({ store: storeLabel(identity) });
-      const raw = await provider.connect({ spec, store: identity, kube: kubeAccess(this.#clients, identity), log });
+      const raw = await provider.connect({ spec, store: identity, kube: kubeAccess(this.#clients, identity), log, refreshInterval: store.spec.refreshInterval });
       this.#opened++;
       log.debug("provider session opened");
       return sharedFetches(raw);

@@ -40,6 +40,8 @@ export interface ConnectContext<Spec> {
   /** Namespace in which auth references without a namespace resolve (see kube/access.ts). */
   kube: KubeAccess;
   log: Logger;
+  /** The store's spec.refreshInterval as written (seconds or a Go duration), for providers that poll a source. */
+  refreshInterval?: number | string | undefined;
 }
 
 /** One provider adapter. `satisfies Provider<...>` on each adapter object. */
