@@ -21,6 +21,8 @@ export interface KubeAccess {
   serviceAccountToken(ref: ServiceAccountSelector, expirationSeconds?: number): Promise<string>;
   /** The namespace a ref resolves in. Throws ConfigError when the store may not reach it. */
   resolveNamespace(refNamespace: string | undefined): string;
+  /** A ServiceAccount's annotations (e.g. AWS IRSA's eks.amazonaws.com/role-arn). Throws ConfigError when it is missing. */
+  serviceAccountAnnotations(ref: ServiceAccountSelector): Promise<Record<string, string>>;
 }
 
 export function kubeAccess(clients: KubeClients, store: StoreIdentity): KubeAccess {
@@ -75,6 +77,17 @@ export function kubeAccess(clients: KubeClients, store: StoreIdentity): KubeAcce
       const value = data[ref.key];
       if (value === undefined) throw new ConfigError(`key ${ref.key} not found in secret ${resolveNamespace(ref.namespace)}/${ref.name}`);
       return value;
+    },
+    async serviceAccountAnnotations(ref) {
+      const namespace = resolveNamespace(ref.namespace);
+      try {
+        const account = await clients.core.readNamespacedServiceAccount({ name: ref.name, namespace });
+        return account.metadata?.annotations ?? {};
+      } catch (err) {
+        if (isNotFound(err)) throw new ConfigError(`service account ${namespace}/${ref.name} not found`);
+        if (isForbidden(err)) throw new ConfigError(`not allowed to read service account ${namespace}/${ref.name}`);
+        throw new ProviderUnavailableError(`reading service account ${namespace}/${ref.name}: ${kubeErrorSummary(err)}`);
+      }
     },
     async serviceAccountToken(ref, expirationSeconds = 600) {
       const namespace = resolveNamespace(ref.namespace);
