@@ -1,0 +1,85 @@
+// spf13/cast conversions as Sprig uses them (toInt64, toFloat64, toInt: lenient, 0 on failure) and
+// Sprig's strval/strslice (fmt %v of anything, lists flattened to []string without nils).
+import { formatValue } from "./fmt.ts";
+import { GoMap, GoTime, intOf, isInt, type GoValue } from "./values.ts";
+
+const trimZeroDecimal = (s: string): string => {
+  const m = /^([^.]*)\.0+$/.exec(s);
+  return m && m[1] !== "" ? m[1]! : s;
+};
+
+/** strconv.ParseInt(s, 0, 64) or undefined. */
+export function parseGoInt(text: string): bigint | undefined {
+  const s = text;
+  if (!/^[+-]?(0[xX][0-9a-fA-F](_?[0-9a-fA-F])*|0[bB][01](_?[01])*|0[oO]?[0-7](_?[0-7])*|0|[1-9](_?[0-9])*)$/.test(s)) return undefined;
+  const neg = s.startsWith("-");
+  let body = s.replace(/^[+-]/, "").replace(/_/g, "");
+  if (/^0[0-7]/.test(body)) body = "0o" + body.slice(1);
+  const v = neg ? -BigInt(body) : BigInt(body);
+  if (v > 2n ** 63n - 1n || v < -(2n ** 63n)) return undefined;
+  return v;
+}
+
+export function toInt64(v: GoValue): bigint {
+  if (isInt(v)) return intOf(v);
+  if (typeof v === "number") return Number.isFinite(v) ? BigInt.asIntN(64, BigInt(Math.trunc(v))) : -(2n ** 63n);
+  if (typeof v === "boolean") return v ? 1n : 0n;
+  if (typeof v === "string") return parseGoInt(trimZeroDecimal(v)) ?? 0n;
+  return 0n;
+}
+
+/** strconv.ParseFloat(s, 64) (decimal and the special names) or undefined. */
+export function parseGoFloat(s: string): number | undefined {
+  if (/^[+-]?(inf|infinity)$/i.test(s)) return s.startsWith("-") ? -Infinity : Infinity;
+  if (/^nan$/i.test(s)) return NaN;
+  if (/^[+-]?([0-9](_?[0-9])*\.?([0-9](_?[0-9])*)?|\.[0-9](_?[0-9])*)([eE][+-]?[0-9]+)?$/.test(s)) return Number(s.replace(/_/g, ""));
+  if (/^[+-]?0[xX]/.test(s)) {
+    const i = parseGoInt(s);
+    return i === undefined ? undefined : Number(i);
+  }
+  return undefined;
+}
+
+export function toFloat64(v: GoValue): number {
+  if (typeof v === "number") return v;
+  if (isInt(v)) return Number(intOf(v));
+  if (typeof v === "boolean") return v ? 1 : 0;
+  if (typeof v === "string") return parseGoFloat(v) ?? 0;
+  return 0;
+}
+
+export function strval(v: GoValue): string {
+  return typeof v === "string" ? v : formatValue(v);
+}
+
+export function strslice(v: GoValue): string[] {
+  if (Array.isArray(v)) return v.filter((item) => item !== null).map(strval);
+  if (v === null) return [];
+  return [strval(v)];
+}
+
+/** Sprig's empty(): zero values, empty strings/lists/maps. */
+export function empty(v: GoValue): boolean {
+  if (v === null) return true;
+  if (typeof v === "string" || Array.isArray(v)) return v.length === 0;
+  if (v instanceof GoMap) return v.m.size === 0;
+  if (typeof v === "boolean") return !v;
+  if (isInt(v)) return intOf(v) === 0n;
+  if (typeof v === "number") return v === 0;
+  if (v instanceof GoTime) return false;
+  return false;
+}
+
+/** reflect.DeepEqual over engine values. */
+export function deepEqual(a: GoValue, b: GoValue): boolean {
+  if (a === b) return true;
+  if (a === null || b === null) return false;
+  if (typeof a !== typeof b) return false;
+  if (isInt(a) && isInt(b)) return (typeof a === "bigint") === (typeof b === "bigint") && intOf(a) === intOf(b);
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => deepEqual(x, b[i]!));
+  if (a instanceof GoMap && b instanceof GoMap) {
+    return a.elem === b.elem && a.m.size === b.m.size && [...a.m].every(([k, v]) => b.m.has(k) && deepEqual(v, b.m.get(k)!));
+  }
+  if (a instanceof GoTime && b instanceof GoTime) return a.ms === b.ms;
+  return false;
+}

@@ -1,0 +1,46 @@
+// The engine's entry point: parse and execute one template over ESO's data (map[string]string of the
+// fetched values, as Go bytes), with missingkey=error. Errors carry the template name and line.
+import { execute, TemplateExecError } from "./exec.ts";
+import { hasTemplateFunc, templateFuncs } from "./funcs.ts";
+import { binToBytes, bytesToBin, toBin } from "./gostr.ts";
+import { TemplateSyntaxError } from "./lexer.ts";
+import { parseTemplate } from "./parser.ts";
+import { GoMap, type GoValue } from "./values.ts";
+
+/** A template that failed to parse or execute; `message` never contains a data value (see safeTemplateError). */
+export class TemplateError extends Error {
+  readonly templateName: string;
+  readonly line: number;
+  constructor(templateName: string, line: number, message: string) {
+    super(message);
+    this.templateName = templateName;
+    this.line = line;
+  }
+}
+
+export const stringData = (data: Record<string, Uint8Array>): GoMap => new GoMap(Object.entries(data).map(([k, v]) => [toBin(k), bytesToBin(v)]), "string");
+
+/** Parses only (validate); throws TemplateError. */
+export function parseOnly(name: string, text: string): void {
+  try {
+    parseTemplate(name, toBin(text), hasTemplateFunc);
+  } catch (err) {
+    if (err instanceof TemplateSyntaxError) throw new TemplateError(name, err.line, `template: ${name}:${err.line}: ${err.message}`);
+    throw err;
+  }
+}
+
+/** Renders `text` (a JS string) over `data`; returns the output bytes. */
+export function renderBytes(name: string, text: string, data: GoValue): Uint8Array {
+  try {
+    const trees = parseTemplate(name, toBin(text), hasTemplateFunc);
+    return new Uint8Array(binToBytes(execute(trees, name, data, { funcs: templateFuncs })));
+  } catch (err) {
+    if (err instanceof TemplateSyntaxError) throw new TemplateError(name, err.line, `template: ${name}:${err.line}: ${err.message}`);
+    if (err instanceof TemplateExecError) throw new TemplateError(name, err.line, err.message);
+    if (err instanceof RangeError) throw new TemplateError(name, 0, `template: ${name}: ${err.message}`);
+    throw err;
+  }
+}
+
+export const renderString = (name: string, text: string, data: GoValue): string => Buffer.from(renderBytes(name, text, data)).toString("utf8");

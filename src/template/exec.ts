@@ -1,0 +1,347 @@
+// Go text/template's executor over the parse trees: pipelines, variables, field chains with
+// missingkey=error, function calls with Go's argument checks, if/with/range/template/break/continue.
+import { formatValue } from "./fmt.ts";
+import { GoError, type FuncMap, type GoFunc, type ParamType } from "./func-types.ts";
+import type { ArgNode, CommandNode, ListNode, Node, PipeNode } from "./nodes.ts";
+import type { TreeSet } from "./parser.ts";
+import { GoMap, Int64, goType, intOf, isInt, truth, type GoValue } from "./values.ts";
+import { fromBin } from "./gostr.ts";
+
+const MISSING = Symbol("missing");
+type Final = GoValue | typeof MISSING;
+const BREAK = Symbol("break");
+const CONTINUE = Symbol("continue");
+const MAX_DEPTH = 10000;
+
+export class TemplateExecError extends Error {
+  readonly line: number;
+  constructor(message: string, line: number) {
+    super(message);
+    this.line = line;
+  }
+}
+
+interface Var {
+  name: string;
+  value: GoValue;
+}
+
+export interface ExecOptions {
+  funcs: FuncMap;
+  /** Lazy evaluation hooks for and/or (they take nodes, not values). */
+  maxOutput?: number;
+}
+
+export function execute(trees: TreeSet, name: string, data: GoValue, opts: ExecOptions): string {
+  const root = trees.get(name);
+  if (!root) throw new TemplateExecError(`template: no template ${JSON.stringify(name)} associated with template ${JSON.stringify(name)}`, 0);
+  const st = new State(trees, name, opts.funcs, data);
+  st.walkList(data, root);
+  return st.out.join("");
+}
+
+class State {
+  readonly out: string[] = [];
+  private vars: Var[];
+  private depth = 0;
+  private readonly trees: TreeSet;
+  private readonly name: string;
+  private readonly funcs: FuncMap;
+  private current = "";
+  private line = 0;
+
+  constructor(trees: TreeSet, name: string, funcs: FuncMap, data: GoValue) {
+    this.trees = trees;
+    this.name = name;
+    this.funcs = funcs;
+    this.vars = [{ name: "$", value: data }];
+  }
+
+  private at(node: { line: number; src: string }): void {
+    this.line = node.line;
+    this.current = node.src;
+  }
+
+  fail(msg: string): never {
+    throw new TemplateExecError(`template: ${this.name}:${this.line}: executing ${JSON.stringify(this.name)} at <${this.current}>: ${msg}`, this.line);
+  }
+
+  walkList(dot: GoValue, list: ListNode): void {
+    for (const node of list.nodes) this.walk(dot, node);
+  }
+
+  private walk(dot: GoValue, node: Node): void {
+    switch (node.kind) {
+      case "text":
+        this.out.push(node.text);
+        return;
+      case "action": {
+        this.at(node);
+        const value = this.evalPipeline(dot, node.pipe);
+        if (node.pipe.decl.length === 0) this.out.push(value === null ? "<no value>" : formatValue(value));
+        return;
+      }
+      case "if":
+      case "with": {
+        const mark = this.vars.length;
+        const value = this.evalPipeline(dot, node.pipe);
+        if (truth(value)) this.walkList(node.kind === "with" ? value : dot, node.list);
+        else if (node.elseList) this.walkList(dot, node.elseList);
+        this.vars.length = mark;
+        return;
+      }
+      case "range":
+        this.walkRange(dot, node);
+        return;
+      case "template": {
+        this.at(node);
+        const tree = this.trees.get(node.name);
+        if (!tree) this.fail(`no such template ${JSON.stringify(node.name)}`);
+        const value = node.pipe ? this.evalPipeline(dot, node.pipe) : null;
+        if (++this.depth > MAX_DEPTH) this.fail(`exceeded maximum template depth (${MAX_DEPTH})`);
+        const saved = this.vars;
+        this.vars = [{ name: "$", value }];
+        this.walkList(value, tree);
+        this.vars = saved;
+        this.depth--;
+        return;
+      }
+      case "break":
+        throw BREAK;
+      case "continue":
+        throw CONTINUE;
+    }
+  }
+
+  private walkRange(dot: GoValue, node: Extract<Node, { kind: "range" }>): void {
+    this.at(node);
+    const mark = this.vars.length;
+    const value = this.evalPipeline(dot, node.pipe);
+    this.vars.length = mark;
+    const decl = node.pipe.decl;
+    const one = (key: GoValue, elem: GoValue): boolean => {
+      if (decl.length > 0) this.vars.push({ name: decl[decl.length === 1 ? 0 : 1]!, value: elem });
+      if (decl.length > 1) this.vars.splice(this.vars.length - 1, 0, { name: decl[0]!, value: key });
+      try {
+        this.walkList(elem, node.list);
+      } catch (err) {
+        if (err === BREAK) return false;
+        if (err !== CONTINUE) throw err;
+      } finally {
+        this.vars.length = mark;
+      }
+      return true;
+    };
+    let count = 0;
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) {
+        count++;
+        if (!one(BigInt(i), value[i]!)) break;
+      }
+    } else if (value instanceof GoMap) {
+      for (const key of value.sortedKeys()) {
+        count++;
+        if (!one(key, value.m.get(key)!)) break;
+      }
+    } else if (isInt(value)) {
+      if (decl.length > 1) this.fail("can't use two variables with range over integer");
+      const n = intOf(value);
+      for (let i = 0n; i < n; i++) {
+        count++;
+        if (!one(i, value instanceof Int64 ? new Int64(i) : i)) break;
+      }
+    } else if (value !== null) {
+      this.fail(`range can't iterate over ${formatValue(value)}`);
+    }
+    if (count === 0 && node.elseList) this.walkList(dot, node.elseList);
+  }
+
+  evalPipeline(dot: GoValue, pipe: PipeNode): GoValue {
+    let value: Final = MISSING;
+    for (const cmd of pipe.cmds) value = this.evalCommand(dot, cmd, value);
+    const result = value === MISSING ? null : value;
+    for (const name of pipe.decl) {
+      if (pipe.isAssign) this.setVar(name, result);
+      else this.vars.push({ name, value: result });
+    }
+    return result;
+  }
+
+  private setVar(name: string, value: GoValue): void {
+    for (let i = this.vars.length - 1; i >= 0; i--) {
+      if (this.vars[i]!.name === name) {
+        this.vars[i]!.value = value;
+        return;
+      }
+    }
+    this.fail(`undefined variable: ${name}`);
+  }
+
+  private varValue(name: string): GoValue {
+    for (let i = this.vars.length - 1; i >= 0; i--) if (this.vars[i]!.name === name) return this.vars[i]!.value;
+    return this.fail(`undefined variable: ${name}`);
+  }
+
+  private evalCommand(dot: GoValue, cmd: CommandNode, final: Final): GoValue {
+    const first = cmd.args[0]!;
+    this.at(first);
+    switch (first.kind) {
+      case "field": return this.evalFieldChain(dot, dot, first.idents, cmd.args, final);
+      case "chain": return this.evalChain(dot, first, cmd.args, final);
+      case "identifier": return this.evalFunction(dot, first.name, cmd.args, final);
+      case "pipe":
+        this.notAFunction(cmd.args, final);
+        return this.evalPipeline(dot, first);
+      case "variable": return this.evalVariable(dot, first.idents, cmd.args, final);
+    }
+    this.notAFunction(cmd.args, final);
+    switch (first.kind) {
+      case "bool": return first.value;
+      case "dot": return dot;
+      case "nil": return this.fail("nil is not a command");
+      case "number": return idealConstant(first, this);
+      case "string": return first.value;
+    }
+  }
+
+  private notAFunction(args: ArgNode[], final: Final): void {
+    if (args.length > 1 || final !== MISSING) this.fail(`can't give argument to non-function ${args[0]!.src}`);
+  }
+
+  private evalVariable(dot: GoValue, idents: string[], args: ArgNode[], final: Final): GoValue {
+    const value = this.varValue(idents[0]!);
+    if (idents.length === 1) {
+      this.notAFunction(args, final);
+      return value;
+    }
+    return this.evalFieldChain(dot, value, idents.slice(1), args, final);
+  }
+
+  private evalChain(dot: GoValue, chain: Extract<ArgNode, { kind: "chain" }>, args: ArgNode[], final: Final): GoValue {
+    const pipe = this.evalArgAny(dot, chain.node);
+    return this.evalFieldChain(dot, pipe, chain.fields, args, final);
+  }
+
+  private evalFieldChain(dot: GoValue, receiver: GoValue, idents: string[], args: ArgNode[], final: Final): GoValue {
+    let value = receiver;
+    for (let i = 0; i < idents.length; i++) {
+      const last = i === idents.length - 1;
+      value = this.evalField(idents[i]!, last ? args : [], last ? final : MISSING, value);
+    }
+    void dot;
+    return value;
+  }
+
+  private evalField(name: string, args: ArgNode[], final: Final, receiver: GoValue): GoValue {
+    if (receiver === null) return this.fail(`nil pointer evaluating interface {}.${fromBin(name)}`);
+    if (receiver instanceof GoMap) {
+      if (args.length > 1 || final !== MISSING) this.fail(`${fromBin(name)} is not a method but has arguments`);
+      if (!receiver.m.has(name)) this.fail(`map has no entry for key ${JSON.stringify(fromBin(name))}`);
+      return receiver.m.get(name)!;
+    }
+    return this.fail(`can't evaluate field ${fromBin(name)} in type ${goType(receiver)}`);
+  }
+
+  private evalFunction(dot: GoValue, name: string, args: ArgNode[], final: Final): GoValue {
+    const fn = this.funcs[name];
+    if (!fn) return this.fail(`${JSON.stringify(name)} is not a defined function`);
+    const given = args.slice(1);
+    const count = given.length + (final === MISSING ? 0 : 1);
+    const fixed = fn.params.length;
+    if (fn.variadic ? count < fixed : count !== fixed) {
+      this.fail(`wrong number of args for ${name}: want ${fn.variadic ? "at least " : ""}${fixed} got ${count}`);
+    }
+    if (name === "and" || name === "or") {
+      let v: GoValue = null;
+      for (const arg of given) {
+        v = this.evalArgAny(dot, arg);
+        if (truth(v) === (name === "or")) return v;
+      }
+      return final === MISSING ? v : final;
+    }
+    const values: GoValue[] = [];
+    given.forEach((arg, i) => values.push(this.evalArg(dot, i < fixed ? fn.params[i]! : fn.variadic!, arg)));
+    if (final !== MISSING) values.push(this.validateType(final, values.length < fixed ? fn.params[values.length]! : fn.variadic!));
+    return this.call(name, fn, values);
+  }
+
+  private call(name: string, fn: GoFunc, values: GoValue[]): GoValue {
+    try {
+      return (fn.fn as (...a: GoValue[]) => GoValue)(...values);
+    } catch (err) {
+      if (err instanceof TemplateExecError) throw err;
+      if (err instanceof GoError) return this.fail(`error calling ${name}: ${err.message}`);
+      if (err instanceof RangeError && /call stack/.test(err.message)) throw err;
+      return this.fail(`error calling ${name}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  private evalArgAny(dot: GoValue, node: ArgNode): GoValue {
+    return this.evalArg(dot, "any", node);
+  }
+
+  private evalArg(dot: GoValue, type: ParamType, node: ArgNode): GoValue {
+    this.at(node);
+    switch (node.kind) {
+      case "dot": return this.validateType(dot, type);
+      case "nil":
+        if (type === "any" || type === "map") return null;
+        return this.fail(`cannot assign nil to ${goTypeName(type)}`);
+      case "field": return this.validateType(this.evalFieldChain(dot, dot, node.idents, [node], MISSING), type);
+      case "variable": return this.validateType(this.evalVariable(dot, node.idents, [node], MISSING), type);
+      case "pipe": return this.validateType(this.evalPipeline(dot, node), type);
+      case "identifier": return this.validateType(this.evalFunction(dot, node.name, [node], MISSING), type);
+      case "chain": return this.validateType(this.evalChain(dot, node, [node], MISSING), type);
+    }
+    switch (type) {
+      case "bool":
+        if (node.kind === "bool") return node.value;
+        return this.fail(`expected bool; found ${node.src}`);
+      case "float64":
+        if (node.kind === "number" && node.float !== undefined) return node.float;
+        return this.fail(`expected float; found ${node.src}`);
+      case "int":
+      case "int64":
+        if (node.kind === "number" && node.int !== undefined && (node.isChar || !/[.eEpP]/.test(node.text) || /^[+-]?0[xX]/.test(node.text) || Number.isInteger(node.float))) {
+          return type === "int" ? node.int : new Int64(node.int);
+        }
+        return this.fail(`expected integer; found ${node.src}`);
+      case "string":
+        if (node.kind === "string") return node.value;
+        return this.fail(`expected string; found ${node.src}`);
+      case "any":
+        if (node.kind === "bool") return node.value;
+        if (node.kind === "string") return node.value;
+        return idealConstant(node, this);
+      case "map":
+        return this.fail(`can't handle ${node.src} for arg of type map[string]interface {}`);
+    }
+  }
+
+  private validateType(value: GoValue, type: ParamType): GoValue {
+    if (type === "any") return value;
+    if (value === null) {
+      if (type === "map") return null;
+      return this.fail(`invalid value; expected ${goTypeName(type)}`);
+    }
+    const ok =
+      (type === "string" && typeof value === "string") ||
+      (type === "int" && typeof value === "bigint") ||
+      (type === "int64" && value instanceof Int64) ||
+      (type === "float64" && typeof value === "number") ||
+      (type === "bool" && typeof value === "boolean") ||
+      (type === "map" && value instanceof GoMap && value.elem === "any");
+    if (!ok) this.fail(`wrong type for value; expected ${goTypeName(type)}; got ${goType(value)}`);
+    return value;
+  }
+}
+
+function goTypeName(type: ParamType): string {
+  return type === "map" ? "map[string]interface {}" : type === "any" ? "interface {}" : type;
+}
+
+function idealConstant(node: Extract<ArgNode, { kind: "number" }>, st: State): GoValue {
+  if (!node.isChar && node.float !== undefined && /[.eEpP]/.test(node.text) && !/^[+-]?0[xX]/.test(node.text)) return node.float;
+  if (node.int !== undefined) return node.int;
+  return st.fail(`${node.src} overflows int`);
+}

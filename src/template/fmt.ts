@@ -1,0 +1,217 @@
+// Go's fmt for the engine's values: Sprint/Sprintln (print, println, %v) and Sprintf (printf) with the
+// verbs templates use (%v %s %d %q %x %X %o %b %c %U %t %f %e %g %T %%), flags, width and precision,
+// and Go's error forms (%!d(string=x), %!s(MISSING), %!(EXTRA ...)).
+import { formatE, formatF, formatG } from "./fmt-number.ts";
+import { isPrint, runes } from "./gostr.ts";
+import { GoMap, GoTime, goType, intOf, isInt, type GoValue } from "./values.ts";
+import { formatTime } from "./funcs-date.ts";
+
+/** strconv.Quote over Go bytes (binary string in, binary string out). */
+export function goQuote(bin: string, quote = '"', asciiOnly = false): string {
+  let out = quote;
+  for (const r of runes(bin)) {
+    if (!r.valid) {
+      out += `\\x${r.bytes.charCodeAt(0).toString(16).padStart(2, "0")}`;
+      continue;
+    }
+    const ch = r.ch;
+    const cp = ch.codePointAt(0)!;
+    if (ch === quote || ch === "\\") out += "\\" + ch;
+    else if (cp < 0x80 && cp >= 0x20 && cp !== 0x7f) out += ch;
+    else if (!asciiOnly && cp >= 0x80 && isPrint(ch)) out += r.bytes;
+    else if (ch === "\x07") out += "\\a";
+    else if (ch === "\b") out += "\\b";
+    else if (ch === "\f") out += "\\f";
+    else if (ch === "\n") out += "\\n";
+    else if (ch === "\r") out += "\\r";
+    else if (ch === "\t") out += "\\t";
+    else if (ch === "\v") out += "\\v";
+    else if (cp < 0x20 || cp === 0x7f) out += `\\x${cp.toString(16).padStart(2, "0")}`;
+    else if (cp < 0x10000) out += `\\u${cp.toString(16).padStart(4, "0")}`;
+    else out += `\\U${cp.toString(16).padStart(8, "0")}`;
+  }
+  return out + quote;
+}
+
+/** %v of one value (Go's default format), as used by print and by text/template output. */
+export function formatValue(v: GoValue, top = true): string {
+  if (v === null) return "<nil>";
+  if (typeof v === "string") return v;
+  if (typeof v === "boolean") return v ? "true" : "false";
+  if (isInt(v)) return intOf(v).toString();
+  if (typeof v === "number") return formatG(v);
+  if (v instanceof GoTime) return formatTime(v, "2006-01-02 15:04:05.999999999 -0700 MST");
+  if (v instanceof GoMap) return `map[${v.sortedKeys().map((k) => `${k}:${formatValue(v.m.get(k)!, false)}`).join(" ")}]`;
+  void top;
+  return `[${v.map((item) => formatValue(item, false)).join(" ")}]`;
+}
+
+/** fmt.Sprint: spaces between operands when neither side is a string. */
+export function sprint(args: GoValue[]): string {
+  let out = "";
+  args.forEach((arg, i) => {
+    if (i > 0 && typeof arg !== "string" && typeof args[i - 1] !== "string") out += " ";
+    out += formatValue(arg);
+  });
+  return out;
+}
+
+export const sprintln = (args: GoValue[]): string => args.map((arg) => formatValue(arg)).join(" ") + "\n";
+
+interface Spec {
+  minus: boolean;
+  plus: boolean;
+  sharp: boolean;
+  space: boolean;
+  zero: boolean;
+  width: number | undefined;
+  prec: number | undefined;
+}
+
+function pad(s: string, spec: Spec, numeric = false): string {
+  const width = spec.width ?? 0;
+  const len = [...s].length;
+  if (len >= width) return s;
+  const fill = width - len;
+  if (spec.minus) return s + " ".repeat(fill);
+  if (spec.zero && numeric) {
+    const sign = /^[+\- ]/.test(s) ? s[0]! : "";
+    return sign + "0".repeat(fill) + s.slice(sign.length);
+  }
+  if (spec.zero && !numeric) return "0".repeat(fill) + s;
+  return " ".repeat(fill) + s;
+}
+
+const bad = (verb: string, v: GoValue): string => (v === null ? `%!${verb}(<nil>)` : `%!${verb}(${goType(v)}=${formatValue(v)})`);
+
+function fmtInt(n: bigint, verb: string, spec: Spec): string {
+  const neg = n < 0n;
+  const abs = neg ? -n : n;
+  let body: string;
+  switch (verb) {
+    case "d": case "v": body = abs.toString(); break;
+    case "x": body = abs.toString(16); if (spec.sharp) body = "0x" + body; break;
+    case "X": body = abs.toString(16).toUpperCase(); if (spec.sharp) body = "0X" + body; break;
+    case "o": body = abs.toString(8); if (spec.sharp) body = "0" + body; break;
+    case "O": body = "0o" + abs.toString(8); break;
+    case "b": body = abs.toString(2); break;
+    case "c": return pad(String.fromCodePoint(Number(n)), spec);
+    case "q": return pad(goQuote(Buffer.from(String.fromCodePoint(Number(n)), "utf8").toString("latin1"), "'"), spec);
+    case "U": return pad(`U+${abs.toString(16).toUpperCase().padStart(4, "0")}`, spec);
+    default: return "";
+  }
+  if (spec.prec !== undefined) body = body.padStart(spec.prec, "0");
+  const sign = neg ? "-" : spec.plus ? "+" : spec.space ? " " : "";
+  return pad(sign + body, { ...spec, zero: spec.zero && spec.prec === undefined && !spec.minus }, true);
+}
+
+function fmtFloat(f: number, verb: string, spec: Spec): string {
+  let body: string;
+  switch (verb) {
+    case "v": case "g": body = formatG(f, spec.prec ?? -1); break;
+    case "G": body = formatG(f, spec.prec ?? -1, true); break;
+    case "e": body = formatE(f, spec.prec ?? 6); break;
+    case "E": body = formatE(f, spec.prec ?? 6, true); break;
+    case "f": case "F": body = formatF(f, spec.prec ?? 6); break;
+    default: return "";
+  }
+  if (spec.plus && !body.startsWith("-") && !body.startsWith("+")) body = "+" + body;
+  else if (spec.space && !body.startsWith("-")) body = " " + body;
+  if (body === "+Inf" && !spec.plus) body = "+Inf";
+  return pad(body, { ...spec, zero: spec.zero && !spec.minus && Number.isFinite(f) }, true);
+}
+
+function fmtString(s: string, verb: string, spec: Spec): string {
+  let t = s;
+  if (spec.prec !== undefined && (verb === "s" || verb === "v" || verb === "q")) t = runes(t).slice(0, spec.prec).map((r) => r.bytes).join("");
+  switch (verb) {
+    case "v": case "s": return pad(t, spec);
+    case "q": return pad(spec.sharp && !t.includes("`") ? "`" + t + "`" : goQuote(t, '"', spec.plus), spec);
+    case "x": case "X": {
+      const hex = Buffer.from(t, "latin1").toString("hex");
+      const h = verb === "X" ? hex.toUpperCase() : hex;
+      return pad(spec.sharp ? (verb === "X" ? "0X" : "0x") + h : h, spec);
+    }
+    default: return "";
+  }
+}
+
+/** One operand under one verb; "" from a helper means the verb does not apply (a %!verb(...) error). */
+function fmtOne(v: GoValue, verb: string, spec: Spec): string {
+  if (verb === "T") return pad(v === null ? "<nil>" : goType(v), spec);
+  if (v === null) return verb === "v" ? pad("<nil>", spec) : bad(verb, v);
+  if (typeof v === "boolean") return verb === "v" || verb === "t" ? pad(v ? "true" : "false", spec) : bad(verb, v);
+  if (isInt(v)) return (verb !== "s" && fmtInt(intOf(v), verb, spec)) || bad(verb, v);
+  if (typeof v === "number") return fmtFloat(v, verb, spec) || bad(verb, v);
+  if (typeof v === "string") return fmtString(v, verb, spec) || bad(verb, v);
+  if (v instanceof GoTime) return verb === "v" || verb === "s" ? pad(formatValue(v), spec) : bad(verb, v);
+  if (v instanceof GoMap) return `map[${v.sortedKeys().map((k) => `${fmtOne(k, verb, spec)}:${fmtOne(v.m.get(k)!, verb, spec)}`).join(" ")}]`;
+  if (Array.isArray(v)) return `[${v.map((item) => fmtOne(item, verb, spec)).join(" ")}]`;
+  return bad(verb, v);
+}
+
+/** fmt.Sprintf over Go bytes. */
+export function sprintf(format: string, args: GoValue[]): string {
+  let out = "";
+  let argi = 0;
+  let i = 0;
+  while (i < format.length) {
+    const c = format[i]!;
+    if (c !== "%") {
+      out += c;
+      i++;
+      continue;
+    }
+    i++;
+    const spec: Spec = { minus: false, plus: false, sharp: false, space: false, zero: false, width: undefined, prec: undefined };
+    for (; i < format.length; i++) {
+      const f = format[i];
+      if (f === "-") spec.minus = true;
+      else if (f === "+") spec.plus = true;
+      else if (f === "#") spec.sharp = true;
+      else if (f === " ") spec.space = true;
+      else if (f === "0") spec.zero = !spec.minus;
+      else break;
+    }
+    const num = (): number | undefined => {
+      if (format[i] === "*") {
+        i++;
+        const a = args[argi++];
+        return a !== undefined && a !== null && isInt(a) ? Number(intOf(a)) : undefined;
+      }
+      const m = /^[0-9]+/.exec(format.slice(i));
+      if (!m) return undefined;
+      i += m[0].length;
+      return Number(m[0]);
+    };
+    spec.width = num();
+    if (spec.width !== undefined && spec.width < 0) {
+      spec.minus = true;
+      spec.width = -spec.width;
+    }
+    if (format[i] === ".") {
+      i++;
+      spec.prec = num() ?? 0;
+    }
+    if (i >= format.length) {
+      out += "%!(NOVERB)";
+      break;
+    }
+    const verb = format[i]!;
+    i++;
+    if (verb === "%") {
+      out += "%";
+      continue;
+    }
+    if (argi >= args.length) {
+      out += `%!${verb}(MISSING)`;
+      continue;
+    }
+    out += fmtOne(args[argi++]!, verb, spec);
+  }
+  if (argi < args.length) {
+    out += "%!(EXTRA " + args.slice(argi).map((a) => (a === null ? "<nil>" : `${goType(a)}=${formatValue(a)}`)).join(", ") + ")";
+  }
+  return out;
+}
+

@@ -1,0 +1,79 @@
+// Sprig's hashing, bcrypt/htpasswd, AES, UUID and random functions (random output is checked by property,
+// not against Go).
+import { createCipheriv, createDecipheriv, createHash, randomBytes, randomInt, randomUUID } from "node:crypto";
+import bcryptjs from "bcryptjs";
+import { fn, GoError, type FuncMap } from "./func-types.ts";
+import { b64decode } from "./funcs-encoding.ts";
+
+const hash = (algo: string) => (s: string) => createHash(algo).update(Buffer.from(s, "latin1")).digest("hex");
+
+function adler32(s: string): string {
+  let a = 1;
+  let b = 0;
+  for (const byte of Buffer.from(s, "latin1")) {
+    a = (a + byte) % 65521;
+    b = (b + a) % 65521;
+  }
+  return String(((b << 16) | a) >>> 0);
+}
+
+const bcrypt = (s: string): string => bcryptjs.hashSync(Buffer.from(s, "latin1").toString("utf8"), bcryptjs.genSaltSync(10)).replace(/^\$2b\$/, "$2a$");
+
+function randFrom(alphabet: string, count: bigint): string {
+  let out = "";
+  for (let i = 0n; i < count; i++) out += alphabet[randomInt(alphabet.length)];
+  return out;
+}
+const ALPHA = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+const NUM = "0123456789";
+const ASCII = Array.from({ length: 95 }, (_, i) => String.fromCharCode(32 + i)).join("");
+
+function aesKey(password: string): Buffer {
+  const key = Buffer.alloc(32);
+  Buffer.from(password, "latin1").copy(key, 0, 0, 32);
+  return key;
+}
+
+function encryptAES(password: string, plaintext: string): string {
+  if (plaintext === "") return "";
+  const iv = randomBytes(16);
+  const cipher = createCipheriv("aes-256-cbc", aesKey(password), iv);
+  const body = Buffer.concat([cipher.update(Buffer.from(plaintext, "latin1")), cipher.final()]);
+  return Buffer.concat([iv, body]).toString("base64");
+}
+
+function decryptAES(password: string, crypt64: string): string {
+  if (crypt64 === "") return "";
+  const r = b64decode(crypt64);
+  if (!r.ok) throw new GoError(r.error);
+  const crypt = Buffer.from(r.value, "latin1");
+  if (crypt.length < 16 || (crypt.length - 16) % 16 !== 0) throw new GoError("crypto/cipher: input not full blocks");
+  const decipher = createDecipheriv("aes-256-cbc", aesKey(password), crypt.subarray(0, 16));
+  decipher.setAutoPadding(false);
+  const out = Buffer.concat([decipher.update(crypt.subarray(16)), decipher.final()]);
+  const pad = out[out.length - 1] ?? 0;
+  return out.subarray(0, Math.max(0, out.length - pad)).toString("latin1");
+}
+
+export const cryptoFuncs: FuncMap = {
+  sha1sum: fn(["string"], hash("sha1")),
+  sha256sum: fn(["string"], hash("sha256")),
+  sha512sum: fn(["string"], hash("sha512")),
+  adler32sum: fn(["string"], adler32),
+  bcrypt: fn(["string"], bcrypt),
+  htpasswd: fn(["string", "string"], (user: string, pass: string) => (user.includes(":") ? `invalid username: ${user}` : `${user}:${bcrypt(pass)}`)),
+  uuidv4: fn([], () => randomUUID()),
+  randAlphaNum: fn(["int"], (n: bigint) => randFrom(ALPHA + NUM, n)),
+  randAlpha: fn(["int"], (n: bigint) => randFrom(ALPHA, n)),
+  randNumeric: fn(["int"], (n: bigint) => randFrom(NUM, n)),
+  randAscii: fn(["int"], (n: bigint) => randFrom(ASCII, n)),
+  randBytes: fn(["int"], (n: bigint) => randomBytes(Number(n)).toString("base64")),
+  randInt: fn(["int", "int"], (min: bigint, max: bigint) => {
+    if (max <= min) throw new GoError("invalid argument to Intn");
+    return min + BigInt(randomInt(Number(max - min)));
+  }),
+  encryptAES: fn(["string", "string"], encryptAES),
+  decryptAES: fn(["string", "string"], decryptAES),
+  shuffle: fn(["string"], (s: string) => [...s].sort(() => randomInt(3) - 1).join("")),
+};
+

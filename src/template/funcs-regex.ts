@@ -1,0 +1,114 @@
+// Sprig's regexp functions over Go RE2 syntax translated to JavaScript (named groups (?P<n>), leading
+// flag groups, \A \z), with Go's replacement expansion ($1, ${1}, $name: the longest name wins).
+import { fn, GoError, type FuncMap } from "./func-types.ts";
+import { fromBin, toBin } from "./gostr.ts";
+import { typedList } from "./values.ts";
+
+export function goRegExp(src: string, global = true): RegExp {
+  let pattern = fromBin(src);
+  let flags = global ? "gu" : "u";
+  const lead = /^\(\?([imsU]+)\)/.exec(pattern);
+  if (lead) {
+    for (const f of lead[1]!) if (f !== "U" && !flags.includes(f)) flags += f;
+    pattern = pattern.slice(lead[0].length);
+  }
+  pattern = pattern.replace(/\(\?P</g, "(?<").replace(/\\A/g, "^").replace(/\\z/g, "$(?![\\s\\S])");
+  if (/\\[1-9]/.test(pattern)) throw new GoError(`error parsing regexp: invalid escape sequence`);
+  try {
+    return new RegExp(pattern, flags);
+  } catch (err) {
+    throw new GoError(`error parsing regexp: ${err instanceof Error ? err.message : "invalid"}`);
+  }
+}
+
+/** regexp.Expand: $name / ${name}, $$ -> $. */
+function expand(template: string, match: RegExpExecArray): string {
+  return template.replace(/\$(\$|\{([^}]*)\}|([A-Za-z0-9_]+))/g, (whole, _all: string, braced: string | undefined, bare: string | undefined) => {
+    if (whole === "$$") return "$";
+    const name = braced ?? bare ?? "";
+    if (braced !== undefined && !/^[A-Za-z0-9_]+$/.test(braced)) return whole;
+    if (/^[0-9]+$/.test(name)) return match[Number(name)] ?? "";
+    return match.groups?.[name] ?? "";
+  });
+}
+
+export function replaceAll(re: RegExp, s: string, repl: string, literal: boolean): string {
+  const text = fromBin(s);
+  const tpl = fromBin(repl);
+  let out = "";
+  let last = 0;
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    out += text.slice(last, m.index) + (literal ? tpl : expand(tpl, m));
+    last = m.index + m[0].length;
+    if (m[0].length === 0) {
+      // Go advances past an empty match by one rune and never matches empty right after a match.
+      const cp = text.codePointAt(last);
+      if (cp === undefined) break;
+      const w = cp > 0xffff ? 2 : 1;
+      out += text.slice(last, last + w);
+      last += w;
+      re.lastIndex = last;
+    }
+  }
+  return toBin(out + text.slice(last));
+}
+
+function findAll(re: RegExp, s: string, n: bigint): string[] {
+  const text = fromBin(s);
+  const out: string[] = [];
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m && (n < 0n || out.length < Number(n)); m = re.exec(text)) {
+    out.push(toBin(m[0]));
+    if (m[0].length === 0) re.lastIndex++;
+  }
+  return out;
+}
+
+function split(re: RegExp, s: string, n: bigint): string[] {
+  if (n === 0n) return [];
+  const text = fromBin(s);
+  if (re.source === "(?:)" && text.length > 0) return findAll(new RegExp("[\\s\\S]", "gu"), s, n);
+  const out: string[] = [];
+  let beg = 0;
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    if (n > 0n && out.length === Number(n) - 1) break;
+    const end = m.index;
+    if (m[0].length === 0) {
+      if (m.index === 0 || m.index === text.length) {
+        re.lastIndex++;
+        continue;
+      }
+      re.lastIndex++;
+    }
+    out.push(toBin(text.slice(beg, end)));
+    beg = m.index + m[0].length;
+  }
+  out.push(toBin(text.slice(beg)));
+  return out;
+}
+
+const lenient = <T>(f: () => T, fallback: T): T => {
+  try {
+    return f();
+  } catch {
+    return fallback;
+  }
+};
+
+export const regexFuncs: FuncMap = {
+  regexMatch: fn(["string", "string"], (re: string, s: string) => lenient(() => goRegExp(re, false).test(fromBin(s)), false)),
+  mustRegexMatch: fn(["string", "string"], (re: string, s: string) => goRegExp(re, false).test(fromBin(s))),
+  regexFindAll: fn(["string", "string", "int"], (re: string, s: string, n: bigint) => typedList(findAll(goRegExp(re), s, n), "string")),
+  mustRegexFindAll: fn(["string", "string", "int"], (re: string, s: string, n: bigint) => typedList(findAll(goRegExp(re), s, n), "string")),
+  regexFind: fn(["string", "string"], (re: string, s: string) => findAll(goRegExp(re), s, 1n)[0] ?? ""),
+  mustRegexFind: fn(["string", "string"], (re: string, s: string) => findAll(goRegExp(re), s, 1n)[0] ?? ""),
+  regexReplaceAll: fn(["string", "string", "string"], (re: string, s: string, r: string) => replaceAll(goRegExp(re), s, r, false)),
+  mustRegexReplaceAll: fn(["string", "string", "string"], (re: string, s: string, r: string) => replaceAll(goRegExp(re), s, r, false)),
+  regexReplaceAllLiteral: fn(["string", "string", "string"], (re: string, s: string, r: string) => replaceAll(goRegExp(re), s, r, true)),
+  mustRegexReplaceAllLiteral: fn(["string", "string", "string"], (re: string, s: string, r: string) => replaceAll(goRegExp(re), s, r, true)),
+  regexSplit: fn(["string", "string", "int"], (re: string, s: string, n: bigint) => typedList(split(goRegExp(re), s, n), "string")),
+  mustRegexSplit: fn(["string", "string", "int"], (re: string, s: string, n: bigint) => typedList(split(goRegExp(re), s, n), "string")),
+  regexQuoteMeta: fn(["string"], (s: string) => s.replace(/[\\.+*?()|[\]{}^$]/g, "\\$&")),
+};

@@ -1,0 +1,40 @@
+// The engine's function map, as ESO builds it: text/template's built-ins, then Sprig (minus env and
+// expandenv), then ESO's own functions; later entries override earlier ones (Sprig's slice wins).
+import { builtins } from "./builtins.ts";
+import type { FuncMap } from "./func-types.ts";
+import { cryptoFuncs } from "./funcs-crypto.ts";
+import { dateFuncs } from "./funcs-date.ts";
+import { dictFuncs } from "./funcs-dicts.ts";
+import { encodingFuncs } from "./funcs-encoding.ts";
+import { esoFuncs } from "./funcs-eso.ts";
+import { listFuncs } from "./funcs-lists.ts";
+import { mathFuncs } from "./funcs-math.ts";
+import { regexFuncs } from "./funcs-regex.ts";
+import { stringFuncs } from "./funcs-strings.ts";
+import { fn } from "./func-types.ts";
+import { goKind, goType, type GoValue } from "./values.ts";
+
+const reflectFuncs: FuncMap = {
+  typeOf: fn(["any"], (v: GoValue) => goType(v)),
+  kindOf: fn(["any"], (v: GoValue) => goKind(v)),
+  typeIs: fn(["string", "any"], (t: string, v: GoValue) => goType(v) === t),
+  kindIs: fn(["string", "any"], (k: string, v: GoValue) => goKind(v) === k),
+  hello: fn([], () => "Hello!"),
+};
+
+export const templateFuncs: FuncMap = {
+  ...builtins,
+  ...stringFuncs,
+  ...listFuncs,
+  ...dictFuncs,
+  ...encodingFuncs,
+  ...regexFuncs,
+  ...mathFuncs,
+  ...cryptoFuncs,
+  ...dateFuncs,
+  ...reflectFuncs,
+  ...esoFuncs,
+};
+
+export const hasTemplateFunc = (name: string): boolean => Object.hasOwn(templateFuncs, name);
+

@@ -1,0 +1,158 @@
+// ESO's toYaml/fromYaml (sigs.k8s.io/yaml): toYaml goes JSON -> yaml.v2, so it prints what yaml.v2 prints
+// (sorted keys in yaml.v2's natural order, unindented lists, quoting for strings that would resolve to
+// something else, literal blocks for multi-line strings); fromYaml reads YAML 1.1 into JSON-typed values.
+import YAML from "yaml";
+import { formatG } from "./fmt-number.ts";
+import { fromBin, toBin, validUtf8 } from "./gostr.ts";
+import { marshalJson } from "./json.ts";
+import { GoMap, fromPlain, type GoValue } from "./values.ts";
+
+type Y = null | boolean | string | { num: string } | Y[] | Map<string, Y>;
+
+/** yaml.v2's view of the JSON document: numbers keep their JSON text. */
+function fromJsonText(text: string): Y {
+  const parsed = JSON.parse(text, (_k, v, ctx?: { source?: string }) => (typeof v === "number" ? { num: ctx?.source ?? String(v) } : v)) as unknown;
+  const conv = (v: unknown): Y => {
+    if (v === null || typeof v === "boolean" || typeof v === "string") return v;
+    if (Array.isArray(v)) return v.map(conv);
+    if (typeof v === "object" && v !== null && "num" in v && Object.keys(v).length === 1 && typeof (v as { num: unknown }).num === "string") return v as { num: string };
+    return new Map(Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, conv(x)]));
+  };
+  return conv(parsed);
+}
+
+const isDigit = (c: string) => /\p{Nd}/u.test(c);
+const isLetter = (c: string) => /\p{L}/u.test(c);
+
+/** yaml.v2 keyList.Less for string keys. */
+function keyLess(a: string, b: string): boolean {
+  const ar = [...a];
+  const br = [...b];
+  let digits = false;
+  for (let i = 0; i < ar.length && i < br.length; i++) {
+    if (ar[i] === br[i]) {
+      digits = isDigit(ar[i]!);
+      continue;
+    }
+    const al = isLetter(ar[i]!);
+    const bl = isLetter(br[i]!);
+    if (al && bl) return ar[i]! < br[i]!;
+    if (al || bl) return digits ? al : bl;
+    let an = 0;
+    let bn = 0;
+    if (ar[i] === "0" || br[i] === "0") {
+      for (let j = i - 1; j >= 0 && isDigit(ar[j]!); j--) {
+        if (ar[j] !== "0") {
+          an = 1;
+          bn = 1;
+          break;
+        }
+      }
+    }
+    let ai = i;
+    let bi = i;
+    for (; ai < ar.length && isDigit(ar[ai]!); ai++) an = an * 10 + Number(ar[ai]);
+    for (; bi < br.length && isDigit(br[bi]!); bi++) bn = bn * 10 + Number(br[bi]);
+    if (an !== bn) return an < bn;
+    if (ai !== bi) return ai < bi;
+    return ar[i]! < br[i]!;
+  }
+  return ar.length < br.length;
+}
+
+const RESOLVES = /^(y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|~|null|Null|NULL|\.inf|\.Inf|\.INF|[-+]\.inf|[-+]\.Inf|[-+]\.INF|\.nan|\.NaN|\.NAN|<<)$/;
+const NUMERIC = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$|^[-+]?0b[01_]+$|^[-+]?0x[0-9a-fA-F_]+$|^[-+]?0[0-7_]+$|^[-+]?[0-9][0-9_]*$|^[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?$/;
+
+function plainAllowed(s: string): boolean {
+  if (s === "" || s !== s.trim() || /[\n\r\t]/.test(s)) return false;
+  if (/^[-?:,[\]{}#&*!|>'"%@`]/.test(s) && !(/^[-?:]/.test(s) && s.length > 1 && s[1] !== " ")) return false;
+  if (/: |:$| #/.test(s)) return false;
+  if (/[,[\]{}]/.test(s)) return true;
+  if (/[^\x20-\x7e\u0085\u00a0-\ud7ff\ue000-\ufffd]/u.test(s)) return false;
+  return true;
+}
+
+function scalar(s: string, indent: string): string {
+  if (RESOLVES.test(s) || NUMERIC.test(s) || s === "") return `"${s.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
+  if (s.includes("\n") && !/[^\n\x20-\x7e\u00a0-\ud7ff\ue000-\ufffd]/u.test(s) && !/^[ \n]/.test(s) && !/ \n/.test(s)) {
+    const chomp = s.endsWith("\n") ? (s.endsWith("\n\n") ? "+" : "") : "-";
+    const body = (chomp === "-" ? s : s.replace(/\n$/, "")).split("\n").map((l) => (l === "" ? "" : indent + l));
+    return `|${chomp}\n${body.join("\n")}`;
+  }
+  if (plainAllowed(s)) return s;
+  if (!/[\n\r\t\\]/.test(s) && !/[^\x20-\x7e\u00a0-\ud7ff\ue000-\ufffd]/u.test(s)) return `'${s.replace(/'/g, "''")}'`;
+  return JSON.stringify(s);
+}
+
+function numberText(text: string): string {
+  if (/^-?[0-9]+$/.test(text) && Math.abs(Number(text)) < 2 ** 63) return String(BigInt(text));
+  return formatG(Number(text));
+}
+
+function emit(v: Y, indent: string, out: string[], inSeq: boolean): void {
+  void inSeq;
+  if (v instanceof Map) {
+    const keys = [...v.keys()].sort((a, b) => (keyLess(a, b) ? -1 : keyLess(b, a) ? 1 : 0));
+    keys.forEach((k, i) => {
+      const val = v.get(k)!;
+      const prefix = i === 0 && out.length > 0 && out[out.length - 1]!.endsWith("- ") ? "" : indent;
+      const key = scalar(k, indent);
+      if (val instanceof Map && val.size > 0) {
+        out.push(`${prefix}${key}:\n`);
+        emit(val, indent + "  ", out, false);
+      } else if (Array.isArray(val) && val.length > 0) {
+        out.push(`${prefix}${key}:\n`);
+        emit(val, indent, out, false);
+      } else {
+        out.push(`${prefix}${key}: ${inline(val, indent + "  ")}\n`);
+      }
+    });
+    return;
+  }
+  if (Array.isArray(v)) {
+    for (const item of v) {
+      const prefix = out.length > 0 && out[out.length - 1]!.endsWith("- ") ? "" : indent;
+      if ((item instanceof Map && item.size > 0) || (Array.isArray(item) && item.length > 0)) {
+        out.push(`${prefix}- `);
+        emit(item, indent + "  ", out, true);
+      } else out.push(`${prefix}- ${inline(item, indent + "  ")}\n`);
+    }
+    return;
+  }
+  out.push(`${inline(v, indent)}\n`);
+}
+
+function inline(v: Y, indent: string): string {
+  if (v === null) return "null";
+  if (typeof v === "boolean") return v ? "true" : "false";
+  if (typeof v === "string") return scalar(v, indent);
+  if (v instanceof Map) return "{}";
+  if (Array.isArray(v)) return "[]";
+  return numberText(v.num);
+}
+
+export function toYaml(v: GoValue): string {
+  let json: string;
+  try {
+    json = marshalJson(v, false);
+  } catch {
+    return "";
+  }
+  if (!validUtf8(json)) return "";
+  const out: string[] = [];
+  emit(fromJsonText(fromBin(json)), "", out, false);
+  return toBin(out.join("").replace(/\n$/, ""));
+}
+
+export function fromYaml(s: string): GoValue {
+  try {
+    const doc = YAML.parse(fromBin(s), { version: "1.1", merge: true }) as unknown;
+    if (doc === null || doc === undefined) return new GoMap();
+    if (typeof doc !== "object" || Array.isArray(doc)) {
+      return new GoMap([["Error", toBin(`error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${Array.isArray(doc) ? "array" : typeof doc} into Go value of type map[string]interface {}`)]]);
+    }
+    return fromPlain(JSON.parse(JSON.stringify(doc)));
+  } catch (err) {
+    return new GoMap([["Error", toBin(`error converting YAML to JSON: ${err instanceof Error ? err.message.split("\n")[0] : "invalid YAML"}`)]]);
+  }
+}
