@@ -58,7 +58,12 @@ program
   .option("--dir <dir>", "where the demo keeps its state", ".bench/demo")
   .option("--exit-when-ready", "exit once every ExternalSecret is Ready (for scripted checks)")
   .action(async (opts) => {
-    const { runDemo } = await import("./commands/demo.ts");
+    // The demo needs the bench (test/bench), which only a checkout has: load it by a computed path so the
+    // compiled package (and the container image) neither bundles nor requires it.
+    const demoModule = "./commands/demo.ts";
+    const { runDemo } = (await import(demoModule).catch(() => {
+      throw new Error("the demo runs from a source checkout: `npm ci && npm run demo`");
+    })) as { runDemo: (opts: { dir: string; exitWhenReady?: boolean }) => Promise<void> };
     await runDemo(opts);
   });
 
