@@ -63,6 +63,14 @@ describe("Helm chart", () => {
     assert.ok(container.args?.includes("--log-level=debug"));
     assert.deepEqual(container.env?.find((e) => e.name === "HTTPS_PROXY")?.value, "http://proxy:3128");
   });
+
+  it("optionally ships the alert rules and the Grafana dashboard", () => {
+    const objects = helmTemplate("sb-system", ["metrics.prometheusRule.enabled=true", "metrics.grafanaDashboard.enabled=true"]);
+    const rule = byKind(objects, "PrometheusRule")[0] as KubernetesObject & { spec: { groups: Array<{ rules: unknown[] }> } };
+    assert.ok(rule.spec.groups[0]!.rules.length >= 5);
+    const dashboard = byKind(objects, "ConfigMap")[0] as KubernetesObject & { data: Record<string, string> };
+    assert.equal(JSON.parse(dashboard.data["secrets-bridge.json"]!).uid, "secrets-bridge");
+  });
 });
 
 describe("kustomize base", () => {

@@ -67,6 +67,18 @@ describe("secrets-bridge run (as a process)", () => {
     assert.ok(!metrics.includes(planted));
   });
 
+  it("serves every metric the shipped Grafana dashboard and alert rules use", async () => {
+    const { readFileSync } = await import("node:fs");
+    const files = `${REPO}deploy/charts/secrets-bridge/files/`;
+    const queries = readFileSync(`${files}grafana-dashboard.json`, "utf8") + readFileSync(`${files}prometheus-rules.yaml`, "utf8");
+    const used = new Set([...queries.matchAll(/\b((?:externalsecret|secretstore|clustersecretstore|secretsbridge|process)_[a-z_]+)/g)].map((m) => m[1]!));
+    assert.ok(used.size >= 10, `expected the dashboard to use many metrics, found ${[...used].join(", ")}`);
+    const { text } = await get(`http://127.0.0.1:${port}/metrics`);
+    const exported = new Set([...text.matchAll(/^# TYPE (\S+) (\S+)$/gm)].flatMap((m) => (m[2] === "histogram" ? [m[1]!, `${m[1]}_bucket`, `${m[1]}_sum`, `${m[1]}_count`] : [m[1]!])));
+    const missing = [...used].filter((name) => !exported.has(name));
+    assert.deepEqual(missing, [], `the dashboard or rules use metrics the operator does not export`);
+  });
+
   it("drains and exits 0 on SIGTERM, and never logged the value", async () => {
     const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
     child.kill("SIGTERM");
