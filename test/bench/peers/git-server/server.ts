@@ -30,10 +30,6 @@ function serveGit(req: IncomingMessage, res: ServerResponse, url: URL): void {
     GIT_PROJECT_ROOT: config.reposDir,
     GIT_HTTP_EXPORT_ALL: "1",
     GIT_CONFIG_NOSYSTEM: "1",
-    // Like GitHub and GitLab: a client may fetch any reachable commit by SHA (pinned refs, shallow).
-    GIT_CONFIG_COUNT: "1",
-    GIT_CONFIG_KEY_0: "uploadpack.allowReachableSHA1InWant",
-    GIT_CONFIG_VALUE_0: "true",
     PATH_INFO: decodeURIComponent(url.pathname),
     QUERY_STRING: url.search.slice(1),
     REQUEST_METHOD: req.method ?? "GET",

@@ -92,7 +92,11 @@ export class BenchRepo {
     this.name = name;
     this.bare = join(reposDir, `${name}.git`);
     this.work = mkdtempSync(join(tmpdir(), `bench-repo-${name}-`));
-    if (!existsSync(this.bare)) git(reposDir, "init", "-q", "--bare", "-b", "main", this.bare);
+    if (!existsSync(this.bare)) {
+      git(reposDir, "init", "-q", "--bare", "-b", "main", this.bare);
+      // Like GitHub and GitLab: a client may fetch any reachable commit by SHA (pinned refs, shallow).
+      git(this.bare, "config", "uploadpack.allowReachableSHA1InWant", "true");
+    }
     git(this.work, "init", "-q", "-b", "main");
     git(this.work, "remote", "add", "origin", this.bare);
   }
