@@ -1,6 +1,6 @@
 // Prometheus metrics, with ESO's names where the meaning matches. Labels carry object names, never values.
 import { Counter, Histogram, Registry, collectDefaultMetrics } from "prom-client";
-import { onProviderCall } from "./provider/call-metrics.ts";
+import { onFetch, onProviderCall } from "./provider/call-metrics.ts";
 
 export interface OperatorMetrics {
   registry: Registry;
@@ -8,6 +8,8 @@ export interface OperatorMetrics {
   syncErrors: Counter<"name" | "namespace">;
   reconcileDuration: Histogram<"controller" | "outcome">;
   providerCalls: Counter<"provider" | "call" | "status">;
+  queueWait: Histogram<"controller" | "priority">;
+  fetches: Counter<"result">;
   /** Stops feeding provider-call events into this registry. */
   close(): void;
 }
@@ -21,11 +23,29 @@ export function makeMetrics(opts: { defaultMetrics?: boolean } = {}): OperatorMe
     labelNames: ["provider", "call", "status"],
     registers: [registry],
   });
+  const fetches = new Counter({
+    name: "secretsbridge_fetch_total",
+    help: "Provider reads requested by reconciles: sent to the provider, shared with an identical in-flight read, or served from cache.",
+    labelNames: ["result"],
+    registers: [registry],
+  });
   const unsubscribe = onProviderCall((provider, call, status) => providerCalls.inc({ provider, call, status }));
+  const unsubscribeFetch = onFetch((result) => fetches.inc({ result }));
   return {
     registry,
     providerCalls,
-    close: unsubscribe,
+    fetches,
+    queueWait: new Histogram({
+      name: "secretsbridge_workqueue_wait_seconds",
+      help: "Time a key waited in the work queue before a worker took it, by controller and priority lane.",
+      labelNames: ["controller", "priority"],
+      buckets: [0.001, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 300],
+      registers: [registry],
+    }),
+    close: () => {
+      unsubscribe();
+      unsubscribeFetch();
+    },
     syncCalls: new Counter({ name: "externalsecret_sync_calls_total", help: "ExternalSecret syncs (fetches) performed.", labelNames: ["name", "namespace"], registers: [registry] }),
     syncErrors: new Counter({ name: "externalsecret_sync_calls_error", help: "ExternalSecret syncs that failed.", labelNames: ["name", "namespace"], registers: [registry] }),
     reconcileDuration: new Histogram({

@@ -37,6 +37,8 @@ export interface ControllerOptions {
   log?: Logger;
   /** Metrics hook, called once per reconcile; exceptions it throws are logged and swallowed. */
   onResult?: (key: string, outcome: ReconcileOutcome, durationMs: number) => void;
+  /** Metrics hook: how long a key waited in the queue before a worker took it, by priority lane. */
+  onDequeue?: (priority: string, waitedMs: number) => void;
 }
 
 /**
@@ -82,6 +84,11 @@ export class Controller {
         // The queue still hands out what is queued after shutDown; we are draining, so drop it.
         queue.done(item.key);
         return;
+      }
+      try {
+        this.opts.onDequeue?.(item.priority, item.waitedMs);
+      } catch (err) {
+        this.log.warn({ key: item.key, err: errorMessage(err) }, "onDequeue hook threw");
       }
       await this.process(item.key);
     }

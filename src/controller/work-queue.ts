@@ -13,6 +13,8 @@ export type Priority = (typeof Priority)[keyof typeof Priority];
 export interface WorkItem {
   key: string;
   priority: Priority;
+  /** How long the key waited in its lane (ready, not yet handed out), for queue-wait metrics. */
+  waitedMs: number;
 }
 
 /** Options for {@link WorkQueue}; all optional, defaults are the real clock, a 1s..5min backoff and a silent logger. */
@@ -52,6 +54,7 @@ export class WorkQueue {
   private readonly active = new Set<string>();
   private readonly redo = new Map<string, Priority>();
   private readonly delayed = new Map<string, DelayedEntry>();
+  private readonly readySince = new Map<string, number>();
   private waiters: Array<(item: WorkItem | undefined) => void> = [];
   private shuttingDown = false;
 
@@ -157,6 +160,7 @@ export class WorkQueue {
       this.normal.delete(key); // promotion: a spec change overtakes the queued refresh
     }
     (priority === Priority.High ? this.high : this.normal).add(key);
+    if (!this.readySince.has(key)) this.readySince.set(key, this.clock.now());
     this.dispatch();
   }
 
@@ -173,7 +177,9 @@ export class WorkQueue {
     const key = lane.values().next().value as string;
     lane.delete(key);
     this.active.add(key);
-    return { key, priority };
+    const waitedMs = this.clock.now() - (this.readySince.get(key) ?? this.clock.now());
+    this.readySince.delete(key);
+    return { key, priority, waitedMs };
   }
 
   private dispatch(): void {

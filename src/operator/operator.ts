@@ -90,10 +90,11 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
   const storeReconcile = secretStoreReconciler({ clients, store: storeByKey, registry, sessions, events, log, onBecameReady: wakeDependents });
 
   const report = (controller: string) => (_key: string, outcome: string, ms: number) => opts.metrics?.reconcileDuration.observe({ controller, outcome }, ms / 1000);
+  const waited = (controller: string) => (priority: string, ms: number) => opts.metrics?.queueWait.observe({ controller, priority }, ms / 1000);
   const workers = opts.workers ?? 8;
   const controllers = [
-    new Controller({ name: "externalsecret", queue: esQueue, reconcile: esReconcile, workers, log, onResult: report("externalsecret") }),
-    new Controller({ name: "secretstore", queue: storeQueue, reconcile: storeReconcile, workers: 2, log, onResult: report("secretstore") }),
+    new Controller({ name: "externalsecret", queue: esQueue, reconcile: esReconcile, workers, log, onResult: report("externalsecret"), onDequeue: waited("externalsecret") }),
+    new Controller({ name: "secretstore", queue: storeQueue, reconcile: storeReconcile, workers: 2, log, onResult: report("secretstore"), onDequeue: waited("secretstore") }),
   ];
 
   informers.externalSecrets.onAdd((es) => {

@@ -25,3 +25,17 @@ export function onProviderCall(listener: Listener): () => void {
 export function providerCallCount(filter: { provider?: string; call?: string; status?: ProviderCallStatus } = {}): number {
   return totals.count([filter.provider, filter.call, filter.status]);
 }
+
+/** How a reconcile's read was served: sent to the provider, shared with an identical in-flight read, or cached. */
+export type FetchResult = "sent" | "shared" | "cached";
+
+const fetchListeners = new Set<(result: FetchResult) => void>();
+
+export function recordFetch(result: FetchResult): void {
+  for (const listener of fetchListeners) listener(result);
+}
+
+export function onFetch(listener: (result: FetchResult) => void): () => void {
+  fetchListeners.add(listener);
+  return () => fetchListeners.delete(listener);
+}

@@ -4,8 +4,10 @@
 export class SingleFlight<T> {
   readonly #inFlight = new Map<string, Promise<T>>();
 
-  do(key: string, fn: () => Promise<T>): Promise<T> {
+  /** `onShared` tells whether this call joined an identical one in flight (for metrics). */
+  do(key: string, fn: () => Promise<T>, onShared?: (shared: boolean) => void): Promise<T> {
     const existing = this.#inFlight.get(key);
+    onShared?.(existing !== undefined);
     if (existing) return existing;
     const promise = fn().finally(() => this.#inFlight.delete(key));
     this.#inFlight.set(key, promise);

@@ -67,7 +67,7 @@ test("a key is never handed to two workers at once; re-added while processing co
   assert.equal(second, undefined, "a second worker must not get 'a' while it is processing");
   q.done("a");
   await settle();
-  assert.deepEqual(second, { key: "a", priority: "high" }, "handed out again, with the highest priority it was re-added with");
+  assert.deepEqual(second && { key: second.key, priority: second.priority }, { key: "a", priority: "high" }, "handed out again, with the highest priority it was re-added with");
   assert.equal(q.processing(), 1);
   q.done("a");
   assert.equal(q.processing(), 0);
@@ -168,4 +168,20 @@ test("done for a key that is not processing is ignored", { timeout: TEST_TIMEOUT
   q.add("a");
   assert.equal(q.len(), 1);
   assert.equal(q.processing(), 0);
+});
+
+test("waitedMs: how long a key sat ready in its lane before a worker took it", async () => {
+  const clock = new FakeClock();
+  const queue = new WorkQueue({ clock });
+  queue.add("a");
+  clock.advance(250);
+  queue.add("a"); // a duplicate does not reset the wait
+  clock.advance(50);
+  const item = await queue.get();
+  assert.equal(item?.waitedMs, 300);
+  queue.done("a");
+  queue.addAfter("b", 1000);
+  clock.advance(1000); // the delay is not waiting: it counts from when the key became ready
+  clock.advance(20);
+  assert.equal((await queue.get())?.waitedMs, 20);
 });
