@@ -33,7 +33,7 @@ export interface SecretManagerApi {
 }
 
 // Retries are the operator's job (per-key backoff), not a hidden minute inside one reconcile.
-const CALL: CallOptions = { timeout: 30_000, retry: null, maxRetries: 0, autoPaginate: false };
+const CALL: CallOptions = { timeout: 30_000, retry: { retryCodes: [] }, autoPaginate: false };
 
 /** The SDK client for `endpoint`, with `authClient` as its only source of credentials. */
 export function sdkApi(endpoint: Endpoint, authClient: AuthClient): SecretManagerApi {
