@@ -67,7 +67,8 @@ test("a key is never handed to two workers at once; re-added while processing co
   assert.equal(second, undefined, "a second worker must not get 'a' while it is processing");
   q.done("a");
   await settle();
-  assert.deepEqual(second && { key: second.key, priority: second.priority }, { key: "a", priority: "high" }, "handed out again, with the highest priority it was re-added with");
+  const again = second as WorkItem | undefined; // assigned in the .then above; TS narrowed it to undefined
+  assert.deepEqual(again && { key: again.key, priority: again.priority }, { key: "a", priority: "high" }, "handed out again, with the highest priority it was re-added with");
   assert.equal(q.processing(), 1);
   q.done("a");
   assert.equal(q.processing(), 0);
