@@ -58,7 +58,9 @@ export function mapAwsError(err: unknown, what: string): ProviderError {
   const status = e.$metadata?.httpStatusCode ?? e.$response?.statusCode;
   const detail = `${what}: ${code}${status ? ` (HTTP ${status})` : ""}`;
   if (NOT_FOUND.has(code) || markedDeleted(e)) return new NoSecretError(`${what}: not found (${code})`, { cause: err });
-  if (DENIED.has(code) || status === 401 || status === 403) return new PermissionDeniedError(`${detail}: ${short(e.message)}`, { cause: err });
+  if (DENIED.has(code) || status === 401 || status === 403) {
+    return new PermissionDeniedError(`${what}: permission denied (${code}${status ? `, HTTP ${status}` : ""}): ${short(e.message)}`, { cause: err });
+  }
   if (THROTTLED.has(code) || status === 429) {
     const hint = retryAfterMs(e.$response?.headers);
     return new ProviderUnavailableError(`${detail}: throttled`, hint === undefined ? { cause: err } : { cause: err, retryAfterMs: hint });

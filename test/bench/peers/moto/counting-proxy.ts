@@ -14,6 +14,9 @@ export interface ProxiedRequest {
   ids: string[];
   accessKeyId?: string;
   roleArn?: string;
+  /** For AssumeRole: the ExternalId and the session tag keys it carried. */
+  externalId?: string;
+  tagKeys?: string[];
   /** For AssumeRoleWithWebIdentity: the token's `sub` and `aud` claims. */
   sub?: string;
   aud?: string[];
@@ -52,6 +55,10 @@ function describe(req: IncomingMessage, body: Buffer): ProxiedRequest {
   const out: ProxiedRequest = { op: `${scope?.[2] ?? "sts"}.${form.get("Action") ?? "Unknown"}`, ids: [], ...(accessKeyId ? { accessKeyId } : {}) };
   const roleArn = form.get("RoleArn");
   if (roleArn) out.roleArn = roleArn;
+  const externalId = form.get("ExternalId");
+  if (externalId) out.externalId = externalId;
+  const tagKeys = [...form.entries()].filter(([key]) => /^Tags\.member\.\d+\.Key$/.test(key)).map(([, value]) => value);
+  if (tagKeys.length > 0) out.tagKeys = tagKeys;
   const token = form.get("WebIdentityToken");
   if (token) {
     try {
