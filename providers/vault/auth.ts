@@ -23,10 +23,12 @@ const trimSlashes = (path: string) => path.replace(/^\/+|\/+$/g, "");
 
 async function login(http: VaultHttp, mount: string, suffix: string, body: Record<string, unknown>, namespace: string | undefined, now: () => number): Promise<HeldToken> {
   const path = `auth/${trimSlashes(mount)}/login${suffix}`;
+  // The lease starts when Vault receives the login: take the time before sending, never after.
+  const sent = now();
   const answer = await http.expectOk({ method: "POST", path, op: "login", call: "Login", body, namespace });
   const auth = answer["auth"] as { client_token?: unknown; lease_duration?: unknown; renewable?: unknown } | null | undefined;
   if (!auth || typeof auth.client_token !== "string") throw new ConfigError(`vault login ${path}: the answer carries no token`);
-  return { token: auth.client_token, ttlMs: Number(auth.lease_duration ?? 0) * 1000, since: now(), renewable: auth.renewable === true, owned: true };
+  return { token: auth.client_token, ttlMs: Number(auth.lease_duration ?? 0) * 1000, since: sent, renewable: auth.renewable === true, owned: true };
 }
 
 const text = async (kube: KubeAccess, ref: Parameters<KubeAccess["readSecretKey"]>[0]) => bytesToString(await kube.readSecretKey(ref)).trim();

@@ -98,11 +98,12 @@ export class VaultSession {
   }
 
   async #renew(held: HeldToken): Promise<HeldToken> {
+    const sent = this.#now();
     try {
       const res = await this.#http.send({ method: "POST", path: "auth/token/renew-self", op: "token", call: "RenewSelf", token: held.token, body: {} });
       const auth = res.body["auth"] as { lease_duration?: unknown; renewable?: unknown } | undefined;
       if (res.status < 300 && auth) {
-        this.#held = afterRenewal(held, Number(auth.lease_duration ?? 0), auth.renewable === true, this.#now());
+        this.#held = afterRenewal(held, Number(auth.lease_duration ?? 0), auth.renewable === true, sent);
         this.#log.debug({ auth: this.#source.label, ttlSeconds: this.#held.ttlMs / 1000 }, "vault token renewed");
         return this.#held;
       }

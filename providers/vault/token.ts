@@ -1,6 +1,6 @@
 // When a session's Vault token is used as is, renewed or replaced by a new login: pure, for table tests.
 // Renew once two thirds of the lease have passed; log in again when the token cannot be renewed (not
-// renewable, or renewals capped by the role's max TTL) or is about to expire.
+// renewable, or renewals capped by the role's max TTL) or has expired.
 
 /** A token the session holds, with its lease as Vault reported it at issue or last renewal. */
 export interface HeldToken {
@@ -16,14 +16,13 @@ export interface HeldToken {
 
 export type TokenAction = "use" | "renew" | "login";
 
-/** Never use a token in its last second or last tenth of its lease: the request may arrive after expiry. */
-const expiryMargin = (ttlMs: number) => Math.min(1_000, ttlMs / 10);
-
 export function tokenAction(held: HeldToken | undefined, now: number): TokenAction {
   if (!held) return "login";
   if (held.ttlMs <= 0 || !held.owned) return "use";
   const age = now - held.since;
-  if (age >= held.ttlMs - expiryMargin(held.ttlMs)) return "login";
+  // Past its lease the token is gone. Between two thirds and the end, a renewal is tried even close to
+  // expiry: if it loses the race, the session falls back to a login (session.ts), so nothing fails.
+  if (age >= held.ttlMs) return "login";
   if (age >= (held.ttlMs * 2) / 3) return held.renewable ? "renew" : "login";
   return "use";
 }

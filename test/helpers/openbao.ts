@@ -30,19 +30,21 @@ export function vaultServer(): { server: string; caBundle: string } {
   return { server: state.addr, caBundle: readFileSync(state.caPemPath).toString("base64") };
 }
 
-interface AuditLine {
+/** One request entry of OpenBao's file audit device (strings in auth and data are HMAC'd, paths are not). */
+export interface AuditRequest {
   type?: string;
+  auth?: { display_name?: string; metadata?: Record<string, string> };
   request?: { path?: string; operation?: string };
 }
 
-/** Requests OpenBao's audit device recorded, optionally only those whose path matches. */
-export function auditRequests(match: (path: string) => boolean = () => true): number {
+/** Requests OpenBao's audit device recorded, optionally only those whose path (and entry) match. */
+export function auditRequests(match: (path: string, entry: AuditRequest) => boolean = () => true): number {
   const text = readFileSync(openbaoState().auditLogPath, "utf8");
   let count = 0;
   for (const line of text.split("\n")) {
     if (!line) continue;
-    const entry = JSON.parse(line) as AuditLine;
-    if (entry.type === "request" && match(entry.request?.path ?? "")) count++;
+    const entry = JSON.parse(line) as AuditRequest;
+    if (entry.type === "request" && match(entry.request?.path ?? "", entry)) count++;
   }
   return count;
 }
@@ -50,8 +52,9 @@ export function auditRequests(match: (path: string) => boolean = () => true): nu
 /** Logins OpenBao saw on the auth mount `mountPath` (e.g. "approle-1a2b3c"); userpass logins end in /<user>. */
 export const loginCount = (mountPath: string) => auditRequests((path) => path === `auth/${mountPath}/login` || path.startsWith(`auth/${mountPath}/login/`));
 
-/** Token operations (renew-self, revoke-self, lookup-self) OpenBao saw. */
-export const tokenOps = (op: "renew-self" | "revoke-self" | "lookup-self") => auditRequests((path) => path === `auth/token/${op}`);
+/** Token operations (renew-self, revoke-self, lookup-self) OpenBao saw, optionally only with tokens of one AppRole role. */
+export const tokenOps = (op: "renew-self" | "revoke-self" | "lookup-self", approleRole?: string) =>
+  auditRequests((path, entry) => path === `auth/token/${op}` && (approleRole === undefined || entry.auth?.metadata?.["role_name"] === approleRole));
 
 /** A ServiceAccount that may log in with Kubernetes auth: OpenBao reviews its token with the token itself. */
 export async function reviewableServiceAccount(namespace: string, name: string): Promise<void> {
