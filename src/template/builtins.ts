@@ -78,7 +78,7 @@ export function jsEscape(s: string): string {
       if (special[c]) out += special[c];
       else if (cp < 0x20) out += `\\u00${cp.toString(16).toUpperCase().padStart(2, "0")}`;
       else out += c;
-    } else if (r.valid && isPrint(r.ch)) out += r.bytes;
+    } else if (!r.valid || isPrint(r.ch)) out += r.bytes; // an invalid byte decodes to U+FFFD, which is printable
     else out += `\\u${cp.toString(16).toUpperCase().padStart(4, "0")}`;
   }
   return out;

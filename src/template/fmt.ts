@@ -84,7 +84,7 @@ function pad(s: string, spec: Spec, numeric = false): string {
 
 const bad = (verb: string, v: GoValue): string => (v === null ? `%!${verb}(<nil>)` : `%!${verb}(${goType(v)}=${formatValue(v)})`);
 
-function fmtInt(n: bigint, verb: string, spec: Spec): string {
+function fmtInt(n: bigint, verb: string, spec: Spec): string | undefined {
   const neg = n < 0n;
   const abs = neg ? -n : n;
   let body: string;
@@ -98,14 +98,14 @@ function fmtInt(n: bigint, verb: string, spec: Spec): string {
     case "c": return pad(String.fromCodePoint(Number(n)), spec);
     case "q": return pad(goQuote(Buffer.from(String.fromCodePoint(Number(n)), "utf8").toString("latin1"), "'"), spec);
     case "U": return pad(`U+${abs.toString(16).toUpperCase().padStart(4, "0")}`, spec);
-    default: return "";
+    default: return undefined;
   }
   if (spec.prec !== undefined) body = body.padStart(spec.prec, "0");
   const sign = neg ? "-" : spec.plus ? "+" : spec.space ? " " : "";
   return pad(sign + body, { ...spec, zero: spec.zero && spec.prec === undefined && !spec.minus }, true);
 }
 
-function fmtFloat(f: number, verb: string, spec: Spec): string {
+function fmtFloat(f: number, verb: string, spec: Spec): string | undefined {
   let body: string;
   switch (verb) {
     case "v": case "g": body = formatG(f, spec.prec ?? -1); break;
@@ -113,7 +113,7 @@ function fmtFloat(f: number, verb: string, spec: Spec): string {
     case "e": body = formatE(f, spec.prec ?? 6); break;
     case "E": body = formatE(f, spec.prec ?? 6, true); break;
     case "f": case "F": body = formatF(f, spec.prec ?? 6); break;
-    default: return "";
+    default: return undefined;
   }
   if (spec.plus && !body.startsWith("-") && !body.startsWith("+")) body = "+" + body;
   else if (spec.space && !body.startsWith("-")) body = " " + body;
@@ -121,7 +121,7 @@ function fmtFloat(f: number, verb: string, spec: Spec): string {
   return pad(body, { ...spec, zero: spec.zero && !spec.minus && Number.isFinite(f) }, true);
 }
 
-function fmtString(s: string, verb: string, spec: Spec): string {
+function fmtString(s: string, verb: string, spec: Spec): string | undefined {
   let t = s;
   if (spec.prec !== undefined && (verb === "s" || verb === "v" || verb === "q")) t = runes(t).slice(0, spec.prec).map((r) => r.bytes).join("");
   switch (verb) {
@@ -132,18 +132,18 @@ function fmtString(s: string, verb: string, spec: Spec): string {
       const h = verb === "X" ? hex.toUpperCase() : hex;
       return pad(spec.sharp ? (verb === "X" ? "0X" : "0x") + h : h, spec);
     }
-    default: return "";
+    default: return undefined;
   }
 }
 
-/** One operand under one verb; "" from a helper means the verb does not apply (a %!verb(...) error). */
+/** One operand under one verb; undefined from a helper means the verb does not apply (a %!verb(...) error). */
 function fmtOne(v: GoValue, verb: string, spec: Spec): string {
   if (verb === "T") return pad(v === null ? "<nil>" : goType(v), spec);
   if (v === null) return verb === "v" ? pad("<nil>", spec) : bad(verb, v);
   if (typeof v === "boolean") return verb === "v" || verb === "t" ? pad(v ? "true" : "false", spec) : bad(verb, v);
-  if (isInt(v)) return (verb !== "s" && fmtInt(intOf(v), verb, spec)) || bad(verb, v);
-  if (typeof v === "number") return fmtFloat(v, verb, spec) || bad(verb, v);
-  if (typeof v === "string") return fmtString(v, verb, spec) || bad(verb, v);
+  if (isInt(v)) return (verb !== "s" ? fmtInt(intOf(v), verb, spec) : undefined) ?? bad(verb, v);
+  if (typeof v === "number") return fmtFloat(v, verb, spec) ?? bad(verb, v);
+  if (typeof v === "string") return fmtString(v, verb, spec) ?? bad(verb, v);
   if (v instanceof GoTime) return verb === "v" || verb === "s" ? pad(formatValue(v), spec) : bad(verb, v);
   if (v instanceof GoMap) return `map[${v.sortedKeys().map((k) => `${fmtOne(k, verb, spec)}:${fmtOne(v.m.get(k)!, verb, spec)}`).join(" ")}]`;
   if (Array.isArray(v)) return `[${v.map((item) => fmtOne(item, verb, spec)).join(" ")}]`;

@@ -9,32 +9,37 @@ const B64 = /^[A-Za-z0-9+/]*$/;
 
 /** base64.StdEncoding.DecodeString with Go's error text ("illegal base64 data at input byte N"). */
 export function b64decode(s: string): { ok: true; value: string } | { ok: false; error: string } {
-  const clean = s.replace(/[\r\n]/g, "");
-  const body = clean.replace(/=+$/, "");
-  const pads = clean.length - body.length;
-  for (let i = 0; i < body.length; i++) {
-    if (!B64.test(body[i]!)) return { ok: false, error: `illegal base64 data at input byte ${s.indexOf(body[i]!) >= 0 ? positionIn(s, i) : i}` };
+  const fail = (at: number) => ({ ok: false as const, error: `illegal base64 data at input byte ${at}` });
+  // Indexes of the significant characters (Go skips \r and \n but reports offsets in the original text).
+  const idx: number[] = [];
+  for (let i = 0; i < s.length; i++) if (s[i] !== "\r" && s[i] !== "\n") idx.push(i);
+  const chars = idx.map((i) => s[i]!);
+  let body = "";
+  let k = 0;
+  for (; k < chars.length; k++) {
+    const c = chars[k]!;
+    if (c === "=") break;
+    if (!B64.test(c)) return fail(idx[k]!);
+    body += c;
   }
-  const rem = body.length % 4;
-  if (rem === 1 || (pads > 0 && (body.length + pads) % 4 !== 0) || (pads === 0 && rem !== 0) || pads > 2) {
-    const at = rem === 1 ? body.length - 1 : body.length;
-    return { ok: false, error: `illegal base64 data at input byte ${positionIn(s, Math.min(at, body.length))}` };
+  if (k < chars.length) {
+    // Padding: only after 2 or 3 characters of a quantum, exactly filling it, and nothing after.
+    const j = body.length % 4;
+    if (j < 2) return fail(idx[k]!);
+    const need = 4 - j;
+    for (let p = 0; p < need; p++) {
+      if (k + p >= chars.length) return fail(s.length);
+      if (chars[k + p] !== "=") return fail(idx[k + p]!);
+    }
+    if (k + need < chars.length) return fail(idx[k + need]!);
+  } else if (body.length % 4 !== 0) {
+    // Go reports len(input) minus the characters read of the unfinished quantum.
+    return fail(s.length - (body.length % 4));
   }
   const bytes = Buffer.from(body, "base64");
   // Go rejects non-canonical trailing bits.
-  if (Buffer.from(bytes.toString("base64").replace(/=+$/, ""), "latin1").toString() !== body) return { ok: false, error: `illegal base64 data at input byte ${positionIn(s, body.length - 1)}` };
+  if (bytes.toString("base64").replace(/=+$/, "") !== body) return fail(idx[body.length - 1]!);
   return { ok: true, value: bytes.toString("latin1") };
-}
-
-/** Maps an index in the newline-stripped text back to the original text. */
-function positionIn(s: string, cleanIndex: number): number {
-  let seen = 0;
-  for (let i = 0; i < s.length; i++) {
-    if (s[i] === "\r" || s[i] === "\n") continue;
-    if (seen === cleanIndex) return i;
-    seen++;
-  }
-  return s.length;
 }
 
 const B32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";

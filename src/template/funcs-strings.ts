@@ -21,14 +21,40 @@ function trimSet(s: string, cutset: string, left = true, right = true): string {
   return toBin(chars.slice(a, b).join(""));
 }
 
-/** strings.Title: upper-cases the first letter of each word (words split at non-letter/digit/_ runes). */
+/** unicode.ToUpper/ToLower/ToTitle are simple (one rune to one rune) mappings; JavaScript's full mappings
+ *  (ß -> SS) are kept only when they give a single character. */
+const DIGRAPH_TITLE: Record<string, string> = { "\u01c4": "\u01c5", "\u01c5": "\u01c5", "\u01c6": "\u01c5", "\u01c7": "\u01c8", "\u01c8": "\u01c8", "\u01c9": "\u01c8", "\u01ca": "\u01cb", "\u01cb": "\u01cb", "\u01cc": "\u01cb", "\u01f1": "\u01f2", "\u01f2": "\u01f2", "\u01f3": "\u01f2" };
+const simpleUpper = (ch: string): string => {
+  const cp = ch.codePointAt(0)!;
+  // Greek with ypogegrammeni: the simple mapping is the prosgegrammeni capital.
+  if ((cp >= 0x1f80 && cp <= 0x1f87) || (cp >= 0x1f90 && cp <= 0x1f97) || (cp >= 0x1fa0 && cp <= 0x1fa7)) return String.fromCodePoint(cp + 8);
+  if (cp === 0x1fb3 || cp === 0x1fc3 || cp === 0x1ff3) return String.fromCodePoint(cp + 9);
+  const u = ch.toUpperCase();
+  return [...u].length === 1 ? u : ch;
+};
+const simpleLower = (ch: string): string => {
+  const l = ch.toLowerCase();
+  return [...l].length === 1 ? l : [...l][0]!;
+};
+const simpleTitle = (ch: string): string => DIGRAPH_TITLE[ch] ?? simpleUpper(ch);
+export const goUpper = (s: string): string => viaUnicode(s, (t) => [...t].map(simpleUpper).join(""));
+export const goLower = (s: string): string => viaUnicode(s, (t) => [...t].map(simpleLower).join(""));
+
+/** strings.isSeparator: ASCII non-alphanumerics (but not _) and, beyond ASCII, only spaces. */
+function isSeparator(ch: string): boolean {
+  const cp = ch.codePointAt(0)!;
+  if (cp <= 0x7f) return !/[A-Za-z0-9_]/.test(ch);
+  if (/[\p{L}\p{Nd}]/u.test(ch)) return false;
+  return /\s/u.test(ch);
+}
+
+/** strings.Title: title-cases the first letter of each word. */
 function title(s: string): string {
   return viaUnicode(s, (t) => {
     let prev = " ";
     let out = "";
     for (const ch of t) {
-      const sep = !/[\p{L}\p{N}_]/u.test(prev) && !/[\p{Mn}]/u.test(prev);
-      out += sep ? ch.toUpperCase() : ch;
+      out += isSeparator(prev) ? simpleTitle(ch) : ch;
       prev = ch;
     }
     return out;
@@ -37,6 +63,23 @@ function title(s: string): string {
 
 /** goutils.Uncapitalize: lower-cases the first letter of each whitespace-separated word. */
 const untitle = (s: string): string => viaUnicode(s, (t) => t.replace(/(^|\s)(\S)/gu, (_m, sp: string, ch: string) => sp + ch.toLowerCase()));
+
+/** goutils.DeleteWhiteSpace walks BYTES and writes each kept byte as a rune, so non-ASCII text comes out
+ *  double-encoded when any whitespace was removed (a Sprig bug we reproduce for byte-identical output). */
+function nospace(s: string): string {
+  let out = "";
+  let removed = false;
+  for (let i = 0; i < s.length; i++) {
+    const b = s.charCodeAt(i);
+    if (b === 0x20 || (b >= 0x09 && b <= 0x0d) || b === 0x85 || b === 0xa0) {
+      removed = true;
+      continue;
+    }
+    out += toBin(String.fromCharCode(b));
+  }
+  // Unchanged input is returned as is (no re-encoding).
+  return removed ? out : s;
+}
 
 const initials = (s: string): string => viaUnicode(s, (t) => t.split(/\s+/u).filter(Boolean).map((w) => [...w][0]).join(""));
 
@@ -103,8 +146,8 @@ const repeat = (count: bigint, s: string): string => {
 
 export const stringFuncs: FuncMap = {
   trim: fn(["string"], trimSpace),
-  upper: fn(["string"], (s: string) => viaUnicode(s, (t) => t.toUpperCase())),
-  lower: fn(["string"], (s: string) => viaUnicode(s, (t) => t.toLowerCase())),
+  upper: fn(["string"], goUpper),
+  lower: fn(["string"], goLower),
   title: fn(["string"], title),
   untitle: fn(["string"], untitle),
   substr: fn(["int", "int", "string"], substr),
@@ -113,7 +156,7 @@ export const stringFuncs: FuncMap = {
   trimAll: fn(["string", "string"], (a: string, b: string) => trimSet(b, a)),
   trimSuffix: fn(["string", "string"], (a: string, b: string) => (a !== "" && b.endsWith(a) ? b.slice(0, b.length - a.length) : b)),
   trimPrefix: fn(["string", "string"], (a: string, b: string) => (b.startsWith(a) ? b.slice(a.length) : b)),
-  nospace: fn(["string"], (s: string) => viaUnicode(s, (t) => t.replace(/\s/gu, ""))),
+  nospace: fn(["string"], nospace),
   initials: fn(["string"], initials),
   abbrev: fn(["int", "string"], abbrev),
   abbrevboth: fn(["int", "int", "string"], abbrevboth),

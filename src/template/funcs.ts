@@ -9,6 +9,7 @@ import { encodingFuncs } from "./funcs-encoding.ts";
 import { esoFuncs } from "./funcs-eso.ts";
 import { listFuncs } from "./funcs-lists.ts";
 import { mathFuncs } from "./funcs-math.ts";
+import { pathFuncs } from "./funcs-paths.ts";
 import { regexFuncs } from "./funcs-regex.ts";
 import { stringFuncs } from "./funcs-strings.ts";
 import { fn } from "./func-types.ts";
@@ -32,6 +33,7 @@ export const templateFuncs: FuncMap = {
   ...mathFuncs,
   ...cryptoFuncs,
   ...dateFuncs,
+  ...pathFuncs,
   ...reflectFuncs,
   ...esoFuncs,
 };

@@ -6,7 +6,13 @@
 export const toBin = (text: string): string => Buffer.from(text, "utf8").toString("latin1");
 
 /** Go bytes as a JavaScript string; invalid UTF-8 becomes U+FFFD as Go's range-over-string does. */
-export const fromBin = (bin: string): string => Buffer.from(bin, "latin1").toString("utf8");
+export function fromBin(bin: string): string {
+  const bytes = Buffer.from(bin, "latin1");
+  const text = bytes.toString("utf8");
+  if (!text.includes("\ufffd") || Buffer.from(text, "utf8").equals(bytes)) return text;
+  // Go decodes each invalid byte to its own U+FFFD; Node's decoder merges truncated sequences.
+  return runes(bin).map((r) => r.ch).join("");
+}
 
 export const binToBytes = (bin: string): Buffer => Buffer.from(bin, "latin1");
 export const bytesToBin = (bytes: Uint8Array): string => Buffer.from(bytes).toString("latin1");
@@ -34,7 +40,7 @@ export function runes(bin: string): { ch: string; bytes: string; valid: boolean 
     if (valid && size > 1) {
       const chunk = binToBytes(bin.slice(i, i + size));
       const decoded = chunk.toString("utf8");
-      valid = [...decoded].length === 1 && !decoded.includes("\ufffd") && Buffer.from(decoded, "utf8").equals(chunk);
+      valid = [...decoded].length === 1 && Buffer.from(decoded, "utf8").equals(chunk);
     }
     if (!valid) size = 1;
     const bytes = bin.slice(i, i + size);

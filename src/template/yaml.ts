@@ -63,25 +63,59 @@ function keyLess(a: string, b: string): boolean {
 const RESOLVES = /^(y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|~|null|Null|NULL|\.inf|\.Inf|\.INF|[-+]\.inf|[-+]\.Inf|[-+]\.INF|\.nan|\.NaN|\.NAN|<<)$/;
 const NUMERIC = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$|^[-+]?0b[01_]+$|^[-+]?0x[0-9a-fA-F_]+$|^[-+]?0[0-7_]+$|^[-+]?[0-9][0-9_]*$|^[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?$/;
 
+/** yaml.v2's is_printable: tab/LF excluded here; BMP only (4-byte UTF-8 is "special"), no U+FEFF. */
+const printable = (s: string): boolean => !/[^\x20-\x7e\u00a0-\ud7ff\ue000-\ufefe\uff00-\ufffd]/u.test(s);
+
 function plainAllowed(s: string): boolean {
   if (s === "" || s !== s.trim() || /[\n\r\t]/.test(s)) return false;
   if (/^[-?:,[\]{}#&*!|>'"%@`]/.test(s) && !(/^[-?:]/.test(s) && s.length > 1 && s[1] !== " ")) return false;
   if (/: |:$| #/.test(s)) return false;
-  if (/[,[\]{}]/.test(s)) return true;
-  if (/[^\x20-\x7e\u0085\u00a0-\ud7ff\ue000-\ufffd]/u.test(s)) return false;
+  if (!printable(s)) return false;
   return true;
 }
 
 function scalar(s: string, indent: string): string {
   if (RESOLVES.test(s) || NUMERIC.test(s) || s === "") return `"${s.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
-  if (s.includes("\n") && !/[^\n\x20-\x7e\u00a0-\ud7ff\ue000-\ufffd]/u.test(s) && !/^[ \n]/.test(s) && !/ \n/.test(s)) {
+  if (s.includes("\n") && printable(s.replace(/\n/g, "")) && !/^[ \n]/.test(s) && !/ \n/.test(s)) {
     const chomp = s.endsWith("\n") ? (s.endsWith("\n\n") ? "+" : "") : "-";
     const body = (chomp === "-" ? s : s.replace(/\n$/, "")).split("\n").map((l) => (l === "" ? "" : indent + l));
     return `|${chomp}\n${body.join("\n")}`;
   }
   if (plainAllowed(s)) return s;
-  if (!/[\n\r\t\\]/.test(s) && !/[^\x20-\x7e\u00a0-\ud7ff\ue000-\ufffd]/u.test(s)) return `'${s.replace(/'/g, "''")}'`;
-  return JSON.stringify(s);
+  if (!/[\n\r]/.test(s) && printable(s)) return `'${s.replace(/'/g, "''")}'`;
+  return doubleQuoted(s);
+}
+
+/** yaml.v2's double-quoted style: YAML escapes (\L, \P, \N, \_, \e ...) for what is not printable. */
+function doubleQuoted(s: string): string {
+  const named: Record<string, string> = { "\0": "\\0", "\x07": "\\a", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\v": "\\v", "\f": "\\f", "\r": "\\r", "\x1b": "\\e", '"': '\\"', "\\": "\\\\", "\u0085": "\\N", "\u00a0": "\\_", "\u2028": "\\L", "\u2029": "\\P" };
+  let out = '"';
+  for (const ch of s) {
+    const cp = ch.codePointAt(0)!;
+    if (named[ch]) out += named[ch];
+    else if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) out += `\\x${cp.toString(16).toUpperCase().padStart(2, "0")}`;
+    else if (cp > 0xffff) out += `\\U${cp.toString(16).toUpperCase().padStart(8, "0")}`;
+    else if (cp === 0xfeff || (cp >= 0xd800 && cp < 0xe000) || cp === 0xfffe || cp === 0xffff) out += `\\u${cp.toString(16).toUpperCase().padStart(4, "0")}`;
+    else out += ch;
+  }
+  return out + '"';
+}
+
+/** yaml.v2 folds plain scalars at a space once the line is past 80 columns (best_width). */
+function foldPlain(text: string, column: number, indent: string): string {
+  let out = "";
+  let col = column;
+  const chars = [...text];
+  chars.forEach((ch, i) => {
+    if (ch === " " && chars[i - 1] !== " " && col > 80 && chars[i + 1] !== " ") {
+      out += "\n" + indent;
+      col = indent.length;
+      return;
+    }
+    out += ch;
+    col++;
+  });
+  return out;
 }
 
 function numberText(text: string): string {
@@ -104,7 +138,10 @@ function emit(v: Y, indent: string, out: string[], inSeq: boolean): void {
         out.push(`${prefix}${key}:\n`);
         emit(val, indent, out, false);
       } else {
-        out.push(`${prefix}${key}: ${inline(val, indent + "  ")}\n`);
+        const text = inline(val, indent + "  ");
+        const plain = typeof val === "string" && text === val;
+        const lineStart = prefix === "" ? (out[out.length - 1]?.length ?? 0) : 0;
+        out.push(`${prefix}${key}: ${plain ? foldPlain(text, lineStart + prefix.length + key.length + 2, indent + "  ") : text}\n`);
       }
     });
     return;
@@ -115,7 +152,11 @@ function emit(v: Y, indent: string, out: string[], inSeq: boolean): void {
       if ((item instanceof Map && item.size > 0) || (Array.isArray(item) && item.length > 0)) {
         out.push(`${prefix}- `);
         emit(item, indent + "  ", out, true);
-      } else out.push(`${prefix}- ${inline(item, indent + "  ")}\n`);
+      } else {
+        const text = inline(item, indent + "  ");
+        const plain = typeof item === "string" && text === item;
+        out.push(`${prefix}- ${plain ? foldPlain(text, indent.length + 2, indent + "  ") : text}\n`);
+      }
     }
     return;
   }
@@ -139,6 +180,8 @@ export function toYaml(v: GoValue): string {
     return "";
   }
   if (!validUtf8(json)) return "";
+  // yaml.v2 re-reads the JSON as YAML and rejects characters a YAML stream may not contain: toYaml gives "".
+  if (/[\x7f-\x84\x86-\x9f\ufffe\uffff]/u.test(fromBin(json))) return "";
   const out: string[] = [];
   emit(fromJsonText(fromBin(json)), "", out, false);
   return toBin(out.join("").replace(/\n$/, ""));

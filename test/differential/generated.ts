@@ -1,0 +1,91 @@
+// fast-check-generated differential cases: random data (Unicode, quotes, newlines, base64-ish text) and
+// random well-formed templates built from the grammar ESO templates use (fields, index, string and list
+// functions, printf with numbers, if/with/range, trimming), seeded so every run checks the same cases.
+import fc from "fast-check";
+import type { Case } from "./go-render.ts";
+
+const KEYS = ["a", "b", "c", "key1", "dash-key"];
+
+const goString = (s: string): string => JSON.stringify(s).replace(/\\u007f/g, "\\x7f");
+
+const dataArb = fc.record(
+  Object.fromEntries(KEYS.map((k) => [k, fc.oneof(fc.string({ maxLength: 12 }), fc.string({ unit: "grapheme", maxLength: 6 }), fc.constantFrom("", "0", "true", "a,b,c", "x\ny\n", "aGk=", "  pad  ", '{"k":[1,"v"]}'))])),
+) as fc.Arbitrary<Record<string, string>>;
+
+const field = fc.constantFrom(".a", ".b", ".c", ".key1", '(index . "dash-key")', '(index . "nope")');
+const literal = fc.string({ maxLength: 8 }).map(goString);
+const smallInt = fc.integer({ min: 0, max: 6 });
+
+const strExpr: fc.Arbitrary<string> = fc.letrec<{ s: string }>((tie) => ({
+  s: fc.oneof(
+    { depthSize: "small", withCrossShrink: true },
+    field,
+    literal,
+    tie("s").map((x) => `(upper ${x})`),
+    tie("s").map((x) => `(lower ${x})`),
+    tie("s").map((x) => `(trim ${x})`),
+    tie("s").map((x) => `(quote ${x})`),
+    tie("s").map((x) => `(squote ${x})`),
+    tie("s").map((x) => `(b64enc ${x})`),
+    tie("s").map((x) => `(${x} | b64enc | b64dec)`),
+    tie("s").map((x) => `(b64dec ${x})`),
+    tie("s").map((x) => `(toJson ${x})`),
+    tie("s").map((x) => `(sha256sum ${x})`),
+    tie("s").map((x) => `(title ${x})`),
+    tie("s").map((x) => `(nospace ${x})`),
+    fc.tuple(tie("s"), tie("s")).map(([x, y]) => `(cat ${x} ${y})`),
+    fc.tuple(tie("s"), tie("s")).map(([x, y]) => `(default ${x} ${y})`),
+    fc.tuple(tie("s"), tie("s")).map(([x, y]) => `(printf "%s|%q|%x" ${x} ${y} ${x})`),
+    fc.tuple(tie("s"), smallInt).map(([x, n]) => `(repeat ${n} ${x})`),
+    fc.tuple(tie("s"), fc.integer({ min: -4, max: 8 })).map(([x, n]) => `(trunc ${n} ${x})`),
+    fc.tuple(tie("s"), smallInt).map(([x, n]) => `(indent ${n} ${x})`),
+    fc.tuple(tie("s"), literal, literal).map(([x, a, b]) => `(replace ${a} ${b} ${x})`),
+    tie("s").map((x) => `(regexReplaceAll "[aeiou]+" ${x} "_")`),
+    tie("s").map((x) => `(splitList "," ${x} | join "+")`),
+    fc.tuple(tie("s"), tie("s")).map(([x, y]) => `(list ${x} ${y} | toJson)`),
+    fc.tuple(tie("s"), tie("s")).map(([x, y]) => `(dict "k" ${x} "l" ${y} | toYaml)`),
+    fc.tuple(tie("s"), tie("s")).map(([x, y]) => `(ternary ${x} ${y} (eq ${x} ${y}))`),
+    tie("s").map((x) => `(toString (len ${x}))`),
+    tie("s").map((x) => `(html ${x})`),
+    tie("s").map((x) => `(js ${x})`),
+    tie("s").map((x) => `(urlquery ${x})`),
+  ),
+})).s;
+
+const cond = fc.oneof(
+  strExpr,
+  fc.tuple(strExpr, strExpr).map(([x, y]) => `eq ${x} ${y}`),
+  fc.tuple(strExpr, strExpr).map(([x, y]) => `contains ${x} ${y}`),
+  strExpr.map((x) => `empty ${x}`),
+  strExpr.map((x) => `regexMatch "^[a-z]+$" ${x}`),
+  fc.tuple(strExpr, strExpr).map(([x, y]) => `and ${x} ${y}`),
+  fc.tuple(strExpr, strExpr).map(([x, y]) => `or ${x} ${y}`),
+);
+
+const text = fc.constantFrom("", " ", "x", "\n", "  \n ", "a-b", "é");
+const open = fc.constantFrom("{{ ", "{{- ");
+const close = fc.constantFrom(" }}", " -}}");
+
+const node: fc.Arbitrary<string> = fc.oneof(
+  fc.tuple(open, strExpr, close).map(([o, e, c]) => `${o}${e}${c}`),
+  fc.tuple(cond, strExpr, strExpr).map(([c, a, b]) => `{{ if ${c} }}{{ ${a} }}{{ else }}{{ ${b} }}{{ end }}`),
+  fc.tuple(strExpr, strExpr).map(([w, e]) => `{{ with ${w} }}[{{ . }}]{{ else }}{{ ${e} }}{{ end }}`),
+  strExpr.map((e) => `{{ range $i, $v := splitList "," ${e} }}{{ $i }}={{ $v }};{{ end }}`),
+  fc.constant("{{ range $k, $v := . }}{{ $k }}:{{ len $v }} {{ end }}"),
+  fc.tuple(fc.integer({ min: -1_000_000_000, max: 1_000_000_000 }), fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e25, max: 1e25 })).map(
+    ([i, d]) => `{{ printf "%d %v %g %e %.3f %08.2f" ${i} ${goFloat(d)} ${goFloat(d)} ${goFloat(d)} ${goFloat(d)} ${goFloat(d)} }}|{{ ${goFloat(d)} }}|{{ toJson ${goFloat(d)} }}`,
+  ),
+  fc.tuple(fc.integer({ min: -50, max: 50 }), fc.integer({ min: 1, max: 9 })).map(([a, b]) => `{{ add ${a} ${b} }} {{ sub ${a} ${b} }} {{ mul ${a} ${b} }} {{ div ${a} ${b} }} {{ mod ${a} ${b} }} {{ max ${a} ${b} }}`),
+);
+
+function goFloat(d: number): string {
+  const s = Object.is(d, -0) ? "0.0" : String(d);
+  return /[.e]/.test(s) ? s : `${s}.0`;
+}
+
+const template = fc.array(fc.oneof(text, node), { minLength: 1, maxLength: 5 }).map((parts) => parts.join(""));
+
+/** `count` generated cases, reproducible for a given seed. */
+export function generatedCases(count: number, seed = 20261122): Case[] {
+  return fc.sample(fc.record({ template, data: dataArb }), { numRuns: count, seed }).map((c, i) => ({ name: `generated #${i}`, ...c }));
+}
