@@ -28,7 +28,7 @@ describe("sops provider: document formats and sops rules", () => {
   const binary = randomBytes(48);
   const { repo, url } = newRepo("sops-formats");
 
-  const files: Record<string, Uint8Array> = {
+  const files: Record<string, string | Uint8Array> = {
     "secrets/app.enc.yaml": sopsEncrypt(
       `# app credentials\ndatabase:\n  user: app\n  password: ${v.yamlPassword}\n  port: 5432\n  replicas: [a, b]\napi:\n  token: ${v.yamlToken}\n  enabled: true\n`,
       { format: "yaml", recipients },
