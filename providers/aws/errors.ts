@@ -29,6 +29,23 @@ interface AwsErrorLike {
   $metadata?: { httpStatusCode?: number };
   $response?: { statusCode?: number; headers?: Record<string, string | undefined> };
   code?: string;
+  $responseBodyText?: string;
+}
+
+/** Error bodies that were not JSON, by raw HTTP response (filled in by calls.ts). */
+export const errorBodies = new WeakMap<object, string>();
+
+/**
+ * An error body the SDK could not parse (moto, and some proxies, answer JSON-protocol auth failures in XML):
+ * read AWS's code and message out of it so the condition says what AWS said.
+ */
+export function fromUnparsedBody(err: AwsErrorLike): AwsErrorLike {
+  const body = err.$responseBodyText ?? (err.$response ? errorBodies.get(err.$response) : undefined);
+  if (!body) return err;
+  const code = /<Code>([\w.]+)<\/Code>/.exec(body)?.[1] ?? /"__type"\s*:\s*"(?:[^"#]*#)?([\w.]+)"/.exec(body)?.[1];
+  if (!code) return err;
+  const message = /<Message>([^<]*)<\/Message>/.exec(body)?.[1] ?? /"message"\s*:\s*"([^"]*)"/i.exec(body)?.[1] ?? "";
+  return { ...err, name: code, message };
 }
 
 /** Secrets Manager answers InvalidRequestException for a secret scheduled for deletion: that secret is gone. */
@@ -53,7 +70,7 @@ export function retryAfterMs(headers: Record<string, string | undefined> | undef
 /** Maps any error from an AWS call on `what` (e.g. `GetSecretValue /app/db`) to a typed provider error. */
 export function mapAwsError(err: unknown, what: string): ProviderError {
   if (err instanceof ProviderError) return err;
-  const e = (err ?? {}) as AwsErrorLike;
+  const e = fromUnparsedBody((err ?? {}) as AwsErrorLike);
   const code = e.name ?? "Error";
   const status = e.$metadata?.httpStatusCode ?? e.$response?.statusCode;
   const detail = `${what}: ${code}${status ? ` (HTTP ${status})` : ""}`;

@@ -25,9 +25,11 @@ export interface ProxiedRequest {
   status?: number;
 }
 
-/** An injected failure: the next `times` requests of `op` get `status` with AWS error code `code`. */
+/** An injected failure: the next `times` requests of `op` (naming `id`) get `status` with AWS error code `code`. */
 export interface Fault {
   op: string;
+  /** Only requests naming this secret id / parameter name (any when unset). */
+  id?: string;
   status: number;
   code: string;
   times: number;
@@ -98,7 +100,7 @@ export function startCountingProxy(port: number, moto: URL): void {
       }
       const record = describe(req, body);
       if (log.length < 100_000) log.push(record);
-      const fault = faults.find((f) => f.op === record.op && f.times > 0);
+      const fault = faults.find((f) => f.op === record.op && f.times > 0 && (f.id === undefined || record.ids.includes(f.id)));
       if (fault) {
         fault.times--;
         record.fault = fault.code;
