@@ -34,13 +34,13 @@ describe("macBytes (sops.ToBytes)", () => {
 });
 
 describe("unflatten (sops stores.Unflatten)", () => {
-  const table = [
+  const table: Array<{ name: string; given: Record<string, string>; want: unknown }> = [
     { name: "plain key", given: { mac: "m" }, want: { mac: "m" } },
     { name: "list of maps", given: { age__list_0__map_enc: "e0", age__list_0__map_recipient: "r0", age__list_1__map_enc: "e1" }, want: { age: [{ enc: "e0", recipient: "r0" }, { enc: "e1" }] } },
     { name: "escaped newlines decoded", given: { enc: "a\\nb" }, want: { enc: "a\nb" } },
     { name: "nested key groups", given: { key_groups__list_0__map_age__list_0__map_enc: "e" }, want: { key_groups: [{ age: [{ enc: "e" }] }] } },
   ];
-  for (const { name, given, want } of table) it(name, () => assert.deepEqual(unflatten(given as Record<string, string>), want));
+  for (const { name, given, want } of table) it(name, () => assert.deepEqual(unflatten(given), want));
 });
 
 describe("loadDotenv and loadIni", () => {
