@@ -1,4 +1,4 @@
-// OpenBao (the Vault API) as a bench peer: a dev server with TLS on 127.0.0.1, a file audit device that
+// OpenBao (the Vault API) as a bench peer: a dev server with a TLS listener on 127.0.0.1, a file audit device that
 // tests read to count logins, a client CA for cert auth, and auth wired to the bench apiserver.
 import { execFileSync } from "node:child_process";
 import { accessSync, constants, existsSync, readFileSync, writeFileSync } from "node:fs";
@@ -54,9 +54,18 @@ async function freePort(): Promise<number> {
   });
 }
 
-function clientPki(dir: string): void {
+/**
+ * A server CA and certificate for 127.0.0.1 (kept across restarts, unlike -dev-tls, which makes a new CA
+ * at every start and so would break every store's caBundle), and a client CA with a certificate it signed
+ * (EKU clientAuth) for cert auth.
+ */
+function benchPki(dir: string): void {
   if (existsSync(join(dir, "client.pem"))) return;
   const openssl = (...args: string[]) => execFileSync("openssl", args, { cwd: dir, stdio: "ignore" });
+  openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "server-ca.key", "-out", "server-ca.pem", "-subj", "/CN=bench-openbao-ca", "-days", "7");
+  openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=127.0.0.1");
+  writeFileSync(join(dir, "server.ext"), "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n");
+  openssl("x509", "-req", "-in", "server.csr", "-CA", "server-ca.pem", "-CAkey", "server-ca.key", "-CAcreateserial", "-out", "server.pem", "-days", "7", "-extfile", "server.ext");
   openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "client-ca.key", "-out", "client-ca.pem", "-subj", "/CN=bench-client-ca", "-days", "7");
   openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "client.key", "-out", "client.csr", "-subj", "/CN=secrets-bridge");
   writeFileSync(join(dir, "client.ext"), "extendedKeyUsage=clientAuth\nkeyUsage=digitalSignature,keyEncipherment\n");
@@ -86,22 +95,39 @@ export const peer: BenchPeer<OpenBaoState> = {
   name: "openbao",
   async start(ctx: PeerContext): Promise<OpenBaoState> {
     const bin = openBaoBinary();
-    const port = await freePort();
+    // The TLS listener everyone uses, its cluster port, and dev mode's own plain-HTTP listener (unused).
+    const [port, clusterPort, devPort] = [await freePort(), await freePort(), await freePort()];
     const dir = ctx.dir;
     const auditLogPath = join(dir, "audit.log");
-    const configPath = join(dir, "audit.hcl");
+    const configPath = join(dir, "bench.hcl");
+    benchPki(dir);
     // OpenBao 2.x only accepts audit devices from configuration, not from the API.
-    writeFileSync(configPath, `audit "file" "bench" {\n  options {\n    file_path = ${JSON.stringify(auditLogPath)}\n  }\n}\n`);
-    clientPki(dir);
+    writeFileSync(
+      configPath,
+      [
+        `listener "tcp" {`,
+        `  address = "127.0.0.1:${port}"`,
+        `  cluster_address = "127.0.0.1:${clusterPort}"`,
+        `  tls_cert_file = ${JSON.stringify(join(dir, "server.pem"))}`,
+        `  tls_key_file = ${JSON.stringify(join(dir, "server.key"))}`,
+        `}`,
+        `audit "file" "bench" {`,
+        `  options {`,
+        `    file_path = ${JSON.stringify(auditLogPath)}`,
+        `  }`,
+        `}`,
+        ``,
+      ].join("\n"),
+    );
     const rootToken = "root";
-    const args = ["server", "-dev", "-dev-tls", `-dev-tls-cert-dir=${dir}`, `-dev-root-token-id=${rootToken}`, `-dev-listen-address=127.0.0.1:${port}`, "-dev-no-store-token", `-config=${configPath}`];
+    const args = ["server", "-dev", `-dev-root-token-id=${rootToken}`, `-dev-listen-address=127.0.0.1:${devPort}`, "-dev-no-store-token", `-config=${configPath}`];
     const base = {
       args,
       bin,
       addr: `https://127.0.0.1:${port}`,
       port,
       dir,
-      caPemPath: join(dir, "vault-ca.pem"),
+      caPemPath: join(dir, "server-ca.pem"),
       rootToken,
       auditLogPath,
       logPath: join(dir, "openbao.log"),
