@@ -1,7 +1,7 @@
 // Sprig's regexp functions over Go RE2 syntax translated to JavaScript (named groups (?P<n>), leading
 // flag groups, \A \z), with Go's replacement expansion ($1, ${1}, $name: the longest name wins).
 import { fn, GoError, type FuncMap } from "./func-types.ts";
-import { fromBin, toBin } from "./gostr.ts";
+import { decodeWithOffsets, fromBin, toBin } from "./gostr.ts";
 import { typedList } from "./values.ts";
 
 export function goRegExp(src: string, global = true): RegExp {
@@ -33,33 +33,34 @@ function expand(template: string, match: RegExpExecArray): string {
 }
 
 export function replaceAll(re: RegExp, s: string, repl: string, literal: boolean): string {
-  const text = fromBin(s);
+  const { text, offsets } = decodeWithOffsets(s);
+  const cut = (a: number, b: number) => s.slice(offsets[a]!, offsets[b]!);
   const tpl = fromBin(repl);
   let out = "";
   let last = 0;
   re.lastIndex = 0;
   for (let m = re.exec(text); m; m = re.exec(text)) {
-    out += text.slice(last, m.index) + (literal ? tpl : expand(tpl, m));
+    out += cut(last, m.index) + (literal ? repl : toBin(expand(tpl, m)));
     last = m.index + m[0].length;
     if (m[0].length === 0) {
       // Go advances past an empty match by one rune and never matches empty right after a match.
       const cp = text.codePointAt(last);
       if (cp === undefined) break;
       const w = cp > 0xffff ? 2 : 1;
-      out += text.slice(last, last + w);
+      out += cut(last, last + w);
       last += w;
       re.lastIndex = last;
     }
   }
-  return toBin(out + text.slice(last));
+  return out + cut(last, text.length);
 }
 
 function findAll(re: RegExp, s: string, n: bigint): string[] {
-  const text = fromBin(s);
+  const { text, offsets } = decodeWithOffsets(s);
   const out: string[] = [];
   re.lastIndex = 0;
   for (let m = re.exec(text); m && (n < 0n || out.length < Number(n)); m = re.exec(text)) {
-    out.push(toBin(m[0]));
+    out.push(s.slice(offsets[m.index]!, offsets[m.index + m[0].length]!));
     if (m[0].length === 0) re.lastIndex++;
   }
   return out;
@@ -67,7 +68,8 @@ function findAll(re: RegExp, s: string, n: bigint): string[] {
 
 function split(re: RegExp, s: string, n: bigint): string[] {
   if (n === 0n) return [];
-  const text = fromBin(s);
+  const { text, offsets } = decodeWithOffsets(s);
+  const cut = (a: number, b: number) => s.slice(offsets[a]!, offsets[b]!);
   if (re.source === "(?:)" && text.length > 0) return findAll(new RegExp("[\\s\\S]", "gu"), s, n);
   const out: string[] = [];
   let beg = 0;
@@ -82,10 +84,10 @@ function split(re: RegExp, s: string, n: bigint): string[] {
       }
       re.lastIndex++;
     }
-    out.push(toBin(text.slice(beg, end)));
+    out.push(cut(beg, end));
     beg = m.index + m[0].length;
   }
-  out.push(toBin(text.slice(beg)));
+  out.push(cut(beg, text.length));
   return out;
 }
 

@@ -3,22 +3,28 @@
 import { fn, GoError, type FuncMap } from "./func-types.ts";
 import { goQuote } from "./fmt.ts";
 import { strslice, strval } from "./convert.ts";
-import { fromBin, toBin, viaUnicode } from "./gostr.ts";
+import { fromBin, runes, toBin, viaUnicode } from "./gostr.ts";
 import { GoMap, typedList, type GoValue } from "./values.ts";
 import { formatValue } from "./fmt.ts";
 
-const GO_SPACE = /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/gu;
-const trimSpace = (s: string): string => viaUnicode(s, (t) => t.replace(GO_SPACE, ""));
+const isGoSpace = (ch: string): boolean => /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]$/u.test(ch);
+
+/** Trims runes matching `drop` from the ends, cutting the original bytes (invalid bytes stay as they are). */
+function trimRunes(s: string, drop: (ch: string, valid: boolean) => boolean, left = true, right = true): string {
+  const rs = runes(s);
+  let a = 0;
+  let b = rs.length;
+  if (left) while (a < b && drop(rs[a]!.ch, rs[a]!.valid)) a++;
+  if (right) while (b > a && drop(rs[b - 1]!.ch, rs[b - 1]!.valid)) b--;
+  return rs.slice(a, b).map((r) => r.bytes).join("");
+}
+
+const trimSpace = (s: string): string => trimRunes(s, (ch, valid) => valid && isGoSpace(ch));
 
 /** strings.Trim(s, cutset): strips any rune of cutset from both ends. */
-function trimSet(s: string, cutset: string, left = true, right = true): string {
-  const set = new Set(fromBin(cutset));
-  const chars = [...fromBin(s)];
-  let a = 0;
-  let b = chars.length;
-  if (left) while (a < b && set.has(chars[a]!)) a++;
-  if (right) while (b > a && set.has(chars[b - 1]!)) b--;
-  return toBin(chars.slice(a, b).join(""));
+function trimSet(s: string, cutset: string): string {
+  const set = new Set([...fromBin(cutset)]);
+  return trimRunes(s, (ch) => set.has(ch));
 }
 
 /** unicode.ToUpper/ToLower/ToTitle are simple (one rune to one rune) mappings; JavaScript's full mappings

@@ -1,5 +1,6 @@
 // Fetches everything an ExternalSecret asks for, dataFrom first and data last (data wins), as ESO does.
-// Rewrites apply to the provider's names, then conversionStrategy makes them valid keys (ESO's order).
+// Rewrites (regexp, transform) apply to the provider's names; conversionStrategy applies only when an entry
+// has no rewrite (ESO's handleExtractSecrets / handleFindAllSecrets), so a rewrite's output is kept as written.
 // A missing key (NoSecretError) is fatal under deletionPolicy Retain and skipped under Delete/Merge.
 import type { StoreRef } from "../../api/common.ts";
 import type { ExternalSecret } from "../../api/external-secret.ts";
@@ -30,18 +31,20 @@ export async function fetchData(es: ExternalSecret, sessionFor: SessionFor, tole
   for (const [index, entry] of (es.spec.dataFrom ?? []).entries()) {
     if (entry.sourceRef?.generatorRef) throw new ConfigError(`dataFrom[${index}]: generators are not supported`);
     const storeRef = entry.sourceRef?.storeRef ?? es.spec.secretStoreRef;
+    const rewritten = (entry.rewrite ?? []).length > 0;
+    const keyOf = (key: string, strategy: "Default" | "Unicode" | undefined) => (rewritten ? key : convertKey(key, strategy));
     if (entry.extract) {
       const ref = entry.extract;
       await guard(`dataFrom[${index}] ${ref.key}`, async () => {
         const client = await sessionFor(storeRef);
         const map = rewriteKeys(await client.getSecretMap(ref), entry.rewrite);
-        for (const [key, value] of Object.entries(map)) data[convertKey(key, ref.conversionStrategy)] = decodeValue(value, ref.decodingStrategy, `dataFrom[${index}].${key}`);
+        for (const [key, value] of Object.entries(map)) data[keyOf(key, ref.conversionStrategy)] = decodeValue(value, ref.decodingStrategy, `dataFrom[${index}].${key}`);
       });
     } else if (entry.find) {
       const find = entry.find;
       const client = await sessionFor(storeRef);
       const found = rewriteKeys(await client.findSecrets({ path: find.path, nameRegexp: find.name?.regexp, tags: find.tags }), entry.rewrite);
-      for (const [name, value] of Object.entries(found)) data[convertKey(name, find.conversionStrategy)] = decodeValue(value, find.decodingStrategy, `dataFrom[${index}].${name}`);
+      for (const [name, value] of Object.entries(found)) data[keyOf(name, find.conversionStrategy)] = decodeValue(value, find.decodingStrategy, `dataFrom[${index}].${name}`);
     }
   }
 

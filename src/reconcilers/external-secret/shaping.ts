@@ -1,6 +1,9 @@
-// Value decoding (decodingStrategy), key conversion (conversionStrategy) and key rewrites (dataFrom.rewrite),
-// with ESO's semantics. The template-based `transform` rewrite arrives with the template engine.
+// Value decoding (decodingStrategy), key conversion (conversionStrategy) and key rewrites (dataFrom.rewrite:
+// regexp with Go's regexp and $-expansion, transform with a template over .value), with ESO's semantics.
 import { ConfigError } from "../../provider/errors.ts";
+import { renderBytes, stringData, TemplateError } from "../../template/engine.ts";
+import { goRegExp, replaceAll } from "../../template/funcs-regex.ts";
+import { fromBin, toBin } from "../../template/gostr.ts";
 
 type Decoding = "None" | "Base64" | "Base64URL" | "Auto" | undefined;
 
@@ -44,30 +47,37 @@ export function convertKey(key: string, strategy: "Default" | "Unicode" | undefi
   return key.replace(INVALID_KEY_CHAR, "_");
 }
 
-/** Go's regexp replacement syntax ($1, ${1}, ${name}) in JavaScript's ($1, $<name>). */
-function goReplacement(target: string): string {
-  return target.replace(/\$\{([0-9]+)\}/g, "$$$1").replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, "$$<$1>");
-}
-
 export interface RewriteRule {
   regexp?: { source: string; target: string } | undefined;
   transform?: { template: string } | undefined;
 }
 
+/** One key through a transform template: `.value` is the key (ESO's RewriteTransform). */
+function transformKey(template: string, key: string): string {
+  try {
+    return Buffer.from(renderBytes("transform", template, stringData({ value: new Uint8Array(Buffer.from(key, "utf8")) }))).toString("utf8");
+  } catch (err) {
+    if (err instanceof TemplateError) throw new ConfigError(`dataFrom.rewrite.transform line ${err.line}: ${err.message.split(key).join("***")}`);
+    throw err;
+  }
+}
+
 export function rewriteKeys<T>(data: Record<string, T>, rules: RewriteRule[] | undefined): Record<string, T> {
   let current = data;
   for (const rule of rules ?? []) {
-    if (rule.transform) throw new ConfigError("dataFrom.rewrite.transform needs the template engine, which this version does not have yet");
-    if (!rule.regexp) continue;
-    let pattern: RegExp;
-    try {
-      pattern = new RegExp(rule.regexp.source, "g");
-    } catch {
-      throw new ConfigError(`dataFrom.rewrite.regexp.source ${JSON.stringify(rule.regexp.source)} is not a valid regular expression`);
-    }
-    const replacement = goReplacement(rule.regexp.target);
     const next: Record<string, T> = {};
-    for (const [key, value] of Object.entries(current)) next[key.replace(pattern, replacement)] = value;
+    if (rule.transform) {
+      for (const [key, value] of Object.entries(current)) next[transformKey(rule.transform.template, key)] = value;
+    } else if (rule.regexp) {
+      let pattern: RegExp;
+      try {
+        pattern = goRegExp(toBin(rule.regexp.source));
+      } catch {
+        throw new ConfigError(`dataFrom.rewrite.regexp.source ${JSON.stringify(rule.regexp.source)} is not a valid regular expression`);
+      }
+      const target = toBin(rule.regexp.target);
+      for (const [key, value] of Object.entries(current)) next[fromBin(replaceAll(pattern, toBin(key), target, false))] = value;
+    } else continue;
     current = next;
   }
   return current;

@@ -1,0 +1,97 @@
+// ESO's engine-v2 template application (externalsecret_controller_template.go): mergePolicy, templateFrom
+// (configMap / secret items with templateAs Values | KeysAndValues, literal; target Data | Annotations |
+// Labels), then template.data, then templated metadata labels/annotations; no data templates = fetched data.
+import YAML from "yaml";
+import type { Template } from "../api/external-secret.ts";
+import { ConfigError } from "../provider/errors.ts";
+import { renderBytes, stringData, TemplateError } from "./engine.ts";
+import type { TemplateSources } from "./sources.ts";
+
+export interface Rendered {
+  data: Record<string, Uint8Array>;
+  type: string | undefined;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+}
+
+type Target = "Data" | "Annotations" | "Labels";
+
+interface Out {
+  data: Record<string, Uint8Array>;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+}
+
+/** A template failure as a ConfigError: template name, line and Go's message, with any data value scrubbed. */
+export function templateConfigError(err: TemplateError, data: Record<string, Uint8Array>): ConfigError {
+  let message = err.message;
+  const values = Object.values(data).map((v) => Buffer.from(v).toString("utf8")).filter((v) => v.length >= 3).sort((a, b) => b.length - a.length);
+  for (const v of values) message = message.split(v).join("***");
+  return new ConfigError(`template ${JSON.stringify(err.templateName)} line ${err.line}: ${message}`);
+}
+
+function apply(out: Out, target: Target, key: string, value: Uint8Array): void {
+  if (target === "Data") out.data[key] = value;
+  else if (target === "Labels") out.labels[key] = Buffer.from(value).toString("utf8");
+  else out.annotations[key] = Buffer.from(value).toString("utf8");
+}
+
+/** Renders each key's template (scope Values). */
+function executeValues(templates: Record<string, string>, data: Record<string, Uint8Array>, target: Target, out: Out): void {
+  const dot = stringData(data);
+  for (const [key, text] of Object.entries(templates)) apply(out, target, key, renderBytes(key, text, dot));
+}
+
+/** Renders the whole template and reads the output as a YAML map of key: value (scope KeysAndValues). */
+function executeKeysAndValues(name: string, text: string, data: Record<string, Uint8Array>, target: Target, out: Out): void {
+  const rendered = Buffer.from(renderBytes(name, text, stringData(data))).toString("utf8");
+  let parsed: unknown;
+  try {
+    parsed = YAML.parse(rendered);
+  } catch {
+    throw new ConfigError(`template ${JSON.stringify(name)}: rendered output is not a YAML map of key: value`);
+  }
+  if (parsed === null || parsed === undefined) return;
+  if (typeof parsed !== "object" || Array.isArray(parsed)) throw new ConfigError(`template ${JSON.stringify(name)}: rendered output is not a YAML map of key: value`);
+  for (const [k, v] of Object.entries(parsed as Record<string, unknown>)) {
+    if (typeof v === "object" && v !== null) throw new ConfigError(`template ${JSON.stringify(name)}: value of ${JSON.stringify(k)} is not a string`);
+    apply(out, target, k, new Uint8Array(Buffer.from(String(v ?? ""), "utf8")));
+  }
+}
+
+export async function applyTemplate(template: Template | undefined, data: Record<string, Uint8Array>, sources: TemplateSources): Promise<Rendered> {
+  if (!template) return { data, type: undefined, labels: {}, annotations: {} };
+  const out: Out = { data: {}, labels: {}, annotations: {} };
+  if (template.mergePolicy === "Merge") Object.assign(out.data, data);
+  try {
+    for (const [i, from] of (template.templateFrom ?? []).entries()) {
+      const target: Target = from.target ?? "Data";
+      if (from.configMap) {
+        const cm = await sources.configMap(from.configMap.name);
+        for (const item of from.configMap.items) {
+          if (!(item.key in cm)) throw new ConfigError(`templateFrom[${i}].configMap ${from.configMap.name} has no key ${item.key}`);
+          if (item.templateAs === "KeysAndValues") executeKeysAndValues(item.key, cm[item.key]!, data, target, out);
+          else executeValues({ [item.key]: cm[item.key]! }, data, target, out);
+        }
+      }
+      if (from.secret) {
+        const s = await sources.secret(from.secret.name);
+        for (const item of from.secret.items) {
+          if (!(item.key in s)) throw new ConfigError(`templateFrom[${i}].secret ${from.secret.name} has no key ${item.key}`);
+          const text = Buffer.from(s[item.key]!).toString("utf8");
+          if (item.templateAs === "KeysAndValues") executeKeysAndValues(item.key, text, data, target, out);
+          else executeValues({ [item.key]: text }, data, target, out);
+        }
+      }
+      if (from.literal !== undefined) executeKeysAndValues(`templateFrom[${i}].literal`, from.literal, data, target, out);
+    }
+    if (template.data) executeValues(template.data, data, "Data", out);
+    if (template.metadata?.labels) executeValues(template.metadata.labels, data, "Labels", out);
+    if (template.metadata?.annotations) executeValues(template.metadata.annotations, data, "Annotations", out);
+  } catch (err) {
+    if (err instanceof TemplateError) throw templateConfigError(err, data);
+    throw err;
+  }
+  const templated = Object.keys(template.data ?? {}).length > 0 || (template.templateFrom ?? []).length > 0;
+  return { data: templated ? out.data : { ...data, ...out.data }, type: template.type, labels: out.labels, annotations: out.annotations };
+}
