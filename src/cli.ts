@@ -22,6 +22,8 @@ program
   .option("--leader-election-renew-deadline <duration>", "give up leading when renewals fail this long", "10s")
   .option("--leader-election-retry-period <duration>", "how often to renew or try to acquire", "2s")
   .option("--log-level <level>", "trace, debug, info, warn, error", process.env.LOG_LEVEL ?? "info")
+  .option("--fetch-cache-ttl <duration>", "longest time a provider read is shared between ExternalSecrets (0 disables)", "10s")
+  .option("--fetch-cache-max-bytes <n>", "memory bound of the shared read cache", (v) => Number(v), 64 * 1024 * 1024)
   .addOption(new Option("--in-cluster-root <dir>", "prefix of the service-account files (tests)").default("").hideHelp())
   .action(async (opts) => {
     await runOperator(
@@ -37,6 +39,8 @@ program
         renewDeadlineMs: parseDuration(opts.leaderElectionRenewDeadline),
         retryPeriodMs: parseDuration(opts.leaderElectionRetryPeriod),
         logLevel: opts.logLevel,
+        fetchCacheTtlMs: parseDuration(opts.fetchCacheTtl),
+        fetchCacheMaxBytes: opts.fetchCacheMaxBytes,
         inClusterRoot: opts.inClusterRoot,
       },
       builtinProviders,

@@ -19,6 +19,8 @@ export interface RunOptions {
   renewDeadlineMs: number;
   retryPeriodMs: number;
   logLevel: string;
+  fetchCacheTtlMs: number;
+  fetchCacheMaxBytes: number;
   /** Root under which the in-cluster service-account files live ("" in a pod; a directory in tests). */
   inClusterRoot: string;
 }
@@ -44,6 +46,7 @@ export async function runOperator(options: RunOptions, providers: ReadonlyArray<
     providers,
     metrics,
     workers: options.workers,
+    fetchCache: { ttlMs: options.fetchCacheTtlMs, maxBytes: options.fetchCacheMaxBytes },
     namespace: options.namespace,
     leaderElection: leaderElect
       ? { namespace: leNamespace, name: options.leaderElectionId, leaseDurationMs: options.leaseDurationMs, renewDeadlineMs: options.renewDeadlineMs, retryPeriodMs: options.retryPeriodMs }

@@ -14,6 +14,7 @@ import { makeClients, type KubeClients } from "../kube/clients.ts";
 import { eventRecorder } from "../kube/events.ts";
 import { ProviderRegistry } from "../provider/registry.ts";
 import { StoreSessions } from "../provider/sessions.ts";
+import { FetchCache } from "../provider/fetch-cache.ts";
 import type { Provider } from "../provider/types.ts";
 import { externalSecretReconciler } from "../reconcilers/external-secret/reconciler.ts";
 import { SecretWriter } from "../reconcilers/external-secret/secret-writer.ts";
@@ -33,6 +34,8 @@ export interface OperatorOptions {
   /** Watch only these namespaces (comma-separated, or one); ClusterSecretStores are still read cluster-wide. */
   namespace?: string;
   leaderElection?: { namespace: string; name?: string; leaseDurationMs?: number; renewDeadlineMs?: number; retryPeriodMs?: number } | false;
+  /** Shared read cache: the longest a read is reused (callers ask for less) and its byte bound. */
+  fetchCache?: { ttlMs: number; maxBytes: number };
   /** Called when leadership is lost; the daemon exits so work from the lost term cannot continue. */
   onLostLeadership?: () => void;
   clock?: Clock;
@@ -52,7 +55,8 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
   const clock = opts.clock ?? realClock;
   const clients = makeClients(kc);
   const registry = new ProviderRegistry(opts.providers);
-  const sessions = new StoreSessions({ registry, clients, log });
+  const cache = new FetchCache(opts.fetchCache ?? { ttlMs: 10_000, maxBytes: 64 * 1024 * 1024 });
+  const sessions = new StoreSessions({ registry, clients, log, cache });
   const events = eventRecorder(clients, log);
   const informers = makeInformers(kc, clients, log, (opts.namespace ?? "").split(",").map((ns) => ns.trim()).filter(Boolean));
   const index = new TargetIndex();

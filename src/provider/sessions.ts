@@ -10,11 +10,12 @@ import type { SecretsClient } from "./types.ts";
 import type { StoreIdentity } from "./store-identity.ts";
 import { storeLabel } from "./store-identity.ts";
 import { SingleFlight } from "./single-flight.ts";
-import { sharedFetches } from "./shared-fetches.ts";
+import { sharedFetches, type SharedSession } from "./shared-fetches.ts";
+import type { FetchCache } from "./fetch-cache.ts";
 
 interface Session {
   storeKey: string;
-  client: Promise<SecretsClient>;
+  client: Promise<SharedSession>;
 }
 
 export function storeKeyOf(store: Pick<SecretStore, "kind" | "metadata">): string {
@@ -27,20 +28,23 @@ function specHash(store: SecretStore): string {
 
 export class StoreSessions {
   readonly #sessions = new Map<string, Session>();
-  readonly #connecting = new SingleFlight<SecretsClient>();
+  readonly #connecting = new SingleFlight<SharedSession>();
   readonly #registry: ProviderRegistry;
   readonly #clients: KubeClients;
   readonly #log: Logger;
   #opened = 0;
 
-  constructor(opts: { registry: ProviderRegistry; clients: KubeClients; log: Logger }) {
+  readonly #cache: FetchCache | undefined;
+
+  constructor(opts: { registry: ProviderRegistry; clients: KubeClients; log: Logger; cache?: FetchCache }) {
+    this.#cache = opts.cache;
     this.#registry = opts.registry;
     this.#clients = opts.clients;
     this.#log = opts.log;
   }
 
   /** The session for `store` as seen by an ExternalSecret in `namespace`. Throws ConfigError for a bad spec. */
-  async get(store: SecretStore, namespace: string): Promise<SecretsClient> {
+  async get(store: SecretStore, namespace: string): Promise<SharedSession> {
     const { provider, spec } = this.#registry.resolve(store.spec.provider);
     const referent = store.kind === "ClusterSecretStore" && (provider.referentAuth?.(spec) ?? false);
     const storeKey = storeKeyOf(store);
@@ -60,7 +64,7 @@ export class StoreSessions {
       const raw = await provider.connect({ spec, store: identity, kube: kubeAccess(this.#clients, identity), log, refreshInterval: store.spec.refreshInterval });
       this.#opened++;
       log.debug("provider session opened");
-      return sharedFetches(raw);
+      return sharedFetches(raw, this.#cache, sessionKey);
     });
     this.#sessions.set(sessionKey, { storeKey, client });
     // A failed connect must not stick: the next reconcile tries again.

@@ -1,8 +1,10 @@
-// Wraps a session so identical concurrent requests share one provider call (single-flight per request).
+// Wraps a session so reads are shared: identical concurrent requests join one provider call (single-flight),
+// and a read answered within the cache window is served again without a call.
 import type { RemoteRef } from "../api/external-secret.ts";
 import type { FindRequest, SecretsClient, SecretValue } from "./types.ts";
 import { SingleFlight } from "./single-flight.ts";
 import { recordFetch } from "./call-metrics.ts";
+import type { FetchCache } from "./fetch-cache.ts";
 
 function refKey(op: string, ref: RemoteRef | FindRequest): string {
   return `${op}:${JSON.stringify(ref, Object.keys(ref).sort())}`;
@@ -10,14 +12,40 @@ function refKey(op: string, ref: RemoteRef | FindRequest): string {
 
 const record = (shared: boolean) => recordFetch(shared ? "shared" : "sent");
 
-export function sharedFetches(client: SecretsClient): SecretsClient {
-  const values = new SingleFlight<SecretValue>();
-  const maps = new SingleFlight<Record<string, SecretValue>>();
-  return {
-    getSecret: (ref) => values.do(refKey("get", ref), () => client.getSecret(ref), record),
-    getSecretMap: (ref) => maps.do(refKey("map", ref), () => client.getSecretMap(ref), record),
-    findSecrets: (request) => maps.do(refKey("find", request), () => client.findSecrets(request), record),
-    validate: () => client.validate(),
-    close: () => client.close(),
+/**
+ * A shared session. `maxAge(ms)` is a view that accepts cached reads no older than `ms` (0: always ask the
+ * provider; single-flight still applies): a periodic refresh tolerates a read a moment old, a force-sync none.
+ */
+export type SharedSession = SecretsClient & { maxAge(ms: number): SecretsClient };
+
+export function sharedFetches(client: SecretsClient, cache?: FetchCache, sessionKey = ""): SharedSession {
+  const flights = new SingleFlight<SecretValue | Record<string, SecretValue>>();
+  const reader = (maxAgeMs: number) => <T extends SecretValue | Record<string, SecretValue>>(key: string, fetch: () => Promise<T>): Promise<T> => {
+    const cacheKey = `${sessionKey}\u0000${key}`;
+    const hit = maxAgeMs > 0 ? cache?.get<T>(cacheKey, maxAgeMs) : undefined;
+    if (hit !== undefined) {
+      recordFetch("cached");
+      return Promise.resolve(hit);
+    }
+    return flights.do(
+      key,
+      async () => {
+        const value = await fetch();
+        cache?.set(cacheKey, value);
+        return value;
+      },
+      record,
+    ) as Promise<T>;
   };
+  const view = (read: ReturnType<typeof reader>): SecretsClient => ({
+    getSecret: (ref) => read(refKey("get", ref), () => client.getSecret(ref)),
+    getSecretMap: (ref) => read(refKey("map", ref), () => client.getSecretMap(ref)),
+    findSecrets: (request) => read(refKey("find", request), () => client.findSecrets(request)),
+    validate: () => client.validate(),
+    close: async () => {
+      cache?.dropPrefix(`${sessionKey}\u0000`);
+      await client.close();
+    },
+  });
+  return { ...view(reader(Infinity)), maxAge: (ms) => view(reader(ms)) };
 }

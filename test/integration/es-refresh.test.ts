@@ -46,7 +46,8 @@ describe("refresh policies and zero writes at rest", () => {
     await sleep(4000); // about four refresh cycles of three ExternalSecrets
     const writesAfter = await writesToUs();
     const calls = fakeCallCount({ store: storeLabel() }) - callsBefore;
-    assert.ok(calls >= 6, `expected periodic fetches during the idle window, saw ${calls}`);
+    // The three read the same key, so they share one fetch per 1s cycle: about four in the window.
+    assert.ok(calls >= 3, `expected periodic fetches during the idle window, saw ${calls}`);
     assert.equal(writesAfter - writesBefore, 0, "refreshes that found nothing new wrote to the apiserver");
   });
 

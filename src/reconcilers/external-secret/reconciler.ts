@@ -20,7 +20,7 @@ import { findCondition, readyCondition, Reason, statusEqual, withCondition } fro
 import { desiredSecret, looksCurrent } from "./desired-secret.ts";
 import { fetchData } from "./fetch.ts";
 import { syncVersion } from "./hashes.ts";
-import { nextSlot, refreshDecision } from "./refresh.ts";
+import { nextSlot, refreshDecision, refreshGroup } from "./refresh.ts";
 import { resolveStore, type StoreLookup } from "./store-access.ts";
 import type { SecretWriter, WriteOutcome } from "./secret-writer.ts";
 
@@ -41,7 +41,6 @@ export interface ExternalSecretReconcilerDeps {
   onSync?: (es: ExternalSecret, ok: boolean) => void;
 }
 
-const PHASE_FRACTION = 0.1;
 const rfc3339 = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
 
 export function externalSecretReconciler(deps: ExternalSecretReconcilerDeps): (key: string) => Promise<ReconcileResult> {
@@ -60,7 +59,7 @@ export function externalSecretReconciler(deps: ExternalSecretReconcilerDeps): (k
     const intervalMs = refreshIntervalMs(es);
     const ready = findCondition(es.status?.conditions, "Ready");
     const expectsManagedSecret = (target.creationPolicy === "Owner" || target.creationPolicy === "Orphan") && ready?.reason !== Reason.SecretDeleted;
-    const phaseMs = unitHash(es.metadata.uid ?? key) * PHASE_FRACTION * intervalMs;
+    const phaseMs = unitHash(refreshGroup(es)) * intervalMs;
     const refreshTimeMs = es.status?.refreshTime ? Date.parse(es.status.refreshTime) : undefined;
     const decision = refreshDecision({
       policy: refreshPolicy(es),
@@ -82,7 +81,10 @@ export function externalSecretReconciler(deps: ExternalSecretReconcilerDeps): (k
     const eventTarget = { apiVersion: API_VERSION, kind: "ExternalSecret", name, namespace, uid: es.metadata.uid };
     const sessionFor = async (ref: StoreRef | undefined): Promise<SecretsClient> => {
       const store = await resolveStore(ref, namespace, deps.cache);
-      return deps.sessions.get(store, namespace);
+      const session = await deps.sessions.get(store, namespace);
+      // A periodic refresh may reuse a read made a moment ago by an ExternalSecret due at the same grid point
+      // (a quarter of the interval at most); a spec or metadata change (force-sync) or a retry must not.
+      return session.maxAge(decision.why === "due" || decision.why === "secret-drift" ? intervalMs / 4 : 0);
     };
 
     let status: ExternalSecretStatus;
@@ -132,7 +134,6 @@ export function externalSecretReconciler(deps: ExternalSecretReconcilerDeps): (k
     if (outcome !== "unchanged") log.info({ outcome, secret: target.name }, "secret written");
 
     if (refreshPolicy(es) !== "Periodic" || intervalMs === 0) return;
-    const anchor = Date.parse(status.refreshTime!);
-    return { requeueAfterMs: Math.max(0, nextSlot(anchor, phaseMs, intervalMs, now) - now) };
+    return { requeueAfterMs: Math.max(0, nextSlot(0, phaseMs, intervalMs, now) - now) };
   };
 }

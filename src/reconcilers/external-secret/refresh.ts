@@ -1,6 +1,8 @@
 // When to fetch again: a pure decision over the ExternalSecret's status, the Secret's state and the clock.
-// The schedule is derived from status.refreshTime plus a deterministic per-object phase, so it is stable
-// across restarts (no lockstep, no re-fetch storm) and needs no status write to remember it.
+// Refreshes fall on a fixed grid, phase + k * interval since the epoch, where the phase is a stable hash
+// of what the ExternalSecret reads (see refreshGroup): the schedule survives restarts without a status
+// write, different keys spread over the whole interval (no lockstep), and every ExternalSecret that reads
+// the same key with the same interval comes due in the same moment, so they share one provider call.
 
 export interface RefreshInput {
   policy: "Periodic" | "OnChange" | "CreatedOnce";
@@ -16,7 +18,7 @@ export interface RefreshInput {
   secretCurrent: boolean;
   /** When this process last fetched for the object, if it has; else when the process started. */
   lastCheckedMs: number;
-  /** Deterministic per-object offset in [0, interval), spreading refreshes. */
+  /** Deterministic offset in [0, interval) of the refresh grid, shared by ExternalSecrets reading the same key. */
   phaseMs: number;
   nowMs: number;
 }
@@ -41,7 +43,32 @@ export function refreshDecision(input: RefreshInput): RefreshDecision {
   if (!input.lastSyncOk || input.refreshTimeMs === undefined) return { sync: true, why: "not-synced" };
   if (!input.secretCurrent) return { sync: true, why: "secret-drift" };
   if (input.policy !== "Periodic" || input.intervalMs === 0) return { sync: false, why: "once" };
-  const due = nextSlot(input.refreshTimeMs, input.phaseMs, input.intervalMs, input.lastCheckedMs);
+  const due = nextSlot(0, input.phaseMs, input.intervalMs, input.lastCheckedMs);
   if (due <= input.nowMs) return { sync: true, why: "due" };
   return { sync: false, why: "not-due", requeueAfterMs: due - input.nowMs };
+}
+
+interface RefreshSubject {
+  spec: {
+    secretStoreRef?: { name: string; kind?: string | undefined } | undefined;
+    data?: Array<{ remoteRef: { key: string }; sourceRef?: { storeRef?: { name: string; kind?: string | undefined } | undefined } | undefined }> | undefined;
+    dataFrom?: Array<{ extract?: { key: string } | undefined; find?: unknown; sourceRef?: { storeRef?: { name: string; kind?: string | undefined } | undefined } | undefined }> | undefined;
+  };
+}
+
+/**
+ * What an ExternalSecret's refresh phase is derived from: its first remote read (store and key, the
+ * smallest in sort order). ExternalSecrets that read the same secret land on the same grid point and
+ * share the fetch; ones that read different secrets spread out.
+ */
+export function refreshGroup(es: RefreshSubject): string {
+  const storeOf = (ref: { name: string; kind?: string | undefined } | undefined) => {
+    const store = ref ?? es.spec.secretStoreRef;
+    return `${store?.kind ?? "SecretStore"}/${store?.name ?? ""}`;
+  };
+  const reads = [
+    ...(es.spec.data ?? []).map((item) => `${storeOf(item.sourceRef?.storeRef)}|${item.remoteRef.key}`),
+    ...(es.spec.dataFrom ?? []).map((item) => `${storeOf(item.sourceRef?.storeRef)}|${item.extract?.key ?? JSON.stringify(item.find ?? null)}`),
+  ].sort();
+  return reads[0] ?? storeOf(undefined);
 }
