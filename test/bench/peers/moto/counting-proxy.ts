@@ -20,6 +20,8 @@ export interface ProxiedRequest {
   /** For AssumeRoleWithWebIdentity: the token's `sub` and `aud` claims. */
   sub?: string;
   aud?: string[];
+  /** When the proxy received it (ms since the epoch), for grouping requests into refresh rounds. */
+  at?: number;
   /** Set when the proxy answered with an injected fault instead of forwarding. */
   fault?: string;
   status?: number;
@@ -98,7 +100,7 @@ export function startCountingProxy(port: number, moto: URL): void {
         }
         return json(res, 404, { error: "unknown bench path" });
       }
-      const record = describe(req, body);
+      const record = { ...describe(req, body), at: Date.now() };
       if (log.length < 100_000) log.push(record);
       const fault = faults.find((f) => f.op === record.op && f.times > 0 && (f.id === undefined || record.ids.includes(f.id)));
       if (fault) {
