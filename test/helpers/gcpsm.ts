@@ -102,11 +102,17 @@ export interface CountingProxy {
   close(): Promise<void>;
 }
 
+/** Fault injection for the proxy: answer instead of the emulator, or rewrite its JSON answer. */
+export interface ProxyHooks {
+  respond?(method: string, url: string): { status: number; body: unknown } | undefined;
+  rewrite?(method: string, url: string, body: Record<string, unknown>): Record<string, unknown> | undefined;
+}
+
 /**
  * An HTTP proxy on 127.0.0.1 in front of the emulator that counts requests in flight. Each request is held for
  * `holdMs` before it is forwarded, so requests that the client sends concurrently overlap here for certain.
  */
-export async function countingProxy(holdMs = 0): Promise<CountingProxy> {
+export async function countingProxy(holdMs = 0, hooks: ProxyHooks = {}): Promise<CountingProxy> {
   const target = new URL(emulator().endpoint);
   let inFlight = 0;
   let peak = 0;
@@ -118,12 +124,37 @@ export async function countingProxy(holdMs = 0): Promise<CountingProxy> {
     peak = Math.max(peak, inFlight);
     if (typeof req.headers.authorization === "string") auth.push(req.headers.authorization);
     const forward = () => {
+      const method = req.method ?? "GET";
+      const url = req.url ?? "/";
+      const answer = hooks.respond?.(method, url);
+      if (answer) {
+        inFlight--;
+        res.writeHead(answer.status, { "content-type": "application/json" }).end(JSON.stringify(answer.body));
+        req.resume();
+        return;
+      }
       const upstream = httpRequest(
-        { host: "127.0.0.1", port: Number(target.port), method: req.method, path: req.url, headers: { ...req.headers, host: target.host } },
+        { host: "127.0.0.1", port: Number(target.port), method, path: url, headers: { ...req.headers, host: target.host } },
         (reply) => {
-          res.writeHead(reply.statusCode ?? 502, reply.headers);
-          reply.pipe(res);
-          reply.on("end", () => inFlight--);
+          if (!hooks.rewrite) {
+            res.writeHead(reply.statusCode ?? 502, reply.headers);
+            reply.pipe(res);
+            reply.on("end", () => inFlight--);
+            return;
+          }
+          const chunks: Buffer[] = [];
+          reply.on("data", (chunk: Buffer) => chunks.push(chunk));
+          reply.on("end", () => {
+            inFlight--;
+            let body = Buffer.concat(chunks).toString();
+            try {
+              const changed = hooks.rewrite!(method, url, JSON.parse(body) as Record<string, unknown>);
+              if (changed) body = JSON.stringify(changed);
+            } catch {
+              // not JSON: pass through unchanged
+            }
+            res.writeHead(reply.statusCode ?? 502, { "content-type": "application/json", "content-length": Buffer.byteLength(body) }).end(body);
+          });
         },
       );
       upstream.on("error", () => {
