@@ -151,7 +151,8 @@ class State {
         if (!one(i, value instanceof Int64 ? new Int64(i) : i)) break;
       }
     } else if (value !== null) {
-      this.fail(`range can't iterate over ${formatValue(value)}`);
+      // Go prints the value here; we print its type so no secret value reaches a condition.
+      this.fail(`range can't iterate over value of type ${goType(value)}`);
     }
     if (count === 0 && node.elseList) this.walkList(dot, node.elseList);
   }
