@@ -24,6 +24,7 @@ program
   .option("--log-level <level>", "trace, debug, info, warn, error", process.env.LOG_LEVEL ?? "info")
   .option("--fetch-cache-ttl <duration>", "longest time a provider read is shared between ExternalSecrets (0 disables)", "10s")
   .option("--fetch-cache-max-bytes <n>", "memory bound of the shared read cache", (v) => Number(v), 64 * 1024 * 1024)
+  .option("--store-requests-per-second <n>", "default request budget per store (0: none; a store's spec.rateLimit wins)", (v) => Number(v), 0)
   .addOption(new Option("--in-cluster-root <dir>", "prefix of the service-account files (tests)").default("").hideHelp())
   .action(async (opts) => {
     await runOperator(
@@ -41,6 +42,7 @@ program
         logLevel: opts.logLevel,
         fetchCacheTtlMs: parseDuration(opts.fetchCacheTtl),
         fetchCacheMaxBytes: opts.fetchCacheMaxBytes,
+        storeRequestsPerSecond: opts.storeRequestsPerSecond,
         inClusterRoot: opts.inClusterRoot,
       },
       builtinProviders,

@@ -21,6 +21,7 @@ export interface RunOptions {
   logLevel: string;
   fetchCacheTtlMs: number;
   fetchCacheMaxBytes: number;
+  storeRequestsPerSecond: number;
   /** Root under which the in-cluster service-account files live ("" in a pod; a directory in tests). */
   inClusterRoot: string;
 }
@@ -47,6 +48,7 @@ export async function runOperator(options: RunOptions, providers: ReadonlyArray<
     metrics,
     workers: options.workers,
     fetchCache: { ttlMs: options.fetchCacheTtlMs, maxBytes: options.fetchCacheMaxBytes },
+    ...(options.storeRequestsPerSecond > 0 ? { defaultRateLimit: { requestsPerSecond: options.storeRequestsPerSecond } } : {}),
     namespace: options.namespace,
     leaderElection: leaderElect
       ? { namespace: leNamespace, name: options.leaderElectionId, leaseDurationMs: options.leaseDurationMs, renewDeadlineMs: options.renewDeadlineMs, retryPeriodMs: options.retryPeriodMs }

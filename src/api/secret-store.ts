@@ -24,6 +24,13 @@ const storeSpecFields = (provider: z.ZodType) => ({
     .optional()
     .describe("How often the store is re-validated: seconds or a Go duration (default 5m).")
     .meta({ "x-kubernetes-int-or-string": true }),
+  rateLimit: z
+    .object({
+      requestsPerSecond: z.number().positive().describe("Sustained provider requests per second this store may send."),
+      burst: z.int().min(1).optional().describe("Requests that may go out at once before the rate applies (default: requestsPerSecond, at least 1)."),
+    })
+    .optional()
+    .describe("secrets-bridge: a request budget for this store, so bursts stay within the provider's quota."),
   retrySettings: z
     .object({
       maxRetries: z.int().min(0).optional().describe("Retries of a failed provider request."),
@@ -71,6 +78,7 @@ export interface SecretStoreSpec {
   controller?: string;
   refreshInterval?: number | string;
   retrySettings?: { maxRetries?: number; retryInterval?: string };
+  rateLimit?: { requestsPerSecond: number; burst?: number };
   conditions?: ClusterStoreCondition[];
 }
 

@@ -36,6 +36,8 @@ export interface OperatorOptions {
   leaderElection?: { namespace: string; name?: string; leaseDurationMs?: number; renewDeadlineMs?: number; retryPeriodMs?: number } | false;
   /** Shared read cache: the longest a read is reused (callers ask for less) and its byte bound. */
   fetchCache?: { ttlMs: number; maxBytes: number };
+  /** Request budget for stores without spec.rateLimit (none: only the provider's own limits apply). */
+  defaultRateLimit?: { requestsPerSecond: number; burst?: number };
   /** Called when leadership is lost; the daemon exits so work from the lost term cannot continue. */
   onLostLeadership?: () => void;
   clock?: Clock;
@@ -56,7 +58,7 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
   const clients = makeClients(kc);
   const registry = new ProviderRegistry(opts.providers);
   const cache = new FetchCache(opts.fetchCache ?? { ttlMs: 10_000, maxBytes: 64 * 1024 * 1024 });
-  const sessions = new StoreSessions({ registry, clients, log, cache });
+  const sessions = new StoreSessions({ registry, clients, log, cache, defaultRateLimit: opts.defaultRateLimit });
   const events = eventRecorder(clients, log);
   const informers = makeInformers(kc, clients, log, (opts.namespace ?? "").split(",").map((ns) => ns.trim()).filter(Boolean));
   const index = new TargetIndex();

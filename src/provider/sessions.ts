@@ -12,6 +12,7 @@ import { storeLabel } from "./store-identity.ts";
 import { SingleFlight } from "./single-flight.ts";
 import { sharedFetches, type SharedSession } from "./shared-fetches.ts";
 import type { FetchCache } from "./fetch-cache.ts";
+import { rateLimited, TokenBucket, type RateLimit } from "./rate-limit.ts";
 
 interface Session {
   storeKey: string;
@@ -36,8 +37,11 @@ export class StoreSessions {
 
   readonly #cache: FetchCache | undefined;
 
-  constructor(opts: { registry: ProviderRegistry; clients: KubeClients; log: Logger; cache?: FetchCache }) {
+  readonly #defaultRateLimit: RateLimit | undefined;
+
+  constructor(opts: { registry: ProviderRegistry; clients: KubeClients; log: Logger; cache?: FetchCache; defaultRateLimit?: RateLimit }) {
     this.#cache = opts.cache;
+    this.#defaultRateLimit = opts.defaultRateLimit;
     this.#registry = opts.registry;
     this.#clients = opts.clients;
     this.#log = opts.log;
@@ -61,7 +65,9 @@ export class StoreSessions {
     };
     const client = this.#connecting.do(sessionKey, async () => {
       const log = this.#log.child({ store: storeLabel(identity) });
-      const raw = await provider.connect({ spec, store: identity, kube: kubeAccess(this.#clients, identity), log, refreshInterval: store.spec.refreshInterval });
+      const connected = await provider.connect({ spec, store: identity, kube: kubeAccess(this.#clients, identity), log, refreshInterval: store.spec.refreshInterval });
+      const limit = store.spec.rateLimit ?? this.#defaultRateLimit;
+      const raw = limit ? rateLimited(connected, new TokenBucket(limit)) : connected;
       this.#opened++;
       log.debug("provider session opened");
       return sharedFetches(raw, this.#cache, sessionKey);
