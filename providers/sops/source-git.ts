@@ -14,6 +14,8 @@ import { normalizePath } from "./paths.ts";
 import type { SopsGitSource } from "./schema.ts";
 import { intervalSource, type FileSource, type Snapshot } from "./source.ts";
 
+const MAX_REVISIONS_PER_REPO = 200;
+
 /** Which ref to ask the server for, and how to name it in messages. */
 export function wantedRef(spec: SopsGitSource): { want: string; label: string; pinned: boolean } {
   const ref = spec.ref ?? {};
@@ -42,9 +44,19 @@ export function gitSource(opts: { spec: SopsGitSource; kube: KubeAccess; interva
   const { want, label, pinned } = wantedRef(spec);
   const root = normalizePath(spec.path ?? "", "source.git.path");
   const http = gitHttp();
-  const cache = {};
+  let cache = {};
   let gitdir: string | undefined;
   let last: Snapshot | undefined;
+  let revisions = 0;
+  if (spec.auth && spec.url.startsWith("http://")) log.warn("git credentials are sent over plain http; use an https:// URL outside loopback or in-cluster tests");
+
+  // Every fetch adds a pack and isomorphic-git caches pack indexes: start afresh after many revisions.
+  const recycle = async (): Promise<void> => {
+    if (gitdir) await rm(gitdir, { recursive: true, force: true });
+    gitdir = undefined;
+    cache = {};
+    revisions = 0;
+  };
 
   const repo = async (): Promise<string> => {
     if (gitdir) return gitdir;
@@ -88,6 +100,10 @@ export function gitSource(opts: { spec: SopsGitSource; kube: KubeAccess; interva
 
   const fetchSnapshot = async (): Promise<Snapshot> => {
     if (pinned && last) return last;
+    if (revisions >= MAX_REVISIONS_PER_REPO) {
+      await recycle();
+      last = undefined;
+    }
     const dir = await repo();
     const headers = await authHeaders(spec, kube);
     let commit: string;
@@ -102,6 +118,7 @@ export function gitSource(opts: { spec: SopsGitSource; kube: KubeAccess; interva
       throw gitError(err, spec.url, label);
     }
     if (last?.id === commit) return last;
+    revisions++;
     log.debug({ commit: commit.slice(0, 12), ref: label }, "git revision fetched");
     last = commitSnapshot(dir, commit);
     return last;
@@ -139,8 +156,7 @@ export function gitSource(opts: { spec: SopsGitSource; kube: KubeAccess; interva
   };
 
   return intervalSource(fetchSnapshot, opts.intervalMs, Date.now, async () => {
-    if (gitdir) await rm(gitdir, { recursive: true, force: true });
-    gitdir = undefined;
+    await recycle();
     last = undefined;
   });
 }
