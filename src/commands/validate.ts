@@ -1,0 +1,124 @@
+// `secrets-bridge validate PATH...`: checks every ExternalSecret and store manifest under the paths, offline,
+// as a CI step: the CRD schema and its CEL rules, unknown fields, template parse (with the template's line),
+// and references between files (stores, templateFrom ConfigMaps/Secrets). Exit 1 on any error.
+import type { z } from "zod";
+import { Scalar } from "yaml";
+import { generateCrdsFor } from "../crdgen/index.ts";
+import { GROUP, VERSION } from "../api/common.ts";
+import { parseOnly, TemplateError } from "../template/index.ts";
+import { formatFindings, lineOf, loadManifests, where, type Finding, type Located } from "./render-manifests.ts";
+import { crdSchemas, validateAgainst } from "./validate-rules.ts";
+
+export interface ValidateOptions {
+  /** Missing store references are warnings instead of errors (stores managed in another repository). */
+  allowMissingStores?: boolean;
+}
+
+type Obj = Record<string, unknown>;
+const get = (o: unknown, ...path: (string | number)[]): unknown => path.reduce<unknown>((acc, k) => (acc && typeof acc === "object" ? (acc as Obj)[k as string] : undefined), o);
+
+/** Template parse errors, placed at the template's own line inside the manifest. */
+function checkTemplate(m: Located, path: (string | number)[], name: string, findings: Finding[]): void {
+  const text = get(m.obj, ...path);
+  if (typeof text !== "string") return;
+  try {
+    parseOnly(name, text);
+  } catch (err) {
+    if (!(err instanceof TemplateError)) throw err;
+    const node = m.doc.getIn(path, true) as Scalar | undefined;
+    const block = node?.type === Scalar.BLOCK_LITERAL || node?.type === Scalar.BLOCK_FOLDED;
+    const base = node?.range ? m.lines.linePos(node.range[0]).line : lineOf(m, path);
+    findings.push({ file: m.file, line: base + (block ? err.line : err.line - 1), severity: "error", message: `${where(m)}: ${path.join(".")}: template ${JSON.stringify(name)} line ${err.line}: ${err.message.replace(/^template: [^:]*:\d+: /, "")}` });
+  }
+}
+
+function checkTemplates(m: Located, findings: Finding[]): void {
+  const tpl = get(m.obj, "spec", "target", "template") as Obj | undefined;
+  const base = ["spec", "target", "template"];
+  for (const key of Object.keys((tpl?.data as Obj) ?? {})) checkTemplate(m, [...base, "data", key], key, findings);
+  for (const part of ["labels", "annotations"]) for (const key of Object.keys((get(tpl, "metadata", part) as Obj) ?? {})) checkTemplate(m, [...base, "metadata", part, key], key, findings);
+  ((tpl?.templateFrom as Obj[]) ?? []).forEach((_f, i) => checkTemplate(m, [...base, "templateFrom", i, "literal"], `templateFrom[${i}].literal`, findings));
+  ((get(m.obj, "spec", "dataFrom") as Obj[]) ?? []).forEach((entry, i) =>
+    ((entry?.rewrite as Obj[]) ?? []).forEach((_r, j) => checkTemplate(m, ["spec", "dataFrom", i, "rewrite", j, "transform", "template"], "transform", findings)),
+  );
+}
+
+function checkReferences(m: Located, objects: Located[], opts: ValidateOptions, findings: Finding[]): void {
+  const ns = m.obj.metadata?.namespace;
+  const sameNs = (o: Located) => o.obj.metadata?.namespace === undefined || ns === undefined || o.obj.metadata.namespace === ns;
+  const find = (kind: string, name: string, namespaced: boolean) => objects.find((o) => o.obj.kind === kind && o.obj.metadata?.name === name && (!namespaced || sameNs(o)));
+  const storeRef = (ref: unknown, path: (string | number)[]) => {
+    const name = get(ref, "name");
+    if (typeof name !== "string") return;
+    const kind = (get(ref, "kind") as string | undefined) ?? "SecretStore";
+    if (find(kind, name, kind === "SecretStore")) return;
+    findings.push({ file: m.file, line: lineOf(m, path), severity: opts.allowMissingStores ? "warning" : "error", message: `${where(m)}: ${path.join(".")}: ${kind} ${JSON.stringify(name)} is not defined in the validated files` });
+  };
+  storeRef(get(m.obj, "spec", "secretStoreRef"), ["spec", "secretStoreRef", "name"]);
+  ((get(m.obj, "spec", "data") as Obj[]) ?? []).forEach((d, i) => storeRef(get(d, "sourceRef", "storeRef"), ["spec", "data", i, "sourceRef", "storeRef", "name"]));
+  ((get(m.obj, "spec", "dataFrom") as Obj[]) ?? []).forEach((d, i) => storeRef(get(d, "sourceRef", "storeRef"), ["spec", "dataFrom", i, "sourceRef", "storeRef", "name"]));
+  ((get(m.obj, "spec", "target", "template", "templateFrom") as Obj[]) ?? []).forEach((f, i) => {
+    for (const kind of ["configMap", "secret"] as const) {
+      const name = get(f, kind, "name");
+      if (typeof name !== "string") continue;
+      const obj = find(kind === "configMap" ? "ConfigMap" : "Secret", name, true);
+      const path = ["spec", "target", "template", "templateFrom", i, kind, "name"];
+      if (!obj) {
+        // Template ConfigMaps usually live in Git; Secrets usually do not.
+        findings.push({ file: m.file, line: lineOf(m, path), severity: kind === "configMap" ? "error" : "warning", message: `${where(m)}: ${path.join(".")}: ${kind === "configMap" ? "ConfigMap" : "Secret"} ${JSON.stringify(name)} is not defined in the validated files` });
+        continue;
+      }
+      const have = { ...((obj.obj.data as Obj) ?? {}), ...((obj.obj.stringData as Obj) ?? {}), ...((obj.obj.binaryData as Obj) ?? {}) };
+      ((get(f, kind, "items") as Obj[]) ?? []).forEach((item, j) => {
+        const key = get(item, "key");
+        if (typeof key === "string" && !(key in have)) findings.push({ file: m.file, line: lineOf(m, [...path.slice(0, -1), "items", j, "key"]), severity: "error", message: `${where(m)}: ${kind} ${JSON.stringify(name)} has no key ${JSON.stringify(key)}` });
+        if (kind === "configMap" && typeof key === "string" && typeof have[key] === "string") {
+          try {
+            parseOnly(key, have[key]);
+          } catch (err) {
+            if (err instanceof TemplateError) findings.push({ file: obj.file, line: lineOf(obj, ["data", key]), severity: "error", message: `${where(obj)}: data.${key}: template ${JSON.stringify(key)} line ${err.line}: ${err.message.replace(/^template: [^:]*:\d+: /, "")}` });
+          }
+        }
+      });
+    }
+  });
+}
+
+export function validateFindings(paths: string[], providerSchemas: Record<string, z.ZodType>, opts: ValidateOptions = {}): { findings: Finding[]; files: number; objects: number } {
+  const { objects, findings, files } = loadManifests(paths);
+  const schemas = crdSchemas(generateCrdsFor(providerSchemas));
+  const ours = objects.filter((m) => String(m.obj.apiVersion ?? "").startsWith(`${GROUP}/`));
+  const seen = new Map<string, Located>();
+  for (const m of ours) {
+    if (m.obj.apiVersion !== `${GROUP}/${VERSION}`) {
+      findings.push({ file: m.file, line: lineOf(m, ["apiVersion"]), severity: "error", message: `${where(m)}: apiVersion ${m.obj.apiVersion} is not served; use ${GROUP}/${VERSION}` });
+      continue;
+    }
+    const schema = schemas.get(m.obj.kind!);
+    if (!schema) {
+      findings.push({ file: m.file, line: lineOf(m, ["kind"]), severity: "warning", message: `${where(m)}: kind ${m.obj.kind} is not supported by secrets-bridge` });
+      continue;
+    }
+    const id = `${m.obj.kind}/${m.obj.metadata?.namespace ?? ""}/${m.obj.metadata?.name}`;
+    const dup = seen.get(id);
+    if (dup) findings.push({ file: m.file, line: m.line, severity: "error", message: `${where(m)}: defined twice (also at ${dup.file}:${dup.line})` });
+    seen.set(id, m);
+    if (!m.obj.metadata?.name) findings.push({ file: m.file, line: lineOf(m, ["metadata"]), severity: "error", message: `${where(m)}: metadata.name: required value` });
+    for (const issue of validateAgainst(schema, { ...m.obj, metadata: undefined, status: undefined })) {
+      findings.push({ file: m.file, line: lineOf(m, issue.path), severity: "error", message: `${where(m)}: ${issue.message}` });
+    }
+    if (m.obj.kind === "ExternalSecret") {
+      checkTemplates(m, findings);
+      checkReferences(m, objects, opts, findings);
+    }
+  }
+  return { findings, files, objects: ours.length };
+}
+
+export function validateCommand(paths: string[], providerSchemas: Record<string, z.ZodType>, opts: ValidateOptions, print: (s: string) => void): number {
+  const { findings, files, objects } = validateFindings(paths, providerSchemas, opts);
+  if (findings.length > 0) print(formatFindings(findings));
+  const errors = findings.filter((f) => f.severity === "error").length;
+  print(`${files} files, ${objects} external-secrets.io objects: ${errors} errors, ${findings.length - errors} warnings`);
+  return errors > 0 ? 1 : 0;
+}
