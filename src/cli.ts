@@ -73,4 +73,36 @@ program
     await runDemo(opts);
   });
 
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+const renderOptions = (cmd: Command) =>
+  cmd
+    .option("--name <name>", "only the ExternalSecret with this name")
+    .option("--namespace <ns>", "namespace for objects without one", "default")
+    .option("--kubeconfig <path>", "read stores, Secrets and ConfigMaps missing from the files from this cluster, with your credentials")
+    .option("--secret <NAME=KEY=FILE>", "supply a Secret key a store references from a local file (repeatable), e.g. a SOPS age key", collect)
+    .option("--show-values", "print the values (default: masked)")
+    .option("--log-level <level>", "provider logs on stderr", "warn");
+
+renderOptions(program.command("render").argument("<paths...>", "manifest files or directories").description("Render the Secrets that the ExternalSecrets under PATHS would produce (values masked)."))
+  .action(async (paths: string[], opts) => {
+    const { renderCommand } = await import("./commands/render.ts");
+    process.exitCode = await renderCommand(paths, builtinProviders, opts, (s) => console.log(s), (s) => console.error(s));
+  });
+
+renderOptions(program.command("diff").argument("<paths...>", "manifest files or directories").description("Compare the rendered Secrets with the ones in the cluster (values masked); exit 1 on differences."))
+  .action(async (paths: string[], opts) => {
+    const { diffCommand } = await import("./commands/diff.ts");
+    process.exitCode = await diffCommand(paths, builtinProviders, { ...opts, kubeconfig: opts.kubeconfig ?? process.env.KUBECONFIG }, (s) => console.log(s), (s) => console.error(s));
+  });
+
+program
+  .command("validate")
+  .argument("<paths...>", "manifest files or directories")
+  .description("Check ExternalSecret and store manifests offline: schema, CEL rules, templates, references; exit 1 on errors.")
+  .option("--allow-missing-stores", "stores not in PATHS are warnings (stores managed elsewhere)")
+  .action(async (paths: string[], opts) => {
+    const { validateCommand } = await import("./commands/validate.ts");
+    process.exitCode = validateCommand(paths, providerSchemas(), { allowMissingStores: opts.allowMissingStores }, (s) => console.log(s));
+  });
+
 await program.parseAsync(process.argv);

@@ -1,0 +1,136 @@
+// Renders an ExternalSecret outside the cluster, exactly as the reconciler would: stores and templateFrom
+// sources come from the manifests (and, with a kubeconfig, from the cluster as the user), Secrets a store
+// references can be supplied from local files (--secret NAME=KEY=FILE, e.g. a SOPS age key), and the
+// provider session is the real adapter (fake, sops, or a live store with the user's credentials).
+import type { Logger } from "pino";
+import { ExternalSecret } from "../api/external-secret.ts";
+import type { StoreRef } from "../api/common.ts";
+import { resolvedTarget } from "../api/defaults.ts";
+import type { KubeAccess } from "../kube/access.ts";
+import { kubeAccess } from "../kube/access.ts";
+import type { KubeClients } from "../kube/clients.ts";
+import { ConfigError } from "../provider/errors.ts";
+import { ProviderRegistry } from "../provider/registry.ts";
+import type { StoreIdentity } from "../provider/store-identity.ts";
+import type { Provider, SecretsClient } from "../provider/types.ts";
+import { desiredSecret, type DesiredSecret } from "../reconcilers/external-secret/desired-secret.ts";
+import { fetchData } from "../reconcilers/external-secret/fetch.ts";
+import { applyTemplate, apiTemplateSources, type TemplateSources } from "../template/index.ts";
+import type { Located } from "./render-manifests.ts";
+
+export interface OfflineContext {
+  objects: Located[];
+  providers: ReadonlyArray<Provider<any>>;
+  /** Set for live mode: objects missing from the manifests are read from the cluster. */
+  clients?: KubeClients | undefined;
+  /** --secret overrides: Secret name -> key -> bytes. */
+  secrets: Map<string, Record<string, Uint8Array>>;
+  /** Namespace for objects without one. */
+  namespace: string;
+  log: Logger;
+}
+
+type Obj = Located["obj"];
+const nsOf = (o: Obj, fallback: string) => o.metadata?.namespace ?? fallback;
+
+function manifest(ctx: OfflineContext, kind: string, name: string, namespace: string | undefined): Obj | undefined {
+  return ctx.objects.find((m) => m.obj.kind === kind && m.obj.metadata?.name === name && (namespace === undefined || nsOf(m.obj, ctx.namespace) === namespace))?.obj;
+}
+
+function secretData(o: Obj): Record<string, Uint8Array> {
+  const out: Record<string, Uint8Array> = {};
+  for (const [k, v] of Object.entries((o.data as Record<string, string>) ?? {})) out[k] = new Uint8Array(Buffer.from(v, "base64"));
+  for (const [k, v] of Object.entries((o.stringData as Record<string, string>) ?? {})) out[k] = new Uint8Array(Buffer.from(v, "utf8"));
+  return out;
+}
+
+/** KubeAccess over --secret overrides and manifests, then (live) the cluster with the user's credentials. */
+function offlineKube(ctx: OfflineContext, store: StoreIdentity): KubeAccess {
+  const live = ctx.clients ? kubeAccess(ctx.clients, store) : undefined;
+  const resolveNamespace = (ns: string | undefined) => (store.kind === "SecretStore" ? store.namespace! : (ns ?? store.referentNamespace ?? ctx.namespace));
+  const needCluster = (what: string): never => {
+    throw new ConfigError(`${what} is not in the manifests; pass --secret or --kubeconfig`);
+  };
+  const readSecret = async (name: string, ns?: string) => {
+    const override = ctx.secrets.get(name);
+    if (override) return override;
+    const m = manifest(ctx, "Secret", name, resolveNamespace(ns));
+    if (m) return secretData(m);
+    return live ? live.readSecret(name, ns) : needCluster(`secret ${name}`);
+  };
+  return {
+    resolveNamespace,
+    readSecret,
+    async readConfigMap(name, ns) {
+      const m = manifest(ctx, "ConfigMap", name, resolveNamespace(ns));
+      if (m) return Object.fromEntries(Object.entries((m.data as Record<string, string>) ?? {}).map(([k, v]) => [k, new Uint8Array(Buffer.from(v))]));
+      return live?.readConfigMap ? live.readConfigMap(name, ns) : needCluster(`configmap ${name}`);
+    },
+    async readSecretKey(ref) {
+      const data = await readSecret(ref.name, ref.namespace);
+      const value = ref.key ? data[ref.key] : undefined;
+      if (value === undefined) throw new ConfigError(`key ${ref.key} not found in secret ${ref.name}`);
+      return value;
+    },
+    serviceAccountToken: (ref, exp) => (live ? live.serviceAccountToken(ref, exp) : needCluster(`a token for service account ${ref.name}`)),
+    serviceAccountAnnotations: (ref) => (live ? live.serviceAccountAnnotations(ref) : needCluster(`service account ${ref.name}`)),
+  };
+}
+
+function templateSources(ctx: OfflineContext, namespace: string): TemplateSources {
+  const live = ctx.clients ? apiTemplateSources(ctx.clients.core, namespace) : undefined;
+  return {
+    async configMap(name) {
+      const m = manifest(ctx, "ConfigMap", name, namespace);
+      if (m) return { ...((m.data as Record<string, string>) ?? {}) };
+      if (live) return live.configMap(name);
+      throw new ConfigError(`templateFrom configMap ${name} is not in the manifests (or pass --kubeconfig)`);
+    },
+    async secret(name) {
+      const m = ctx.secrets.get(name) ?? (manifest(ctx, "Secret", name, namespace) ? secretData(manifest(ctx, "Secret", name, namespace)!) : undefined);
+      if (m) return m;
+      if (live) return live.secret(name);
+      throw new ConfigError(`templateFrom secret ${name} is not in the manifests (or pass --secret / --kubeconfig)`);
+    },
+  };
+}
+
+async function storeObject(ctx: OfflineContext, ref: StoreRef, namespace: string): Promise<Obj> {
+  const kind = ref.kind ?? "SecretStore";
+  const found = manifest(ctx, kind, ref.name, kind === "SecretStore" ? namespace : undefined);
+  if (found) return found;
+  if (ctx.clients) {
+    const plural = kind === "SecretStore" ? "secretstores" : "clustersecretstores";
+    const api = ctx.clients.custom;
+    return (kind === "SecretStore"
+      ? await api.getNamespacedCustomObject({ group: "external-secrets.io", version: "v1", namespace, plural, name: ref.name })
+      : await api.getClusterCustomObject({ group: "external-secrets.io", version: "v1", plural, name: ref.name })) as Obj;
+  }
+  throw new ConfigError(`${kind} ${ref.name} is not in the manifests (or pass --kubeconfig to read it from the cluster)`);
+}
+
+/** The Secret the operator would write for this ExternalSecret (data included: the caller masks it). */
+export async function renderOffline(esObj: Obj, ctx: OfflineContext): Promise<DesiredSecret> {
+  const parsed = ExternalSecret.safeParse(esObj);
+  if (!parsed.success) throw new ConfigError(`invalid ExternalSecret: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+  const namespace = nsOf(esObj, ctx.namespace);
+  const es = { ...parsed.data, metadata: { ...(esObj.metadata as object), namespace } } as ExternalSecret;
+  const registry = new ProviderRegistry(ctx.providers);
+  const sessions: SecretsClient[] = [];
+  const sessionFor = async (ref: StoreRef | undefined): Promise<SecretsClient> => {
+    if (!ref) throw new ConfigError("no secretStoreRef");
+    const store = await storeObject(ctx, ref, namespace);
+    const identity: StoreIdentity = { kind: (ref.kind ?? "SecretStore") as StoreIdentity["kind"], name: ref.name, namespace: ref.kind === "ClusterSecretStore" ? undefined : namespace, referentNamespace: namespace };
+    const { provider, spec } = registry.resolve((store.spec as { provider?: Record<string, unknown> } | undefined)?.provider);
+    const client = await provider.connect({ spec, store: identity, kube: offlineKube(ctx, identity), log: ctx.log, refreshInterval: (store.spec as { refreshInterval?: number })?.refreshInterval });
+    sessions.push(client);
+    return client;
+  };
+  try {
+    const fetched = await fetchData(es, sessionFor, false);
+    const rendered = await applyTemplate(es.spec.target?.template, fetched.data, templateSources(ctx, namespace));
+    return desiredSecret(es, resolvedTarget(es), rendered);
+  } finally {
+    await Promise.allSettled(sessions.map((s) => s.close()));
+  }
+}
