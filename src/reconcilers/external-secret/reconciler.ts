@@ -84,7 +84,9 @@ export function externalSecretReconciler(deps: ExternalSecretReconcilerDeps): (k
       const session = await deps.sessions.get(store, namespace);
       // A periodic refresh may reuse a read made a moment ago by an ExternalSecret due at the same grid point
       // (a quarter of the interval at most); a spec or metadata change (force-sync) or a retry must not.
-      return session.maxAge(decision.why === "due" || decision.why === "secret-drift" ? intervalMs / 4 : 0);
+      // A new ExternalSecret may share too: a burst of them reading one key costs one call.
+      const shareable = decision.why === "due" || decision.why === "secret-drift" || decision.why === "new";
+      return session.maxAge(shareable ? intervalMs / 4 : 0);
     };
 
     let status: ExternalSecretStatus;

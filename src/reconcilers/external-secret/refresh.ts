@@ -25,7 +25,7 @@ export interface RefreshInput {
 
 export interface RefreshDecision {
   sync: boolean;
-  why: "changed" | "not-synced" | "secret-drift" | "due" | "not-due" | "once";
+  why: "new" | "changed" | "not-synced" | "secret-drift" | "due" | "not-due" | "once";
   /** When not syncing, how long until the next check is due (undefined: never, until something changes). */
   requeueAfterMs?: number;
 }
@@ -39,6 +39,7 @@ export function nextSlot(anchorMs: number, phaseMs: number, intervalMs: number, 
 }
 
 export function refreshDecision(input: RefreshInput): RefreshDecision {
+  if (input.syncedVersion === undefined) return { sync: true, why: "new" };
   if (input.syncedVersion !== input.currentVersion) return { sync: true, why: "changed" };
   if (!input.lastSyncOk || input.refreshTimeMs === undefined) return { sync: true, why: "not-synced" };
   if (!input.secretCurrent) return { sync: true, why: "secret-drift" };

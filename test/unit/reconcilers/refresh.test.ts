@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { nextSlot, refreshDecision, type RefreshInput } from "../../../src/reconcilers/external-secret/refresh.ts";
+import { nextSlot, refreshDecision, refreshGroup, type RefreshInput } from "../../../src/reconcilers/external-secret/refresh.ts";
 
 const H = 3_600_000;
 const base: RefreshInput = {
@@ -19,7 +19,7 @@ const base: RefreshInput = {
 describe("refreshDecision", () => {
   const table: Array<{ name: string; given: Partial<RefreshInput>; want: { sync: boolean; why: string; requeueAfterMs?: number } }> = [
     { name: "spec or metadata changed", given: { syncedVersion: "1-old" }, want: { sync: true, why: "changed" } },
-    { name: "never synced", given: { syncedVersion: undefined }, want: { sync: true, why: "changed" } },
+    { name: "never synced", given: { syncedVersion: undefined }, want: { sync: true, why: "new" } },
     { name: "last sync failed", given: { lastSyncOk: false }, want: { sync: true, why: "not-synced" } },
     { name: "no refreshTime yet", given: { refreshTimeMs: undefined }, want: { sync: true, why: "not-synced" } },
     { name: "secret drifted", given: { secretCurrent: false }, want: { sync: true, why: "secret-drift" } },
@@ -37,6 +37,21 @@ describe("refreshDecision", () => {
   for (const { name, given, want } of table) {
     it(name, () => assert.deepEqual(refreshDecision({ ...base, ...given }), want));
   }
+});
+
+describe("refreshGroup", () => {
+  const es = (spec: Record<string, unknown>) => ({ spec }) as Parameters<typeof refreshGroup>[0];
+  it("is the same for ExternalSecrets whose first read is the same store and key", () => {
+    const a = refreshGroup(es({ secretStoreRef: { name: "s" }, data: [{ remoteRef: { key: "db" } }, { remoteRef: { key: "zz" } }] }));
+    const b = refreshGroup(es({ secretStoreRef: { name: "s" }, data: [{ remoteRef: { key: "db" } }] }));
+    assert.equal(a, b);
+  });
+  it("differs by store and by key", () => {
+    const base = refreshGroup(es({ secretStoreRef: { name: "s" }, data: [{ remoteRef: { key: "db" } }] }));
+    assert.notEqual(base, refreshGroup(es({ secretStoreRef: { name: "t" }, data: [{ remoteRef: { key: "db" } }] })));
+    assert.notEqual(base, refreshGroup(es({ secretStoreRef: { name: "s" }, data: [{ remoteRef: { key: "other" } }] })));
+    assert.notEqual(base, refreshGroup(es({ secretStoreRef: { name: "s", kind: "ClusterSecretStore" }, data: [{ remoteRef: { key: "db" } }] })));
+  });
 });
 
 describe("nextSlot", () => {

@@ -1,0 +1,107 @@
+// `npm run bench`: the scale benchmark on the local bench (real etcd + kube-apiserver, the operator as its own
+// process). Prints tables and writes JSON. Options: --sizes 1000,5000,10000 --interval 60 --operator-cmd CMD
+// --crds DIR --out FILE --skip W4. See docs/benchmarks.md for a recorded run.
+import { Command } from "commander";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { tmpdir, cpus, totalmem } from "node:os";
+import { join } from "node:path";
+import { KubeConfig } from "@kubernetes/client-node";
+import { startKubeBench, stopKubeBench } from "../kube-bench.ts";
+import { installCrds, parseManifests } from "../../../src/kube/apply.ts";
+import { generateCrdsFor } from "../../../src/crdgen/index.ts";
+import { providerSchemas } from "../../../providers/index.ts";
+import { ClusterView } from "./cluster.ts";
+import { startOperatorProcess, type OperatorProcess } from "./operator-process.ts";
+import { cleanup, setupStore, w1BurstCreate, w2SteadyRefresh, w3Rotation, w4UnrelatedSecrets, w5NewDuringRefresh, w7Restart, type Context } from "./scenarios.ts";
+import { table, writeJson } from "./report.ts";
+
+const REPO = new URL("../../../", import.meta.url).pathname;
+
+const program = new Command("bench")
+  .option("--sizes <list>", "ExternalSecret counts for W1-W7", "1000,5000,10000")
+  .option("--interval <seconds>", "refreshInterval of the benchmark's ExternalSecrets (W2 measures one)", "60")
+  .option("--unrelated <list>", "unrelated Secret counts for W4", "0,10000,50000")
+  .option("--skip <list>", "scenarios to skip, e.g. W4", "")
+  .option("--operator-cmd <cmd>", "run another operator executable (gets KUBECONFIG and METRICS_ADDR)")
+  .option("--crds <dir>", "install the CRDs from this directory instead of ours")
+  .option("--out <file>", "JSON results", join(REPO, ".bench/benchmark.json"));
+program.parse();
+const opts = program.opts<{ sizes: string; interval: string; unrelated: string; skip: string; operatorCmd?: string; crds?: string; out: string }>();
+const sizes = opts.sizes.split(",").map(Number);
+const skip = new Set(opts.skip.split(",").filter(Boolean));
+const log = (msg: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
+
+const dir = mkdtempSync(join(tmpdir(), "secrets-bridge-benchmark-"));
+log(`starting etcd + kube-apiserver in ${dir}`);
+const kube = await startKubeBench({ dir, log });
+const kc = new KubeConfig();
+kc.loadFromFile(kube.kubeconfigPath);
+const results: Record<string, unknown> = {
+  date: new Date().toISOString(),
+  machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
+  operator: opts.operatorCmd ?? "secrets-bridge (node src/cli.ts run)",
+  intervalSeconds: Number(opts.interval),
+  sizes: {} as Record<string, unknown>,
+};
+let operator: OperatorProcess | undefined;
+const cluster = new ClusterView(kc);
+try {
+  const crds = opts.crds
+    ? readdirSync(opts.crds).filter((f) => f.endsWith(".yaml")).flatMap((f) => parseManifests(readFileSync(join(opts.crds!, f), "utf8"))).filter((o) => o.kind === "CustomResourceDefinition")
+    : generateCrdsFor(providerSchemas()).map((file) => parseManifests(file.yaml)[0]!);
+  await installCrds(kc, crds);
+  await cluster.start();
+  const startOperator = () => startOperatorProcess({ kubeconfig: kube.kubeconfigPath, logFile: join(dir, "operator.log"), command: opts.operatorCmd, repo: REPO });
+  operator = await startOperator();
+  const ctx: Context = {
+    cluster,
+    operator: () => operator!,
+    restartOperator: async () => {
+      await operator!.stop();
+      operator = await startOperator();
+    },
+    intervalSeconds: Number(opts.interval),
+    log,
+  };
+  await setupStore(ctx, (key) => `value-${key}`);
+  for (const n of sizes) {
+    const prefix = `bench-${n}`;
+    const row: Record<string, unknown> = {};
+    log(`W1 burst create: ${n} ExternalSecrets`);
+    row.W1 = await w1BurstCreate(ctx, prefix, n);
+    log(`W2 steady refresh: one ${opts.interval}s cycle`);
+    row.W2 = await w2SteadyRefresh(ctx);
+    log("W5 100 new ExternalSecrets during refreshes");
+    row.W5 = await w5NewDuringRefresh(ctx, prefix, n);
+    log("W3 rotation of a key 1% read");
+    row.W3 = await w3Rotation(ctx, prefix, n);
+    await setupStore(ctx, (key) => `value-${key}`);
+    log("W7 restart");
+    row.W7 = await w7Restart(ctx);
+    (results.sizes as Record<string, unknown>)[n] = row;
+    if (!skip.has("W4") && n === sizes[sizes.length - 1]) {
+      log("W4 unrelated Secrets");
+      results.W4 = await w4UnrelatedSecrets(ctx, opts.unrelated.split(",").map(Number));
+    }
+    log(`cleaning up ${n}`);
+    await cleanup(ctx, prefix);
+    // A clean slate for the next size: a new operator process (memory) after the deletes.
+    await ctx.restartOperator();
+  }
+} finally {
+  await operator?.stop();
+  await cluster.stop();
+  await stopKubeBench(kube);
+}
+
+const sizeRows = (name: string) => Object.entries(results.sizes as Record<string, Record<string, Record<string, unknown>>>).map(([n, row]) => ({ N: Number(n), ...row[name] }));
+console.log(`\nsecrets-bridge benchmark, ${results.date}, ${(results.machine as { cpus: number }).cpus} cores, operator: ${results.operator}\n`);
+console.log(table("W1 burst create (N ExternalSecrets over 100 keys in 50 namespaces)", sizeRows("W1")));
+console.log(table(`W2 steady refresh, one ${opts.interval}s cycle with no change`, sizeRows("W2")));
+console.log(table("W3 rotation of one key read by 1% of the ExternalSecrets", sizeRows("W3")));
+console.log(table("W5 100 new ExternalSecrets while the others refresh", sizeRows("W5")));
+console.log(table("W7 restart with current ExternalSecrets (first 15 s)", sizeRows("W7")));
+if (results.W4) console.log(table("W4 operator RSS with unrelated Secrets in the cluster", results.W4 as Array<Record<string, unknown>>));
+mkdirSync(join(opts.out, ".."), { recursive: true });
+writeJson(opts.out, results);
+console.log(`results written to ${opts.out}`);

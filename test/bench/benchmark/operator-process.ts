@@ -1,0 +1,61 @@
+// The operator under test as a separate process: ours by default (`node src/cli.ts run`), or any other
+// executable (`--operator-cmd`), e.g. another implementation with its own CRDs, against the same bench.
+import { spawn, type ChildProcess } from "node:child_process";
+import { createWriteStream } from "node:fs";
+import { createServer } from "node:net";
+
+export interface OperatorProcess {
+  pid: number;
+  metricsUrl: string | undefined;
+  metrics(): Promise<string>;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.address() as { port: number }).port;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+export async function startOperatorProcess(opts: { kubeconfig: string; logFile: string; command?: string; repo: string; extraArgs?: string[] }): Promise<OperatorProcess> {
+  const port = await freePort();
+  let child: ChildProcess;
+  let metricsUrl: string | undefined = `http://127.0.0.1:${port}/metrics`;
+  const log = createWriteStream(opts.logFile, { flags: "a" });
+  if (opts.command) {
+    // Another operator: it gets KUBECONFIG and METRICS_ADDR and must expose Prometheus metrics there to be measured.
+    child = spawn("bash", ["-c", opts.command], { env: { ...process.env, KUBECONFIG: opts.kubeconfig, METRICS_ADDR: `127.0.0.1:${port}` }, stdio: ["ignore", "pipe", "pipe"] });
+  } else {
+    const args = ["src/cli.ts", "run", "--kubeconfig", opts.kubeconfig, "--http-address", `127.0.0.1:${port}`, "--leader-elect=false", "--log-level", "warn", ...(opts.extraArgs ?? [])];
+    child = spawn(process.execPath, args, { cwd: opts.repo, stdio: ["ignore", "pipe", "pipe"] });
+  }
+  child.stdout!.pipe(log);
+  child.stderr!.pipe(log);
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  // Ready when /readyz (ours) or /metrics answers.
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const ok = await fetch(metricsUrl.replace("/metrics", opts.command ? "/metrics" : "/readyz")).then((r) => r.ok, () => false);
+    if (ok) break;
+    if (child.exitCode !== null) throw new Error(`operator exited with ${child.exitCode}; see ${opts.logFile}`);
+    if (Date.now() > deadline) {
+      metricsUrl = undefined;
+      break;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return {
+    pid: child.pid!,
+    metricsUrl,
+    metrics: async () => (metricsUrl ? fetch(metricsUrl).then((r) => r.text(), () => "") : ""),
+    async stop() {
+      if (child.exitCode !== null) return;
+      child.kill("SIGTERM");
+      const timer = setTimeout(() => child.kill("SIGKILL"), 20_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
