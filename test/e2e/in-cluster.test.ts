@@ -101,9 +101,14 @@ describe("in-cluster with the chart's RBAC: two replicas", () => {
       const l = await leader();
       return l && l !== old ? l : undefined;
     }, 30_000);
+    const writesBefore = await apiserverRequestCount({ verbs: ["POST", "PUT", "PATCH", "APPLY", "DELETE"], resource: "secrets" });
     await k.patch("SecretStore", app, "fake", { spec: { provider: { fake: { data: [{ key: "k", value: "after-failover" }] } } } });
     await k.create("ExternalSecret", app, "es2", { secretStoreRef: { name: "fake" }, data: [{ secretKey: "k", remoteRef: { key: "k" } }] });
     assert.equal(decoded(await waitFor("synced by the new leader", () => k.secret(app, "es2"))).k, "after-failover");
+    // "es" had its Secret deleted (the key was gone); it comes back now: one create each, nothing twice.
+    assert.equal(decoded(await waitFor("es recreated", () => k.secret(app, "es"))).k, "after-failover");
+    await sleep(2500);
+    assert.equal((await apiserverRequestCount({ verbs: ["POST", "PUT", "PATCH", "APPLY", "DELETE"], resource: "secrets" })) - writesBefore, 2);
     assert.ok(next.child.exitCode === null);
   });
 
