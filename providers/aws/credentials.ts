@@ -85,6 +85,19 @@ export function authMethod(spec: AwsProviderSpec): "secretRef" | "jwt" | "defaul
   return "default";
 }
 
+/**
+ * What the SDK clients get. The SDK memoizes credentials without an `expiration` forever and others until five
+ * minutes before it, which would bypass our cache (static keys re-read, invalidate after a refusal): so we
+ * report an expiration at most a minute ahead, the SDK asks us before every request, and our cache decides.
+ */
+export function forSdk(get: () => Promise<Credentials>, now: () => number = Date.now): () => Promise<Credentials> {
+  return async () => {
+    const creds = await get();
+    const soon = now() + 60_000;
+    return { ...creds, expiration: new Date(Math.min(creds.expiration?.getTime() ?? soon, soon)) };
+  };
+}
+
 /** A session's credentials: `get` is the SDK credential provider; `invalidate` drops every cached layer. */
 export interface SessionCredentials {
   get: () => Promise<Credentials>;
@@ -102,10 +115,10 @@ export function sessionCredentials(ctx: ConnectContext<AwsProviderSpec>, stsEndp
     base = new CachedCredentials(async () => chain());
   }
   const roles = [...(ctx.spec.additionalRoles ?? []), ...(ctx.spec.role ? [ctx.spec.role] : [])];
-  if (roles.length === 0) return { get: base.get, invalidate: () => base.invalidate() };
+  if (roles.length === 0) return { get: forSdk(base.get), invalidate: () => base.invalidate() };
   const assumed = new CachedCredentials(async () => assumeRoleChain(ctx, roles, await base.get(), stsEndpoint));
   return {
-    get: assumed.get,
+    get: forSdk(assumed.get),
     invalidate: () => {
       base.invalidate();
       assumed.invalidate();

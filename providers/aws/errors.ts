@@ -20,6 +20,8 @@ const DENIED = new Set([
   "KMSAccessDeniedException",
 ]);
 const THROTTLED = new Set(["ThrottlingException", "Throttling", "TooManyRequestsException", "RequestLimitExceeded", "ThrottledException", "RequestThrottled"]);
+const BAD_CREDENTIALS = new Set(["UnrecognizedClientException", "InvalidClientTokenId", "InvalidSignatureException", "SignatureDoesNotMatch", "ExpiredTokenException", "ExpiredToken"]);
+const refusedCredentials = new WeakSet<ProviderError>();
 const BAD_REQUEST = new Set(["ValidationException", "InvalidParameterException", "InvalidParameterValue", "InvalidKeyId", "ParameterVersionLabelLimitExceeded"]);
 
 /** The shape of an SDK error as far as we read it. */
@@ -76,7 +78,9 @@ export function mapAwsError(err: unknown, what: string): ProviderError {
   const detail = `${what}: ${code}${status ? ` (HTTP ${status})` : ""}`;
   if (NOT_FOUND.has(code) || markedDeleted(e)) return new NoSecretError(`${what}: not found (${code})`, { cause: err });
   if (DENIED.has(code) || status === 401 || status === 403) {
-    return new PermissionDeniedError(`${what}: permission denied (${code}${status ? `, HTTP ${status}` : ""}): ${short(e.message)}`, { cause: err });
+    const denied = new PermissionDeniedError(`${what}: permission denied (${code}${status ? `, HTTP ${status}` : ""}): ${short(e.message)}`, { cause: err });
+    if (BAD_CREDENTIALS.has(code)) refusedCredentials.add(denied);
+    return denied;
   }
   if (THROTTLED.has(code) || status === 429) {
     const hint = retryAfterMs(e.$response?.headers);
@@ -98,10 +102,7 @@ export function callStatus(err: ProviderError): ProviderCallStatus {
 // AWS messages are single sentences; cap them so a surprising one cannot flood a condition.
 const short = (message: string | undefined) => (message ?? "").replace(/\s+/g, " ").trim().slice(0, 300);
 
-const BAD_CREDENTIALS = new Set(["UnrecognizedClientException", "InvalidClientTokenId", "InvalidSignatureException", "SignatureDoesNotMatch", "ExpiredTokenException", "ExpiredToken"]);
-
 /** The credentials themselves were refused (not a policy): worth reloading them before the next attempt. */
 export function credentialsRefused(err: ProviderError): boolean {
-  const cause = err.cause as AwsErrorLike | undefined;
-  return err instanceof PermissionDeniedError && BAD_CREDENTIALS.has(cause?.name ?? "");
+  return refusedCredentials.has(err);
 }

@@ -83,6 +83,16 @@ describe("aws provider: denied, wrong and throttled calls on moto", () => {
     assert.match(await k.events(ns), /UpdateFailed .*permission denied/);
   });
 
+  it("fixing the credentials Secret in place takes effect on the next attempt (refused keys are re-read, no store change)", async () => {
+    const readsBefore = (await m.requests("secretsmanager.GetSecretValue")).length;
+    await k.core.replaceNamespacedSecret({ name: "wrong", namespace: ns, body: { metadata: { name: "wrong" }, stringData: { "access-key-id": keys["reader"]!.id, "secret-access-key": keys["reader"]!.secret } } });
+    // Skip the error backoff: force a sync. Keys cached for their 60 s re-read window would still fail here.
+    await k.patch("ExternalSecret", ns, "guarded", { metadata: { annotations: { "force-sync": String(Date.now()) } } });
+    await readyEs("guarded", "True", "SecretSynced");
+    assert.deepEqual(decoded(await k.secret(ns, "guarded")), { v: value });
+    assert.ok((await m.requests("secretsmanager.GetSecretValue")).length > readsBefore);
+  });
+
   it("a user without a policy: AccessDeniedException, reported as permission denied", async () => {
     await k.create("ExternalSecret", ns, "refused", { refreshInterval: "1h", secretStoreRef: { name: "nobody" }, data: [{ secretKey: "v", remoteRef: { key: "guarded/db" } }] });
     const es = await readyEs("refused", "False", "SecretSyncedError");

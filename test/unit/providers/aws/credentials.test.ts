@@ -2,7 +2,7 @@
 // which auth method a spec selects; the web identity token's audiences; the role session name.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { CachedCredentials, REFRESH_MARGIN_MS, STATIC_REREAD_MS, authMethod, refreshAtMs } from "../../../../providers/aws/credentials.ts";
+import { CachedCredentials, REFRESH_MARGIN_MS, STATIC_REREAD_MS, authMethod, forSdk, refreshAtMs } from "../../../../providers/aws/credentials.ts";
 import { tokenAudiences } from "../../../../providers/aws/auth-web-identity.ts";
 import { roleSessionName } from "../../../../providers/aws/sts.ts";
 import type { AwsProviderSpec } from "../../../../providers/aws/schema.ts";
@@ -53,6 +53,22 @@ describe("CachedCredentials", () => {
     await assert.rejects(cache.get(), ConfigError);
     assert.equal((await cache.get()).accessKeyId, "AKIA");
   });
+});
+
+describe("forSdk", () => {
+  // The SDK memoizes an identity without expiration forever, and one with it until 5 minutes before: we always
+  // report at most a minute ahead so the SDK asks our cache before every request.
+  const table = [
+    { name: "static keys get an expiration a minute ahead", given: undefined, want: 60_000 },
+    { name: "a distant expiration is pulled in to a minute", given: HOUR, want: 60_000 },
+    { name: "a near expiration stays", given: 30_000, want: 30_000 },
+  ];
+  for (const { name, given, want } of table) {
+    it(name, async () => {
+      const get = forSdk(async () => ({ accessKeyId: "A", secretAccessKey: "s", expiration: given === undefined ? undefined : new Date(given) }), () => 0);
+      assert.equal((await get()).expiration?.getTime(), want);
+    });
+  }
 });
 
 describe("authMethod", () => {
