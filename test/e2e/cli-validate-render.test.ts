@@ -1,0 +1,139 @@
+// `secrets-bridge validate` and `render` as processes on example GitOps repositories (test/fixtures/gitops-repos):
+// exit codes, file:line messages, masked output, --show-values, --secret for store credentials.
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseAllDocuments } from "yaml";
+
+const REPO = new URL("../../", import.meta.url).pathname;
+const GOOD = "test/fixtures/gitops-repos/good";
+const BAD = "test/fixtures/gitops-repos/bad";
+const PLANTED = ["gh-token-123", "db-pass-456", "api-key-789", "smtp-pass-000"];
+
+function cli(...args: string[]) {
+  const r = spawnSync(process.execPath, ["src/cli.ts", ...args], { cwd: REPO, encoding: "utf8", timeout: 60_000 });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+describe("secrets-bridge validate", () => {
+  it("accepts the good repository (exit 0)", () => {
+    const r = cli("validate", GOOD);
+    assert.equal(r.code, 0, r.out + r.err);
+    assert.match(r.out, /4 files, 4 external-secrets\.io objects: 0 errors, 0 warnings/);
+  });
+
+  it("reports every mistake in the bad repository with file:line (exit 1)", () => {
+    const r = cli("validate", BAD);
+    assert.equal(r.code, 1, r.out + r.err);
+    const want = [
+      `${BAD}/externalsecrets.yaml:8: error: ExternalSecret/apps/typo: spec.secretStoreRefs: unknown field "secretStoreRefs"`,
+      `${BAD}/externalsecrets.yaml:10: error: ExternalSecret/apps/typo: spec.refreshPolicy: unsupported value "Sometimes"`,
+      `${BAD}/externalsecrets.yaml:23: error: ExternalSecret/apps/policies: spec.secretStoreRef.name: SecretStore "missing-store" is not defined`,
+      `${BAD}/externalsecrets.yaml:24: error: ExternalSecret/apps/policies: spec.target: deletionPolicy Delete requires creationPolicy Owner`,
+      `${BAD}/externalsecrets.yaml:31: error: ExternalSecret/apps/policies: spec.data[1]: duplicate entry with secretKey="a"`,
+      `${BAD}/externalsecrets.yaml:48: error: ExternalSecret/apps/broken-template: spec.target.template.data.config.yaml: template "config.yaml" line 2: function "nosuchfn" not defined`,
+      `${BAD}/externalsecrets.yaml:49: error: ExternalSecret/apps/broken-template: spec.target.template.data.inline: template "inline" line 1: unexpected EOF`,
+      `${BAD}/externalsecrets.yaml:54: error: ExternalSecret/apps/broken-template: spec.dataFrom[0].rewrite[0]: a rewrite sets exactly one of regexp or transform`,
+      `${BAD}/externalsecrets.yaml:60: error: ExternalSecret/apps/old-api: apiVersion external-secrets.io/v1beta1 is not served`,
+      `${BAD}/stores.yaml:7: error: SecretStore/apps/fake: spec.provider: spec.provider must set exactly one provider`,
+    ];
+    for (const line of want) assert.ok(r.out.includes(line), `missing: ${line}\n---\n${r.out}`);
+    assert.match(r.out, /2 files, 5 external-secrets\.io objects: 10 errors, 0 warnings/);
+  });
+
+  it("--allow-missing-stores turns an unknown store into a warning", () => {
+    const dir = mkdtempSync(join(tmpdir(), "sb-validate-"));
+    writeFileSync(join(dir, "es.yaml"), "apiVersion: external-secrets.io/v1\nkind: ExternalSecret\nmetadata:\n  name: x\nspec:\n  secretStoreRef:\n    name: elsewhere\n  data:\n    - secretKey: a\n      remoteRef:\n        key: /a\n");
+    assert.equal(cli("validate", dir).code, 1);
+    const r = cli("validate", "--allow-missing-stores", dir);
+    assert.equal(r.code, 0, r.out);
+    assert.match(r.out, /es\.yaml:7: warning: ExternalSecret\/x: spec\.secretStoreRef\.name: SecretStore "elsewhere" is not defined/);
+  });
+});
+
+describe("secrets-bridge render", () => {
+  it("prints the Secrets with masked values (exit 0) and never a planted value", () => {
+    const r = cli("render", GOOD);
+    assert.equal(r.code, 0, r.out + r.err);
+    const docs = parseAllDocuments(r.out).map((d) => d.toJS() as { metadata: { name: string; labels?: Record<string, string> }; type?: string; data: Record<string, string> });
+    assert.deepEqual(docs.map((d) => d.metadata.name), ["db-config", "registry"]);
+    assert.equal(docs[1]!.type, "kubernetes.io/dockerconfigjson");
+    assert.equal(docs[0]!.metadata.labels?.app, "app", "templated labels are not secret and are shown");
+    assert.match(docs[1]!.data[".dockerconfigjson"]!, /^<masked, \d+ bytes>$/);
+    for (const value of PLANTED) assert.ok(!(r.out + r.err).includes(value), `render printed ${value}`);
+  });
+
+  it("--show-values prints an applyable Secret with the real data", () => {
+    const r = cli("render", GOOD, "--name", "db", "--show-values");
+    assert.equal(r.code, 0, r.err);
+    const secret = parseAllDocuments(r.out)[0]!.toJS() as { data: Record<string, string> };
+    const props = Buffer.from(secret.data["application.properties"]!, "base64").toString();
+    assert.equal(props, "spring.datasource.url=jdbc:postgresql://db.internal:5432/app\nspring.datasource.username=app\nspring.datasource.password=db-pass-456\n");
+    assert.equal(Buffer.from(secret.data.url!, "base64").toString(), "postgres://app@db.internal:5432/app");
+  });
+
+  it("fails with file:line and the template's name and line for a template error (exit 1), masking values", () => {
+    const dir = mkdtempSync(join(tmpdir(), "sb-render-"));
+    writeFileSync(
+      join(dir, "all.yaml"),
+      [
+        "apiVersion: external-secrets.io/v1\nkind: SecretStore\nmetadata:\n  name: s\nspec:\n  provider:\n    fake:\n      data:\n        - key: /k\n          value: hidden-value-1\n",
+        "apiVersion: external-secrets.io/v1\nkind: ExternalSecret\nmetadata:\n  name: e\nspec:\n  secretStoreRef:\n    name: s\n  data:\n    - secretKey: v\n      remoteRef:\n        key: /k\n  target:\n    template:\n      data:\n        out: |\n          ok\n          {{ .v | nosuch }}\n",
+      ].join("---\n"),
+    );
+    const r = cli("render", dir);
+    assert.equal(r.code, 1);
+    assert.match(r.err, /all\.yaml:12: error: ExternalSecret\/e: template "out" line 2: .*function "nosuch" not defined/);
+    assert.ok(!(r.out + r.err).includes("hidden-value-1"));
+  });
+
+  it("supplies a Secret the manifests do not carry from a local file with --secret NAME=KEY=FILE (templateFrom.secret)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "sb-render-"));
+    // A SecretStore whose provider needs a Secret: without --secret the render says so, with it the key is used.
+    writeFileSync(join(dir, "key.txt"), "file-credential");
+    writeFileSync(
+      join(dir, "all.yaml"),
+      "apiVersion: external-secrets.io/v1\nkind: SecretStore\nmetadata:\n  name: s\nspec:\n  provider:\n    fake:\n      data:\n        - key: /k\n          value: v\n---\n" +
+        "apiVersion: external-secrets.io/v1\nkind: ExternalSecret\nmetadata:\n  name: e\nspec:\n  secretStoreRef:\n    name: s\n  data:\n    - secretKey: v\n      remoteRef:\n        key: /k\n  target:\n    template:\n      templateFrom:\n        - secret:\n            name: tpl\n            items:\n              - key: t\n",
+    );
+    const without = cli("render", dir);
+    assert.equal(without.code, 1);
+    assert.match(without.err, /templateFrom secret tpl is not in the manifests/);
+    writeFileSync(join(dir, "tpl.txt"), "{{ .v }}-templated");
+    const withSecret = cli("render", dir, "--secret", `tpl=t=${join(dir, "tpl.txt")}`, "--show-values");
+    assert.equal(withSecret.code, 0, withSecret.err);
+    const secret = parseAllDocuments(withSecret.out)[0]!.toJS() as { data: Record<string, string> };
+    assert.equal(Buffer.from(secret.data.t!, "base64").toString(), "v-templated");
+  });
+});
+
+describe("secrets-bridge render with a SOPS store and a local age key", () => {
+  it("decrypts with the key given by --secret and masks the values", async () => {
+    const { sopsEncrypt, fixtureKey } = await import("../helpers/sops.ts");
+    const key = fixtureKey("team-a");
+    const encrypted = sopsEncrypt("db:\n  user: app\n  password: sops-planted-31337\n", { format: "yaml", recipients: [key.recipient] }).toString();
+    const dir = mkdtempSync(join(tmpdir(), "sb-render-sops-"));
+    const indent = (s: string) => s.split("\n").map((l) => `    ${l}`).join("\n");
+    writeFileSync(
+      join(dir, "repo.yaml"),
+      `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: encrypted\ndata:\n  app.yaml: |\n${indent(encrypted)}\n---\n` +
+        "apiVersion: external-secrets.io/v1\nkind: SecretStore\nmetadata:\n  name: sops\nspec:\n  provider:\n    sops:\n      source:\n        configMap:\n          name: encrypted\n      decryption:\n        ageKeySecretRef:\n          name: sops-age\n---\n" +
+        "apiVersion: external-secrets.io/v1\nkind: ExternalSecret\nmetadata:\n  name: db\nspec:\n  secretStoreRef:\n    name: sops\n  data:\n    - secretKey: password\n      remoteRef:\n        key: app.yaml\n        property: db.password\n  target:\n    template:\n      data:\n        dsn: \"{{ .password | len }} chars\"\n        password: \"{{ .password }}\"\n",
+    );
+    const keyFile = new URL("../fixtures/sops/team-a.agekey", import.meta.url).pathname;
+    const without = cli("render", dir);
+    assert.equal(without.code, 1);
+    assert.match(without.err, /secret sops-age is not in the manifests; pass --secret or --kubeconfig/);
+    const masked = cli("render", dir, "--secret", `sops-age=team-a.agekey=${keyFile}`);
+    assert.equal(masked.code, 0, masked.err);
+    assert.match(masked.out, /password: <masked, 18 bytes>/);
+    assert.ok(!(masked.out + masked.err).includes("sops-planted-31337"));
+    const shown = cli("render", dir, "--secret", `sops-age=team-a.agekey=${keyFile}`, "--show-values");
+    const secret = parseAllDocuments(shown.out)[0]!.toJS() as { data: Record<string, string> };
+    assert.equal(Buffer.from(secret.data.password!, "base64").toString(), "sops-planted-31337");
+    assert.equal(Buffer.from(secret.data.dsn!, "base64").toString(), "18 chars");
+  });
+});
