@@ -110,6 +110,18 @@ describe("aws provider: credentials on moto", () => {
     assert.ok(![...signers].includes(MOTO_TEST_KEYS.accessKeyId) && ![...signers].includes(hops[1]!.accessKeyId), "reads use the final role's credentials");
   });
 
+  it("a ClusterSecretStore with web identity resolves the ServiceAccount in the ExternalSecret's namespace", async () => {
+    await k.core.createNamespacedServiceAccount({ namespace: ns, body: { metadata: { name: "tenant-sa", annotations: { "eks.amazonaws.com/role-arn": HOP } } } });
+    await m.clearLog();
+    const cssName = `aws-referent-${ns}`;
+    await k.create("ClusterSecretStore", undefined, cssName, awsStoreSpec(m.endpoint, { auth: { jwt: { serviceAccountRef: { name: "tenant-sa" } } } }));
+    await k.create("ExternalSecret", ns, "referent", { refreshInterval: "1h", secretStoreRef: { name: cssName, kind: "ClusterSecretStore" }, data: [{ secretKey: "v", remoteRef: { key: "auth/value" } }] });
+    await waitFor("secret referent", async () => (decoded(await k.secret(ns, "referent")).v === value ? true : undefined));
+    const sts = await m.requests("sts.AssumeRoleWithWebIdentity");
+    assert.deepEqual(sts.map((r) => [r.sub, r.roleArn]), [[`system:serviceaccount:${ns}:tenant-sa`, HOP]]);
+    await k.custom.deleteClusterCustomObject({ group: "external-secrets.io", version: "v1", plural: "clustersecretstores", name: cssName });
+  });
+
   it("default chain and AWS_ENDPOINT_URL from the environment when the store sets neither auth nor endpoints", async () => {
     const saved = { ...process.env };
     process.env["AWS_ACCESS_KEY_ID"] = "AKIADEFAULTCHAIN0001";
