@@ -2,6 +2,7 @@
 // missingkey=error, function calls with Go's argument checks, if/with/range/template/break/continue.
 import { formatValue } from "./fmt.ts";
 import { GoError, type FuncMap, type GoFunc, type ParamType } from "./func-types.ts";
+import { checkType, constantArg, goTypeName, idealConstant } from "./exec-args.ts";
 import type { ArgNode, CommandNode, ListNode, Node, PipeNode } from "./nodes.ts";
 import type { TreeSet } from "./parser.ts";
 import { GoMap, Int64, goType, intOf, isInt, truth, type GoValue } from "./values.ts";
@@ -26,10 +27,9 @@ interface Var {
   value: GoValue;
 }
 
+/** How to execute: the function map (built-ins, Sprig, ESO). Execution throws TemplateExecError. */
 export interface ExecOptions {
   funcs: FuncMap;
-  /** Lazy evaluation hooks for and/or (they take nodes, not values). */
-  maxOutput?: number;
 }
 
 export function execute(trees: TreeSet, name: string, data: GoValue, opts: ExecOptions): string {
@@ -200,7 +200,7 @@ class State {
       case "bool": return first.value;
       case "dot": return dot;
       case "nil": return this.fail("nil is not a command");
-      case "number": return idealConstant(first, this);
+      case "number": return idealConstant(first, (msg) => this.fail(msg));
       case "string": return first.value;
     }
   }
@@ -294,55 +294,11 @@ class State {
       case "identifier": return this.validateType(this.evalFunction(dot, node.name, [node], MISSING), type);
       case "chain": return this.validateType(this.evalChain(dot, node, [node], MISSING), type);
     }
-    switch (type) {
-      case "bool":
-        if (node.kind === "bool") return node.value;
-        return this.fail(`expected bool; found ${node.src}`);
-      case "float64":
-        if (node.kind === "number" && node.float !== undefined) return node.float;
-        return this.fail(`expected float; found ${node.src}`);
-      case "int":
-      case "int64":
-        if (node.kind === "number" && node.int !== undefined && (node.isChar || !/[.eEpP]/.test(node.text) || /^[+-]?0[xX]/.test(node.text) || Number.isInteger(node.float))) {
-          return type === "int" ? node.int : new Int64(node.int);
-        }
-        return this.fail(`expected integer; found ${node.src}`);
-      case "string":
-        if (node.kind === "string") return node.value;
-        return this.fail(`expected string; found ${node.src}`);
-      case "any":
-        if (node.kind === "bool") return node.value;
-        if (node.kind === "string") return node.value;
-        return idealConstant(node, this);
-      case "map":
-        return this.fail(`can't handle ${node.src} for arg of type map[string]interface {}`);
-    }
+    return constantArg(type, node, (msg) => this.fail(msg));
   }
 
   private validateType(value: GoValue, type: ParamType): GoValue {
-    if (type === "any") return value;
-    if (value === null) {
-      if (type === "map") return null;
-      return this.fail(`invalid value; expected ${goTypeName(type)}`);
-    }
-    const ok =
-      (type === "string" && typeof value === "string") ||
-      (type === "int" && typeof value === "bigint") ||
-      (type === "int64" && value instanceof Int64) ||
-      (type === "float64" && typeof value === "number") ||
-      (type === "bool" && typeof value === "boolean") ||
-      (type === "map" && value instanceof GoMap && value.elem === "any");
-    if (!ok) this.fail(`wrong type for value; expected ${goTypeName(type)}; got ${goType(value)}`);
-    return value;
+    return checkType(value, type, (msg) => this.fail(msg));
   }
 }
 
-function goTypeName(type: ParamType): string {
-  return type === "map" ? "map[string]interface {}" : type === "any" ? "interface {}" : type;
-}
-
-function idealConstant(node: Extract<ArgNode, { kind: "number" }>, st: State): GoValue {
-  if (!node.isChar && node.float !== undefined && /[.eEpP]/.test(node.text) && !/^[+-]?0[xX]/.test(node.text)) return node.float;
-  if (node.int !== undefined) return node.int;
-  return st.fail(`${node.src} overflows int`);
-}

@@ -24,7 +24,8 @@ interface Out {
 
 /** A template failure as a ConfigError: template name, line and Go's message, with any data value scrubbed. */
 export function templateConfigError(err: TemplateError, data: Record<string, Uint8Array>): ConfigError {
-  let message = err.message;
+  // Go's own "template: NAME:LINE: " prefix repeats what the condition already says.
+  let message = err.message.replace(/^template: .*?:\d+: /, "");
   const values = Object.values(data).map((v) => Buffer.from(v).toString("utf8")).filter((v) => v.length >= 3).sort((a, b) => b.length - a.length);
   for (const v of values) message = message.split(v).join("***");
   return new ConfigError(`template ${JSON.stringify(err.templateName)} line ${err.line}: ${message}`);
