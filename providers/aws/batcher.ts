@@ -55,6 +55,11 @@ export class Batcher<T> {
     return promise;
   }
 
+  /** How many values are cached (expired ones are dropped at the next call). */
+  cachedCount(): number {
+    return this.#cache.size;
+  }
+
   /** Drops every cached value (e.g. the credentials changed). */
   clear(): void {
     this.#cache.clear();
@@ -78,6 +83,8 @@ export class Batcher<T> {
       results = new Map(ids.map((id) => [id, err instanceof Error ? err : new ProviderUnavailableError("batch call failed")]));
     }
     const doneAt = this.#opts.now();
+    // Values are secrets: do not keep expired ones around until their id happens to be asked for again.
+    for (const [id, entry] of this.#cache) if (entry.until <= doneAt) this.#cache.delete(id);
     for (const [id, waiter] of batch) {
       this.#pending.delete(id);
       const result = results.has(id) ? results.get(id)! : new ProviderUnavailableError(`the batch answered nothing for ${id}`);

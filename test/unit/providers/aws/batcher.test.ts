@@ -70,7 +70,19 @@ describe("Batcher", () => {
     await assert.rejects(retry, NoSecretError);
     assert.equal(h.calls.length, 2);
   });
-  it("a ttl of 0 caches nothing and clear() drops the cache", async () => {
+  it("drops expired values at the next call instead of keeping them", async () => {
+    const h = harness(3, 1000);
+    const first = h.batcher.get("a");
+    await h.fire();
+    await first;
+    assert.equal(h.batcher.cachedCount(), 1);
+    h.advance(1000);
+    const other = h.batcher.get("b");
+    await h.fire();
+    await other;
+    assert.equal(h.batcher.cachedCount(), 1, "a expired and was dropped; b is cached");
+  });
+  it("clear() drops the cache", async () => {
     const h = harness(3, 1000);
     const first = h.batcher.get("a");
     await h.fire();
