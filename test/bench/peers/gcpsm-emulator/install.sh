@@ -14,6 +14,8 @@ PY="$(command -v python3 || true)"
 say "installing the GCP Secret Manager emulator (drongo $V from PyPI) into $VENV"
 rm -rf "$VENV"
 "$PY" -m venv "$VENV"
-"$VENV/bin/pip" install --quiet --disable-pip-version-check "drongo==$V"
+# Pinned with its dependencies, as resolved when this was written, so every machine runs the same emulator.
+"$VENV/bin/pip" install --quiet --disable-pip-version-check "drongo==$V" \
+  requests==2.34.2 responses==0.26.3 urllib3==2.8.0 idna==3.20 charset-normalizer==3.5.2 certifi==2026.10.18 PyYAML==6.0.3
 ln -sf "$VENV/bin/drongo" "$OUT"
 say "gcp secret manager emulator ready: $("$OUT" --version 2>&1 | head -n 1) at $OUT"
