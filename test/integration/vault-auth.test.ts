@@ -9,8 +9,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freshNamespace } from "../helpers/bench.ts";
-import { decoded, kube, ready, startTestOperator, waitFor, type TestOperator } from "../helpers/operator.ts";
-import { assertNoLeaks, bao, baoApi, loginCount, mountKv, openbaoState, reviewableServiceAccount, unique, vaultServer, writeKv, writePolicy } from "../helpers/openbao.ts";
+import { decoded, kube, ready, sleep, startTestOperator, waitFor, type TestOperator } from "../helpers/operator.ts";
+import { assertNoLeaks, auditRequests, bao, baoApi, enableAuth, loginCount, mountKv, openbaoState, reviewableServiceAccount, unique, vaultServer, writeKv, writePolicy } from "../helpers/openbao.ts";
 
 const planted = () => `planted-${randomBytes(8).toString("hex")}`;
 
@@ -164,33 +164,47 @@ describe("vault provider: auth methods against OpenBao", () => {
   });
 
   it("a denying policy gives Ready=False with HTTP 403 and costs no extra login", async () => {
-    await k.create("SecretStore", ns, "denied", storeOf({ userPass: { username: role, secretRef: { name: "userpass", key: "password" } } }));
+    // A user of its own, so other stores' (failing) logins on the shared userpass mount do not count here.
+    const user = `${role}-deny`;
+    await baoApi(bao(), "POST", `auth/userpass/users/${user}`, { password, token_policies: [policy], token_ttl: "1h" });
+    const logins = () => auditRequests((path) => path === `auth/userpass/login/${user}`);
+    await k.create("SecretStore", ns, "denied", storeOf({ userPass: { username: user, secretRef: { name: "userpass", key: "password" } } }));
     await readsValue("denied");
-    const logins = loginCount("userpass");
+    assert.equal(logins(), 1);
     await k.create("ExternalSecret", ns, "denied-es", { refreshInterval: "1s", secretStoreRef: { name: "denied" }, data: [{ secretKey: "v", remoteRef: { key: "forbidden", property: "value" } }] });
     const es = await readyEs("denied-es", "False");
     assert.match(ready(es)?.message ?? "", /HTTP 403 \(.*permission denied/);
     assert.equal(await k.secret(ns, "denied-es"), undefined);
-    assert.equal(loginCount("userpass"), logins, "a policy denial must not trigger a new login");
+    await sleep(1500);
+    assert.equal(logins(), 1, "a policy denial must not trigger a new login");
   });
 
   it("rotated credentials in the Secret are picked up once OpenBao stops accepting the old token", async () => {
     const b = bao();
-    await k.create("ExternalSecret", ns, "rotate-creds", { refreshInterval: "1s", secretStoreRef: { name: "approle" }, data: [{ secretKey: "v", remoteRef: { key: "app", property: "value" } }] });
+    // An AppRole mount of its own, so its logins are counted apart from the other stores'.
+    const mount = unique("approle");
+    await enableAuth(b, "approle", mount);
+    await baoApi(b, "POST", `auth/${mount}/role/app`, { token_policies: [policy], token_ttl: "1h" });
+    const roleId = ((await baoApi(b, "GET", `auth/${mount}/role/app/role-id`))["data"] as { role_id: string }).role_id;
+    const newSecretId = async () => ((await baoApi(b, "POST", `auth/${mount}/role/app/secret-id`, {}))["data"] as { secret_id: string }).secret_id;
+    const first = await newSecretId();
+    await secret(mount, { secretId: first });
+    await k.create("SecretStore", ns, "rotating-creds", storeOf({ appRole: { path: mount, roleId, secretRef: { name: mount, key: "secretId" } } }));
+    await k.create("ExternalSecret", ns, "rotate-creds", { refreshInterval: "1s", secretStoreRef: { name: "rotating-creds" }, data: [{ secretKey: "v", remoteRef: { key: "app", property: "value" } }] });
     await waitFor("secret rotate-creds", () => k.secret(ns, "rotate-creds"));
-    const logins = loginCount("approle");
-    const fresh = ((await baoApi(b, "POST", `auth/approle/role/${role}/secret-id`, {}))["data"] as { secret_id: string }).secret_id;
-    await k.core.replaceNamespacedSecret({ name: "approle", namespace: ns, body: { metadata: { name: "approle" }, stringData: { roleId: roleIdHolder.value, secretId: fresh } } });
-    await baoApi(b, "POST", `auth/approle/role/${role}/secret-id/destroy`, { secret_id: secretId.current });
-    // Revoke every token AppRole issued: the sessions' tokens are now invalid, as after an admin's revocation.
-    await baoApi(b, "PUT", "sys/leases/revoke-prefix/auth/approle/login");
+    assert.equal(loginCount(mount), 1);
+    const fresh = await newSecretId();
+    await k.core.replaceNamespacedSecret({ name: mount, namespace: ns, body: { metadata: { name: mount }, stringData: { secretId: fresh } } });
+    await baoApi(b, "POST", `auth/${mount}/role/app/secret-id/destroy`, { secret_id: first });
+    // Revoke every token the mount issued: the session's token is now invalid, as after an admin's revocation.
+    await baoApi(b, "PUT", `sys/leases/revoke-prefix/auth/${mount}/login`);
     const newValue = planted();
     await writeKv(b, kv, "app", { value: newValue });
     await waitFor("new value via the new credentials", async () => (decoded(await k.secret(ns, "rotate-creds")).v === newValue ? true : undefined));
-    // One new login for the session, made with the new secret_id (the old one is destroyed and would fail).
-    assert.equal(loginCount("approle") - logins, 1);
+    // One new login, made with the new secret_id (the old one is destroyed and would fail).
+    assert.equal(loginCount(mount), 2);
     await writeKv(b, kv, "app", { value });
-    await assertNoLeaks(op, ns, [value, newValue, password, fresh, secretId.current]);
+    await assertNoLeaks(op, ns, [value, newValue, password, fresh, first, secretId.current]);
   });
 
   it("never shows a planted value in logs, Events or status", async () => {

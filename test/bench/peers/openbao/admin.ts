@@ -11,12 +11,15 @@ export interface BaoEndpoint {
   rootToken: string;
 }
 
-/** Sends one root request; resolves with the JSON body, rejects on any status >= 300 (with Vault's errors). */
-export async function baoApi(bao: BaoEndpoint, method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
+/**
+ * Sends one root request (inside OpenBao namespace `namespace` when given); resolves with the JSON body,
+ * rejects on any status >= 300 (with Vault's errors).
+ */
+export async function baoApi(bao: BaoEndpoint, method: string, path: string, body?: unknown, namespace?: string): Promise<Record<string, unknown>> {
   const url = new URL(`/v1/${path}`, bao.addr);
   const payload = body === undefined ? undefined : JSON.stringify(body);
   const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
-    const req = request(url, { method, ca: bao.caPem, headers: { "X-Vault-Token": bao.rootToken, ...(payload ? { "Content-Type": "application/json" } : {}) }, timeout: 10_000 }, (res) => {
+    const req = request(url, { method, ca: bao.caPem, headers: { "X-Vault-Token": bao.rootToken, ...(namespace ? { "X-Vault-Namespace": namespace } : {}), ...(payload ? { "Content-Type": "application/json" } : {}) }, timeout: 10_000 }, (res) => {
       let data = "";
       res.setEncoding("utf8");
       res.on("data", (chunk: string) => (data += chunk));
