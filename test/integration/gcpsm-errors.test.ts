@@ -25,11 +25,16 @@ describe("gcpsm errors: permission, availability, quota and payload checksums", 
   const project = uniqueProject("err");
   const value = planted();
 
-  const condition = (name: string, status: "True" | "False", message?: RegExp) =>
-    waitFor(`ExternalSecret ${name} Ready=${status} ${message ?? ""}`, async () => {
-      const c = ready(await k.es(ns, name));
-      return c?.status === status && (!message || message.test(c.message ?? "")) ? c : undefined;
-    });
+  const condition = async (name: string, status: "True" | "False", message?: RegExp) => {
+    try {
+      return await waitFor(`ExternalSecret ${name} Ready=${status} ${message ?? ""}`, async () => {
+        const c = ready(await k.es(ns, name));
+        return c?.status === status && (!message || message.test(c.message ?? "")) ? c : undefined;
+      });
+    } catch (err) {
+      throw new Error(`${(err as Error).message}; last condition: ${JSON.stringify(ready(await k.es(ns, name)))}`);
+    }
+  };
 
   before(async () => {
     ns = await freshNamespace("gcpsm-err");
@@ -89,9 +94,11 @@ describe("gcpsm errors: permission, availability, quota and payload checksums", 
 
   it("gives Ready=False with a permission message on PERMISSION_DENIED, and creates no Secret", async () => {
     mode = "denied";
-    await k.create("ExternalSecret", ns, "denied", { secretStoreRef: { name: "gcpsm" }, data: [{ secretKey: "v", remoteRef: { key: "app" } }] });
+    // version 1, not latest: a different request from the "app" ExternalSecret's, so it cannot share a fetch
+    // that started before the denial was switched on.
+    await k.create("ExternalSecret", ns, "denied", { secretStoreRef: { name: "gcpsm" }, data: [{ secretKey: "v", remoteRef: { key: "app", version: "1" } }] });
     const c = await condition("denied", "False", /permission denied/);
-    assert.match(c.message ?? "", /AccessSecretVersion on secret app version latest: permission denied \(secretmanager\.versions\.access\)/);
+    assert.match(c.message ?? "", /AccessSecretVersion on secret app version 1: permission denied \(secretmanager\.versions\.access\)/);
     assert.equal(await k.secret(ns, "denied"), undefined);
     mode = "checksum";
   });

@@ -30,6 +30,7 @@ describe("gcpsm provider against the Secret Manager emulator", () => {
   const values = [pw1, pw2, token1, token2, flag1, flag2, teamA1, teamA2, teamB1, doomed];
   const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
   const saEmail = "reader@sync-test.iam.gserviceaccount.com";
+  const cssName = `gcpsm-${randomBytes(4).toString("hex")}`;
 
   const store = (name: string, spec: Record<string, unknown> = {}) => k.create("SecretStore", ns, name, { provider: { gcpsm: { projectID: project, endpoint: emulator().endpoint, ...spec } } });
   const esReady = (name: string, status: "True" | "False", reason?: string) =>
@@ -57,6 +58,7 @@ describe("gcpsm provider against the Secret Manager emulator", () => {
   after(async () => {
     await op?.stop();
     await proxy?.close();
+    await k.custom.deleteClusterCustomObject({ group: "external-secrets.io", version: "v1", plural: "clustersecretstores", name: cssName }).catch(() => undefined);
   });
 
   it("reads versions by number and latest, with property and nested property", async () => {
@@ -167,6 +169,22 @@ describe("gcpsm provider against the Secret Manager emulator", () => {
     }
   });
 
+  it("a ClusterSecretStore resolves a key ref without namespace in the ExternalSecret's namespace (referent auth)", async () => {
+    const before = proxy.authorizations().length;
+    await k.create("ClusterSecretStore", undefined, cssName, {
+      provider: { gcpsm: { projectID: project, endpoint: proxy.endpoint, auth: { secretRef: { secretAccessKeySecretRef: { name: "gcp-sa", key: "key.json" } } } } },
+    });
+    await k.create("ExternalSecret", ns, "css", { secretStoreRef: { name: cssName, kind: "ClusterSecretStore" }, data: [{ secretKey: "token", remoteRef: { key: "token", version: "1" } }] });
+    await esReady("css", "True");
+    assert.deepEqual(decoded(await k.secret(ns, "css")), { token: token1 });
+    const sent = proxy.authorizations().slice(before);
+    assert.ok(sent.length >= 1);
+    for (const header of sent) {
+      const [head, body, signature] = header.replace(/^Bearer /, "").split(".");
+      assert.ok(verify("RSA-SHA256", Buffer.from(`${head}.${body}`), publicKey, Buffer.from(signature!, "base64url")), "not signed with the key from the ExternalSecret's namespace");
+    }
+  });
+
   it("reports a key Secret that is not a service-account key on the store, without quoting it", async () => {
     const garbage = planted();
     await k.core.createNamespacedSecret({ namespace: ns, body: { metadata: { name: "gcp-bad" }, stringData: { "key.json": garbage } } });
@@ -184,7 +202,7 @@ describe("gcpsm provider against the Secret Manager emulator", () => {
     const events = await k.events(ns);
     assert.ok(events.includes("Created"), "expected Created events");
     const statuses = [];
-    for (const name of ["db", "flag", "db-all", "by-name", "by-label", "by-both", "meta", "rotating", "doomed-delete", "doomed-retain", "sa"]) statuses.push(JSON.stringify((await k.es(ns, name)).status));
+    for (const name of ["db", "flag", "db-all", "by-name", "by-label", "by-both", "meta", "rotating", "doomed-delete", "doomed-retain", "sa", "css"]) statuses.push(JSON.stringify((await k.es(ns, name)).status));
     for (const value of [...values, privateKey.export({ type: "pkcs8", format: "pem" }).toString().split("\n")[1]!]) {
       assert.ok(!op.logs().includes(value), "a planted value appeared in the operator's logs");
       assert.ok(!events.includes(value), "a planted value appeared in Events");
