@@ -13,7 +13,7 @@ export const VaultKubernetesAuth = z
     serviceAccountRef: ServiceAccountSelector.optional().describe(
       "ServiceAccount whose token the operator mints with TokenRequest for the login (preferred).",
     ),
-    secretRef: SecretKeySelector.optional().describe("Secret holding a ServiceAccount token (legacy token Secrets); key defaults to none and must be set."),
+    secretRef: SecretKeySelector.optional().describe("Secret key holding a ServiceAccount token (legacy token Secrets)."),
   })
   .describe("Kubernetes auth: log in with a ServiceAccount token; without refs the operator's own token is used.");
 
