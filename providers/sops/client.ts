@@ -40,7 +40,7 @@ export function sopsClient(opts: SopsClientOptions): SecretsClient {
         if (err instanceof SopsError && err.reason !== "NotSopsFile") log.warn({ key: path, reason: err.reason, revision: snapshot.id.slice(0, 12) }, "sops file rejected");
         throw err;
       }
-    });
+    }, path);
   };
 
   const load = async (ref: RemoteRef): Promise<DecryptedFile> => {

@@ -4,10 +4,11 @@ import { createHash } from "node:crypto";
 import type { DecryptedFile, SopsFormat } from "./decrypt.ts";
 
 let decryptions = 0;
+const byFile = new Map<string, number>();
 
-/** Successful decryptions in this process (for tests and the benchmark). */
-export function sopsDecryptionCount(): number {
-  return decryptions;
+/** Successful decryptions in this process (for tests and the benchmark), optionally of one file path only. */
+export function sopsDecryptionCount(file?: string): number {
+  return file === undefined ? decryptions : (byFile.get(file) ?? 0);
 }
 
 export const contentDigest = (bytes: Uint8Array): string => createHash("sha256").update(bytes).digest("hex");
@@ -23,7 +24,7 @@ export class DecryptionCache {
   }
 
   /** The cached file for this content, or the result of `decrypt` (failures are not cached: a retry decrypts again). */
-  async get(bytes: Uint8Array, format: SopsFormat, decrypt: () => Promise<DecryptedFile>): Promise<DecryptedFile> {
+  async get(bytes: Uint8Array, format: SopsFormat, decrypt: () => Promise<DecryptedFile>, path = ""): Promise<DecryptedFile> {
     const key = `${format}:${contentDigest(bytes)}`;
     const hit = this.#entries.get(key);
     if (hit) {
@@ -36,6 +37,7 @@ export class DecryptionCache {
       pending = decrypt()
         .then((file) => {
           decryptions++;
+          byFile.set(path, (byFile.get(path) ?? 0) + 1);
           this.#entries.set(key, file);
           while (this.#entries.size > this.#max) this.#entries.delete(this.#entries.keys().next().value!);
           return file;

@@ -87,7 +87,7 @@ export function gitSource(opts: { spec: SopsGitSource; kube: KubeAccess; interva
       const mapped = gitError(err, spec.url, label);
       if (mapped instanceof PermissionDeniedError) throw mapped;
       // Servers that refuse a bare SHA in `want` (no uploadpack.allowReachableSHA1InWant): fetch every branch.
-      log.debug({ commit: want.slice(0, 12) }, "fetch by commit refused; fetching all branches");
+      log.debug({ commit: want.slice(0, 12), error: mapped.message }, "fetch by commit refused; fetching all branches");
       await git.fetch({ ...base, singleBranch: false });
     }
     try {

@@ -82,9 +82,11 @@ describe("DecryptionCache", () => {
       return file;
     };
     const before = sopsDecryptionCount();
-    await Promise.all([1, 2, 3].map(() => cache.get(Buffer.from("same"), "yaml", decrypt)));
+    const perFile = sopsDecryptionCount("unit/same.yaml");
+    await Promise.all([1, 2, 3].map(() => cache.get(Buffer.from("same"), "yaml", decrypt, "unit/same.yaml")));
     await cache.get(Buffer.from("same"), "yaml", decrypt);
     assert.equal(runs, 1);
+    assert.equal(sopsDecryptionCount("unit/same.yaml") - perFile, 1, "counted per file path too");
     await cache.get(Buffer.from("same"), "json", decrypt);
     await cache.get(Buffer.from("other"), "yaml", decrypt);
     assert.equal(runs, 3);
