@@ -1,5 +1,6 @@
 // One Vault token per store session: obtained once, shared by every request, renewed past two thirds of its
-// lease, replaced by a new login when it expires or Vault stops accepting it, and revoked on close.
+// lease (by a timer, so renewal does not depend on when refreshes happen to run, and checked again before
+// each request), replaced by a new login when it expires or Vault stops accepting it, and revoked on close.
 import type { Logger } from "pino";
 import { PermissionDeniedError, ProviderUnavailableError } from "../../src/provider/errors.ts";
 import type { TokenSource } from "./auth.ts";
@@ -15,6 +16,7 @@ export class VaultSession {
   readonly #now: () => number;
   #held: HeldToken | undefined;
   #pending: Promise<HeldToken> | undefined;
+  #renewTimer: NodeJS.Timeout | undefined;
   #closed = false;
 
   constructor(opts: { http: VaultHttp; source: TokenSource; log: Logger; now?: () => number }) {
@@ -72,6 +74,7 @@ export class VaultSession {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    clearTimeout(this.#renewTimer);
     const held = this.#held ?? (await this.#pending?.catch(() => undefined));
     this.#held = undefined;
     if (held?.owned) {
@@ -94,7 +97,23 @@ export class VaultSession {
       throw new ProviderUnavailableError("vault session closed while logging in");
     }
     this.#held = held;
+    this.#scheduleRenewal(held);
     return held;
+  }
+
+  /**
+   * Renews at two thirds of the lease even when no request comes by then. Only renewable tokens: once
+   * renewals are capped (or for a non-renewable token) the timer stops, so an idle store's token lapses at
+   * its max TTL and the next request logs in. The timer never keeps the process alive.
+   */
+  #scheduleRenewal(held: HeldToken): void {
+    clearTimeout(this.#renewTimer);
+    if (this.#closed || !held.owned || !held.renewable || held.ttlMs <= 0) return;
+    const due = held.since + (held.ttlMs * 2) / 3 - this.#now();
+    this.#renewTimer = setTimeout(() => {
+      if (this.#held === held) this.token().catch(() => undefined);
+    }, Math.max(0, due) + 50);
+    this.#renewTimer.unref();
   }
 
   async #renew(held: HeldToken): Promise<HeldToken> {
@@ -104,6 +123,7 @@ export class VaultSession {
       const auth = res.body["auth"] as { lease_duration?: unknown; renewable?: unknown } | undefined;
       if (res.status < 300 && auth) {
         this.#held = afterRenewal(held, Number(auth.lease_duration ?? 0), auth.renewable === true, sent);
+        this.#scheduleRenewal(this.#held);
         this.#log.debug({ auth: this.#source.label, ttlSeconds: this.#held.ttlMs / 1000 }, "vault token renewed");
         return this.#held;
       }

@@ -37,7 +37,7 @@ function fakeVault() {
   return { http: http as unknown as VaultHttp, valid, denied, seen, closedCount: () => closed };
 }
 
-function loginSource(vault: ReturnType<typeof fakeVault>, clock: { now: number }, owned = true): TokenSource & { logins: () => number } {
+function loginSource(vault: ReturnType<typeof fakeVault>, clock: { now: number }, owned = true, ttlMs = 30_000): TokenSource & { logins: () => number } {
   let n = 0;
   return {
     label: "test@test",
@@ -47,7 +47,7 @@ function loginSource(vault: ReturnType<typeof fakeVault>, clock: { now: number }
       await new Promise((resolve) => setTimeout(resolve, 5));
       const token = `tok-${n}`;
       vault.valid.add(token);
-      return { token, ttlMs: owned ? 30_000 : 0, since: clock.now, renewable: true, owned };
+      return { token, ttlMs: owned ? ttlMs : 0, since: clock.now, renewable: true, owned };
     },
   };
 }
@@ -77,6 +77,28 @@ describe("VaultSession", () => {
     clock.now = 21_000 + 30_000;
     await session.token();
     assert.equal(source.logins(), 2);
+  });
+
+  it("renews on a timer at two thirds of the lease, without any request", async () => {
+    const vault = fakeVault();
+    const clock = { get now() { return Date.now(); } };
+    const source = loginSource(vault, clock, true, 150);
+    const session = new VaultSession({ http: vault.http, source, log });
+    await session.token();
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    assert.equal(vault.seen.filter((p) => p === "auth/token/renew-self").length, 1, "renewed once (the renewal grants 30 s)");
+    assert.equal(source.logins(), 1);
+    await session.close();
+  });
+
+  it("close stops the renewal timer", async () => {
+    const vault = fakeVault();
+    const clock = { get now() { return Date.now(); } };
+    const session = new VaultSession({ http: vault.http, source: loginSource(vault, clock, true, 150), log });
+    await session.token();
+    await session.close();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(vault.seen.filter((p) => p === "auth/token/renew-self").length, 0);
   });
 
   it("a 403 from a policy costs a token lookup, not a login", async () => {
