@@ -7,7 +7,7 @@ import { NoSecretError } from "../../src/provider/errors.ts";
 import type { FindRequest, SecretValue } from "../../src/provider/types.ts";
 import type { Batcher } from "./batcher.ts";
 import type { AwsProviderSpec } from "./schema.ts";
-import { findMatcher } from "./sm-find.ts";
+import { findMatcher } from "./find-match.ts";
 import { toBytes } from "../../src/provider/json-value.ts";
 import { rawBytes } from "./values.ts";
 import type { RawValue } from "./values.ts";

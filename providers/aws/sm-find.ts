@@ -3,7 +3,8 @@
 // exact checks here), then the values through the session's batcher (BatchGetSecretValue, 20 ids per call).
 import { BatchGetSecretValueCommand, ListSecretsCommand } from "@aws-sdk/client-secrets-manager";
 import type { Filter, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import { ConfigError, NoSecretError } from "../../src/provider/errors.ts";
+import { NoSecretError } from "../../src/provider/errors.ts";
+import { findMatcher } from "./find-match.ts";
 import type { FindRequest, SecretValue } from "../../src/provider/types.ts";
 import type { Batcher } from "./batcher.ts";
 import type { AwsProviderSpec } from "./schema.ts";
@@ -15,19 +16,6 @@ interface FindDeps {
   spec: AwsProviderSpec;
   guarded: <T>(what: string, fn: () => Promise<T>) => Promise<T>;
   current: Batcher<RawValue>;
-}
-
-/** The exact selection, applied to what AWS's looser filters return (its name filter is a case-insensitive prefix). Pure. */
-export function findMatcher(request: FindRequest, pathPrefix: string | undefined): (name: string, tags?: Record<string, string>) => boolean {
-  let pattern: RegExp | undefined;
-  try {
-    pattern = request.nameRegexp === undefined ? undefined : new RegExp(request.nameRegexp);
-  } catch {
-    throw new ConfigError("find.name.regexp is not a valid regular expression");
-  }
-  const wanted = Object.entries(request.tags ?? {});
-  return (name, tags = {}) =>
-    (pathPrefix === undefined || name.startsWith(pathPrefix)) && (pattern === undefined || pattern.test(name)) && wanted.every(([key, value]) => tags[key] === value);
 }
 
 /** ListSecrets filters for a request: AWS matches tag keys and values independently, so we re-check pairs. Pure. */

@@ -113,6 +113,19 @@ describe("aws provider: Secrets Manager on moto", () => {
     assert.equal(byPath["app_token"], token);
   });
 
+  it("prepends the store's prefix to keys and to find.path", async () => {
+    await k.create("SecretStore", ns, "aws-prefixed", awsStoreSpec(m.endpoint, { auth: secretRefAuth("aws-creds"), prefix: "app/" }));
+    await k.create("ExternalSecret", ns, "prefixed", {
+      refreshInterval: "1h",
+      secretStoreRef: { name: "aws-prefixed" },
+      data: [{ secretKey: "token", remoteRef: { key: "token" } }],
+      dataFrom: [{ find: { path: "c" } }],
+    });
+    const secret = decoded(await waitFor("secret prefixed", () => k.secret(ns, "prefixed")));
+    assert.deepEqual(Object.keys(secret).sort(), ["app_cert", "token"]);
+    assert.equal(secret["token"], token);
+  });
+
   it("returns tags with metadataPolicy: Fetch", async () => {
     await k.create("ExternalSecret", ns, "meta", {
       refreshInterval: "1h",
