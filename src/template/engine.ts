@@ -4,7 +4,7 @@ import { execute, TemplateExecError } from "./exec.ts";
 import { hasTemplateFunc, templateFuncs } from "./funcs.ts";
 import { binToBytes, bytesToBin, toBin } from "./gostr.ts";
 import { TemplateSyntaxError } from "./lexer.ts";
-import { parseTemplate } from "./parser.ts";
+import { parseTemplate, type TreeSet } from "./parser.ts";
 import { GoMap, type GoValue } from "./values.ts";
 
 /** A template that failed to parse or execute; `message` never contains a data value (see safeTemplateError). */
@@ -30,10 +30,24 @@ export function parseOnly(name: string, text: string): void {
   }
 }
 
+// Parse trees are immutable once built: reuse them across reconciles (bounded; oldest entry evicted first).
+const PARSED_MAX = 1000;
+const parsed = new Map<string, TreeSet>();
+
+function parseCached(name: string, text: string): TreeSet {
+  const key = `${name}\u0000${text}`;
+  const hit = parsed.get(key);
+  if (hit) return hit;
+  const trees = parseTemplate(name, toBin(text), hasTemplateFunc);
+  if (parsed.size >= PARSED_MAX) parsed.delete(parsed.keys().next().value!);
+  parsed.set(key, trees);
+  return trees;
+}
+
 /** Renders `text` (a JS string) over `data`; returns the output bytes. */
 export function renderBytes(name: string, text: string, data: GoValue): Uint8Array {
   try {
-    const trees = parseTemplate(name, toBin(text), hasTemplateFunc);
+    const trees = parseCached(name, text);
     return new Uint8Array(binToBytes(execute(trees, name, data, { funcs: templateFuncs })));
   } catch (err) {
     if (err instanceof TemplateSyntaxError) throw new TemplateError(name, err.line, `template: ${name}:${err.line}: ${err.message}`);

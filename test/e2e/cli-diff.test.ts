@@ -1,6 +1,7 @@
 // `secrets-bridge diff` as a process against the bench's cluster: the operator (in-process) has synced an
 // ExternalSecret; diff of the same manifests says "no changes" (exit 0); a changed value, a new template key
-// and a not-yet-created Secret show as masked differences (exit 1); a broken manifest is exit 2.
+// and a not-yet-created Secret show as masked differences (exit 1); a broken manifest is exit 2. Also
+// `render --kubeconfig` with a store that exists only in the cluster.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -69,6 +70,18 @@ describe("secrets-bridge diff", () => {
     const r = cli("diff", dir, "--kubeconfig", loadBench().kubeconfigPath);
     assert.equal(r.code, 1, r.out + r.err);
     assert.match(r.out, new RegExp(`\\+ Secret ${ns}/db-new does not exist yet \\(3 keys\\)`));
+  });
+
+  it("render reads a store that only exists in the cluster with --kubeconfig (a live store)", () => {
+    const only = mkdtempSync(join(tmpdir(), "sb-render-live-"));
+    writeFileSync(join(only, "es.yaml"), manifests(oldValue).split("---\n")[1]!);
+    const offline = cli("render", only);
+    assert.equal(offline.code, 1);
+    assert.match(offline.err, /SecretStore fake is not in the manifests \(or pass --kubeconfig/);
+    const live = cli("render", only, "--kubeconfig", loadBench().kubeconfigPath);
+    assert.equal(live.code, 0, live.err);
+    assert.match(live.out, /password: <masked, 20 bytes>/);
+    assert.ok(!(live.out + live.err).includes(oldValue));
   });
 
   it("exits 2 with file:line on a render error, and without a cluster", () => {
