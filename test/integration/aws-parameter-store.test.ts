@@ -103,6 +103,18 @@ describe("aws provider: Parameter Store on moto", () => {
     assert.equal(counts["ssm.GetParameter"] ?? 0, 0, JSON.stringify(counts));
   });
 
+  it("returns tags with metadataPolicy: Fetch", async () => {
+    await k.create("ExternalSecret", ns, "meta", {
+      refreshInterval: "1h",
+      secretStoreRef: { name: "ps" },
+      data: [
+        { secretKey: "team", remoteRef: { key: "/tagged/one", property: "team", metadataPolicy: "Fetch" } },
+        { secretKey: "all", remoteRef: { key: "/tagged/two", metadataPolicy: "Fetch" } },
+      ],
+    });
+    assert.deepEqual(decoded(await waitFor("secret meta", () => k.secret(ns, "meta"))), { team: "web", all: '{"team":"api"}' });
+  });
+
   it("applies deletionPolicy Delete when the parameter is deleted", async () => {
     await k.create("ExternalSecret", ns, "doomed", { refreshInterval: "1s", secretStoreRef: { name: "ps" }, target: { deletionPolicy: "Delete" }, data: [{ secretKey: "v", remoteRef: { key: "/doomed" } }] });
     await waitFor("secret doomed", () => k.secret(ns, "doomed"));
