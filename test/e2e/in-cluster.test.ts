@@ -90,7 +90,8 @@ describe("in-cluster with the chart's RBAC: two replicas", () => {
   it("applies deletionPolicy Delete when the key is gone", async () => {
     await k.patch("SecretStore", app, "fake", { spec: { provider: { fake: { data: [{ key: "other", value: "x" }] } } } });
     await waitFor("deleted", async () => ((await k.secret(app, "es")) === undefined ? true : undefined));
-    assert.equal(ready(await k.es(app, "es"))?.reason, "SecretDeleted");
+    // The status follows the delete in the same reconcile: wait for it rather than race it.
+    await waitFor("reason SecretDeleted", async () => (ready(await k.es(app, "es"))?.reason === "SecretDeleted" ? true : undefined));
   });
 
   it("fails over: killing the leader lets the standby take over and keep syncing", async () => {
