@@ -48,13 +48,20 @@ export async function fetchData(es: ExternalSecret, sessionFor: SessionFor, tole
     }
   }
 
-  for (const item of es.spec.data ?? []) {
-    if (item.sourceRef?.generatorRef) throw new ConfigError(`data ${item.secretKey}: generators are not supported`);
-    await guard(item.secretKey, async () => {
-      const client = await sessionFor(item.sourceRef?.storeRef ?? es.spec.secretStoreRef);
-      const value = await client.getSecret(item.remoteRef);
-      data[item.secretKey] = decodeValue(value, item.remoteRef.decodingStrategy, item.secretKey);
-    });
-  }
+  // data[] entries are read concurrently, so a provider can batch an ExternalSecret's distinct keys (AWS
+  // BatchGetSecretValue) and entries on one key join one read; results are applied in spec order.
+  const items = es.spec.data ?? [];
+  for (const item of items) if (item.sourceRef?.generatorRef) throw new ConfigError(`data ${item.secretKey}: generators are not supported`);
+  const values = await Promise.all(
+    items.map(async (item) => {
+      let value: Uint8Array | undefined;
+      await guard(item.secretKey, async () => {
+        const client = await sessionFor(item.sourceRef?.storeRef ?? es.spec.secretStoreRef);
+        value = decodeValue(await client.getSecret(item.remoteRef), item.remoteRef.decodingStrategy, item.secretKey);
+      });
+      return value;
+    }),
+  );
+  for (const [index, item] of items.entries()) if (values[index] !== undefined) data[item.secretKey] = values[index];
   return { data, missing };
 }
