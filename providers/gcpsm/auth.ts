@@ -4,7 +4,7 @@
 import { GoogleAuth, JWT, PassThroughClient } from "google-auth-library";
 import type { AuthClient } from "google-auth-library";
 import type { Logger } from "pino";
-import { ConfigError } from "../../src/provider/errors.ts";
+import { ConfigError, ProviderUnavailableError } from "../../src/provider/errors.ts";
 import type { KubeAccess } from "../../src/kube/access.ts";
 import type { GcpsmProviderSpec } from "./schema.ts";
 import type { Endpoint } from "./endpoint.ts";
@@ -16,6 +16,8 @@ export interface ServiceAccountKey {
   clientEmail: string;
   privateKey: string;
   privateKeyId?: string | undefined;
+  /** The key's own project, used when the store names none (ESO detects the project too). */
+  projectId?: string | undefined;
 }
 
 /** Parses a service-account JSON key. Errors never quote the document (it holds a private key). */
@@ -36,6 +38,7 @@ export function parseServiceAccountKey(bytes: Uint8Array, where: string): Servic
     clientEmail: key["client_email"],
     privateKey: key["private_key"],
     privateKeyId: typeof key["private_key_id"] === "string" ? key["private_key_id"] : undefined,
+    projectId: typeof key["project_id"] === "string" ? key["project_id"] : undefined,
   };
 }
 
@@ -57,8 +60,14 @@ export interface AuthContext {
   endpoint: Endpoint;
 }
 
+export interface StoreAuth {
+  client: AuthClient;
+  /** A project the credentials name (a service-account key's project_id), if any. */
+  projectId?: string | undefined;
+}
+
 /** The auth client for a store. Throws ConfigError for an auth block that cannot work. */
-export async function authClientFor(ctx: AuthContext): Promise<AuthClient> {
+export async function authClientFor(ctx: AuthContext): Promise<StoreAuth> {
   const auth = ctx.spec.auth ?? {};
   const methods = [auth.secretRef, auth.workloadIdentity, auth.workloadIdentityFederation].filter((method) => method !== undefined);
   if (methods.length > 1) throw new ConfigError("gcpsm auth: set only one of secretRef, workloadIdentity, workloadIdentityFederation");
@@ -66,14 +75,19 @@ export async function authClientFor(ctx: AuthContext): Promise<AuthClient> {
     const ref = auth.secretRef.secretAccessKeySecretRef;
     const bytes = await ctx.kube.readSecretKey(ref);
     ctx.log.debug({ secret: ref.name, key: ref.key }, "gcpsm: using a service-account key");
-    return serviceAccountKeyClient(parseServiceAccountKey(bytes, `key ${ref.key ?? ""} of secret ${ref.name}`));
+    const key = parseServiceAccountKey(bytes, `key ${ref.key ?? ""} of secret ${ref.name}`);
+    return { client: serviceAccountKeyClient(key), projectId: key.projectId };
   }
-  if (auth.workloadIdentity) return workloadIdentityClient(auth.workloadIdentity, ctx);
-  if (auth.workloadIdentityFederation) return federationClient(auth.workloadIdentityFederation, ctx);
+  if (auth.workloadIdentity) return { client: workloadIdentityClient(auth.workloadIdentity, ctx) };
+  if (auth.workloadIdentityFederation) return { client: federationClient(auth.workloadIdentityFederation, ctx) };
   // Emulators take no credentials: an overridden endpoint with no auth gets none, and nothing probes for ADC.
-  if (ctx.endpoint.overridden) return new PassThroughClient();
+  if (ctx.endpoint.overridden) return { client: new PassThroughClient() };
   // The operator's own identity (GOOGLE_APPLICATION_CREDENTIALS, or the metadata server on GKE): what the
   // user asked for by leaving `auth` empty, as in ESO.
   ctx.log.debug("gcpsm: using the default credentials");
-  return new GoogleAuth({ scopes: [CLOUD_PLATFORM_SCOPE] }).getClient();
+  try {
+    return { client: await new GoogleAuth({ scopes: [CLOUD_PLATFORM_SCOPE] }).getClient() };
+  } catch (err) {
+    throw new ProviderUnavailableError("gcpsm: no default credentials (GOOGLE_APPLICATION_CREDENTIALS or the GKE metadata server); set spec.provider.gcpsm.auth", { cause: err });
+  }
 }

@@ -23,14 +23,15 @@ export const gcpsmProvider = {
   capabilities: "ReadOnly",
   referentAuth,
   async connect({ spec, kube, log }) {
-    if (!spec.projectID) throw new ConfigError("gcpsm needs projectID (we never ask the metadata server for it)");
     const endpoint = resolveEndpoint(spec);
-    const auth = await authClientFor({ spec, kube, log, endpoint });
+    const { client: auth, projectId } = await authClientFor({ spec, kube, log, endpoint });
+    const project = spec.projectID || projectId;
+    if (!project) throw new ConfigError("gcpsm needs projectID (or a service-account key naming its project); we never ask the metadata server");
     log.debug({ endpoint: `${endpoint.host}:${endpoint.port}`, transport: endpoint.transport }, "gcpsm: session opened");
     return gcpsmClient({
       api: sdkApi(endpoint, auth),
       auth,
-      scope: { project: spec.projectID, location: spec.location },
+      scope: { project, location: spec.location },
       fallbackToEnabled: spec.secretVersionSelectionPolicy === "LatestOrFetch",
       log,
     });

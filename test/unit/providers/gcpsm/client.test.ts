@@ -166,5 +166,5 @@ describe("gcpsm service-account key parsing", () => {
       assert.throws(() => parseServiceAccountKey(Buffer.from(given), "key k of secret s"), (err: Error) => err instanceof ConfigError && want.test(err.message) && !err.message.includes("s3cret") && !err.message.includes("AAA"));
     });
   }
-  it("a service-account key", () => assert.deepEqual(parseServiceAccountKey(Buffer.from(JSON.stringify(good)), "k"), { clientEmail: good.client_email, privateKey: good.private_key, privateKeyId: "k1" }));
+  it("a service-account key", () => assert.deepEqual(parseServiceAccountKey(Buffer.from(JSON.stringify(good)), "k"), { clientEmail: good.client_email, privateKey: good.private_key, privateKeyId: "k1", projectId: undefined }));
 });
