@@ -97,3 +97,70 @@ export function formatG(v: number, prec = -1, upper = false): string {
   if (abs === 0) out = "0";
   return `${neg ? "-" : ""}${out}`;
 }
+
+/** float64 -> (negative, mantissa with the implicit bit, unbiased exponent) as strconv's genericFtoa sees it. */
+function decompose(v: number): { neg: boolean; mant: bigint; exp: number } {
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, v);
+  const bits = view.getBigUint64(0);
+  const neg = bits >> 63n === 1n;
+  let exp = Number((bits >> 52n) & 0x7ffn);
+  let mant = bits & ((1n << 52n) - 1n);
+  if (exp === 0) exp++;
+  else mant |= 1n << 52n;
+  return { neg, mant, exp: exp - 1023 };
+}
+
+/** strconv.FormatFloat(v, 'b', -1, 64): decimal mantissa, binary exponent ("4503599627370496p-52"). */
+export function formatB(v: number): string {
+  const sp = special(v, false);
+  if (sp) return sp;
+  const { neg, mant, exp } = decompose(v);
+  const e = exp - 52;
+  return `${neg ? "-" : ""}${mant}p${e >= 0 ? "+" : "-"}${Math.abs(e)}`;
+}
+
+/** strconv.FormatFloat(v, 'x'|'X', prec, 64): hexadecimal mantissa, binary exponent ("0x1.8p+01"). */
+export function formatX(v: number, prec: number, upper: boolean): string {
+  const sp = special(v, upper);
+  if (sp) return sp;
+  const d = decompose(v);
+  let { mant, exp } = d;
+  if (mant === 0n) exp = 0;
+  const top = 1n << 60n;
+  const mask = (1n << 64n) - 1n;
+  mant = (mant << 8n) & mask;
+  while (mant !== 0n && (mant & top) === 0n) {
+    mant = (mant << 1n) & mask;
+    exp--;
+  }
+  if (prec >= 0 && prec < 15) {
+    const shift = BigInt(prec * 4);
+    const extra = (mant << shift) & (top - 1n);
+    mant >>= 60n - shift;
+    if ((extra | (mant & 1n)) > 1n << 59n) mant++;
+    mant <<= 60n - shift;
+    if ((mant & (1n << 61n)) !== 0n) {
+      mant >>= 1n;
+      exp++;
+    }
+  }
+  const hex = upper ? "0123456789ABCDEF" : "0123456789abcdef";
+  let out = `${d.neg ? "-" : ""}0${upper ? "X" : "x"}${(mant >> 60n) & 1n}`;
+  mant = (mant << 4n) & mask;
+  if (prec < 0 && mant !== 0n) {
+    out += ".";
+    while (mant !== 0n) {
+      out += hex[Number((mant >> 60n) & 15n)];
+      mant = (mant << 4n) & mask;
+    }
+  } else if (prec > 0) {
+    out += ".";
+    for (let i = 0; i < prec; i++) {
+      out += hex[Number((mant >> 60n) & 15n)];
+      mant = (mant << 4n) & mask;
+    }
+  }
+  const e = Math.abs(exp);
+  return `${out}${upper ? "P" : "p"}${exp < 0 ? "-" : "+"}${e < 10 ? "0" : ""}${e}`;
+}

@@ -1,8 +1,8 @@
 // Go's fmt for the engine's values: Sprint/Sprintln (print, println, %v) and Sprintf (printf) with the
 // verbs templates use (%v %s %d %q %x %X %o %b %c %U %t %f %e %g %T %%), flags, width and precision,
 // and Go's error forms (%!d(string=x), %!s(MISSING), %!(EXTRA ...)).
-import { formatE, formatF, formatG } from "./fmt-number.ts";
-import { isPrint, runes } from "./gostr.ts";
+import { formatB, formatE, formatF, formatG, formatX } from "./fmt-number.ts";
+import { isPrint, runes, toBin } from "./gostr.ts";
 import { GoMap, GoTime, goType, intOf, isInt, type GoValue } from "./values.ts";
 import { formatTime } from "./funcs-date.ts";
 
@@ -62,6 +62,9 @@ interface Spec {
   minus: boolean;
   plus: boolean;
   sharp: boolean;
+  /** %#v (Go syntax) and %+v: set only when the verb itself is v, as fmt does. */
+  sharpV?: boolean;
+  plusV?: boolean;
   space: boolean;
   zero: boolean;
   width: number | undefined;
@@ -70,7 +73,7 @@ interface Spec {
 
 function pad(s: string, spec: Spec, numeric = false): string {
   const width = spec.width ?? 0;
-  const len = [...s].length;
+  const len = runes(s).length; // Go measures width in runes
   if (len >= width) return s;
   const fill = width - len;
   if (spec.minus) return s + " ".repeat(fill);
@@ -82,27 +85,72 @@ function pad(s: string, spec: Spec, numeric = false): string {
   return " ".repeat(fill) + s;
 }
 
-const bad = (verb: string, v: GoValue): string => (v === null ? `%!${verb}(<nil>)` : `%!${verb}(${goType(v)}=${formatValue(v)})`);
+/** fmt's badVerb: the operand printed with %v under the same flags, width and precision. */
+const bad = (verb: string, v: GoValue, spec: Spec): string => (v === null ? `%!${verb}(<nil>)` : `%!${verb}(${goType(v)}=${fmtOne(v, "v", spec)})`);
+
+/** A rune for %c/%q: invalid code points (negative, surrogates, > U+10FFFF) print as U+FFFD. */
+function runeOf(n: bigint): string {
+  const valid = n >= 0n && n <= 0x10ffffn && !(n >= 0xd800n && n < 0xe000n);
+  return toBin(valid ? String.fromCodePoint(Number(n)) : "\ufffd");
+}
 
 function fmtInt(n: bigint, verb: string, spec: Spec): string | undefined {
   const neg = n < 0n;
   const abs = neg ? -n : n;
   let body: string;
+  let prefix = "";
   switch (verb) {
     case "d": case "v": body = abs.toString(); break;
-    case "x": body = abs.toString(16); if (spec.sharp) body = "0x" + body; break;
-    case "X": body = abs.toString(16).toUpperCase(); if (spec.sharp) body = "0X" + body; break;
-    case "o": body = abs.toString(8); if (spec.sharp) body = "0" + body; break;
-    case "O": body = "0o" + abs.toString(8); break;
-    case "b": body = abs.toString(2); break;
-    case "c": return pad(String.fromCodePoint(Number(n)), spec);
-    case "q": return pad(goQuote(Buffer.from(String.fromCodePoint(Number(n)), "utf8").toString("latin1"), "'"), spec);
-    case "U": return pad(`U+${abs.toString(16).toUpperCase().padStart(4, "0")}`, spec);
+    case "x": body = abs.toString(16); if (spec.sharp) prefix = "0x"; break;
+    case "X": body = abs.toString(16).toUpperCase(); if (spec.sharp) prefix = "0X"; break;
+    case "o": body = abs.toString(8); break;
+    case "O": body = abs.toString(8); prefix = "0o"; break;
+    case "b": body = abs.toString(2); if (spec.sharp) prefix = "0b"; break;
+    case "c": return pad(runeOf(n), spec);
+    case "q": return pad(goQuote(runeOf(n), "'", spec.plus), spec);
+    case "U": {
+      // Go prints the operand as uint64 (negative numbers wrap), at least 4 hex digits or the precision;
+      // %#U adds the quoted character when it is printable; the padding is always spaces.
+      const u = BigInt.asUintN(64, n).toString(16).toUpperCase();
+      const ch = n >= 0n && n <= 0x10ffffn ? String.fromCodePoint(Number(n)) : "";
+      const quoted = spec.sharp && ch && isPrint(ch) ? ` '${toBin(ch)}'` : "";
+      return pad(`U+${u.padStart(Math.max(4, spec.prec ?? 0), "0")}${quoted}`, { ...spec, zero: false });
+    }
     default: return undefined;
   }
-  if (spec.prec !== undefined) body = body.padStart(spec.prec, "0");
+  if (spec.prec !== undefined) body = spec.prec === 0 && n === 0n ? "" : body.padStart(spec.prec, "0");
+  if (verb === "o" && spec.sharp && !body.startsWith("0")) body = "0" + body;
   const sign = neg ? "-" : spec.plus ? "+" : spec.space ? " " : "";
-  return pad(sign + body, { ...spec, zero: spec.zero && spec.prec === undefined && !spec.minus }, true);
+  return pad(sign + prefix + body, { ...spec, zero: spec.zero && spec.prec === undefined && !spec.minus }, true);
+}
+
+/** fmt's # for floats: always a decimal point; %g/%v keep trailing zeros up to the precision (6 by default). */
+function sharpFloat(num: string, verb: string, prec: number): string {
+  if (!/^[-+]?[0-9.]/.test(num)) return num; // Inf, NaN
+  let digits = "vgGxX".includes(verb) ? (prec === -1 ? 6 : prec) : 0;
+  const sign = /^[-+]/.test(num) ? num[0]! : "";
+  let body = num.slice(sign.length);
+  let tail = "";
+  const cut = verb === "x" || verb === "X" ? body.search(/[pP]/) : body.search(/[eEpP]/);
+  if (cut >= 0) {
+    tail = body.slice(cut);
+    body = body.slice(0, cut);
+  }
+  let sawNonzero = false;
+  for (const ch of body) {
+    if (ch === ".") continue;
+    if (ch !== "0") sawNonzero = true;
+    if (sawNonzero) digits--;
+  }
+  if (!body.includes(".")) {
+    if (body === "0") digits--;
+    body += ".";
+  }
+  while (digits > 0) {
+    body += "0";
+    digits--;
+  }
+  return sign + body + tail;
 }
 
 function fmtFloat(f: number, verb: string, spec: Spec): string | undefined {
@@ -113,8 +161,11 @@ function fmtFloat(f: number, verb: string, spec: Spec): string | undefined {
     case "e": body = formatE(f, spec.prec ?? 6); break;
     case "E": body = formatE(f, spec.prec ?? 6, true); break;
     case "f": case "F": body = formatF(f, spec.prec ?? 6); break;
+    case "x": case "X": body = formatX(f, spec.prec ?? -1, verb === "X"); break;
+    case "b": body = formatB(f); break;
     default: return undefined;
   }
+  if (spec.sharp && verb !== "b") body = sharpFloat(body, verb, spec.prec ?? -1);
   if (spec.plus && !body.startsWith("-") && !body.startsWith("+")) body = "+" + body;
   else if (spec.space && !body.startsWith("-")) body = " " + body;
   if (body === "+Inf" && !spec.plus) body = "+Inf";
@@ -123,31 +174,45 @@ function fmtFloat(f: number, verb: string, spec: Spec): string | undefined {
 
 function fmtString(s: string, verb: string, spec: Spec): string | undefined {
   let t = s;
+  // Precision counts runes for %s/%v/%q and input bytes for %x/%X.
   if (spec.prec !== undefined && (verb === "s" || verb === "v" || verb === "q")) t = runes(t).slice(0, spec.prec).map((r) => r.bytes).join("");
+  if (spec.prec !== undefined && (verb === "x" || verb === "X")) t = t.slice(0, spec.prec);
   switch (verb) {
-    case "v": case "s": return pad(t, spec);
+    case "v": return pad(spec.sharpV ? goQuote(t) : t, spec); // %#v is Go syntax: a quoted string
+    case "s": return pad(t, spec);
     case "q": return pad(spec.sharp && !t.includes("`") ? "`" + t + "`" : goQuote(t, '"', spec.plus), spec);
     case "x": case "X": {
-      const hex = Buffer.from(t, "latin1").toString("hex");
-      const h = verb === "X" ? hex.toUpperCase() : hex;
-      return pad(spec.sharp ? (verb === "X" ? "0X" : "0x") + h : h, spec);
+      if (t === "") return pad("", spec);
+      const prefix = spec.sharp ? (verb === "X" ? "0X" : "0x") : "";
+      const bytes = [...Buffer.from(t, "latin1")].map((b) => b.toString(16).padStart(2, "0")).map((h) => (verb === "X" ? h.toUpperCase() : h));
+      // "% x" separates the bytes (each with its own 0x under #).
+      const out = spec.space ? bytes.map((h) => prefix + h).join(" ") : prefix + bytes.join("");
+      return pad(out, spec);
     }
     default: return undefined;
   }
 }
 
+/** %#v of a map or list: Go syntax, e.g. map[string]interface {}{"k":1} and []interface {}{1, "a"}. */
+function goSyntax(v: GoMap | GoValue[], spec: Spec): string {
+  const item = (x: GoValue): string => (x === null ? "interface {}(nil)" : fmtOne(x, "v", spec));
+  if (v instanceof GoMap) return `${goType(v)}{${v.sortedKeys().map((k) => `${fmtOne(k, "v", spec)}:${item(v.m.get(k)!)}`).join(", ")}}`;
+  return `${goType(v)}{${v.map(item).join(", ")}}`;
+}
+
 /** One operand under one verb; undefined from a helper means the verb does not apply (a %!verb(...) error). */
 function fmtOne(v: GoValue, verb: string, spec: Spec): string {
-  if (verb === "T") return pad(v === null ? "<nil>" : goType(v), spec);
-  if (v === null) return verb === "v" ? pad("<nil>", spec) : bad(verb, v);
-  if (typeof v === "boolean") return verb === "v" || verb === "t" ? pad(v ? "true" : "false", spec) : bad(verb, v);
-  if (isInt(v)) return (verb !== "s" ? fmtInt(intOf(v), verb, spec) : undefined) ?? bad(verb, v);
-  if (typeof v === "number") return fmtFloat(v, verb, spec) ?? bad(verb, v);
-  if (typeof v === "string") return fmtString(v, verb, spec) ?? bad(verb, v);
-  if (v instanceof GoTime) return verb === "v" || verb === "s" ? pad(formatValue(v), spec) : bad(verb, v);
+  if (verb === "T") return v === null ? pad("<nil>", spec) : fmtString(goType(v), "s", spec)!;
+  if (verb === "v" && spec.sharpV && (v instanceof GoMap || Array.isArray(v))) return goSyntax(v, spec);
+  if (v === null) return verb === "v" ? pad("<nil>", spec) : bad(verb, v, spec);
+  if (typeof v === "boolean") return verb === "v" || verb === "t" ? pad(v ? "true" : "false", spec) : bad(verb, v, spec);
+  if (isInt(v)) return (verb !== "s" ? fmtInt(intOf(v), verb, spec) : undefined) ?? bad(verb, v, spec);
+  if (typeof v === "number") return fmtFloat(v, verb, spec) ?? bad(verb, v, spec);
+  if (typeof v === "string") return fmtString(v, verb, spec) ?? bad(verb, v, spec);
+  if (v instanceof GoTime) return verb === "v" || verb === "s" ? pad(formatValue(v), spec) : bad(verb, v, spec);
   if (v instanceof GoMap) return `map[${v.sortedKeys().map((k) => `${fmtOne(k, verb, spec)}:${fmtOne(v.m.get(k)!, verb, spec)}`).join(" ")}]`;
   if (Array.isArray(v)) return `[${v.map((item) => fmtOne(item, verb, spec)).join(" ")}]`;
-  return bad(verb, v);
+  return bad(verb, v, spec);
 }
 
 /** fmt.Sprintf over Go bytes. */
@@ -199,6 +264,10 @@ export function sprintf(format: string, args: GoValue[]): string {
     }
     const verb = format[i]!;
     i++;
+    if (verb === "v") {
+      if (spec.sharp) [spec.sharp, spec.sharpV] = [false, true];
+      if (spec.plus) [spec.plus, spec.plusV] = [false, true];
+    }
     if (verb === "%") {
       out += "%";
       continue;

@@ -26,8 +26,12 @@ export function validUtf8(bin: string): boolean {
   return Buffer.from(bytes.toString("utf8"), "utf8").equals(bytes);
 }
 
+// Go's unicode tables are Unicode 15.0; JavaScript's are newer. The blocks Unicode 16 added count as
+// unassigned (not printable) in Go.
+const UNICODE_16_BLOCKS = /^[\u{105C0}-\u{105FF}\u{10D40}-\u{10D8F}\u{11380}-\u{113FF}\u{11BC0}-\u{11BFF}\u{116D0}-\u{116FF}\u{13460}-\u{143FF}\u{16100}-\u{1613F}\u{16D40}-\u{16D7F}\u{1CC00}-\u{1CEBF}\u{1E5D0}-\u{1E5FF}]$/u;
+
 /** Go's unicode.IsPrint (letters, marks, numbers, punctuation, symbols and the ASCII space). */
-export const isPrint = (ch: string): boolean => ch === " " || /^[\p{L}\p{M}\p{N}\p{P}\p{S}]$/u.test(ch);
+export const isPrint = (ch: string): boolean => ch === " " || (/^[\p{L}\p{M}\p{N}\p{P}\p{S}]$/u.test(ch) && !UNICODE_16_BLOCKS.test(ch));
 
 /** Splits Go bytes into runes as Go's decoder does: each invalid byte is its own rune (U+FFFD, width 1). */
 export function runes(bin: string): { ch: string; bytes: string; valid: boolean }[] {

@@ -24,20 +24,16 @@ function fromJsonText(text: string): Y {
 const isDigit = (c: string) => /\p{Nd}/u.test(c);
 const isLetter = (c: string) => /\p{L}/u.test(c);
 
-/** yaml.v2 keyList.Less for string keys. */
+/** yaml.v2 keyList.Less for string keys (v2's, not v3's digit-aware variant). */
 function keyLess(a: string, b: string): boolean {
   const ar = [...a];
   const br = [...b];
-  let digits = false;
   for (let i = 0; i < ar.length && i < br.length; i++) {
-    if (ar[i] === br[i]) {
-      digits = isDigit(ar[i]!);
-      continue;
-    }
+    if (ar[i] === br[i]) continue;
     const al = isLetter(ar[i]!);
     const bl = isLetter(br[i]!);
     if (al && bl) return ar[i]! < br[i]!;
-    if (al || bl) return digits ? al : bl;
+    if (al || bl) return bl;
     let an = 0;
     let bn = 0;
     if (ar[i] === "0" || br[i] === "0") {
@@ -68,6 +64,7 @@ const printable = (s: string): boolean => !/[^\x20-\x7e\u00a0-\ud7ff\ue000-\ufef
 
 function plainAllowed(s: string): boolean {
   if (s === "" || s !== s.trim() || /[\n\r\t]/.test(s)) return false;
+  if (/^(---|\.\.\.)(\s|$)/.test(s)) return false; // document markers
   if (/^[-?:,[\]{}#&*!|>'"%@`]/.test(s) && !(/^[-?:]/.test(s) && s.length > 1 && s[1] !== " ")) return false;
   if (/: |:$| #/.test(s)) return false;
   if (!printable(s)) return false;
@@ -183,16 +180,28 @@ export function toYaml(v: GoValue): string {
   // yaml.v2 re-reads the JSON as YAML and rejects characters a YAML stream may not contain: toYaml gives "".
   if (/[\x7f-\x84\x86-\x9f\ufffe\uffff]/u.test(fromBin(json))) return "";
   const out: string[] = [];
-  emit(fromJsonText(fromBin(json)), "", out, false);
+  const doc = fromJsonText(fromBin(json));
+  if ((doc instanceof Map && doc.size === 0) || (Array.isArray(doc) && doc.length === 0)) return doc instanceof Map ? "{}" : "[]";
+  emit(doc, "", out, false);
   return toBin(out.join("").replace(/\n$/, ""));
 }
 
+/** yaml.v2 needs a digit before a float's point or exponent ("." and "e8" are strings); the yaml package's
+ *  1.1 float tags do not, so their tests get that lookahead. */
+const strictFloat = (tags: YAML.Tags): YAML.Tags =>
+  tags.map((t) => {
+    const test = typeof t === "object" && t.tag === "tag:yaml.org,2002:float" ? (t as { test?: RegExp }).test : undefined;
+    if (!test || !(test.test(".") || test.test("e8"))) return t;
+    const body = test.source.replace(/^\^/, "").replace(/\$$/, "");
+    return { ...(t as object), test: new RegExp(`^(?=[-+]?\\.?[0-9])(?:${body})$`, test.flags) } as YAML.Tags[number];
+  });
+
 export function fromYaml(s: string): GoValue {
   try {
-    const doc = YAML.parse(fromBin(s), { version: "1.1", merge: true }) as unknown;
+    const doc = YAML.parse(fromBin(s), { version: "1.1", merge: true, customTags: strictFloat }) as unknown;
     if (doc === null || doc === undefined) return new GoMap();
     if (typeof doc !== "object" || Array.isArray(doc)) {
-      return new GoMap([["Error", toBin(`error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${Array.isArray(doc) ? "array" : typeof doc} into Go value of type map[string]interface {}`)]]);
+      return new GoMap([["Error", toBin(`error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${Array.isArray(doc) ? "array" : typeof doc === "boolean" ? "bool" : typeof doc} into Go value of type map[string]interface {}`)]]);
     }
     return fromPlain(JSON.parse(JSON.stringify(doc)));
   } catch (err) {

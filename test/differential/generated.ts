@@ -89,3 +89,38 @@ const template = fc.array(fc.oneof(text, node), { minLength: 1, maxLength: 5 }).
 export function generatedCases(count: number, seed = 20261122): Case[] {
   return fc.sample(fc.record({ template, data: dataArb }), { numRuns: count, seed }).map((c, i) => ({ name: `generated #${i}`, ...c }));
 }
+
+// Structured data: random JSON documents through fromJson / toJson / toPrettyJson / toYaml / fromYaml,
+// and printf with random verbs, flags, widths and precisions over random operands.
+const jsonValue = fc.jsonValue({ maxDepth: 3 });
+const verb = fc.constantFrom("v", "s", "d", "q", "x", "X", "f", "e", "g", "t", "c", "o", "b", "U", "T");
+const flags = fc.constantFrom("", "-", "+", "#", " ", "0", "-0", "+0");
+const width = fc.oneof(fc.constant(""), fc.integer({ min: 0, max: 12 }).map(String));
+const prec = fc.oneof(fc.constant(""), fc.integer({ min: 0, max: 8 }).map((n) => `.${n}`));
+const operand = fc.oneof(
+  fc.integer({ min: -100000, max: 100000 }).map(String),
+  fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e9, max: 1e9 }).map(goFloat),
+  fc.string({ maxLength: 6 }).map(goString),
+  fc.constantFrom("true", "false", "nil", "(list 1 \"a\")", '(dict "k" 1)', ".a"),
+);
+
+const structuredTemplate = fc.oneof(
+  fc.constantFrom(
+    "{{ fromJson .j | toJson }}",
+    "{{ fromJson .j | toPrettyJson }}",
+    "{{ fromJson .j | toRawJson }}",
+    "{{ fromJson .j | toYaml }}",
+    "{{ fromJson .j | toYaml | fromYaml | toJson }}",
+    "{{ fromJson .j }}",
+    "{{ range $k, $v := fromJson .j }}{{ $k }}={{ $v }};{{ end }}",
+    '{{ dict "doc" (fromJson .j) "list" (list (fromJson .j)) | toYaml }}',
+  ),
+  fc.array(fc.tuple(flags, width, prec, verb, operand), { minLength: 1, maxLength: 3 }).map((parts) => `{{ printf "${parts.map(([f, w, p, v]) => `%${f}${w}${p}${v}`).join("|")}" ${parts.map(([, , , , o]) => o).join(" ")} }}`),
+);
+
+/** `count` cases over random JSON documents and printf formats, reproducible for a given seed. */
+export function generatedStructuredCases(count: number, seed = 20261123): Case[] {
+  return fc
+    .sample(fc.record({ template: structuredTemplate, j: jsonValue, a: fc.string({ maxLength: 5 }) }), { numRuns: count, seed })
+    .map((c, i) => ({ name: `structured #${i}`, template: c.template, data: { j: JSON.stringify(c.j), a: c.a } }));
+}
