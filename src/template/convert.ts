@@ -28,15 +28,14 @@ export function toInt64(v: GoValue): bigint {
   return 0n;
 }
 
-/** strconv.ParseFloat(s, 64) (decimal and the special names) or undefined. */
+/** strconv.ParseFloat(s, 64) for decimal text and the special names (hex floats, which need a p exponent,
+ *  are left out), or undefined. */
 export function parseGoFloat(s: string): number | undefined {
   if (/^[+-]?(inf|infinity)$/i.test(s)) return s.startsWith("-") ? -Infinity : Infinity;
   if (/^nan$/i.test(s)) return NaN;
-  if (/^[+-]?([0-9](_?[0-9])*\.?([0-9](_?[0-9])*)?|\.[0-9](_?[0-9])*)([eE][+-]?[0-9]+)?$/.test(s)) return Number(s.replace(/_/g, ""));
-  if (/^[+-]?0[xX]/.test(s)) {
-    const i = parseGoInt(s);
-    return i === undefined ? undefined : Number(i);
-  }
+  // Go float syntax: underscores only between digits.
+  const D = "[0-9](?:_?[0-9])*";
+  if (new RegExp(`^[+-]?(?:${D}\\.?(?:${D})?|\\.${D})(?:[eE][+-]?${D})?$`).test(s)) return Number(s.replace(/_/g, ""));
   return undefined;
 }
 

@@ -26,6 +26,7 @@ export function deepCopy(v: GoValue): GoValue {
 /** mergo.Merge (overwrite=false) / MergeWithOverwrite for map[string]interface{}: nested maps merge deeply. */
 function mergeInto(dst: GoMap, src: GoMap, overwrite: boolean): void {
   for (const [k, sv] of src.m) {
+    if (sv === null && !overwrite) continue; // mergo skips nil sources unless overwriting
     const dv = dst.m.get(k);
     if (dv instanceof GoMap && sv instanceof GoMap) {
       mergeInto(dv, sv, overwrite);

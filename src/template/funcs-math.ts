@@ -18,12 +18,53 @@ function mod(a: GoValue, b: GoValue): Int64 {
   return i64(toInt64(a) % d);
 }
 
-/** Sprig's float ops go through shopspring/decimal; for the sums and products templates use, the
- *  float64 of the exact decimal result equals rounding the decimal string. */
-function decimalOp(first: GoValue, rest: GoValue[], op: (a: number, b: number) => number): number {
-  let acc = toFloat64(first);
-  for (const r of rest) acc = op(acc, toFloat64(r));
-  return Number(acc.toPrecision(15));
+/** shopspring/decimal as Sprig's addf/subf/mulf/divf use it: each operand is the exact decimal of its
+ *  shortest float64 text, the arithmetic is exact (division rounds to 16 places, half away from zero), and
+ *  the result is the nearest float64. A decimal is c * 10^e. */
+interface Dec {
+  c: bigint;
+  e: number;
+}
+
+function toDec(f: number): Dec {
+  if (!Number.isFinite(f)) throw new GoError("Cannot create a Decimal from " + (Number.isNaN(f) ? "NaN" : f > 0 ? "+Inf" : "-Inf"));
+  const [mant, exp] = f.toExponential().split("e") as [string, string];
+  const digits = mant.replace(".", "").replace("-", "");
+  const frac = mant.includes(".") ? mant.split(".")[1]!.length : 0;
+  return { c: BigInt((f < 0 ? "-" : "") + digits), e: Number(exp) - frac };
+}
+
+const align = (a: Dec, b: Dec): [bigint, bigint, number] => {
+  const e = Math.min(a.e, b.e);
+  return [a.c * 10n ** BigInt(a.e - e), b.c * 10n ** BigInt(b.e - e), e];
+};
+
+function decOp(a: Dec, b: Dec, op: "+" | "-" | "*" | "/"): Dec {
+  if (op === "*") return { c: a.c * b.c, e: a.e + b.e };
+  if (op === "/") {
+    if (b.c === 0n) throw new GoError("decimal division by 0");
+    // Quotient scaled to 16 decimal places, rounded half away from zero.
+    const scale = 16;
+    const k = a.e - b.e + scale + 1;
+    const num = k >= 0 ? a.c * 10n ** BigInt(k) : a.c;
+    const den = k >= 0 ? b.c : b.c * 10n ** BigInt(-k);
+    let q = num / den; // scaled by 10^(scale+1), truncated toward zero
+    const neg = q < 0n;
+    if (neg) q = -q;
+    const last = q % 10n;
+    q = q / 10n + (last >= 5n ? 1n : 0n);
+    return { c: neg ? -q : q, e: -scale };
+  }
+  const [x, y, e] = align(a, b);
+  return { c: op === "+" ? x + y : x - y, e };
+}
+
+const decToFloat = (d: Dec): number => Number(`${d.c}e${d.e}`);
+
+function decimalOp(first: GoValue, rest: GoValue[], op: "+" | "-" | "*" | "/"): number {
+  let acc = toDec(toFloat64(first));
+  for (const r of rest) acc = decOp(acc, toDec(toFloat64(r)), op);
+  return decToFloat(acc);
 }
 
 function round(a: GoValue, p: bigint, ...opt: number[]): number {
@@ -48,11 +89,11 @@ export const mathFuncs: FuncMap = {
   min: fn(["any"], (a: GoValue, ...v: GoValue[]) => i64(v.map(toInt64).reduce((m, x) => (x < m ? x : m), toInt64(a))), "any"),
   maxf: fn(["any"], (a: GoValue, ...v: GoValue[]) => v.map(toFloat64).reduce((m, x) => Math.max(m, x), toFloat64(a)), "any"),
   minf: fn(["any"], (a: GoValue, ...v: GoValue[]) => v.map(toFloat64).reduce((m, x) => Math.min(m, x), toFloat64(a)), "any"),
-  add1f: fn(["any"], (a: GoValue) => decimalOp(a, [1n], (x, y) => x + y)),
-  addf: fn([], (...v: GoValue[]) => decimalOp(0, v, (x, y) => x + y), "any"),
-  subf: fn(["any"], (a: GoValue, ...v: GoValue[]) => decimalOp(a, v, (x, y) => x - y), "any"),
-  mulf: fn(["any"], (a: GoValue, ...v: GoValue[]) => decimalOp(a, v, (x, y) => x * y), "any"),
-  divf: fn(["any"], (a: GoValue, ...v: GoValue[]) => decimalOp(a, v, (x, y) => x / y), "any"),
+  add1f: fn(["any"], (a: GoValue) => decimalOp(a, [1n], "+")),
+  addf: fn([], (...v: GoValue[]) => decimalOp(0, v, "+"), "any"),
+  subf: fn(["any"], (a: GoValue, ...v: GoValue[]) => decimalOp(a, v, "-"), "any"),
+  mulf: fn(["any"], (a: GoValue, ...v: GoValue[]) => decimalOp(a, v, "*"), "any"),
+  divf: fn(["any"], (a: GoValue, ...v: GoValue[]) => decimalOp(a, v, "/"), "any"),
   floor: fn(["any"], (a: GoValue) => Math.floor(toFloat64(a))),
   ceil: fn(["any"], (a: GoValue) => Math.ceil(toFloat64(a))),
   round: fn(["any", "int"], round, "float64"),

@@ -32,62 +32,63 @@ function expand(template: string, match: RegExpExecArray): string {
   });
 }
 
+/** Every match as [start, end] UTF-16 indexes, with Go's rule: an empty match right after the previous
+ *  match is dropped, and the search always advances by at least one rune. */
+function matchIndexes(re: RegExp, text: string, n: bigint): RegExpExecArray[] {
+  const out: RegExpExecArray[] = [];
+  let prevEnd = -1;
+  re.lastIndex = 0;
+  while (n < 0n || out.length < Number(n)) {
+    const m = re.exec(text);
+    if (!m) break;
+    const end = m.index + m[0].length;
+    if (m[0].length === 0) {
+      if (m.index !== prevEnd) out.push(m);
+      const cp = text.codePointAt(m.index);
+      if (cp === undefined) break;
+      re.lastIndex = m.index + (cp > 0xffff ? 2 : 1);
+    } else out.push(m);
+    prevEnd = end;
+  }
+  return out;
+}
+
 export function replaceAll(re: RegExp, s: string, repl: string, literal: boolean): string {
   const { text, offsets } = decodeWithOffsets(s);
   const cut = (a: number, b: number) => s.slice(offsets[a]!, offsets[b]!);
   const tpl = fromBin(repl);
   let out = "";
   let last = 0;
-  re.lastIndex = 0;
-  for (let m = re.exec(text); m; m = re.exec(text)) {
+  for (const m of matchIndexes(re, text, -1n)) {
+    const end = m.index + m[0].length;
     out += cut(last, m.index) + (literal ? repl : toBin(expand(tpl, m)));
-    last = m.index + m[0].length;
-    if (m[0].length === 0) {
-      // Go advances past an empty match by one rune and never matches empty right after a match.
-      const cp = text.codePointAt(last);
-      if (cp === undefined) break;
-      const w = cp > 0xffff ? 2 : 1;
-      out += cut(last, last + w);
-      last += w;
-      re.lastIndex = last;
-    }
+    last = end;
   }
   return out + cut(last, text.length);
 }
 
 function findAll(re: RegExp, s: string, n: bigint): string[] {
   const { text, offsets } = decodeWithOffsets(s);
-  const out: string[] = [];
-  re.lastIndex = 0;
-  for (let m = re.exec(text); m && (n < 0n || out.length < Number(n)); m = re.exec(text)) {
-    out.push(s.slice(offsets[m.index]!, offsets[m.index + m[0].length]!));
-    if (m[0].length === 0) re.lastIndex++;
-  }
-  return out;
+  return matchIndexes(re, text, n).map((m) => s.slice(offsets[m.index]!, offsets[m.index + m[0].length]!));
 }
 
+/** regexp.Split. */
 function split(re: RegExp, s: string, n: bigint): string[] {
   if (n === 0n) return [];
   const { text, offsets } = decodeWithOffsets(s);
+  if (re.source.length > 0 && text.length === 0) return [""];
   const cut = (a: number, b: number) => s.slice(offsets[a]!, offsets[b]!);
-  if (re.source === "(?:)" && text.length > 0) return findAll(new RegExp("[\\s\\S]", "gu"), s, n);
   const out: string[] = [];
   let beg = 0;
-  re.lastIndex = 0;
-  for (let m = re.exec(text); m; m = re.exec(text)) {
+  let end = 0;
+  for (const m of matchIndexes(re, text, n)) {
     if (n > 0n && out.length === Number(n) - 1) break;
-    const end = m.index;
-    if (m[0].length === 0) {
-      if (m.index === 0 || m.index === text.length) {
-        re.lastIndex++;
-        continue;
-      }
-      re.lastIndex++;
-    }
-    out.push(cut(beg, end));
-    beg = m.index + m[0].length;
+    end = m.index;
+    const mEnd = m.index + m[0].length;
+    if (mEnd !== 0) out.push(cut(beg, end));
+    beg = mEnd;
   }
-  out.push(cut(beg, text.length));
+  if (end !== text.length) out.push(cut(beg, text.length));
   return out;
 }
 

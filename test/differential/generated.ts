@@ -124,3 +124,29 @@ export function generatedStructuredCases(count: number, seed = 20261123): Case[]
     .sample(fc.record({ template: structuredTemplate, j: jsonValue, a: fc.string({ maxLength: 5 }) }), { numRuns: count, seed })
     .map((c, i) => ({ name: `structured #${i}`, template: c.template, data: { j: JSON.stringify(c.j), a: c.a } }));
 }
+
+// Sprig's list, dict, math, default and regexp functions over random inputs (JSON values, numeric-looking
+// strings, patterns from a small set applied to random text).
+const numericText = fc.oneof(
+  fc.integer({ min: -1000, max: 1000 }).map(String),
+  fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e6, max: 1e6 }).map(String),
+  fc.constantFrom("0x10", "010", "1e3", " 4", "abc", "", "1.0", "-0", "1_000", "+7", "9223372036854775807", "3.999"),
+);
+const pattern = fc.constantFrom("[a-z]+", "^a", "b$", "(a|b)+", "\\\\d+", "(?i)AB", "x*", "[^a-z]", "(?P<w>\\\\w)(\\\\w)", ".", "^$", "\\\\s+");
+const functionTemplate = fc.constantFrom(
+  '{{ $l := fromJson .j }}{{ if kindIs "slice" $l }}{{ uniq $l }}|{{ reverse $l }}|{{ first $l }}|{{ last $l }}|{{ rest $l }}|{{ initial $l }}|{{ compact $l }}|{{ len $l }}|{{ sortAlpha $l }}|{{ join "," $l }}|{{ toStrings $l }}{{ end }}',
+  '{{ $l := fromJson .j }}{{ if kindIs "slice" $l }}{{ if $l }}{{ without $l (first $l) }}|{{ has (last $l) $l }}|{{ slice $l 1 }}|{{ append $l (first $l) }}|{{ prepend $l 0 }}|{{ concat $l $l }}|{{ chunk 2 $l }}{{ end }}{{ end }}',
+  '{{ $m := fromJson .j }}{{ if kindIs "map" $m }}{{ keys $m | sortAlpha }}|{{ hasKey $m "a" }}|{{ get $m "a" }}|{{ pick $m "a" "b" }}|{{ omit $m "a" }}|{{ len $m }}|{{ toJson (merge (dict "z" 1) $m) }}|{{ toJson (mergeOverwrite (dict "a" 0) $m) }}|{{ dig "a" "dflt" $m }}{{ end }}',
+  '{{ $v := fromJson .j }}{{ default "d" $v }}|{{ empty $v }}|{{ coalesce $v "c" }}|{{ ternary "t" "f" (empty $v) }}|{{ all $v 1 }}|{{ any $v 0 }}|{{ toString $v }}|{{ typeOf $v }}|{{ kindOf $v }}|{{ quote $v }}|{{ squote $v }}|{{ cat $v $v }}',
+  "{{ add .x .y }}|{{ sub .x .y }}|{{ mul .x .y }}|{{ max .x .y }}|{{ min .x .y }}|{{ add1 .x }}|{{ int .x }}|{{ int64 .y }}|{{ float64 .x }}|{{ atoi .x }}",
+  "{{ addf .x .y }}|{{ subf .x .y }}|{{ mulf .x 2 }}|{{ maxf .x .y }}|{{ minf .x .y }}|{{ floor .x }}|{{ ceil .y }}|{{ round .x 2 }}|{{ add1f .y }}",
+  "{{ divf .x .y }}|{{ divf .y 3 }}|{{ divf 1 .x 7 }}|{{ mulf .x .y .y }}|{{ addf .x .y 0.1 }}",
+  '{{ if ne (int64 .y) (int64 0) }}{{ div .x .y }}|{{ mod .x .y }}{{ end }}|{{ seq (int (mod (int64 .x) 5)) }}|{{ until (int (mod (int64 .y) 4)) }}',
+  "{{ regexMatch .p .s }}|{{ regexFind .p .s }}|{{ regexFindAll .p .s -1 }}|{{ regexFindAll .p .s 1 }}|{{ regexReplaceAll .p .s \"<$1>\" }}|{{ regexReplaceAllLiteral .p .s \"$1\" }}|{{ regexSplit .p .s -1 }}|{{ regexSplit .p .s 2 }}",
+);
+
+/** `count` cases over Sprig's list/dict/math/default/regexp functions, reproducible for a given seed. */
+export function generatedFunctionCases(count: number, seed = 20261124): Case[] {
+  const arb = fc.record({ template: functionTemplate, j: fc.jsonValue({ maxDepth: 2 }), x: numericText, y: numericText, p: pattern, s: fc.string({ maxLength: 10, unit: fc.constantFrom("a", "b", "A", "B", "1", "2", " ", "x", "é", "-") }) });
+  return fc.sample(arb, { numRuns: count, seed }).map((c, i) => ({ name: `functions #${i}`, template: c.template, data: { j: JSON.stringify(c.j), x: c.x, y: c.y, p: c.p, s: c.s } }));
+}

@@ -2,13 +2,14 @@
 // (test/differential/go-render, built once into the bench cache) and must give byte-identical output,
 // or fail on both sides. Hand-written cases cover the language, the Sprig functions and ESO's guide
 // examples; fast-check adds generated templates over random Unicode data, random JSON documents through
-// toJson/toYaml/fromYaml, and random printf verbs/flags/widths/precisions (fixed seeds: reproducible).
+// toJson/toYaml/fromYaml, random printf verbs/flags/widths/precisions, and Sprig's list/dict/math/default/
+// regexp functions over random inputs (fixed seeds: reproducible).
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { esoCases } from "../differential/cases-eso.ts";
 import { funcsCases } from "../differential/cases-funcs.ts";
 import { syntaxCases } from "../differential/cases-syntax.ts";
-import { generatedCases, generatedStructuredCases } from "../differential/generated.ts";
+import { generatedCases, generatedFunctionCases, generatedStructuredCases } from "../differential/generated.ts";
 import { compare, runGo, show, type Case } from "../differential/go-render.ts";
 
 const suites: [string, Case[]][] = [
@@ -19,6 +20,8 @@ const suites: [string, Case[]][] = [
   ["fast-check generated (seed 7)", generatedCases(250, 7)],
   ["fast-check JSON/YAML documents and printf formats (seed 1)", generatedStructuredCases(250, 1)],
   ["fast-check JSON/YAML documents and printf formats (seed 2)", generatedStructuredCases(250, 2)],
+  ["fast-check list/dict/math/default/regexp functions (seed 1)", generatedFunctionCases(250, 1)],
+  ["fast-check list/dict/math/default/regexp functions (seed 2)", generatedFunctionCases(250, 2)],
 ];
 
 test("the differential suite has at least 300 cases, with successes and failures on the Go side", () => {
@@ -27,7 +30,7 @@ test("the differential suite has at least 300 cases, with successes and failures
   const go = runGo(all);
   const ok = go.filter((r) => r.ok).length;
   // Both kinds must be exercised: outputs compared byte for byte, and errors matched as errors.
-  assert.ok(ok > 900, `${ok} successful renders`);
+  assert.ok(ok > 1300, `${ok} successful renders`);
   assert.ok(all.length - ok > 40, `${all.length - ok} failing renders`);
 });
 
