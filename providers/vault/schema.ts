@@ -73,7 +73,7 @@ export const VaultAuth = z
 
 export const VaultCaProvider = z
   .object({
-    type: z.enum(["Secret", "ConfigMap"]).describe("Kind of the object holding the CA bundle (only Secret is supported today)."),
+    type: z.enum(["Secret", "ConfigMap"]).describe("Kind of the object holding the CA bundle: Secret or ConfigMap."),
     name: z.string().min(1).describe("Name of the object."),
     key: z.string().min(1).describe("Key holding the PEM CA bundle."),
     namespace: z.string().optional().describe("Namespace of the object (ClusterSecretStore only; a SecretStore uses its own)."),

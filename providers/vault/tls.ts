@@ -11,8 +11,16 @@ export async function sessionTls(spec: VaultProviderSpec, kube: KubeAccess): Pro
   if (spec.caBundle) tls.ca = Buffer.from(spec.caBundle, "base64").toString("utf8");
   if (spec.caProvider) {
     const provider = spec.caProvider;
-    if (provider.type === "ConfigMap") throw new ConfigError("caProvider type ConfigMap is not supported yet; put the CA in a Secret or in caBundle");
-    const ca = bytesToString(await kube.readSecretKey({ name: provider.name, key: provider.key, namespace: provider.namespace }));
+    let ca: string;
+    if (provider.type === "ConfigMap") {
+      if (!kube.readConfigMap) throw new ConfigError("caProvider type ConfigMap is not available in this build; use a Secret or caBundle");
+      const data = await kube.readConfigMap(provider.name, provider.namespace);
+      const value = data[provider.key];
+      if (value === undefined) throw new ConfigError(`key ${provider.key} not found in configmap ${kube.resolveNamespace(provider.namespace)}/${provider.name}`);
+      ca = bytesToString(value);
+    } else {
+      ca = bytesToString(await kube.readSecretKey({ name: provider.name, key: provider.key, namespace: provider.namespace }));
+    }
     tls.ca = tls.ca ? `${tls.ca}\n${ca}` : ca;
   }
   const cert = spec.auth?.cert?.clientCert ?? spec.tls?.certSecretRef;

@@ -1,5 +1,5 @@
 // Connection fields against the real OpenBao: `namespace` (X-Vault-Namespace, OpenBao namespaces) for the
-// login and the reads, `auth.namespace` to log in elsewhere, `caProvider` from a Secret instead of caBundle,
+// login and the reads, `auth.namespace` to log in elsewhere, `caProvider` from a Secret or a ConfigMap,
 // and a server whose certificate the store does not trust.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
@@ -66,6 +66,15 @@ describe("vault provider: namespaces and TLS trust", () => {
       provider: { vault: { server, namespace: team, path: "kv", caProvider: { type: "Secret", name: "bao-ca", key: "ca.crt" }, auth: { userPass: { username: "app", secretRef: { name: "login", key: "password" } } } } },
     });
     await syncs("ca-provider");
+  });
+
+  it("caProvider: the CA comes from a ConfigMap", async () => {
+    const { server } = vaultServer();
+    await k.core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: "bao-ca" }, data: { "ca.crt": readFileSync(openbaoState().caPemPath, "utf8") } } });
+    await k.create("SecretStore", ns, "ca-configmap", {
+      provider: { vault: { server, namespace: team, path: "kv", caProvider: { type: "ConfigMap", name: "bao-ca", key: "ca.crt" }, auth: { userPass: { username: "app", secretRef: { name: "login", key: "password" } } } } },
+    });
+    await syncs("ca-configmap");
   });
 
   it("an untrusted server certificate gives Ready=False and no Secret", async () => {
