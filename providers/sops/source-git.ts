@@ -8,7 +8,7 @@ import git, { type TagObject } from "isomorphic-git";
 import type { Logger } from "pino";
 import type { KubeAccess } from "../../src/kube/access.ts";
 import { ConfigError, PermissionDeniedError } from "../../src/provider/errors.ts";
-import { gitError } from "./errors.ts";
+import { gitError, safeUrl } from "./errors.ts";
 import { gitHttp } from "./git-http.ts";
 import { normalizePath } from "./paths.ts";
 import type { SopsGitSource } from "./schema.ts";
@@ -76,25 +76,24 @@ export function gitSource(opts: { spec: SopsGitSource; kube: KubeAccess; interva
       if (type !== "tag") break;
       oid = (object as TagObject).object;
     }
-    throw new ConfigError(`${label} of ${spec.url} does not name a commit`);
+    throw new ConfigError(`${label} of ${safeUrl(spec.url)} does not name a commit`);
   };
 
   const fetchCommit = async (dir: string, headers: Record<string, string>): Promise<string> => {
     const base = { fs, http, gitdir: dir, url: spec.url, headers, cache, tags: false };
+    const have = () => git.readObject({ fs, gitdir: dir, oid: want, cache }).then(() => true, () => false);
     try {
       await git.fetch({ ...base, ref: want, singleBranch: true, depth: 1 });
     } catch (err) {
       const mapped = gitError(err, spec.url, label);
       if (mapped instanceof PermissionDeniedError) throw mapped;
-      // Servers that refuse a bare SHA in `want` (no uploadpack.allowReachableSHA1InWant): fetch every branch.
-      log.debug({ commit: want.slice(0, 12), error: mapped.message }, "fetch by commit refused; fetching all branches");
+    }
+    // Servers that refuse a bare SHA in `want` (an error, or an empty pack): fetch every branch instead.
+    if (!(await have())) {
+      log.debug({ commit: want.slice(0, 12) }, "fetch by commit refused; fetching all branches");
       await git.fetch({ ...base, singleBranch: false });
     }
-    try {
-      await git.readObject({ fs, gitdir: dir, oid: want, cache });
-    } catch {
-      throw new ConfigError(`${label} not found in ${spec.url}`);
-    }
+    if (!(await have())) throw new ConfigError(`${label} not found in ${safeUrl(spec.url)}`);
     return want;
   };
 
@@ -111,7 +110,7 @@ export function gitSource(opts: { spec: SopsGitSource; kube: KubeAccess; interva
       if (pinned) commit = await fetchCommit(dir, headers);
       else {
         const result = await git.fetch({ fs, http, gitdir: dir, url: spec.url, ref: want, singleBranch: true, depth: 1, tags: false, headers, cache });
-        if (!result.fetchHead) throw new ConfigError(`${label} not found in ${spec.url}`);
+        if (!result.fetchHead) throw new ConfigError(`${label} not found in ${safeUrl(spec.url)}`);
         commit = await peel(dir, result.fetchHead);
       }
     } catch (err) {
@@ -140,7 +139,7 @@ export function gitSource(opts: { spec: SopsGitSource; kube: KubeAccess; interva
         try {
           await walk(root);
         } catch {
-          throw new ConfigError(`path ${root} not found at ${label} (${commit.slice(0, 12)}) of ${spec.url}`);
+          throw new ConfigError(`path ${root} not found at ${label} (${commit.slice(0, 12)}) of ${safeUrl(spec.url)}`);
         }
         return out;
       })());

@@ -29,6 +29,13 @@ describe("sops provider: git source", () => {
     repo.commit({}, "back on main", "main");
     commits["strict"] = strict.repo.commit({ "app.enc.yaml": enc({ password: pw.strict }) }, "strict c1");
     strict.repo.commit({ "app.enc.yaml": enc({ password: planted("later") }) }, "strict c2");
+    // A commit reachable only from a hidden ref: the server refuses it by SHA and no branch has it.
+    commits["hidden"] = strict.repo.commit({ "app.enc.yaml": enc({ password: planted("hidden") }) }, "hidden", "hidden");
+    strict.repo.commit({}, "back on main", "main");
+    strict.repo.updateRef("refs/hidden/pinned", commits["hidden"]);
+    strict.repo.updateRef("refs/heads/hidden", null);
+    strict.repo.config("uploadpack.hideRefs", "refs/hidden");
+    strict.repo.config("uploadpack.allowReachableSHA1InWant", "false");
 
     ns = await freshNamespace("sops-git");
     await putSecret(k.core, ns, "sops-age", { "team-a.agekey": key.file });
@@ -73,6 +80,22 @@ describe("sops provider: git source", () => {
 
   it("reads a pinned commit that is no longer a branch tip", async () => {
     await until("es-strict", pw.strict);
+  });
+
+  it("reports a pinned commit the server does not serve (refused by SHA, in no branch)", async () => {
+    await k.create("SecretStore", ns, "hidden", gitStore(strict.url, { ref: { commit: commits["hidden"]! }, authSecret: "git-basic" }));
+    await k.create("ExternalSecret", ns, "es-hidden", {
+      refreshInterval: "1s",
+      secretStoreRef: { name: "hidden" },
+      data: [{ secretKey: "password", remoteRef: { key: "app.enc.yaml", property: "password" } }],
+    });
+    const condition = await waitFor("es-hidden Ready=False", async () => {
+      const current = ready(await k.es(ns, "es-hidden"));
+      return current?.status === "False" ? current : undefined;
+    });
+    assert.match(condition?.message ?? "", new RegExp(`commit ${commits["hidden"]!.slice(0, 12)} not found in ${strict.url.replace(/[.]/g, "\\.")}`));
+    assert.ok(op.logs().includes("fetch by commit refused"), "the SHA want was refused and every branch was fetched instead");
+    assert.equal(await k.secret(ns, "es-hidden"), undefined);
   });
 
   it("picks up a new commit on the branch at the next refresh; tags and pinned commits stay", async () => {

@@ -125,6 +125,12 @@ export class BenchRepo {
     git(this.work, "push", "-q", "--force", "origin", `refs/tags/${name}`);
   }
 
+  /** Points `ref` of the served repository at `sha`, or deletes it (null): e.g. to hide a commit from every branch. */
+  updateRef(ref: string, sha: string | null): void {
+    if (sha === null) git(this.bare, "update-ref", "-d", ref);
+    else git(this.bare, "update-ref", ref, sha);
+  }
+
   /** Per-repository git config (e.g. uploadpack.allowReachableSHA1InWant false to refuse fetches by SHA). */
   config(key: string, value: string): void {
     git(this.bare, "config", key, value);
