@@ -11,10 +11,13 @@ import { GoMap, type GoValue } from "./values.ts";
 export class TemplateError extends Error {
   readonly templateName: string;
   readonly line: number;
-  constructor(templateName: string, line: number, message: string) {
+  /** "parse": the template text is wrong; "exec": it failed on this data (which may change). */
+  readonly phase: "parse" | "exec";
+  constructor(templateName: string, line: number, message: string, phase: "parse" | "exec" = "parse") {
     super(message);
     this.templateName = templateName;
     this.line = line;
+    this.phase = phase;
   }
 }
 
@@ -51,8 +54,8 @@ export function renderBytes(name: string, text: string, data: GoValue): Uint8Arr
     return new Uint8Array(binToBytes(execute(trees, name, data, { funcs: templateFuncs })));
   } catch (err) {
     if (err instanceof TemplateSyntaxError) throw new TemplateError(name, err.line, `template: ${name}:${err.line}: ${err.message}`);
-    if (err instanceof TemplateExecError) throw new TemplateError(name, err.line, err.message);
-    if (err instanceof RangeError) throw new TemplateError(name, 0, `template: ${name}: ${err.message}`);
+    if (err instanceof TemplateExecError) throw new TemplateError(name, err.line, err.message, "exec");
+    if (err instanceof RangeError) throw new TemplateError(name, 0, `template: ${name}: ${err.message}`, "exec");
     throw err;
   }
 }

@@ -3,7 +3,7 @@
 // Labels), then template.data, then templated metadata labels/annotations; no data templates = fetched data.
 import YAML from "yaml";
 import type { Template } from "../api/external-secret.ts";
-import { ConfigError } from "../provider/errors.ts";
+import { ConfigError, ProviderError } from "../provider/errors.ts";
 import { renderBytes, stringData, TemplateError } from "./engine.ts";
 import type { TemplateSources } from "./sources.ts";
 
@@ -22,13 +22,22 @@ interface Out {
   annotations: Record<string, string>;
 }
 
-/** A template failure as a ConfigError: template name, line and Go's message, with any data value scrubbed. */
-export function templateConfigError(err: TemplateError, data: Record<string, Uint8Array>): ConfigError {
+/** A template that failed on the fetched data: retried with backoff, since the data may change. */
+export class TemplateExecutionError extends ProviderError {
+  constructor(message: string) {
+    super(message, "TemplateExecutionFailed");
+  }
+}
+
+/** A template failure for the condition: template name, line and Go's message, with any data value
+ *  scrubbed. A parse error is a ConfigError (fixed only by a spec change); an execution error is retried. */
+export function templateConfigError(err: TemplateError, data: Record<string, Uint8Array>): ConfigError | TemplateExecutionError {
   // Go's own "template: NAME:LINE: " prefix repeats what the condition already says.
   let message = err.message.replace(/^template: .*?:\d+: /, "");
   const values = Object.values(data).map((v) => Buffer.from(v).toString("utf8")).filter((v) => v.length >= 3).sort((a, b) => b.length - a.length);
   for (const v of values) message = message.split(v).join("***");
-  return new ConfigError(`template ${JSON.stringify(err.templateName)} line ${err.line}: ${message}`);
+  const text = `template ${JSON.stringify(err.templateName)} line ${err.line}: ${message}`;
+  return err.phase === "parse" ? new ConfigError(text) : new TemplateExecutionError(text);
 }
 
 function apply(out: Out, target: Target, key: string, value: Uint8Array): void {

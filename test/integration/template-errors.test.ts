@@ -77,6 +77,21 @@ describe("template errors as conditions", () => {
     assert.match(message(es), /template "out" line 2: .*map has no entry for key "nokey"/);
   });
 
+  it("an execution error that depends on the data recovers when the data changes (no spec change)", async () => {
+    await k.create("SecretStore", ns, "fake2", { provider: { fake: { data: [{ key: "/cfg", value: JSON.stringify({ a: "1" }) }] } } });
+    await k.create("ExternalSecret", ns, "datadep", {
+      refreshInterval: "1s",
+      secretStoreRef: { name: "fake2" },
+      dataFrom: [{ extract: { key: "/cfg" } }],
+      target: { template: { data: { out: "{{ .a }}-{{ .b }}" } } },
+    });
+    const es = await notReady("datadep");
+    assert.match(message(es), /template "out" line 1: .*map has no entry for key "b"/);
+    await k.patch("SecretStore", ns, "fake2", { spec: { provider: { fake: { data: [{ key: "/cfg", value: JSON.stringify({ a: "1", b: "2" }) }] } } } });
+    const secret = await waitFor("secret datadep", () => k.secret(ns, "datadep"), 60_000);
+    assert.equal(decoded(secret).out, "1-2");
+  });
+
   it("an output key that is not a valid Secret key is an error", async () => {
     await k.create("ExternalSecret", ns, "badkey", {
       secretStoreRef: { name: "fake" },
