@@ -117,7 +117,10 @@ export function externalSecretReconciler(deps: ExternalSecretReconcilerDeps): (k
     } catch (err) {
       deps.onSync?.(es, false);
       const reason = err instanceof ProviderError && err.reason === "SecretMissing" ? Reason.SecretMissing : Reason.SecretSyncedError;
-      const message = `could not sync secret: ${safeMessage(err)}`;
+      // The Ready reason stays ESO's (tools key on it); the message names our finer reason (PermissionDenied,
+      // ProviderUnavailable, SecretNotFound, StoreNotReady ...) first, so people and alerts can tell them apart.
+      const detail = err instanceof ProviderError ? `${err.reason}: ` : "";
+      const message = `could not sync secret: ${detail}${safeMessage(err)}`;
       const condition = readyCondition("False", reason, message, ready, new Date(now));
       const failed: ExternalSecretStatus = { ...es.status, conditions: withCondition(es.status?.conditions, condition) };
       if (!statusEqual(failed, es.status)) {
