@@ -165,7 +165,7 @@ describe("templates with the fake store", () => {
     assert.equal(data.auto, token);
     assert.equal(data["auto-raw"], "not base64!");
     assert.equal(data.none, Buffer.from(token).toString("base64"));
-    assert.equal(data["app_U002F_one"], "1");
+    assert.equal(data["app_U002f_one"], "1");
     assert.equal(data["app_one"], "1");
     assert.equal(data["other_x"], "3");
   });

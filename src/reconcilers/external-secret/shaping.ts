@@ -37,12 +37,15 @@ export function decodeValue(value: Uint8Array, strategy: Decoding, keyLabel: str
   }
 }
 
-const INVALID_KEY_CHAR = /[^-._a-zA-Z0-9]/gu;
+// ESO's utils.convert: every rune that is not a Unicode letter or number, '-', '.' or '_' is replaced
+// ("_" for Default, fmt "_U%04x_" - lower-case hex - for Unicode). A kept non-ASCII letter still fails
+// the Secret key check later, as in ESO.
+const INVALID_KEY_CHAR = /[^\p{L}\p{N}._-]/gu;
 
-/** Makes a provider name a valid Secret key: `_` (Default) or `_UXXXX_` (Unicode) for each invalid character. */
+/** Makes a provider name a valid Secret key: `_` (Default) or `_Uxxxx_` (Unicode) for each invalid character. */
 export function convertKey(key: string, strategy: "Default" | "Unicode" | undefined): string {
   if (strategy === "Unicode") {
-    return key.replace(INVALID_KEY_CHAR, (ch) => `_U${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}_`);
+    return key.replace(INVALID_KEY_CHAR, (ch) => `_U${ch.codePointAt(0)!.toString(16).padStart(4, "0")}_`);
   }
   return key.replace(INVALID_KEY_CHAR, "_");
 }

@@ -22,7 +22,7 @@ describe("decodeValue", () => {
 
 describe("convertKey", () => {
   it("Default replaces invalid characters with _", () => assert.equal(convertKey("/app/db:pass word", "Default"), "_app_db_pass_word"));
-  it("Unicode escapes them as _UXXXX_", () => assert.equal(convertKey("a/b", "Unicode"), "a_U002F_b"));
+  it("Unicode escapes them as _Uxxxx_ (ESO's %04x: lower-case hex)", () => assert.equal(convertKey("a/b:😀", "Unicode"), "a_U002f_b_U003a__U1f600_"));
   it("keeps valid keys", () => assert.equal(convertKey("a-b_c.d", undefined), "a-b_c.d"));
 });
 
