@@ -6,9 +6,12 @@ import { fromYaml, toYaml } from "./yaml.ts";
 import type { GoValue } from "./values.ts";
 
 const B64 = /^[A-Za-z0-9+/]*$/;
+const B64URL = /^[A-Za-z0-9_-]*$/;
 
-/** base64.StdEncoding.DecodeString with Go's error text ("illegal base64 data at input byte N"). */
-export function b64decode(s: string): { ok: true; value: string } | { ok: false; error: string } {
+/** base64.StdEncoding (or URLEncoding) .DecodeString with Go's error text ("illegal base64 data at input
+ *  byte N"): padding required, \r and \n skipped, anything else outside the alphabet an error. */
+export function b64decode(s: string, url = false): { ok: true; value: string } | { ok: false; error: string } {
+  const alphabet = url ? B64URL : B64;
   const fail = (at: number) => ({ ok: false as const, error: `illegal base64 data at input byte ${at}` });
   // Indexes of the significant characters (Go skips \r and \n but reports offsets in the original text).
   const idx: number[] = [];
@@ -19,7 +22,7 @@ export function b64decode(s: string): { ok: true; value: string } | { ok: false;
   for (; k < chars.length; k++) {
     const c = chars[k]!;
     if (c === "=") break;
-    if (!B64.test(c)) return fail(idx[k]!);
+    if (!alphabet.test(c)) return fail(idx[k]!);
     body += c;
   }
   if (k < chars.length) {
@@ -37,7 +40,7 @@ export function b64decode(s: string): { ok: true; value: string } | { ok: false;
     return fail(s.length - (body.length % 4));
   }
   // StdEncoding is not strict: non-zero trailing bits are ignored, as Node does.
-  return { ok: true, value: Buffer.from(body, "base64").toString("latin1") };
+  return { ok: true, value: Buffer.from(body, url ? "base64url" : "base64").toString("latin1") };
 }
 
 const B32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";

@@ -33,7 +33,8 @@ describe("templates with the fake store", () => {
             { key: "/p12", value: bin(pki.p12) },
             { key: "/p12pass", value: bin(pki.p12Pass) },
             { key: "/b64", value: Buffer.from(token).toString("base64") },
-            { key: "/b64url", value: Buffer.from(`${token}?>`).toString("base64url") },
+            // Padded, as Go's base64.URLEncoding (which ESO uses) requires.
+            { key: "/b64url", value: Buffer.from(`${token}?>`).toString("base64").replace(/\+/g, "-").replace(/\//g, "_") },
             { key: "/plain", value: "not base64!" },
             { key: "/keys", value: JSON.stringify({ "app/one": "1", "app/two": "2", "other/x": "3" }) },
           ],

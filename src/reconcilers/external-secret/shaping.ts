@@ -2,19 +2,16 @@
 // regexp with Go's regexp and $-expansion, transform with a template over .value), with ESO's semantics.
 import { ConfigError } from "../../provider/errors.ts";
 import { renderBytes, stringData, TemplateError } from "../../template/engine.ts";
+import { b64decode } from "../../template/funcs-encoding.ts";
 import { goRegExp, replaceAll } from "../../template/funcs-regex.ts";
 import { fromBin, toBin } from "../../template/gostr.ts";
 
 type Decoding = "None" | "Base64" | "Base64URL" | "Auto" | undefined;
 
-const STD = /^[A-Za-z0-9+/]*={0,2}$/;
-const URL_SAFE = /^[A-Za-z0-9_-]*={0,2}$/;
-
-function decodeStrict(value: Uint8Array, alphabet: RegExp, encoding: "base64" | "base64url"): Uint8Array | undefined {
-  const text = Buffer.from(value).toString("latin1").trim();
-  if (!alphabet.test(text)) return undefined;
-  if (encoding === "base64" && text.length % 4 !== 0) return undefined;
-  return new Uint8Array(Buffer.from(text, encoding));
+/** Go's base64.StdEncoding / URLEncoding (padded, as ESO's utils.Decode uses them), or undefined. */
+function decodeStrict(value: Uint8Array, url: boolean): Uint8Array | undefined {
+  const r = b64decode(Buffer.from(value).toString("latin1"), url);
+  return r.ok ? new Uint8Array(Buffer.from(r.value, "latin1")) : undefined;
 }
 
 export function decodeValue(value: Uint8Array, strategy: Decoding, keyLabel: string): Uint8Array {
@@ -22,18 +19,18 @@ export function decodeValue(value: Uint8Array, strategy: Decoding, keyLabel: str
     case "None":
       return value;
     case "Base64": {
-      const out = decodeStrict(value, STD, "base64");
+      const out = decodeStrict(value, false);
       if (!out) throw new ConfigError(`${keyLabel}: value is not valid base64 (decodingStrategy Base64)`);
       return out;
     }
     case "Base64URL": {
-      const out = decodeStrict(value, URL_SAFE, "base64url");
+      const out = decodeStrict(value, true);
       if (!out) throw new ConfigError(`${keyLabel}: value is not valid base64url (decodingStrategy Base64URL)`);
       return out;
     }
     default:
       // Auto: ESO tries base64, then base64url, else keeps the raw value (documented as unreliable).
-      return decodeStrict(value, STD, "base64") ?? decodeStrict(value, URL_SAFE, "base64url") ?? value;
+      return decodeStrict(value, false) ?? decodeStrict(value, true) ?? value;
   }
 }
 

@@ -13,6 +13,8 @@ describe("decodeValue", () => {
     { name: "Base64URL", given: ["aGk_Pz8-", "Base64URL"], want: "hi???>" },
     { name: "Auto decodes base64", given: ["aGVsbG8=", "Auto"], want: "hello" },
     { name: "Auto keeps a non-base64 value", given: ["happy/street!", "Auto"], want: "happy/street!" },
+    { name: "Auto keeps an unpadded base64url-looking value (Go's URLEncoding needs padding)", given: ["hello_world", "Auto"], want: "hello_world" },
+    { name: "Auto keeps a value with spaces (Go does not trim)", given: [" aGVsbG8= ", "Auto"], want: " aGVsbG8= " },
   ] as const;
   for (const { name, given, want } of table) it(name, () => assert.equal(text(decodeValue(bytes(given[0]), given[1], "k")), want));
   it("Base64 rejects invalid input with a ConfigError that does not echo the value", () => {
