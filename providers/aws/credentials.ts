@@ -6,6 +6,9 @@ import { ConfigError } from "../../src/provider/errors.ts";
 import type { ConnectContext } from "../../src/provider/types.ts";
 import { SingleFlight } from "../../src/provider/single-flight.ts";
 import type { AwsProviderSpec } from "./schema.ts";
+import { authMethod } from "./auth-method.ts";
+
+export { authMethod };
 import { webIdentityCredentials } from "./auth-web-identity.ts";
 import { assumeRoleChain } from "./auth-assume-role.ts";
 
@@ -78,13 +81,6 @@ async function staticCredentials(ctx: ConnectContext<AwsProviderSpec>): Promise<
 }
 
 /** Which base identity a spec uses; pure, for tests and the README. */
-export function authMethod(spec: AwsProviderSpec): "secretRef" | "jwt" | "default" {
-  if (spec.auth?.secretRef) return "secretRef";
-  if (spec.auth?.jwt?.serviceAccountRef) return "jwt";
-  if (spec.auth?.jwt) throw new ConfigError("aws auth.jwt needs serviceAccountRef");
-  return "default";
-}
-
 /**
  * What the SDK clients get. The SDK memoizes credentials without an `expiration` forever and others until five
  * minutes before it, which would bypass our cache (static keys re-read, invalidate after a refusal): so we

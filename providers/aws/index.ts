@@ -3,10 +3,7 @@
 // session, reused by every reconcile.
 import type { Provider } from "../../src/provider/types.ts";
 import { AwsProviderSpec } from "./schema.ts";
-import { authMethod, sessionCredentials } from "./credentials.ts";
-import { endpointFor } from "./endpoints.ts";
-import { secretsManagerClient } from "./sm-client.ts";
-import { parameterStoreClient } from "./ps-client.ts";
+import { authMethod } from "./auth-method.ts";
 
 export const awsProvider = {
   name: "aws",
@@ -22,11 +19,6 @@ export const awsProvider = {
     if (method === "jwt") return !spec.auth!.jwt!.serviceAccountRef!.namespace;
     return false;
   },
-  async connect(ctx) {
-    const env = process.env;
-    const credentials = sessionCredentials(ctx, endpointFor("sts", ctx.spec, env));
-    ctx.log.debug({ service: ctx.spec.service, region: ctx.spec.region, auth: authMethod(ctx.spec) }, "aws session");
-    if (ctx.spec.service === "ParameterStore") return parameterStoreClient({ spec: ctx.spec, credentials, endpoint: endpointFor("ssm", ctx.spec, env) });
-    return secretsManagerClient({ spec: ctx.spec, credentials, endpoint: endpointFor("secretsManager", ctx.spec, env), log: ctx.log });
-  },
+  // The SDKs load on first use (see connect.ts).
+  connect: async (ctx) => (await import("./connect.ts")).connectAws(ctx),
 } satisfies Provider<AwsProviderSpec>;

@@ -1,12 +1,7 @@
 // The Vault / OpenBao provider (ESO's `vault`): one authenticated session per store and credentials,
 // shared by every ExternalSecret using the store, renewed before expiry and revoked on close.
 import type { Provider } from "../../src/provider/types.ts";
-import { vaultClient } from "./client.ts";
-import { tokenSource } from "./auth.ts";
-import { VaultHttp } from "./http.ts";
 import { VaultProviderSpec } from "./schema.ts";
-import { VaultSession } from "./session.ts";
-import { sessionTls } from "./tls.ts";
 
 /** Every Kubernetes reference of a spec whose namespace is left to the store's rules. */
 function unqualifiedRefs(spec: VaultProviderSpec): boolean {
@@ -36,17 +31,5 @@ export const vaultProvider = {
   // A ClusterSecretStore ref without a namespace resolves in each ExternalSecret's namespace: one session
   // (and one login) per namespace, since the credentials may differ.
   referentAuth: unqualifiedRefs,
-  async connect({ spec, kube, log }) {
-    const headers: Record<string, string> = { ...(spec.headers ?? {}) };
-    if (spec.namespace) headers["X-Vault-Namespace"] = spec.namespace;
-    if (spec.forwardInconsistent) headers["X-Vault-Inconsistent"] = "forward-active-node";
-    const http = new VaultHttp({ server: spec.server, tls: await sessionTls(spec, kube), headers, readYourWrites: spec.readYourWrites ?? false });
-    try {
-      const session = new VaultSession({ http, source: tokenSource(spec, kube, http, Date.now), log });
-      return vaultClient(spec, session);
-    } catch (err) {
-      http.close();
-      throw err;
-    }
-  },
+  connect: async (ctx) => (await import("./connect.ts")).connectVault(ctx),
 } satisfies Provider<VaultProviderSpec>;

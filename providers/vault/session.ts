@@ -112,7 +112,8 @@ export class VaultSession {
     const due = held.since + (held.ttlMs * 2) / 3 - this.#now();
     this.#renewTimer = setTimeout(() => {
       if (this.#held === held) this.token().catch(() => undefined);
-    }, Math.max(0, due) + 50);
+      // A small margin past the two-thirds mark so token() sees the renewal as due; never as far as the expiry.
+    }, Math.max(0, due) + Math.min(50, held.ttlMs / 12));
     this.#renewTimer.unref();
   }
 

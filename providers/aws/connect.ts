@@ -1,0 +1,16 @@
+// Opens an AWS session (credentials, endpoint, SDK client). Loaded on first use so an operator that never
+// talks to AWS does not load the SDK.
+import type { ConnectContext, SecretsClient } from "../../src/provider/types.ts";
+import type { AwsProviderSpec } from "./schema.ts";
+import { authMethod, sessionCredentials } from "./credentials.ts";
+import { endpointFor } from "./endpoints.ts";
+import { secretsManagerClient } from "./sm-client.ts";
+import { parameterStoreClient } from "./ps-client.ts";
+
+export async function connectAws(ctx: ConnectContext<AwsProviderSpec>): Promise<SecretsClient> {
+  const env = process.env;
+  const credentials = sessionCredentials(ctx, endpointFor("sts", ctx.spec, env));
+  ctx.log.debug({ service: ctx.spec.service, region: ctx.spec.region, auth: authMethod(ctx.spec) }, "aws session");
+  if (ctx.spec.service === "ParameterStore") return parameterStoreClient({ spec: ctx.spec, credentials, endpoint: endpointFor("ssm", ctx.spec, env) });
+  return secretsManagerClient({ spec: ctx.spec, credentials, endpoint: endpointFor("secretsManager", ctx.spec, env), log: ctx.log });
+}
