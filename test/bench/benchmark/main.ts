@@ -12,7 +12,8 @@ import { generateCrdsFor } from "../../../src/crdgen/index.ts";
 import { providerSchemas } from "../../../providers/index.ts";
 import { ClusterView } from "./cluster.ts";
 import { startOperatorProcess, type OperatorProcess } from "./operator-process.ts";
-import { cleanup, setupStore, w1BurstCreate, w2SteadyRefresh, w3Rotation, w4UnrelatedSecrets, w5NewDuringRefresh, w7Restart, type Context } from "./scenarios.ts";
+import { awsBackend, fakeBackend, type Backend } from "./backends.ts";
+import { KEYS, cleanup, setupStore, w1BurstCreate, w2SteadyRefresh, w3Rotation, w4UnrelatedSecrets, w5NewDuringRefresh, w7Restart, type Context } from "./scenarios.ts";
 import { table, writeJson } from "./report.ts";
 
 const REPO = new URL("../../../", import.meta.url).pathname;
@@ -22,11 +23,12 @@ const program = new Command("bench")
   .option("--interval <seconds>", "refreshInterval of the benchmark's ExternalSecrets (W2 measures one)", "60")
   .option("--unrelated <list>", "unrelated Secret counts for W4", "0,10000,50000")
   .option("--skip <list>", "scenarios to skip, e.g. W4", "")
+  .option("--provider <name>", "where the keys live: fake or aws (the moto peer, counted at its proxy)", "fake")
   .option("--operator-cmd <cmd>", "run another operator executable (gets KUBECONFIG and METRICS_ADDR)")
   .option("--crds <dir>", "install the CRDs from this directory instead of ours")
   .option("--out <file>", "JSON results", join(REPO, ".bench/benchmark.json"));
 program.parse();
-const opts = program.opts<{ sizes: string; interval: string; unrelated: string; skip: string; operatorCmd?: string; crds?: string; out: string }>();
+const opts = program.opts<{ provider: string; sizes: string; interval: string; unrelated: string; skip: string; operatorCmd?: string; crds?: string; out: string }>();
 const sizes = opts.sizes.split(",").map(Number);
 const skip = new Set(opts.skip.split(",").filter(Boolean));
 const log = (msg: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
@@ -44,6 +46,7 @@ const results: Record<string, unknown> = {
   sizes: {} as Record<string, unknown>,
 };
 let operator: OperatorProcess | undefined;
+let backend: Backend | undefined;
 const cluster = new ClusterView(kc);
 try {
   const crds = opts.crds
@@ -51,10 +54,13 @@ try {
     : generateCrdsFor(providerSchemas()).map((file) => parseManifests(file.yaml)[0]!);
   await installCrds(kc, crds);
   await cluster.start();
+  backend = opts.provider === "aws" ? await awsBackend(KEYS, kube, cluster, dir) : fakeBackend(KEYS);
+  results.provider = backend.name;
   const startOperator = () => startOperatorProcess({ kubeconfig: kube.kubeconfigPath, logFile: join(dir, "operator.log"), command: opts.operatorCmd, repo: REPO });
   operator = await startOperator();
   const ctx: Context = {
     cluster,
+    backend,
     operator: () => operator!,
     restartOperator: async () => {
       await operator!.stop();
@@ -75,7 +81,7 @@ try {
     row.W5 = await w5NewDuringRefresh(ctx, prefix, n);
     log("W3 rotation of a key 1% read");
     row.W3 = await w3Rotation(ctx, prefix, n);
-    await setupStore(ctx, (key) => `value-${key}`);
+    if (backend.name === "fake") await setupStore(ctx, (key) => `value-${key}`);
     log("W7 restart");
     row.W7 = await w7Restart(ctx);
     (results.sizes as Record<string, unknown>)[n] = row;
@@ -90,12 +96,13 @@ try {
   }
 } finally {
   await operator?.stop();
+  await backend?.stop();
   await cluster.stop();
   await stopKubeBench(kube);
 }
 
 const sizeRows = (name: string) => Object.entries(results.sizes as Record<string, Record<string, Record<string, unknown>>>).map(([n, row]) => ({ N: Number(n), ...row[name] }));
-console.log(`\nsecrets-bridge benchmark, ${results.date}, ${(results.machine as { cpus: number }).cpus} cores, operator: ${results.operator}\n`);
+console.log(`\nsecrets-bridge benchmark, ${results.date}, ${(results.machine as { cpus: number }).cpus} cores, operator: ${results.operator}, provider: ${results.provider}\n`);
 console.log(table("W1 burst create (N ExternalSecrets over 100 keys in 50 namespaces)", sizeRows("W1")));
 console.log(table(`W2 steady refresh, one ${opts.interval}s cycle with no change`, sizeRows("W2")));
 console.log(table("W3 rotation of one key read by 1% of the ExternalSecrets", sizeRows("W3")));

@@ -4,7 +4,7 @@ import { GROUP, VERSION } from "../../../src/api/common.ts";
 import type { ClusterView } from "./cluster.ts";
 import { inBatches } from "./cluster.ts";
 import { cpuSeconds, rssBytes } from "./process-stats.ts";
-import { sumSeries } from "./prom.ts";
+import type { Backend } from "./backends.ts";
 import type { OperatorProcess } from "./operator-process.ts";
 
 export const KEYS = 100;
@@ -13,6 +13,7 @@ const STORE = "bench";
 
 export interface Context {
   cluster: ClusterView;
+  backend: Backend;
   operator: () => OperatorProcess;
   restartOperator: () => Promise<void>;
   intervalSeconds: number;
@@ -28,7 +29,7 @@ export function percentile(values: number[], p: number): number {
 }
 
 async function providerCalls(ctx: Context): Promise<number> {
-  return sumSeries(await ctx.operator().metrics(), "externalsecret_provider_api_calls_count");
+  return ctx.backend.providerCalls(ctx.operator());
 }
 
 async function waitUntil(what: string, check: () => boolean, timeoutMs: number): Promise<void> {
@@ -40,12 +41,7 @@ async function waitUntil(what: string, check: () => boolean, timeoutMs: number):
 }
 
 export async function setupStore(ctx: Context, value: (key: number) => string): Promise<void> {
-  const body = {
-    apiVersion: `${GROUP}/${VERSION}`,
-    kind: "ClusterSecretStore",
-    metadata: { name: STORE },
-    spec: { provider: { fake: { data: Array.from({ length: KEYS }, (_, i) => ({ key: `key-${i}`, value: value(i) })) } } },
-  };
+  const body = { apiVersion: `${GROUP}/${VERSION}`, kind: "ClusterSecretStore", metadata: { name: STORE }, spec: await ctx.backend.storeSpec(value) };
   try {
     await ctx.cluster.custom.createClusterCustomObject({ group: GROUP, version: VERSION, plural: "clustersecretstores", body });
   } catch {
@@ -123,7 +119,7 @@ export async function w3Rotation(ctx: Context, prefix: string, n: number) {
   const dependents = Array.from({ length: Math.ceil(n / KEYS) }, (_, j) => j * KEYS).filter((i) => i < n).map((i) => `${namespaceOf(prefix, i)}/es-${i}`);
   const before = new Map(dependents.map((key) => [key, ctx.cluster.secretChangedAt.get(key)?.hash]));
   const t0 = Date.now();
-  await setupStore(ctx, (key) => (key === 0 ? `rotated-${t0}` : `value-${key}`));
+  if (await ctx.backend.rotate(0, `rotated-${t0}`)) await setupStore(ctx, (key) => (key === 0 ? `rotated-${t0}` : `value-${key}`));
   await waitUntil("rotation everywhere", () => dependents.every((key) => ctx.cluster.secretChangedAt.get(key)?.hash !== before.get(key)), (ctx.intervalSeconds + 60) * 1000);
   const times = dependents.map((key) => ctx.cluster.secretChangedAt.get(key)!.at - t0);
   return { dependents: dependents.length, allUpdatedSeconds: Math.max(...times) / 1000, spreadMs: Math.max(...times) - Math.min(...times) };
@@ -139,13 +135,13 @@ export async function w5NewDuringRefresh(ctx: Context, prefix: string, n: number
 
 export async function w7Restart(ctx: Context, windowSeconds = 15) {
   const writes0 = await ctx.cluster.apiserverWrites();
+  const calls0 = ctx.backend.countsSurviveRestart ? await providerCalls(ctx) : 0;
   await ctx.restartOperator();
   await sleep(windowSeconds * 1000);
-  // A fresh process counts from zero: everything it reports was called since the restart.
   // On the refresh grid, about KEYS * window / interval keys come due in the window anyway (their normal
   // schedule); anything beyond that would be a restart storm.
   const dueOnSchedule = Math.round((KEYS * windowSeconds) / ctx.intervalSeconds);
-  return { windowSeconds, providerCalls: await providerCalls(ctx), keysDueOnSchedule: Math.min(KEYS, dueOnSchedule), apiserverWrites: (await ctx.cluster.apiserverWrites()) - writes0 };
+  return { windowSeconds, providerCalls: (await providerCalls(ctx)) - calls0, keysDueOnSchedule: Math.min(KEYS, dueOnSchedule), apiserverWrites: (await ctx.cluster.apiserverWrites()) - writes0 };
 }
 
 export async function w4UnrelatedSecrets(ctx: Context, levels: number[]) {

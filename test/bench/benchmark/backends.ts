@@ -1,0 +1,84 @@
+// Where the benchmark's 100 remote keys live, how a ClusterSecretStore reaches them, and how provider calls
+// are counted: `fake` (the store's own counter, read from the operator's metrics) or `aws` (the real moto
+// bench peer, counted at its request-logging proxy: the provider side).
+import { SecretsManagerClient, CreateSecretCommand, PutSecretValueCommand } from "@aws-sdk/client-secrets-manager";
+import type { KubeBench } from "../kube-bench.ts";
+import { peer as motoPeer, MOTO_REGION, MOTO_TEST_KEYS, type MotoState } from "../peers/moto/peer.ts";
+import { inBatches, type ClusterView } from "./cluster.ts";
+import { sumSeries } from "./prom.ts";
+import type { OperatorProcess } from "./operator-process.ts";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+
+export interface Backend {
+  name: string;
+  /** spec of the ClusterSecretStore the benchmark's ExternalSecrets use. */
+  storeSpec(values: (key: number) => string): Promise<Record<string, unknown>>;
+  /** Changes one key's value at the provider; returns true when the store spec must be re-applied instead. */
+  rotate(key: number, value: string): Promise<boolean>;
+  /** Provider reads so far, counted as close to the provider as the backend allows. */
+  providerCalls(operator: OperatorProcess): Promise<number>;
+  /** Whether the count survives an operator restart (counted at the provider) or restarts at zero (its metrics). */
+  countsSurviveRestart: boolean;
+  stop(): Promise<void>;
+}
+
+export function fakeBackend(keys: number): Backend {
+  return {
+    name: "fake",
+    countsSurviveRestart: false,
+    async storeSpec(values) {
+      return { provider: { fake: { data: Array.from({ length: keys }, (_, i) => ({ key: `key-${i}`, value: values(i) })) } } };
+    },
+    async rotate() {
+      return true;
+    },
+    async providerCalls(operator) {
+      return sumSeries(await operator.metrics(), "externalsecret_provider_api_calls_count");
+    },
+    async stop() {},
+  };
+}
+
+export async function awsBackend(keys: number, kube: KubeBench, cluster: ClusterView, dir: string): Promise<Backend> {
+  const peerDir = join(dir, "moto");
+  mkdirSync(peerDir, { recursive: true });
+  const state: MotoState = await motoPeer.start({ dir: peerDir, kube, log: () => {} });
+  const sm = new SecretsManagerClient({ endpoint: state.moto.endpoint, region: MOTO_REGION, credentials: MOTO_TEST_KEYS });
+  await inBatches(Array.from({ length: keys }, (_, i) => i), 8, (i) => sm.send(new CreateSecretCommand({ Name: `key-${i}`, SecretString: `value-${i}` })));
+  const credsNamespace = "bench-aws-credentials";
+  await cluster.core.createNamespace({ body: { metadata: { name: credsNamespace } } }).catch(() => undefined);
+  await cluster.core
+    .createNamespacedSecret({ namespace: credsNamespace, body: { metadata: { name: "aws" }, stringData: { "access-key-id": MOTO_TEST_KEYS.accessKeyId, "secret-access-key": MOTO_TEST_KEYS.secretAccessKey } } })
+    .catch(() => undefined);
+  const reads = async () => {
+    const requests = (await (await fetch(`${state.proxy.endpoint}/__bench/requests`)).json()) as Array<{ op: string; ids: string[] }>;
+    return requests.filter((r) => r.op.startsWith("secretsmanager.")).length;
+  };
+  return {
+    name: "aws (moto)",
+    countsSurviveRestart: true,
+    async storeSpec() {
+      const ref = (key: string) => ({ name: "aws", key, namespace: credsNamespace });
+      return {
+        provider: {
+          aws: {
+            service: "SecretsManager",
+            region: MOTO_REGION,
+            endpoints: { secretsManager: state.endpoint, sts: state.endpoint },
+            auth: { secretRef: { accessKeyIDSecretRef: ref("access-key-id"), secretAccessKeySecretRef: ref("secret-access-key") } },
+          },
+        },
+      };
+    },
+    async rotate(key, value) {
+      await sm.send(new PutSecretValueCommand({ SecretId: `key-${key}`, SecretString: value }));
+      return false;
+    },
+    providerCalls: () => reads(),
+    async stop() {
+      sm.destroy();
+      await motoPeer.stop(state);
+    },
+  };
+}
