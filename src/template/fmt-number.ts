@@ -22,6 +22,37 @@ function special(v: number, upper: boolean): string | undefined {
   return undefined;
 }
 
+/** |v| * 10^shift rounded to an integer, half to even, computed exactly (strconv rounds the exact binary
+ *  value; JavaScript's toFixed/toExponential round halves up). */
+function scaledRound(abs: number, shift: number): bigint {
+  const { mant, exp } = decompose(abs);
+  let num = mant;
+  let den = 1n;
+  const e = exp - 52;
+  if (e >= 0) num <<= BigInt(e);
+  else den <<= BigInt(-e);
+  if (shift >= 0) num *= 10n ** BigInt(shift);
+  else den *= 10n ** BigInt(-shift);
+  const q = num / den;
+  const r2 = (num % den) * 2n;
+  if (r2 > den || (r2 === den && q % 2n === 1n)) return q + 1n;
+  return q;
+}
+
+/** Exactly rounded mantissa digits (prec+1 of them) and decimal exponent of a finite non-zero |v|. */
+function exactDigits(abs: number, prec: number): { digits: string; exp: number } {
+  let e10 = Math.floor(Math.log10(abs));
+  for (let tries = 0; tries < 3; tries++) {
+    const n = scaledRound(abs, prec - e10);
+    const text = n.toString();
+    if (text.length > prec + 1) e10++;
+    else if (text.length < prec + 1) e10--;
+    else return { digits: text, exp: e10 };
+  }
+  const n = scaledRound(abs, prec - e10).toString();
+  return { digits: n.slice(0, prec + 1), exp: e10 + n.length - (prec + 1) };
+}
+
 /** strconv.FormatFloat(v, 'e', prec, 64); prec -1 = shortest. */
 export function formatE(v: number, prec: number, upper = false): string {
   const sp = special(v, upper);
@@ -34,10 +65,13 @@ export function formatE(v: number, prec: number, upper = false): string {
     const { digits, dp } = shortestDigits(abs);
     mant = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
     exp = abs === 0 ? 0 : dp - 1;
+  } else if (abs === 0) {
+    mant = prec > 0 ? `0.${"0".repeat(prec)}` : "0";
+    exp = 0;
   } else {
-    const [m, e] = abs.toExponential(Math.min(prec, 100)).split("e") as [string, string];
-    mant = m;
-    exp = Number(e);
+    const d = exactDigits(abs, prec);
+    mant = prec > 0 ? `${d.digits[0]}.${d.digits.slice(1)}` : d.digits;
+    exp = d.exp;
   }
   return `${neg ? "-" : ""}${mant}${expSuffix(exp, upper)}`;
 }
@@ -54,12 +88,9 @@ export function formatF(v: number, prec: number): string {
     if (dp <= 0) out = `0.${"0".repeat(-dp)}${digits}`;
     else if (dp >= digits.length) out = digits + "0".repeat(dp - digits.length);
     else out = `${digits.slice(0, dp)}.${digits.slice(dp)}`;
-  } else if (abs >= 1e21) {
-    // toFixed switches to exponent notation past 1e21: expand by hand.
-    const big = BigInt(Math.round(abs));
-    out = big.toString() + (prec > 0 ? "." + "0".repeat(prec) : "");
   } else {
-    out = abs.toFixed(Math.min(prec, 100));
+    const n = scaledRound(abs, prec).toString().padStart(prec + 1, "0");
+    out = prec > 0 ? `${n.slice(0, n.length - prec)}.${n.slice(n.length - prec)}` : n;
   }
   return `${neg ? "-" : ""}${out}`;
 }
@@ -74,11 +105,14 @@ export function formatG(v: number, prec = -1, upper = false): string {
   let dp: number;
   if (prec < 0) {
     ({ digits, dp } = shortestDigits(abs));
+  } else if (abs === 0) {
+    digits = "0";
+    dp = 1;
   } else {
     const p = prec === 0 ? 1 : prec;
-    const [m, e] = abs.toExponential(p - 1).split("e") as [string, string];
-    digits = m.replace(".", "").replace(/0+$/, "") || "0";
-    dp = abs === 0 ? 1 : Number(e) + 1;
+    const d = exactDigits(abs, p - 1);
+    digits = d.digits.replace(/0+$/, "") || "0";
+    dp = d.exp + 1;
   }
   let eprec = prec < 0 ? 6 : prec === 0 ? 1 : prec;
   if (prec >= 0 && eprec > digits.length && digits.length >= dp) eprec = digits.length;

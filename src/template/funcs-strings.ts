@@ -134,7 +134,7 @@ const indent = (spaces: bigint, v: string): string => {
 function splitGo(s: string, sep: string, n = -1): string[] {
   if (n === 0) return [];
   if (sep === "") {
-    const parts = [...fromBin(s)].map(toBin);
+    const parts = runes(s).map((r) => r.bytes); // invalid bytes stay single bytes
     if (n > 0 && parts.length > n) return [...parts.slice(0, n - 1), parts.slice(n - 1).join("")];
     return parts;
   }
@@ -175,7 +175,7 @@ export const stringFuncs: FuncMap = {
   cat: fn([], (...v: GoValue[]) => v.filter((x) => x !== null).map((x) => formatValue(x)).join(" "), "any"),
   indent: fn(["int", "string"], indent),
   nindent: fn(["int", "string"], (n: bigint, v: string) => "\n" + indent(n, v)),
-  replace: fn(["string", "string", "string"], (o: string, n: string, s: string) => (o === "" ? splitGo(s, "").reduce((acc, ch) => acc + ch + n, n) : s.split(o).join(n))),
+  replace: fn(["string", "string", "string"], (o: string, n: string, s: string) => (o === "" ? runes(s).reduce((acc, r) => acc + r.bytes + n, n) : s.split(o).join(n))),
   plural: fn(["string", "string", "int"], (one: string, many: string, count: bigint) => (count === 1n ? one : many)),
   toString: fn(["any"], strval),
   split: fn(["string", "string"], (sep: string, s: string) => indexed(splitGo(s, sep))),

@@ -73,10 +73,13 @@ function plainAllowed(s: string): boolean {
 
 function scalar(s: string, indent: string): string {
   if (RESOLVES.test(s) || NUMERIC.test(s) || s === "") return `"${s.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
-  if (s.includes("\n") && printable(s.replace(/\n/g, "")) && !/^[ \n]/.test(s) && !/ \n/.test(s)) {
+  // Literal block unless a space ends a line or the text (yaml.v2's space_break / trailing_space); a
+  // leading space or break needs the indentation indicator.
+  if (s.includes("\n") && printable(s.replace(/\n/g, "")) && !/ \n/.test(s) && !s.endsWith(" ")) {
     const chomp = s.endsWith("\n") ? (s.endsWith("\n\n") ? "+" : "") : "-";
+    const hint = /^[ \n]/.test(s) ? "2" : "";
     const body = (chomp === "-" ? s : s.replace(/\n$/, "")).split("\n").map((l) => (l === "" ? "" : indent + l));
-    return `|${chomp}\n${body.join("\n")}`;
+    return `|${hint}${chomp}\n${body.join("\n")}`;
   }
   if (plainAllowed(s)) return s;
   if (!/[\n\r]/.test(s) && printable(s)) return `'${s.replace(/'/g, "''")}'`;

@@ -150,3 +150,17 @@ export function generatedFunctionCases(count: number, seed = 20261124): Case[] {
   const arb = fc.record({ template: functionTemplate, j: fc.jsonValue({ maxDepth: 2 }), x: numericText, y: numericText, p: pattern, s: fc.string({ maxLength: 10, unit: fc.constantFrom("a", "b", "A", "B", "1", "2", " ", "x", "é", "-") }) });
   return fc.sample(arb, { numRuns: count, seed }).map((c, i) => ({ name: `functions #${i}`, template: c.template, data: { j: JSON.stringify(c.j), x: c.x, y: c.y, p: c.p, s: c.s } }));
 }
+
+// Float formatting: fixed precisions round the exact binary value half to even (as strconv does), for
+// random doubles plus halfway and extreme values.
+const HALFWAY = [0.5, 1.5, 2.5, 0.125, 0.375, 1e22, 1e23, 123456789.125, -269757309081909.8, 5e-324, 1.7976931348623157e308, 9007199254740993, 0.1, 0.3, 2.675, 1.005];
+
+/** `count` printf cases over random doubles (the first ones are the halfway/extreme values). */
+export function generatedFloatCases(count: number, seed = 20261125): Case[] {
+  const values = [...HALFWAY, ...fc.sample(fc.double({ noNaN: true, noDefaultInfinity: true }), { numRuns: Math.max(0, count - HALFWAY.length), seed })].slice(0, count);
+  return values.map((d, i) => ({
+    name: `float #${i}`,
+    template: `{{ printf "%.3f|%.0f|%.10e|%.2e|%.4g|%g|%.1f|%8.2f|%.15g|%.17g|%v|%#g" ${Array(12).fill(goFloat(d)).join(" ")} }}|{{ toJson ${goFloat(d)} }}|{{ ${goFloat(d)} }}`,
+    data: {},
+  }));
+}

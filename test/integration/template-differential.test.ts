@@ -9,7 +9,7 @@ import { test } from "node:test";
 import { esoCases } from "../differential/cases-eso.ts";
 import { funcsCases } from "../differential/cases-funcs.ts";
 import { syntaxCases } from "../differential/cases-syntax.ts";
-import { generatedCases, generatedFunctionCases, generatedStructuredCases } from "../differential/generated.ts";
+import { generatedCases, generatedFloatCases, generatedFunctionCases, generatedStructuredCases } from "../differential/generated.ts";
 import { compare, runGo, show, type Case } from "../differential/go-render.ts";
 
 const suites: [string, Case[]][] = [
@@ -22,6 +22,7 @@ const suites: [string, Case[]][] = [
   ["fast-check JSON/YAML documents and printf formats (seed 2)", generatedStructuredCases(250, 2)],
   ["fast-check list/dict/math/default/regexp functions (seed 1)", generatedFunctionCases(250, 1)],
   ["fast-check list/dict/math/default/regexp functions (seed 2)", generatedFunctionCases(250, 2)],
+  ["fast-check float formatting (halfway and extreme values first)", generatedFloatCases(250, 1)],
 ];
 
 test("the differential suite has at least 300 cases, with successes and failures on the Go side", () => {
@@ -30,7 +31,7 @@ test("the differential suite has at least 300 cases, with successes and failures
   const go = runGo(all);
   const ok = go.filter((r) => r.ok).length;
   // Both kinds must be exercised: outputs compared byte for byte, and errors matched as errors.
-  assert.ok(ok > 1300, `${ok} successful renders`);
+  assert.ok(ok > 1500, `${ok} successful renders`);
   assert.ok(all.length - ok > 40, `${all.length - ok} failing renders`);
 });
 
