@@ -1,7 +1,7 @@
 // Where a store's encrypted files come from. A source hands out immutable snapshots (a Git commit, or one read of
 // a ConfigMap/Secret) and refreshes them at most once per interval, however many ExternalSecrets ask.
 import { createHash } from "node:crypto";
-import { parseDuration } from "../../src/api/duration.ts";
+import { storeIntervalMs } from "../../src/api/duration.ts";
 import type { KubeAccess } from "../../src/kube/access.ts";
 import { recordProviderCall } from "../../src/provider/call-metrics.ts";
 import { ConfigError, ProviderError } from "../../src/provider/errors.ts";
@@ -26,18 +26,9 @@ export interface FileSource {
 
 export const DEFAULT_REFRESH_MS = 60_000;
 
-/** The store's spec.refreshInterval (seconds or Go duration) in ms; unset, zero or invalid: one minute. */
+/** The store's spec.refreshInterval in ms; unset, zero or invalid: one minute. */
 export function refreshIntervalMs(value: number | string | undefined): number {
-  if (typeof value === "number" && value > 0) return value * 1000;
-  if (typeof value === "string") {
-    try {
-      const ms = parseDuration(value);
-      if (ms > 0) return ms;
-    } catch {
-      // Invalid text: the store reconciler reports it; polling keeps the default.
-    }
-  }
-  return DEFAULT_REFRESH_MS;
+  return storeIntervalMs(value, DEFAULT_REFRESH_MS);
 }
 
 /** Caches the last snapshot for `intervalMs` and shares one in-flight fetch between callers. */

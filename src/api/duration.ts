@@ -30,3 +30,20 @@ export function formatDuration(ms: number): string {
   if (m > 0) return `${m}m${s}s`;
   return `${s}s`;
 }
+
+/**
+ * A store's `spec.refreshInterval` (ESO: integer seconds or a Go duration) in milliseconds; unset, zero or
+ * invalid text gives `fallbackMs` (invalid text is reported by the store reconciler, not here).
+ */
+export function storeIntervalMs(value: number | string | undefined, fallbackMs: number): number {
+  if (typeof value === "number" && value > 0) return value * 1000;
+  if (typeof value === "string") {
+    try {
+      const ms = parseDuration(value);
+      if (ms > 0) return ms;
+    } catch {
+      // fall through to the default
+    }
+  }
+  return fallbackMs;
+}

@@ -114,3 +114,16 @@ export async function waitUntil(opts: {
     opts.child.off("error", onError);
   }
 }
+
+/** A TCP port free on 127.0.0.1 right now (the OS picks it; a peer binds it a moment later). */
+export async function freePort(): Promise<number> {
+  const { createServer } = await import("node:net");
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}

@@ -3,20 +3,13 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
-import { createServer } from "node:net";
 import { randomBytes } from "node:crypto";
 import { freshNamespace, loadBench } from "../helpers/bench.ts";
 import { decoded, ensureCrds, kube, waitFor } from "../helpers/operator.ts";
+import { freePort } from "../bench/proc.ts";
 
 const REPO = new URL("../../", import.meta.url).pathname;
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 const get = async (url: string) => {
   const response = await fetch(url);

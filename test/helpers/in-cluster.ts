@@ -2,19 +2,13 @@
 // for the chart's ServiceAccount (TokenRequest) and the bench CA, so the chart's RBAC is what authorises it.
 import { spawn, type ChildProcess } from "node:child_process";
 import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { CoreV1Api, type V1Deployment } from "@kubernetes/client-node";
 import { kubeConfig, loadBench } from "./bench.ts";
 import { REPO } from "./deploy.ts";
+import { freePort } from "../bench/proc.ts";
+export { freePort };
 
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** Writes token, ca.crt and namespace where a pod has them, under `root`. */
 export async function mountServiceAccount(root: string, namespace: string, serviceAccount: string): Promise<void> {

@@ -106,3 +106,12 @@ export const decoded = (secret: V1Secret | undefined): Record<string, string> =>
 export function ready(obj: { status?: { conditions?: Array<{ type: string; status: string; reason?: string; message?: string }> } }) {
   return obj.status?.conditions?.find((condition) => condition.type === "Ready");
 }
+
+/** Waits until an ExternalSecret's Ready condition has `status` (and `reason`, if given); returns the object. */
+export function waitForReady(k: ReturnType<typeof kube>, namespace: string, name: string, status: string, reason?: string): Promise<ExternalSecret> {
+  return waitFor(`${name} Ready=${status}${reason ? ` ${reason}` : ""}`, async () => {
+    const es = await k.es(namespace, name);
+    const condition = ready(es);
+    return condition?.status === status && (reason === undefined || condition.reason === reason) ? es : undefined;
+  });
+}

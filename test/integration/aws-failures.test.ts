@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import { CreateSecretCommand } from "@aws-sdk/client-secrets-manager";
 import { CreateAccessKeyCommand, CreateUserCommand, PutUserPolicyCommand } from "@aws-sdk/client-iam";
 import { freshNamespace } from "../helpers/bench.ts";
-import { decoded, kube, ready, startTestOperator, waitFor, type TestOperator } from "../helpers/operator.ts";
+import { decoded, kube, ready, startTestOperator, waitFor, type TestOperator, waitForReady } from "../helpers/operator.ts";
 import { awsStoreSpec, moto, secretRefAuth } from "../helpers/moto.ts";
 import { providerCallCount } from "../../src/provider/call-metrics.ts";
 
@@ -25,12 +25,7 @@ describe("aws provider: denied, wrong and throttled calls on moto", () => {
   const wrongSecretKey = planted();
   const keys: Record<string, { id: string; secret: string }> = {};
 
-  const readyEs = (name: string, status: string, reason?: string) =>
-    waitFor(`${name} Ready=${status}`, async () => {
-      const es = await k.es(ns, name);
-      const c = ready(es);
-      return c?.status === status && (reason === undefined || c.reason === reason) ? es : undefined;
-    });
+  const readyEs = (name: string, status: string, reason?: string) => waitForReady(k, ns, name, status, reason);
   const credsSecret = (name: string, id: string, secret: string) =>
     k.core.createNamespacedSecret({ namespace: ns, body: { metadata: { name }, stringData: { "access-key-id": id, "secret-access-key": secret } } });
 

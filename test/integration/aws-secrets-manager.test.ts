@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { CreateSecretCommand, DeleteSecretCommand, PutSecretValueCommand, UpdateSecretVersionStageCommand } from "@aws-sdk/client-secrets-manager";
 import { freshNamespace } from "../helpers/bench.ts";
-import { decoded, kube, ready, startTestOperator, waitFor, type TestOperator } from "../helpers/operator.ts";
+import { decoded, kube, ready, startTestOperator, waitFor, type TestOperator, waitForReady } from "../helpers/operator.ts";
 import { MOTO_TEST_KEYS, awsStoreSpec, moto, secretRefAuth } from "../helpers/moto.ts";
 
 const planted = () => `planted-${randomBytes(8).toString("hex")}`;
@@ -27,12 +27,7 @@ describe("aws provider: Secrets Manager on moto", () => {
   const values = () => [v1, v2, green, token, dotted, flagA, rotated];
   let firstVersionId = "";
 
-  const readyEs = (name: string, status: string, reason?: string) =>
-    waitFor(`${name} Ready=${status}${reason ? ` ${reason}` : ""}`, async () => {
-      const es = await k.es(ns, name);
-      const c = ready(es);
-      return c?.status === status && (reason === undefined || c.reason === reason) ? es : undefined;
-    });
+  const readyEs = (name: string, status: string, reason?: string) => waitForReady(k, ns, name, status, reason);
 
   before(async () => {
     await m.reset();

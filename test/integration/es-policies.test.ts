@@ -3,7 +3,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { setHeaderOptions, PatchStrategy } from "@kubernetes/client-node";
 import { freshNamespace } from "../helpers/bench.ts";
-import { decoded, kube, ready, sleep, startTestOperator, waitFor, type TestOperator } from "../helpers/operator.ts";
+import { decoded, kube, ready, sleep, startTestOperator, waitFor, type TestOperator, waitForReady } from "../helpers/operator.ts";
 
 const b64 = (text: string) => Buffer.from(text).toString("base64");
 
@@ -16,12 +16,7 @@ describe("creation and deletion policies", () => {
     { key: "b", value: "value-b" },
   ];
 
-  const readyEs = (name: string, status: "True" | "False", reason?: string) =>
-    waitFor(`${name} Ready=${status}${reason ? ` ${reason}` : ""}`, async () => {
-      const es = await k.es(ns, name);
-      const condition = ready(es);
-      return condition?.status === status && (!reason || condition.reason === reason) ? es : undefined;
-    });
+  const readyEs = (name: string, status: "True" | "False", reason?: string) => waitForReady(k, ns, name, status, reason);
 
   before(async () => {
     ns = await freshNamespace("es-policies");

@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freshNamespace } from "../helpers/bench.ts";
-import { decoded, kube, ready, sleep, startTestOperator, waitFor, type TestOperator } from "../helpers/operator.ts";
+import { decoded, kube, ready, sleep, startTestOperator, waitFor, type TestOperator, waitForReady } from "../helpers/operator.ts";
 import { assertNoLeaks, auditRequests, bao, baoApi, enableAuth, loginCount, mountKv, openbaoState, reviewableServiceAccount, unique, vaultServer, writeKv, writePolicy } from "../helpers/openbao.ts";
 
 const planted = () => `planted-${randomBytes(8).toString("hex")}`;
@@ -34,11 +34,7 @@ describe("vault provider: auth methods against OpenBao", () => {
     const synced = await waitFor(`secret ${name}`, () => k.secret(ns, name));
     assert.deepEqual(decoded(synced), { v: value });
   };
-  const readyEs = (name: string, status: "True" | "False") =>
-    waitFor(`${name} Ready=${status}`, async () => {
-      const es = await k.es(ns, name);
-      return ready(es)?.status === status ? es : undefined;
-    });
+  const readyEs = (name: string, status: "True" | "False") => waitForReady(k, ns, name, status);
   const mint = async (sa: string, audiences?: string[]) =>
     (await k.core.createNamespacedServiceAccountToken({ name: sa, namespace: ns, body: { spec: { ...(audiences ? { audiences } : {}), expirationSeconds: 3600 } } })).status!.token!;
 

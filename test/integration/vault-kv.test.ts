@@ -5,7 +5,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { freshNamespace } from "../helpers/bench.ts";
-import { decoded, kube, ready, startTestOperator, waitFor, type TestOperator } from "../helpers/operator.ts";
+import { decoded, kube, ready, startTestOperator, waitFor, type TestOperator, waitForReady } from "../helpers/operator.ts";
 import { assertNoLeaks, bao, baoApi, mountKv, unique, vaultServer, writeKv, writePolicy } from "../helpers/openbao.ts";
 
 const planted = () => `planted-${randomBytes(8).toString("hex")}`;
@@ -26,12 +26,7 @@ describe("vault provider: KV reads against OpenBao", () => {
   const rotated = planted();
   const deleted = planted();
 
-  const readyEs = (name: string, status: "True" | "False", reason?: string) =>
-    waitFor(`${name} Ready=${status}${reason ? ` ${reason}` : ""}`, async () => {
-      const es = await k.es(ns, name);
-      const condition = ready(es);
-      return condition?.status === status && (!reason || condition.reason === reason) ? es : undefined;
-    });
+  const readyEs = (name: string, status: "True" | "False", reason?: string) => waitForReady(k, ns, name, status, reason);
 
   before(async () => {
     ns = await freshNamespace("vault-kv");

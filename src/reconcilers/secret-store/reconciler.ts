@@ -4,7 +4,7 @@ import type { Logger } from "pino";
 import type { SecretStore, SecretStoreStatus } from "../../api/secret-store.ts";
 import { API_VERSION } from "../../api/common.ts";
 import type { Condition } from "../../api/common.ts";
-import { parseDuration } from "../../api/duration.ts";
+import { storeIntervalMs } from "../../api/duration.ts";
 import { TerminalError, type ReconcileResult } from "../../controller/controller.ts";
 import type { EventRecorder } from "../../kube/events.ts";
 import type { KubeClients } from "../../kube/clients.ts";
@@ -35,17 +35,7 @@ export function storeQueueKey(store: Pick<SecretStore, "kind" | "metadata">): st
 }
 
 export function revalidateIntervalMs(store: SecretStore): number {
-  const value = store.spec.refreshInterval;
-  if (typeof value === "number" && value > 0) return value * 1000;
-  if (typeof value === "string") {
-    try {
-      const ms = parseDuration(value);
-      if (ms > 0) return ms;
-    } catch {
-      // Invalid text falls back to the default; ESO does the same.
-    }
-  }
-  return DEFAULT_REVALIDATE_MS;
+  return storeIntervalMs(store.spec.refreshInterval, DEFAULT_REVALIDATE_MS);
 }
 
 function checkConditions(store: SecretStore): void {

@@ -2,7 +2,7 @@
 // executable (`--operator-cmd`), e.g. another implementation with its own CRDs, against the same bench.
 import { spawn, type ChildProcess } from "node:child_process";
 import { createWriteStream } from "node:fs";
-import { createServer } from "node:net";
+import { freePort } from "../proc.ts";
 
 export interface OperatorProcess {
   pid: number;
@@ -11,13 +11,6 @@ export interface OperatorProcess {
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 export async function startOperatorProcess(opts: { kubeconfig: string; logFile: string; command?: string; repo: string; extraArgs?: string[] }): Promise<OperatorProcess> {
   const port = await freePort();

@@ -1,13 +1,13 @@
 // Bench peer: a Google Secret Manager emulator (drongo's REST v1 server) on 127.0.0.1, for the gcpsm provider's
 // integration tests and the demo. Installed by install.sh into the bench cache; state is its pid and endpoint.
 import { existsSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import type { KubernetesObject } from "@kubernetes/client-node";
 import { SETUP_COMMAND, benchCacheDir } from "../../binaries.ts";
 import type { BenchPeer } from "../../peers.ts";
 import { spawnDetached, stopProcess, waitUntil } from "../../proc.ts";
+import { freePort } from "../../proc.ts";
 
 export const DRONGO_VERSION = "0.8.0";
 
@@ -32,17 +32,6 @@ export function drongoCommand(): { python: string; script: string } {
   return { python, script };
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function healthy(endpoint: string): Promise<boolean> {
   const response = await fetch(`${endpoint}/drongo/health`, { signal: AbortSignal.timeout(1000) });

@@ -3,7 +3,6 @@
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { KubernetesObject } from "@kubernetes/client-node";
@@ -11,6 +10,7 @@ import { SETUP_COMMAND } from "../../binaries.ts";
 import type { BenchPeer } from "../../peers.ts";
 import { spawnDetached, stopProcess, waitUntil } from "../../proc.ts";
 import { ageKeygen, BenchRepo, sopsBinary, sopsEncrypt } from "./tools.ts";
+import { freePort } from "../../proc.ts";
 
 export interface GitServerState {
   pid: number;
@@ -28,16 +28,6 @@ export interface GitServerState {
   demoKey: { identity: string; recipient: string; file: string };
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function requireTool(tool: string, args: string[]): void {
   try {

@@ -2,7 +2,6 @@
 // (counting-proxy.ts) that logs which operations the operator sends. Stores point at the proxy; test set-up
 // talks to moto directly so it never shows in the counts. State: both pids, ports and endpoints.
 import { existsSync, readFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { randomBytes } from "node:crypto";
@@ -12,6 +11,7 @@ import { PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { SETUP_COMMAND, benchCacheDir } from "../../binaries.ts";
 import type { BenchPeer } from "../../peers.ts";
 import { spawnDetached, stopProcess, waitUntil } from "../../proc.ts";
+import { freePort } from "../../proc.ts";
 
 export const MOTO_VERSION = "5.2.1";
 export const MOTO_REGION = "eu-west-1";
@@ -32,17 +32,6 @@ function motoPython(): string {
   return python;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 const answers = (url: string) => async () => (await fetch(url, { signal: AbortSignal.timeout(1000) })).ok;
 

@@ -2,7 +2,6 @@
 // tests read to count logins, a client CA for cert auth, and auth wired to the bench apiserver.
 import { execFileSync } from "node:child_process";
 import { accessSync, constants, existsSync, readFileSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import type { KubernetesObject } from "@kubernetes/client-node";
 import { benchCacheDir, SETUP_COMMAND } from "../../binaries.ts";
@@ -10,6 +9,7 @@ import type { BenchPeer, PeerContext } from "../../peers.ts";
 import { spawnDetached, stopProcess, waitUntil } from "../../proc.ts";
 import { baoApi } from "./admin.ts";
 import { DEMO_PASSWORD, DEMO_USER, provision } from "./provision.ts";
+import { freePort } from "../../proc.ts";
 
 export const OPENBAO_VERSION = process.env["OPENBAO_VERSION"] ?? "2.7.2";
 
@@ -43,16 +43,6 @@ export function openBaoBinary(): string {
   return path;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * A server CA and certificate for 127.0.0.1 (kept across restarts, unlike -dev-tls, which makes a new CA
