@@ -7,7 +7,9 @@ import { peer as motoPeer, MOTO_REGION, MOTO_TEST_KEYS, type MotoState } from ".
 import { inBatches, type ClusterView } from "./cluster.ts";
 import { sumSeries } from "./prom.ts";
 import type { OperatorProcess } from "./operator-process.ts";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
+import { peer as openbaoPeer, endpointOf, type OpenBaoState } from "../peers/openbao/peer.ts";
+import { mountKv, writeKv } from "../peers/openbao/admin.ts";
 import { join } from "node:path";
 
 export interface Backend {
@@ -79,6 +81,50 @@ export async function awsBackend(keys: number, kube: KubeBench, cluster: Cluster
     async stop() {
       sm.destroy();
       await motoPeer.stop(state);
+    },
+  };
+}
+
+/** Vault API on the OpenBao peer: KV v2 reads counted from OpenBao's own audit log (the provider side). */
+export async function vaultBackend(keys: number, kube: KubeBench, cluster: ClusterView, dir: string): Promise<Backend> {
+  const peerDir = join(dir, "openbao");
+  mkdirSync(peerDir, { recursive: true });
+  const state: OpenBaoState = await openbaoPeer.start({ dir: peerDir, kube, log: () => {} });
+  const bao = endpointOf(state);
+  await mountKv(bao, "bench", "2");
+  await inBatches(Array.from({ length: keys }, (_, i) => i), 8, (i) => writeKv(bao, "bench", `key-${i}`, { value: `value-${i}` }));
+  const credsNamespace = "bench-vault-credentials";
+  await cluster.core.createNamespace({ body: { metadata: { name: credsNamespace } } }).catch(() => undefined);
+  await cluster.core.createNamespacedSecret({ namespace: credsNamespace, body: { metadata: { name: "vault" }, stringData: { token: state.rootToken } } }).catch(() => undefined);
+  const reads = () =>
+    readFileSync(state.auditLogPath, "utf8")
+      .split("\n")
+      // Reads only: the benchmark's own writes (seeding, rotation) are not the operator's calls.
+      .filter((line) => line.includes('"type":"request"') && line.includes('"operation":"read"') && line.includes('"path":"bench/data/'))
+      .length;
+  return {
+    name: "vault (OpenBao)",
+    countsSurviveRestart: true,
+    async storeSpec() {
+      return {
+        provider: {
+          vault: {
+            server: state.addr,
+            path: "bench",
+            version: "v2",
+            caBundle: readFileSync(state.caPemPath).toString("base64"),
+            auth: { tokenSecretRef: { name: "vault", key: "token", namespace: credsNamespace } },
+          },
+        },
+      };
+    },
+    async rotate(key, value) {
+      await writeKv(bao, "bench", `key-${key}`, { value });
+      return false;
+    },
+    providerCalls: async () => reads(),
+    async stop() {
+      await openbaoPeer.stop(state);
     },
   };
 }

@@ -12,7 +12,7 @@ import { generateCrdsFor } from "../../../src/crdgen/index.ts";
 import { providerSchemas } from "../../../providers/index.ts";
 import { ClusterView } from "./cluster.ts";
 import { startOperatorProcess, type OperatorProcess } from "./operator-process.ts";
-import { awsBackend, fakeBackend, type Backend } from "./backends.ts";
+import { awsBackend, fakeBackend, vaultBackend, type Backend } from "./backends.ts";
 import { KEYS, cleanup, setupStore, w1BurstCreate, w2SteadyRefresh, w3Rotation, w4UnrelatedSecrets, w5NewDuringRefresh, w7Restart, type Context } from "./scenarios.ts";
 import { table, writeJson } from "./report.ts";
 
@@ -23,7 +23,7 @@ const program = new Command("bench")
   .option("--interval <seconds>", "refreshInterval of the benchmark's ExternalSecrets (W2 measures one)", "60")
   .option("--unrelated <list>", "unrelated Secret counts for W4", "0,10000,50000")
   .option("--skip <list>", "scenarios to skip, e.g. W4", "")
-  .option("--provider <name>", "where the keys live: fake or aws (the moto peer, counted at its proxy)", "fake")
+  .option("--provider <name>", "where the keys live: fake, aws (the moto peer, counted at its proxy) or vault (the OpenBao peer, counted from its audit log)", "fake")
   .option("--operator-cmd <cmd>", "run another operator executable (gets KUBECONFIG and METRICS_ADDR)")
   .option("--crds <dir>", "install the CRDs from this directory instead of ours")
   .option("--out <file>", "JSON results", join(REPO, ".bench/benchmark.json"));
@@ -54,7 +54,10 @@ try {
     : generateCrdsFor(providerSchemas()).map((file) => parseManifests(file.yaml)[0]!);
   await installCrds(kc, crds);
   await cluster.start();
-  backend = opts.provider === "aws" ? await awsBackend(KEYS, kube, cluster, dir) : fakeBackend(KEYS);
+  backend =
+    opts.provider === "aws" ? await awsBackend(KEYS, kube, cluster, dir)
+    : opts.provider === "vault" ? await vaultBackend(KEYS, kube, cluster, dir)
+    : fakeBackend(KEYS);
   results.provider = backend.name;
   const startOperator = () => startOperatorProcess({ kubeconfig: kube.kubeconfigPath, logFile: join(dir, "operator.log"), command: opts.operatorCmd, repo: REPO });
   operator = await startOperator();
