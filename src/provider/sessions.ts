@@ -19,6 +19,8 @@ interface Session {
   client: Promise<SharedSession>;
 }
 
+type Resolved = ReturnType<ProviderRegistry["resolve"]> & { hash: string };
+
 export function storeKeyOf(store: Pick<SecretStore, "kind" | "metadata">): string {
   return store.kind === "ClusterSecretStore" ? `ClusterSecretStore//${store.metadata.name}` : `SecretStore/${store.metadata.namespace}/${store.metadata.name}`;
 }
@@ -38,6 +40,7 @@ export class StoreSessions {
   readonly #cache: FetchCache | undefined;
 
   readonly #defaultRateLimit: RateLimit | undefined;
+  readonly #resolved = new WeakMap<object, Resolved>();
 
   constructor(opts: { registry: ProviderRegistry; clients: KubeClients; log: Logger; cache?: FetchCache; defaultRateLimit?: RateLimit }) {
     this.#cache = opts.cache;
@@ -49,10 +52,10 @@ export class StoreSessions {
 
   /** The session for `store` as seen by an ExternalSecret in `namespace`. Throws ConfigError for a bad spec. */
   async get(store: SecretStore, namespace: string): Promise<SharedSession> {
-    const { provider, spec } = this.#registry.resolve(store.spec.provider);
+    const { provider, spec, hash } = this.#resolve(store);
     const referent = store.kind === "ClusterSecretStore" && (provider.referentAuth?.(spec) ?? false);
     const storeKey = storeKeyOf(store);
-    const sessionKey = `${storeKey}@${store.metadata.uid ?? ""}#${specHash(store)}${referent ? `|${namespace}` : ""}`;
+    const sessionKey = `${storeKey}@${store.metadata.uid ?? ""}#${hash}${referent ? `|${namespace}` : ""}`;
     const existing = this.#sessions.get(sessionKey);
     if (existing) return existing.client;
     await this.#closeStale(storeKey, sessionKey);
@@ -78,6 +81,18 @@ export class StoreSessions {
       if (this.#sessions.get(sessionKey)?.client === client) this.#sessions.delete(sessionKey);
     });
     return client;
+  }
+
+  /**
+   * The parsed provider spec and its hash, once per store object: every sync calls get(), and the informer
+   * hands out a new object only when the store changed, so parsing and hashing per call was repeated work.
+   */
+  #resolve(store: SecretStore): Resolved {
+    const known = this.#resolved.get(store.spec);
+    if (known) return known;
+    const resolved = { ...this.#registry.resolve(store.spec.provider), hash: specHash(store) };
+    this.#resolved.set(store.spec, resolved);
+    return resolved;
   }
 
   /** Closes every session of a store (deleted or changed). */

@@ -102,9 +102,20 @@ export function isCurrent(existing: V1Secret, desired: DesiredSecret, merging: b
   return includesAll(existing.metadata?.labels, desired.labels) && includesAll(existing.metadata?.annotations, desired.annotations);
 }
 
-/** The managed-Secret check used at rest: labelled as ours and its data still matches the hash we wrote. */
+// Keyed by the cached Secret object: the informer replaces it on every change, so one hash per version.
+const currentByObject = new WeakMap<V1Secret, boolean>();
+
+/**
+ * The managed-Secret check used at rest: labelled as ours and its data still matches the hash we wrote.
+ * Runs on every reconcile, due or not, so the hash over the data is computed once per Secret version.
+ */
 export function looksCurrent(secret: V1Secret | undefined): boolean {
   if (!secret) return false;
   if (secret.metadata?.labels?.[LABEL_MANAGED] !== "true") return false;
-  return secret.metadata?.annotations?.[ANNOTATION_DATA_HASH] === dataHash(decodeData(secret));
+  let current = currentByObject.get(secret);
+  if (current === undefined) {
+    current = secret.metadata?.annotations?.[ANNOTATION_DATA_HASH] === dataHash(decodeData(secret));
+    currentByObject.set(secret, current);
+  }
+  return current;
 }
