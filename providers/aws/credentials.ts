@@ -2,7 +2,7 @@
 // ServiceAccount, or the default chain) optionally followed by chained AssumeRole, cached and refreshed before
 // expiry so a session pays one STS call per credential lifetime, not one per reconcile.
 import { fromNodeProviderChain } from "@aws-sdk/credential-providers";
-import { ConfigError } from "../../src/provider/errors.ts";
+import { ConfigError, ProviderError, ProviderUnavailableError } from "../../src/provider/errors.ts";
 import type { ConnectContext } from "../../src/provider/types.ts";
 import { SingleFlight } from "../../src/provider/single-flight.ts";
 import type { AwsProviderSpec } from "./schema.ts";
@@ -120,4 +120,11 @@ export function sessionCredentials(ctx: ConnectContext<AwsProviderSpec>, stsEndp
       assumed.invalidate();
     },
   };
+}
+
+/** Store validation for both services: the credentials load (for a role or web identity, one STS call). */
+export async function validateCredentials(credentials: SessionCredentials): Promise<void> {
+  await credentials.get().catch((err: unknown) => {
+    throw err instanceof ProviderError ? err : new ProviderUnavailableError("loading AWS credentials failed");
+  });
 }

@@ -4,12 +4,12 @@
 import { GetParameterCommand, GetParametersCommand, ListTagsForResourceCommand, SSMClient } from "@aws-sdk/client-ssm";
 import type { RemoteRef } from "../../src/api/external-secret.ts";
 import { explodeJson } from "../../src/provider/json-value.ts";
-import { NoSecretError, ProviderError, ProviderUnavailableError } from "../../src/provider/errors.ts";
+import { NoSecretError, ProviderError } from "../../src/provider/errors.ts";
 import type { SecretsClient } from "../../src/provider/types.ts";
 import { BATCH_WINDOW_MS, Batcher, SHARED_FETCH_TTL_MS } from "./batcher.ts";
 import { awsCall, countRequests } from "./calls.ts";
 import { credentialsRefused } from "./errors.ts";
-import type { SessionCredentials } from "./credentials.ts";
+import { validateCredentials, type SessionCredentials } from "./credentials.ts";
 import type { AwsProviderSpec } from "./schema.ts";
 import { shapeMap, shapeTags, shapeValue, tagsDocument, withPrefix } from "./values.ts";
 import type { RawValue } from "./values.ts";
@@ -90,11 +90,7 @@ export function parameterStoreClient(deps: PsDeps): SecretsClient {
       return shapeMap(await values.get(parameterSelector(name(ref), ref.version)), ref, label(ref));
     },
     findSecrets: (request) => findParameters({ sdk, spec, guarded, values }, request),
-    async validate() {
-      await credentials.get().catch((err: unknown) => {
-        throw err instanceof ProviderError ? err : new ProviderUnavailableError("loading AWS credentials failed");
-      });
-    },
+    validate: () => validateCredentials(credentials),
     async close() {
       values.clear();
       sdk.destroy();

@@ -5,12 +5,12 @@ import type { SecretValueEntry } from "@aws-sdk/client-secrets-manager";
 import type { Logger } from "pino";
 import type { RemoteRef } from "../../src/api/external-secret.ts";
 import { explodeJson } from "../../src/provider/json-value.ts";
-import { PermissionDeniedError, ProviderError, ProviderUnavailableError } from "../../src/provider/errors.ts";
+import { PermissionDeniedError, ProviderError } from "../../src/provider/errors.ts";
 import type { SecretsClient } from "../../src/provider/types.ts";
 import { BATCH_WINDOW_MS, Batcher, SHARED_FETCH_TTL_MS } from "./batcher.ts";
 import { awsCall, countRequests } from "./calls.ts";
 import { credentialsRefused, mapAwsError } from "./errors.ts";
-import type { SessionCredentials } from "./credentials.ts";
+import { validateCredentials, type SessionCredentials } from "./credentials.ts";
 import type { AwsProviderSpec } from "./schema.ts";
 import { shapeMap, shapeTags, shapeValue, tagsDocument, toRaw, withPrefix } from "./values.ts";
 import type { RawValue } from "./values.ts";
@@ -117,11 +117,7 @@ export function secretsManagerClient(deps: SmDeps): SecretsClient {
       return shapeMap(await read(ref), ref, label(ref));
     },
     findSecrets: (request) => findSecretsManager({ sdk, spec, guarded, current }, request),
-    async validate() {
-      await credentials.get().catch((err: unknown) => {
-        throw err instanceof ProviderError ? err : new ProviderUnavailableError("loading AWS credentials failed");
-      });
-    },
+    validate: () => validateCredentials(credentials),
     async close() {
       current.clear();
       sdk.destroy();
