@@ -100,3 +100,12 @@ export function opCounts(requests: ProxiedRequest[]): Record<string, number> {
 export function idsRead(requests: ProxiedRequest[]): number {
   return requests.filter((r) => r.op === "secretsmanager.GetSecretValue" || r.op === "secretsmanager.BatchGetSecretValue").reduce((n, r) => n + r.ids.length, 0);
 }
+
+/** The Secret `secretRefAuth(name)` points at, holding moto's test keys, in `namespace`. */
+export async function createCredentialsSecret(namespace: string, name = "aws-creds"): Promise<void> {
+  const { CoreV1Api } = await import("@kubernetes/client-node");
+  const { kubeConfig } = await import("./bench.ts");
+  await kubeConfig()
+    .makeApiClient(CoreV1Api)
+    .createNamespacedSecret({ namespace, body: { metadata: { name }, stringData: { "access-key-id": MOTO_TEST_KEYS.accessKeyId, "secret-access-key": MOTO_TEST_KEYS.secretAccessKey } } });
+}

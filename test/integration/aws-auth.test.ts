@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import { CreateSecretCommand } from "@aws-sdk/client-secrets-manager";
 import { freshNamespace } from "../helpers/bench.ts";
 import { decoded, kube, startTestOperator, waitFor, type TestOperator } from "../helpers/operator.ts";
-import { MOTO_REGION, MOTO_TEST_KEYS, awsStoreSpec, moto, secretRefAuth } from "../helpers/moto.ts";
+import { MOTO_REGION, MOTO_TEST_KEYS, awsStoreSpec, moto, secretRefAuth, createCredentialsSecret } from "../helpers/moto.ts";
 
 const planted = () => `planted-${randomBytes(8).toString("hex")}`;
 const ROLE = "arn:aws:iam::123456789012:role/secrets-reader";
@@ -35,7 +35,7 @@ describe("aws provider: credentials on moto", () => {
     await m.reset();
     await m.sm.send(new CreateSecretCommand({ Name: "auth/value", SecretString: value }));
     ns = await freshNamespace("aws-auth");
-    await k.core.createNamespacedSecret({ namespace: ns, body: { metadata: { name: "aws-creds" }, stringData: { "access-key-id": MOTO_TEST_KEYS.accessKeyId, "secret-access-key": MOTO_TEST_KEYS.secretAccessKey } } });
+    await createCredentialsSecret(ns);
     op = await startTestOperator(ns);
   });
   after(async () => {

@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import { CreateSecretCommand } from "@aws-sdk/client-secrets-manager";
 import { freshNamespace } from "../helpers/bench.ts";
 import { decoded, kube, sleep, startTestOperator, waitFor, type TestOperator } from "../helpers/operator.ts";
-import { MOTO_TEST_KEYS, awsStoreSpec, idsRead, moto, opCounts, secretRefAuth, type ProxiedRequest } from "../helpers/moto.ts";
+import { awsStoreSpec, idsRead, moto, opCounts, secretRefAuth, type ProxiedRequest, createCredentialsSecret } from "../helpers/moto.ts";
 import { providerCallCount } from "../../src/provider/call-metrics.ts";
 
 const planted = () => `planted-${randomBytes(8).toString("hex")}`;
@@ -52,7 +52,7 @@ describe("aws provider: API calls per refresh on moto", () => {
     for (const [i, value] of distinct.entries()) await m.sm.send(new CreateSecretCommand({ Name: `distinct/${i}`, SecretString: value }));
     for (const [i, value] of many.entries()) await m.sm.send(new CreateSecretCommand({ Name: `many/${String(i).padStart(2, "0")}`, SecretString: value, Tags: [{ Key: "bulk", Value: "yes" }] }));
     ns = await freshNamespace("aws-cost");
-    await k.core.createNamespacedSecret({ namespace: ns, body: { metadata: { name: "aws-creds" }, stringData: { "access-key-id": MOTO_TEST_KEYS.accessKeyId, "secret-access-key": MOTO_TEST_KEYS.secretAccessKey } } });
+    await createCredentialsSecret(ns);
     op = await startTestOperator(ns);
     await k.create("SecretStore", ns, "aws", awsStoreSpec(m.endpoint, { auth: secretRefAuth("aws-creds") }));
   });

@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import { AddTagsToResourceCommand, DeleteParameterCommand, LabelParameterVersionCommand, PutParameterCommand } from "@aws-sdk/client-ssm";
 import { freshNamespace } from "../helpers/bench.ts";
 import { decoded, kube, ready, startTestOperator, waitFor, type TestOperator } from "../helpers/operator.ts";
-import { MOTO_TEST_KEYS, awsStoreSpec, moto, opCounts, secretRefAuth } from "../helpers/moto.ts";
+import { awsStoreSpec, moto, opCounts, secretRefAuth, createCredentialsSecret } from "../helpers/moto.ts";
 
 const planted = () => `planted-${randomBytes(8).toString("hex")}`;
 
@@ -38,7 +38,7 @@ describe("aws provider: Parameter Store on moto", () => {
     await m.ssm.send(new AddTagsToResourceCommand({ ResourceType: "Parameter", ResourceId: "/tagged/two", Tags: [{ Key: "team", Value: "api" }] }));
     await put("/doomed", "here-now", "String");
     ns = await freshNamespace("aws-ps");
-    await k.core.createNamespacedSecret({ namespace: ns, body: { metadata: { name: "aws-creds" }, stringData: { "access-key-id": MOTO_TEST_KEYS.accessKeyId, "secret-access-key": MOTO_TEST_KEYS.secretAccessKey } } });
+    await createCredentialsSecret(ns);
     op = await startTestOperator(ns);
     await k.create("SecretStore", ns, "ps", awsStoreSpec(m.endpoint, { service: "ParameterStore", auth: secretRefAuth("aws-creds") }));
   });

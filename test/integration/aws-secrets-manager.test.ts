@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import { CreateSecretCommand, DeleteSecretCommand, PutSecretValueCommand, UpdateSecretVersionStageCommand } from "@aws-sdk/client-secrets-manager";
 import { freshNamespace } from "../helpers/bench.ts";
 import { decoded, kube, ready, startTestOperator, waitFor, type TestOperator, waitForReady } from "../helpers/operator.ts";
-import { MOTO_TEST_KEYS, awsStoreSpec, moto, secretRefAuth } from "../helpers/moto.ts";
+import { awsStoreSpec, moto, secretRefAuth, createCredentialsSecret } from "../helpers/moto.ts";
 
 const planted = () => `planted-${randomBytes(8).toString("hex")}`;
 
@@ -43,7 +43,7 @@ describe("aws provider: Secrets Manager on moto", () => {
     await m.sm.send(new CreateSecretCommand({ Name: "doomed", SecretString: "here-now" }));
     await m.sm.send(new CreateSecretCommand({ Name: "doomed-retain", SecretString: "here-now" }));
     ns = await freshNamespace("aws-sm");
-    await k.core.createNamespacedSecret({ namespace: ns, body: { metadata: { name: "aws-creds" }, stringData: { "access-key-id": MOTO_TEST_KEYS.accessKeyId, "secret-access-key": MOTO_TEST_KEYS.secretAccessKey } } });
+    await createCredentialsSecret(ns);
     op = await startTestOperator(ns);
     await k.create("SecretStore", ns, "aws", awsStoreSpec(m.endpoint, { auth: secretRefAuth("aws-creds") }));
   });
