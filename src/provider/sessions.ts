@@ -16,6 +16,8 @@ import { rateLimited, TokenBucket, type RateLimit } from "./rate-limit.ts";
 
 interface Session {
   storeKey: string;
+  /** The ExternalSecret namespace a referent-auth session serves ("" otherwise). */
+  referent: string;
   client: Promise<SharedSession>;
 }
 
@@ -58,7 +60,8 @@ export class StoreSessions {
     const sessionKey = `${storeKey}@${store.metadata.uid ?? ""}#${hash}${referent ? `|${namespace}` : ""}`;
     const existing = this.#sessions.get(sessionKey);
     if (existing) return existing.client;
-    await this.#closeStale(storeKey, sessionKey);
+    const referentKey = referent ? namespace : "";
+    await this.#closeStale(storeKey, sessionKey, referentKey);
     const identity: StoreIdentity = {
       kind: store.kind,
       name: store.metadata.name,
@@ -75,7 +78,7 @@ export class StoreSessions {
       log.debug("provider session opened");
       return sharedFetches(raw, this.#cache, sessionKey);
     });
-    this.#sessions.set(sessionKey, { storeKey, client });
+    this.#sessions.set(sessionKey, { storeKey, referent: referentKey, client });
     // A failed connect must not stick: the next reconcile tries again.
     client.catch(() => {
       if (this.#sessions.get(sessionKey)?.client === client) this.#sessions.delete(sessionKey);
@@ -113,10 +116,9 @@ export class StoreSessions {
     return this.#sessions.size;
   }
 
-  async #closeStale(storeKey: string, keep: string): Promise<void> {
-    // Sessions of the same store with another spec hash or uid belong to an older version of it.
-    const sameReferent = keep.includes("|") ? keep.slice(keep.indexOf("|")) : "";
-    await this.#closeWhere((session, key) => session.storeKey === storeKey && key !== keep && (key.includes("|") ? key.slice(key.indexOf("|")) : "") === sameReferent);
+  async #closeStale(storeKey: string, keep: string, referent: string): Promise<void> {
+    // Sessions of the same store (and namespace) with another spec hash or uid belong to an older version of it.
+    await this.#closeWhere((session, key) => session.storeKey === storeKey && key !== keep && session.referent === referent);
   }
 
   async #closeWhere(match: (session: Session, key: string) => boolean): Promise<void> {
