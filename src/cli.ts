@@ -5,6 +5,7 @@ import { builtinProviders, providerSchemas } from "../providers/index.ts";
 import { runOperator } from "./main.ts";
 import { genCrdsCommand } from "./commands/gen-crds.ts";
 import { parseDuration } from "./api/duration.ts";
+import { DEFAULT_NORMAL_EVENTS } from "./kube/events.ts";
 
 const program = new Command("secrets-bridge").description("Bridges external secret stores into Kubernetes Secrets (ESO's external-secrets.io/v1 API).");
 
@@ -25,6 +26,9 @@ program
   .option("--fetch-cache-ttl <duration>", "longest time a provider read is shared between ExternalSecrets (0 disables)", "10s")
   .option("--fetch-cache-max-bytes <n>", "memory bound of the shared read cache", (v) => Number(v), 64 * 1024 * 1024)
   .option("--store-requests-per-second <n>", "default request budget per store (0: none; a store's spec.rateLimit wins)", (v) => Number(v), 0)
+  .addOption(new Option("--events <mode>", "Events to write: all (Normal ones within the budget below, Warnings always) or warnings").choices(["all", "warnings"]).default("all"))
+  .option("--normal-events-per-second <n>", "budget of Normal Events (Created/Updated/Deleted); over it they are dropped and counted", (v) => Number(v), DEFAULT_NORMAL_EVENTS.perSecond)
+  .option("--normal-events-burst <n>", "burst of that budget", (v) => Number(v), DEFAULT_NORMAL_EVENTS.burst)
   .addOption(new Option("--in-cluster-root <dir>", "prefix of the service-account files (tests)").default("").hideHelp())
   .action(async (opts) => {
     await runOperator(
@@ -43,6 +47,7 @@ program
         fetchCacheTtlMs: parseDuration(opts.fetchCacheTtl),
         fetchCacheMaxBytes: opts.fetchCacheMaxBytes,
         storeRequestsPerSecond: opts.storeRequestsPerSecond,
+        normalEvents: { mode: opts.events, perSecond: opts.normalEventsPerSecond, burst: opts.normalEventsBurst },
         inClusterRoot: opts.inClusterRoot,
       },
       builtinProviders,

@@ -6,6 +6,7 @@ import { makeMetrics } from "./metrics.ts";
 import { startHttpServer } from "./http-server.ts";
 import { startOperator } from "./operator/operator.ts";
 import { existsSync, readFileSync } from "node:fs";
+import type { NormalEventPolicy } from "./kube/events.ts";
 
 export interface RunOptions {
   kubeconfig?: string;
@@ -22,6 +23,7 @@ export interface RunOptions {
   fetchCacheTtlMs: number;
   fetchCacheMaxBytes: number;
   storeRequestsPerSecond: number;
+  normalEvents: NormalEventPolicy;
   /** Root under which the in-cluster service-account files live ("" in a pod; a directory in tests). */
   inClusterRoot: string;
 }
@@ -48,6 +50,7 @@ export async function runOperator(options: RunOptions, providers: ReadonlyArray<
     metrics,
     workers: options.workers,
     fetchCache: { ttlMs: options.fetchCacheTtlMs, maxBytes: options.fetchCacheMaxBytes },
+    normalEvents: options.normalEvents,
     ...(options.storeRequestsPerSecond > 0 ? { defaultRateLimit: { requestsPerSecond: options.storeRequestsPerSecond } } : {}),
     namespace: options.namespace,
     leaderElection: leaderElect

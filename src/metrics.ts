@@ -10,6 +10,7 @@ export interface OperatorMetrics {
   providerCalls: Counter<"provider" | "call" | "status">;
   queueWait: Histogram<"controller" | "priority">;
   fetches: Counter<"result">;
+  eventsDropped: Counter<"reason">;
   /** Stops feeding provider-call events into this registry. */
   close(): void;
 }
@@ -40,6 +41,12 @@ export function makeMetrics(opts: { defaultMetrics?: boolean } = {}): OperatorMe
       help: "Time a key waited in the work queue before a worker took it, by controller and priority lane.",
       labelNames: ["controller", "priority"],
       buckets: [0.001, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 300],
+      registers: [registry],
+    }),
+    eventsDropped: new Counter({
+      name: "secretsbridge_events_dropped_total",
+      help: "Normal Events not written because of --events=warnings or the Normal Event budget, by reason.",
+      labelNames: ["reason"],
       registers: [registry],
     }),
     close: () => {

@@ -3,10 +3,11 @@
 // example files are re-applied, so a changed fake-store value shows up at the next refresh.
 import { readdirSync, readFileSync, watch, rmSync, mkdirSync, createWriteStream } from "node:fs";
 import { join, resolve } from "node:path";
-import { KubeConfig, CoreV1Api, CustomObjectsApi, type V1Secret } from "@kubernetes/client-node";
+import { type KubeConfig, CoreV1Api, CustomObjectsApi, type V1Secret } from "@kubernetes/client-node";
 import { GROUP, VERSION } from "../api/common.ts";
 import type { ExternalSecret } from "../api/external-secret.ts";
 import { applyObjects, installCrds, parseManifests } from "../kube/apply.ts";
+import { loadKubeConfig } from "../kube/clients.ts";
 import { makeLogger } from "../log.ts";
 import { startOperator } from "../operator/operator.ts";
 import { builtinProviders, providerSchemas } from "../../providers/index.ts";
@@ -43,8 +44,7 @@ export async function runDemo(opts: { dir: string; exitWhenReady?: boolean }): P
   mkdirSync(dir, { recursive: true });
   console.log(`starting etcd + kube-apiserver in ${dir} ...`);
   const bench = await startKubeBench({ dir, log: (msg) => console.log(`  ${msg}`) });
-  const kc = new KubeConfig();
-  kc.loadFromFile(bench.kubeconfigPath);
+  const kc = loadKubeConfig(bench.kubeconfigPath);
   const log = makeLogger({ level: "info", destination: createWriteStream(join(dir, "operator.log")) });
   let operator: Awaited<ReturnType<typeof startOperator>> | undefined;
   const running: Array<() => Promise<void>> = [];

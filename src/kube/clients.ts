@@ -1,5 +1,6 @@
 // The typed API clients the operator uses, built once from a KubeConfig.
 import { CoordinationV1Api, CoreV1Api, CustomObjectsApi, KubeConfig } from "@kubernetes/client-node";
+import { PooledKubeConfig } from "./pooled-kube-config.ts";
 
 export interface KubeClients {
   kc: KubeConfig;
@@ -19,7 +20,7 @@ export function makeClients(kc: KubeConfig): KubeClients {
 
 /** Loads kubeconfig from a path, $KUBECONFIG, ~/.kube/config, or the in-cluster service account. */
 export function loadKubeConfig(path?: string): KubeConfig {
-  const kc = new KubeConfig();
+  const kc = new PooledKubeConfig();
   if (path) kc.loadFromFile(path);
   else kc.loadFromDefault();
   return kc;
@@ -27,7 +28,7 @@ export function loadKubeConfig(path?: string): KubeConfig {
 
 /** The in-cluster configuration (service-account token, CA, KUBERNETES_SERVICE_HOST/PORT); `root` prefixes the files. */
 export function loadInCluster(root = ""): KubeConfig {
-  const kc = new KubeConfig();
+  const kc = new PooledKubeConfig();
   kc.loadFromCluster(root);
   return kc;
 }

@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import type { Logger } from "pino";
 import type { KubeClients } from "./clients.ts";
 import { kubeErrorSummary } from "./errors.ts";
+import { TokenBucket } from "../controller/token-bucket.ts";
 
 export interface EventTarget {
   apiVersion: string;
@@ -17,7 +18,29 @@ export interface EventRecorder {
   warning(target: EventTarget, reason: string, message: string): Promise<void>;
 }
 
-export function eventRecorder(clients: KubeClients, log: Logger, component = "secrets-bridge"): EventRecorder {
+/**
+ * Which Normal (informational) Events are written. Each Event is an apiserver write and an etcd object
+ * for an hour, so Normal Events draw on a token bucket: a developer applying an ExternalSecret sees its
+ * `Created` Event, but a burst (thousands created at once, a rotation read by thousands) cannot double
+ * the operator's write load; what the budget refuses is dropped and counted, like client-go's recorder
+ * drops Events under pressure. Warnings (failures) are never dropped. "warnings" writes no Normal Events.
+ */
+export interface NormalEventPolicy {
+  mode: "all" | "warnings";
+  perSecond: number;
+  burst: number;
+}
+
+export const DEFAULT_NORMAL_EVENTS: NormalEventPolicy = { mode: "all", perSecond: 2, burst: 50 };
+
+export function eventRecorder(
+  clients: KubeClients,
+  log: Logger,
+  opts: { component?: string; normal?: NormalEventPolicy | undefined; onDropped?: (reason: string) => void; now?: () => number } = {},
+): EventRecorder {
+  const component = opts.component ?? "secrets-bridge";
+  const policy = opts.normal ?? DEFAULT_NORMAL_EVENTS;
+  const budget = new TokenBucket({ requestsPerSecond: policy.perSecond, burst: policy.burst }, opts.now);
   const record = async (target: EventTarget, type: "Normal" | "Warning", reason: string, message: string) => {
     // Cluster-scoped objects' events go to "default", as client-go's recorder does.
     const namespace = target.namespace ?? "default";
@@ -43,7 +66,10 @@ export function eventRecorder(clients: KubeClients, log: Logger, component = "se
     }
   };
   return {
-    normal: (target, reason, message) => record(target, "Normal", reason, message),
+    normal: async (target, reason, message) => {
+      if (policy.mode === "all" && budget.tryTake()) return record(target, "Normal", reason, message);
+      opts.onDropped?.(reason);
+    },
     warning: (target, reason, message) => record(target, "Warning", reason, message),
   };
 }

@@ -11,7 +11,7 @@ import { LeaderElector } from "../controller/leader-election.ts";
 import { Priority, WorkQueue } from "../controller/work-queue.ts";
 import { realClock, type Clock } from "../controller/clock.ts";
 import { makeClients, type KubeClients } from "../kube/clients.ts";
-import { eventRecorder } from "../kube/events.ts";
+import { eventRecorder, type NormalEventPolicy } from "../kube/events.ts";
 import { ProviderRegistry } from "../provider/registry.ts";
 import { StoreSessions } from "../provider/sessions.ts";
 import { FetchCache } from "../provider/fetch-cache.ts";
@@ -38,6 +38,8 @@ export interface OperatorOptions {
   fetchCache?: { ttlMs: number; maxBytes: number };
   /** Request budget for stores without spec.rateLimit (none: only the provider's own limits apply). */
   defaultRateLimit?: { requestsPerSecond: number; burst?: number };
+  /** Which Normal Events are written (Warnings always are); default: all, within a budget. */
+  normalEvents?: NormalEventPolicy;
   /** Called when leadership is lost; the daemon exits so work from the lost term cannot continue. */
   onLostLeadership?: () => void;
   clock?: Clock;
@@ -59,7 +61,7 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
   const registry = new ProviderRegistry(opts.providers);
   const cache = new FetchCache(opts.fetchCache ?? { ttlMs: 10_000, maxBytes: 64 * 1024 * 1024 });
   const sessions = new StoreSessions({ registry, clients, log, cache, defaultRateLimit: opts.defaultRateLimit });
-  const events = eventRecorder(clients, log);
+  const events = eventRecorder(clients, log, { normal: opts.normalEvents, onDropped: (reason) => opts.metrics?.eventsDropped.inc({ reason }) });
   const informers = makeInformers(kc, clients, log, (opts.namespace ?? "").split(",").map((ns) => ns.trim()).filter(Boolean));
   const index = new TargetIndex();
   const esQueue = new WorkQueue({ clock, log });

@@ -7,6 +7,7 @@ import type { RequestOptions } from "node:https";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { CoreV1Api, KubeConfig } from "@kubernetes/client-node";
+import { PooledKubeConfig } from "../../src/kube/pooled-kube-config.ts";
 import { restartApiserver } from "../bench/kube-bench.ts";
 import type { KubeBench } from "../bench/kube-bench.ts";
 
@@ -67,7 +68,7 @@ export function loadBench(): KubeBench {
 
 /** A KubeConfig for the bench's admin user (system:masters). */
 export function kubeConfig(): KubeConfig {
-  const kc = new KubeConfig();
+  const kc = new PooledKubeConfig();
   kc.loadFromFile(loadBench().kubeconfigPath);
   return kc;
 }

@@ -5,7 +5,7 @@ import { Command } from "commander";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir, cpus, totalmem } from "node:os";
 import { join } from "node:path";
-import { KubeConfig } from "@kubernetes/client-node";
+import { PooledKubeConfig } from "../../../src/kube/pooled-kube-config.ts";
 import { startKubeBench, stopKubeBench } from "../kube-bench.ts";
 import { installCrds, parseManifests } from "../../../src/kube/apply.ts";
 import { generateCrdsFor } from "../../../src/crdgen/index.ts";
@@ -22,13 +22,14 @@ const program = new Command("bench")
   .option("--sizes <list>", "ExternalSecret counts for W1-W7", "1000,5000,10000")
   .option("--interval <seconds>", "refreshInterval of the benchmark's ExternalSecrets (W2 measures one)", "60")
   .option("--unrelated <list>", "unrelated Secret counts for W4", "0,10000,50000")
-  .option("--skip <list>", "scenarios to skip, e.g. W4", "")
+  .option("--skip <list>", "scenarios to skip, e.g. W3,W4 (W1 and W2 always run)", "")
   .option("--provider <name>", "where the keys live: fake, aws (the moto peer, counted at its proxy) or vault (the OpenBao peer, counted from its audit log)", "fake")
   .option("--operator-cmd <cmd>", "run another operator executable (gets KUBECONFIG and METRICS_ADDR)")
+  .option("--operator-args <args>", "extra arguments for our operator, space-separated, e.g. \"--events=warnings\"", "")
   .option("--crds <dir>", "install the CRDs from this directory instead of ours")
   .option("--out <file>", "JSON results", join(REPO, ".bench/benchmark.json"));
 program.parse();
-const opts = program.opts<{ provider: string; sizes: string; interval: string; unrelated: string; skip: string; operatorCmd?: string; crds?: string; out: string }>();
+const opts = program.opts<{ provider: string; sizes: string; interval: string; unrelated: string; skip: string; operatorCmd?: string; operatorArgs: string; crds?: string; out: string }>();
 const sizes = opts.sizes.split(",").map(Number);
 const skip = new Set(opts.skip.split(",").filter(Boolean));
 const log = (msg: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
@@ -36,12 +37,12 @@ const log = (msg: string) => process.stderr.write(`[bench ${new Date().toISOStri
 const dir = mkdtempSync(join(tmpdir(), "secrets-bridge-benchmark-"));
 log(`starting etcd + kube-apiserver in ${dir}`);
 const kube = await startKubeBench({ dir, log });
-const kc = new KubeConfig();
+const kc = new PooledKubeConfig();
 kc.loadFromFile(kube.kubeconfigPath);
 const results: Record<string, unknown> = {
   date: new Date().toISOString(),
   machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
-  operator: opts.operatorCmd ?? "secrets-bridge (node src/cli.ts run)",
+  operator: opts.operatorCmd ?? `secrets-bridge (node src/cli.ts run${opts.operatorArgs ? ` ${opts.operatorArgs}` : ""})`,
   intervalSeconds: Number(opts.interval),
   sizes: {} as Record<string, unknown>,
 };
@@ -59,7 +60,7 @@ try {
     : opts.provider === "vault" ? await vaultBackend(KEYS, kube, cluster, dir)
     : fakeBackend(KEYS);
   results.provider = backend.name;
-  const startOperator = () => startOperatorProcess({ kubeconfig: kube.kubeconfigPath, logFile: join(dir, "operator.log"), command: opts.operatorCmd, repo: REPO });
+  const startOperator = () => startOperatorProcess({ kubeconfig: kube.kubeconfigPath, logFile: join(dir, "operator.log"), command: opts.operatorCmd, repo: REPO, extraArgs: opts.operatorArgs.split(" ").filter(Boolean) });
   operator = await startOperator();
   const ctx: Context = {
     cluster,
@@ -80,13 +81,19 @@ try {
     row.W1 = await w1BurstCreate(ctx, prefix, n);
     log(`W2 steady refresh: one ${opts.interval}s cycle`);
     row.W2 = await w2SteadyRefresh(ctx);
-    log("W5 100 new ExternalSecrets during refreshes");
-    row.W5 = await w5NewDuringRefresh(ctx, prefix, n);
-    log("W3 rotation of a key 1% read");
-    row.W3 = await w3Rotation(ctx, prefix, n);
-    if (backend.name === "fake") await setupStore(ctx, (key) => `value-${key}`);
-    log("W7 restart");
-    row.W7 = await w7Restart(ctx);
+    if (!skip.has("W5")) {
+      log("W5 100 new ExternalSecrets during refreshes");
+      row.W5 = await w5NewDuringRefresh(ctx, prefix, n);
+    }
+    if (!skip.has("W3")) {
+      log("W3 rotation of a key 1% read");
+      row.W3 = await w3Rotation(ctx, prefix, n);
+      if (backend.name === "fake") await setupStore(ctx, (key) => `value-${key}`);
+    }
+    if (!skip.has("W7")) {
+      log("W7 restart");
+      row.W7 = await w7Restart(ctx);
+    }
     (results.sizes as Record<string, unknown>)[n] = row;
     if (!skip.has("W4") && n === sizes[sizes.length - 1]) {
       log("W4 unrelated Secrets");
@@ -104,7 +111,7 @@ try {
   await stopKubeBench(kube);
 }
 
-const sizeRows = (name: string) => Object.entries(results.sizes as Record<string, Record<string, Record<string, unknown>>>).map(([n, row]) => ({ N: Number(n), ...row[name] }));
+const sizeRows = (name: string) => Object.entries(results.sizes as Record<string, Record<string, Record<string, unknown>>>).filter(([, row]) => row[name]).map(([n, row]) => ({ N: Number(n), ...row[name] }));
 console.log(`\nsecrets-bridge benchmark, ${results.date}, ${(results.machine as { cpus: number }).cpus} cores, operator: ${results.operator}, provider: ${results.provider}\n`);
 console.log(table("W1 burst create (N ExternalSecrets over 100 keys in 50 namespaces)", sizeRows("W1")));
 console.log(table(`W2 steady refresh, one ${opts.interval}s cycle with no change`, sizeRows("W2")));
