@@ -119,6 +119,10 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
     storeInformer.onAdd(enqueue);
     storeInformer.onUpdate((store, old) => {
       if (store.metadata.generation !== old?.metadata.generation || store.metadata.deletionTimestamp) enqueue(store);
+      // A spec change re-syncs the store's ExternalSecrets now (the reconciler sees "store-changed"), not at their next refresh.
+      if (store.metadata.generation !== old?.metadata.generation) {
+        for (const es of informers.externalSecrets.list()) if (usesStore(es, store)) esQueue.add(esKey(es));
+      }
     });
     storeInformer.onDelete(enqueue);
   }

@@ -33,7 +33,7 @@ describe("refresh policies and zero writes at rest", () => {
     await op?.stop();
   });
 
-  it("a steady refresh cycle with no changes makes zero apiserver writes, while it keeps fetching", async () => {
+  it("a steady refresh cycle with no changes makes zero apiserver writes and reads no Secret, while it keeps fetching", async () => {
     for (const name of ["steady-1", "steady-2", "steady-3"]) {
       await k.create("ExternalSecret", ns, name, { refreshInterval: "1s", secretStoreRef: { name: "fake" }, data: [{ secretKey: "k", remoteRef: { key: "k" } }] });
     }
@@ -43,8 +43,11 @@ describe("refresh policies and zero writes at rest", () => {
     await sleep(1500); // let the first-sync writes and their echo events settle
     const callsBefore = fakeCallCount({ store: storeLabel() });
     const writesBefore = await writesToUs();
+    const secretReadsBefore = await apiserverRequestCount({ verbs: ["GET"], resource: "secrets" });
     await sleep(4000); // about four refresh cycles of three ExternalSecrets
     const writesAfter = await writesToUs();
+    // The watch's copy of a current Secret answers "is it current?": no live GET per refresh.
+    assert.equal((await apiserverRequestCount({ verbs: ["GET"], resource: "secrets" })) - secretReadsBefore, 0, "refreshes at rest read Secrets from the apiserver");
     const calls = fakeCallCount({ store: storeLabel() }) - callsBefore;
     // The three read the same key, so they share one fetch per 1s cycle: about four in the window.
     assert.ok(calls >= 3, `expected periodic fetches during the idle window, saw ${calls}`);
@@ -85,6 +88,14 @@ describe("refresh policies and zero writes at rest", () => {
     await sleep(2000);
     assert.equal(decoded(await k.secret(ns, "zero")).k, "v4");
     assert.ok(fakeCallCount({ store: storeLabel(), key: "k" }) > calls);
+  });
+
+  it("a store spec change re-syncs its Periodic ExternalSecrets at once, not at their next refresh", async () => {
+    await k.create("ExternalSecret", ns, "hourly", { refreshInterval: "1h", secretStoreRef: { name: "fake" }, data: [{ secretKey: "k", remoteRef: { key: "k" } }] });
+    await waitFor("hourly v5", async () => (decoded(await k.secret(ns, "hourly")).k === "v5" ? true : undefined));
+    await k.patch("SecretStore", ns, "fake", { spec: storeData("v6") });
+    await waitFor("hourly v6 long before its hour", async () => (decoded(await k.secret(ns, "hourly")).k === "v6" ? true : undefined), 15_000);
+    assert.equal(decoded(await k.secret(ns, "once")).k, "v3", "CreatedOnce followed a store change");
   });
 
   it("after an operator restart, current ExternalSecrets make no provider call and no write until due", async () => {

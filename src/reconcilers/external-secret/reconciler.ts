@@ -20,7 +20,7 @@ import { findCondition, readyCondition, Reason, statusEqual, withCondition } fro
 import { desiredSecret, looksCurrent } from "./desired-secret.ts";
 import { fetchData } from "./fetch.ts";
 import { syncVersion } from "./hashes.ts";
-import { nextSlot, refreshDecision, refreshGroup } from "./refresh.ts";
+import { nextSlot, refreshDecision, refreshGroup, storeRefsOf } from "./refresh.ts";
 import { resolveStore, type StoreLookup } from "./store-access.ts";
 import type { SecretWriter, WriteOutcome } from "./secret-writer.ts";
 
@@ -46,12 +46,23 @@ const rfc3339 = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 
 export function externalSecretReconciler(deps: ExternalSecretReconcilerDeps): (key: string) => Promise<ReconcileResult> {
   const startedAt = deps.clock.now();
   const lastChecked = new Map<string, number>();
+  // The stores' versions (uid and generation) each ExternalSecret was last synced or checked against, in this
+  // process only: empty after a restart, so a restart alone never looks like a store change.
+  const storesSeen = new Map<string, string>();
+  const storesVersion = (es: ExternalSecret, namespace: string): string =>
+    storeRefsOf(es)
+      .map(({ kind, name }) => {
+        const store = deps.cache.store(kind, name, kind === "SecretStore" ? namespace : undefined);
+        return `${kind}/${name}@${store?.metadata.uid ?? "-"}/${store?.metadata.generation ?? "-"}`;
+      })
+      .join(",");
 
   return async (key) => {
     const [namespace, name] = key.split("/") as [string, string];
     const es = deps.cache.externalSecret(namespace, name);
     if (!es || es.metadata.deletionTimestamp) {
       lastChecked.delete(key);
+      storesSeen.delete(key);
       return;
     }
     const now = deps.clock.now();
@@ -61,6 +72,9 @@ export function externalSecretReconciler(deps: ExternalSecretReconcilerDeps): (k
     const expectsManagedSecret = (target.creationPolicy === "Owner" || target.creationPolicy === "Orphan") && ready?.reason !== Reason.SecretDeleted;
     const phaseMs = unitHash(refreshGroup(es)) * intervalMs;
     const refreshTimeMs = es.status?.refreshTime ? Date.parse(es.status.refreshTime) : undefined;
+    const stores = storesVersion(es, namespace);
+    const seenStores = storesSeen.get(key);
+    storesSeen.set(key, stores);
     const decision = refreshDecision({
       policy: refreshPolicy(es),
       intervalMs,
@@ -69,6 +83,7 @@ export function externalSecretReconciler(deps: ExternalSecretReconcilerDeps): (k
       refreshTimeMs,
       lastSyncOk: ready?.status === "True",
       secretCurrent: !expectsManagedSecret || looksCurrent(deps.cache.managedSecret(namespace, target.name)),
+      storeChanged: seenStores !== undefined && seenStores !== stores,
       lastCheckedMs: lastChecked.get(key) ?? startedAt,
       phaseMs,
       nowMs: now,
@@ -85,7 +100,8 @@ export function externalSecretReconciler(deps: ExternalSecretReconcilerDeps): (k
       // A periodic refresh may reuse a read made a moment ago by an ExternalSecret due at the same grid point
       // (a quarter of the interval at most); a spec or metadata change (force-sync) or a retry must not.
       // A new ExternalSecret may share too: a burst of them reading one key costs one call.
-      const shareable = decision.why === "due" || decision.why === "secret-drift" || decision.why === "new";
+      // A changed store is a new session, so its reads are only shared with others reading the changed store.
+      const shareable = decision.why === "due" || decision.why === "secret-drift" || decision.why === "new" || decision.why === "store-changed";
       return session.maxAge(shareable ? intervalMs / 4 : 0);
     };
 
@@ -101,7 +117,7 @@ export function externalSecretReconciler(deps: ExternalSecretReconcilerDeps): (k
         condition = readyCondition("True", Reason.SecretDeleted, "secret deleted due to DeletionPolicy=Delete", ready, new Date(now));
       } else {
         const rendered = await applyTemplate(es.spec.target?.template, fetched.data, apiTemplateSources(deps.clients.core, namespace));
-        outcome = await deps.writer.write(es, target, desiredSecret(es, target, rendered));
+        outcome = await deps.writer.write(es, target, desiredSecret(es, target, rendered), deps.cache.managedSecret(namespace, target.name));
         const message = allGone ? "remote data gone: managed keys removed due to DeletionPolicy=Merge" : "secret synced";
         condition = readyCondition("True", Reason.SecretSynced, message, ready, new Date(now));
       }

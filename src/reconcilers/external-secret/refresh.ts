@@ -16,6 +16,8 @@ export interface RefreshInput {
   lastSyncOk: boolean;
   /** The target Secret is present and carries the data we last wrote (or no Secret is expected). */
   secretCurrent: boolean;
+  /** A store this ExternalSecret reads had its spec changed since this process last synced it. */
+  storeChanged?: boolean;
   /** When this process last fetched for the object, if it has; else when the process started. */
   lastCheckedMs: number;
   /** Deterministic offset in [0, interval) of the refresh grid, shared by ExternalSecrets reading the same key. */
@@ -25,7 +27,7 @@ export interface RefreshInput {
 
 export interface RefreshDecision {
   sync: boolean;
-  why: "new" | "changed" | "not-synced" | "secret-drift" | "due" | "not-due" | "once";
+  why: "new" | "changed" | "not-synced" | "secret-drift" | "store-changed" | "due" | "not-due" | "once";
   /** When not syncing, how long until the next check is due (undefined: never, until something changes). */
   requeueAfterMs?: number;
 }
@@ -44,6 +46,8 @@ export function refreshDecision(input: RefreshInput): RefreshDecision {
   if (!input.lastSyncOk || input.refreshTimeMs === undefined) return { sync: true, why: "not-synced" };
   if (!input.secretCurrent) return { sync: true, why: "secret-drift" };
   if (input.policy !== "Periodic" || input.intervalMs === 0) return { sync: false, why: "once" };
+  // A fixed or reconfigured store (new path, role, credentials) should not wait a whole interval to take effect.
+  if (input.storeChanged) return { sync: true, why: "store-changed" };
   const due = nextSlot(0, input.phaseMs, input.intervalMs, input.lastCheckedMs);
   if (due <= input.nowMs) return { sync: true, why: "due" };
   return { sync: false, why: "not-due", requeueAfterMs: due - input.nowMs };
@@ -55,6 +59,18 @@ interface RefreshSubject {
     data?: Array<{ remoteRef: { key: string }; sourceRef?: { storeRef?: { name: string; kind?: string | undefined } | undefined } | undefined }> | undefined;
     dataFrom?: Array<{ extract?: { key: string } | undefined; find?: unknown; sourceRef?: { storeRef?: { name: string; kind?: string | undefined } | undefined } | undefined }> | undefined;
   };
+}
+
+/** Every store an ExternalSecret reads from (secretStoreRef and the sourceRef.storeRef of its entries), deduplicated. */
+export function storeRefsOf(es: RefreshSubject): Array<{ name: string; kind: "SecretStore" | "ClusterSecretStore" }> {
+  const refs = [es.spec.secretStoreRef, ...(es.spec.data ?? []).map((item) => item.sourceRef?.storeRef), ...(es.spec.dataFrom ?? []).map((item) => item.sourceRef?.storeRef)];
+  const seen = new Map<string, { name: string; kind: "SecretStore" | "ClusterSecretStore" }>();
+  for (const ref of refs) {
+    if (!ref) continue;
+    const kind = ref.kind === "ClusterSecretStore" ? "ClusterSecretStore" : "SecretStore";
+    seen.set(`${kind}/${ref.name}`, { name: ref.name, kind });
+  }
+  return [...seen.values()];
 }
 
 /**

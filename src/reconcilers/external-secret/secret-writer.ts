@@ -34,10 +34,18 @@ export class SecretWriter {
     }
   }
 
-  async write(es: ExternalSecret, target: ResolvedTarget, desired: DesiredSecret): Promise<WriteOutcome> {
+  /**
+   * `cached` is the managed Secret as the watch last saw it. When it already is what we would write, no live
+   * GET is made: a refresh at rest costs no apiserver request at all (at 10,000 ExternalSecrets on a 60 s
+   * interval that GET alone was 166 reads a second). If the watch is behind and the Secret was just changed,
+   * that change arrives as a watch event and its reconcile repairs it.
+   */
+  async write(es: ExternalSecret, target: ResolvedTarget, desired: DesiredSecret, cached?: V1Secret): Promise<WriteOutcome> {
     if (target.creationPolicy === "None") return "skipped";
-    const existing = await this.get(desired.namespace, desired.name);
     const merging = target.creationPolicy === "Merge" || target.creationPolicy === "CreateOrMerge";
+    // Only a Secret we may write counts as current; anything else takes the live path and its checks.
+    if (cached && !merging && controllerOf(cached, es) !== "other" && isCurrent(cached, desired, false, es.metadata.name)) return "unchanged";
+    const existing = await this.get(desired.namespace, desired.name);
     if (merging) {
       if (!existing && target.creationPolicy === "Merge") {
         throw secretError("SecretMissing", `secret ${desired.namespace}/${desired.name} does not exist and creationPolicy is Merge`);

@@ -28,6 +28,9 @@ export async function inBatches<T>(items: T[], concurrency: number, fn: (item: T
   await Promise.all(Array.from({ length: concurrency }, worker));
 }
 
+const WRITTEN_RESOURCES = ["secrets", "externalsecrets", "secretstores", "clustersecretstores", "events"] as const;
+type WrittenResource = (typeof WRITTEN_RESOURCES)[number];
+
 export class ClusterView {
   readonly kc: KubeConfig;
   readonly core: CoreV1Api;
@@ -81,9 +84,15 @@ export class ClusterView {
 
   /** apiserver write requests so far on the resources an operator writes (from the apiserver's own /metrics). */
   async apiserverWrites(): Promise<number> {
+    return Object.values(await this.apiserverWritesByResource()).reduce((a, b) => a + b, 0);
+  }
+
+  /** Write requests so far by resource, from the apiserver's own apiserver_request_total. */
+  async apiserverWritesByResource(): Promise<Record<WrittenResource, number>> {
     const { body } = await rawRequest(this.kc, "GET", "/metrics");
     const text = String(body);
-    return ["secrets", "externalsecrets", "secretstores", "clustersecretstores", "events"].reduce((sum, resource) => sum + sumSeries(text, "apiserver_request_total", { verb: WRITE_VERBS, resource }), 0);
+    const count = (resource: WrittenResource) => sumSeries(text, "apiserver_request_total", { verb: WRITE_VERBS, resource });
+    return Object.fromEntries(WRITTEN_RESOURCES.map((resource) => [resource, count(resource)])) as Record<WrittenResource, number>;
   }
 
   /** The etcd revision: the resourceVersion of any list. */

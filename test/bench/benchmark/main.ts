@@ -117,7 +117,7 @@ console.log(table("W1 burst create (N ExternalSecrets over 100 keys in 50 namesp
 console.log(table(`W2 steady refresh, one ${opts.interval}s cycle with no change`, sizeRows("W2")));
 console.log(table("W3 rotation of one key read by 1% of the ExternalSecrets", sizeRows("W3")));
 console.log(table("W5 100 new ExternalSecrets while the others refresh", sizeRows("W5")));
-console.log(table("W7 restart with current ExternalSecrets (first 15 s)", sizeRows("W7")));
+console.log(table("W7 restart with current ExternalSecrets: the first 15 s and the first refresh cycle", sizeRows("W7")));
 if (results.W4) console.log(table("W4 operator RSS with unrelated Secrets in the cluster", results.W4 as Array<Record<string, unknown>>));
 mkdirSync(join(opts.out, ".."), { recursive: true });
 writeJson(opts.out, results);

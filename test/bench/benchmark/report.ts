@@ -1,7 +1,8 @@
 // Prints the benchmark's numbers as tables and writes them as JSON.
 import { writeFileSync } from "node:fs";
 
-const fmt = (value: unknown): string => (typeof value === "number" ? (Number.isInteger(value) ? String(value) : value.toFixed(1)) : String(value));
+const fmt = (value: unknown): string =>
+  typeof value !== "number" ? String(value) : Number.isInteger(value) ? String(value) : value.toFixed(Math.abs(value) < 10 ? 2 : 1);
 
 export function table(title: string, rows: Array<Record<string, unknown>>): string {
   if (rows.length === 0) return `${title}: (no rows)\n`;

@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { nextSlot, refreshDecision, refreshGroup, type RefreshInput } from "../../../src/reconcilers/external-secret/refresh.ts";
+import { nextSlot, refreshDecision, refreshGroup, storeRefsOf, type RefreshInput } from "../../../src/reconcilers/external-secret/refresh.ts";
 
 const H = 3_600_000;
 const base: RefreshInput = {
@@ -33,6 +33,8 @@ describe("refreshDecision", () => {
     { name: "OnChange never refreshes", given: { policy: "OnChange", nowMs: 10 * H }, want: { sync: false, why: "once" } },
     { name: "interval 0 means once", given: { intervalMs: 0, nowMs: 10 * H }, want: { sync: false, why: "once" } },
     { name: "OnChange syncs on a change", given: { policy: "OnChange", syncedVersion: "0-x" }, want: { sync: true, why: "changed" } },
+    { name: "a changed store re-syncs before the next slot", given: { storeChanged: true }, want: { sync: true, why: "store-changed" } },
+    { name: "a changed store does not wake OnChange", given: { policy: "OnChange", storeChanged: true }, want: { sync: false, why: "once" } },
   ];
   for (const { name, given, want } of table) {
     it(name, () => assert.deepEqual(refreshDecision({ ...base, ...given }), want));
@@ -51,6 +53,22 @@ describe("refreshGroup", () => {
     assert.notEqual(base, refreshGroup(es({ secretStoreRef: { name: "t" }, data: [{ remoteRef: { key: "db" } }] })));
     assert.notEqual(base, refreshGroup(es({ secretStoreRef: { name: "s" }, data: [{ remoteRef: { key: "other" } }] })));
     assert.notEqual(base, refreshGroup(es({ secretStoreRef: { name: "s", kind: "ClusterSecretStore" }, data: [{ remoteRef: { key: "db" } }] })));
+  });
+});
+
+describe("storeRefsOf", () => {
+  it("lists each store once: secretStoreRef and every entry's sourceRef.storeRef, kind defaulted", () => {
+    const es = {
+      spec: {
+        secretStoreRef: { name: "a" },
+        data: [{ remoteRef: { key: "k" } }, { remoteRef: { key: "k" }, sourceRef: { storeRef: { name: "b", kind: "ClusterSecretStore" } } }],
+        dataFrom: [{ extract: { key: "x" }, sourceRef: { storeRef: { name: "a", kind: "SecretStore" } } }],
+      },
+    } as Parameters<typeof storeRefsOf>[0];
+    assert.deepEqual(storeRefsOf(es), [
+      { name: "a", kind: "SecretStore" },
+      { name: "b", kind: "ClusterSecretStore" },
+    ]);
   });
 });
 
