@@ -30,6 +30,11 @@ export interface ResilientInformerOptions<T extends KubernetesObject> {
   staleAfterMs?: number;
   /** A run that lasted this long before failing resets the restart backoff. Default 2 min, like client-go's reflector. */
   resetBackoffAfterMs?: number;
+  /**
+   * Trims each object before it is cached and handed to handlers (in place), like client-go's SetTransform:
+   * what the operator never reads (managedFields) need not live in memory for every object it watches.
+   */
+  transform?: (obj: T) => void;
   /** Builds the upstream informer; defaults to client-node's ListWatch over a GuardedWatch. For tests. */
   makeInformer?: InformerFactory<T>;
 }
@@ -132,6 +137,7 @@ export class ResilientInformer<T extends KubernetesObject> {
       const result = await this.opts.list();
       // ListWatch opens its watch after the list without re-checking `stopped`; refusing here stops a retired run for good.
       if (!current()) throw new Error("superseded informer run");
+      if (this.opts.transform) for (const item of result.items ?? []) this.opts.transform(item);
       this.applyList(run, result.items ?? []);
       return result;
     };
@@ -177,6 +183,7 @@ export class ResilientInformer<T extends KubernetesObject> {
 
   private upsert(obj: T): void {
     this.scheduler.touch();
+    this.opts.transform?.(obj);
     const r = this.store.upsert(obj);
     if (r.kind === "add") this.emit(this.addFns, obj);
     else if (r.kind === "update") this.emit(this.updateFns, obj, r.old);

@@ -17,6 +17,14 @@ export interface OperatorInformers {
   managedSecrets: InformerLike<V1Secret>;
 }
 
+/**
+ * managedFields are the bulk of a small object's metadata and nothing reads them from the cache (Merge
+ * targets, whose field ownership matters, are read live). Dropping them is most of the cache's memory.
+ */
+const dropManagedFields = (obj: KubernetesObject): void => {
+  if (obj.metadata?.managedFields) delete obj.metadata.managedFields;
+};
+
 function customInformer<T extends KubernetesObject>(kc: KubeConfig, clients: KubeClients, log: Logger, plural: string, kind: string, namespace: string | undefined, clusterScoped: boolean) {
   const scoped = namespace && !clusterScoped;
   const path = scoped ? `/apis/${GROUP}/${VERSION}/namespaces/${namespace}/${plural}` : `/apis/${GROUP}/${VERSION}/${plural}`;
@@ -29,7 +37,7 @@ function customInformer<T extends KubernetesObject>(kc: KubeConfig, clients: Kub
     for (const item of listObject.items) item.kind ??= kind;
     return listObject;
   };
-  return new ResilientInformer<T>({ name: plural, kc, path, list, log });
+  return new ResilientInformer<T>({ name: plural, kc, path, list, log, transform: dropManagedFields });
 }
 
 function secretInformer(kc: KubeConfig, clients: KubeClients, log: Logger, namespace: string | undefined): ResilientInformer<V1Secret> {
@@ -41,6 +49,7 @@ function secretInformer(kc: KubeConfig, clients: KubeClients, log: Logger, names
     labelSelector,
     list: () => (namespace ? clients.core.listNamespacedSecret({ namespace, labelSelector }) : clients.core.listSecretForAllNamespaces({ labelSelector })),
     log,
+    transform: dropManagedFields,
   });
 }
 

@@ -1,5 +1,6 @@
 // The Dockerfile's build, performed step by step in a temporary directory (no container engine here): it
-// installs production dependencies only, and its entrypoint starts and answers /healthz.
+// installs production dependencies only, and its entrypoint, given the Deployment's args the way Kubernetes
+// does (args replace CMD, ENTRYPOINT stays), starts and answers /healthz.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
@@ -7,13 +8,14 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performDockerfile } from "../helpers/dockerfile.ts";
-import { REPO } from "../helpers/deploy.ts";
+import type { V1Deployment } from "@kubernetes/client-node";
+import { REPO, helmTemplate } from "../helpers/deploy.ts";
 import { freePort } from "../helpers/in-cluster.ts";
 import { loadBench } from "../helpers/bench.ts";
 import { waitFor } from "../helpers/operator.ts";
 
 describe("Dockerfile", () => {
-  it("builds a production-only tree whose entrypoint serves /healthz", async () => {
+  it("builds a production-only tree whose entrypoint, with the chart's args, serves /healthz", async () => {
     const scratch = mkdtempSync(join(tmpdir(), "sb-image-"));
     try {
       const image = performDockerfile(join(REPO, "Dockerfile"), REPO, scratch);
@@ -24,8 +26,15 @@ describe("Dockerfile", () => {
       assert.ok(!existsSync(join(image.dir, "node_modules/node")), "no Node binary from the dev dependency");
       assert.ok(!existsSync(join(image.dir, "src")), "no TypeScript sources in the image");
       assert.ok(existsSync(join(image.dir, "node_modules/@kubernetes/client-node")), "production dependencies present");
+      assert.match(image.entrypoint.join(" "), /node .*dist\/src\/cli\.js$/, "the entrypoint is the program, so Kubernetes args are its arguments");
+      assert.deepEqual(image.cmd, ["run"]);
+      const deployment = helmTemplate("secrets-bridge").find((obj) => obj.kind === "Deployment") as V1Deployment;
+      const chartArgs = deployment.spec!.template.spec!.containers[0]!.args!;
+      assert.equal(chartArgs[0], "run", "the chart's args start with the subcommand");
       const port = await freePort();
-      const child = spawn(process.execPath, [...image.cmd, "--kubeconfig", loadBench().kubeconfigPath, "--http-address", `127.0.0.1:${port}`, "--leader-elect=false", "--namespace", "default"], {
+      // Later flags win with commander: point the chart's arguments at the bench instead of a pod's environment.
+      const args = [...chartArgs, "--kubeconfig", loadBench().kubeconfigPath, "--http-address", `127.0.0.1:${port}`, "--leader-elect=false", "--namespace", "default"];
+      const child = spawn(process.execPath, [...image.entrypoint.slice(1), ...args], {
         cwd: image.dir,
         env: { PATH: process.env.PATH, ...image.env },
         stdio: "ignore",

@@ -1,7 +1,7 @@
 // Performs a Dockerfile's steps without a container engine (none runs on these machines): each stage gets a
-// directory, WORKDIR/COPY/RUN/ENV are carried out there, and the final stage's CMD is returned to be started
-// with the local Node 24 (the stand-in for the base image's `node` entrypoint). Multi-line RUN and JSON-form
-// CMD are supported; FROM images, USER and EXPOSE are recorded, not emulated.
+// directory, WORKDIR/COPY/RUN/ENV are carried out there, and the final stage's ENTRYPOINT and CMD are returned
+// to be started with the local Node 24 standing in for the image's node binary. Multi-line RUN and JSON-form
+// ENTRYPOINT/CMD are supported; FROM images, USER and EXPOSE are recorded, not emulated.
 import { execSync } from "node:child_process";
 import { cpSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -9,6 +9,8 @@ import { join } from "node:path";
 export interface BuiltImage {
   /** The final stage's root (its WORKDIR). */
   dir: string;
+  /** ENTRYPOINT; its first element is the image's node binary (the local Node 24 stands in for it). */
+  entrypoint: string[];
   cmd: string[];
   env: Record<string, string>;
   user: string | undefined;
@@ -34,6 +36,7 @@ export function performDockerfile(dockerfile: string, context: string, scratch: 
   let dir = "";
   let env: Record<string, string> = {};
   let cmd: string[] = [];
+  let entrypoint: string[] = [];
   let user: string | undefined;
   const steps: string[] = [];
   for (const [op, arg] of instructions(readFileSync(dockerfile, "utf8"))) {
@@ -73,9 +76,11 @@ export function performDockerfile(dockerfile: string, context: string, scratch: 
       }
     } else if (op === "CMD") {
       cmd = JSON.parse(arg) as string[];
+    } else if (op === "ENTRYPOINT") {
+      entrypoint = JSON.parse(arg) as string[];
     } else if (op === "USER") {
       user = arg;
     }
   }
-  return { dir, cmd, env, user, steps };
+  return { dir, entrypoint, cmd, env, user, steps };
 }

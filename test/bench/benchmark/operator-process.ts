@@ -1,7 +1,8 @@
 // The operator under test as a separate process: ours by default (`node src/cli.ts run`), or any other
 // executable (`--operator-cmd`), e.g. another implementation with its own CRDs, against the same bench.
 import { spawn, type ChildProcess } from "node:child_process";
-import { createWriteStream } from "node:fs";
+import { createWriteStream, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { freePort } from "../proc.ts";
 
 export interface OperatorProcess {
@@ -12,6 +13,13 @@ export interface OperatorProcess {
 }
 
 
+/** The node flags of the image's ENTRYPOINT (between the node binary and the script), so the bench measures what ships. */
+function imageNodeFlags(repo: string): string[] {
+  const line = /^ENTRYPOINT\s+(\[.*\])\s*$/m.exec(readFileSync(join(repo, "Dockerfile"), "utf8"))?.[1];
+  const entrypoint = line ? (JSON.parse(line) as string[]) : [];
+  return entrypoint.slice(1).filter((arg) => arg.startsWith("--"));
+}
+
 export async function startOperatorProcess(opts: { kubeconfig: string; logFile: string; command?: string; repo: string; extraArgs?: string[] }): Promise<OperatorProcess> {
   const port = await freePort();
   let child: ChildProcess;
@@ -21,7 +29,7 @@ export async function startOperatorProcess(opts: { kubeconfig: string; logFile: 
     // Another operator: it gets KUBECONFIG and METRICS_ADDR and must expose Prometheus metrics there to be measured.
     child = spawn("bash", ["-c", opts.command], { env: { ...process.env, KUBECONFIG: opts.kubeconfig, METRICS_ADDR: `127.0.0.1:${port}` }, stdio: ["ignore", "pipe", "pipe"] });
   } else {
-    const args = ["src/cli.ts", "run", "--kubeconfig", opts.kubeconfig, "--http-address", `127.0.0.1:${port}`, "--leader-elect=false", "--log-level", "warn", ...(opts.extraArgs ?? [])];
+    const args = [...imageNodeFlags(opts.repo), "src/cli.ts", "run", "--kubeconfig", opts.kubeconfig, "--http-address", `127.0.0.1:${port}`, "--leader-elect=false", "--log-level", "warn", ...(opts.extraArgs ?? [])];
     child = spawn(process.execPath, args, { cwd: opts.repo, stdio: ["ignore", "pipe", "pipe"] });
   }
   child.stdout!.pipe(log);

@@ -50,7 +50,7 @@ class StubUpstream implements Informer<Obj> {
 
 const o = (name: string, rv = "1"): Obj => ({ metadata: { namespace: "ns", name, resourceVersion: rv } });
 
-function setup(opts: { lists: Array<Obj[] | Error | Promise<Obj[]>>; staleAfterMs?: number; resetBackoffAfterMs?: number }) {
+function setup(opts: { lists: Array<Obj[] | Error | Promise<Obj[]>>; staleAfterMs?: number; resetBackoffAfterMs?: number; transform?: (obj: Obj) => void }) {
   const clock = new FakeClock(0);
   const upstreams: StubUpstream[] = [];
   const events: string[] = [];
@@ -63,6 +63,7 @@ function setup(opts: { lists: Array<Obj[] | Error | Promise<Obj[]>>; staleAfterM
     backoff: new ExponentialBackoff({ baseMs: 100, maxMs: 1000 }),
     staleAfterMs: opts.staleAfterMs ?? 10_000,
     resetBackoffAfterMs: opts.resetBackoffAfterMs,
+    transform: opts.transform,
     list: async () => {
       const next = opts.lists[Math.min(listCalls++, opts.lists.length - 1)];
       const items = await next;
@@ -251,5 +252,20 @@ test("a throwing handler or factory does not stop the informer", { timeout: TEST
   await started;
   assert.deepEqual(seen, ["a", "b"]);
   assert.equal(upstreams.length, 1);
+  await informer.stop();
+});
+
+test("transform trims listed and watched objects before they are cached or handed out", { timeout: TEST_TIMEOUT_MS }, async () => {
+  const withFields = (name: string, rv: string): Obj => ({ metadata: { namespace: "ns", name, resourceVersion: rv, managedFields: [{ manager: "kubectl" }] } });
+  const seen: Obj[] = [];
+  const { informer, upstreams } = setup({ lists: [[withFields("a", "1")]], transform: (obj) => void delete obj.metadata?.managedFields });
+  informer.onAdd((obj) => seen.push(obj));
+  informer.onUpdate((obj) => seen.push(obj));
+  await informer.start();
+  upstreams[0]!.emit("update", withFields("a", "2"));
+  upstreams[0]!.emit("add", withFields("b", "1"));
+  assert.deepEqual(seen.map((obj) => obj.metadata?.name), ["a", "a", "b"]);
+  assert.ok(seen.every((obj) => obj.metadata?.managedFields === undefined), "handlers never see managedFields");
+  assert.ok(informer.list().every((obj) => obj.metadata?.managedFields === undefined), "the cache holds none");
   await informer.stop();
 });
