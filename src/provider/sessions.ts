@@ -9,7 +9,6 @@ import type { ProviderRegistry } from "./registry.ts";
 import type { SecretsClient } from "./types.ts";
 import type { StoreIdentity } from "./store-identity.ts";
 import { storeLabel } from "./store-identity.ts";
-import { SingleFlight } from "./single-flight.ts";
 import { sharedFetches, type SharedSession } from "./shared-fetches.ts";
 import type { FetchCache } from "./fetch-cache.ts";
 import { rateLimited, TokenBucket, type RateLimit } from "./rate-limit.ts";
@@ -33,7 +32,6 @@ function specHash(store: SecretStore): string {
 
 export class StoreSessions {
   readonly #sessions = new Map<string, Session>();
-  readonly #connecting = new SingleFlight<SharedSession>();
   readonly #registry: ProviderRegistry;
   readonly #clients: KubeClients;
   readonly #log: Logger;
@@ -61,7 +59,6 @@ export class StoreSessions {
     const existing = this.#sessions.get(sessionKey);
     if (existing) return existing.client;
     const referentKey = referent ? namespace : "";
-    await this.#closeStale(storeKey, sessionKey, referentKey);
     const identity: StoreIdentity = {
       kind: store.kind,
       name: store.metadata.name,
@@ -69,7 +66,13 @@ export class StoreSessions {
       uid: store.metadata.uid,
       referentNamespace: referent ? namespace : undefined,
     };
-    const client = this.#connecting.do(sessionKey, async () => {
+    // The entry goes into the map before the first await, so concurrent callers (the store reconciler and
+    // ExternalSecrets re-syncing after a store change) share one connect: checking, awaiting the close of the
+    // stale session and only then registering let two of them log in, one session never to be closed.
+    const stale = this.#takeWhere((session, key) => session.storeKey === storeKey && key !== sessionKey && session.referent === referentKey);
+    const client = (async () => {
+      // Sessions of the same store (and namespace) with another spec hash or uid belong to an older version of it.
+      await this.#close(stale);
       const log = this.#log.child({ store: storeLabel(identity) });
       const connected = await provider.connect({ spec, store: identity, kube: kubeAccess(this.#clients, identity), log, refreshInterval: store.spec.refreshInterval });
       const limit = store.spec.rateLimit ?? this.#defaultRateLimit;
@@ -77,7 +80,7 @@ export class StoreSessions {
       this.#opened++;
       log.debug("provider session opened");
       return sharedFetches(raw, this.#cache, sessionKey);
-    });
+    })();
     this.#sessions.set(sessionKey, { storeKey, referent: referentKey, client });
     // A failed connect must not stick: the next reconcile tries again.
     client.catch(() => {
@@ -116,23 +119,28 @@ export class StoreSessions {
     return this.#sessions.size;
   }
 
-  async #closeStale(storeKey: string, keep: string, referent: string): Promise<void> {
-    // Sessions of the same store (and namespace) with another spec hash or uid belong to an older version of it.
-    await this.#closeWhere((session, key) => session.storeKey === storeKey && key !== keep && session.referent === referent);
+  async #closeWhere(match: (session: Session, key: string) => boolean): Promise<void> {
+    await this.#close(this.#takeWhere(match));
   }
 
-  async #closeWhere(match: (session: Session, key: string) => boolean): Promise<void> {
-    const closing: Promise<void>[] = [];
+  /** Removes the matching sessions from the map (synchronously) and returns them. */
+  #takeWhere(match: (session: Session, key: string) => boolean): Session[] {
+    const taken: Session[] = [];
     for (const [key, session] of this.#sessions) {
       if (!match(session, key)) continue;
       this.#sessions.delete(key);
-      closing.push(
-        session.client.then(
-          (client) => client.close(),
-          () => undefined,
-        ),
-      );
+      taken.push(session);
     }
+    return taken;
+  }
+
+  async #close(sessions: Session[]): Promise<void> {
+    const closing = sessions.map((session) =>
+      session.client.then(
+        (client) => client.close(),
+        () => undefined,
+      ),
+    );
     const results = await Promise.allSettled(closing);
     for (const result of results) if (result.status === "rejected") this.#log.warn("closing a provider session failed");
   }

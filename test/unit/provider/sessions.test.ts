@@ -1,0 +1,60 @@
+// StoreSessions with a counting stand-in provider: one connect per store version, however many callers ask at once.
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { z } from "zod";
+import { StoreSessions } from "../../../src/provider/sessions.ts";
+import { ProviderRegistry } from "../../../src/provider/registry.ts";
+import type { Provider, SecretsClient } from "../../../src/provider/types.ts";
+import type { SecretStore } from "../../../src/api/secret-store.ts";
+import type { KubeClients } from "../../../src/kube/clients.ts";
+import { silentLogger } from "../../../src/controller/logging.ts";
+
+function countingProvider() {
+  const counts = { connects: 0, closes: 0 };
+  const provider: Provider<{ v: string }> = {
+    name: "counting",
+    schema: z.object({ v: z.string() }),
+    capabilities: "ReadOnly",
+    async connect() {
+      counts.connects++;
+      await new Promise((resolve) => setTimeout(resolve, 2)); // a login takes a moment
+      const client: SecretsClient = {
+        getSecret: async () => new Uint8Array(),
+        getSecretMap: async () => ({}),
+        findSecrets: async () => ({}),
+        validate: async () => {},
+        close: async () => {
+          counts.closes++;
+          await new Promise((resolve) => setTimeout(resolve, 20)); // a revoke takes longer
+        },
+      };
+      return client;
+    },
+  };
+  return { provider, counts };
+}
+
+const store = (v: string): SecretStore =>
+  ({ apiVersion: "external-secrets.io/v1", kind: "SecretStore", metadata: { name: "s", namespace: "ns", uid: "u1" }, spec: { provider: { counting: { v } } } }) as unknown as SecretStore;
+
+describe("StoreSessions", () => {
+  it("connects once for concurrent callers, and once more (closing the old session) when the store changes", async () => {
+    const { provider, counts } = countingProvider();
+    const sessions = new StoreSessions({ registry: new ProviderRegistry([provider]), clients: {} as KubeClients, log: silentLogger() });
+    const v1 = store("1");
+    await Promise.all(Array.from({ length: 5 }, () => sessions.get(v1, "ns")));
+    assert.deepEqual(counts, { connects: 1, closes: 0 });
+    // The store reconciler and the re-syncing ExternalSecrets ask for the changed store while the old
+    // session's revoke is still under way, and after it.
+    const v2 = store("2");
+    const early = sessions.get(v2, "ns");
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const late = Array.from({ length: 4 }, () => sessions.get(v2, "ns"));
+    await Promise.all([early, ...late]);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    assert.deepEqual(counts, { connects: 2, closes: 1 });
+    assert.equal(sessions.activeCount(), 1);
+    await sessions.closeAll();
+    assert.deepEqual(counts, { connects: 2, closes: 2 });
+  });
+});
