@@ -83,6 +83,15 @@ export function registerObservedMetrics(
     },
   });
   new Gauge({
+    name: "secretsbridge_cached_objects",
+    help: "Objects held in the operator's watch caches, by informer (Secrets: only those labelled as managed).",
+    labelNames: ["informer"],
+    registers: [registry],
+    collect() {
+      for (const [informer, cache] of Object.entries(informers)) this.set({ informer }, cache.list().length);
+    },
+  });
+  new Gauge({
     name: "secretsbridge_provider_sessions",
     help: "Open provider sessions (one per store, spec and credentials namespace).",
     registers: [registry],

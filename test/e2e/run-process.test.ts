@@ -45,6 +45,8 @@ describe("secrets-bridge run (as a process)", () => {
 
   it("syncs an ExternalSecret", async () => {
     const k = kube();
+    // Not ours: the operator must never hold it (checked in the metrics below).
+    await k.core.createNamespacedSecret({ namespace: ns, body: { metadata: { name: "unrelated" }, stringData: { x: "y" } } });
     await k.create("SecretStore", ns, "fake", { provider: { fake: { data: [{ key: "k", value: planted }] } } });
     await k.create("ExternalSecret", ns, "es", { secretStoreRef: { name: "fake" }, data: [{ secretKey: "k", remoteRef: { key: "k" } }] });
     const secret = await waitFor("secret", () => k.secret(ns, "es"));
@@ -57,6 +59,8 @@ describe("secrets-bridge run (as a process)", () => {
       return text.includes(`externalsecret_sync_calls_total{name="es",namespace="${ns}"}`) ? text : undefined;
     });
     assert.match(metrics, /externalsecret_reconcile_duration_bucket\{/);
+    assert.match(metrics, /^secretsbridge_cached_objects\{informer="externalSecrets"\} 1$/m);
+    assert.match(metrics, /^secretsbridge_cached_objects\{informer="managedSecrets"\} 1$/m, "only the managed Secret is cached, not the unrelated one");
     assert.ok(!metrics.includes(planted));
   });
 

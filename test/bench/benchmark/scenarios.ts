@@ -188,14 +188,21 @@ export async function w7Restart(ctx: Context, earlySeconds = 15) {
 export async function w4UnrelatedSecrets(ctx: Context, levels: number[]) {
   const namespace = "bench-unrelated";
   await ctx.cluster.core.createNamespace({ body: { metadata: { name: namespace } } }).catch(() => undefined);
-  const out: Array<{ unrelatedSecrets: number; rssMiB: number }> = [];
+  const out: Array<{ unrelatedSecrets: number; rssMiB: number; heapUsedMiB: number | string; cachedSecrets: number | string }> = [];
   let created = 0;
   for (const level of levels) {
     const items = Array.from({ length: level - created }, (_, j) => created + j);
     await inBatches(items, 16, (i) => ctx.cluster.core.createNamespacedSecret({ namespace, body: { metadata: { name: `unrelated-${i}` }, stringData: { data: "x".repeat(512) } } }));
     created = level;
     await sleep(10_000); // let the operator settle (it should not even see these)
-    out.push({ unrelatedSecrets: level, rssMiB: rssBytes(ctx.operator().pid).rss / 2 ** 20 });
+    const metrics = await ctx.operator().metrics();
+    out.push({
+      unrelatedSecrets: level,
+      rssMiB: rssBytes(ctx.operator().pid).rss / 2 ** 20,
+      heapUsedMiB: sumSeries(metrics, "nodejs_heap_size_used_bytes") / 2 ** 20 || "n/a",
+      // What the operator holds: only the Secrets it manages, however many others exist.
+      cachedSecrets: metrics ? sumSeries(metrics, "secretsbridge_cached_objects", { informer: "managedSecrets" }) : "n/a",
+    });
   }
   return out;
 }
