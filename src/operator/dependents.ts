@@ -2,6 +2,7 @@
 import type { ExternalSecret } from "../api/external-secret.ts";
 import type { SecretStore } from "../api/secret-store.ts";
 import { resolvedTarget } from "../api/defaults.ts";
+import { storeRefsOf } from "../reconcilers/external-secret/refresh.ts";
 
 export const esKey = (es: Pick<ExternalSecret, "metadata">): string => `${es.metadata.namespace}/${es.metadata.name}`;
 
@@ -37,15 +38,9 @@ export class TargetIndex {
 
 /** Whether an ExternalSecret references the store anywhere (spec.secretStoreRef or a sourceRef). */
 export function usesStore(es: ExternalSecret, store: Pick<SecretStore, "kind" | "metadata">): boolean {
-  const matches = (ref: { name: string; kind?: string | undefined } | undefined) => {
-    if (!ref || ref.name !== store.metadata.name) return false;
-    const kind = ref.kind ?? "SecretStore";
-    if (kind !== store.kind) return false;
-    return kind === "ClusterSecretStore" || es.metadata.namespace === store.metadata.namespace;
-  };
-  if (matches(es.spec.secretStoreRef)) return true;
-  if ((es.spec.data ?? []).some((item) => matches(item.sourceRef?.storeRef))) return true;
-  return (es.spec.dataFrom ?? []).some((item) => matches(item.sourceRef?.storeRef));
+  return storeRefsOf(es).some(
+    (ref) => ref.name === store.metadata.name && ref.kind === store.kind && (ref.kind === "ClusterSecretStore" || es.metadata.namespace === store.metadata.namespace),
+  );
 }
 
 /** A change that asks for a sync: spec (generation) or labels/annotations (force-sync). Status-only updates are ours. */

@@ -72,8 +72,8 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
     const [kind, namespace, name] = key.split("/") as [string, string, string];
     return kind === "ClusterSecretStore" ? informers.clusterSecretStores.get(name) : informers.secretStores.get(name, namespace);
   };
-  const wakeDependents = (store: SecretStore) => {
-    for (const es of informers.externalSecrets.list()) if (usesStore(es, store)) esQueue.add(esKey(es), Priority.High);
+  const wakeDependents = (store: SecretStore, priority: Priority = Priority.High) => {
+    for (const es of informers.externalSecrets.list()) if (usesStore(es, store)) esQueue.add(esKey(es), priority);
   };
 
   const esReconcile = externalSecretReconciler({
@@ -120,9 +120,7 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
     storeInformer.onUpdate((store, old) => {
       if (store.metadata.generation !== old?.metadata.generation || store.metadata.deletionTimestamp) enqueue(store);
       // A spec change re-syncs the store's ExternalSecrets now (the reconciler sees "store-changed"), not at their next refresh.
-      if (store.metadata.generation !== old?.metadata.generation) {
-        for (const es of informers.externalSecrets.list()) if (usesStore(es, store)) esQueue.add(esKey(es));
-      }
+      if (store.metadata.generation !== old?.metadata.generation) wakeDependents(store, Priority.Normal);
     });
     storeInformer.onDelete(enqueue);
   }
