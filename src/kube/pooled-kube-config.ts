@@ -20,6 +20,9 @@ type Dispatcher = NonNullable<ReturnType<RequestContext["getDispatcher"]>>;
  */
 export class PooledKubeConfig extends KubeConfig {
   #pooled: { identity: string; dispatcher: Dispatcher } | undefined;
+  // With inline certificates (no *File fields) the identity is hashed once per set of field values, not on
+  // every request (comparing the strings is cheap). Files are re-read per request so a rotation is seen.
+  #inline: { fields: unknown[]; identity: string } | undefined;
 
   override async applySecurityAuthentication(context: RequestContext): Promise<void> {
     await super.applySecurityAuthentication(context);
@@ -45,6 +48,16 @@ export class PooledKubeConfig extends KubeConfig {
   private tlsIdentity(): string {
     const cluster = this.getCurrentCluster();
     const user = this.getCurrentUser();
+    if (cluster?.caFile || user?.certFile || user?.keyFile) return this.hashIdentity(cluster, user);
+    const fields = [cluster?.server, cluster?.proxyUrl, cluster?.skipTLSVerify, cluster?.tlsServerName, cluster?.caData, user?.certData, user?.keyData];
+    const inline = this.#inline;
+    if (inline && fields.every((field, i) => field === inline.fields[i])) return inline.identity;
+    const identity = this.hashIdentity(cluster, user);
+    this.#inline = { fields, identity };
+    return identity;
+  }
+
+  private hashIdentity(cluster: ReturnType<KubeConfig["getCurrentCluster"]>, user: ReturnType<KubeConfig["getCurrentUser"]>): string {
     const hash = createHash("sha256");
     for (const part of [
       cluster?.server,
