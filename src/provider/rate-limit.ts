@@ -1,10 +1,8 @@
 // Per-store request budgets: a token bucket in front of a session, so a burst of due ExternalSecrets never
 // exceeds the provider's quota. Only requests that reach the provider spend tokens (cache hits and joined
 // single-flight reads sit above this layer).
-import { TokenBucket, type RateLimit } from "../controller/token-bucket.ts";
+import type { TokenBucket } from "../controller/token-bucket.ts";
 import type { SecretsClient } from "./types.ts";
-
-export { TokenBucket, type RateLimit };
 
 export function rateLimited(client: SecretsClient, bucket: TokenBucket): SecretsClient {
   const gated =

@@ -11,7 +11,8 @@ import type { StoreIdentity } from "./store-identity.ts";
 import { storeLabel } from "./store-identity.ts";
 import { sharedFetches, type SharedSession } from "./shared-fetches.ts";
 import type { FetchCache } from "./fetch-cache.ts";
-import { rateLimited, TokenBucket, type RateLimit } from "./rate-limit.ts";
+import { rateLimited } from "./rate-limit.ts";
+import { TokenBucket, type RateLimit } from "../controller/token-bucket.ts";
 
 interface Session {
   storeKey: string;

@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { TokenBucket } from "../../../src/provider/rate-limit.ts";
+import { TokenBucket } from "../../../src/controller/token-bucket.ts";
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
