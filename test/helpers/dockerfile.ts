@@ -29,6 +29,12 @@ function instructions(text: string): Array<[string, string]> {
     });
 }
 
+/** The last ENTRYPOINT of a Dockerfile (JSON form), without building anything. */
+export function dockerfileEntrypoint(dockerfile: string): string[] {
+  const found = instructions(readFileSync(dockerfile, "utf8")).filter(([op]) => op === "ENTRYPOINT").pop();
+  return found ? (JSON.parse(found[1]) as string[]) : [];
+}
+
 export function performDockerfile(dockerfile: string, context: string, scratch: string, log: (line: string) => void = () => {}): BuiltImage {
   const stages = new Map<string, string>();
   const workdirs = new Map<string, string>();

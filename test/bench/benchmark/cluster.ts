@@ -87,6 +87,12 @@ export class ClusterView {
     return Object.values(await this.apiserverWritesByResource()).reduce((a, b) => a + b, 0);
   }
 
+  /** Write requests by resource since `before` (an earlier apiserverWritesByResource()). */
+  async apiserverWritesSince(before: Record<WrittenResource, number>): Promise<Record<WrittenResource, number>> {
+    const now = await this.apiserverWritesByResource();
+    return Object.fromEntries(WRITTEN_RESOURCES.map((resource) => [resource, now[resource] - before[resource]])) as Record<WrittenResource, number>;
+  }
+
   /** Write requests so far by resource, from the apiserver's own apiserver_request_total. */
   async apiserverWritesByResource(): Promise<Record<WrittenResource, number>> {
     const { body } = await rawRequest(this.kc, "GET", "/metrics");

@@ -1,9 +1,10 @@
 // The operator under test as a separate process: ours by default (`node src/cli.ts run`), or any other
 // executable (`--operator-cmd`), e.g. another implementation with its own CRDs, against the same bench.
 import { spawn, type ChildProcess } from "node:child_process";
-import { createWriteStream, readFileSync } from "node:fs";
+import { createWriteStream } from "node:fs";
 import { join } from "node:path";
 import { freePort } from "../proc.ts";
+import { dockerfileEntrypoint } from "../../helpers/dockerfile.ts";
 
 export interface OperatorProcess {
   pid: number;
@@ -15,9 +16,9 @@ export interface OperatorProcess {
 
 /** The node flags of the image's ENTRYPOINT (between the node binary and the script), so the bench measures what ships. */
 function imageNodeFlags(repo: string): string[] {
-  const line = /^ENTRYPOINT\s+(\[.*\])\s*$/m.exec(readFileSync(join(repo, "Dockerfile"), "utf8"))?.[1];
-  const entrypoint = line ? (JSON.parse(line) as string[]) : [];
-  return entrypoint.slice(1).filter((arg) => arg.startsWith("--"));
+  return dockerfileEntrypoint(join(repo, "Dockerfile"))
+    .slice(1)
+    .filter((arg) => arg.startsWith("--"));
 }
 
 export async function startOperatorProcess(opts: { kubeconfig: string; logFile: string; command?: string; repo: string; extraArgs?: string[] }): Promise<OperatorProcess> {

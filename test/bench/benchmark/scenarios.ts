@@ -86,11 +86,10 @@ export async function w1BurstCreate(ctx: Context, prefix: string, n: number) {
   const latencies = [...createdAt].map(([key, at]) => ctx.cluster.readyAt.get(key)! - at);
   const pid = ctx.operator().pid;
   const allReadySeconds = (Date.now() - t0) / 1000;
-  const writes1 = await ctx.cluster.apiserverWritesByResource();
-  const delta = (resource: keyof typeof writes1) => writes1[resource] - writes0[resource];
+  const written = await ctx.cluster.apiserverWritesSince(writes0);
   // Our own n creates are not the operator's writes; what is left on externalsecrets is status.
-  const statusWrites = delta("externalsecrets") - n;
-  const total = delta("secrets") + statusWrites + delta("events") + delta("secretstores") + delta("clustersecretstores");
+  const statusWrites = written.externalsecrets - n;
+  const total = written.secrets + statusWrites + written.events + written.secretstores + written.clustersecretstores;
   return {
     n,
     allReadySeconds,
@@ -100,12 +99,15 @@ export async function w1BurstCreate(ctx: Context, prefix: string, n: number) {
     providerCalls: (await providerCalls(ctx)) - calls0,
     apiserverWrites: total,
     writesPerNewES: total / n,
-    secretWrites: delta("secrets"),
+    secretWrites: written.secrets,
     statusWrites,
-    eventWrites: delta("events"),
+    eventWrites: written.events,
     peakRssMiB: rssBytes(pid).peak / 2 ** 20,
   };
 }
+
+/** V8's live heap from the operator's metrics (prom-client's default), when it exposes them. */
+const heapUsedMiB = (metrics: string): number | string => sumSeries(metrics, "nodejs_heap_size_used_bytes") / 2 ** 20 || "n/a";
 
 export async function w2SteadyRefresh(ctx: Context) {
   const pid = ctx.operator().pid;
@@ -121,8 +123,8 @@ export async function w2SteadyRefresh(ctx: Context) {
     etcdRevisionDelta: (await ctx.cluster.etcdRevision()) - rev0,
     cpuSecondsPerCycle: cpuSeconds(pid) - cpu0,
     rssMiB: rssBytes(pid).rss / 2 ** 20,
-    // V8's live heap (prom-client's default metric), when the operator exposes it: RSS minus this is code, buffers and free heap.
-    heapUsedMiB: sumSeries(await ctx.operator().metrics(), "nodejs_heap_size_used_bytes") / 2 ** 20 || "n/a",
+    // RSS minus the live heap is code, buffers and free heap.
+    heapUsedMiB: heapUsedMiB(await ctx.operator().metrics()),
   };
 }
 
@@ -170,8 +172,7 @@ export async function w7Restart(ctx: Context, earlySeconds = 15) {
   await sleep(earlySeconds * 1000);
   const earlyCalls = (await providerCalls(ctx)) - calls0;
   await sleep(Math.max(0, ctx.intervalSeconds - earlySeconds) * 1000);
-  const writes1 = await ctx.cluster.apiserverWritesByResource();
-  const written = Object.entries(writes1).map(([resource, count]) => [resource, count - writes0[resource as keyof typeof writes0]] as const).filter(([, count]) => count > 0);
+  const written = Object.entries(await ctx.cluster.apiserverWritesSince(writes0)).filter(([, count]) => count > 0);
   // On the refresh grid, about KEYS * early / interval keys come due in the early window anyway (their normal schedule).
   return {
     earlySeconds,
@@ -199,7 +200,7 @@ export async function w4UnrelatedSecrets(ctx: Context, levels: number[]) {
     out.push({
       unrelatedSecrets: level,
       rssMiB: rssBytes(ctx.operator().pid).rss / 2 ** 20,
-      heapUsedMiB: sumSeries(metrics, "nodejs_heap_size_used_bytes") / 2 ** 20 || "n/a",
+      heapUsedMiB: heapUsedMiB(metrics),
       // What the operator holds: only the Secrets it manages, however many others exist.
       cachedSecrets: metrics ? sumSeries(metrics, "secretsbridge_cached_objects", { informer: "managedSecrets" }) : "n/a",
     });
