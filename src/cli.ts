@@ -6,6 +6,7 @@ import { runOperator } from "./main.ts";
 import { genCrdsCommand } from "./commands/gen-crds.ts";
 import { parseDuration } from "./api/duration.ts";
 import { DEFAULT_NORMAL_EVENTS } from "./kube/events.ts";
+import { DEFAULT_ISOLATION } from "./isolation/index.ts";
 
 const program = new Command("secrets-bridge").description("Bridges external secret stores into Kubernetes Secrets (ESO's external-secrets.io/v1 API).");
 
@@ -29,6 +30,9 @@ program
   .addOption(new Option("--events <mode>", "Events to write: all (Normal ones within the budget below, Warnings always) or warnings").choices(["all", "warnings"]).default("all"))
   .option("--normal-events-per-second <n>", "budget of Normal Events (Created/Updated/Deleted); over it they are dropped and counted", (v) => Number(v), DEFAULT_NORMAL_EVENTS.perSecond)
   .option("--normal-events-burst <n>", "burst of that budget", (v) => Number(v), DEFAULT_NORMAL_EVENTS.burst)
+  .option("--isolation-workers <n>", "worker threads that run templates and parse SOPS files (one more serves repeat offenders)", (v) => Number(v), DEFAULT_ISOLATION.workers)
+  .option("--isolation-timeout <duration>", "longest a template or SOPS file may take in a worker before the worker is stopped", `${DEFAULT_ISOLATION.timeoutMs / 1000}s`)
+  .option("--isolation-heap-mb <n>", "V8 heap limit of each isolation worker, in MiB", (v) => Number(v), DEFAULT_ISOLATION.heapMb)
   .addOption(new Option("--in-cluster-root <dir>", "prefix of the service-account files (tests)").default("").hideHelp())
   .action(async (opts) => {
     await runOperator(
@@ -49,6 +53,7 @@ program
         storeRequestsPerSecond: opts.storeRequestsPerSecond,
         normalEvents: { mode: opts.events, perSecond: opts.normalEventsPerSecond, burst: opts.normalEventsBurst },
         inClusterRoot: opts.inClusterRoot,
+        isolation: { workers: opts.isolationWorkers, timeoutMs: parseDuration(opts.isolationTimeout), heapMb: opts.isolationHeapMb },
       },
       builtinProviders,
     );

@@ -7,6 +7,7 @@ import { startHttpServer } from "./http-server.ts";
 import { startOperator } from "./operator/operator.ts";
 import { existsSync, readFileSync } from "node:fs";
 import type { NormalEventPolicy } from "./kube/events.ts";
+import { configureIsolation, stopIsolation, type IsolationSettings } from "./isolation/index.ts";
 
 export interface RunOptions {
   kubeconfig?: string;
@@ -24,6 +25,8 @@ export interface RunOptions {
   fetchCacheMaxBytes: number;
   storeRequestsPerSecond: number;
   normalEvents: NormalEventPolicy;
+  /** Limits of the worker threads that run templates and parse SOPS files. */
+  isolation: Omit<IsolationSettings, "onWorkerLost">;
   /** Root under which the in-cluster service-account files live ("" in a pod; a directory in tests). */
   inClusterRoot: string;
 }
@@ -39,6 +42,13 @@ export async function runOperator(options: RunOptions, providers: ReadonlyArray<
   const leaderElect = options.leaderElect ?? inCluster;
   const leNamespace = options.leaderElectionNamespace ?? (inCluster ? readFileSync(namespaceFile, "utf8").trim() : "default");
   const metrics = makeMetrics();
+  configureIsolation({
+    ...options.isolation,
+    onWorkerLost: (why, lane) => {
+      metrics.isolationWorkersLost.inc({ why, lane });
+      log.warn({ why, lane }, "isolation worker stopped (a template or SOPS file hit a limit)");
+    },
+  });
   let operatorReady = () => false;
   const server = await startHttpServer(options.httpAddress, { ready: () => operatorReady(), registry: metrics.registry });
   log.info({ address: options.httpAddress, leaderElect, namespace: options.namespace ?? "(all)" }, "starting");
@@ -69,6 +79,7 @@ export async function runOperator(options: RunOptions, providers: ReadonlyArray<
     stopping = true;
     log.info({ why }, "shutting down");
     await operator.stop();
+    await stopIsolation();
     server.close();
   }
   process.once("SIGTERM", () => void shutdown("SIGTERM"));

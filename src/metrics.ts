@@ -11,6 +11,7 @@ export interface OperatorMetrics {
   queueWait: Histogram<"controller" | "priority">;
   fetches: Counter<"result">;
   eventsDropped: Counter<"reason">;
+  isolationWorkersLost: Counter<"why" | "lane">;
   /** Stops feeding provider-call events into this registry. */
   close(): void;
 }
@@ -47,6 +48,12 @@ export function makeMetrics(opts: { defaultMetrics?: boolean } = {}): OperatorMe
       name: "secretsbridge_events_dropped_total",
       help: "Normal Events not written because of --events=warnings or the Normal Event budget, by reason.",
       labelNames: ["reason"],
+      registers: [registry],
+    }),
+    isolationWorkersLost: new Counter({
+      name: "secretsbridge_isolation_workers_lost_total",
+      help: "Isolation workers stopped because a template or SOPS file hit the time or memory limit (or crashed), by why and lane.",
+      labelNames: ["why", "lane"],
       registers: [registry],
     }),
     close: () => {

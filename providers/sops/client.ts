@@ -7,7 +7,8 @@ import { ConfigError, NoSecretError } from "../../src/provider/errors.ts";
 import { explodeJson, pickProperty, toBytes } from "../../src/provider/json-value.ts";
 import type { FindRequest, SecretsClient } from "../../src/provider/types.ts";
 import { DecryptionCache } from "./decryption-cache.ts";
-import { decryptFile, formatOf, type DecryptedFile } from "./decrypt.ts";
+import { formatOf, type DecryptedFile } from "./decrypt.ts";
+import { decryptIsolated } from "./decrypt-isolated.ts";
 import { isSopsFailure, SopsError } from "./errors.ts";
 import { filePath, underPrefix } from "./paths.ts";
 import type { FileSource, Snapshot } from "./source.ts";
@@ -31,7 +32,7 @@ export function sopsClient(opts: SopsClientOptions): SecretsClient {
     if (bytes === undefined) throw new NoSecretError(`file ${path} not found in ${storeLabel} (revision ${snapshot.id.slice(0, 12)})`);
     return cache.get(bytes, formatOf(path), async () => {
       try {
-        const file = await decryptFile(bytes, path, await opts.identities());
+        const file = await decryptIsolated(bytes, path, await opts.identities(), `${storeLabel}:${path}`);
         recordProviderCall("sops", "Decrypt", "success");
         log.debug({ key: path, revision: snapshot.id.slice(0, 12) }, "sops file decrypted and MAC verified");
         return file;

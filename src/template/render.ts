@@ -69,7 +69,27 @@ function executeKeysAndValues(name: string, text: string, data: Record<string, U
   }
 }
 
-export async function applyTemplate(template: Template | undefined, data: Record<string, Uint8Array>, sources: TemplateSources): Promise<Rendered> {
+/** templateFrom's ConfigMaps and Secrets, read before rendering (I/O stays on the main thread). */
+export interface LoadedSources {
+  configMaps: Record<string, Record<string, string>>;
+  secrets: Record<string, Record<string, Uint8Array>>;
+}
+
+/** Reads every ConfigMap and Secret the template's templateFrom names. */
+export async function loadTemplateSources(template: Template | undefined, sources: TemplateSources): Promise<LoadedSources> {
+  const loaded: LoadedSources = { configMaps: {}, secrets: {} };
+  for (const from of template?.templateFrom ?? []) {
+    if (from.configMap && !(from.configMap.name in loaded.configMaps)) loaded.configMaps[from.configMap.name] = await sources.configMap(from.configMap.name);
+    if (from.secret && !(from.secret.name in loaded.secrets)) loaded.secrets[from.secret.name] = await sources.secret(from.secret.name);
+  }
+  return loaded;
+}
+
+/**
+ * Applies the template to the fetched data: pure and synchronous, so it can run in an isolation worker
+ * (see render-isolated.ts). Throws ConfigError (spec) or TemplateExecutionError (this data).
+ */
+export function renderTemplate(template: Template | undefined, data: Record<string, Uint8Array>, loaded: LoadedSources): Rendered {
   if (!template) return { data, type: undefined, labels: {}, annotations: {} };
   const out: Out = { data: {}, labels: {}, annotations: {} };
   if (template.mergePolicy === "Merge") Object.assign(out.data, data);
@@ -77,7 +97,7 @@ export async function applyTemplate(template: Template | undefined, data: Record
     for (const [i, from] of (template.templateFrom ?? []).entries()) {
       const target: Target = from.target ?? "Data";
       if (from.configMap) {
-        const cm = await sources.configMap(from.configMap.name);
+        const cm = loaded.configMaps[from.configMap.name]!;
         for (const item of from.configMap.items) {
           if (!(item.key in cm)) throw new ConfigError(`templateFrom[${i}].configMap ${from.configMap.name} has no key ${item.key}`);
           if (item.templateAs === "KeysAndValues") executeKeysAndValues(item.key, cm[item.key]!, data, target, out);
@@ -85,7 +105,7 @@ export async function applyTemplate(template: Template | undefined, data: Record
         }
       }
       if (from.secret) {
-        const s = await sources.secret(from.secret.name);
+        const s = loaded.secrets[from.secret.name]!;
         for (const item of from.secret.items) {
           if (!(item.key in s)) throw new ConfigError(`templateFrom[${i}].secret ${from.secret.name} has no key ${item.key}`);
           const text = Buffer.from(s[item.key]!).toString("utf8");
@@ -104,4 +124,9 @@ export async function applyTemplate(template: Template | undefined, data: Record
   }
   const templated = Object.keys(template.data ?? {}).length > 0 || (template.templateFrom ?? []).length > 0;
   return { data: templated ? out.data : { ...data, ...out.data }, type: template.type, labels: out.labels, annotations: out.annotations };
+}
+
+/** Loads the sources and renders in this thread (the offline CLI; the operator renders in a worker). */
+export async function applyTemplate(template: Template | undefined, data: Record<string, Uint8Array>, sources: TemplateSources): Promise<Rendered> {
+  return renderTemplate(template, data, await loadTemplateSources(template, sources));
 }

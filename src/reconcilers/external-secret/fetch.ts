@@ -6,7 +6,8 @@ import type { StoreRef } from "../../api/common.ts";
 import type { ExternalSecret } from "../../api/external-secret.ts";
 import { ConfigError, NoSecretError } from "../../provider/errors.ts";
 import type { SecretsClient } from "../../provider/types.ts";
-import { convertKey, decodeValue, rewriteKeys } from "./shaping.ts";
+import { rewriteIsolated } from "./rewrite-isolated.ts";
+import { convertKey, decodeValue } from "./shaping.ts";
 
 export interface FetchResult {
   data: Record<string, Uint8Array>;
@@ -19,6 +20,7 @@ export type SessionFor = (ref: StoreRef | undefined) => Promise<SecretsClient>;
 export async function fetchData(es: ExternalSecret, sessionFor: SessionFor, tolerateMissing: boolean): Promise<FetchResult> {
   const data: Record<string, Uint8Array> = {};
   const missing: string[] = [];
+  const esKey = `${es.metadata.namespace}/${es.metadata.name}`;
   const guard = async (label: string, fn: () => Promise<void>) => {
     try {
       await fn();
@@ -37,13 +39,13 @@ export async function fetchData(es: ExternalSecret, sessionFor: SessionFor, tole
       const ref = entry.extract;
       await guard(`dataFrom[${index}] ${ref.key}`, async () => {
         const client = await sessionFor(storeRef);
-        const map = rewriteKeys(await client.getSecretMap(ref), entry.rewrite);
+        const map = await rewriteIsolated(await client.getSecretMap(ref), entry.rewrite, esKey);
         for (const [key, value] of Object.entries(map)) data[keyOf(key, ref.conversionStrategy)] = decodeValue(value, ref.decodingStrategy, `dataFrom[${index}].${key}`);
       });
     } else if (entry.find) {
       const find = entry.find;
       const client = await sessionFor(storeRef);
-      const found = rewriteKeys(await client.findSecrets({ path: find.path, nameRegexp: find.name?.regexp, tags: find.tags }), entry.rewrite);
+      const found = await rewriteIsolated(await client.findSecrets({ path: find.path, nameRegexp: find.name?.regexp, tags: find.tags }), entry.rewrite, esKey);
       for (const [name, value] of Object.entries(found)) data[keyOf(name, find.conversionStrategy)] = decodeValue(value, find.decodingStrategy, `dataFrom[${index}].${name}`);
     }
   }

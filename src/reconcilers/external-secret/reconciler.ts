@@ -15,7 +15,7 @@ import { patchStatus } from "../../kube/status.ts";
 import { ConfigError, ProviderError, safeMessage } from "../../provider/errors.ts";
 import type { StoreSessions } from "../../provider/sessions.ts";
 import type { SecretsClient } from "../../provider/types.ts";
-import { apiTemplateSources, applyTemplate } from "../../template/index.ts";
+import { apiTemplateSources, renderIsolated } from "../../template/index.ts";
 import { findCondition, readyCondition, Reason, statusEqual, withCondition } from "./conditions.ts";
 import { desiredSecret, looksCurrent } from "./desired-secret.ts";
 import { fetchData } from "./fetch.ts";
@@ -116,7 +116,7 @@ export function externalSecretReconciler(deps: ExternalSecretReconcilerDeps): (k
         outcome = await deps.writer.delete(es, namespace, target.name);
         condition = readyCondition("True", Reason.SecretDeleted, "secret deleted due to DeletionPolicy=Delete", ready, new Date(now));
       } else {
-        const rendered = await applyTemplate(es.spec.target?.template, fetched.data, apiTemplateSources(deps.clients.core, namespace));
+        const rendered = await renderIsolated(es.spec.target?.template, fetched.data, apiTemplateSources(deps.clients.core, namespace), key);
         outcome = await deps.writer.write(es, target, desiredSecret(es, target, rendered), deps.cache.managedSecret(namespace, target.name));
         const message = allGone ? "remote data gone: managed keys removed due to DeletionPolicy=Merge" : "secret synced";
         condition = readyCondition("True", Reason.SecretSynced, message, ready, new Date(now));
