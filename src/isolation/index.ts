@@ -17,7 +17,7 @@ export interface IsolationSettings {
   onWorkerLost?: (why: IsolationError["why"], lane: Lane) => void;
 }
 
-export const DEFAULT_ISOLATION: IsolationSettings = { workers: 2, timeoutMs: 3000, heapMb: 128 };
+export const DEFAULT_ISOLATION: IsolationSettings = { workers: 2, timeoutMs: 3000, heapMb: 64 };
 
 let settings: IsolationSettings = DEFAULT_ISOLATION;
 let pool: WorkerPool | undefined;

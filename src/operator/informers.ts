@@ -7,6 +7,7 @@ import type { ExternalSecret } from "../api/external-secret.ts";
 import type { SecretStore } from "../api/secret-store.ts";
 import { LABEL_MANAGED } from "../api/markers.ts";
 import { ResilientInformer } from "../controller/informer.ts";
+import { digestForCache } from "../reconcilers/external-secret/desired-secret.ts";
 import type { KubeClients } from "../kube/clients.ts";
 import { MultiInformer, type InformerLike } from "./multi-informer.ts";
 
@@ -49,7 +50,11 @@ function secretInformer(kc: KubeConfig, clients: KubeClients, log: Logger, names
     labelSelector,
     list: () => (namespace ? clients.core.listNamespacedSecret({ namespace, labelSelector }) : clients.core.listSecretForAllNamespaces({ labelSelector })),
     log,
-    transform: dropManagedFields,
+    // Values never stay in the operator's memory: the cache keeps their hash (see digestForCache).
+    transform: (secret) => {
+      dropManagedFields(secret);
+      digestForCache(secret);
+    },
   });
 }
 

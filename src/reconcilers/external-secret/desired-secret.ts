@@ -86,36 +86,54 @@ export function keysAppliedBy(secret: V1Secret, esName: string): string[] {
   return keys;
 }
 
-/** Whether `existing` already is what a write would make it (then nothing is written). */
-export function isCurrent(existing: V1Secret, desired: DesiredSecret, merging: boolean, esName: string): boolean {
+/** Whether `existing` holds exactly `desired`'s data; a cached Secret (values hashed) is compared by hash. */
+function sameData(existing: V1Secret, desired: DesiredSecret): boolean {
+  const cached = existing as CachedSecret;
+  if (cached.dataDigest !== undefined) return cached.dataKeys?.length === Object.keys(desired.data).length && cached.dataDigest === dataHash(desired.data);
   const have = decodeData(existing);
+  if (Object.keys(have).length !== Object.keys(desired.data).length) return false;
+  return Object.entries(desired.data).every(([key, value]) => sameBytes(have[key], value));
+}
+
+/** Whether `existing` (live, or the watch's cached copy for Owner/Orphan) already is what a write would make it. */
+export function isCurrent(existing: V1Secret, desired: DesiredSecret, merging: boolean, esName: string): boolean {
   if (merging) {
+    const have = decodeData(existing);
     const applied = keysAppliedBy(existing, esName);
     if (applied.some((key) => !(key in desired.data))) return false;
+    if (!Object.entries(desired.data).every(([key, value]) => sameBytes(have[key], value))) return false;
   } else {
-    if (Object.keys(have).length !== Object.keys(desired.data).length) return false;
+    if (!sameData(existing, desired)) return false;
     if (desired.ownerReference && !existing.metadata?.ownerReferences?.some((ref) => ref.uid === desired.ownerReference!.uid)) return false;
     if (desired.immutable && !existing.immutable) return false;
   }
-  if (!Object.entries(desired.data).every(([key, value]) => sameBytes(have[key], value))) return false;
   if (desired.type && (existing.type ?? "Opaque") !== desired.type) return false;
   return includesAll(existing.metadata?.labels, desired.labels) && includesAll(existing.metadata?.annotations, desired.annotations);
 }
 
-// Keyed by the cached Secret object: the informer replaces it on every change, so one hash per version.
-const currentByObject = new WeakMap<V1Secret, boolean>();
+/**
+ * A managed Secret as the watch caches it: its values replaced by the hash of its data (and the key names
+ * kept), so the operator's memory holds no secret value of a Secret it merely watches. Decisions at rest need
+ * only "is the data still what we wrote?"; anything else reads the Secret live.
+ */
+export type CachedSecret = V1Secret & { dataDigest?: string; dataKeys?: string[] };
+
+/** The informer's transform for managed Secrets: hash the data once per version, then drop the values. */
+export function digestForCache(secret: V1Secret): void {
+  const cached = secret as CachedSecret;
+  cached.dataKeys = Object.keys(secret.data ?? {});
+  cached.dataDigest = dataHash(decodeData(secret));
+  delete cached.data;
+}
+
+const dataDigestOf = (secret: V1Secret): string => (secret as CachedSecret).dataDigest ?? dataHash(decodeData(secret));
 
 /**
  * The managed-Secret check used at rest: labelled as ours and its data still matches the hash we wrote.
- * Runs on every reconcile, due or not, so the hash over the data is computed once per Secret version.
+ * Runs on every reconcile, due or not: on a cached Secret it compares two stored hashes.
  */
 export function looksCurrent(secret: V1Secret | undefined): boolean {
   if (!secret) return false;
   if (secret.metadata?.labels?.[LABEL_MANAGED] !== "true") return false;
-  let current = currentByObject.get(secret);
-  if (current === undefined) {
-    current = secret.metadata?.annotations?.[ANNOTATION_DATA_HASH] === dataHash(decodeData(secret));
-    currentByObject.set(secret, current);
-  }
-  return current;
+  return secret.metadata?.annotations?.[ANNOTATION_DATA_HASH] === dataDigestOf(secret);
 }

@@ -1,7 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { V1Secret } from "@kubernetes/client-node";
-import { desiredSecret, isCurrent, keysAppliedBy, looksCurrent } from "../../../src/reconcilers/external-secret/desired-secret.ts";
+import { desiredSecret, digestForCache, isCurrent, keysAppliedBy, looksCurrent } from "../../../src/reconcilers/external-secret/desired-secret.ts";
 import { resolvedTarget } from "../../../src/api/defaults.ts";
 import type { ExternalSecret } from "../../../src/api/external-secret.ts";
 import { ConfigError } from "../../../src/provider/errors.ts";
@@ -52,5 +52,22 @@ describe("desiredSecret and isCurrent", () => {
   it("an invalid Secret key is a ConfigError", () => {
     const e = es();
     assert.throws(() => desiredSecret(e, resolvedTarget(e), render({ "bad key": "1" })), ConfigError);
+  });
+  it("the watch's cached copy holds no values, and answers current / not current from the hash alone", () => {
+    const e = es();
+    const d = desiredSecret(e, resolvedTarget(e), render({ a: "value-1", b: "value-2" }));
+    const cached = toSecret(d);
+    digestForCache(cached);
+    assert.equal(cached.data, undefined, "values dropped");
+    assert.ok(!JSON.stringify(cached).includes(Buffer.from("value-1").toString("base64")));
+    assert.ok(looksCurrent(cached));
+    assert.ok(isCurrent(cached, d, false, "es"));
+    const other = desiredSecret(e, resolvedTarget(e), render({ a: "value-1", b: "changed" }));
+    assert.ok(!isCurrent(cached, other, false, "es"), "a different desired value is not current");
+    const edited = toSecret(d);
+    edited.data!.a = Buffer.from("edited by hand").toString("base64");
+    digestForCache(edited);
+    assert.ok(!looksCurrent(edited), "a value edited behind our back no longer matches the data-hash annotation");
+    assert.ok(!isCurrent(edited, d, false, "es"));
   });
 });
