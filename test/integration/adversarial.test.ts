@@ -12,6 +12,7 @@ import { CoordinationV1Api } from "@kubernetes/client-node";
 import { freshNamespace, kubeConfig, loadBench } from "../helpers/bench.ts";
 import { decoded, ensureCrds, kube, ready, sleep, waitFor } from "../helpers/operator.ts";
 import { watchProcess, type ProcessWatch } from "../helpers/process-watch.ts";
+import { BACKTRACKING_REGEXPS, HOSTILE_TEMPLATES } from "../helpers/hostile.ts";
 import { freePort } from "../bench/proc.ts";
 import { GROUP, VERSION } from "../../src/api/common.ts";
 import type { ExternalSecret } from "../../src/api/external-secret.ts";
@@ -111,27 +112,23 @@ describe("adversarial tenants next to 200 ordinary ExternalSecrets (operator as 
   const hostile: Array<{ name: string; spec: () => Record<string, unknown>; want: "True" | "False"; message?: RegExp; check?: (data: Record<string, string>) => void }> = [
     {
       name: "find-backtracking-regexp",
-      spec: () => ({ secretStoreRef: { name: "fake-hostile" }, dataFrom: [{ find: { name: { regexp: "^(a+)+$" } } }] }),
+      spec: () => ({ secretStoreRef: { name: "fake-hostile" }, dataFrom: [{ find: { name: { regexp: BACKTRACKING_REGEXPS[0] } } }] }),
       want: "True",
       check: (data) => assert.deepEqual(Object.keys(data), ["a".repeat(32)], "the name that matches is found; the one that makes a backtracking engine explode is not"),
     },
     {
       name: "rewrite-backtracking-regexp",
-      spec: () => ({ secretStoreRef: { name: "fake-hostile" }, dataFrom: [{ extract: { key: "names" }, rewrite: [{ regexp: { source: "^([a-z/]+)*$", target: "x" } }] }] }),
+      spec: () => ({ secretStoreRef: { name: "fake-hostile" }, dataFrom: [{ extract: { key: "names" }, rewrite: [{ regexp: { source: BACKTRACKING_REGEXPS[1], target: "x" } }] }] }),
       want: "True",
       check: (data) => assert.ok(`${"abcdefghijklmnopqrstuvwxyzabcdef"}-` in data, "a name the regexp does not match stays as it is"),
     },
     {
       name: "template-backtracking-regexmatch",
-      spec: () => ({ secretStoreRef: { name: "fake-hostile" }, data: [{ secretKey: "v", remoteRef: { key: "almost" } }], target: { template: { data: { v: '{{ regexMatch "^(a+)+$" .v }}' } } } }),
+      spec: () => templated(HOSTILE_TEMPLATES["backtracking-regexmatch"]),
       want: "True",
       check: (data) => assert.equal(data.v, "false"),
     },
-    { name: "template-nested-range", spec: () => templated("{{ range until 1000 }}{{ range until 1000 }}{{ range until 1000 }}x{{ end }}{{ end }}{{ end }}"), want: "False", message: /budget|limit/i },
-    { name: "template-define-fan-out", spec: () => templated(fanOut()), want: "False", message: /budget|limit/i },
-    { name: "template-until", spec: () => templated("{{ until 100000000 | len }}"), want: "False", message: /budget|limit/i },
-    { name: "template-random-huge", spec: () => templated("{{ randAlphaNum 300000000 }}"), want: "False", message: /budget|limit/i },
-    { name: "template-doubling", spec: () => templated('{{ $x := "ab" }}{{ range until 60 }}{{ $x = print $x $x }}{{ end }}{{ $x | len }}'), want: "False", message: /budget|limit/i },
+    ...(["nested-range", "define-fan-out", "until", "random-huge", "doubling"] as const).map((t) => ({ name: `template-${t}`, spec: () => templated(HOSTILE_TEMPLATES[t]), want: "False" as const, message: /budget|limit/i })),
     {
       name: "template-printf-width",
       spec: () => templated('{{ printf "%500000000d" 1 }}'),
@@ -150,10 +147,6 @@ describe("adversarial tenants next to 200 ordinary ExternalSecrets (operator as 
   ];
   function templated(text: string): Record<string, unknown> {
     return { secretStoreRef: { name: "fake-hostile" }, data: [{ secretKey: "v", remoteRef: { key: "almost" } }], target: { template: { data: { v: text } } } };
-  }
-  function fanOut(): string {
-    const defs = Array.from({ length: 10 }, (_, i) => `{{ define "t${i}" }}${i === 9 ? "x" : `{{ template "t${i + 1}" }}`.repeat(10)}{{ end }}`);
-    return `${defs.join("")}{{ template "t0" }}`;
   }
 
   it("gives every hostile object a clear outcome of its own", async () => {

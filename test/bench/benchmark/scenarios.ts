@@ -1,5 +1,5 @@
 // The benchmark scenarios (issue 8): W1 burst create, W2 steady refresh, W3 rotation, W4 unrelated Secrets,
-// W5 new ExternalSecrets during refreshes, W7 restart. Each returns plain numbers for the report.
+// W5 new ExternalSecrets during refreshes, W7 restart, W9 W5 next to hostile tenants. Each returns plain numbers for the report.
 import { GROUP, VERSION } from "../../../src/api/common.ts";
 import type { ClusterView } from "./cluster.ts";
 import { inBatches } from "./cluster.ts";
@@ -7,6 +7,7 @@ import { cpuSeconds, rssBytes } from "./process-stats.ts";
 import { sumSeries } from "./prom.ts";
 import type { Backend } from "./backends.ts";
 import type { OperatorProcess } from "./operator-process.ts";
+import { BACKTRACKING_REGEXPS, HOSTILE_TEMPLATES } from "../../helpers/hostile.ts";
 
 export const KEYS = 100;
 export const NAMESPACES = 50;
@@ -139,12 +140,46 @@ export async function w3Rotation(ctx: Context, prefix: string, n: number) {
   return { dependents: dependents.length, allUpdatedSeconds: Math.max(...times) / 1000, spreadMs: Math.max(...times) - Math.min(...times) };
 }
 
-export async function w5NewDuringRefresh(ctx: Context, prefix: string, n: number) {
+/** The operator's event-loop delay since the previous scrape (prom-client resets its histogram on every scrape). */
+async function eventLoopDelay(ctx: Context): Promise<{ eventLoopP99Ms: number | string; eventLoopMaxMs: number | string }> {
+  const metrics = await ctx.operator().metrics();
+  if (!metrics) return { eventLoopP99Ms: "n/a", eventLoopMaxMs: "n/a" };
+  return { eventLoopP99Ms: sumSeries(metrics, "nodejs_eventloop_lag_p99_seconds") * 1000, eventLoopMaxMs: sumSeries(metrics, "nodejs_eventloop_lag_max_seconds") * 1000 };
+}
+
+/** 100 new ExternalSecrets while the others refresh: time to Ready, and how long the event loop stalled meanwhile. */
+export async function w5NewDuringRefresh(ctx: Context, prefix: string, n: number, from = n) {
   const count = 100;
-  const createdAt = await createExternalSecrets(ctx, prefix, n, count);
+  await eventLoopDelay(ctx);
+  const createdAt = await createExternalSecrets(ctx, prefix, from, count);
   await waitUntil("new ones Ready", () => [...createdAt.keys()].every((key) => ctx.cluster.readyAt.has(key)), 10 * 60_000);
   const latencies = [...createdAt].map(([key, at]) => ctx.cluster.readyAt.get(key)! - at);
-  return { created: count, readyP50Ms: percentile(latencies, 50), readyP99Ms: percentile(latencies, 99) };
+  return { created: count, readyP50Ms: percentile(latencies, 50), readyP99Ms: percentile(latencies, 99), ...(await eventLoopDelay(ctx)) };
+}
+
+/**
+ * W9: W5 again with 10 hostile ExternalSecrets in the cluster (templates without end, backtracking regexps),
+ * retrying with backoff the whole time. The goal is W5's numbers: hostile tenants cost their own workers only.
+ */
+export async function w9HostileNeighbours(ctx: Context, prefix: string, n: number) {
+  const namespace = namespaceOf(prefix, 0);
+  const store = { name: STORE, kind: "ClusterSecretStore" };
+  const read = [{ secretKey: "v", remoteRef: { key: "key-0" } }];
+  const specs: Array<[string, Record<string, unknown>]> = [
+    ...Object.entries(HOSTILE_TEMPLATES).map(([name, text]): [string, Record<string, unknown>] => [`hostile-${name}`, { secretStoreRef: store, data: read, target: { template: { data: { v: text } } } }]),
+    ["hostile-find", { secretStoreRef: store, dataFrom: [{ find: { name: { regexp: BACKTRACKING_REGEXPS[0] } } }] }],
+    ["hostile-rewrite", { secretStoreRef: store, dataFrom: [{ find: { name: { regexp: "^key-1" } }, rewrite: [{ regexp: { source: BACKTRACKING_REGEXPS[1], target: "x" } }] }] }],
+    ["hostile-transform", { secretStoreRef: store, dataFrom: [{ find: { name: { regexp: "^key-2" } }, rewrite: [{ transform: { template: "{{ range until 100000000 }}{{ end }}{{ .value }}" } }] }] }],
+    ["hostile-refresh", { refreshInterval: "1ms", secretStoreRef: store, data: read }],
+  ];
+  await inBatches(specs, 4, ([name, spec]) =>
+    ctx.cluster.custom.createNamespacedCustomObject({ group: GROUP, version: VERSION, namespace, plural: "externalsecrets", body: { apiVersion: `${GROUP}/${VERSION}`, kind: "ExternalSecret", metadata: { name, namespace }, spec } }),
+  );
+  await sleep(5000); // the hostile ones are failing and retrying by now
+  const lost0 = sumSeries(await ctx.operator().metrics(), "secretsbridge_isolation_workers_lost_total");
+  const result = await w5NewDuringRefresh(ctx, prefix, n, n + 100);
+  const lost = sumSeries(await ctx.operator().metrics(), "secretsbridge_isolation_workers_lost_total") - lost0;
+  return { hostile: specs.length, ...result, workersLost: lost };
 }
 
 /** Waits until the operator has written nothing for `quietMs` (so one scenario's tail does not land in the next). */
