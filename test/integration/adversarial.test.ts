@@ -8,6 +8,8 @@ import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer, type Server } from "node:http";
 import { randomBytes } from "node:crypto";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { CoordinationV1Api } from "@kubernetes/client-node";
 import { freshNamespace, kubeConfig, loadBench } from "../helpers/bench.ts";
 import { decoded, ensureCrds, kube, ready, sleep, waitFor } from "../helpers/operator.ts";
@@ -103,6 +105,10 @@ describe("adversarial tenants next to 200 ordinary ExternalSecrets (operator as 
   });
 
   after(async () => {
+    // The operator's own log, for a failure's diagnosis (the last test asserts it holds no planted value).
+    const logFile = join(loadBench().dir, `adversarial-operator-${child?.pid}.log`);
+    writeFileSync(logFile, output);
+    process.stderr.write(`[adversarial] operator log: ${logFile}\n`);
     watch?.stop();
     if (child && child.exitCode === null) child.kill("SIGKILL");
     vault?.server.closeAllConnections();
