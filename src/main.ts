@@ -8,6 +8,7 @@ import { startOperator } from "./operator/operator.ts";
 import { existsSync, readFileSync } from "node:fs";
 import type { NormalEventPolicy } from "./kube/events.ts";
 import { configureIsolation, stopIsolation, type IsolationSettings } from "./isolation/index.ts";
+import { warmTemplateWorkers } from "./template/index.ts";
 
 export interface RunOptions {
   kubeconfig?: string;
@@ -50,6 +51,8 @@ export async function runOperator(options: RunOptions, providers: ReadonlyArray<
     },
   });
   let operatorReady = () => false;
+  // Off the critical path: a failed warm-up only means the first render boots its worker.
+  void warmTemplateWorkers(options.isolation.workers).catch(() => undefined);
   const server = await startHttpServer(options.httpAddress, { ready: () => operatorReady(), registry: metrics.registry });
   log.info({ address: options.httpAddress, leaderElect, namespace: options.namespace ?? "(all)" }, "starting");
 
