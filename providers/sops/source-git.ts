@@ -4,10 +4,12 @@ import * as fs from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import git, { type TagObject } from "isomorphic-git";
+import git, { type HttpClient, type TagObject } from "isomorphic-git";
 import type { Logger } from "pino";
 import type { KubeAccess } from "../../src/kube/access.ts";
-import { ConfigError, PermissionDeniedError } from "../../src/provider/errors.ts";
+import { ByteBudget } from "../../src/provider/capped-read.ts";
+import { ConfigError, PermissionDeniedError, ResponseTooLargeError } from "../../src/provider/errors.ts";
+import { Limits } from "../../src/provider/limits.ts";
 import { gitError, safeUrl } from "./errors.ts";
 import { gitHttp } from "./git-http.ts";
 import { normalizePath } from "./paths.ts";
@@ -43,7 +45,6 @@ export function gitSource(opts: { spec: SopsGitSource; kube: KubeAccess; interva
   const { spec, kube, log } = opts;
   const { want, label, pinned } = wantedRef(spec);
   const root = normalizePath(spec.path ?? "", "source.git.path");
-  const http = gitHttp();
   let cache = {};
   let gitdir: string | undefined;
   let last: Snapshot | undefined;
@@ -79,14 +80,14 @@ export function gitSource(opts: { spec: SopsGitSource; kube: KubeAccess; interva
     throw new ConfigError(`${label} of ${safeUrl(spec.url)} does not name a commit`);
   };
 
-  const fetchCommit = async (dir: string, headers: Record<string, string>): Promise<string> => {
+  const fetchCommit = async (dir: string, http: HttpClient, headers: Record<string, string>): Promise<string> => {
     const base = { fs, http, gitdir: dir, url: spec.url, headers, cache, tags: false };
     const have = () => git.readObject({ fs, gitdir: dir, oid: want, cache }).then(() => true, () => false);
     try {
       await git.fetch({ ...base, ref: want, singleBranch: true, depth: 1 });
     } catch (err) {
       const mapped = gitError(err, spec.url, label);
-      if (mapped instanceof PermissionDeniedError) throw mapped;
+      if (mapped instanceof PermissionDeniedError || mapped instanceof ResponseTooLargeError) throw mapped;
     }
     // Servers that refuse a bare SHA in `want` (an error, or an empty pack): fetch every branch instead.
     if (!(await have())) {
@@ -105,9 +106,11 @@ export function gitSource(opts: { spec: SopsGitSource; kube: KubeAccess; interva
     }
     const dir = await repo();
     const headers = await authHeaders(spec, kube);
+    // One budget per refresh: the fallback fetch of every branch cannot download the limit a second time.
+    const http = gitHttp(new ByteBudget(Limits.gitFetchBytes, `git fetch of ${safeUrl(spec.url)}`));
     let commit: string;
     try {
-      if (pinned) commit = await fetchCommit(dir, headers);
+      if (pinned) commit = await fetchCommit(dir, http, headers);
       else {
         const result = await git.fetch({ fs, http, gitdir: dir, url: spec.url, ref: want, singleBranch: true, depth: 1, tags: false, headers, cache });
         if (!result.fetchHead) throw new ConfigError(`${label} not found in ${safeUrl(spec.url)}`);
