@@ -46,8 +46,8 @@ export class ProviderUnavailableError extends ProviderError {
  * not a config error (the peer may be fixed): Ready=False with this reason, retried with backoff, last good Secret kept.
  */
 export class ResponseTooLargeError extends ProviderError {
-  constructor(what: string, limitBytes: number) {
-    super(`${what}: larger than the ${formatBytes(limitBytes)} limit`, "ResponseTooLarge");
+  constructor(what: string, limit: number, unit: "bytes" | "objects" = "bytes") {
+    super(`${what}: larger than the ${unit === "bytes" ? formatBytes(limit) : `${limit} ${unit}`} limit`, "ResponseTooLarge");
   }
 }
 

@@ -76,7 +76,7 @@ describe("file size: checked before parsing", () => {
 });
 
 describe("flattened metadata (dotenv/INI): held to what sops writes", () => {
-  const table = [
+  const table: Array<{ name: string; given: Record<string, string>; want: RegExp }> = [
     { name: "a huge list index (a sparse array of a billion slots)", given: { age__list_999999999__map_enc: "e" }, want: /an invalid list index/ },
     { name: "a list index that is not a number", given: { age__list_x: "e" }, want: /an invalid list index/ },
     { name: "__proto__ as a key", given: { __proto____map_polluted: "yes" }, want: /a reserved key name/ },
