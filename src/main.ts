@@ -22,7 +22,11 @@ export interface RunOptions {
   logLevel: string;
   fetchCacheTtlMs: number;
   fetchCacheMaxBytes: number;
+  /** Default request budget of a store session (0: none); a store's spec.rateLimit wins. */
   storeRequestsPerSecond: number;
+  storeRequestsBurst: number;
+  /** Floor under refresh intervals (0: none). */
+  minRefreshIntervalMs: number;
   normalEvents: NormalEventPolicy;
   /** Root under which the in-cluster service-account files live ("" in a pod; a directory in tests). */
   inClusterRoot: string;
@@ -51,7 +55,8 @@ export async function runOperator(options: RunOptions, providers: ReadonlyArray<
     workers: options.workers,
     fetchCache: { ttlMs: options.fetchCacheTtlMs, maxBytes: options.fetchCacheMaxBytes },
     normalEvents: options.normalEvents,
-    ...(options.storeRequestsPerSecond > 0 ? { defaultRateLimit: { requestsPerSecond: options.storeRequestsPerSecond } } : {}),
+    ...(options.storeRequestsPerSecond > 0 ? { defaultRateLimit: { requestsPerSecond: options.storeRequestsPerSecond, burst: options.storeRequestsBurst } } : {}),
+    minRefreshIntervalMs: options.minRefreshIntervalMs,
     namespace: options.namespace,
     leaderElection: leaderElect
       ? { namespace: leNamespace, name: options.leaderElectionId, leaseDurationMs: options.leaseDurationMs, renewDeadlineMs: options.renewDeadlineMs, retryPeriodMs: options.retryPeriodMs }

@@ -52,7 +52,7 @@ function pack(objects: Obj[], count = objects.length): Buffer {
   head.write("PACK", 0, "latin1");
   head.writeUInt32BE(2, 4);
   head.writeUInt32BE(count, 8);
-  const parts = [head];
+  const parts: Uint8Array[] = [head];
   for (const obj of objects) {
     parts.push(header(obj.type, obj.declared ?? obj.body.length));
     if (obj.type === REF_DELTA) parts.push(Buffer.alloc(20, 1));
