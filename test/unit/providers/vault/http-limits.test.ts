@@ -2,51 +2,31 @@
 // ResponseTooLargeError naming the request, the connection is closed rather than drained, and small answers work.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { createServer, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { VaultHttp } from "../../../../providers/vault/http.ts";
 import { ResponseTooLargeError } from "../../../../src/provider/errors.ts";
+import { pour, startHostileServer, type HostileServer } from "../../../helpers/hostile-http.ts";
 
 const CAP = 64 * 1024;
 
-/** Writes 16 KiB chunks until the client goes away; records how much went out and whether the socket closed. */
-function endless(res: ServerResponse, seen: { written: number; closed: boolean }) {
-  const chunk = Buffer.alloc(16 * 1024, 0x61);
-  res.writeHead(200, { "content-type": "application/json" });
-  res.on("close", () => (seen.closed = true));
-  const pump = () => {
-    while (!res.destroyed) {
-      seen.written += chunk.length;
-      if (!res.write(chunk)) return void res.once("drain", pump);
-    }
-  };
-  pump();
-}
-
 describe("VaultHttp: response size cap", () => {
-  let server: Server;
-  let base: string;
-  const seen = { written: 0, closed: false };
+  let server: HostileServer;
 
   before(async () => {
-    server = createServer((req, res) => {
-      if (req.url?.startsWith("/v1/endless")) return endless(res, seen);
+    server = await startHostileServer((req, res) => {
+      if (req.url?.startsWith("/v1/endless")) return pour(req, res, 1024 ** 3);
       if (req.url?.startsWith("/v1/declared")) {
         res.writeHead(200, { "content-type": "application/json", "content-length": String(1024 ** 3) });
-        return void res.write("{");
+        res.write("{");
+        return undefined;
       }
       res.writeHead(200, { "content-type": "application/json" });
       res.end(JSON.stringify({ data: { ok: true } }));
+      return undefined;
     });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
-  after(() => {
-    server.closeAllConnections();
-    server.close();
-  });
+  after(() => server.close());
 
-  const client = () => new VaultHttp({ server: base, tls: {}, headers: {}, readYourWrites: false, maxResponseBytes: CAP });
+  const client = () => new VaultHttp({ server: server.url, tls: {}, headers: {}, readYourWrites: false, maxResponseBytes: CAP });
 
   it("stops an endless body at the cap and closes the connection", async () => {
     const http = client();
@@ -55,10 +35,10 @@ describe("VaultHttp: response size cap", () => {
       assert.equal(err.message, "vault read endless/app: the response: larger than the 64 KiB limit");
       return true;
     });
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    assert.equal(seen.closed, true, "the server saw the connection close");
-    // What the server managed to push into socket buffers before the close: bounded, nowhere near endless.
-    assert.ok(seen.written < 16 * 1024 * 1024, `server wrote ${seen.written} bytes`);
+    await server.pours[0]!.done;
+    assert.equal(server.pours[0]!.clientClosed, true, "the server saw the connection close");
+    // What the server pushed into socket buffers before the close: bounded, nowhere near the GiB it offered.
+    assert.ok(server.pours[0]!.written < 16 * 1024 * 1024, `server wrote ${server.pours[0]!.written} bytes`);
     http.close();
   });
 
