@@ -27,6 +27,9 @@ describe("hostile peers: capped reads", () => {
   const k = kube();
   const key = fixtureKey("team-a");
   const bomb = newRepo("bomb");
+  const honest = newRepo("honest");
+  const enc = (password: string) => sopsEncrypt(`password: ${password}\n`, { format: "yaml", recipients: [key.recipient] });
+  const honestPasswords = [planted("honest-1"), planted("honest-2")];
   const ordinaryCalls = () => fakeCallCount({ store: `SecretStore/${ns}/good`, operation: "GetSecret" });
   let callsAtStart = 0;
   let vaultHostile = false;
@@ -56,7 +59,8 @@ describe("hostile peers: capped reads", () => {
     // A real repository whose one commit holds a sparse 128 MiB file of zeros: about 130 KiB once packed.
     writeFileSync(join(bomb.repo.work, "bomb.bin"), "");
     truncateSync(join(bomb.repo.work, "bomb.bin"), 128 * MiB);
-    bomb.repo.commit({ "app.enc.yaml": sopsEncrypt(`password: ${planted("bomb")}\n`, { format: "yaml", recipients: [key.recipient] }) }, "with a bomb");
+    bomb.repo.commit({ "app.enc.yaml": enc(planted("bomb")) }, "with a bomb");
+    honest.repo.commit({ "app.enc.yaml": enc(honestPasswords[0]!) }, "c1");
 
     op = await startTestOperator(ns);
     await putSecret(k.core, ns, "vault-token", { token: "hostile-test-token" });
@@ -65,6 +69,10 @@ describe("hostile peers: capped reads", () => {
     await k.create("SecretStore", ns, "good", { provider: { fake: { data: [{ key: "k", value: "v1" }] } } });
     await k.create("ExternalSecret", ns, "ordinary", { refreshInterval: "1s", secretStoreRef: { name: "good" }, data: [{ secretKey: "k", remoteRef: { key: "k" } }] });
     assert.equal(decoded(await waitFor("ordinary secret", () => k.secret(ns, "ordinary"))).k, "v1");
+    // An ordinary SOPS store on the real Git server: its packs pass the pack check.
+    await k.create("SecretStore", ns, "honest", gitStore(honest.url, { ref: { branch: "main" }, authSecret: "git-basic" }));
+    await k.create("ExternalSecret", ns, "from-honest", { refreshInterval: "1s", secretStoreRef: { name: "honest" }, data: [{ secretKey: "password", remoteRef: { key: "app.enc.yaml", property: "password" } }] });
+    assert.equal(decoded(await waitFor("honest secret", () => k.secret(ns, "from-honest"))).password, honestPasswords[0]);
     callsAtStart = ordinaryCalls();
   });
   after(async () => {
@@ -72,6 +80,7 @@ describe("hostile peers: capped reads", () => {
     await vault?.close();
     await gitPeer?.close();
     bomb.repo.dispose();
+    honest.repo.dispose();
   });
 
   it("a Vault server turning to 300 MiB answers: Ready=False ResponseTooLarge, cut at 16 MiB, memory bounded, the last Secret kept", async (t) => {
@@ -130,12 +139,14 @@ describe("hostile peers: capped reads", () => {
     assert.equal(await k.secret(ns, "from-bomb"), undefined);
   });
 
-  it("the ordinary ExternalSecret next to them kept syncing, and still does", async () => {
+  it("the ordinary ExternalSecrets next to them (fake, and SOPS from Git) kept syncing, and still do", async () => {
     // The hostile ExternalSecrets keep retrying with backoff in the background; the ordinary one refreshes every second.
     await waitFor("ordinary refreshes", async () => (ordinaryCalls() - callsAtStart >= 3 ? true : undefined));
     await k.patch("SecretStore", ns, "good", { spec: { provider: { fake: { data: [{ key: "k", value: "v2" }] } } } });
     await waitFor("ordinary rotated", async () => (decoded(await k.secret(ns, "ordinary")).k === "v2" ? true : undefined));
     assert.equal(ready(await k.es(ns, "ordinary"))?.status, "True");
+    honest.repo.commit({ "app.enc.yaml": enc(honestPasswords[1]!) }, "c2");
+    await waitFor("honest rotated", async () => (decoded(await k.secret(ns, "from-honest")).password === honestPasswords[1] ? true : undefined));
     assert.ok(!op.logs().includes(goodPassword) && !(await k.events(ns)).includes(goodPassword), "no value in logs or Events");
   });
 });
