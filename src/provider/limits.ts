@@ -6,10 +6,10 @@ const MiB = 1024 * 1024;
 
 export const Limits = {
   /**
-   * One response of a secret store's API (Vault/OpenBao, AWS). A secret becomes (part of) a Kubernetes Secret,
-   * which the apiserver caps at 1 MiB; AWS caps values at 64 KiB (Secrets Manager) and 8 KiB (Parameter Store),
-   * a BatchGetSecretValue page at 20 of them; a LIST of a large Vault folder or a JSON-escaped document is a few
-   * MiB at most. 16 MiB leaves a wide margin and still stops a hostile or broken server long before it matters
+   * One response of a secret store's API (Vault/OpenBao, AWS, Secret Manager over gRPC). A secret becomes (part
+   * of) a Kubernetes Secret, which the apiserver caps at 1 MiB; AWS caps values at 64 KiB (Secrets Manager) and
+   * 8 KiB (Parameter Store), a BatchGetSecretValue page at 20 of them; Google at 64 KiB; a LIST of a large Vault
+   * folder or a JSON-escaped document is a few MiB at most. 16 MiB leaves a wide margin and still stops a hostile or broken server long before it matters
    * to the pod's memory.
    */
   providerResponseBytes: 16 * MiB,
