@@ -7,6 +7,9 @@ import { genCrdsCommand } from "./commands/gen-crds.ts";
 import { parseDuration } from "./api/duration.ts";
 import { DEFAULT_NORMAL_EVENTS } from "./kube/events.ts";
 import { DEFAULT_ISOLATION } from "./isolation/index.ts";
+import { DEFAULT_STORE_RATE_LIMIT } from "./provider/limits.ts";
+import { DEFAULT_MIN_REFRESH_INTERVAL_MS } from "./api/refresh-floor.ts";
+import { formatDuration } from "./api/duration.ts";
 
 const program = new Command("secrets-bridge").description("Bridges external secret stores into Kubernetes Secrets (ESO's external-secrets.io/v1 API).");
 
@@ -26,7 +29,9 @@ program
   .option("--log-level <level>", "trace, debug, info, warn, error", process.env.LOG_LEVEL ?? "info")
   .option("--fetch-cache-ttl <duration>", "longest time a provider read is shared between ExternalSecrets (0 disables)", "10s")
   .option("--fetch-cache-max-bytes <n>", "memory bound of the shared read cache", (v) => Number(v), 64 * 1024 * 1024)
-  .option("--store-requests-per-second <n>", "default request budget per store (0: none; a store's spec.rateLimit wins)", (v) => Number(v), 0)
+  .option("--store-requests-per-second <n>", "default request budget per store session (0: none; a store's spec.rateLimit wins)", (v) => Number(v), DEFAULT_STORE_RATE_LIMIT.requestsPerSecond)
+  .option("--store-requests-burst <n>", "burst of that budget", (v) => Number(v), DEFAULT_STORE_RATE_LIMIT.burst)
+  .option("--min-refresh-interval <duration>", "floor under ExternalSecret and store refresh intervals; shorter ones are raised to it (0 disables; an ExternalSecret's 0, sync once, stays)", formatDuration(DEFAULT_MIN_REFRESH_INTERVAL_MS))
   .addOption(new Option("--events <mode>", "Events to write: all (Normal ones within the budget below, Warnings always) or warnings").choices(["all", "warnings"]).default("all"))
   .option("--normal-events-per-second <n>", "budget of Normal Events (Created/Updated/Deleted); over it they are dropped and counted", (v) => Number(v), DEFAULT_NORMAL_EVENTS.perSecond)
   .option("--normal-events-burst <n>", "burst of that budget", (v) => Number(v), DEFAULT_NORMAL_EVENTS.burst)
@@ -51,6 +56,8 @@ program
         fetchCacheTtlMs: parseDuration(opts.fetchCacheTtl),
         fetchCacheMaxBytes: opts.fetchCacheMaxBytes,
         storeRequestsPerSecond: opts.storeRequestsPerSecond,
+        storeRequestsBurst: opts.storeRequestsBurst,
+        minRefreshIntervalMs: parseDuration(opts.minRefreshInterval),
         normalEvents: { mode: opts.events, perSecond: opts.normalEventsPerSecond, burst: opts.normalEventsBurst },
         inClusterRoot: opts.inClusterRoot,
         isolation: { workers: opts.isolationWorkers, timeoutMs: parseDuration(opts.isolationTimeout), heapMb: opts.isolationHeapMb },

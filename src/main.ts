@@ -24,7 +24,11 @@ export interface RunOptions {
   logLevel: string;
   fetchCacheTtlMs: number;
   fetchCacheMaxBytes: number;
+  /** Default request budget of a store session (0: none); a store's spec.rateLimit wins. */
   storeRequestsPerSecond: number;
+  storeRequestsBurst: number;
+  /** Floor under refresh intervals (0: none). */
+  minRefreshIntervalMs: number;
   normalEvents: NormalEventPolicy;
   /** Limits of the worker threads that run templates and parse SOPS files. */
   isolation: Omit<IsolationSettings, "onWorkerLost">;
@@ -64,7 +68,8 @@ export async function runOperator(options: RunOptions, providers: ReadonlyArray<
     workers: options.workers,
     fetchCache: { ttlMs: options.fetchCacheTtlMs, maxBytes: options.fetchCacheMaxBytes },
     normalEvents: options.normalEvents,
-    ...(options.storeRequestsPerSecond > 0 ? { defaultRateLimit: { requestsPerSecond: options.storeRequestsPerSecond } } : {}),
+    ...(options.storeRequestsPerSecond > 0 ? { defaultRateLimit: { requestsPerSecond: options.storeRequestsPerSecond, burst: options.storeRequestsBurst } } : {}),
+    minRefreshIntervalMs: options.minRefreshIntervalMs,
     namespace: options.namespace,
     leaderElection: leaderElect
       ? { namespace: leNamespace, name: options.leaderElectionId, leaseDurationMs: options.leaseDurationMs, renewDeadlineMs: options.renewDeadlineMs, retryPeriodMs: options.retryPeriodMs }

@@ -1,6 +1,8 @@
 // Every request an AWS client sends is counted once (retries included) in externalsecret_provider_api_calls_count,
 // and every failure leaves a client call as a typed provider error.
 import { recordProviderCall } from "../../src/provider/call-metrics.ts";
+import { ByteBudget, declaredLength, readCapped } from "../../src/provider/capped-read.ts";
+import { Limits } from "../../src/provider/limits.ts";
 import { Readable } from "node:stream";
 import { callStatus, errorBodies, mapAwsError } from "./errors.ts";
 
@@ -30,26 +32,28 @@ export function countRequests<C extends MiddlewareClient>(client: C): C {
       }
     };
   client.middlewareStack.add(middleware, { step: "deserialize", name: "secretsBridgeCallCounter", priority: "high" });
-  client.middlewareStack.add(keepErrorBody, { step: "deserialize", name: "secretsBridgeErrorBody", priority: "low" });
+  client.middlewareStack.add(boundedBody, { step: "deserialize", name: "secretsBridgeBoundedBody", priority: "low" });
   return client;
 }
 
 /**
- * Innermost, on the raw HTTP response: keeps the first 4 KiB of an error body that is not JSON (moto answers
- * JSON-protocol auth failures in XML, which the SDK cannot parse) so mapAwsError can read AWS's error code.
- * Error bodies carry codes and messages, never secret values.
+ * Innermost, on the raw HTTP response, before the SDK's deserializer reads it: the body is read here within
+ * Limits.providerResponseBytes (a store's `endpoints` may name any server), so a huge answer fails as
+ * ResponseTooLargeError instead of being collected whole; the SDK then reads our bounded copy. Thrown here, the
+ * error reaches the caller as it is (the deserializer only decorates errors from its own parsing).
+ * Also keeps the first 4 KiB of an error body that is not JSON (moto answers JSON-protocol auth failures in XML,
+ * which the SDK cannot parse) so mapAwsError can read AWS's error code. Error bodies carry codes and messages,
+ * never secret values.
  */
-const keepErrorBody: Middleware = (next) => async (args) => {
+const boundedBody: Middleware = (next, context) => async (args) => {
   const out = (await next(args)) as { response?: { statusCode?: number; headers?: Record<string, string>; body?: unknown } };
   const response = out.response;
-  const type = response?.headers?.["content-type"] ?? "";
-  if (response && (response.statusCode ?? 0) >= 400 && !type.includes("json") && response.body instanceof Readable) {
-    const chunks: Buffer[] = [];
-    for await (const chunk of response.body) chunks.push(Buffer.from(chunk as Uint8Array));
-    const body = Buffer.concat(chunks);
-    errorBodies.set(response, body.subarray(0, 4096).toString("utf8"));
-    response.body = Readable.from([body]);
-  }
+  if (!response || !(response.body instanceof Readable)) return out;
+  const what = `${(context.commandName ?? "AWS call").replace(/Command$/, "")}: the response`;
+  const body = await readCapped(response.body, new ByteBudget(Limits.providerResponseBytes, what), declaredLength(response.headers?.["content-length"]));
+  const type = response.headers?.["content-type"] ?? "";
+  if ((response.statusCode ?? 0) >= 400 && !type.includes("json")) errorBodies.set(response, body.subarray(0, 4096).toString("utf8"));
+  response.body = Readable.from([body]);
   return out;
 };
 

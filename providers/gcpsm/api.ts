@@ -5,6 +5,7 @@ import { grpc } from "google-gax";
 import type { CallOptions } from "google-gax";
 import type { AuthClient } from "google-auth-library";
 import type { Endpoint } from "./endpoint.ts";
+import { Limits } from "../../src/provider/limits.ts";
 
 export interface AccessedVersion {
   /** Resource name of the version actually served (`latest` resolved to its number). */
@@ -35,12 +36,22 @@ export interface SecretManagerApi {
 // Retries are the operator's job (per-key backoff), not a hidden minute inside one reconcile.
 const CALL: CallOptions = { timeout: 30_000, retry: { retryCodes: [] }, autoPaginate: false };
 
-/** The SDK client for `endpoint`, with `authClient` as its only source of credentials. */
-export function sdkApi(endpoint: Endpoint, authClient: AuthClient): SecretManagerApi {
+/**
+ * The SDK client for `endpoint`, with `authClient` as its only source of credentials. Over gRPC, answers past
+ * `maxResponseBytes` fail in grpc-js (google-gax turns its 4 MiB default off; a `grpc.*` option turns a limit back
+ * on; errors.ts maps the failure to ResponseTooLargeError). The REST transport (gaxios) offers no such hook.
+ */
+export function sdkApi(endpoint: Endpoint, authClient: AuthClient, maxResponseBytes: number = Limits.providerResponseBytes): SecretManagerApi {
   const options =
     endpoint.transport === "rest"
       ? { fallback: true, apiEndpoint: endpoint.host, port: endpoint.port, protocol: endpoint.secure ? "https" : "http", authClient }
-      : { apiEndpoint: endpoint.host, port: endpoint.port, authClient, ...(endpoint.secure ? {} : { sslCreds: grpc.credentials.createInsecure() }) };
+      : {
+          apiEndpoint: endpoint.host,
+          port: endpoint.port,
+          authClient,
+          "grpc.max_receive_message_length": maxResponseBytes,
+          ...(endpoint.secure ? {} : { sslCreds: grpc.credentials.createInsecure() }),
+        };
   const client = new v1.SecretManagerServiceClient(options as ConstructorParameters<typeof v1.SecretManagerServiceClient>[0]);
   return {
     async access(name) {

@@ -4,8 +4,10 @@
 // $GCP_STS_ENDPOINT and $GCP_IAMCREDENTIALS_ENDPOINT (private endpoints; local stand-ins in tests).
 import { OAuth2Client } from "google-auth-library";
 import type { AuthClient } from "google-auth-library";
-import { ConfigError, PermissionDeniedError, ProviderUnavailableError } from "../../src/provider/errors.ts";
+import { ConfigError, PermissionDeniedError, ProviderUnavailableError, ResponseTooLargeError } from "../../src/provider/errors.ts";
 import { recordProviderCall } from "../../src/provider/call-metrics.ts";
+import { ByteBudget, readResponseCapped } from "../../src/provider/capped-read.ts";
+import { Limits } from "../../src/provider/limits.ts";
 import type { ServiceAccountSelector } from "../../src/api/common.ts";
 import type { AuthContext } from "./auth.ts";
 import type { GcpWorkloadIdentity, GcpWorkloadIdentityFederation } from "./schema.ts";
@@ -43,7 +45,17 @@ async function postJson(call: string, url: string, init: RequestInit): Promise<R
     recordProviderCall("gcpsm", call, "error");
     throw new ProviderUnavailableError(`${call}: ${(err as Error).name} before a response`, { cause: err });
   }
-  const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
+  let body: Record<string, unknown> = {};
+  try {
+    const parsed: unknown = JSON.parse((await readResponseCapped(response, new ByteBudget(Limits.tokenResponseBytes, `${call}: the response`))).toString("utf8"));
+    if (parsed && typeof parsed === "object") body = parsed as Record<string, unknown>;
+  } catch (err) {
+    if (err instanceof ResponseTooLargeError) {
+      recordProviderCall("gcpsm", call, "error");
+      throw err;
+    }
+    // Not JSON (or cut off): judged by its status below, as before.
+  }
   if (response.ok) {
     recordProviderCall("gcpsm", call, "success");
     return body;

@@ -1,6 +1,6 @@
 // The one place where Secret Manager (gRPC or REST) errors become our typed errors. Server messages are not
 // passed through (only a few fixed words picked out of them), so no remote text reaches status or logs.
-import { ConfigError, NoSecretError, PermissionDeniedError, ProviderError, ProviderUnavailableError } from "../../src/provider/errors.ts";
+import { ConfigError, NoSecretError, PermissionDeniedError, ProviderError, ProviderUnavailableError, ResponseTooLargeError } from "../../src/provider/errors.ts";
 import type { ProviderCallStatus } from "../../src/provider/call-metrics.ts";
 
 /** gRPC status codes (google.rpc.Code); the REST transport maps HTTP statuses onto the same codes. */
@@ -27,13 +27,16 @@ export function codeOf(err: unknown): number | undefined {
   return typeof code === "number" ? code : undefined;
 }
 
+/** grpc-js's own message (not the server's) when an answer passes grpc.max_receive_message_length (api.ts). */
+const TOO_LARGE = /Received message larger than max \(\d+ vs\.? (\d+)\)/;
+
 /** The metric status for a finished call. */
 export function callStatus(err: unknown): ProviderCallStatus {
   if (err === undefined) return "success";
   const code = codeOf(err);
   if (code === Code.NOT_FOUND) return "not_found";
   if (code === Code.PERMISSION_DENIED || code === Code.UNAUTHENTICATED) return "denied";
-  if (code === Code.RESOURCE_EXHAUSTED) return "throttled";
+  if (code === Code.RESOURCE_EXHAUSTED) return TOO_LARGE.test(serverText(err)) ? "error" : "throttled";
   return "error";
 }
 
@@ -67,8 +70,11 @@ export function mapGcpError(err: unknown, call: string, what: string): Error {
     case Code.OUT_OF_RANGE:
     case Code.UNIMPLEMENTED:
       return new ConfigError(`${call} on ${what}: the request was rejected as invalid (gRPC code ${code})`, cause);
-    case Code.RESOURCE_EXHAUSTED:
+    case Code.RESOURCE_EXHAUSTED: {
+      const tooLarge = TOO_LARGE.exec(serverText(err));
+      if (tooLarge) return new ResponseTooLargeError(`${call} on ${what}: the response`, Number(tooLarge[1]));
       return new ProviderUnavailableError(`${call} on ${what}: quota exhausted, backing off`, cause);
+    }
     case undefined: {
       const name = err instanceof Error ? err.name : "error";
       return new ProviderUnavailableError(`${call} on ${what}: ${name} before a response (network or auth transport)`, cause);

@@ -9,6 +9,7 @@
 // the real sops 3.13.2 in every format, tampered ones included.
 import { createDecipheriv, createHash } from "node:crypto";
 import { armor, Decrypter } from "age-encryption";
+import { formatBytes, Limits } from "../../src/provider/limits.ts";
 import { sopsError } from "./errors.ts";
 import { macAdditionalData, parseMetadata, plainMetadata, shouldBeEncrypted, type SopsMetadata } from "./metadata.ts";
 import { loadDotenv, loadIni } from "./parse-flat.ts";
@@ -38,12 +39,26 @@ const MAC_ONLY_ENCRYPTED_SEED = Buffer.from("8a3fd2ad54ce66527b1034f3d147be0b0b9
 const ENC = /^ENC\[AES256_GCM,data:([^,]*),iv:([^,]+),tag:([^,]+),type:([^\]]+)\]$/;
 
 export function loadEncrypted(bytes: Uint8Array, file: string, format: SopsFormat): { tree: LoadedTree; metadata: SopsMetadata } {
+  checkSize(bytes, file, format);
   const text = Buffer.from(bytes).toString("utf8");
   // A binary-format SOPS file is a JSON envelope; anything else under an unknown extension is just not a SOPS file.
   if (format === "binary" && !text.trimStart().startsWith("{")) throw sopsError("NotSopsFile", `${file} is not a SOPS-encrypted file`);
   const tree = format === "yaml" ? loadYaml(text, file) : format === "dotenv" ? loadDotenv(text, file) : format === "ini" ? loadIni(text, file) : loadJson(text, file);
   if (tree.metadata === undefined) throw sopsError("NotSopsFile", `${file} is not a SOPS-encrypted file (no sops metadata)`);
   return { tree, metadata: parseMetadata(plainMetadata(tree.metadata), file) };
+}
+
+/**
+ * Files past Limits.sopsFileBytes are not parsed. One that cannot be a SOPS file at all (a binary that is no JSON
+ * envelope; a text without the word "sops", which its metadata key, INI section and dotenv prefix all spell) is
+ * NotSopsFile, as a parse would conclude, so a large unrelated file next to the secrets does not fail a find.
+ */
+function checkSize(bytes: Uint8Array, file: string, format: SopsFormat): void {
+  if (bytes.byteLength <= Limits.sopsFileBytes) return;
+  const data = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const envelope = format !== "binary" || data.toString("utf8", 0, 1024).trimStart().startsWith("{");
+  if (!envelope || data.indexOf("sops") === -1) throw sopsError("NotSopsFile", `${file} is not a SOPS-encrypted file`);
+  throw sopsError("InvalidSopsFile", `${file} is larger than the ${formatBytes(Limits.sopsFileBytes)} limit for a SOPS file`);
 }
 
 async function unwrapDataKey(md: SopsMetadata, identities: readonly string[], file: string): Promise<Buffer> {

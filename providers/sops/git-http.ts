@@ -1,8 +1,11 @@
 // isomorphic-git's HTTP plugin on Node's fetch: a timeout per request, one recorded provider call per request,
-// and network failures mapped to ProviderUnavailableError (the message names the host, never credentials).
+// every response read within a byte budget (its own and the whole fetch's), and network failures mapped to
+// ProviderUnavailableError (the message names the host, never credentials).
 import type { GitHttpRequest, GitHttpResponse, HttpClient } from "isomorphic-git";
 import { recordProviderCall, type ProviderCallStatus } from "../../src/provider/call-metrics.ts";
+import { ByteBudget, readResponseCapped } from "../../src/provider/capped-read.ts";
 import { ProviderUnavailableError } from "../../src/provider/errors.ts";
+import { Limits } from "../../src/provider/limits.ts";
 import { safeUrl } from "./errors.ts";
 
 const REQUEST_TIMEOUT_MS = 30_000;
@@ -25,7 +28,11 @@ async function collect(body: GitHttpRequest["body"]): Promise<Uint8Array | undef
   return Buffer.concat(chunks);
 }
 
-export function gitHttp(timeoutMs = REQUEST_TIMEOUT_MS): HttpClient {
+/**
+ * The plugin for one refresh of a source: `fetchBudget` bounds everything it downloads (give each refresh a new
+ * one); each response is also held to Limits.gitResponseBytes. Going past either throws ResponseTooLargeError.
+ */
+export function gitHttp(fetchBudget: ByteBudget, timeoutMs = REQUEST_TIMEOUT_MS): HttpClient {
   return {
     async request(req: GitHttpRequest): Promise<GitHttpResponse> {
       const call = callName(req.url);
@@ -38,7 +45,14 @@ export function gitHttp(timeoutMs = REQUEST_TIMEOUT_MS): HttpClient {
         const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).name;
         throw new ProviderUnavailableError(`git server ${safeUrl(req.url)} unreachable (${cause})`);
       }
-      const body = new Uint8Array(await res.arrayBuffer());
+      let body: Uint8Array;
+      try {
+        body = await readResponseCapped(res, fetchBudget.part(Limits.gitResponseBytes, `git server ${safeUrl(req.url)}: a response`));
+      } catch (err) {
+        // ResponseTooLargeError passes through gitError as it is; anything else (timeout, reset) is mapped there.
+        recordProviderCall("sops", call, "error");
+        throw err;
+      }
       recordProviderCall("sops", call, statusOf(res.status));
       return {
         url: res.url || req.url,

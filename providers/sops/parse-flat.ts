@@ -7,8 +7,15 @@ import type { TreeMap } from "./tree.ts";
 const MAP_SEP = "__map_";
 const LIST_SEP = "__list_";
 
-/** sops stores.Unflatten + DecodeNewLines: `age__list_0__map_enc` -> { age: [{ enc }] }. */
-export function unflatten(flat: Record<string, string>): Record<string, unknown> {
+/**
+ * sops stores.Unflatten + DecodeNewLines: `age__list_0__map_enc` -> { age: [{ enc }] }. The keys come from an
+ * unverified file (the MAC is checked later), so they are held to what sops writes: list indexes are small
+ * numbers (fewer than there are keys: no sparse array of a billion slots), a name is never `__proto__`, and a
+ * prefix is not both a list and a map; anything else is an InvalidSopsFile.
+ */
+export function unflatten(flat: Record<string, string>, file = "the file"): Record<string, unknown> {
+  const invalid = (why: string) => sopsError("InvalidSopsFile", `${file}: the sops metadata has ${why}`);
+  const count = Object.keys(flat).length;
   const root: Record<string, unknown> = {};
   for (const [flatKey, raw] of Object.entries(flat)) {
     const value = raw.replaceAll("\\n", "\n");
@@ -16,20 +23,29 @@ export function unflatten(flat: Record<string, string>): Record<string, unknown>
     const pattern = /__(map|list)_/g;
     let last = 0;
     let kind = "map";
+    const token = (part: string): string | number => {
+      if (kind === "map") {
+        if (part === "__proto__") throw invalid("a reserved key name");
+        return part;
+      }
+      if (!/^\d{1,9}$/.test(part) || Number(part) >= count) throw invalid("an invalid list index");
+      return Number(part);
+    };
     for (let m = pattern.exec(flatKey); m; m = pattern.exec(flatKey)) {
-      const part = flatKey.slice(last, m.index);
-      tokens.push(kind === "list" ? Number(part) : part);
+      tokens.push(token(flatKey.slice(last, m.index)));
       kind = m[1]!;
       last = m.index + (kind === "map" ? MAP_SEP.length : LIST_SEP.length);
     }
-    const tail = flatKey.slice(last);
-    tokens.push(kind === "list" ? Number(tail) : tail);
+    tokens.push(token(flatKey.slice(last)));
     let node: Record<string | number, unknown> = root;
     for (let i = 0; i < tokens.length - 1; i++) {
-      const token = tokens[i]!;
+      const here = tokens[i]!;
       const next = tokens[i + 1]!;
-      node[token] ??= typeof next === "number" ? [] : {};
-      node = node[token] as Record<string | number, unknown>;
+      // Own properties only: an inherited one (`constructor`) must never become the container we write into.
+      if (!Object.hasOwn(node, here)) node[here] = typeof next === "number" ? [] : {};
+      const child = node[here];
+      if (typeof child !== "object" || child === null || Array.isArray(child) !== (typeof next === "number")) throw invalid("a key that is both a list and a map");
+      node = child as Record<string | number, unknown>;
     }
     node[tokens[tokens.length - 1]!] = value;
   }
@@ -49,7 +65,7 @@ export function loadDotenv(text: string, file: string): LoadedTree {
     if (key.startsWith("sops_")) flat[key.slice("sops_".length)] = value;
     else branch.set(key, value);
   }
-  return { branches: [branch], metadata: Object.keys(flat).length > 0 ? toTree(unflatten(flat)) : undefined };
+  return { branches: [branch], metadata: Object.keys(flat).length > 0 ? toTree(unflatten(flat, file)) : undefined };
 }
 
 /** A value the way ini.v1 reads it: quotes removed, inline `#`/`;` comments dropped. */
@@ -92,7 +108,7 @@ export function loadIni(text: string, file: string): LoadedTree {
   sections.delete("sops");
   const flat: Record<string, string> = {};
   for (const [key, value] of sops ?? []) flat[key] = String(value);
-  return { branches: [sections], metadata: sops ? toTree(unflatten(flat)) : undefined };
+  return { branches: [sections], metadata: sops ? toTree(unflatten(flat, file)) : undefined };
 }
 
 /** Plain metadata back into a tree so every format hands parseMetadata the same shape. */

@@ -4,17 +4,22 @@ import * as fs from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import git, { type TagObject } from "isomorphic-git";
+import git, { type HttpClient, type TagObject } from "isomorphic-git";
 import type { Logger } from "pino";
 import type { KubeAccess } from "../../src/kube/access.ts";
-import { ConfigError, PermissionDeniedError } from "../../src/provider/errors.ts";
+import { ByteBudget } from "../../src/provider/capped-read.ts";
+import { ConfigError, PermissionDeniedError, ResponseTooLargeError } from "../../src/provider/errors.ts";
+import { Limits } from "../../src/provider/limits.ts";
 import { gitError, safeUrl } from "./errors.ts";
 import { gitHttp } from "./git-http.ts";
+import { packCheckedFs } from "./pack-check.ts";
 import { normalizePath } from "./paths.ts";
 import type { SopsGitSource } from "./schema.ts";
 import { intervalSource, type FileSource, type Snapshot } from "./source.ts";
 
 const MAX_REVISIONS_PER_REPO = 200;
+
+type FetchFs = ReturnType<typeof packCheckedFs>;
 
 /** Which ref to ask the server for, and how to name it in messages. */
 export function wantedRef(spec: SopsGitSource): { want: string; label: string; pinned: boolean } {
@@ -43,7 +48,6 @@ export function gitSource(opts: { spec: SopsGitSource; kube: KubeAccess; interva
   const { spec, kube, log } = opts;
   const { want, label, pinned } = wantedRef(spec);
   const root = normalizePath(spec.path ?? "", "source.git.path");
-  const http = gitHttp();
   let cache = {};
   let gitdir: string | undefined;
   let last: Snapshot | undefined;
@@ -79,14 +83,14 @@ export function gitSource(opts: { spec: SopsGitSource; kube: KubeAccess; interva
     throw new ConfigError(`${label} of ${safeUrl(spec.url)} does not name a commit`);
   };
 
-  const fetchCommit = async (dir: string, headers: Record<string, string>): Promise<string> => {
-    const base = { fs, http, gitdir: dir, url: spec.url, headers, cache, tags: false };
+  const fetchCommit = async (dir: string, fetchFs: FetchFs, http: HttpClient, headers: Record<string, string>): Promise<string> => {
+    const base = { fs: fetchFs, http, gitdir: dir, url: spec.url, headers, cache, tags: false };
     const have = () => git.readObject({ fs, gitdir: dir, oid: want, cache }).then(() => true, () => false);
     try {
       await git.fetch({ ...base, ref: want, singleBranch: true, depth: 1 });
     } catch (err) {
       const mapped = gitError(err, spec.url, label);
-      if (mapped instanceof PermissionDeniedError) throw mapped;
+      if (mapped instanceof PermissionDeniedError || mapped instanceof ResponseTooLargeError) throw mapped;
     }
     // Servers that refuse a bare SHA in `want` (an error, or an empty pack): fetch every branch instead.
     if (!(await have())) {
@@ -105,11 +109,16 @@ export function gitSource(opts: { spec: SopsGitSource; kube: KubeAccess; interva
     }
     const dir = await repo();
     const headers = await authHeaders(spec, kube);
+    // One budget per refresh: the fallback fetch of every branch cannot download the limit a second time.
+    const what = `git fetch of ${safeUrl(spec.url)}`;
+    const http = gitHttp(new ByteBudget(Limits.gitFetchBytes, what));
+    // Fetched packs are checked for what they inflate to before isomorphic-git indexes them.
+    const fetchFs = packCheckedFs(what);
     let commit: string;
     try {
-      if (pinned) commit = await fetchCommit(dir, headers);
+      if (pinned) commit = await fetchCommit(dir, fetchFs, http, headers);
       else {
-        const result = await git.fetch({ fs, http, gitdir: dir, url: spec.url, ref: want, singleBranch: true, depth: 1, tags: false, headers, cache });
+        const result = await git.fetch({ fs: fetchFs, http, gitdir: dir, url: spec.url, ref: want, singleBranch: true, depth: 1, tags: false, headers, cache });
         if (!result.fetchHead) throw new ConfigError(`${label} not found in ${safeUrl(spec.url)}`);
         commit = await peel(dir, result.fetchHead);
       }

@@ -8,6 +8,9 @@ import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import type { IncomingHttpHeaders } from "node:http";
 import { recordProviderCall } from "../../src/provider/call-metrics.ts";
 import type { ProviderCallStatus } from "../../src/provider/call-metrics.ts";
+import { ByteBudget, declaredLength, readCapped } from "../../src/provider/capped-read.ts";
+import { ResponseTooLargeError } from "../../src/provider/errors.ts";
+import { Limits } from "../../src/provider/limits.ts";
 import { retryAfterMs, vaultError, vaultTransportError } from "./errors.ts";
 import type { VaultOperation } from "./errors.ts";
 
@@ -24,6 +27,8 @@ export interface VaultHttpOptions {
   headers: Record<string, string>;
   readYourWrites: boolean;
   timeoutMs?: number;
+  /** Largest response body read (default Limits.providerResponseBytes); a larger one fails the request. */
+  maxResponseBytes?: number;
 }
 
 export interface VaultRequest {
@@ -78,9 +83,10 @@ export class VaultHttp {
     if (payload !== undefined) headers["Content-Type"] = "application/json";
     let raw: { status: number; headers: IncomingHttpHeaders; text: string };
     try {
-      raw = await this.#roundTrip(url, method, headers, payload);
+      raw = await this.#roundTrip(url, method, headers, payload, `vault ${req.op} ${req.path}: the response`);
     } catch (err) {
       recordProviderCall("vault", req.call, "error");
+      if (err instanceof ResponseTooLargeError) throw err;
       throw vaultTransportError(req.op, req.path, err);
     }
     recordProviderCall("vault", req.call, metricStatus(raw.status));
@@ -111,14 +117,16 @@ export class VaultHttp {
     this.#agent.destroy();
   }
 
-  #roundTrip(url: URL, method: string, headers: Record<string, string>, payload: string | undefined) {
+  #roundTrip(url: URL, method: string, headers: Record<string, string>, payload: string | undefined, what: string) {
     const send = url.protocol === "https:" ? httpsRequest : httpRequest;
+    const budget = new ByteBudget(this.#opts.maxResponseBytes ?? Limits.providerResponseBytes, what);
     return new Promise<{ status: number; headers: IncomingHttpHeaders; text: string }>((resolve, reject) => {
       const req = send(url, { method, headers, agent: this.#agent, timeout: this.#opts.timeoutMs ?? 10_000 }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (chunk: Buffer) => chunks.push(chunk));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString("utf8") }));
-        res.on("error", reject);
+        // Streamed against the budget: past it the response is destroyed (its socket closed, not reused).
+        readCapped(res, budget, declaredLength(res.headers["content-length"])).then(
+          (body) => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: body.toString("utf8") }),
+          reject,
+        );
       });
       req.on("timeout", () => req.destroy(Object.assign(new Error("request timed out"), { code: "ETIMEDOUT" })));
       req.on("error", reject);

@@ -38,6 +38,8 @@ export interface OperatorOptions {
   fetchCache?: { ttlMs: number; maxBytes: number };
   /** Request budget for stores without spec.rateLimit (none: only the provider's own limits apply). */
   defaultRateLimit?: { requestsPerSecond: number; burst?: number };
+  /** Floor under ExternalSecret and store refresh intervals (--min-refresh-interval; none: no floor). */
+  minRefreshIntervalMs?: number;
   /** Which Normal Events are written (Warnings always are); default: all, within a budget. */
   normalEvents?: NormalEventPolicy;
   /** Called when leadership is lost; the daemon exits so work from the lost term cannot continue. */
@@ -60,7 +62,7 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
   const clients = makeClients(kc);
   const registry = new ProviderRegistry(opts.providers);
   const cache = new FetchCache(opts.fetchCache ?? { ttlMs: 10_000, maxBytes: 64 * 1024 * 1024 });
-  const sessions = new StoreSessions({ registry, clients, log, cache, defaultRateLimit: opts.defaultRateLimit });
+  const sessions = new StoreSessions({ registry, clients, log, cache, defaultRateLimit: opts.defaultRateLimit, minRefreshIntervalMs: opts.minRefreshIntervalMs });
   const events = eventRecorder(clients, log, { normal: opts.normalEvents, onDropped: (reason) => opts.metrics?.eventsDropped.inc({ reason }) });
   const informers = makeInformers(kc, clients, log, (opts.namespace ?? "").split(",").map((ns) => ns.trim()).filter(Boolean));
   const index = new TargetIndex();
@@ -89,13 +91,14 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
       store: (kind, name, namespace) => (kind === "ClusterSecretStore" ? informers.clusterSecretStores.get(name) : informers.secretStores.get(name, namespace)),
       namespaceLabels,
     },
+    minRefreshIntervalMs: opts.minRefreshIntervalMs,
     onSync: (es, ok) => {
       const labels = { name: es.metadata.name, namespace: es.metadata.namespace ?? "" };
       opts.metrics?.syncCalls.inc(labels);
       if (!ok) opts.metrics?.syncErrors.inc(labels);
     },
   });
-  const storeReconcile = secretStoreReconciler({ clients, store: storeByKey, registry, sessions, events, log, onBecameReady: wakeDependents });
+  const storeReconcile = secretStoreReconciler({ clients, store: storeByKey, registry, sessions, events, log, onBecameReady: wakeDependents, minRefreshIntervalMs: opts.minRefreshIntervalMs });
 
   const report = (controller: string) => (_key: string, outcome: string, ms: number) => opts.metrics?.reconcileDuration.observe({ controller, outcome }, ms / 1000);
   const waited = (controller: string) => (priority: string, ms: number) => opts.metrics?.queueWait.observe({ controller, priority }, ms / 1000);

@@ -1,4 +1,5 @@
 // Typed provider errors with a fixed meaning for the reconciler. Messages name keys and stores, never values.
+import { formatBytes } from "./limits.ts";
 
 /** Base of every error a provider adapter throws on purpose. `reason` becomes the condition reason. */
 export class ProviderError extends Error {
@@ -37,6 +38,16 @@ export class ProviderUnavailableError extends ProviderError {
   constructor(message: string, options?: { cause?: unknown; retryAfterMs?: number }) {
     super(message, "ProviderUnavailable", options);
     this.retryAfterMs = options?.retryAfterMs;
+  }
+}
+
+/**
+ * A peer's answer (or a file) grew past its limit in limits.ts. Not "not found" (deletionPolicy must not act) and
+ * not a config error (the peer may be fixed): Ready=False with this reason, retried with backoff, last good Secret kept.
+ */
+export class ResponseTooLargeError extends ProviderError {
+  constructor(what: string, limit: number, unit: "bytes" | "objects" = "bytes") {
+    super(`${what}: larger than the ${unit === "bytes" ? formatBytes(limit) : `${limit} ${unit}`} limit`, "ResponseTooLarge");
   }
 }
 

@@ -13,6 +13,7 @@ import { sharedFetches, type SharedSession } from "./shared-fetches.ts";
 import type { FetchCache } from "./fetch-cache.ts";
 import { rateLimited } from "./rate-limit.ts";
 import { TokenBucket, type RateLimit } from "../controller/token-bucket.ts";
+import { flooredStoreInterval } from "../api/refresh-floor.ts";
 
 interface Session {
   storeKey: string;
@@ -41,11 +42,13 @@ export class StoreSessions {
   readonly #cache: FetchCache | undefined;
 
   readonly #defaultRateLimit: RateLimit | undefined;
+  readonly #minRefreshIntervalMs: number;
   readonly #resolved = new WeakMap<object, Resolved>();
 
-  constructor(opts: { registry: ProviderRegistry; clients: KubeClients; log: Logger; cache?: FetchCache; defaultRateLimit?: RateLimit }) {
+  constructor(opts: { registry: ProviderRegistry; clients: KubeClients; log: Logger; cache?: FetchCache; defaultRateLimit?: RateLimit; minRefreshIntervalMs?: number }) {
     this.#cache = opts.cache;
     this.#defaultRateLimit = opts.defaultRateLimit;
+    this.#minRefreshIntervalMs = opts.minRefreshIntervalMs ?? 0;
     this.#registry = opts.registry;
     this.#clients = opts.clients;
     this.#log = opts.log;
@@ -75,7 +78,9 @@ export class StoreSessions {
       // Sessions of the same store (and namespace) with another spec hash or uid belong to an older version of it.
       await this.#close(stale);
       const log = this.#log.child({ store: storeLabel(identity) });
-      const connected = await provider.connect({ spec, store: identity, kube: kubeAccess(this.#clients, identity), log, refreshInterval: store.spec.refreshInterval });
+      // Providers that poll a source (SOPS from Git) get the store's interval under --min-refresh-interval.
+      const refreshInterval = flooredStoreInterval(store.spec.refreshInterval, this.#minRefreshIntervalMs);
+      const connected = await provider.connect({ spec, store: identity, kube: kubeAccess(this.#clients, identity), log, refreshInterval });
       const limit = store.spec.rateLimit ?? this.#defaultRateLimit;
       const raw = limit ? rateLimited(connected, new TokenBucket(limit)) : connected;
       this.#opened++;

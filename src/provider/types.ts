@@ -40,7 +40,7 @@ export interface ConnectContext<Spec> {
   /** Namespace in which auth references without a namespace resolve (see kube/access.ts). */
   kube: KubeAccess;
   log: Logger;
-  /** The store's spec.refreshInterval as written (seconds or a Go duration), for providers that poll a source. */
+  /** The store's spec.refreshInterval as written (seconds or a Go duration), raised to the operator's floor, for providers that poll a source. */
   refreshInterval?: number | string | undefined;
 }
 

@@ -22,6 +22,8 @@ import { fetchData } from "./fetch.ts";
 import { syncVersion } from "./hashes.ts";
 import { nextSlot, refreshDecision, refreshGroup, storeRefsOf } from "./refresh.ts";
 import { resolveStore, type StoreLookup } from "./store-access.ts";
+import { refreshFloor } from "../../api/refresh-floor.ts";
+import { FloorLog, floorNote } from "../refresh-floor.ts";
 import type { SecretWriter, WriteOutcome } from "./secret-writer.ts";
 
 export interface ExternalSecretCache extends StoreLookup {
@@ -39,6 +41,8 @@ export interface ExternalSecretReconcilerDeps {
   log: Logger;
   /** Observes each sync's outcome (metrics). */
   onSync?: (es: ExternalSecret, ok: boolean) => void;
+  /** --min-refresh-interval: shorter refreshIntervals are raised to it (0 or unset: no floor). */
+  minRefreshIntervalMs?: number;
 }
 
 const rfc3339 = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
@@ -49,6 +53,7 @@ export function externalSecretReconciler(deps: ExternalSecretReconcilerDeps): (k
   // The stores' versions (uid and generation) each ExternalSecret was last synced or checked against, in this
   // process only: empty after a restart, so a restart alone never looks like a store change.
   const storesSeen = new Map<string, string>();
+  const floorLog = new FloorLog(deps.log);
   const storesVersion = (es: ExternalSecret, namespace: string): string =>
     storeRefsOf(es)
       .map(({ kind, name }) => {
@@ -63,11 +68,15 @@ export function externalSecretReconciler(deps: ExternalSecretReconcilerDeps): (k
     if (!es || es.metadata.deletionTimestamp) {
       lastChecked.delete(key);
       storesSeen.delete(key);
+      floorLog.forget(key);
       return;
     }
     const now = deps.clock.now();
     const target = resolvedTarget(es);
-    const intervalMs = refreshIntervalMs(es);
+    const floored = refreshFloor(refreshIntervalMs(es), deps.minRefreshIntervalMs ?? 0);
+    floorLog.note(key, es.metadata.generation, es.spec.refreshInterval, floored);
+    const intervalMs = floored.ms;
+    const note = floorNote(es.spec.refreshInterval, floored);
     const ready = findCondition(es.status?.conditions, "Ready");
     const expectsManagedSecret = (target.creationPolicy === "Owner" || target.creationPolicy === "Orphan") && ready?.reason !== Reason.SecretDeleted;
     const phaseMs = unitHash(refreshGroup(es)) * intervalMs;
@@ -114,12 +123,12 @@ export function externalSecretReconciler(deps: ExternalSecretReconcilerDeps): (k
       let condition;
       if (allGone && target.deletionPolicy === "Delete") {
         outcome = await deps.writer.delete(es, namespace, target.name);
-        condition = readyCondition("True", Reason.SecretDeleted, "secret deleted due to DeletionPolicy=Delete", ready, new Date(now));
+        condition = readyCondition("True", Reason.SecretDeleted, `secret deleted due to DeletionPolicy=Delete${note}`, ready, new Date(now));
       } else {
         const rendered = await renderIsolated(es.spec.target?.template, fetched.data, apiTemplateSources(deps.clients.core, namespace), key);
         outcome = await deps.writer.write(es, target, desiredSecret(es, target, rendered), deps.cache.managedSecret(namespace, target.name));
         const message = allGone ? "remote data gone: managed keys removed due to DeletionPolicy=Merge" : "secret synced";
-        condition = readyCondition("True", Reason.SecretSynced, message, ready, new Date(now));
+        condition = readyCondition("True", Reason.SecretSynced, `${message}${note}`, ready, new Date(now));
       }
       const wrote = outcome === "created" || outcome === "updated" || outcome === "deleted";
       status = {
@@ -137,7 +146,7 @@ export function externalSecretReconciler(deps: ExternalSecretReconcilerDeps): (k
       // ProviderUnavailable, SecretNotFound, StoreNotReady ...) first, so people and alerts can tell them apart.
       const detail = err instanceof ProviderError ? `${err.reason}: ` : "";
       const message = `could not sync secret: ${detail}${safeMessage(err)}`;
-      const condition = readyCondition("False", reason, message, ready, new Date(now));
+      const condition = readyCondition("False", reason, `${message}${note}`, ready, new Date(now));
       const failed: ExternalSecretStatus = { ...es.status, conditions: withCondition(es.status?.conditions, condition) };
       if (!statusEqual(failed, es.status)) {
         await patchStatus(deps.clients, { plural: "externalsecrets", namespace, name }, failed);

@@ -4,7 +4,6 @@ import type { Logger } from "pino";
 import type { SecretStore, SecretStoreStatus } from "../../api/secret-store.ts";
 import { API_VERSION } from "../../api/common.ts";
 import type { Condition } from "../../api/common.ts";
-import { storeIntervalMs } from "../../api/duration.ts";
 import { TerminalError, type ReconcileResult } from "../../controller/controller.ts";
 import type { EventRecorder } from "../../kube/events.ts";
 import type { KubeClients } from "../../kube/clients.ts";
@@ -13,6 +12,8 @@ import { ConfigError, safeMessage } from "../../provider/errors.ts";
 import type { ProviderRegistry } from "../../provider/registry.ts";
 import type { StoreSessions } from "../../provider/sessions.ts";
 import { findCondition, readyCondition, statusEqual, withCondition } from "../external-secret/conditions.ts";
+import { storeRefreshFloor } from "../../api/refresh-floor.ts";
+import { FloorLog, floorNote } from "../refresh-floor.ts";
 
 export const StoreReason = { Valid: "Valid", InvalidProviderConfig: "InvalidProviderConfig", ValidationFailed: "ValidationFailed" } as const;
 
@@ -27,6 +28,8 @@ export interface StoreReconcilerDeps {
   log: Logger;
   /** Called when a store turns Ready, so its ExternalSecrets resume without waiting a full interval. */
   onBecameReady: (store: SecretStore) => void;
+  /** --min-refresh-interval: a shorter spec.refreshInterval is raised to it (0 or unset: no floor). */
+  minRefreshIntervalMs?: number;
 }
 
 /** Keys: "SecretStore/<ns>/<name>" and "ClusterSecretStore//<name>". */
@@ -34,8 +37,9 @@ export function storeQueueKey(store: Pick<SecretStore, "kind" | "metadata">): st
   return `${store.kind}/${store.metadata.namespace ?? ""}/${store.metadata.name}`;
 }
 
-export function revalidateIntervalMs(store: SecretStore): number {
-  return storeIntervalMs(store.spec.refreshInterval, DEFAULT_REVALIDATE_MS);
+/** How often the store is validated again: spec.refreshInterval (default 5m), raised to the floor. */
+export function revalidateInterval(store: SecretStore, floorMs = 0) {
+  return storeRefreshFloor(store.spec.refreshInterval, DEFAULT_REVALIDATE_MS, floorMs);
 }
 
 function checkConditions(store: SecretStore): void {
@@ -51,14 +55,19 @@ function checkConditions(store: SecretStore): void {
 }
 
 export function secretStoreReconciler(deps: StoreReconcilerDeps): (key: string) => Promise<ReconcileResult> {
+  const floorLog = new FloorLog(deps.log);
   return async (key) => {
     const store = deps.store(key);
     const [, , name] = key.split("/");
     const storeKey = key;
     if (!store || store.metadata.deletionTimestamp) {
+      floorLog.forget(key);
       await deps.sessions.closeStore(storeKey);
       return;
     }
+    const interval = revalidateInterval(store, deps.minRefreshIntervalMs);
+    floorLog.note(key, store.metadata.generation, store.spec.refreshInterval, interval);
+    const note = floorNote(store.spec.refreshInterval, interval);
     const previous = findCondition(store.status?.conditions, "Ready");
     let condition: Condition;
     let capabilities: SecretStoreStatus["capabilities"];
@@ -71,10 +80,11 @@ export function secretStoreReconciler(deps: StoreReconcilerDeps): (key: string) 
       // so there is nothing to log in with here; ExternalSecrets validate it as they use it.
       const referent = store.kind === "ClusterSecretStore" && (provider.referentAuth?.(spec) ?? false);
       if (!referent) await (await deps.sessions.get(store, store.metadata.namespace ?? "")).validate();
-      condition = readyCondition("True", StoreReason.Valid, "store validated", previous, new Date());
+      condition = readyCondition("True", StoreReason.Valid, `store validated${note}`, previous, new Date());
     } catch (err) {
       failure = err;
       const reason = err instanceof ConfigError ? StoreReason.InvalidProviderConfig : StoreReason.ValidationFailed;
+      // No note here: this message is also the Warning Event and what ExternalSecrets quote as "not ready".
       condition = readyCondition("False", reason, safeMessage(err), previous, new Date());
     }
     const status: SecretStoreStatus = { ...store.status, conditions: withCondition(store.status?.conditions, condition), ...(capabilities ? { capabilities } : {}) };
@@ -91,6 +101,6 @@ export function secretStoreReconciler(deps: StoreReconcilerDeps): (key: string) 
       if (failure instanceof ConfigError) throw new TerminalError(condition.message!);
       throw failure;
     }
-    return { requeueAfterMs: revalidateIntervalMs(store) };
+    return { requeueAfterMs: interval.ms };
   };
 }

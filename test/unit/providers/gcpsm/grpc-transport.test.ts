@@ -12,7 +12,7 @@ import { sdkApi } from "../../../../providers/gcpsm/api.ts";
 import { resolveEndpoint } from "../../../../providers/gcpsm/endpoint.ts";
 import { gcpsmClient } from "../../../../providers/gcpsm/client.ts";
 import { crc32c } from "../../../../providers/gcpsm/crc32c.ts";
-import { NoSecretError, ProviderUnavailableError } from "../../../../src/provider/errors.ts";
+import { NoSecretError, ProviderUnavailableError, ResponseTooLargeError } from "../../../../src/provider/errors.ts";
 
 const protos = join(dirname(fileURLToPath(import.meta.resolve("@google-cloud/secret-manager"))), "..", "protos");
 
@@ -30,6 +30,7 @@ describe("gcpsm over gRPC (plaintext to loopback)", () => {
       accessSecretVersion(call: grpc.ServerUnaryCall<{ name: string }, unknown>, callback: grpc.sendUnaryData<unknown>) {
         seen.push(call.request.name);
         if (call.request.name.includes("/missing/")) return callback({ code: grpc.status.NOT_FOUND, details: "Secret not found" });
+        if (call.request.name.includes("/huge/")) return callback(null, { name: call.request.name, payload: { data: Buffer.alloc(2 * 1024 * 1024) } });
         const data = Buffer.from("grpc-value");
         callback(null, { name: call.request.name.replace(/latest$/, "3"), payload: { data, dataCrc32c: corrupt ? crc32c(data) + 1 : crc32c(data) } });
       },
@@ -38,12 +39,12 @@ describe("gcpsm over gRPC (plaintext to loopback)", () => {
   });
   after(() => server.forceShutdown());
 
-  const session = () => {
+  const session = (maxResponseBytes?: number) => {
     const endpoint = resolveEndpoint({ endpoint: `127.0.0.1:${port}` }, {});
     assert.equal(endpoint.transport, "grpc");
     assert.equal(endpoint.secure, false);
     const auth = new PassThroughClient();
-    return gcpsmClient({ api: sdkApi(endpoint, auth), auth, scope: { project: "p" }, fallbackToEnabled: false, log: pino({ level: "silent" }) });
+    return gcpsmClient({ api: sdkApi(endpoint, auth, maxResponseBytes), auth, scope: { project: "p" }, fallbackToEnabled: false, log: pino({ level: "silent" }) });
   };
 
   it("reads a value and verifies its CRC32C", async () => {
@@ -58,6 +59,12 @@ describe("gcpsm over gRPC (plaintext to loopback)", () => {
     const client = session();
     await assert.rejects(client.getSecret({ key: "db", version: "2" }), ProviderUnavailableError);
     corrupt = false;
+    await client.close();
+  });
+
+  it("an answer past the response cap fails as ResponseTooLargeError, not as quota or not-found", async () => {
+    const client = session(1024 * 1024);
+    await assert.rejects(client.getSecret({ key: "huge" }), (err: unknown) => err instanceof ResponseTooLargeError && /^AccessSecretVersion on .*huge.*: the response: larger than the 1 MiB limit$/.test(err.message));
     await client.close();
   });
 
