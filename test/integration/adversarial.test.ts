@@ -26,18 +26,20 @@ const CHART_MEMORY_LIMIT_MIB = 512;
 const HUGE_BODY = 300 * 1024 * 1024;
 
 /** A tenant's "Vault": answers every request with 200 and a body of 300 MiB, generated as it is sent. */
-function hugeBodyServer(): { server: Server; sent: () => number } {
-  let sent = 0;
+function hugeBodyServer(): { server: Server; maxPerAnswer: () => number } {
+  let most = 0;
   const chunk = Buffer.alloc(64 * 1024, "a");
   const server = createServer((req, res) => {
     req.resume();
     res.writeHead(200, { "content-type": "application/json" });
     res.write('{"data":{"data":{"k":"');
     let left = HUGE_BODY;
+    let sent = 0;
     const pump = () => {
       while (left > 0) {
         left -= chunk.length;
         sent += chunk.length;
+        most = Math.max(most, sent);
         if (!res.write(chunk)) return void res.once("drain", pump);
       }
       res.end('"}}}');
@@ -45,7 +47,7 @@ function hugeBodyServer(): { server: Server; sent: () => number } {
     res.on("close", () => (left = 0));
     pump();
   });
-  return { server, sent: () => sent };
+  return { server, maxPerAnswer: () => most };
 }
 
 /** A SOPS-looking YAML file of a few hundred bytes whose aliases expand to 10^9 nodes ("billion laughs"). */
@@ -176,7 +178,8 @@ describe("adversarial tenants next to 200 ordinary ExternalSecrets (operator as 
       if (h.message) assert.match(ready(es)!.message ?? "", h.message, `${h.name}: ${ready(es)!.message}`);
       if (h.check) h.check(decoded(await k.secret(hostileNs, h.name)));
     }
-    assert.ok(vault.sent() < HUGE_BODY / 4, `the operator stopped reading the huge body early (${(vault.sent() / 1048576).toFixed(0)} MiB sent)`);
+    // Socket buffers let a few MiB more than the 16 MiB cap leave the server before the connection is cut.
+    assert.ok(vault.maxPerAnswer() < HUGE_BODY / 8, `the operator stopped reading each huge answer early (at most ${(vault.maxPerAnswer() / 1048576).toFixed(0)} MiB sent)`);
   });
 
   it("keeps syncing the ordinary ExternalSecrets: a rotation reaches all 200", async () => {
@@ -208,7 +211,7 @@ describe("adversarial tenants next to 200 ordinary ExternalSecrets (operator as 
     assert.equal(held.spec?.holderIdentity, holder);
     assert.equal(held.spec?.leaseTransitions, transitions, "no leadership change");
     assert.ok(watch.maxRssMiB > 0 && watch.maxRssMiB < CHART_MEMORY_LIMIT_MIB, `peak RSS ${watch.maxRssMiB.toFixed(0)} MiB`);
-    process.stderr.write(`[adversarial] probes ${watch.probes}, peak RSS ${watch.maxRssMiB.toFixed(0)} MiB, huge body sent ${(vault.sent() / 1048576).toFixed(1)} MiB\n`);
+    process.stderr.write(`[adversarial] probes ${watch.probes}, peak RSS ${watch.maxRssMiB.toFixed(0)} MiB, most of one huge answer sent ${(vault.maxPerAnswer() / 1048576).toFixed(1)} MiB\n`);
   });
 
   it("wrote each hostile failure as one Event, and no planted value anywhere", async () => {
