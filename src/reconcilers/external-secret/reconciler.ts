@@ -13,6 +13,7 @@ import type { EventRecorder } from "../../kube/events.ts";
 import type { KubeClients } from "../../kube/clients.ts";
 import { patchStatus } from "../../kube/status.ts";
 import { ConfigError, ProviderError, safeMessage } from "../../provider/errors.ts";
+import { scrubMessage, ValueScrubber } from "../../provider/scrub.ts";
 import type { StoreSessions } from "../../provider/sessions.ts";
 import type { SecretsClient } from "../../provider/types.ts";
 import { apiTemplateSources, renderIsolated } from "../../template/index.ts";
@@ -116,16 +117,20 @@ export function externalSecretReconciler(deps: ExternalSecretReconcilerDeps): (k
 
     let status: ExternalSecretStatus;
     let outcome: WriteOutcome = "unchanged";
+    // Every value this reconcile handles, so no error message can carry one to status, Events or logs.
+    const values = new ValueScrubber();
     try {
       const tolerateMissing = target.deletionPolicy !== "Retain";
       const fetched = await fetchData(es, sessionFor, tolerateMissing);
+      values.addAll(Object.values(fetched.data));
       const allGone = tolerateMissing && fetched.missing.length > 0 && Object.keys(fetched.data).length === 0;
       let condition;
       if (allGone && target.deletionPolicy === "Delete") {
         outcome = await deps.writer.delete(es, namespace, target.name);
         condition = readyCondition("True", Reason.SecretDeleted, `secret deleted due to DeletionPolicy=Delete${note}`, ready, new Date(now));
       } else {
-        const rendered = await renderIsolated(es.spec.target?.template, fetched.data, apiTemplateSources(deps.clients.core, namespace), key);
+        const rendered = await renderIsolated(es.spec.target?.template, fetched.data, apiTemplateSources(deps.clients.core, namespace), key, values);
+        values.addAll([...Object.values(rendered.data), ...Object.values(rendered.labels), ...Object.values(rendered.annotations)]);
         outcome = await deps.writer.write(es, target, desiredSecret(es, target, rendered), deps.cache.managedSecret(namespace, target.name));
         const message = allGone ? "remote data gone: managed keys removed due to DeletionPolicy=Merge" : "secret synced";
         condition = readyCondition("True", Reason.SecretSynced, `${message}${note}`, ready, new Date(now));
@@ -145,7 +150,7 @@ export function externalSecretReconciler(deps: ExternalSecretReconcilerDeps): (k
       // The Ready reason stays ESO's (tools key on it); the message names our finer reason (PermissionDenied,
       // ProviderUnavailable, SecretNotFound, StoreNotReady ...) first, so people and alerts can tell them apart.
       const detail = err instanceof ProviderError ? `${err.reason}: ` : "";
-      const message = `could not sync secret: ${detail}${safeMessage(err)}`;
+      const message = scrubMessage(`could not sync secret: ${detail}${safeMessage(err)}`, values);
       const condition = readyCondition("False", reason, `${message}${note}`, ready, new Date(now));
       const failed: ExternalSecretStatus = { ...es.status, conditions: withCondition(es.status?.conditions, condition) };
       if (!statusEqual(failed, es.status)) {
