@@ -159,7 +159,8 @@ export function externalSecretReconciler(deps: ExternalSecretReconcilerDeps): (k
       }
       log.warn({ reason: err instanceof ProviderError ? err.reason : "Error", error: message }, "sync failed");
       if (err instanceof ConfigError) throw new TerminalError(message);
-      throw err;
+      // The controller logs what it catches: only the scrubbed message may travel on.
+      throw new Error(message);
     }
 
     if (!statusEqual(status, es.status)) await patchStatus(deps.clients, { plural: "externalsecrets", namespace, name }, status);
