@@ -31,15 +31,19 @@ export function parseTemplate(template: Uint8Array): Piece[] {
   return pieces;
 }
 
-/** Appends one match's expansion to `out`. `match` holds [start, end] byte pairs, -1 for a group that did not take part. */
-export function expand(pieces: Piece[], src: Uint8Array, match: number[], names: Record<string, number>, out: Uint8Array[]): void {
+/**
+ * Appends one match's expansion to `out`. `match` holds [start, end] byte pairs (-1 for a group that did
+ * not take part); `names` is each group's name by index. A name stands for the first group of that name
+ * that took part (Go allows a name twice).
+ */
+export function expand(pieces: Piece[], src: Uint8Array, match: number[], names: string[], out: Uint8Array[]): void {
+  const took = (group: number) => group >= 0 && (match[2 * group] ?? -1) >= 0;
   for (const piece of pieces) {
     if (piece instanceof Uint8Array) {
       out.push(piece);
       continue;
     }
-    const group = typeof piece === "number" ? piece : Object.hasOwn(names, piece) ? names[piece]! : -1;
-    const start = match[2 * group] ?? -1;
-    if (group >= 0 && start >= 0) out.push(src.subarray(start, match[2 * group + 1]));
+    const group = typeof piece === "number" ? piece : names.findIndex((name, i) => name === piece && took(i));
+    if (took(group)) out.push(src.subarray(match[2 * group], match[2 * group + 1]));
   }
 }

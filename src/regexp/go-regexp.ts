@@ -12,6 +12,7 @@ import { isUtf8 } from "node:buffer";
 import { RE2JS, RE2JSSyntaxException, RE2Set } from "re2js";
 import { CompileCache } from "./compile-cache.ts";
 import { expand, parseTemplate } from "./expand.ts";
+import { uniqueGroupNames } from "./group-names.ts";
 
 /** A pattern Go's regexp.Compile rejects; the message is Go's ("error parsing regexp: missing closing ): `(`"). */
 export class GoRegexpError extends Error {
@@ -21,16 +22,39 @@ export class GoRegexpError extends Error {
 /** How a GoRegexp's strings are held: "utf8" for JS text, "latin1" for Go byte strings (one char per byte). */
 export type GoStrings = "utf8" | "latin1";
 
-// Weight is program instructions plus pattern length: 200k is about 15 MiB of compiled programs.
-const cache = new CompileCache<RE2JS>({ maxEntries: 256, maxWeight: 200_000 });
+/** A compiled pattern and the Go name of each group by index ("" when unnamed; index 0 is the match). */
+interface Compiled {
+  re: RE2JS;
+  names: string[];
+}
 
-function compile(pattern: string): RE2JS {
-  try {
-    return RE2JS.compile(pattern); // Go's syntax.Perl flags, leftmost-first: regexp.Compile
-  } catch (err) {
-    // re2js ports Go's parser, messages included; anything else it throws would be its own bug.
-    if (err instanceof RE2JSSyntaxException) throw new GoRegexpError(err.message);
-    throw err;
+// Weight is program instructions plus pattern length: 200k is about 15 MiB of compiled programs.
+const cache = new CompileCache<Compiled>({ maxEntries: 256, maxWeight: 200_000 });
+
+const DUPLICATE_NAME = "duplicate capture group name"; // re2js's (and RE2's) rule, not Go's
+// Go's Error always ends in ": `expr`"; re2js leaves it out when empty, and for these two Go's expr is the whole pattern.
+const WHOLE_PATTERN = new Set(["expression nests too deeply", "expression too large"]);
+
+function compile(pattern: string): Compiled {
+  let aliases = new Map<string, string>();
+  let source = pattern;
+  for (;;) {
+    try {
+      const re = RE2JS.compile(source); // Go's syntax.Perl flags, leftmost-first: regexp.Compile
+      const names = Array<string>(re.groupCount() + 1).fill("");
+      for (const [name, index] of Object.entries(re.namedGroups())) names[index] = aliases.get(name) ?? name;
+      return { re, names };
+    } catch (err) {
+      // re2js ports Go's parser, messages included; anything else it throws would be its own bug.
+      if (!(err instanceof RE2JSSyntaxException)) throw err;
+      if (err.error === DUPLICATE_NAME && aliases.size === 0) {
+        ({ pattern: source, aliases } = uniqueGroupNames(pattern));
+        if (aliases.size > 0) continue;
+      }
+      let expr = err.input ?? (WHOLE_PATTERN.has(err.error) ? pattern : "");
+      for (const [alias, name] of aliases) expr = expr.replaceAll(`<${alias}>`, `<${name}>`);
+      throw new GoRegexpError(`error parsing regexp: ${err.error}: \`${expr}\``);
+    }
   }
 }
 
@@ -51,11 +75,13 @@ function patternText(bin: string): string {
 
 export class GoRegexp {
   readonly #re: RE2JS;
+  readonly #names: string[];
   readonly #strings: GoStrings;
   readonly #hasSource: boolean;
 
-  private constructor(re: RE2JS, strings: GoStrings, hasSource: boolean) {
+  private constructor({ re, names }: Compiled, strings: GoStrings, hasSource: boolean) {
     this.#re = re;
+    this.#names = names;
     this.#strings = strings;
     this.#hasSource = hasSource;
   }
@@ -63,7 +89,7 @@ export class GoRegexp {
   /** regexp.Compile, from a bounded cache. Throws GoRegexpError for a pattern Go rejects. */
   static compile(pattern: string, strings: GoStrings = "utf8"): GoRegexp {
     const text = strings === "latin1" ? patternText(pattern) : pattern;
-    return new GoRegexp(cache.get(text, compile, (re) => re.programSize()), strings, text.length > 0);
+    return new GoRegexp(cache.get(text, compile, (c) => c.re.programSize()), strings, text.length > 0);
   }
 
   /** MatchString: whether the pattern matches anywhere in `s`. */
@@ -83,8 +109,7 @@ export class GoRegexp {
   /** ReplaceAllString: every match replaced by `template`, expanded as Go's Regexp.Expand ($1, ${1}, $name, $$). */
   replaceAll(s: string, template: string): string {
     const pieces = parseTemplate(this.#bytes(template));
-    const names = this.#re.namedGroups();
-    return this.#replace(s, (src, match, out) => expand(pieces, src, match, names, out));
+    return this.#replace(s, (src, match, out) => expand(pieces, src, match, this.#names, out));
   }
 
   /** ReplaceAllLiteralString: every match replaced by `replacement` as it is. */
