@@ -5,7 +5,7 @@ import { ConfigError, NoSecretError } from "../../src/provider/errors.ts";
 import { toBytes } from "../../src/provider/json-value.ts";
 import { findNameRegexp } from "../../src/provider/spec-regexp.ts";
 import type { FindRequest } from "../../src/provider/types.ts";
-import { goJson, isV2, listPath } from "./kv-path.ts";
+import { goJson, isV2, listPath, trimSlashes } from "./kv-path.ts";
 import type { VaultProviderSpec } from "./schema.ts";
 import type { VaultSession } from "./session.ts";
 import { readDoc } from "./read.ts";
@@ -33,7 +33,7 @@ export async function findSecrets(spec: VaultProviderSpec, session: VaultSession
   const pattern = findNameRegexp(request);
   const tags = Object.entries(request.tags ?? {});
   const out: Record<string, Uint8Array> = {};
-  for (const key of await listKeys(spec, session, (request.path ?? "").replace(/^\/+|\/+$/g, ""))) {
+  for (const key of await listKeys(spec, session, trimSlashes(request.path ?? ""))) {
     if (pattern && !pattern.test(key)) continue;
     try {
       if (tags.length > 0) {
