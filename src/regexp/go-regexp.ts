@@ -13,6 +13,7 @@ import { RE2JS, RE2JSSyntaxException, RE2Set } from "re2js";
 import { CompileCache } from "./compile-cache.ts";
 import { expand, parseTemplate } from "./expand.ts";
 import { uniqueGroupNames } from "./group-names.ts";
+import { estimateProgramSize, MAX_PROGRAM } from "./size-estimate.ts";
 
 /** A pattern Go's regexp.Compile rejects; the message is Go's ("error parsing regexp: missing closing ): `(`"). */
 export class GoRegexpError extends Error {
@@ -36,6 +37,7 @@ const DUPLICATE_NAME = "duplicate capture group name"; // re2js's (and RE2's) ru
 const WHOLE_PATTERN = new Set(["expression nests too deeply", "expression too large"]);
 
 function compile(pattern: string): Compiled {
+  if (estimateProgramSize(pattern) > MAX_PROGRAM) throw new GoRegexpError(`error parsing regexp: expression too large: \`${pattern.length > 64 ? `${pattern.slice(0, 64)}...` : pattern}\``);
   let aliases = new Map<string, string>();
   let source = pattern;
   for (;;) {
