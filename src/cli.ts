@@ -91,23 +91,32 @@ program
   });
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
+// render and diff run in CI pods on pull requests: the pod's own ServiceAccount token must never reach a store
+// a PR names, even with --allow-live-stores. Vault's Kubernetes auth without refs reads it from this file
+// (providers/vault/auth.ts); point it at a path that cannot exist unless the user chose a file themselves.
+const keepPodIdentityOut = () => {
+  process.env["SECRETS_BRIDGE_SA_TOKEN_FILE"] ??= "/dev/null/render-and-diff-never-read-the-pod-token";
+};
 const renderOptions = (cmd: Command) =>
   cmd
     .option("--name <name>", "only the ExternalSecret with this name")
     .option("--namespace <ns>", "namespace for objects without one", "default")
-    .option("--kubeconfig <path>", "read stores, Secrets and ConfigMaps missing from the files from this cluster, with your credentials")
+    .option("--kubeconfig <path>", "read stores, Secrets and ConfigMaps missing from the files from this cluster, with your credentials (never the in-cluster account)")
     .option("--secret <NAME=KEY=FILE>", "supply a Secret key a store references from a local file (repeatable), e.g. a SOPS age key", collect)
+    .option("--allow-live-stores", "also open stores that connect to a service (Vault, AWS, GCP, SOPS from Git) with the credentials they name or ambient ones; never on untrusted manifests")
     .option("--show-values", "print the values (default: masked)")
     .option("--log-level <level>", "provider logs on stderr", "warn");
 
 renderOptions(program.command("render").argument("<paths...>", "manifest files or directories").description("Render the Secrets that the ExternalSecrets under PATHS would produce (values masked)."))
   .action(async (paths: string[], opts) => {
+    keepPodIdentityOut();
     const { renderCommand } = await import("./commands/render.ts");
     process.exitCode = await renderCommand(paths, builtinProviders, opts, (s) => console.log(s), (s) => console.error(s));
   });
 
 renderOptions(program.command("diff").argument("<paths...>", "manifest files or directories").description("Compare the rendered Secrets with the ones in the cluster (values masked); exit 1 on differences."))
   .action(async (paths: string[], opts) => {
+    keepPodIdentityOut();
     const { diffCommand } = await import("./commands/diff.ts");
     process.exitCode = await diffCommand(paths, builtinProviders, { ...opts, kubeconfig: opts.kubeconfig ?? process.env.KUBECONFIG }, (s) => console.log(s), (s) => console.error(s));
   });

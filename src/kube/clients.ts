@@ -20,9 +20,16 @@ export function makeClients(kc: KubeConfig): KubeClients {
 
 /** Loads kubeconfig from a path, $KUBECONFIG, ~/.kube/config, or the in-cluster service account. */
 export function loadKubeConfig(path?: string): KubeConfig {
+  if (path) return loadKubeConfigFile(path);
   const kc = new PooledKubeConfig();
-  if (path) kc.loadFromFile(path);
-  else kc.loadFromDefault();
+  kc.loadFromDefault();
+  return kc;
+}
+
+/** Only the kubeconfig file at `path`: no $KUBECONFIG, no ~/.kube/config, never the in-cluster service account (the CLI's render and diff). */
+export function loadKubeConfigFile(path: string): KubeConfig {
+  const kc = new PooledKubeConfig();
+  kc.loadFromFile(path);
   return kc;
 }
 
