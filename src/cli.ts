@@ -38,6 +38,11 @@ program
   .option("--isolation-workers <n>", "worker threads that run templates and parse SOPS files (one more serves repeat offenders)", (v) => Number(v), DEFAULT_ISOLATION.workers)
   .option("--isolation-timeout <duration>", "longest a template or SOPS file may take in a worker before the worker is stopped", `${DEFAULT_ISOLATION.timeoutMs / 1000}s`)
   .option("--isolation-heap-mb <n>", "V8 heap limit of each isolation worker, in MiB", (v) => Number(v), DEFAULT_ISOLATION.heapMb)
+  .addOption(
+    new Option("--service-account-token-requests [bool]", "mint ServiceAccount tokens for provider auth (serviceAccountRef); false when the platform grants no serviceaccounts/token create")
+      .argParser((v) => v !== "false")
+      .default(true),
+  )
   .addOption(new Option("--in-cluster-root <dir>", "prefix of the service-account files (tests)").default("").hideHelp())
   .action(async (opts) => {
     await runOperator(
@@ -59,6 +64,7 @@ program
         storeRequestsBurst: opts.storeRequestsBurst,
         minRefreshIntervalMs: parseDuration(opts.minRefreshInterval),
         normalEvents: { mode: opts.events, perSecond: opts.normalEventsPerSecond, burst: opts.normalEventsBurst },
+        serviceAccountTokenRequests: opts.serviceAccountTokenRequests,
         inClusterRoot: opts.inClusterRoot,
         isolation: { workers: opts.isolationWorkers, timeoutMs: parseDuration(opts.isolationTimeout), heapMb: opts.isolationHeapMb },
       },

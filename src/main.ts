@@ -32,6 +32,8 @@ export interface RunOptions {
   normalEvents: NormalEventPolicy;
   /** Limits of the worker threads that run templates and parse SOPS files. */
   isolation: Omit<IsolationSettings, "onWorkerLost">;
+  /** false: no TokenRequests (the platform withholds `serviceaccounts/token create`). */
+  serviceAccountTokenRequests: boolean;
   /** Root under which the in-cluster service-account files live ("" in a pod; a directory in tests). */
   inClusterRoot: string;
 }
@@ -58,7 +60,7 @@ export async function runOperator(options: RunOptions, providers: ReadonlyArray<
   // Off the critical path: a failed warm-up only means the first render boots its worker.
   void warmTemplateWorkers(options.isolation.workers).catch(() => undefined);
   const server = await startHttpServer(options.httpAddress, { ready: () => operatorReady(), registry: metrics.registry });
-  log.info({ address: options.httpAddress, leaderElect, namespace: options.namespace ?? "(all)" }, "starting");
+  log.info({ address: options.httpAddress, leaderElect, namespace: options.namespace ?? "(all)", serviceAccountTokenRequests: options.serviceAccountTokenRequests }, "starting");
 
   const operator = await startOperator({
     kc,
@@ -68,6 +70,7 @@ export async function runOperator(options: RunOptions, providers: ReadonlyArray<
     workers: options.workers,
     fetchCache: { ttlMs: options.fetchCacheTtlMs, maxBytes: options.fetchCacheMaxBytes },
     normalEvents: options.normalEvents,
+    serviceAccountTokenRequests: options.serviceAccountTokenRequests,
     ...(options.storeRequestsPerSecond > 0 ? { defaultRateLimit: { requestsPerSecond: options.storeRequestsPerSecond, burst: options.storeRequestsBurst } } : {}),
     minRefreshIntervalMs: options.minRefreshIntervalMs,
     namespace: options.namespace,

@@ -7,14 +7,20 @@ export interface KubeClients {
   core: CoreV1Api;
   custom: CustomObjectsApi;
   coordination: CoordinationV1Api;
+  /**
+   * false when the platform gave the operator no `serviceaccounts/token create` (--service-account-token-requests=false):
+   * kube/access.ts then refuses TokenRequests with a ConfigError instead of sending them. Absent: allowed.
+   */
+  tokenRequests?: boolean;
 }
 
-export function makeClients(kc: KubeConfig): KubeClients {
+export function makeClients(kc: KubeConfig, options: { tokenRequests?: boolean } = {}): KubeClients {
   return {
     kc,
     core: kc.makeApiClient(CoreV1Api),
     custom: kc.makeApiClient(CustomObjectsApi),
     coordination: kc.makeApiClient(CoordinationV1Api),
+    tokenRequests: options.tokenRequests ?? true,
   };
 }
 
