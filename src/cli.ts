@@ -20,6 +20,8 @@ program
   .option("--namespace <ns,...>", "watch only these namespaces (comma-separated)")
   .option("--concurrent <n>", "parallel ExternalSecret reconciles", (v) => Number(v), 8)
   .option("--http-address <addr>", "address of /healthz, /readyz and /metrics", ":8080")
+  .addOption(new Option("--metrics-auth <mode>", "who may read /metrics: kubernetes (a bearer token whose user may get /metrics: TokenReview + SubjectAccessReview) or none").choices(["kubernetes", "none"]).default("none"))
+  .option("--metrics-bind-address <addr>", "serve /metrics on this address only (e.g. 127.0.0.1:8081) instead of --http-address")
   .addOption(new Option("--leader-elect [bool]", "leader election on a Lease (default: on in-cluster)").argParser((v) => v !== "false"))
   .option("--leader-election-namespace <ns>", "namespace of the Lease (default: the pod's)")
   .option("--leader-election-id <name>", "name of the Lease", "secrets-bridge-leader")
@@ -51,6 +53,8 @@ program
         namespace: opts.namespace,
         workers: opts.concurrent,
         httpAddress: opts.httpAddress,
+        metricsAuth: opts.metricsAuth,
+        metricsBindAddress: opts.metricsBindAddress,
         leaderElect: opts.leaderElect,
         leaderElectionNamespace: opts.leaderElectionNamespace,
         leaderElectionId: opts.leaderElectionId,
