@@ -8,6 +8,8 @@ export const fakeProvider = {
   name: "fake",
   schema: FakeProviderSpec,
   capabilities: "ReadOnly",
+  // The values are in the store manifest itself.
+  offline: () => true,
   async connect({ spec, store }) {
     return fakeClient(spec, storeLabel(store));
   },

@@ -17,13 +17,19 @@ export interface KubeAccess {
    * Throws ConfigError when it is missing or not readable. Optional so existing fakes stay valid.
    */
   readConfigMap?(name: string, namespace?: string): Promise<Record<string, Uint8Array>>;
-  /** A token for a ServiceAccount, minted with TokenRequest. */
+  /**
+   * A token for a ServiceAccount, minted with TokenRequest: the one place every provider gets one (Vault
+   * Kubernetes/JWT auth, AWS web identity, GCP workload identity). Throws ConfigError when token requests are
+   * disabled (--service-account-token-requests=false), without calling the apiserver.
+   */
   serviceAccountToken(ref: ServiceAccountSelector, expirationSeconds?: number): Promise<string>;
   /** The namespace a ref resolves in. Throws ConfigError when the store may not reach it. */
   resolveNamespace(refNamespace: string | undefined): string;
   /** A ServiceAccount's annotations (e.g. AWS IRSA's eks.amazonaws.com/role-arn). Throws ConfigError when it is missing. */
   serviceAccountAnnotations(ref: ServiceAccountSelector): Promise<Record<string, string>>;
 }
+
+export const TOKEN_REQUESTS_DISABLED = "token requests are disabled by the platform (--service-account-token-requests=false)";
 
 export function kubeAccess(clients: KubeClients, store: StoreIdentity): KubeAccess {
   const resolveNamespace = (refNamespace: string | undefined): string => {
@@ -91,6 +97,9 @@ export function kubeAccess(clients: KubeClients, store: StoreIdentity): KubeAcce
     },
     async serviceAccountToken(ref, expirationSeconds = 600) {
       const namespace = resolveNamespace(ref.namespace);
+      // The platform took `serviceaccounts/token create` away: say so once in the store's condition rather than
+      // collect 403s (a ConfigError is not retried until the store changes).
+      if (clients.tokenRequests === false) throw new ConfigError(`no token for service account ${namespace}/${ref.name}: ${TOKEN_REQUESTS_DISABLED}`);
       try {
         const response = await clients.core.createNamespacedServiceAccountToken({
           name: ref.name,

@@ -56,6 +56,13 @@ export interface Provider<Spec = unknown> {
    * a namespace resolve there); when true, sessions are keyed by that namespace too.
    */
   referentAuth?(spec: Spec): boolean;
+  /**
+   * True when a session for this spec reads nothing but what ConnectContext.kube hands it: no network, no
+   * ambient credentials (the fake store, SOPS from a ConfigMap or Secret). The CLI's render and diff run on
+   * manifests from untrusted pull requests and open only such stores unless --allow-live-stores is given;
+   * an adapter without this method counts as live.
+   */
+  offline?(spec: Spec): boolean;
   /** Opens a session. Throws ConfigError for a spec that cannot work, ProviderUnavailableError when unreachable. */
   connect(ctx: ConnectContext<Spec>): Promise<SecretsClient>;
 }
