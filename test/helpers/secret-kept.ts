@@ -20,6 +20,13 @@ export async function snapshot(k: Kube, namespace: string, name: string): Promis
   return { name, data: { ...(secret.data ?? {}) }, resourceVersion: secret.metadata!.resourceVersion! };
 }
 
+/** Creates an ExternalSecret refreshing every second, waits for its first good sync, and snapshots its Secret. */
+export async function syncedSnapshot(k: Kube, namespace: string, name: string, spec: Record<string, unknown>): Promise<SecretSnapshot> {
+  await k.create("ExternalSecret", namespace, name, { refreshInterval: "1s", ...spec });
+  await waitForCondition(k, namespace, name, SYNCED);
+  return snapshot(k, namespace, name);
+}
+
 export async function assertIntact(k: Kube, namespace: string, before: SecretSnapshot): Promise<void> {
   const secret = await k.secret(namespace, before.name);
   assert.ok(secret, `Secret ${before.name} still exists`);

@@ -8,7 +8,7 @@ import { freshNamespace } from "../helpers/bench.ts";
 import { kube, startTestOperator, type TestOperator } from "../helpers/operator.ts";
 import { awsStoreSpec, createCredentialsSecret, moto, secretRefAuth } from "../helpers/moto.ts";
 import { addVersion, deleteSecret, emulator, seedSecret, uniqueProject } from "../helpers/gcpsm.ts";
-import { assertKeptThrough, propertyMissing, RETAINED, snapshot, SYNCED, waitForCondition, type SecretSnapshot } from "../helpers/secret-kept.ts";
+import { assertKeptThrough, propertyMissing, RETAINED, syncedSnapshot } from "../helpers/secret-kept.ts";
 
 const planted = () => `planted-${randomBytes(8).toString("hex")}`;
 
@@ -20,11 +20,7 @@ describe("data is never lost silently: AWS (moto) and Secret Manager (emulator)"
   const project = uniqueProject("kept");
   const gcp = emulator().endpoint;
 
-  const synced = async (name: string, spec: Record<string, unknown>): Promise<SecretSnapshot> => {
-    await k.create("ExternalSecret", ns, name, { refreshInterval: "1s", ...spec });
-    await waitForCondition(k, ns, name, SYNCED);
-    return snapshot(k, ns, name);
-  };
+  const synced = (name: string, spec: Record<string, unknown>) => syncedSnapshot(k, ns, name, spec);
 
   before(async () => {
     await m.reset();

@@ -5,7 +5,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { freshNamespace } from "../helpers/bench.ts";
 import { kube, startTestOperator, waitFor, waitForReady, type TestOperator } from "../helpers/operator.ts";
-import { assertKeptThrough, propertyMissing, RETAINED, retainedUnconfirmed, snapshot, SYNCED, waitForCondition } from "../helpers/secret-kept.ts";
+import { assertKeptThrough, propertyMissing, RETAINED, retainedUnconfirmed, syncedSnapshot } from "../helpers/secret-kept.ts";
 
 type Entry = { key: string; value: string };
 
@@ -17,9 +17,7 @@ describe("data is never lost silently: fake provider", () => {
   /** A store of its own, an ExternalSecret synced from it, the Secret's snapshot, then the store edited. */
   const scenario = async (name: string, data: Entry[], es: Record<string, unknown>, edited: Entry[]) => {
     await k.create("SecretStore", ns, name, { provider: { fake: { data } } });
-    await k.create("ExternalSecret", ns, name, { refreshInterval: "1s", secretStoreRef: { name }, ...es });
-    await waitForCondition(k, ns, name, SYNCED);
-    const before = await snapshot(k, ns, name);
+    const before = await syncedSnapshot(k, ns, name, { secretStoreRef: { name }, ...es });
     await k.patch("SecretStore", ns, name, { spec: { provider: { fake: { data: edited } } } });
     return before;
   };

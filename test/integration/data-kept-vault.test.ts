@@ -9,7 +9,7 @@ import { freshNamespace } from "../helpers/bench.ts";
 import { kube, startTestOperator, waitFor, waitForReady, type TestOperator } from "../helpers/operator.ts";
 import { assertNoLeaks, bao, baoApi, mountKv, unique, vaultServer, writeKv, writePolicy } from "../helpers/openbao.ts";
 import { flakyProxy, MAINTENANCE_PAGE, type FlakyProxy } from "../helpers/flaky-proxy.ts";
-import { assertIntact, assertKeptThrough, propertyMissing, RETAINED, snapshot, SYNCED, waitForCondition, type SecretSnapshot } from "../helpers/secret-kept.ts";
+import { assertIntact, assertKeptThrough, propertyMissing, RETAINED, SYNCED, syncedSnapshot, waitForCondition } from "../helpers/secret-kept.ts";
 
 const planted = () => `planted-${randomBytes(8).toString("hex")}`;
 const notVault = (op: "read" | "list", status: number) => ({
@@ -26,12 +26,7 @@ describe("data is never lost silently: vault provider against OpenBao", () => {
   const kv = unique("kv-kept");
   const values = { password: planted(), team: planted(), cfg: planted(), proxied: planted(), svc: planted() };
 
-  /** An ExternalSecret synced once, and its Secret's snapshot. */
-  const synced = async (name: string, spec: Record<string, unknown>): Promise<SecretSnapshot> => {
-    await k.create("ExternalSecret", ns, name, { refreshInterval: "1s", ...spec });
-    await waitForCondition(k, ns, name, SYNCED);
-    return snapshot(k, ns, name);
-  };
+  const synced = (name: string, spec: Record<string, unknown>) => syncedSnapshot(k, ns, name, spec);
 
   before(async () => {
     ns = await freshNamespace("data-kept-vault");
