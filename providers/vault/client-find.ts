@@ -4,8 +4,9 @@
 // NoSecretError for them); any other read failure fails the whole find.
 import { ConfigError, NoSecretError, ProviderUnavailableError } from "../../src/provider/errors.ts";
 import { toBytes } from "../../src/provider/json-value.ts";
+import { findNameRegexp } from "../../src/provider/spec-regexp.ts";
 import type { FindRequest } from "../../src/provider/types.ts";
-import { goJson, isV2, listPath } from "./kv-path.ts";
+import { goJson, isV2, listPath, trimSlashes } from "./kv-path.ts";
 import type { VaultProviderSpec } from "./schema.ts";
 import type { VaultSession } from "./session.ts";
 import { readDoc } from "./read.ts";
@@ -41,15 +42,10 @@ async function listKeys(spec: VaultProviderSpec, session: VaultSession, under: s
 export async function findSecrets(spec: VaultProviderSpec, session: VaultSession, request: FindRequest): Promise<Record<string, Uint8Array>> {
   if (!isV2(spec)) throw new ConfigError("dataFrom.find needs a KV v2 store (ESO does not support find on KV v1)");
   if (!spec.path) throw new ConfigError("dataFrom.find needs spec.provider.vault.path (the KV mount)");
-  let pattern: RegExp | undefined;
-  try {
-    pattern = request.nameRegexp === undefined ? undefined : new RegExp(request.nameRegexp);
-  } catch {
-    throw new ConfigError("find.name.regexp is not a valid regular expression");
-  }
+  const pattern = findNameRegexp(request);
   const tags = Object.entries(request.tags ?? {});
   const out: Record<string, Uint8Array> = {};
-  for (const key of await listKeys(spec, session, (request.path ?? "").replace(/^\/+|\/+$/g, ""))) {
+  for (const key of await listKeys(spec, session, trimSlashes(request.path ?? ""))) {
     if (pattern && !pattern.test(key)) continue;
     try {
       if (tags.length > 0) {

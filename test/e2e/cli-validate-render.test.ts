@@ -52,6 +52,25 @@ describe("secrets-bridge validate", () => {
     assert.equal(r.code, 0, r.out);
     assert.match(r.out, /es\.yaml:7: warning: ExternalSecret\/x: spec\.secretStoreRef\.name: SecretStore "elsewhere" is not defined/);
   });
+
+  it("reports patterns Go's regexp rejects, with Go's message, and accepts Go-only syntax", () => {
+    const dir = mkdtempSync(join(tmpdir(), "sb-validate-"));
+    const es = (name: string, dataFrom: string) =>
+      `apiVersion: external-secrets.io/v1\nkind: ExternalSecret\nmetadata:\n  name: ${name}\nspec:\n  secretStoreRef:\n    name: all\n    kind: ClusterSecretStore\n  dataFrom:\n${dataFrom}`;
+    const store = "apiVersion: external-secrets.io/v1\nkind: ClusterSecretStore\nmetadata:\n  name: all\nspec:\n  provider:\n    fake:\n      data: []\n  conditions:\n    - namespaceRegexes: ['^team-\\pL+$', '^(?!kube-)']\n";
+    writeFileSync(join(dir, "stores.yaml"), store);
+    writeFileSync(join(dir, "bad.yaml"), es("bad", "    - find:\n        name:\n          regexp: '^(db|cache)\\1'\n      rewrite:\n        - regexp: {source: '(?<=app/).*', target: x}\n"));
+    writeFileSync(join(dir, "good.yaml"), es("good", "    - find:\n        name:\n          regexp: '^(?P<team>[[:alpha:]]+)/\\pL+\\z'\n      rewrite:\n        - regexp: {source: '^(?P<team>\\w+)/(.*)$', target: '${team}-$2'}\n"));
+    const r = cli("validate", dir);
+    assert.equal(r.code, 1, r.out + r.err);
+    const want = [
+      "bad.yaml:12: error: ExternalSecret/bad: spec.dataFrom[0].find.name.regexp: error parsing regexp: invalid escape sequence: `\\1`",
+      "bad.yaml:14: error: ExternalSecret/bad: spec.dataFrom[0].rewrite[0].regexp.source: error parsing regexp: invalid named capture: `(?<=app/).*`",
+      "stores.yaml:10: error: ClusterSecretStore/all: spec.conditions[0].namespaceRegexes[1]: error parsing regexp: invalid or unsupported Perl syntax: `(?!`",
+    ];
+    for (const line of want) assert.ok(r.out.includes(line), `missing: ${line}\n---\n${r.out}`);
+    assert.match(r.out, /3 files, 3 external-secrets\.io objects: 3 errors, 0 warnings/);
+  });
 });
 
 describe("secrets-bridge render", () => {

@@ -13,6 +13,7 @@ import type { EventRecorder } from "../../kube/events.ts";
 import type { KubeClients } from "../../kube/clients.ts";
 import { patchStatus } from "../../kube/status.ts";
 import { ConfigError, ProviderError, safeMessage } from "../../provider/errors.ts";
+import { scrubMessage, ValueScrubber } from "../../provider/scrub.ts";
 import type { StoreSessions } from "../../provider/sessions.ts";
 import type { SecretsClient } from "../../provider/types.ts";
 import { apiTemplateSources, renderIsolated } from "../../template/index.ts";
@@ -117,13 +118,17 @@ export function externalSecretReconciler(deps: ExternalSecretReconcilerDeps): (k
 
     let status: ExternalSecretStatus;
     let outcome: WriteOutcome = "unchanged";
+    // Every value this reconcile handles, so no error message can carry one to status, Events or logs.
+    const values = new ValueScrubber();
     try {
       const fetched = await fetchData(es, sessionFor, target.deletionPolicy !== "Retain");
+      values.addAll(Object.values(fetched.data));
       const decided = fetchOutcome({ deletionPolicy: target.deletionPolicy, entries: fetched.entries, gone: fetched.missing.length, keys: Object.keys(fetched.data).length });
       if (decided.action === "delete") {
         outcome = await deps.writer.delete(es, namespace, target.name);
       } else if (decided.action === "write") {
-        const rendered = await renderIsolated(es.spec.target?.template, fetched.data, apiTemplateSources(deps.clients.core, namespace), key);
+        const rendered = await renderIsolated(es.spec.target?.template, fetched.data, apiTemplateSources(deps.clients.core, namespace), key, values);
+        values.addAll([...Object.values(rendered.data), ...Object.values(rendered.labels), ...Object.values(rendered.annotations)]);
         outcome = await deps.writer.write(es, target, desiredSecret(es, target, rendered), deps.cache.managedSecret(namespace, target.name));
       } else {
         // Logged at info once per transition (the condition's message changes); every later refresh at debug.
@@ -146,7 +151,7 @@ export function externalSecretReconciler(deps: ExternalSecretReconcilerDeps): (k
       // The Ready reason stays ESO's (tools key on it); the message names our finer reason (PermissionDenied,
       // ProviderUnavailable, SecretNotFound, StoreNotReady ...) first, so people and alerts can tell them apart.
       const detail = err instanceof ProviderError ? `${err.reason}: ` : "";
-      const message = `could not sync secret: ${detail}${safeMessage(err)}`;
+      const message = scrubMessage(`could not sync secret: ${detail}${safeMessage(err)}`, values);
       const condition = readyCondition("False", reason, `${message}${note}`, ready, new Date(now));
       const failed: ExternalSecretStatus = { ...es.status, conditions: withCondition(es.status?.conditions, condition) };
       if (!statusEqual(failed, es.status)) {
@@ -155,7 +160,8 @@ export function externalSecretReconciler(deps: ExternalSecretReconcilerDeps): (k
       }
       log.warn({ reason: err instanceof ProviderError ? err.reason : "Error", error: message }, "sync failed");
       if (err instanceof ConfigError) throw new TerminalError(message);
-      throw err;
+      // The controller logs what it catches: only the scrubbed message may travel on.
+      throw new Error(message);
     }
 
     if (!statusEqual(status, es.status)) await patchStatus(deps.clients, { plural: "externalsecrets", namespace, name }, status);

@@ -50,6 +50,10 @@ describe("find filters and matcher", () => {
       { Key: "Path", Option: "Recursive", Values: ["/app"] },
     ]);
   });
+  it("trims trailing slashes in linear time after a long run of slashes", () => {
+    const path = `/${"/".repeat(200_000)}app//`;
+    assert.deepEqual(describeFilters({}, path), [{ Key: "Path", Option: "Recursive", Values: [path.slice(0, -2)] }]);
+  });
   const table: Array<{ name: string; given: { request: FindRequest; prefix: string | undefined; name: string; tags: Record<string, string> }; want: boolean }> = [
     { name: "exact prefix (AWS's name filter is looser)", given: { request: {}, prefix: "app/", name: "App/x", tags: {} }, want: false },
     { name: "prefix match", given: { request: {}, prefix: "app/", name: "app/x", tags: {} }, want: true },
