@@ -16,6 +16,7 @@ import { apiserverRequestCount, freshNamespace, kubeConfig } from "../helpers/be
 import { helmTemplate } from "../helpers/deploy.ts";
 import { isLeader, mountServiceAccount, startLikePod, type PodProcess } from "../helpers/in-cluster.ts";
 import { decoded, kube, ready, sleep, waitFor } from "../helpers/operator.ts";
+import { planted as plant } from "../helpers/planted.ts";
 
 async function installChart(release: string, namespace: string, set: string[]): Promise<V1Deployment> {
   const kc = kubeConfig();
@@ -42,7 +43,7 @@ describe("in-cluster with the chart's RBAC: two replicas", () => {
   const root = mkdtempSync(join(tmpdir(), "sb-pod-"));
   const pods: PodProcess[] = [];
   const k = kube();
-  const planted = `planted-${randomBytes(8).toString("hex")}`;
+  const planted = plant();
   const rotated = `planted-${randomBytes(8).toString("hex")}`;
   let app: string;
   let deployment: V1Deployment;

@@ -2,15 +2,14 @@
 // emulator. A renamed property under Delete, a find that now matches nothing and a value emptied to {} under
 // Retain leave the old Secret exactly as it was and say why.
 import { after, before, describe, it } from "node:test";
-import { randomBytes } from "node:crypto";
 import { CreateSecretCommand, DeleteSecretCommand, PutSecretValueCommand } from "@aws-sdk/client-secrets-manager";
 import { freshNamespace } from "../helpers/bench.ts";
 import { kube, startTestOperator, type TestOperator } from "../helpers/operator.ts";
 import { awsStoreSpec, createCredentialsSecret, moto, secretRefAuth } from "../helpers/moto.ts";
 import { addVersion, deleteSecret, emulator, seedSecret, uniqueProject } from "../helpers/gcpsm.ts";
 import { assertKeptThrough, propertyMissing, RETAINED, syncedSnapshot } from "../helpers/secret-kept.ts";
+import { planted } from "../helpers/planted.ts";
 
-const planted = () => `planted-${randomBytes(8).toString("hex")}`;
 
 describe("data is never lost silently: AWS (moto) and Secret Manager (emulator)", () => {
   let ns: string;

@@ -4,14 +4,13 @@
 // in OpenBao still applies deletionPolicy Delete.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { randomBytes } from "node:crypto";
 import { freshNamespace } from "../helpers/bench.ts";
 import { kube, startTestOperator, waitFor, waitForReady, type TestOperator } from "../helpers/operator.ts";
 import { assertNoLeaks, bao, baoApi, mountKv, unique, vaultServer, writeKv, writePolicy } from "../helpers/openbao.ts";
 import { flakyProxy, MAINTENANCE_PAGE, type FlakyProxy } from "../helpers/flaky-proxy.ts";
 import { assertIntact, assertKeptThrough, propertyMissing, RETAINED, SYNCED, syncedSnapshot, waitForCondition } from "../helpers/secret-kept.ts";
+import { planted } from "../helpers/planted.ts";
 
-const planted = () => `planted-${randomBytes(8).toString("hex")}`;
 const notVault = (op: "read" | "list", status: number) => ({
   status: "False" as const,
   reason: "SecretSyncedError",
