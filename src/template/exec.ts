@@ -1,5 +1,6 @@
 // Go text/template's executor over the parse trees: pipelines, variables, field chains with
 // missingkey=error, function calls with Go's argument checks, if/with/range/template/break/continue.
+import { Budget, BudgetExceeded, BYTES_PER_STEP, DEFAULT_LIMITS, heapOf, sizeOf, withBudget, type BudgetLimits } from "./budget.ts";
 import { formatValue } from "./fmt.ts";
 import { GoError, type FuncMap, type GoFunc, type ParamType } from "./func-types.ts";
 import { checkType, constantArg, goTypeName, idealConstant } from "./exec-args.ts";
@@ -27,17 +28,28 @@ interface Var {
   value: GoValue;
 }
 
-/** How to execute: the function map (built-ins, Sprig, ESO). Execution throws TemplateExecError. */
+/** How to execute: the function map (built-ins, Sprig, ESO) and the budget (budget.ts; any limit left
+ *  out is DEFAULT_LIMITS'). Execution throws TemplateExecError, also when the budget runs out. */
 export interface ExecOptions {
   funcs: FuncMap;
+  limits?: Partial<BudgetLimits>;
 }
 
 export function execute(trees: TreeSet, name: string, data: GoValue, opts: ExecOptions): string {
   const root = trees.get(name);
   if (!root) throw new TemplateExecError(`template: no template ${JSON.stringify(name)} associated with template ${JSON.stringify(name)}`, 0);
-  const st = new State(trees, name, opts.funcs, data);
-  st.walkList(data, root);
-  return st.out.join("");
+  const budget = new Budget({ ...DEFAULT_LIMITS, ...opts.limits });
+  const st = new State(trees, name, opts.funcs, data, budget);
+  return withBudget(budget, () => {
+    try {
+      st.walkList(data, root);
+    } catch (err) {
+      // Reported where it ran out, as Go reports errors: the action being evaluated.
+      if (err instanceof BudgetExceeded) st.fail(err.message);
+      throw err;
+    }
+    return st.out.join("");
+  });
 }
 
 class State {
@@ -47,14 +59,21 @@ class State {
   private readonly trees: TreeSet;
   private readonly name: string;
   private readonly funcs: FuncMap;
+  private readonly budget: Budget;
   private current = "";
   private line = 0;
 
-  constructor(trees: TreeSet, name: string, funcs: FuncMap, data: GoValue) {
+  constructor(trees: TreeSet, name: string, funcs: FuncMap, data: GoValue, budget: Budget) {
     this.trees = trees;
     this.name = name;
     this.funcs = funcs;
     this.vars = [{ name: "$", value: data }];
+    this.budget = budget;
+  }
+
+  private write(text: string): void {
+    this.budget.emit(text.length);
+    this.out.push(text);
   }
 
   private at(node: { line: number; src: string }): void {
@@ -71,14 +90,15 @@ class State {
   }
 
   private walk(dot: GoValue, node: Node): void {
+    this.budget.step();
     switch (node.kind) {
       case "text":
-        this.out.push(node.text);
+        this.write(node.text);
         return;
       case "action": {
         this.at(node);
         const value = this.evalPipeline(dot, node.pipe);
-        if (node.pipe.decl.length === 0) this.out.push(value === null ? "<no value>" : formatValue(value));
+        if (node.pipe.decl.length === 0) this.write(value === null ? "<no value>" : formatValue(value));
         return;
       }
       case "if":
@@ -120,6 +140,7 @@ class State {
     this.vars.length = mark;
     const decl = node.pipe.decl;
     const one = (key: GoValue, elem: GoValue): boolean => {
+      this.budget.step();
       if (decl.length > 0) this.vars.push({ name: decl[decl.length === 1 ? 0 : 1]!, value: elem });
       if (decl.length > 1) this.vars.splice(this.vars.length - 1, 0, { name: decl[0]!, value: key });
       try {
@@ -179,11 +200,17 @@ class State {
   }
 
   private varValue(name: string): GoValue {
-    for (let i = this.vars.length - 1; i >= 0; i--) if (this.vars[i]!.name === name) return this.vars[i]!.value;
+    for (let i = this.vars.length - 1; i >= 0; i--) {
+      if (this.vars[i]!.name !== name) continue;
+      // The scan is work too: thousands of declarations before a use of $ add up.
+      this.budget.work(this.vars.length - i);
+      return this.vars[i]!.value;
+    }
     return this.fail(`undefined variable: ${name}`);
   }
 
   private evalCommand(dot: GoValue, cmd: CommandNode, final: Final): GoValue {
+    this.budget.step();
     const first = cmd.args[0]!;
     this.at(first);
     switch (first.kind) {
@@ -267,14 +294,27 @@ class State {
   }
 
   private call(name: string, fn: GoFunc, values: GoValue[]): GoValue {
+    // A call costs a step plus the bytes it reads (unless it is a lookup) and makes; its result must fit
+    // the cap. Functions that could build more than the cap check before allocating; this is the backstop.
+    const b = this.budget;
+    const rate = fn.runeWise ? BYTES_PER_STEP : 1;
+    b.step(1 + (fn.fixedSteps ?? 0));
+    if (!fn.lookup) b.work(rate * values.reduce<number>((n, v) => n + sizeOf(v), 0));
+    let result: GoValue;
     try {
-      return (fn.fn as (...a: GoValue[]) => GoValue)(...values);
+      result = (fn.fn as (...a: GoValue[]) => GoValue)(...values);
     } catch (err) {
-      if (err instanceof TemplateExecError) throw err;
+      if (err instanceof TemplateExecError || err instanceof BudgetExceeded) throw err;
       if (err instanceof GoError) return this.fail(`error calling ${name}: ${err.message}`);
       if (err instanceof RangeError && /call stack/.test(err.message)) throw err;
       return this.fail(`error calling ${name}: ${err instanceof Error ? err.message : String(err)}`);
     }
+    if (fn.lookup) return result;
+    const size = sizeOf(result);
+    b.fits(size);
+    b.work(rate * size);
+    b.alloc(heapOf(result));
+    return result;
   }
 
   private evalArgAny(dot: GoValue, node: ArgNode): GoValue {
@@ -282,6 +322,7 @@ class State {
   }
 
   private evalArg(dot: GoValue, type: ParamType, node: ArgNode): GoValue {
+    this.budget.step();
     this.at(node);
     switch (node.kind) {
       case "dot": return this.validateType(dot, type);
