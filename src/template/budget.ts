@@ -10,7 +10,7 @@ import { GoMap, type GoValue } from "./values.ts";
 export interface BudgetLimits {
   /** Steps one execution may take (time): a node walked, a command, an argument, a range iteration, a
    *  function call, a value visited by a deep walk, and a step per BYTES_PER_STEP bytes a call reads or
-   *  makes (see GoFunc's lookup, runeWise and fixedSteps for the exceptions). */
+   *  makes (see GoFunc's lookup, stepsPerByte and fixedSteps for the exceptions). */
   maxSteps: number;
   /** Bytes of output, and the most any one value may have (sizeOf: a string's bytes, 8 a list element,
    *  16 a map entry). */
@@ -23,14 +23,17 @@ export interface BudgetLimits {
 /** 1 MiB, the most a Kubernetes Secret can hold. */
 export const SECRET_LIMIT_BYTES = 1_048_576;
 
-// Measured with the largest realistic template we know (test/unit/template/realistic-template.ts: 1,000
-// data keys, a dockerconfigjson of 300 registries, an env file and a YAML config of 349 JSON entries,
-// a CA bundle of 50 certificates, a key list collected with append, a PKCS#12 keystore; 216 KB out):
-// 1,149,503 steps (38 ms on the dev box, ~32 ns a step without the keystore) and 5.2 MB of values made.
-// maxSteps is 100x the steps, rounded: 115,000,000, about 4 to 12 s of one core however they are spent
-// (a node walk is 30-100 ns, a rune-wise byte 50-300 ns). maxMadeBytes cannot be 100x (520 MB of live
-// values would strain the operator's heap): 256 MiB is ~50x, and far more than any real template makes.
-export const DEFAULT_LIMITS: Readonly<BudgetLimits> = Object.freeze({ maxSteps: 115_000_000, maxBytes: SECRET_LIMIT_BYTES, maxMadeBytes: 256 * 1024 * 1024 });
+// Measured with the largest realistic template we know (test/differential/cases-realistic.ts plus
+// test/unit/template/realistic-template.ts: 1,000 data keys, a dockerconfigjson of 300 registries, an env
+// file and a YAML config of 349 JSON entries, a key list collected with append, a CA bundle of 50
+// certificates, a PKCS#12 keystore; 227 KB out): 875,725 steps and 5.3 MB of values made, in 40-150 ms
+// on a shared 2-core box (50-170 ns a step).
+// maxSteps is 100x the steps, rounded up: 90,000,000. The step costs are set so that every kind of step
+// we measured (node walks, iterations, calls, byte work of each function family) takes 0.3-3x a step of
+// the realistic template, so any template runs out within about 5-15 s of one core on that box.
+// maxMadeBytes cannot be 100x (half a gigabyte of live values would strain the operator's heap): 128 MiB
+// is ~25x, lets the append pattern above run over 5,000 keys, and bounds what a template can keep alive.
+export const DEFAULT_LIMITS: Readonly<BudgetLimits> = Object.freeze({ maxSteps: 90_000_000, maxBytes: SECRET_LIMIT_BYTES, maxMadeBytes: 128 * 1024 * 1024 });
 
 /** Bytes a step of byte work stands for: native string operations (b64enc, split, repeat, sha256sum)
  *  take 1-10 ns a byte, about a node walk per 16 bytes. Rune-wise functions pay a step a byte. */
@@ -39,8 +42,11 @@ export const BYTES_PER_STEP = 16;
 /** Go-sized slots: a list element (an int or a pointer) and a map entry (two words). */
 export const LIST_ELEMENT_BYTES = 8;
 export const MAP_ENTRY_BYTES = 16;
-/** The JavaScript heap behind a map entry (hash table slot, key and value), and behind a new integer
- *  (a BigInt object), for maxMadeBytes. */
+/** The JavaScript heap behind values, for maxMadeBytes (measured with heapUsed over a million of each):
+ *  an empty list (~32 bytes) and map (GoMap and Map, ~160), a map entry with its key (~50), and a new
+ *  integer (a BigInt, ~24, plus its 8-byte slot in the list). */
+const LIST_HEAP = 32;
+const MAP_HEAP = 160;
 const MAP_ENTRY_HEAP = 48;
 export const INT_HEAP = 24;
 
@@ -131,9 +137,20 @@ export function sizeOf(v: GoValue): number {
   return 0;
 }
 
+/** The work a value stands for when a function reads or makes it, in bytes of string work: a list element
+ *  or map entry is visited or copied in a few nanoseconds, like a byte of native string work (its memory
+ *  is what heapOf counts). */
+export function workOf(v: GoValue): number {
+  if (typeof v === "string" || Array.isArray(v)) return v.length;
+  if (v instanceof GoMap) return v.m.size;
+  return 0;
+}
+
 /** The heap a new value takes, shallowly, for maxMadeBytes. */
 export function heapOf(v: GoValue): number {
-  return v instanceof GoMap ? v.m.size * MAP_ENTRY_HEAP : sizeOf(v);
+  if (v instanceof GoMap) return MAP_HEAP + v.m.size * MAP_ENTRY_HEAP;
+  if (Array.isArray(v)) return LIST_HEAP + v.length * LIST_ELEMENT_BYTES;
+  return sizeOf(v);
 }
 
 /** Checks, before making it, that a list of `n` elements fits the cap. */

@@ -1,6 +1,6 @@
 // Go text/template's executor over the parse trees: pipelines, variables, field chains with
 // missingkey=error, function calls with Go's argument checks, if/with/range/template/break/continue.
-import { Budget, BudgetExceeded, BYTES_PER_STEP, DEFAULT_LIMITS, heapOf, sizeOf, withBudget, type BudgetLimits } from "./budget.ts";
+import { Budget, BudgetExceeded, BYTES_PER_STEP, DEFAULT_LIMITS, heapOf, sizeOf, withBudget, workOf, type BudgetLimits } from "./budget.ts";
 import { formatValue } from "./fmt.ts";
 import { GoError, type FuncMap, type GoFunc, type ParamType } from "./func-types.ts";
 import { checkType, constantArg, goTypeName, idealConstant } from "./exec-args.ts";
@@ -14,6 +14,7 @@ type Final = GoValue | typeof MISSING;
 const BREAK = Symbol("break");
 const CONTINUE = Symbol("continue");
 const MAX_DEPTH = 10000;
+const STACK_OVERFLOW = "Maximum call stack size exceeded";
 
 export class TemplateExecError extends Error {
   readonly line: number;
@@ -140,7 +141,8 @@ class State {
     this.vars.length = mark;
     const decl = node.pipe.decl;
     const one = (key: GoValue, elem: GoValue): boolean => {
-      this.budget.step();
+      // Binding the range's variables costs about as much again as the iteration itself.
+      this.budget.step(1 + decl.length);
       if (decl.length > 0) this.vars.push({ name: decl[decl.length === 1 ? 0 : 1]!, value: elem });
       if (decl.length > 1) this.vars.splice(this.vars.length - 1, 0, { name: decl[0]!, value: key });
       try {
@@ -216,7 +218,7 @@ class State {
     switch (first.kind) {
       case "field": return this.evalFieldChain(dot, dot, first.idents, cmd.args, final);
       case "chain": return this.evalChain(dot, first, cmd.args, final);
-      case "identifier": return this.evalFunction(dot, first.name, cmd.args, final);
+      case "identifier": return this.evalFunction(dot, first.name, cmd.args, final, cmd);
       case "pipe":
         this.notAFunction(cmd.args, final);
         return this.evalPipeline(dot, first);
@@ -270,7 +272,8 @@ class State {
     return this.fail(`can't evaluate field ${fromBin(name)} in type ${goType(receiver)}`);
   }
 
-  private evalFunction(dot: GoValue, name: string, args: ArgNode[], final: Final): GoValue {
+  /** `at` is what Go reports a failed call at: the command, or the identifier when it is an argument. */
+  private evalFunction(dot: GoValue, name: string, args: ArgNode[], final: Final, at: { line: number; src: string }): GoValue {
     const fn = this.funcs[name];
     if (!fn) return this.fail(`${JSON.stringify(name)} is not a defined function`);
     const given = args.slice(1);
@@ -290,6 +293,7 @@ class State {
     const values: GoValue[] = [];
     given.forEach((arg, i) => values.push(this.evalArg(dot, i < fixed ? fn.params[i]! : fn.variadic!, arg)));
     if (final !== MISSING) values.push(this.validateType(final, values.length < fixed ? fn.params[values.length]! : fn.variadic!));
+    this.at(at);
     return this.call(name, fn, values);
   }
 
@@ -297,22 +301,24 @@ class State {
     // A call costs a step plus the bytes it reads (unless it is a lookup) and makes; its result must fit
     // the cap. Functions that could build more than the cap check before allocating; this is the backstop.
     const b = this.budget;
-    const rate = fn.runeWise ? BYTES_PER_STEP : 1;
+    const rate = fn.stepsPerByte === undefined ? 1 : fn.stepsPerByte * BYTES_PER_STEP;
     b.step(1 + (fn.fixedSteps ?? 0));
-    if (!fn.lookup) b.work(rate * values.reduce<number>((n, v) => n + sizeOf(v), 0));
+    if (!fn.lookup) b.work(rate * values.reduce<number>((n, v) => n + workOf(v), 0));
     let result: GoValue;
     try {
       result = (fn.fn as (...a: GoValue[]) => GoValue)(...values);
     } catch (err) {
       if (err instanceof TemplateExecError || err instanceof BudgetExceeded) throw err;
       if (err instanceof GoError) return this.fail(`error calling ${name}: ${err.message}`);
-      if (err instanceof RangeError && /call stack/.test(err.message)) throw err;
+      // A stack overflow (values nested thousands deep, a cycle made with set) goes up to renderBytes.
+      // Compared, not matched: near the stack's end even compiling a regexp throws.
+      if (err instanceof RangeError && err.message === STACK_OVERFLOW) throw err;
       return this.fail(`error calling ${name}: ${err instanceof Error ? err.message : String(err)}`);
     }
     if (fn.lookup) return result;
     const size = sizeOf(result);
     b.fits(size);
-    b.work(rate * size);
+    b.work(rate * workOf(result));
     b.alloc(heapOf(result));
     return result;
   }
@@ -332,7 +338,7 @@ class State {
       case "field": return this.validateType(this.evalFieldChain(dot, dot, node.idents, [node], MISSING), type);
       case "variable": return this.validateType(this.evalVariable(dot, node.idents, [node], MISSING), type);
       case "pipe": return this.validateType(this.evalPipeline(dot, node), type);
-      case "identifier": return this.validateType(this.evalFunction(dot, node.name, [node], MISSING), type);
+      case "identifier": return this.validateType(this.evalFunction(dot, node.name, [node], MISSING, node), type);
       case "chain": return this.validateType(this.evalChain(dot, node, [node], MISSING), type);
     }
     return constantArg(type, node, (msg) => this.fail(msg));

@@ -16,9 +16,10 @@ export interface GoFunc {
   /** Its work does not depend on its arguments' sizes and it returns one of them, a part of one, or a
    *  value made of its arguments (index, hasKey, first, set, dict ...): no size is charged. */
   lookup?: true;
-  /** It walks its strings rune by rune in JavaScript (upper, quote, toJson ...: 50-500 ns a byte, against
-   *  1-10 for native string operations): sizes are charged a step per byte. */
-  runeWise?: true;
+  /** Steps a byte (or element) of its arguments and result costs, when not 1/BYTES_PER_STEP: 1 for those
+   *  that walk strings rune by rune in JavaScript (upper, quote, toJson: 20-200 ns a byte, against 1-10
+   *  for native string operations), 2-4 for shuffle, date layouts and toYaml, 32 for the YAML parser. */
+  stepsPerByte?: number;
   /** Steps it costs whatever its arguments (bcrypt, PKCS#12 key derivation: tens of milliseconds). */
   fixedSteps?: number;
 }
@@ -31,7 +32,8 @@ export type FuncMap = Record<string, GoFunc>;
 export const fn = (params: ParamType[], impl: (...args: never[]) => GoValue, variadic?: ParamType): GoFunc =>
   variadic ? { params, variadic, fn: impl } : { params, fn: impl };
 
-/** Budget markers: see GoFunc.lookup, runeWise and fixedSteps. */
+/** Budget markers: see GoFunc.lookup, stepsPerByte and fixedSteps. */
 export const lookup = (f: GoFunc): GoFunc => ({ ...f, lookup: true });
-export const runeWise = (f: GoFunc): GoFunc => ({ ...f, runeWise: true });
+export const runeWise = (f: GoFunc): GoFunc => ({ ...f, stepsPerByte: 1 });
+export const perByte = (steps: number, f: GoFunc): GoFunc => ({ ...f, stepsPerByte: steps });
 export const costly = (steps: number, f: GoFunc): GoFunc => ({ ...f, fixedSteps: steps });

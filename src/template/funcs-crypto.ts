@@ -3,7 +3,7 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes, randomInt, randomUUID } from "node:crypto";
 import bcryptjs from "bcryptjs";
 import { budget } from "./budget.ts";
-import { costly, fn, GoError, runeWise, type FuncMap } from "./func-types.ts";
+import { costly, fn, GoError, perByte, runeWise, type FuncMap } from "./func-types.ts";
 import { b64decode } from "./funcs-encoding.ts";
 import { runes } from "./gostr.ts";
 
@@ -107,6 +107,6 @@ export const cryptoFuncs: FuncMap = {
   }),
   encryptAES: fn(["string", "string"], encryptAES),
   decryptAES: runeWise(fn(["string", "string"], decryptAES)),
-  shuffle: runeWise(fn(["string"], shuffle)),
+  shuffle: perByte(2, fn(["string"], shuffle)),
 };
 

@@ -1,7 +1,7 @@
 // Sprig's encoding functions (b64enc/b64dec, b32enc/b32dec, toJson/fromJson and friends) and ESO's
 // toYaml/fromYaml, with Go's exact failure results (b64dec returns the error text, fromJson nil).
 import { budget, BudgetExceeded } from "./budget.ts";
-import { fn, GoError, runeWise, type FuncMap } from "./func-types.ts";
+import { fn, GoError, perByte, runeWise, type FuncMap } from "./func-types.ts";
 import { marshalJson, unmarshalJson } from "./json.ts";
 import { fromYaml, toYaml } from "./yaml.ts";
 import type { GoValue } from "./values.ts";
@@ -85,12 +85,13 @@ function b32decode(s: string): string {
 }
 
 const mustJson = (v: GoValue, html: boolean, indent = ""): string => marshalJson(v, html, indent);
-/** Sprig's toJson: "" when json.Marshal fails. A budget that ran out is not a marshalling failure. */
+/** Sprig's toJson: "" when json.Marshal fails. A budget that ran out, or a stack overflow on a value
+ *  nested thousands deep (Go would print it), is not a marshalling failure. */
 const lenient = (f: () => string): string => {
   try {
     return f();
   } catch (err) {
-    if (err instanceof BudgetExceeded) throw err;
+    if (err instanceof BudgetExceeded || err instanceof RangeError) throw err;
     return "";
   }
 };
@@ -111,7 +112,7 @@ export const encodingFuncs: FuncMap = {
     encodedFits(s.length, 5, 8);
     return b32encode(s);
   })),
-  b32dec: fn(["string"], b32decode),
+  b32dec: runeWise(fn(["string"], b32decode)),
   toJson: runeWise(fn(["any"], (v: GoValue) => lenient(() => mustJson(v, true)))),
   mustToJson: runeWise(fn(["any"], (v: GoValue) => mustJson(v, true))),
   toPrettyJson: runeWise(fn(["any"], (v: GoValue) => lenient(() => mustJson(v, true, "  ")))),
@@ -127,6 +128,6 @@ export const encodingFuncs: FuncMap = {
     if ("error" in r) throw new GoError(r.error);
     return r.value;
   }),
-  toYaml: runeWise(fn(["any"], toYaml)),
-  fromYaml: runeWise(fn(["string"], fromYaml)),
+  toYaml: perByte(4, fn(["any"], toYaml)),
+  fromYaml: perByte(32, fn(["string"], fromYaml)),
 };

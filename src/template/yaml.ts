@@ -197,7 +197,7 @@ export function toYaml(v: GoValue): string {
   try {
     json = marshalJson(v, false);
   } catch (err) {
-    if (err instanceof BudgetExceeded) throw err;
+    if (err instanceof BudgetExceeded || err instanceof RangeError) throw err;
     return "";
   }
   if (!validUtf8(json)) return "";
