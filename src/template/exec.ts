@@ -162,6 +162,8 @@ class State {
         if (!one(BigInt(i), value[i]!)) break;
       }
     } else if (value instanceof GoMap) {
+      // Sorting the keys is work even when the body breaks at once: a step a key.
+      this.budget.step(value.m.size);
       for (const key of value.sortedKeys()) {
         count++;
         if (!one(key, value.m.get(key)!)) break;
@@ -194,6 +196,7 @@ class State {
   private setVar(name: string, value: GoValue): void {
     for (let i = this.vars.length - 1; i >= 0; i--) {
       if (this.vars[i]!.name === name) {
+        this.budget.work(this.vars.length - i); // the scan, as in varValue
         this.vars[i]!.value = value;
         return;
       }
@@ -263,6 +266,7 @@ class State {
   }
 
   private evalField(name: string, args: ArgNode[], final: Final, receiver: GoValue): GoValue {
+    this.budget.step(); // a chain .a.b.c... is one command but a lookup per field
     if (receiver === null) return this.fail(`nil pointer evaluating interface {}.${fromBin(name)}`);
     if (receiver instanceof GoMap) {
       if (args.length > 1 || final !== MISSING) this.fail(`${fromBin(name)} is not a method but has arguments`);
