@@ -1,8 +1,9 @@
 // Go text/template's executor over the parse trees: pipelines, variables, field chains with
 // missingkey=error, function calls with Go's argument checks, if/with/range/template/break/continue.
-import { Budget, BudgetExceeded, BYTES_PER_STEP, DEFAULT_LIMITS, heapOf, sizeOf, withBudget, workOf, type BudgetLimits } from "./budget.ts";
+import { Budget, BudgetExceeded, DEFAULT_LIMITS, withBudget, type BudgetLimits } from "./budget.ts";
+import { callFunction } from "./exec-call.ts";
 import { formatValue } from "./fmt.ts";
-import { GoError, type FuncMap, type GoFunc, type ParamType } from "./func-types.ts";
+import type { FuncMap, ParamType } from "./func-types.ts";
 import { checkType, constantArg, goTypeName, idealConstant } from "./exec-args.ts";
 import type { ArgNode, CommandNode, ListNode, Node, PipeNode } from "./nodes.ts";
 import type { TreeSet } from "./parser.ts";
@@ -14,7 +15,6 @@ type Final = GoValue | typeof MISSING;
 const BREAK = Symbol("break");
 const CONTINUE = Symbol("continue");
 const MAX_DEPTH = 10000;
-const STACK_OVERFLOW = "Maximum call stack size exceeded";
 
 export class TemplateExecError extends Error {
   readonly line: number;
@@ -298,33 +298,7 @@ class State {
     given.forEach((arg, i) => values.push(this.evalArg(dot, i < fixed ? fn.params[i]! : fn.variadic!, arg)));
     if (final !== MISSING) values.push(this.validateType(final, values.length < fixed ? fn.params[values.length]! : fn.variadic!));
     this.at(at);
-    return this.call(name, fn, values);
-  }
-
-  private call(name: string, fn: GoFunc, values: GoValue[]): GoValue {
-    // A call costs a step plus the bytes it reads (unless it is a lookup) and makes; its result must fit
-    // the cap. Functions that could build more than the cap check before allocating; this is the backstop.
-    const b = this.budget;
-    const rate = fn.stepsPerByte === undefined ? 1 : fn.stepsPerByte * BYTES_PER_STEP;
-    b.step(1 + (fn.fixedSteps ?? 0));
-    if (!fn.lookup) b.work(rate * values.reduce<number>((n, v) => n + workOf(v), 0));
-    let result: GoValue;
-    try {
-      result = (fn.fn as (...a: GoValue[]) => GoValue)(...values);
-    } catch (err) {
-      if (err instanceof TemplateExecError || err instanceof BudgetExceeded) throw err;
-      if (err instanceof GoError) return this.fail(`error calling ${name}: ${err.message}`);
-      // A stack overflow (values nested thousands deep, a cycle made with set) goes up to renderBytes.
-      // Compared, not matched: near the stack's end even compiling a regexp throws.
-      if (err instanceof RangeError && err.message === STACK_OVERFLOW) throw err;
-      return this.fail(`error calling ${name}: ${err instanceof Error ? err.message : String(err)}`);
-    }
-    if (fn.lookup) return result;
-    const size = sizeOf(result);
-    b.fits(size);
-    b.work(rate * workOf(result));
-    b.alloc(heapOf(result));
-    return result;
+    return callFunction(this.budget, name, fn, values, (msg) => this.fail(msg));
   }
 
   private evalArgAny(dot: GoValue, node: ArgNode): GoValue {
