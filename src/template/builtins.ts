@@ -1,7 +1,8 @@
 // text/template's built-in functions: and, or, not, len, index, print, printf, println, the comparisons,
 // html, js and urlquery (call is left out: templates here have no function values).
-import { GoError, fn, type FuncMap } from "./func-types.ts";
-import { formatValue, sprint, sprintf, sprintln } from "./fmt.ts";
+import { GoError, fn, lookup, runeWise, type FuncMap } from "./func-types.ts";
+import { formatValue, sprint, sprintln } from "./fmt.ts";
+import { sprintf } from "./fmt-printf.ts";
 import { isPrint, runes } from "./gostr.ts";
 import { GoMap, goType, intOf, isInt, truth, type GoValue } from "./values.ts";
 
@@ -98,11 +99,11 @@ export function queryEscape(s: string): string {
 export const builtins: FuncMap = {
   and: fn(["any"], (() => null) as never, "any"),
   or: fn(["any"], (() => null) as never, "any"),
-  not: fn(["any"], (v: GoValue) => !truth(v)),
-  len: fn(["any"], len),
-  index: fn(["any"], index, "any"),
+  not: lookup(fn(["any"], (v: GoValue) => !truth(v))),
+  len: lookup(fn(["any"], len)),
+  index: lookup(fn(["any"], index, "any")),
   print: fn([], (...a: GoValue[]) => sprint(a), "any"),
-  printf: fn(["string"], (f: string, ...a: GoValue[]) => sprintf(f, a), "any"),
+  printf: runeWise(fn(["string"], (f: string, ...a: GoValue[]) => sprintf(f, a), "any")),
   println: fn([], (...a: GoValue[]) => sprintln(a), "any"),
   eq: fn(["any"], eq, "any"),
   ne: fn(["any", "any"], (a: GoValue, b: GoValue) => !eq(a, b)),
@@ -111,7 +112,7 @@ export const builtins: FuncMap = {
   gt: fn(["any", "any"], (a: GoValue, b: GoValue) => !lt(a, b) && !eq(a, b)),
   ge: fn(["any", "any"], (a: GoValue, b: GoValue) => !lt(a, b)),
   html: fn([], (...a: GoValue[]) => htmlEscape(evalArgs(a)), "any"),
-  js: fn([], (...a: GoValue[]) => jsEscape(evalArgs(a)), "any"),
-  urlquery: fn([], (...a: GoValue[]) => queryEscape(evalArgs(a)), "any"),
+  js: runeWise(fn([], (...a: GoValue[]) => jsEscape(evalArgs(a)), "any")),
+  urlquery: runeWise(fn([], (...a: GoValue[]) => queryEscape(evalArgs(a)), "any")),
 };
 

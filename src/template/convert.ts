@@ -1,5 +1,6 @@
 // spf13/cast conversions as Sprig uses them (toInt64, toFloat64, toInt: lenient, 0 on failure) and
 // Sprig's strval/strslice (fmt %v of anything, lists flattened to []string without nils).
+import { budget } from "./budget.ts";
 import { formatValue } from "./fmt.ts";
 import { GoMap, GoTime, intOf, isInt, type GoValue } from "./values.ts";
 
@@ -53,7 +54,19 @@ export function strval(v: GoValue): string {
 }
 
 export function strslice(v: GoValue): string[] {
-  if (Array.isArray(v)) return v.filter((item) => item !== null).map(strval);
+  if (Array.isArray(v)) {
+    // Each element printed is checked, and so is their sum: a list of a million shared big lists must not
+    // be printed in full before anything looks at the size.
+    const b = budget();
+    let total = 0;
+    return v.filter((item) => item !== null).map((item) => {
+      const s = strval(item);
+      total += s.length;
+      b.fits(total);
+      b.work(s.length);
+      return s;
+    });
+  }
   if (v === null) return [];
   return [strval(v)];
 }
@@ -72,6 +85,8 @@ export function empty(v: GoValue): boolean {
 
 /** reflect.DeepEqual over engine values. */
 export function deepEqual(a: GoValue, b: GoValue): boolean {
+  // A step per pair compared: uniq, has and without compare lists pairwise, and lists nest.
+  budget().step();
   if (a === b) return true;
   if (a === null || b === null) return false;
   if (typeof a !== typeof b) return false;

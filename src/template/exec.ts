@@ -1,7 +1,9 @@
 // Go text/template's executor over the parse trees: pipelines, variables, field chains with
 // missingkey=error, function calls with Go's argument checks, if/with/range/template/break/continue.
+import { Budget, BudgetExceeded, DEFAULT_LIMITS, withBudget, type BudgetLimits } from "./budget.ts";
+import { callFunction } from "./exec-call.ts";
 import { formatValue } from "./fmt.ts";
-import { GoError, type FuncMap, type GoFunc, type ParamType } from "./func-types.ts";
+import type { FuncMap, ParamType } from "./func-types.ts";
 import { checkType, constantArg, goTypeName, idealConstant } from "./exec-args.ts";
 import type { ArgNode, CommandNode, ListNode, Node, PipeNode } from "./nodes.ts";
 import type { TreeSet } from "./parser.ts";
@@ -27,17 +29,28 @@ interface Var {
   value: GoValue;
 }
 
-/** How to execute: the function map (built-ins, Sprig, ESO). Execution throws TemplateExecError. */
+/** How to execute: the function map (built-ins, Sprig, ESO) and the budget (budget.ts; any limit left
+ *  out is DEFAULT_LIMITS'). Execution throws TemplateExecError, also when the budget runs out. */
 export interface ExecOptions {
   funcs: FuncMap;
+  limits?: Partial<BudgetLimits>;
 }
 
 export function execute(trees: TreeSet, name: string, data: GoValue, opts: ExecOptions): string {
   const root = trees.get(name);
   if (!root) throw new TemplateExecError(`template: no template ${JSON.stringify(name)} associated with template ${JSON.stringify(name)}`, 0);
-  const st = new State(trees, name, opts.funcs, data);
-  st.walkList(data, root);
-  return st.out.join("");
+  const budget = new Budget({ ...DEFAULT_LIMITS, ...opts.limits });
+  const st = new State(trees, name, opts.funcs, data, budget);
+  return withBudget(budget, () => {
+    try {
+      st.walkList(data, root);
+    } catch (err) {
+      // Reported where it ran out, as Go reports errors: the action being evaluated.
+      if (err instanceof BudgetExceeded) st.fail(err.message);
+      throw err;
+    }
+    return st.out.join("");
+  });
 }
 
 class State {
@@ -47,14 +60,21 @@ class State {
   private readonly trees: TreeSet;
   private readonly name: string;
   private readonly funcs: FuncMap;
+  private readonly budget: Budget;
   private current = "";
   private line = 0;
 
-  constructor(trees: TreeSet, name: string, funcs: FuncMap, data: GoValue) {
+  constructor(trees: TreeSet, name: string, funcs: FuncMap, data: GoValue, budget: Budget) {
     this.trees = trees;
     this.name = name;
     this.funcs = funcs;
     this.vars = [{ name: "$", value: data }];
+    this.budget = budget;
+  }
+
+  private write(text: string): void {
+    this.budget.emit(text.length);
+    this.out.push(text);
   }
 
   private at(node: { line: number; src: string }): void {
@@ -71,14 +91,15 @@ class State {
   }
 
   private walk(dot: GoValue, node: Node): void {
+    this.budget.step();
     switch (node.kind) {
       case "text":
-        this.out.push(node.text);
+        this.write(node.text);
         return;
       case "action": {
         this.at(node);
         const value = this.evalPipeline(dot, node.pipe);
-        if (node.pipe.decl.length === 0) this.out.push(value === null ? "<no value>" : formatValue(value));
+        if (node.pipe.decl.length === 0) this.write(value === null ? "<no value>" : formatValue(value));
         return;
       }
       case "if":
@@ -120,6 +141,8 @@ class State {
     this.vars.length = mark;
     const decl = node.pipe.decl;
     const one = (key: GoValue, elem: GoValue): boolean => {
+      // Binding the range's variables costs about as much again as the iteration itself.
+      this.budget.step(1 + decl.length);
       if (decl.length > 0) this.vars.push({ name: decl[decl.length === 1 ? 0 : 1]!, value: elem });
       if (decl.length > 1) this.vars.splice(this.vars.length - 1, 0, { name: decl[0]!, value: key });
       try {
@@ -139,6 +162,8 @@ class State {
         if (!one(BigInt(i), value[i]!)) break;
       }
     } else if (value instanceof GoMap) {
+      // Sorting the keys is work even when the body breaks at once: a step a key.
+      this.budget.step(value.m.size);
       for (const key of value.sortedKeys()) {
         count++;
         if (!one(key, value.m.get(key)!)) break;
@@ -171,6 +196,7 @@ class State {
   private setVar(name: string, value: GoValue): void {
     for (let i = this.vars.length - 1; i >= 0; i--) {
       if (this.vars[i]!.name === name) {
+        this.budget.work(this.vars.length - i); // the scan, as in varValue
         this.vars[i]!.value = value;
         return;
       }
@@ -179,17 +205,23 @@ class State {
   }
 
   private varValue(name: string): GoValue {
-    for (let i = this.vars.length - 1; i >= 0; i--) if (this.vars[i]!.name === name) return this.vars[i]!.value;
+    for (let i = this.vars.length - 1; i >= 0; i--) {
+      if (this.vars[i]!.name !== name) continue;
+      // The scan is work too: thousands of declarations before a use of $ add up.
+      this.budget.work(this.vars.length - i);
+      return this.vars[i]!.value;
+    }
     return this.fail(`undefined variable: ${name}`);
   }
 
   private evalCommand(dot: GoValue, cmd: CommandNode, final: Final): GoValue {
+    this.budget.step();
     const first = cmd.args[0]!;
     this.at(first);
     switch (first.kind) {
       case "field": return this.evalFieldChain(dot, dot, first.idents, cmd.args, final);
       case "chain": return this.evalChain(dot, first, cmd.args, final);
-      case "identifier": return this.evalFunction(dot, first.name, cmd.args, final);
+      case "identifier": return this.evalFunction(dot, first.name, cmd.args, final, cmd);
       case "pipe":
         this.notAFunction(cmd.args, final);
         return this.evalPipeline(dot, first);
@@ -234,6 +266,7 @@ class State {
   }
 
   private evalField(name: string, args: ArgNode[], final: Final, receiver: GoValue): GoValue {
+    this.budget.step(); // a chain .a.b.c... is one command but a lookup per field
     if (receiver === null) return this.fail(`nil pointer evaluating interface {}.${fromBin(name)}`);
     if (receiver instanceof GoMap) {
       if (args.length > 1 || final !== MISSING) this.fail(`${fromBin(name)} is not a method but has arguments`);
@@ -243,7 +276,8 @@ class State {
     return this.fail(`can't evaluate field ${fromBin(name)} in type ${goType(receiver)}`);
   }
 
-  private evalFunction(dot: GoValue, name: string, args: ArgNode[], final: Final): GoValue {
+  /** `at` is what Go reports a failed call at: the command, or the identifier when it is an argument. */
+  private evalFunction(dot: GoValue, name: string, args: ArgNode[], final: Final, at: { line: number; src: string }): GoValue {
     const fn = this.funcs[name];
     if (!fn) return this.fail(`${JSON.stringify(name)} is not a defined function`);
     const given = args.slice(1);
@@ -263,18 +297,8 @@ class State {
     const values: GoValue[] = [];
     given.forEach((arg, i) => values.push(this.evalArg(dot, i < fixed ? fn.params[i]! : fn.variadic!, arg)));
     if (final !== MISSING) values.push(this.validateType(final, values.length < fixed ? fn.params[values.length]! : fn.variadic!));
-    return this.call(name, fn, values);
-  }
-
-  private call(name: string, fn: GoFunc, values: GoValue[]): GoValue {
-    try {
-      return (fn.fn as (...a: GoValue[]) => GoValue)(...values);
-    } catch (err) {
-      if (err instanceof TemplateExecError) throw err;
-      if (err instanceof GoError) return this.fail(`error calling ${name}: ${err.message}`);
-      if (err instanceof RangeError && /call stack/.test(err.message)) throw err;
-      return this.fail(`error calling ${name}: ${err instanceof Error ? err.message : String(err)}`);
-    }
+    this.at(at);
+    return callFunction(this.budget, name, fn, values, (msg) => this.fail(msg));
   }
 
   private evalArgAny(dot: GoValue, node: ArgNode): GoValue {
@@ -282,6 +306,7 @@ class State {
   }
 
   private evalArg(dot: GoValue, type: ParamType, node: ArgNode): GoValue {
+    this.budget.step();
     this.at(node);
     switch (node.kind) {
       case "dot": return this.validateType(dot, type);
@@ -291,7 +316,7 @@ class State {
       case "field": return this.validateType(this.evalFieldChain(dot, dot, node.idents, [node], MISSING), type);
       case "variable": return this.validateType(this.evalVariable(dot, node.idents, [node], MISSING), type);
       case "pipe": return this.validateType(this.evalPipeline(dot, node), type);
-      case "identifier": return this.validateType(this.evalFunction(dot, node.name, [node], MISSING), type);
+      case "identifier": return this.validateType(this.evalFunction(dot, node.name, [node], MISSING, node), type);
       case "chain": return this.validateType(this.evalChain(dot, node, [node], MISSING), type);
     }
     return constantArg(type, node, (msg) => this.fail(msg));

@@ -39,8 +39,18 @@ function scaledRound(abs: number, shift: number): bigint {
   return q;
 }
 
+/** A float64's exact decimal value has at most 767 significant digits and 1074 after the point: past
+ *  those, digits are zeros and nothing rounds, so "%.1000000e" is "%.800e" plus zeros (Go prints every
+ *  digit; computing them with a million-digit BigInt would take seconds). */
+const EXACT_SIGNIFICANT = 800;
+const EXACT_FRACTION = 1074;
+
 /** Exactly rounded mantissa digits (prec+1 of them) and decimal exponent of a finite non-zero |v|. */
 function exactDigits(abs: number, prec: number): { digits: string; exp: number } {
+  if (prec > EXACT_SIGNIFICANT) {
+    const d = exactDigits(abs, EXACT_SIGNIFICANT);
+    return { digits: d.digits + "0".repeat(prec - EXACT_SIGNIFICANT), exp: d.exp };
+  }
   let e10 = Math.floor(Math.log10(abs));
   for (let tries = 0; tries < 3; tries++) {
     const n = scaledRound(abs, prec - e10);
@@ -89,7 +99,8 @@ export function formatF(v: number, prec: number): string {
     else if (dp >= digits.length) out = digits + "0".repeat(dp - digits.length);
     else out = `${digits.slice(0, dp)}.${digits.slice(dp)}`;
   } else {
-    const n = scaledRound(abs, prec).toString().padStart(prec + 1, "0");
+    const exact = Math.min(prec, EXACT_FRACTION);
+    const n = (scaledRound(abs, exact).toString() + "0".repeat(prec - exact)).padStart(prec + 1, "0");
     out = prec > 0 ? `${n.slice(0, n.length - prec)}.${n.slice(n.length - prec)}` : n;
   }
   return `${neg ? "-" : ""}${out}`;
@@ -190,10 +201,12 @@ export function formatX(v: number, prec: number, upper: boolean): string {
     }
   } else if (prec > 0) {
     out += ".";
-    for (let i = 0; i < prec; i++) {
+    let i = 0;
+    for (; i < prec && mant !== 0n; i++) {
       out += hex[Number((mant >> 60n) & 15n)];
       mant = (mant << 4n) & mask;
     }
+    out += "0".repeat(prec - i);
   }
   const e = Math.abs(exp);
   return `${out}${upper ? "P" : "p"}${exp < 0 ? "-" : "+"}${e < 10 ? "0" : ""}${e}`;

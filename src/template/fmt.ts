@@ -1,6 +1,8 @@
-// Go's fmt for the engine's values: Sprint/Sprintln (print, println, %v) and Sprintf (printf) with the
-// verbs templates use (%v %s %d %q %x %X %o %b %c %U %t %f %e %g %T %%), flags, width and precision,
-// and Go's error forms (%!d(string=x), %!s(MISSING), %!(EXTRA ...)).
+// Go's fmt for the engine's values: Sprint/Sprintln (print, println, %v) and one operand under a verb
+// for Sprintf (fmt-printf.ts): %v %s %d %q %x %X %o %b %c %U %t %f %e %g %T with flags, width and
+// precision, and Go's bad-verb form (%!d(string=x)). Anything that can grow past the budget's cap
+// (width, precision, lists) is checked before it is built.
+import { boundedJoin, budget } from "./budget.ts";
 import { formatB, formatE, formatF, formatG, formatX } from "./fmt-number.ts";
 import { isPrint, runes, toBin } from "./gostr.ts";
 import { GoMap, GoTime, goType, intOf, isInt, type GoValue } from "./values.ts";
@@ -41,24 +43,20 @@ export function formatValue(v: GoValue, top = true): string {
   if (isInt(v)) return intOf(v).toString();
   if (typeof v === "number") return formatG(v);
   if (v instanceof GoTime) return formatTime(v, "2006-01-02 15:04:05.999999999 -0700 MST");
-  if (v instanceof GoMap) return `map[${v.sortedKeys().map((k) => `${k}:${formatValue(v.m.get(k)!, false)}`).join(" ")}]`;
+  if (v instanceof GoMap) return `map[${boundedJoin(v.sortedKeys(), " ", (k) => `${k}:${formatValue(v.m.get(k)!, false)}`)}]`;
   void top;
-  return `[${v.map((item) => formatValue(item, false)).join(" ")}]`;
+  return `[${boundedJoin(v, " ", (item) => formatValue(item, false))}]`;
 }
 
 /** fmt.Sprint: spaces between operands when neither side is a string. */
 export function sprint(args: GoValue[]): string {
-  let out = "";
-  args.forEach((arg, i) => {
-    if (i > 0 && typeof arg !== "string" && typeof args[i - 1] !== "string") out += " ";
-    out += formatValue(arg);
-  });
-  return out;
+  const space = (i: number) => i > 0 && typeof args[i] !== "string" && typeof args[i - 1] !== "string";
+  return boundedJoin(args.keys(), "", (i) => (space(i) ? " " : "") + formatValue(args[i]!));
 }
 
-export const sprintln = (args: GoValue[]): string => args.map((arg) => formatValue(arg)).join(" ") + "\n";
+export const sprintln = (args: GoValue[]): string => boundedJoin(args, " ", (arg) => formatValue(arg)) + "\n";
 
-interface Spec {
+export interface Spec {
   minus: boolean;
   plus: boolean;
   sharp: boolean;
@@ -73,8 +71,10 @@ interface Spec {
 
 function pad(s: string, spec: Spec, numeric = false): string {
   const width = spec.width ?? 0;
+  if (s.length >= width) return s; // never more runes than bytes
   const len = runes(s).length; // Go measures width in runes
   if (len >= width) return s;
+  budget().fits(width);
   const fill = width - len;
   if (spec.minus) return s + " ".repeat(fill);
   if (spec.zero && numeric) {
@@ -87,6 +87,12 @@ function pad(s: string, spec: Spec, numeric = false): string {
 
 /** fmt's badVerb: the operand printed with %v under the same flags, width and precision. */
 const bad = (verb: string, v: GoValue, spec: Spec): string => (v === null ? `%!${verb}(<nil>)` : `%!${verb}(${goType(v)}=${fmtOne(v, "v", spec)})`);
+
+/** Digits left-padded with zeros to a precision (fmt accepts up to a million; the cap is checked first). */
+function zeroPad(digits: string, prec: number): string {
+  if (prec > digits.length) budget().fits(prec);
+  return digits.padStart(prec, "0");
+}
 
 /** A rune for %c/%q: invalid code points (negative, surrogates, > U+10FFFF) print as U+FFFD. */
 function runeOf(n: bigint): string {
@@ -114,11 +120,11 @@ function fmtInt(n: bigint, verb: string, spec: Spec): string | undefined {
       const u = BigInt.asUintN(64, n).toString(16).toUpperCase();
       const ch = n >= 0n && n <= 0x10ffffn ? String.fromCodePoint(Number(n)) : "";
       const quoted = spec.sharp && ch && isPrint(ch) ? ` '${toBin(ch)}'` : "";
-      return pad(`U+${u.padStart(Math.max(4, spec.prec ?? 0), "0")}${quoted}`, { ...spec, zero: false });
+      return pad(`U+${zeroPad(u, Math.max(4, spec.prec ?? 0))}${quoted}`, { ...spec, zero: false });
     }
     default: return undefined;
   }
-  if (spec.prec !== undefined) body = spec.prec === 0 && n === 0n ? "" : body.padStart(spec.prec, "0");
+  if (spec.prec !== undefined) body = spec.prec === 0 && n === 0n ? "" : zeroPad(body, spec.prec);
   if (verb === "o" && spec.sharp && !body.startsWith("0")) body = "0" + body;
   const sign = neg ? "-" : spec.plus ? "+" : spec.space ? " " : "";
   return pad(sign + prefix + body, { ...spec, zero: spec.zero && spec.prec === undefined && !spec.minus }, true);
@@ -146,14 +152,16 @@ function sharpFloat(num: string, verb: string, prec: number): string {
     if (body === "0") digits--;
     body += ".";
   }
-  while (digits > 0) {
-    body += "0";
-    digits--;
+  if (digits > 0) {
+    budget().fits(digits);
+    body += "0".repeat(digits);
   }
   return sign + body + tail;
 }
 
 function fmtFloat(f: number, verb: string, spec: Spec): string | undefined {
+  // %e %f %x print at least `precision` digits (%g only drops them): refuse one beyond the cap up front.
+  if (spec.prec !== undefined && "eEfFxX".includes(verb)) budget().fits(spec.prec);
   let body: string;
   switch (verb) {
     case "v": case "g": body = formatG(f, spec.prec ?? -1); break;
@@ -184,6 +192,7 @@ function fmtString(s: string, verb: string, spec: Spec): string | undefined {
     case "x": case "X": {
       if (t === "") return pad("", spec);
       const prefix = spec.sharp ? (verb === "X" ? "0X" : "0x") : "";
+      budget().fits(t.length * (2 + (spec.space ? 1 + prefix.length : 0)) + prefix.length);
       const bytes = [...Buffer.from(t, "latin1")].map((b) => b.toString(16).padStart(2, "0")).map((h) => (verb === "X" ? h.toUpperCase() : h));
       // "% x" separates the bytes (each with its own 0x under #).
       const out = spec.space ? bytes.map((h) => prefix + h).join(" ") : prefix + bytes.join("");
@@ -196,12 +205,12 @@ function fmtString(s: string, verb: string, spec: Spec): string | undefined {
 /** %#v of a map or list: Go syntax, e.g. map[string]interface {}{"k":1} and []interface {}{1, "a"}. */
 function goSyntax(v: GoMap | GoValue[], spec: Spec): string {
   const item = (x: GoValue): string => (x === null ? "interface {}(nil)" : fmtOne(x, "v", spec));
-  if (v instanceof GoMap) return `${goType(v)}{${v.sortedKeys().map((k) => `${fmtOne(k, "v", spec)}:${item(v.m.get(k)!)}`).join(", ")}}`;
-  return `${goType(v)}{${v.map(item).join(", ")}}`;
+  if (v instanceof GoMap) return `${goType(v)}{${boundedJoin(v.sortedKeys(), ", ", (k) => `${fmtOne(k, "v", spec)}:${item(v.m.get(k)!)}`)}}`;
+  return `${goType(v)}{${boundedJoin(v, ", ", item)}}`;
 }
 
 /** One operand under one verb; undefined from a helper means the verb does not apply (a %!verb(...) error). */
-function fmtOne(v: GoValue, verb: string, spec: Spec): string {
+export function fmtOne(v: GoValue, verb: string, spec: Spec): string {
   if (verb === "T") return v === null ? pad("<nil>", spec) : fmtString(goType(v), "s", spec)!;
   if (verb === "v" && spec.sharpV && (v instanceof GoMap || Array.isArray(v))) return goSyntax(v, spec);
   if (v === null) return verb === "v" ? pad("<nil>", spec) : bad(verb, v, spec);
@@ -210,77 +219,7 @@ function fmtOne(v: GoValue, verb: string, spec: Spec): string {
   if (typeof v === "number") return fmtFloat(v, verb, spec) ?? bad(verb, v, spec);
   if (typeof v === "string") return fmtString(v, verb, spec) ?? bad(verb, v, spec);
   if (v instanceof GoTime) return verb === "v" || verb === "s" ? pad(formatValue(v), spec) : bad(verb, v, spec);
-  if (v instanceof GoMap) return `map[${v.sortedKeys().map((k) => `${fmtOne(k, verb, spec)}:${fmtOne(v.m.get(k)!, verb, spec)}`).join(" ")}]`;
-  if (Array.isArray(v)) return `[${v.map((item) => fmtOne(item, verb, spec)).join(" ")}]`;
+  if (v instanceof GoMap) return `map[${boundedJoin(v.sortedKeys(), " ", (k) => `${fmtOne(k, verb, spec)}:${fmtOne(v.m.get(k)!, verb, spec)}`)}]`;
+  if (Array.isArray(v)) return `[${boundedJoin(v, " ", (item) => fmtOne(item, verb, spec))}]`;
   return bad(verb, v, spec);
 }
-
-/** fmt.Sprintf over Go bytes. */
-export function sprintf(format: string, args: GoValue[]): string {
-  let out = "";
-  let argi = 0;
-  let i = 0;
-  while (i < format.length) {
-    const c = format[i]!;
-    if (c !== "%") {
-      out += c;
-      i++;
-      continue;
-    }
-    i++;
-    const spec: Spec = { minus: false, plus: false, sharp: false, space: false, zero: false, width: undefined, prec: undefined };
-    for (; i < format.length; i++) {
-      const f = format[i];
-      if (f === "-") spec.minus = true;
-      else if (f === "+") spec.plus = true;
-      else if (f === "#") spec.sharp = true;
-      else if (f === " ") spec.space = true;
-      else if (f === "0") spec.zero = !spec.minus;
-      else break;
-    }
-    const num = (): number | undefined => {
-      if (format[i] === "*") {
-        i++;
-        const a = args[argi++];
-        return a !== undefined && a !== null && isInt(a) ? Number(intOf(a)) : undefined;
-      }
-      const m = /^[0-9]+/.exec(format.slice(i));
-      if (!m) return undefined;
-      i += m[0].length;
-      return Number(m[0]);
-    };
-    spec.width = num();
-    if (spec.width !== undefined && spec.width < 0) {
-      spec.minus = true;
-      spec.width = -spec.width;
-    }
-    if (format[i] === ".") {
-      i++;
-      spec.prec = num() ?? 0;
-    }
-    if (i >= format.length) {
-      out += "%!(NOVERB)";
-      break;
-    }
-    const verb = format[i]!;
-    i++;
-    if (verb === "v") {
-      if (spec.sharp) [spec.sharp, spec.sharpV] = [false, true];
-      if (spec.plus) [spec.plus, spec.plusV] = [false, true];
-    }
-    if (verb === "%") {
-      out += "%";
-      continue;
-    }
-    if (argi >= args.length) {
-      out += `%!${verb}(MISSING)`;
-      continue;
-    }
-    out += fmtOne(args[argi++]!, verb, spec);
-  }
-  if (argi < args.length) {
-    out += "%!(EXTRA " + args.slice(argi).map((a) => (a === null ? "<nil>" : `${goType(a)}=${formatValue(a)}`)).join(", ") + ")";
-  }
-  return out;
-}
-

@@ -2,8 +2,10 @@
 // not against Go).
 import { createCipheriv, createDecipheriv, createHash, randomBytes, randomInt, randomUUID } from "node:crypto";
 import bcryptjs from "bcryptjs";
-import { fn, GoError, type FuncMap } from "./func-types.ts";
+import { budget } from "./budget.ts";
+import { costly, fn, GoError, perByte, runeWise, type FuncMap } from "./func-types.ts";
 import { b64decode } from "./funcs-encoding.ts";
+import { runes } from "./gostr.ts";
 
 const hash = (algo: string) => (s: string) => createHash(algo).update(Buffer.from(s, "latin1")).digest("hex");
 
@@ -17,16 +19,46 @@ function adler32(s: string): string {
   return String(((b << 16) | a) >>> 0);
 }
 
+const BCRYPT_STEPS = 1_000_000;
 const bcrypt = (s: string): string => bcryptjs.hashSync(Buffer.from(s, "latin1").toString("utf8"), bcryptjs.genSaltSync(10)).replace(/^\$2b\$/, "$2a$");
 
+/** `count` characters drawn uniformly from an ASCII alphabet: random bytes in bulk, those past the last
+ *  whole multiple of the alphabet's size rejected (randomInt per character took a second per megabyte).
+ *  goutils gives "" for a negative count; a count beyond the budget's cap fails before anything is drawn. */
 function randFrom(alphabet: string, count: bigint): string {
-  let out = "";
-  for (let i = 0n; i < count; i++) out += alphabet[randomInt(alphabet.length)];
-  return out;
+  if (count <= 0n) return "";
+  budget().fits(count);
+  const n = Number(count);
+  const limit = 256 - (256 % alphabet.length);
+  const out = Buffer.allocUnsafe(n);
+  let k = 0;
+  while (k < n) {
+    const pool = randomBytes(Math.min(65536, 2 * (n - k)) + 16);
+    for (let i = 0; i < pool.length && k < n; i++) if (pool[i]! < limit) out[k++] = alphabet.charCodeAt(pool[i]! % alphabet.length);
+  }
+  return out.toString("latin1");
+}
+
+/** Sprig's randBytes: `count` random bytes, base64 (sized first; Go's make panics on a negative count). */
+function randBytes(count: bigint): string {
+  if (count < 0n) throw new GoError("runtime error: makeslice: len out of range");
+  budget().fits(((count + 2n) / 3n) * 4n);
+  return randomBytes(Number(count)).toString("base64");
 }
 const ALPHA = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
 const NUM = "0123456789";
 const ASCII = Array.from({ length: 95 }, (_, i) => String.fromCharCode(32 + i)).join("");
+
+/** xstrings.Shuffle: a Fisher-Yates shuffle of the runes ([]rune makes invalid bytes U+FFFD), with
+ *  math/rand in Go, so Math.random here. (Sorting with a random comparator took seconds a megabyte.) */
+function shuffle(s: string): string {
+  const rs = runes(s).map((r) => (r.valid ? r.bytes : "\xef\xbf\xbd"));
+  for (let i = rs.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [rs[i], rs[j]] = [rs[j]!, rs[i]!];
+  }
+  return rs.join("");
+}
 
 function aesKey(password: string): Buffer {
   const key = Buffer.alloc(32);
@@ -59,21 +91,22 @@ export const cryptoFuncs: FuncMap = {
   sha1sum: fn(["string"], hash("sha1")),
   sha256sum: fn(["string"], hash("sha256")),
   sha512sum: fn(["string"], hash("sha512")),
-  adler32sum: fn(["string"], adler32),
-  bcrypt: fn(["string"], bcrypt),
-  htpasswd: fn(["string", "string"], (user: string, pass: string) => (user.includes(":") ? `invalid username: ${user}` : `${user}:${bcrypt(pass)}`)),
+  adler32sum: runeWise(fn(["string"], adler32)),
+  // bcrypt at cost 10 takes ~90 ms here: about a million steps of walking nodes.
+  bcrypt: costly(BCRYPT_STEPS, fn(["string"], bcrypt)),
+  htpasswd: costly(BCRYPT_STEPS, fn(["string", "string"], (user: string, pass: string) => (user.includes(":") ? `invalid username: ${user}` : `${user}:${bcrypt(pass)}`))),
   uuidv4: fn([], () => randomUUID()),
   randAlphaNum: fn(["int"], (n: bigint) => randFrom(ALPHA + NUM, n)),
   randAlpha: fn(["int"], (n: bigint) => randFrom(ALPHA, n)),
   randNumeric: fn(["int"], (n: bigint) => randFrom(NUM, n)),
   randAscii: fn(["int"], (n: bigint) => randFrom(ASCII, n)),
-  randBytes: fn(["int"], (n: bigint) => randomBytes(Number(n)).toString("base64")),
+  randBytes: fn(["int"], randBytes),
   randInt: fn(["int", "int"], (min: bigint, max: bigint) => {
     if (max <= min) throw new GoError("invalid argument to Intn");
     return min + BigInt(randomInt(Number(max - min)));
   }),
   encryptAES: fn(["string", "string"], encryptAES),
-  decryptAES: fn(["string", "string"], decryptAES),
-  shuffle: fn(["string"], (s: string) => [...s].sort(() => randomInt(3) - 1).join("")),
+  decryptAES: runeWise(fn(["string", "string"], decryptAES)),
+  shuffle: perByte(2, fn(["string"], shuffle)),
 };
 

@@ -1,6 +1,6 @@
 // Sprig's date functions for UTC (the operator's zone): now, date, dateInZone (UTC only), htmlDate,
 // toDate (Go layouts), unixEpoch, duration; times format with Go's reference-time layouts.
-import { fn, GoError, type FuncMap } from "./func-types.ts";
+import { fn, GoError, perByte, type FuncMap } from "./func-types.ts";
 import { toInt64 } from "./convert.ts";
 import { GoTime, intOf, isInt, type GoValue } from "./values.ts";
 
@@ -83,11 +83,11 @@ function durationString(seconds: bigint): string {
 
 export const dateFuncs: FuncMap = {
   now: fn([], () => new GoTime(Date.now())),
-  date: fn(["string", "any"], (layout: string, d: GoValue) => dateInZone(layout, d, "UTC")),
-  dateInZone: fn(["string", "any", "string"], dateInZone),
-  date_in_zone: fn(["string", "any", "string"], dateInZone),
-  htmlDate: fn(["any"], (d: GoValue) => dateInZone("2006-01-02", d, "UTC")),
-  htmlDateInZone: fn(["any", "string"], (d: GoValue, z: string) => dateInZone("2006-01-02", d, z)),
+  date: perByte(2, fn(["string", "any"], (layout: string, d: GoValue) => dateInZone(layout, d, "UTC"))),
+  dateInZone: perByte(2, fn(["string", "any", "string"], dateInZone)),
+  date_in_zone: perByte(2, fn(["string", "any", "string"], dateInZone)),
+  htmlDate: perByte(2, fn(["any"], (d: GoValue) => dateInZone("2006-01-02", d, "UTC"))),
+  htmlDateInZone: perByte(2, fn(["any", "string"], (d: GoValue, z: string) => dateInZone("2006-01-02", d, z))),
   toDate: fn(["string", "string"], (layout: string, s: string) => toDate(layout, s) ?? new GoTime(Date.UTC(1, 0, 1) - 0)),
   mustToDate: fn(["string", "string"], (layout: string, s: string) => {
     const t = toDate(layout, s);

@@ -1,6 +1,7 @@
 // Sprig's dict functions (dict, get, set, unset, hasKey, pluck, keys, values, pick, omit, merge,
 // mergeOverwrite, dig, deepCopy) and the defaults family (default, empty, coalesce, all, any, ternary).
-import { fn, GoError, type FuncMap } from "./func-types.ts";
+import { budget, entryMade, heapOf } from "./budget.ts";
+import { fn, GoError, lookup, type FuncMap } from "./func-types.ts";
 import { deepEqual, empty, strval } from "./convert.ts";
 import { GoMap, goType, typedList, type GoValue } from "./values.ts";
 
@@ -18,6 +19,10 @@ function dict(...v: GoValue[]): GoMap {
 }
 
 export function deepCopy(v: GoValue): GoValue {
+  // A step per value copied, and its heap: lists built from themselves share their parts, and a copy
+  // unshares them.
+  budget().step();
+  budget().alloc(heapOf(v));
   if (v instanceof GoMap) return new GoMap([...v.m].map(([k, x]) => [k, deepCopy(x)]), v.elem);
   if (Array.isArray(v)) return Object.assign(v.map(deepCopy), v.elem ? { elem: v.elem } : {});
   return v;
@@ -26,6 +31,7 @@ export function deepCopy(v: GoValue): GoValue {
 /** mergo.Merge (overwrite=false) / MergeWithOverwrite for map[string]interface{}: nested maps merge deeply. */
 function mergeInto(dst: GoMap, src: GoMap, overwrite: boolean): void {
   for (const [k, sv] of src.m) {
+    budget().step();
     if (sv === null && !overwrite) continue; // mergo skips nil sources unless overwriting
     const dv = dst.m.get(k);
     if (dv instanceof GoMap && sv instanceof GoMap) {
@@ -59,15 +65,22 @@ function dig(...args: GoValue[]): GoValue {
 
 export const dictFuncs: FuncMap = {
   dict: fn([], dict, "any"),
-  get: fn(["map", "string"], (d: GoValue, k: string) => (readable(d).m.has(k) ? readable(d).m.get(k)! : "")),
-  set: fn(["map", "string", "any"], (d: GoValue, k: string, v: GoValue) => (writable(d).m.set(k, v), d)),
-  unset: fn(["map", "string"], (d: GoValue, k: string) => (readable(d).m.delete(k), d)),
-  hasKey: fn(["map", "string"], (d: GoValue, k: string) => readable(d).m.has(k)),
+  get: lookup(fn(["map", "string"], (d: GoValue, k: string) => (readable(d).m.has(k) ? readable(d).m.get(k)! : ""))),
+  set: lookup(fn(["map", "string", "any"], (d: GoValue, k: string, v: GoValue) => {
+    if (!writable(d).m.has(k)) entryMade();
+    writable(d).m.set(k, v);
+    return d;
+  })),
+  unset: lookup(fn(["map", "string"], (d: GoValue, k: string) => (readable(d).m.delete(k), d))),
+  hasKey: lookup(fn(["map", "string"], (d: GoValue, k: string) => readable(d).m.has(k))),
   pluck: fn(["string"], (k: string, ...ds: GoValue[]) => ds.filter((d) => readable(d).m.has(k)).map((d) => readable(d).m.get(k)!), "map"),
   keys: fn([], (...ds: GoValue[]) => typedList(ds.flatMap((d) => [...readable(d).m.keys()]), "string"), "map"),
   values: fn(["map"], (d: GoValue) => [...readable(d).m.values()]),
   pick: fn(["map"], (d: GoValue, ...ks: string[]) => new GoMap(ks.filter((k) => readable(d).m.has(k)).map((k) => [k, readable(d).m.get(k)!])), "string"),
-  omit: fn(["map"], (d: GoValue, ...ks: string[]) => new GoMap([...readable(d).m].filter(([k]) => !ks.includes(k))), "string"),
+  omit: fn(["map"], (d: GoValue, ...ks: string[]) => {
+    const drop = new Set(ks);
+    return new GoMap([...readable(d).m].filter(([k]) => !drop.has(k)));
+  }, "string"),
   merge: fn(["map"], (d: GoValue, ...srcs: GoValue[]) => {
     const dst = writable(d);
     for (const s of srcs) mergeInto(dst, readable(s), false);
@@ -78,15 +91,16 @@ export const dictFuncs: FuncMap = {
     for (const s of srcs) mergeInto(dst, readable(s), true);
     return dst;
   }, "map"),
-  dig: fn(["any"], dig, "any"),
-  deepCopy: fn(["any"], deepCopy),
-  deepEqual: fn(["any", "any"], deepEqual),
-  default: fn(["any"], (d: GoValue, ...given: GoValue[]) => (given.length === 0 || empty(given[0]!) ? d : given[0]!), "any"),
-  empty: fn(["any"], empty),
-  coalesce: fn([], (...v: GoValue[]) => v.find((x) => !empty(x)) ?? null, "any"),
-  all: fn([], (...v: GoValue[]) => v.every((x) => !empty(x)), "any"),
-  any: fn([], (...v: GoValue[]) => v.some((x) => !empty(x)), "any"),
-  ternary: fn(["any", "any", "bool"], (t: GoValue, f: GoValue, c: boolean) => (c ? t : f)),
+  dig: lookup(fn(["any"], dig, "any")),
+  // deepCopy and deepEqual spend a step per value they visit.
+  deepCopy: lookup(fn(["any"], deepCopy)),
+  deepEqual: lookup(fn(["any", "any"], deepEqual)),
+  default: lookup(fn(["any"], (d: GoValue, ...given: GoValue[]) => (given.length === 0 || empty(given[0]!) ? d : given[0]!), "any")),
+  empty: lookup(fn(["any"], empty)),
+  coalesce: lookup(fn([], (...v: GoValue[]) => v.find((x) => !empty(x)) ?? null, "any")),
+  all: lookup(fn([], (...v: GoValue[]) => v.every((x) => !empty(x)), "any")),
+  any: lookup(fn([], (...v: GoValue[]) => v.some((x) => !empty(x)), "any")),
+  ternary: lookup(fn(["any", "any", "bool"], (t: GoValue, f: GoValue, c: boolean) => (c ? t : f))),
   fail: fn(["string"], (msg: string) => {
     throw new GoError(msg);
   }),

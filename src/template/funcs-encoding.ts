@@ -1,6 +1,7 @@
 // Sprig's encoding functions (b64enc/b64dec, b32enc/b32dec, toJson/fromJson and friends) and ESO's
 // toYaml/fromYaml, with Go's exact failure results (b64dec returns the error text, fromJson nil).
-import { fn, GoError, type FuncMap } from "./func-types.ts";
+import { budget, BudgetExceeded } from "./budget.ts";
+import { fn, GoError, perByte, runeWise, type FuncMap } from "./func-types.ts";
 import { marshalJson, unmarshalJson } from "./json.ts";
 import { fromYaml, toYaml } from "./yaml.ts";
 import type { GoValue } from "./values.ts";
@@ -84,28 +85,40 @@ function b32decode(s: string): string {
 }
 
 const mustJson = (v: GoValue, html: boolean, indent = ""): string => marshalJson(v, html, indent);
+/** Sprig's toJson: "" when json.Marshal fails. A budget that ran out, or a stack overflow on a value
+ *  nested thousands deep (Go would print it), is not a marshalling failure. */
 const lenient = (f: () => string): string => {
   try {
     return f();
-  } catch {
+  } catch (err) {
+    if (err instanceof BudgetExceeded || err instanceof RangeError) throw err;
     return "";
   }
 };
 
+/** base32/base64 output length for `n` input bytes (padded): checked against the cap before encoding. */
+const encodedFits = (n: number, group: number, chars: number): void => budget().fits(Math.ceil(n / group) * chars);
+
 export const encodingFuncs: FuncMap = {
-  b64enc: fn(["string"], (s: string) => Buffer.from(s, "latin1").toString("base64")),
-  b64dec: fn(["string"], (s: string) => {
+  b64enc: fn(["string"], (s: string) => {
+    encodedFits(s.length, 3, 4);
+    return Buffer.from(s, "latin1").toString("base64");
+  }),
+  b64dec: runeWise(fn(["string"], (s: string) => {
     const r = b64decode(s);
     return r.ok ? r.value : r.error;
-  }),
-  b32enc: fn(["string"], b32encode),
-  b32dec: fn(["string"], b32decode),
-  toJson: fn(["any"], (v: GoValue) => lenient(() => mustJson(v, true))),
-  mustToJson: fn(["any"], (v: GoValue) => mustJson(v, true)),
-  toPrettyJson: fn(["any"], (v: GoValue) => lenient(() => mustJson(v, true, "  "))),
-  mustToPrettyJson: fn(["any"], (v: GoValue) => mustJson(v, true, "  ")),
-  toRawJson: fn(["any"], (v: GoValue) => mustJson(v, false)),
-  mustToRawJson: fn(["any"], (v: GoValue) => mustJson(v, false)),
+  })),
+  b32enc: runeWise(fn(["string"], (s: string) => {
+    encodedFits(s.length, 5, 8);
+    return b32encode(s);
+  })),
+  b32dec: runeWise(fn(["string"], b32decode)),
+  toJson: runeWise(fn(["any"], (v: GoValue) => lenient(() => mustJson(v, true)))),
+  mustToJson: runeWise(fn(["any"], (v: GoValue) => mustJson(v, true))),
+  toPrettyJson: runeWise(fn(["any"], (v: GoValue) => lenient(() => mustJson(v, true, "  ")))),
+  mustToPrettyJson: runeWise(fn(["any"], (v: GoValue) => mustJson(v, true, "  "))),
+  toRawJson: runeWise(fn(["any"], (v: GoValue) => mustJson(v, false))),
+  mustToRawJson: runeWise(fn(["any"], (v: GoValue) => mustJson(v, false))),
   fromJson: fn(["string"], (s: string) => {
     const r = unmarshalJson(s);
     return "value" in r ? r.value : null;
@@ -115,6 +128,6 @@ export const encodingFuncs: FuncMap = {
     if ("error" in r) throw new GoError(r.error);
     return r.value;
   }),
-  toYaml: fn(["any"], toYaml),
-  fromYaml: fn(["string"], fromYaml),
+  toYaml: perByte(4, fn(["any"], toYaml)),
+  fromYaml: perByte(32, fn(["string"], fromYaml)),
 };

@@ -3,7 +3,7 @@
 // Strings are Go bytes (binary), so a PKCS#12 archive fetched as raw bytes passes through unchanged.
 import { X509Certificate, createPrivateKey, createPublicKey } from "node:crypto";
 import forge from "node-forge";
-import { fn, GoError, type FuncMap } from "./func-types.ts";
+import { costly, fn, GoError, runeWise, type FuncMap, type GoFunc } from "./func-types.ts";
 import { fromBin, toBin } from "./gostr.ts";
 import { typedList } from "./values.ts";
 
@@ -117,18 +117,22 @@ function jwkPem(input: string, priv: boolean): string {
   }
 }
 
+/** PKCS#12 in node-forge is JavaScript throughout: key derivation and 3DES take 15-25 ms a call (about
+ *  250,000 steps of walking nodes) and parsing walks the archive byte by byte. */
+const pkcs12Cost = (f: GoFunc): GoFunc => costly(250_000, runeWise(f));
+
 export const esoFuncs: FuncMap = {
   filterPEM: fn(["string", "string"], filterPEM),
   filterCertChain: fn(["string", "string"], filterCertChain),
   certSANs: fn(["string"], certSANs),
-  pkcs12key: fn(["string"], (input: string) => pkcs12key("", input)),
-  pkcs12keyPass: fn(["string", "string"], pkcs12key),
-  pkcs12cert: fn(["string"], (input: string) => pkcs12cert("", input)),
-  pkcs12certPass: fn(["string", "string"], pkcs12cert),
-  pemToPkcs12: fn(["string", "string"], (c: string, k: string) => pemToPkcs12(c, k, "", false)),
-  pemToPkcs12Pass: fn(["string", "string", "string"], (c: string, k: string, p: string) => pemToPkcs12(c, k, p, false)),
-  fullPemToPkcs12: fn(["string", "string"], (c: string, k: string) => pemToPkcs12(c, k, "", true)),
-  fullPemToPkcs12Pass: fn(["string", "string", "string"], (c: string, k: string, p: string) => pemToPkcs12(c, k, p, true)),
+  pkcs12key: pkcs12Cost(fn(["string"], (input: string) => pkcs12key("", input))),
+  pkcs12keyPass: pkcs12Cost(fn(["string", "string"], pkcs12key)),
+  pkcs12cert: pkcs12Cost(fn(["string"], (input: string) => pkcs12cert("", input))),
+  pkcs12certPass: pkcs12Cost(fn(["string", "string"], pkcs12cert)),
+  pemToPkcs12: pkcs12Cost(fn(["string", "string"], (c: string, k: string) => pemToPkcs12(c, k, "", false))),
+  pemToPkcs12Pass: pkcs12Cost(fn(["string", "string", "string"], (c: string, k: string, p: string) => pemToPkcs12(c, k, p, false))),
+  fullPemToPkcs12: pkcs12Cost(fn(["string", "string"], (c: string, k: string) => pemToPkcs12(c, k, "", true))),
+  fullPemToPkcs12Pass: pkcs12Cost(fn(["string", "string", "string"], (c: string, k: string, p: string) => pemToPkcs12(c, k, p, true))),
   jwkPublicKeyPem: fn(["string"], (s: string) => jwkPem(s, false)),
   jwkPrivateKeyPem: fn(["string"], (s: string) => jwkPem(s, true)),
 };

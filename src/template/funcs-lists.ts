@@ -1,6 +1,7 @@
 // Sprig's list functions (list, append, prepend, first, rest, last, initial, reverse, uniq, without,
 // has, compact, concat, chunk, slice, until, untilStep, seq) with Sprig's panics as template errors.
-import { fn, GoError, type FuncMap } from "./func-types.ts";
+import { boundedJoin, budget, INT_HEAP, listFits } from "./budget.ts";
+import { fn, GoError, lookup, type FuncMap } from "./func-types.ts";
 import { deepEqual, empty, toInt64 } from "./convert.ts";
 import { goKind, goType, typedList, type GoList, type GoValue } from "./values.ts";
 
@@ -12,14 +13,24 @@ function asList(v: GoValue, what: string): GoList {
 /** Sprig's lenient functions return nil for an empty input list. */
 const orNil = (v: GoValue[], ...rest: GoValue[]): GoValue => (v.length === 0 ? null : rest[0]!);
 
+/** A list of `count` new integers: sized against the cap, and their BigInts counted as made. */
+function made(count: bigint): void {
+  listFits(count);
+  budget().alloc(Number(count) * INT_HEAP);
+}
+
+/** Sprig's untilStep, sized before it is built. (Go's int wraps past 2^63 and then loops until memory
+ *  runs out; bigints do not wrap, so such a call gives its few elements here, or the budget error.) */
 function untilStep(start: bigint, stop: bigint, step: bigint): GoList {
   const out: GoValue[] = [];
   if (stop < start) {
     if (step >= 0n) return typedList(out, "int");
+    made((start - stop + -step - 1n) / -step);
     for (let i = start; i > stop; i += step) out.push(i);
     return typedList(out, "int");
   }
   if (step <= 0n) return typedList(out, "int");
+  made((stop - start + step - 1n) / step);
   for (let i = start; i < stop; i += step) out.push(i);
   return typedList(out, "int");
 }
@@ -53,7 +64,7 @@ function seq(...params: bigint[]): string {
     }
     default: return "";
   }
-  return range.map((v) => String(v)).join(" ");
+  return boundedJoin(range, " ", (v) => String(v));
 }
 
 function sliceList(list: GoValue, ...indices: GoValue[]): GoValue {
@@ -65,11 +76,30 @@ function sliceList(list: GoValue, ...indices: GoValue[]): GoValue {
   return Object.assign(list.slice(Number(start), Number(end)), list.elem ? { elem: list.elem } : {});
 }
 
+/** Go's float64 -> int conversion on amd64: NaN and out-of-range values become the minimum int. */
+const goInt = (f: number): number => (Number.isNaN(f) || f >= 2 ** 63 || f < -(2 ** 63) ? -(2 ** 63) : Math.trunc(f));
+const makesliceFails = (): never => {
+  throw new GoError("runtime error: makeslice: len out of range");
+};
+
+/** Sprig's mustChunk with its float arithmetic, so a size of zero or below fails (or not) as in Go
+ *  instead of looping forever: chunk count floor((len-1)/size)+1, the last chunk len mod size. */
 function chunk(size: bigint, list: GoValue): GoValue {
   const l = asList(list, "chunk");
   const n = Number(size);
+  const count = goInt(Math.floor((l.length - 1) / n) + 1);
+  if (count < 0) makesliceFails();
+  listFits(count);
   const out: GoValue[] = [];
-  for (let i = 0; i < l.length; i += n) out.push(l.slice(i, i + n));
+  for (let i = 0; i < count; i++) {
+    let len = n;
+    if (i === count - 1) {
+      len = goInt(Math.floor(l.length % n));
+      if (len === 0) len = n;
+    }
+    if (len < 0) makesliceFails();
+    out.push(l.slice(i * n, i * n + len));
+  }
   return out;
 }
 
@@ -79,19 +109,21 @@ export const listFuncs: FuncMap = {
   append: fn(["any", "any"], (l: GoValue, v: GoValue) => [...asList(l, "push"), v]),
   push: fn(["any", "any"], (l: GoValue, v: GoValue) => [...asList(l, "push"), v]),
   prepend: fn(["any", "any"], (l: GoValue, v: GoValue) => [v, ...asList(l, "prepend")]),
-  first: fn(["any"], (l: GoValue) => orNil(asList(l, "find first"), asList(l, "find first")[0] ?? null)),
-  last: fn(["any"], (l: GoValue) => orNil(asList(l, "find last"), asList(l, "find last").at(-1) ?? null)),
+  first: lookup(fn(["any"], (l: GoValue) => orNil(asList(l, "find first"), asList(l, "find first")[0] ?? null))),
+  last: lookup(fn(["any"], (l: GoValue) => orNil(asList(l, "find last"), asList(l, "find last").at(-1) ?? null))),
   rest: fn(["any"], (l: GoValue) => asList(l, "find rest").slice(1)),
   initial: fn(["any"], (l: GoValue) => asList(l, "find initial").slice(0, -1)),
   reverse: fn(["any"], (l: GoValue) => [...asList(l, "find reverse")].reverse()),
   uniq: fn(["any"], (l: GoValue) => asList(l, "find uniq").filter((v, i, all) => all.findIndex((w) => deepEqual(v, w)) === i)),
   without: fn(["any"], (l: GoValue, ...omit: GoValue[]) => asList(l, "find without").filter((v) => !omit.some((o) => deepEqual(v, o))), "any"),
-  has: fn(["any", "any"], (needle: GoValue, hay: GoValue) => (hay === null ? false : asList(hay, "find has").some((v) => deepEqual(v, needle)))),
+  // has compares with deepEqual, which spends a step per comparison.
+  has: lookup(fn(["any", "any"], (needle: GoValue, hay: GoValue) => (hay === null ? false : asList(hay, "find has").some((v) => deepEqual(v, needle))))),
   compact: fn(["any"], (l: GoValue) => asList(l, "compact").filter((v) => !empty(v))),
-  concat: fn([], (...lists: GoValue[]) => lists.flatMap((l) => {
-    if (!Array.isArray(l)) throw new GoError(`Cannot concat type ${l === null ? "<nil>" : goType(l)} as list`);
-    return l;
-  }), "any"),
+  concat: fn([], (...lists: GoValue[]) => {
+    for (const l of lists) if (!Array.isArray(l)) throw new GoError(`Cannot concat type ${l === null ? "<nil>" : goType(l)} as list`);
+    listFits(lists.reduce<number>((n, l) => n + (l as GoList).length, 0));
+    return lists.flatMap((l) => l as GoList);
+  }, "any"),
   chunk: fn(["int", "any"], chunk),
   slice: fn(["any"], sliceList, "any"),
   until: fn(["int"], (n: bigint) => untilStep(0n, n, n < 0n ? -1n : 1n)),

@@ -1,6 +1,7 @@
 // Sprig's string functions, byte-exact with Go: trim/upper/lower/title, substr/trunc (byte offsets),
 // quote/squote, indent/nindent, replace, repeat, contains/hasPrefix, cat, split/splitList/join, plural...
-import { fn, GoError, type FuncMap } from "./func-types.ts";
+import { boundedJoin, budget } from "./budget.ts";
+import { fn, GoError, lookup, runeWise, type FuncMap } from "./func-types.ts";
 import { goQuote } from "./fmt.ts";
 import { strslice, strval } from "./convert.ts";
 import { fromBin, runes, toBin, viaUnicode } from "./gostr.ts";
@@ -127,8 +128,11 @@ function trunc(c: bigint, s: string): string {
 
 const indent = (spaces: bigint, v: string): string => {
   if (spaces < 0n) throw new GoError("strings: negative Repeat count");
+  budget().fits(spaces);
+  const lines = v.split("\n");
+  budget().fits(BigInt(v.length) + spaces * BigInt(lines.length));
   const pad = " ".repeat(Number(spaces));
-  return pad + v.split("\n").join("\n" + pad);
+  return pad + lines.join("\n" + pad);
 };
 
 function splitGo(s: string, sep: string, n = -1): string[] {
@@ -145,43 +149,61 @@ function splitGo(s: string, sep: string, n = -1): string[] {
 
 const indexed = (parts: string[]): GoMap => new GoMap(parts.map((p, i) => [`_${i}`, p]), "string");
 
+/** strings.Repeat, with its panics; a result beyond the budget's cap fails before it is built. */
 const repeat = (count: bigint, s: string): string => {
+  if (count === 0n) return "";
+  if (count === 1n) return s;
   if (count < 0n) throw new GoError("strings: negative Repeat count");
+  const size = BigInt(s.length) * count;
+  if (size > 2n ** 63n - 1n) throw new GoError("strings: Repeat output length overflow");
+  budget().fits(size);
   return s.repeat(Number(count));
 };
 
+/** strings.Replace(s, o, n, -1); "" matches before every rune and at the end. Sized before it is built. */
+function replace(o: string, n: string, s: string): string {
+  if (o === "") {
+    const rs = runes(s);
+    budget().fits(s.length + (rs.length + 1) * n.length);
+    return rs.reduce((acc, r) => acc + r.bytes + n, n);
+  }
+  const parts = s.split(o);
+  budget().fits(s.length + (parts.length - 1) * (n.length - o.length));
+  return parts.join(n);
+}
+
 export const stringFuncs: FuncMap = {
-  trim: fn(["string"], trimSpace),
-  upper: fn(["string"], goUpper),
-  lower: fn(["string"], goLower),
-  title: fn(["string"], title),
-  untitle: fn(["string"], untitle),
+  trim: runeWise(fn(["string"], trimSpace)),
+  upper: runeWise(fn(["string"], goUpper)),
+  lower: runeWise(fn(["string"], goLower)),
+  title: runeWise(fn(["string"], title)),
+  untitle: runeWise(fn(["string"], untitle)),
   substr: fn(["int", "int", "string"], substr),
   repeat: fn(["int", "string"], repeat),
-  trimall: fn(["string", "string"], (a: string, b: string) => trimSet(b, a)),
-  trimAll: fn(["string", "string"], (a: string, b: string) => trimSet(b, a)),
+  trimall: runeWise(fn(["string", "string"], (a: string, b: string) => trimSet(b, a))),
+  trimAll: runeWise(fn(["string", "string"], (a: string, b: string) => trimSet(b, a))),
   trimSuffix: fn(["string", "string"], (a: string, b: string) => (a !== "" && b.endsWith(a) ? b.slice(0, b.length - a.length) : b)),
   trimPrefix: fn(["string", "string"], (a: string, b: string) => (b.startsWith(a) ? b.slice(a.length) : b)),
-  nospace: fn(["string"], nospace),
-  initials: fn(["string"], initials),
+  nospace: runeWise(fn(["string"], nospace)),
+  initials: runeWise(fn(["string"], initials)),
   abbrev: fn(["int", "string"], abbrev),
   abbrevboth: fn(["int", "int", "string"], abbrevboth),
   trunc: fn(["int", "string"], trunc),
   contains: fn(["string", "string"], (sub: string, s: string) => s.includes(sub)),
   hasPrefix: fn(["string", "string"], (sub: string, s: string) => s.startsWith(sub)),
   hasSuffix: fn(["string", "string"], (sub: string, s: string) => s.endsWith(sub)),
-  quote: fn([], (...v: GoValue[]) => v.filter((x) => x !== null).map((x) => goQuote(strval(x))).join(" "), "any"),
-  squote: fn([], (...v: GoValue[]) => v.filter((x) => x !== null).map((x) => `'${formatValue(x)}'`).join(" "), "any"),
-  cat: fn([], (...v: GoValue[]) => v.filter((x) => x !== null).map((x) => formatValue(x)).join(" "), "any"),
+  quote: runeWise(fn([], (...v: GoValue[]) => boundedJoin(v.filter((x) => x !== null), " ", (x) => goQuote(strval(x))), "any")),
+  squote: fn([], (...v: GoValue[]) => boundedJoin(v.filter((x) => x !== null), " ", (x) => `'${formatValue(x)}'`), "any"),
+  cat: fn([], (...v: GoValue[]) => boundedJoin(v.filter((x) => x !== null), " ", (x) => formatValue(x)), "any"),
   indent: fn(["int", "string"], indent),
   nindent: fn(["int", "string"], (n: bigint, v: string) => "\n" + indent(n, v)),
-  replace: fn(["string", "string", "string"], (o: string, n: string, s: string) => (o === "" ? runes(s).reduce((acc, r) => acc + r.bytes + n, n) : s.split(o).join(n))),
-  plural: fn(["string", "string", "int"], (one: string, many: string, count: bigint) => (count === 1n ? one : many)),
+  replace: runeWise(fn(["string", "string", "string"], replace)),
+  plural: lookup(fn(["string", "string", "int"], (one: string, many: string, count: bigint) => (count === 1n ? one : many))),
   toString: fn(["any"], strval),
-  split: fn(["string", "string"], (sep: string, s: string) => indexed(splitGo(s, sep))),
-  splitn: fn(["string", "int", "string"], (sep: string, n: bigint, s: string) => indexed(splitGo(s, sep, Number(n)))),
-  splitList: fn(["string", "string"], (sep: string, s: string) => typedList(splitGo(s, sep), "string")),
+  split: runeWise(fn(["string", "string"], (sep: string, s: string) => indexed(splitGo(s, sep)))),
+  splitn: runeWise(fn(["string", "int", "string"], (sep: string, n: bigint, s: string) => indexed(splitGo(s, sep, Number(n))))),
+  splitList: runeWise(fn(["string", "string"], (sep: string, s: string) => typedList(splitGo(s, sep), "string"))),
   toStrings: fn(["any"], (v: GoValue) => typedList(strslice(v), "string")),
-  join: fn(["string", "any"], (sep: string, v: GoValue) => strslice(v).join(sep)),
-  sortAlpha: fn(["any"], (v: GoValue) => typedList([...(Array.isArray(v) ? strslice(v) : [strval(v)])].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)), "string")),
+  join: fn(["string", "any"], (sep: string, v: GoValue) => boundedJoin(strslice(v), sep, (s) => s)),
+  sortAlpha: runeWise(fn(["any"], (v: GoValue) => typedList([...(Array.isArray(v) ? strslice(v) : [strval(v)])].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)), "string"))),
 };

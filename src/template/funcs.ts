@@ -12,14 +12,14 @@ import { mathFuncs } from "./funcs-math.ts";
 import { pathFuncs } from "./funcs-paths.ts";
 import { regexFuncs } from "./funcs-regex.ts";
 import { stringFuncs } from "./funcs-strings.ts";
-import { fn } from "./func-types.ts";
+import { fn, lookup } from "./func-types.ts";
 import { goKind, goType, type GoValue } from "./values.ts";
 
 const reflectFuncs: FuncMap = {
-  typeOf: fn(["any"], (v: GoValue) => goType(v)),
-  kindOf: fn(["any"], (v: GoValue) => goKind(v)),
-  typeIs: fn(["string", "any"], (t: string, v: GoValue) => goType(v) === t),
-  kindIs: fn(["string", "any"], (k: string, v: GoValue) => goKind(v) === k),
+  typeOf: lookup(fn(["any"], (v: GoValue) => goType(v))),
+  kindOf: lookup(fn(["any"], (v: GoValue) => goKind(v))),
+  typeIs: lookup(fn(["string", "any"], (t: string, v: GoValue) => goType(v) === t)),
+  kindIs: lookup(fn(["string", "any"], (k: string, v: GoValue) => goKind(v) === k)),
   hello: fn([], () => "Hello!"),
 };
 

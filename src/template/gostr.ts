@@ -33,23 +33,40 @@ const UNICODE_16_BLOCKS = /^[\u{105C0}-\u{105FF}\u{10D40}-\u{10D8F}\u{11380}-\u{
 /** Go's unicode.IsPrint (letters, marks, numbers, punctuation, symbols and the ASCII space). */
 export const isPrint = (ch: string): boolean => ch === " " || (/^[\p{L}\p{M}\p{N}\p{P}\p{S}]$/u.test(ch) && !UNICODE_16_BLOCKS.test(ch));
 
+/** Go's utf8.DecodeRune at bin[i]: the code point and its length, or undefined for an invalid or truncated
+ *  sequence (Go: RuneError, width 1). The second-byte ranges exclude overlong forms, surrogates and code
+ *  points past U+10FFFF, exactly as Go's acceptance table does. */
+function decodeRune(bin: string, i: number): { cp: number; size: number } | undefined {
+  const c = bin.charCodeAt(i);
+  if (c < 0x80) return { cp: c, size: 1 };
+  const size = c >= 0xc2 && c < 0xe0 ? 2 : c >= 0xe0 && c < 0xf0 ? 3 : c >= 0xf0 && c < 0xf5 ? 4 : 0;
+  if (size === 0 || i + size > bin.length) return undefined;
+  const lo = c === 0xe0 ? 0xa0 : c === 0xf0 ? 0x90 : 0x80;
+  const hi = c === 0xed ? 0x9f : c === 0xf4 ? 0x8f : 0xbf;
+  const c1 = bin.charCodeAt(i + 1);
+  if (c1 < lo || c1 > hi) return undefined;
+  let cp = c & (0xff >> (size + 1));
+  for (let k = 1; k < size; k++) {
+    const ck = bin.charCodeAt(i + k);
+    if (k > 1 && (ck < 0x80 || ck > 0xbf)) return undefined;
+    cp = (cp << 6) | (ck & 0x3f);
+  }
+  return { cp, size };
+}
+
 /** Splits Go bytes into runes as Go's decoder does: each invalid byte is its own rune (U+FFFD, width 1). */
 export function runes(bin: string): { ch: string; bytes: string; valid: boolean }[] {
   const out: { ch: string; bytes: string; valid: boolean }[] = [];
   let i = 0;
   while (i < bin.length) {
-    const c = bin.charCodeAt(i);
-    let size = c < 0x80 ? 1 : c >= 0xc2 && c < 0xe0 ? 2 : c >= 0xe0 && c < 0xf0 ? 3 : c >= 0xf0 && c < 0xf5 ? 4 : 0;
-    let valid = size > 0 && i + size <= bin.length;
-    if (valid && size > 1) {
-      const chunk = binToBytes(bin.slice(i, i + size));
-      const decoded = chunk.toString("utf8");
-      valid = [...decoded].length === 1 && Buffer.from(decoded, "utf8").equals(chunk);
+    const r = decodeRune(bin, i);
+    if (r === undefined) {
+      out.push({ ch: "\ufffd", bytes: bin[i]!, valid: false });
+      i++;
+      continue;
     }
-    if (!valid) size = 1;
-    const bytes = bin.slice(i, i + size);
-    out.push({ ch: valid ? fromBin(bytes) : "\ufffd", bytes, valid });
-    i += size;
+    out.push({ ch: r.size === 1 ? bin[i]! : String.fromCodePoint(r.cp), bytes: r.size === 1 ? bin[i]! : bin.slice(i, i + r.size), valid: true });
+    i += r.size;
   }
   return out;
 }

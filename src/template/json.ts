@@ -3,6 +3,7 @@
 import { formatE, formatF } from "./fmt-number.ts";
 import { runes, fromBin } from "./gostr.ts";
 import { GoError } from "./func-types.ts";
+import { boundedJoin } from "./budget.ts";
 import { GoMap, GoTime, fromPlain, intOf, isInt, type GoValue } from "./values.ts";
 
 const SHORT: Record<string, string> = { '"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f" };
@@ -42,12 +43,11 @@ export function marshalJson(v: GoValue, escapeHTML: boolean, indent = "", prefix
   const inner = prefix + indent;
   if (v instanceof GoMap) {
     if (v.m.size === 0) return "{}";
-    const parts = v.sortedKeys().map((k) => `${indent ? "\n" + inner : ""}${jsonString(k, escapeHTML)}:${indent ? " " : ""}${marshalJson(v.m.get(k)!, escapeHTML, indent, inner)}`);
-    return `{${parts.join(",")}${nl}}`;
+    const body = boundedJoin(v.sortedKeys(), ",", (k) => `${indent ? "\n" + inner : ""}${jsonString(k, escapeHTML)}:${indent ? " " : ""}${marshalJson(v.m.get(k)!, escapeHTML, indent, inner)}`);
+    return `{${body}${nl}}`;
   }
   if (v.length === 0) return "[]";
-  const parts = v.map((item) => `${indent ? "\n" + inner : ""}${marshalJson(item, escapeHTML, indent, inner)}`);
-  return `[${parts.join(",")}${nl}]`;
+  return `[${boundedJoin(v, ",", (item) => `${indent ? "\n" + inner : ""}${marshalJson(item, escapeHTML, indent, inner)}`)}${nl}]`;
 }
 
 /** json.Unmarshal into interface{}: numbers become float64; undefined on a syntax error. */

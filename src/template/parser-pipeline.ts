@@ -45,7 +45,8 @@ export class PipelineParser extends TokenCursor {
       this.i = save;
       break;
     }
-    const srcStart = this.peekNonSpace();
+    this.skipSpace();
+    const srcStart = this.i;
     for (;;) {
       const tok = this.nextNonSpace();
       if (tok.type === end) {
@@ -108,7 +109,8 @@ export class PipelineParser extends TokenCursor {
       case "dot": return { kind: "dot", ...at };
       case "nil": return { kind: "nil", ...at };
       case "variable":
-        if (!this.vars.includes(tok.value)) this.fail(`undefined variable ${JSON.stringify(tok.value)}`, tok);
+        // Searched from the newest declaration, where a use usually is; "$" is always the first.
+        if (tok.value !== "$" && this.vars.lastIndexOf(tok.value) < 0) this.fail(`undefined variable ${JSON.stringify(tok.value)}`, tok);
         return { kind: "variable", idents: [tok.value], ...at };
       case "field": return { kind: "field", idents: [tok.value.slice(1)], ...at };
       case "bool": return { kind: "bool", value: tok.value === "true", ...at };
@@ -122,7 +124,7 @@ export class PipelineParser extends TokenCursor {
         return { kind: "number", text: tok.value, int: n.int, float: n.float, isChar: false, ...at };
       }
       case "lparen": {
-        const pipe = this.pipeline("parenthesized pipeline", "rparen");
+        const pipe = this.nested("parentheses", tok, () => this.pipeline("parenthesized pipeline", "rparen"));
         return { ...pipe, src: `(${pipe.src})` };
       }
       case "string":

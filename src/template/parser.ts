@@ -12,9 +12,14 @@ export type TreeSet = Map<string, ListNode>;
 const isEmptyTree = (list: ListNode): boolean => list.nodes.every((n) => n.kind === "text" && n.text.trim() === "");
 
 export function parseTemplate(name: string, text: string, hasFunction: (name: string) => boolean, trees: TreeSet = new Map(), delims: [string, string] = ["{{", "}}"]): TreeSet {
+  return parseSized(name, text, hasFunction, trees, delims).trees;
+}
+
+/** parseTemplate that also tells how many tokens the trees were built from (their memory: see MAX_TOKENS). */
+export function parseSized(name: string, text: string, hasFunction: (name: string) => boolean, trees: TreeSet = new Map(), delims: [string, string] = ["{{", "}}"]): { trees: TreeSet; tokens: number } {
   const tokens = lex(text, delims[0], delims[1]);
   new Parser(tokens, hasFunction, trees).parse(name);
-  return trees;
+  return { trees, tokens: tokens.length };
 }
 
 type End = { kind: "end" } | { kind: "else"; chain: "if" | "with" | undefined };
@@ -89,7 +94,7 @@ class Parser extends PipelineParser {
     const tok = this.nextNonSpace();
     if (tok.type === "keyword") {
       switch (tok.value) {
-        case "block": return this.blockControl(tok);
+        case "block": return this.nested("blocks", tok, () => this.blockControl(tok));
         case "break":
         case "continue":
           if (this.rangeDepth === 0) this.fail(`{{${tok.value}}} outside {{range}}`, tok);
@@ -107,7 +112,7 @@ class Parser extends PipelineParser {
         case "if":
         case "with":
         case "range":
-          return this.control(tok.value, tok);
+          return this.nested("blocks", tok, () => this.control(tok.value as "if" | "with" | "range", tok));
         case "template": return this.templateControl(tok);
         case "define": this.fail("unexpected define", tok);
       }
@@ -128,7 +133,8 @@ class Parser extends PipelineParser {
       if (end.chain) {
         if (end.chain !== context) this.fail(`unexpected {{else ${end.chain}}} in ${context}`);
         const chainTok = this.nextNonSpace();
-        elseList = { nodes: [this.control(end.chain, chainTok)] };
+        const chain = end.chain;
+        elseList = { nodes: [this.nested("blocks", chainTok, () => this.control(chain, chainTok))] };
       } else {
         const [els, end2] = this.itemList();
         if (end2.kind !== "end") this.fail("expected end; found {{else}}");

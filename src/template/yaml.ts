@@ -5,6 +5,7 @@ import YAML from "yaml";
 import { formatG } from "./fmt-number.ts";
 import { fromBin, toBin, validUtf8 } from "./gostr.ts";
 import { marshalJson } from "./json.ts";
+import { budget, BudgetExceeded } from "./budget.ts";
 import { GoMap, fromPlain, type GoValue } from "./values.ts";
 
 type Y = null | boolean | string | { num: string } | Y[] | Map<string, Y>;
@@ -78,7 +79,9 @@ function scalar(s: string, indent: string): string {
   if (s.includes("\n") && printable(s.replace(/\n/g, "")) && !/ \n/.test(s) && !s.endsWith(" ")) {
     const chomp = s.endsWith("\n") ? (s.endsWith("\n\n") ? "+" : "") : "-";
     const hint = /^[ \n]/.test(s) ? "2" : "";
-    const body = (chomp === "-" ? s : s.replace(/\n$/, "")).split("\n").map((l) => (l === "" ? "" : indent + l));
+    const lines = (chomp === "-" ? s : s.replace(/\n$/, "")).split("\n");
+    budget().fits(s.length + lines.length * indent.length);
+    const body = lines.map((l) => (l === "" ? "" : indent + l));
     return `|${hint}${chomp}\n${body.join("\n")}`;
   }
   if (plainAllowed(s)) return s;
@@ -109,6 +112,8 @@ function foldPlain(text: string, column: number, indent: string): string {
   chars.forEach((ch, i) => {
     if (ch === " " && chars[i - 1] !== " " && col > 80 && chars[i + 1] !== " ") {
       out += "\n" + indent;
+      // Past 80 columns of indentation every space folds: the indentation repeats per word.
+      budget().fits(out.length);
       col = indent.length;
       return;
     }
@@ -123,13 +128,28 @@ function numberText(text: string): string {
   return formatG(Number(text));
 }
 
-function emit(v: Y, indent: string, out: string[], inSeq: boolean): void {
+/** The lines being emitted, their running length checked against the budget's cap: indentation grows
+ *  with depth, so the YAML of a small deep document can be far larger than its JSON. */
+class Sink {
+  readonly parts: string[] = [];
+  private length = 0;
+  push(s: string): void {
+    this.length += s.length;
+    budget().fits(this.length);
+    this.parts.push(s);
+  }
+  get last(): string | undefined {
+    return this.parts[this.parts.length - 1];
+  }
+}
+
+function emit(v: Y, indent: string, out: Sink, inSeq: boolean): void {
   void inSeq;
   if (v instanceof Map) {
     const keys = [...v.keys()].sort((a, b) => (keyLess(a, b) ? -1 : keyLess(b, a) ? 1 : 0));
     keys.forEach((k, i) => {
       const val = v.get(k)!;
-      const prefix = i === 0 && out.length > 0 && out[out.length - 1]!.endsWith("- ") ? "" : indent;
+      const prefix = i === 0 && out.last?.endsWith("- ") ? "" : indent;
       const key = scalar(k, indent);
       if (val instanceof Map && val.size > 0) {
         out.push(`${prefix}${key}:\n`);
@@ -140,7 +160,7 @@ function emit(v: Y, indent: string, out: string[], inSeq: boolean): void {
       } else {
         const text = inline(val, indent + "  ");
         const plain = typeof val === "string" && text === val;
-        const lineStart = prefix === "" ? (out[out.length - 1]?.length ?? 0) : 0;
+        const lineStart = prefix === "" ? (out.last?.length ?? 0) : 0;
         out.push(`${prefix}${key}: ${plain ? foldPlain(text, lineStart + prefix.length + key.length + 2, indent + "  ") : text}\n`);
       }
     });
@@ -148,7 +168,7 @@ function emit(v: Y, indent: string, out: string[], inSeq: boolean): void {
   }
   if (Array.isArray(v)) {
     for (const item of v) {
-      const prefix = out.length > 0 && out[out.length - 1]!.endsWith("- ") ? "" : indent;
+      const prefix = out.last?.endsWith("- ") ? "" : indent;
       if ((item instanceof Map && item.size > 0) || (Array.isArray(item) && item.length > 0)) {
         out.push(`${prefix}- `);
         emit(item, indent + "  ", out, true);
@@ -176,17 +196,18 @@ export function toYaml(v: GoValue): string {
   let json: string;
   try {
     json = marshalJson(v, false);
-  } catch {
+  } catch (err) {
+    if (err instanceof BudgetExceeded || err instanceof RangeError) throw err;
     return "";
   }
   if (!validUtf8(json)) return "";
   // yaml.v2 re-reads the JSON as YAML and rejects characters a YAML stream may not contain: toYaml gives "".
   if (/[\x7f-\x84\x86-\x9f\ufffe\uffff]/u.test(fromBin(json))) return "";
-  const out: string[] = [];
+  const out = new Sink();
   const doc = fromJsonText(fromBin(json));
   if ((doc instanceof Map && doc.size === 0) || (Array.isArray(doc) && doc.length === 0)) return doc instanceof Map ? "{}" : "[]";
   emit(doc, "", out, false);
-  return toBin(out.join("").replace(/\n$/, ""));
+  return toBin(out.parts.join("").replace(/\n$/, ""));
 }
 
 /** yaml.v2 needs a digit before a float's point or exponent ("." and "e8" are strings); the yaml package's

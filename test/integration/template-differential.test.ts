@@ -9,6 +9,8 @@ import { test } from "node:test";
 import { esoCases } from "../differential/cases-eso.ts";
 import { funcsCases } from "../differential/cases-funcs.ts";
 import { regexpCases } from "../differential/cases-regexp.ts";
+import { limitCases } from "../differential/cases-limits.ts";
+import { realisticCases } from "../differential/cases-realistic.ts";
 import { syntaxCases } from "../differential/cases-syntax.ts";
 import { generatedCases, generatedFloatCases, generatedFunctionCases, generatedStructuredCases } from "../differential/generated.ts";
 import { compare, runGo, runOurs, show, type Case } from "../differential/go-render.ts";
@@ -18,6 +20,8 @@ const suites: [string, Case[]][] = [
   ["Sprig functions", funcsCases],
   ["regexp engine: Go syntax, errors, expansion, empty matches, bytes, catastrophic patterns", regexpCases],
   ["ESO guide examples", esoCases],
+  ["Go's own limits (fmt width/precision, Repeat, chunk) and results just under the 1 MiB cap", limitCases],
+  ["the realistic 1,000-key template the budget is measured against", realisticCases],
   ["fast-check generated (seed 20261122)", generatedCases(250, 20261122)],
   ["fast-check generated (seed 7)", generatedCases(250, 7)],
   ["fast-check JSON/YAML documents and printf formats (seed 1)", generatedStructuredCases(250, 1)],
