@@ -28,12 +28,15 @@ export const SECRET_LIMIT_BYTES = 1_048_576;
 // file and a YAML config of 349 JSON entries, a key list collected with append, a CA bundle of 50
 // certificates, a PKCS#12 keystore; 227 KB out): 880,913 steps and 5.3 MB of values made, in 40-150 ms
 // on a shared 2-core box (50-170 ns a step).
-// maxSteps is 100x the steps, rounded up: 90,000,000. The step costs are set so that every kind of step
-// we measured (node walks, iterations, calls, byte work of each function family) takes 0.3-3x a step of
-// the realistic template, so any template runs out within about 5-15 s of one core on that box.
+// maxSteps is 10,000,000: 11x that template (ordinary templates take a few thousand steps). The step costs
+// are set so that every kind of step we measured (node walks, iterations, calls, byte work of each function
+// family) takes 0.3-3x a step of the realistic template, so any template runs out within about 0.5-1.7 s of
+// one core on that box: inside the isolation worker's time limit (--isolation-timeout 3s), so a hostile
+// template ends with the budget's own clear message rather than a killed worker. (100x, 90M steps, ran
+// 5-15 s: past the time limit, and each hostile retry held a worker that long.)
 // maxMadeBytes cannot be 100x (half a gigabyte of live values would strain the operator's heap): 128 MiB
 // is ~25x, lets the append pattern above run over 5,000 keys, and bounds what a template can keep alive.
-export const DEFAULT_LIMITS: Readonly<BudgetLimits> = Object.freeze({ maxSteps: 90_000_000, maxBytes: SECRET_LIMIT_BYTES, maxMadeBytes: 128 * 1024 * 1024 });
+export const DEFAULT_LIMITS: Readonly<BudgetLimits> = Object.freeze({ maxSteps: 10_000_000, maxBytes: SECRET_LIMIT_BYTES, maxMadeBytes: 128 * 1024 * 1024 });
 
 /** Bytes a step of byte work stands for: native string operations (b64enc, split, repeat, sha256sum)
  *  take 1-10 ns a byte, about a node walk per 16 bytes. Rune-wise functions pay a step a byte. */

@@ -4,7 +4,7 @@
 // error; the others call regexp.MustCompile, whose panic text/template reports with the pattern quoted.
 import { GoRegexp, GoRegexpError } from "../regexp/index.ts";
 import { goQuote } from "./fmt.ts";
-import { fn, GoError, type FuncMap } from "./func-types.ts";
+import { fn, perByte, GoError, type FuncMap } from "./func-types.ts";
 import { fromBin, validUtf8 } from "./gostr.ts";
 import { typedList } from "./values.ts";
 
@@ -51,17 +51,17 @@ const split = (c: Compile) => (re: string, s: string, n: bigint) => typedList(c(
 
 export const regexFuncs: FuncMap = {
   // regexp.MatchString: Sprig drops the error, so a bad pattern matches nothing.
-  regexMatch: fn(["string", "string"], (re: string, s: string) => lenient(() => compile(re).test(s), false)),
-  mustRegexMatch: fn(["string", "string"], (re: string, s: string) => compile(re).test(s)),
-  regexFindAll: fn(["string", "string", "int"], findAll(mustCompile)),
-  mustRegexFindAll: fn(["string", "string", "int"], findAll(compile)),
-  regexFind: fn(["string", "string"], find(mustCompile)),
-  mustRegexFind: fn(["string", "string"], find(compile)),
-  regexReplaceAll: fn(["string", "string", "string"], replaceAll(mustCompile)),
-  mustRegexReplaceAll: fn(["string", "string", "string"], replaceAll(compile)),
-  regexReplaceAllLiteral: fn(["string", "string", "string"], replaceAllLiteral(mustCompile)),
-  mustRegexReplaceAllLiteral: fn(["string", "string", "string"], replaceAllLiteral(compile)),
-  regexSplit: fn(["string", "string", "int"], split(mustCompile)),
-  mustRegexSplit: fn(["string", "string", "int"], split(compile)),
+  regexMatch: perByte(32, fn(["string", "string"], (re: string, s: string) => lenient(() => compile(re).test(s), false))),
+  mustRegexMatch: perByte(32, fn(["string", "string"], (re: string, s: string) => compile(re).test(s))),
+  regexFindAll: perByte(32, fn(["string", "string", "int"], findAll(mustCompile))),
+  mustRegexFindAll: perByte(32, fn(["string", "string", "int"], findAll(compile))),
+  regexFind: perByte(32, fn(["string", "string"], find(mustCompile))),
+  mustRegexFind: perByte(32, fn(["string", "string"], find(compile))),
+  regexReplaceAll: perByte(32, fn(["string", "string", "string"], replaceAll(mustCompile))),
+  mustRegexReplaceAll: perByte(32, fn(["string", "string", "string"], replaceAll(compile))),
+  regexReplaceAllLiteral: perByte(32, fn(["string", "string", "string"], replaceAllLiteral(mustCompile))),
+  mustRegexReplaceAllLiteral: perByte(32, fn(["string", "string", "string"], replaceAllLiteral(compile))),
+  regexSplit: perByte(32, fn(["string", "string", "int"], split(mustCompile))),
+  mustRegexSplit: perByte(32, fn(["string", "string", "int"], split(compile))),
   regexQuoteMeta: fn(["string"], (s: string) => s.replace(/[\\.+*?()|[\]{}^$]/g, "\\$&")),
 };

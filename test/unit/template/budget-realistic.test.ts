@@ -10,8 +10,8 @@ import { REALISTIC_TEMPLATE, realisticData } from "./realistic-template.ts";
 describe("the realistic template and the default limits", () => {
   const data = realisticData();
 
-  it("renders within 1/100 of the default steps and 1/20 of the default bytes made", () => {
-    const out = renderString("t", REALISTIC_TEMPLATE, data, { maxSteps: DEFAULT_LIMITS.maxSteps / 100, maxMadeBytes: DEFAULT_LIMITS.maxMadeBytes / 20 });
+  it("renders within 1/10 of the default steps and 1/20 of the default bytes made", () => {
+    const out = renderString("t", REALISTIC_TEMPLATE, data, { maxSteps: DEFAULT_LIMITS.maxSteps / 10, maxMadeBytes: DEFAULT_LIMITS.maxMadeBytes / 20 });
     assert.match(out, /^\.dockerconfigjson: [A-Za-z0-9+/]+=*$/m);
     assert.match(out, /^ {2}SETTING_348=/m);
     assert.match(out, /^keystore\.p12: [A-Za-z0-9+/]+=*$/m);

@@ -71,7 +71,7 @@ describe("execution budget: hostile templates fail with the budget error", () =>
     { name: "range over a big map that breaks at once, in a loop (sorting its keys)", given: "{{ $d := dict }}{{ range $i := until 50000 }}{{ $_ := set $d (toString $i) 1 }}{{ end }}{{ range 1000000000 }}{{ range $d }}{{ break }}{{ end }}{{ end }}", limits: { maxSteps: 2_000_000 }, want: STEPS },
     { name: "assignments past thousands of declarations (the variable scan)", given: `{{ $a := 1 }}${"{{ $b := 1 }}".repeat(8000)}{{ range 1000000000 }}{{ $a = 2 }}{{ $_ := $a }}{{ end }}`, limits: { maxSteps: 2_000_000 }, want: STEPS },
     { name: "a long field chain in a loop", given: `{{ $d := dict }}{{ $_ := set $d "a" $d }}{{ range 1000000000 }}{{ $x := $d${".a".repeat(5000)} }}{{ end }}`, limits: { maxSteps: 2_000_000 }, want: STEPS },
-    { name: "many arguments to a big value", given: `{{ $x := repeat 100000 "a" }}{{ print ${"$x ".repeat(2_000)} }}`, want: VALUE },
+    { name: "many arguments to a big value", given: `{{ $x := repeat 100000 "a" }}{{ print ${"$x ".repeat(2_000)} }}`, want: /template budget exhausted: (value larger|more than \d+ steps)/ },
   ];
   for (const { name, given, limits, want } of table) {
     it(name, () => {
