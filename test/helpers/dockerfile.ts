@@ -90,3 +90,10 @@ export function performDockerfile(dockerfile: string, context: string, scratch: 
   }
   return { dir, entrypoint, cmd, env, user, steps };
 }
+
+/** The node flags of the image's ENTRYPOINT (between the node binary and the script), so a test or the bench runs what ships. */
+export function imageNodeFlags(repo: string): string[] {
+  return dockerfileEntrypoint(`${repo.replace(/\/$/, "")}/Dockerfile`)
+    .slice(1)
+    .filter((arg) => arg.startsWith("--"));
+}

@@ -1,20 +1,32 @@
 // Watches an operator process the way a kubelet would: /healthz probed with the kubelet's default 1 s
 // timeout, RSS sampled from procfs. Tests assert on the counts it keeps, never on how long things took.
-import { rssBytes } from "../bench/benchmark/process-stats.ts";
+import { childPids, ownRss } from "../bench/benchmark/process-stats.ts";
 
 export interface ProcessWatch {
   probes: number;
   /** Probes that failed: a non-200 answer, no answer, or no answer within the timeout. */
   failures: string[];
-  /** Highest resident set size seen (the process and its children), in MiB. */
+  /** Highest resident set size seen (the process and its children together), in MiB. */
   maxRssMiB: number;
+  /** Highest RSS of the process alone, and of its children (isolation workers) together. */
+  maxOwnRssMiB: number;
+  maxWorkersRssMiB: number;
   stop(): void;
 }
 
-/** The operator's RSS with its isolation workers (the pod's memory limit counts them all). */
-function rssMiB(pid: number): number | undefined {
+/** The operator's RSS and its isolation workers' (the pod's memory limit counts them all), in MiB. */
+function rssMiB(pid: number): { own: number; workers: number } | undefined {
   try {
-    return rssBytes(pid).rss / 2 ** 20;
+    const own = ownRss(pid).rss / 2 ** 20;
+    let workers = 0;
+    for (const child of childPids(pid)) {
+      try {
+        workers += ownRss(child).rss / 2 ** 20;
+      } catch {
+        // exited meanwhile
+      }
+    }
+    return { own, workers };
   } catch {
     return undefined;
   }
@@ -23,11 +35,15 @@ function rssMiB(pid: number): number | undefined {
 export function watchProcess(pid: number, healthzUrl: string, opts: { everyMs?: number; timeoutMs?: number } = {}): ProcessWatch {
   const everyMs = opts.everyMs ?? 250;
   const timeoutMs = opts.timeoutMs ?? 1000;
-  const watch: ProcessWatch = { probes: 0, failures: [], maxRssMiB: 0, stop: () => clearInterval(timer) };
+  const watch: ProcessWatch = { probes: 0, failures: [], maxRssMiB: 0, maxOwnRssMiB: 0, maxWorkersRssMiB: 0, stop: () => clearInterval(timer) };
   let inFlight = false;
   const timer = setInterval(async () => {
     const rss = rssMiB(pid);
-    if (rss !== undefined) watch.maxRssMiB = Math.max(watch.maxRssMiB, rss);
+    if (rss !== undefined) {
+      watch.maxRssMiB = Math.max(watch.maxRssMiB, rss.own + rss.workers);
+      watch.maxOwnRssMiB = Math.max(watch.maxOwnRssMiB, rss.own);
+      watch.maxWorkersRssMiB = Math.max(watch.maxWorkersRssMiB, rss.workers);
+    }
     if (inFlight) return;
     inFlight = true;
     watch.probes++;

@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { createWriteStream } from "node:fs";
 import { join } from "node:path";
 import { freePort } from "../proc.ts";
-import { dockerfileEntrypoint } from "../../helpers/dockerfile.ts";
+import { imageNodeFlags } from "../../helpers/dockerfile.ts";
 
 export interface OperatorProcess {
   pid: number;
@@ -13,13 +13,6 @@ export interface OperatorProcess {
   stop(): Promise<void>;
 }
 
-
-/** The node flags of the image's ENTRYPOINT (between the node binary and the script), so the bench measures what ships. */
-function imageNodeFlags(repo: string): string[] {
-  return dockerfileEntrypoint(join(repo, "Dockerfile"))
-    .slice(1)
-    .filter((arg) => arg.startsWith("--"));
-}
 
 export async function startOperatorProcess(opts: { kubeconfig: string; logFile: string; command?: string; repo: string; extraArgs?: string[] }): Promise<OperatorProcess> {
   const port = await freePort();

@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 
 import { readdirSync } from "node:fs";
 
-function ownRss(pid: number): { rss: number; peak: number } {
+export function ownRss(pid: number): { rss: number; peak: number } {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
   const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? 0) * 1024;
   return { rss: kb("VmRSS"), peak: kb("VmHWM") };
