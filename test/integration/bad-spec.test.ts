@@ -38,7 +38,7 @@ describe("bad specs", () => {
       return ready(current)?.status === "False" ? current : undefined;
     });
     assert.equal(ready(es)?.reason, "SecretSyncedError");
-    assert.match(ready(es)?.message ?? "", /regular expression/);
+    assert.match(ready(es)?.message ?? "", /find\.name\.regexp: error parsing regexp/);
     await sleep(2500); // several refresh intervals: a config error is not retried and adds no Events
     const events = (await k.events(ns)).split("\n").filter((line) => line.startsWith("Warning UpdateFailed"));
     assert.equal(events.length, 1, `expected one UpdateFailed event, got:\n${events.join("\n")}`);

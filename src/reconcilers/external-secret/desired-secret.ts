@@ -121,6 +121,8 @@ export type CachedSecret = V1Secret & { dataDigest?: string; dataKeys?: string[]
 /** The informer's transform for managed Secrets: hash the data once per version, then drop the values. */
 export function digestForCache(secret: V1Secret): void {
   const cached = secret as CachedSecret;
+  // The informer may hand the same object to its transform twice (a relist re-delivering what it holds).
+  if (cached.dataDigest !== undefined && cached.data === undefined) return;
   cached.dataKeys = Object.keys(secret.data ?? {});
   cached.dataDigest = dataHash(decodeData(secret));
   delete cached.data;

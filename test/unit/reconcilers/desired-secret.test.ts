@@ -59,6 +59,8 @@ describe("desiredSecret and isCurrent", () => {
     const cached = toSecret(d);
     digestForCache(cached);
     assert.equal(cached.data, undefined, "values dropped");
+    digestForCache(cached); // the informer's list path hands an object to the transform twice
+    assert.ok(looksCurrent(cached), "a second transform keeps the digest");
     assert.ok(!JSON.stringify(cached).includes(Buffer.from("value-1").toString("base64")));
     assert.ok(looksCurrent(cached));
     assert.ok(isCurrent(cached, d, false, "es"));
