@@ -30,6 +30,8 @@ export interface RunOptions {
   /** Floor under refresh intervals (0: none). */
   minRefreshIntervalMs: number;
   normalEvents: NormalEventPolicy;
+  /** SecretStores may use the operator's own identity (its ServiceAccount token, cloud default credentials). */
+  allowAmbientCredentialsForNamespacedStores: boolean;
   /** Limits of the worker threads that run templates and parse SOPS files. */
   isolation: Omit<IsolationSettings, "onWorkerLost">;
   /** Root under which the in-cluster service-account files live ("" in a pod; a directory in tests). */
@@ -58,7 +60,10 @@ export async function runOperator(options: RunOptions, providers: ReadonlyArray<
   // Off the critical path: a failed warm-up only means the first render boots its worker.
   void warmTemplateWorkers(options.isolation.workers).catch(() => undefined);
   const server = await startHttpServer(options.httpAddress, { ready: () => operatorReady(), registry: metrics.registry });
-  log.info({ address: options.httpAddress, leaderElect, namespace: options.namespace ?? "(all)" }, "starting");
+  log.info(
+    { address: options.httpAddress, leaderElect, namespace: options.namespace ?? "(all)", ambientCredentialsForSecretStores: options.allowAmbientCredentialsForNamespacedStores },
+    "starting",
+  );
 
   const operator = await startOperator({
     kc,
@@ -70,6 +75,7 @@ export async function runOperator(options: RunOptions, providers: ReadonlyArray<
     normalEvents: options.normalEvents,
     ...(options.storeRequestsPerSecond > 0 ? { defaultRateLimit: { requestsPerSecond: options.storeRequestsPerSecond, burst: options.storeRequestsBurst } } : {}),
     minRefreshIntervalMs: options.minRefreshIntervalMs,
+    allowAmbientCredentialsForNamespacedStores: options.allowAmbientCredentialsForNamespacedStores,
     namespace: options.namespace,
     leaderElection: leaderElect
       ? { namespace: leNamespace, name: options.leaderElectionId, leaseDurationMs: options.leaseDurationMs, renewDeadlineMs: options.renewDeadlineMs, retryPeriodMs: options.retryPeriodMs }

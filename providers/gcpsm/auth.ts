@@ -83,7 +83,7 @@ export async function authClientFor(ctx: AuthContext): Promise<StoreAuth> {
   // Emulators take no credentials: an overridden endpoint with no auth gets none, and nothing probes for ADC.
   if (ctx.endpoint.overridden) return { client: new PassThroughClient() };
   // The operator's own identity (GOOGLE_APPLICATION_CREDENTIALS, or the metadata server on GKE): what the
-  // user asked for by leaving `auth` empty, as in ESO.
+  // store asked for by leaving `auth` empty, as in ESO; the session layer allowed it (tenant-policy.ts).
   ctx.log.debug("gcpsm: using the default credentials");
   try {
     return { client: await new GoogleAuth({ scopes: [CLOUD_PLATFORM_SCOPE] }).getClient() };

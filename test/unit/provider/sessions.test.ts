@@ -15,6 +15,7 @@ function countingProvider() {
     name: "counting",
     schema: z.object({ v: z.string() }),
     capabilities: "ReadOnly",
+    operatorIdentity: () => undefined,
     async connect() {
       counts.connects++;
       await new Promise((resolve) => setTimeout(resolve, 2)); // a login takes a moment
