@@ -4,8 +4,6 @@
 import { ConfigError } from "../../src/provider/errors.ts";
 import { endpointRefusal, isLoopbackHost } from "../../src/provider/tenant-policy.ts";
 
-export { isLoopbackHost };
-
 export const ENDPOINT_ENV = "GCP_SECRETMANAGER_ENDPOINT";
 
 export interface Endpoint {

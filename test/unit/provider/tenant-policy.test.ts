@@ -49,8 +49,10 @@ describe("endpointRefusal: where credentials may go", () => {
   ];
   for (const { given, want } of table) it(given, () => assert.equal(endpointRefusal("field", given), want));
 
+  // Moved here with isLoopbackHost from the gcpsm provider, with its cases.
   const hosts = [
     { given: "127.0.0.1", want: true },
+    { given: "127.0.0.53", want: true },
     { given: "127.255.255.254", want: true },
     { given: "::1", want: true },
     { given: "[::1]", want: true },
@@ -59,6 +61,8 @@ describe("endpointRefusal: where credentials may go", () => {
     { given: "0.0.0.0", want: false },
     { given: "::", want: false },
     { given: "169.254.169.254", want: false },
+    { given: "metadata.google.internal", want: false },
+    { given: "10.0.0.1", want: false },
   ];
   for (const { given, want } of hosts) it(`isLoopbackHost(${given}) = ${want}`, () => assert.equal(isLoopbackHost(given), want));
 });
