@@ -9,7 +9,7 @@ import { recordProviderCall } from "../../src/provider/call-metrics.ts";
 import { ByteBudget, readResponseCapped } from "../../src/provider/capped-read.ts";
 import { Limits } from "../../src/provider/limits.ts";
 import type { ServiceAccountSelector } from "../../src/api/common.ts";
-import type { AuthContext } from "./auth.ts";
+import type { AuthContext } from "./auth-context.ts";
 import type { GcpWorkloadIdentity, GcpWorkloadIdentityFederation } from "./schema.ts";
 import { audiencesOr, isLoopbackHost } from "../../src/provider/tenant-policy.ts";
 

@@ -3,12 +3,11 @@
 // Every path hands the SDK an explicit auth client, so google-auth-library never goes looking on its own.
 import { GoogleAuth, JWT, PassThroughClient } from "google-auth-library";
 import type { AuthClient } from "google-auth-library";
-import type { Logger } from "pino";
 import { ConfigError, ProviderUnavailableError } from "../../src/provider/errors.ts";
-import type { KubeAccess } from "../../src/kube/access.ts";
-import type { GcpsmProviderSpec } from "./schema.ts";
-import type { Endpoint } from "./endpoint.ts";
 import { federationClient, workloadIdentityClient } from "./auth-workload-identity.ts";
+import type { AuthContext } from "./auth-context.ts";
+
+export type { AuthContext };
 
 export const CLOUD_PLATFORM_SCOPE = "https://www.googleapis.com/auth/cloud-platform";
 
@@ -51,13 +50,6 @@ export function serviceAccountKeyClient(key: ServiceAccountKey): AuthClient {
   // A property, not a constructor option, in google-auth-library's JWT.
   client.useJWTAccessWithScope = true;
   return client;
-}
-
-export interface AuthContext {
-  spec: GcpsmProviderSpec;
-  kube: KubeAccess;
-  log: Logger;
-  endpoint: Endpoint;
 }
 
 export interface StoreAuth {
