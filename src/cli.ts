@@ -20,6 +20,8 @@ program
   .option("--namespace <ns,...>", "watch only these namespaces (comma-separated)")
   .option("--concurrent <n>", "parallel ExternalSecret reconciles", (v) => Number(v), 8)
   .option("--http-address <addr>", "address of /healthz, /readyz and /metrics", ":8080")
+  .addOption(new Option("--metrics-auth <mode>", "who may read /metrics: kubernetes (a bearer token whose user may get /metrics: TokenReview + SubjectAccessReview) or none").choices(["kubernetes", "none"]).default("none"))
+  .option("--metrics-bind-address <addr>", "serve /metrics on this address only (e.g. 127.0.0.1:8081) instead of --http-address")
   .addOption(new Option("--leader-elect [bool]", "leader election on a Lease (default: on in-cluster)").argParser((v) => v !== "false"))
   .option("--leader-election-namespace <ns>", "namespace of the Lease (default: the pod's)")
   .option("--leader-election-id <name>", "name of the Lease", "secrets-bridge-leader")
@@ -39,6 +41,11 @@ program
   .option("--isolation-workers <n>", "worker threads that run templates and parse SOPS files (one more serves repeat offenders)", (v) => Number(v), DEFAULT_ISOLATION.workers)
   .option("--isolation-timeout <duration>", "longest a template or SOPS file may take in a worker before the worker is stopped", `${DEFAULT_ISOLATION.timeoutMs / 1000}s`)
   .option("--isolation-heap-mb <n>", "V8 heap limit of each isolation worker, in MiB", (v) => Number(v), DEFAULT_ISOLATION.heapMb)
+  .addOption(
+    new Option("--service-account-token-requests [bool]", "mint ServiceAccount tokens for provider auth (serviceAccountRef); false when the platform grants no serviceaccounts/token create")
+      .argParser((v) => v !== "false")
+      .default(true),
+  )
   .addOption(new Option("--in-cluster-root <dir>", "prefix of the service-account files (tests)").default("").hideHelp())
   .action(async (opts) => {
     await runOperator(
@@ -47,6 +54,8 @@ program
         namespace: opts.namespace,
         workers: opts.concurrent,
         httpAddress: opts.httpAddress,
+        metricsAuth: opts.metricsAuth,
+        metricsBindAddress: opts.metricsBindAddress,
         leaderElect: opts.leaderElect,
         leaderElectionNamespace: opts.leaderElectionNamespace,
         leaderElectionId: opts.leaderElectionId,
@@ -61,6 +70,7 @@ program
         minRefreshIntervalMs: parseDuration(opts.minRefreshInterval),
         allowAmbientCredentialsForNamespacedStores: opts.allowAmbientCredentialsForNamespacedStores === true,
         normalEvents: { mode: opts.events, perSecond: opts.normalEventsPerSecond, burst: opts.normalEventsBurst },
+        serviceAccountTokenRequests: opts.serviceAccountTokenRequests,
         inClusterRoot: opts.inClusterRoot,
         isolation: { workers: opts.isolationWorkers, timeoutMs: parseDuration(opts.isolationTimeout), heapMb: opts.isolationHeapMb },
       },
@@ -93,23 +103,32 @@ program
   });
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
+// render and diff run in CI pods on pull requests: the pod's own ServiceAccount token must never reach a store
+// a PR names, even with --allow-live-stores. Vault's Kubernetes auth without refs reads it from this file
+// (providers/vault/auth.ts); point it at a path that cannot exist unless the user chose a file themselves.
+const keepPodIdentityOut = () => {
+  process.env["SECRETS_BRIDGE_SA_TOKEN_FILE"] ??= "/dev/null/render-and-diff-never-read-the-pod-token";
+};
 const renderOptions = (cmd: Command) =>
   cmd
     .option("--name <name>", "only the ExternalSecret with this name")
     .option("--namespace <ns>", "namespace for objects without one", "default")
-    .option("--kubeconfig <path>", "read stores, Secrets and ConfigMaps missing from the files from this cluster, with your credentials")
+    .option("--kubeconfig <path>", "read stores, Secrets and ConfigMaps missing from the files from this cluster, with your credentials (never the in-cluster account)")
     .option("--secret <NAME=KEY=FILE>", "supply a Secret key a store references from a local file (repeatable), e.g. a SOPS age key", collect)
+    .option("--allow-live-stores", "also open stores that connect to a service (Vault, AWS, GCP, SOPS from Git) with the credentials they name or ambient ones; never on untrusted manifests")
     .option("--show-values", "print the values (default: masked)")
     .option("--log-level <level>", "provider logs on stderr", "warn");
 
 renderOptions(program.command("render").argument("<paths...>", "manifest files or directories").description("Render the Secrets that the ExternalSecrets under PATHS would produce (values masked)."))
   .action(async (paths: string[], opts) => {
+    keepPodIdentityOut();
     const { renderCommand } = await import("./commands/render.ts");
     process.exitCode = await renderCommand(paths, builtinProviders, opts, (s) => console.log(s), (s) => console.error(s));
   });
 
 renderOptions(program.command("diff").argument("<paths...>", "manifest files or directories").description("Compare the rendered Secrets with the ones in the cluster (values masked); exit 1 on differences."))
   .action(async (paths: string[], opts) => {
+    keepPodIdentityOut();
     const { diffCommand } = await import("./commands/diff.ts");
     process.exitCode = await diffCommand(paths, builtinProviders, { ...opts, kubeconfig: opts.kubeconfig ?? process.env.KUBECONFIG }, (s) => console.log(s), (s) => console.error(s));
   });

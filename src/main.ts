@@ -4,6 +4,8 @@ import { loadInCluster, loadKubeConfig } from "./kube/clients.ts";
 import { makeLogger } from "./log.ts";
 import { makeMetrics } from "./metrics.ts";
 import { startHttpServer } from "./http-server.ts";
+import { accessReviewer } from "./kube/access-review.ts";
+import { kubernetesMetricsAuth } from "./metrics-auth.ts";
 import { startOperator } from "./operator/operator.ts";
 import { existsSync, readFileSync } from "node:fs";
 import type { NormalEventPolicy } from "./kube/events.ts";
@@ -15,6 +17,10 @@ export interface RunOptions {
   namespace?: string;
   workers: number;
   httpAddress: string;
+  /** "kubernetes": /metrics needs a bearer token whose user may `get` /metrics (TokenReview + SubjectAccessReview). */
+  metricsAuth: "kubernetes" | "none";
+  /** Serve /metrics on this address instead of httpAddress (e.g. 127.0.0.1:8081); "" or absent: on httpAddress. */
+  metricsBindAddress?: string | undefined;
   leaderElect: boolean | undefined;
   leaderElectionNamespace?: string;
   leaderElectionId: string;
@@ -34,6 +40,8 @@ export interface RunOptions {
   allowAmbientCredentialsForNamespacedStores: boolean;
   /** Limits of the worker threads that run templates and parse SOPS files. */
   isolation: Omit<IsolationSettings, "onWorkerLost">;
+  /** false: no TokenRequests (the platform withholds `serviceaccounts/token create`). */
+  serviceAccountTokenRequests: boolean;
   /** Root under which the in-cluster service-account files live ("" in a pod; a directory in tests). */
   inClusterRoot: string;
 }
@@ -59,11 +67,15 @@ export async function runOperator(options: RunOptions, providers: ReadonlyArray<
   let operatorReady = () => false;
   // Off the critical path: a failed warm-up only means the first render boots its worker.
   void warmTemplateWorkers(options.isolation.workers).catch(() => undefined);
-  const server = await startHttpServer(options.httpAddress, { ready: () => operatorReady(), registry: metrics.registry });
-  log.info(
-    { address: options.httpAddress, leaderElect, namespace: options.namespace ?? "(all)", ambientCredentialsForSecretStores: options.allowAmbientCredentialsForNamespacedStores },
-    "starting",
-  );
+  const endpoints = {
+    ready: () => operatorReady(),
+    registry: metrics.registry,
+    metricsAuth: options.metricsAuth === "kubernetes" ? kubernetesMetricsAuth(accessReviewer(kc), { log }) : undefined,
+  };
+  const servers = options.metricsBindAddress
+    ? [await startHttpServer(options.httpAddress, endpoints, { health: true, metrics: false }), await startHttpServer(options.metricsBindAddress, endpoints, { health: false, metrics: true })]
+    : [await startHttpServer(options.httpAddress, endpoints)];
+  log.info({ address: options.httpAddress, metricsAddress: options.metricsBindAddress || options.httpAddress, metricsAuth: options.metricsAuth, leaderElect, namespace: options.namespace ?? "(all)", serviceAccountTokenRequests: options.serviceAccountTokenRequests, ambientCredentialsForSecretStores: options.allowAmbientCredentialsForNamespacedStores }, "starting");
 
   const operator = await startOperator({
     kc,
@@ -73,6 +85,7 @@ export async function runOperator(options: RunOptions, providers: ReadonlyArray<
     workers: options.workers,
     fetchCache: { ttlMs: options.fetchCacheTtlMs, maxBytes: options.fetchCacheMaxBytes },
     normalEvents: options.normalEvents,
+    serviceAccountTokenRequests: options.serviceAccountTokenRequests,
     ...(options.storeRequestsPerSecond > 0 ? { defaultRateLimit: { requestsPerSecond: options.storeRequestsPerSecond, burst: options.storeRequestsBurst } } : {}),
     minRefreshIntervalMs: options.minRefreshIntervalMs,
     allowAmbientCredentialsForNamespacedStores: options.allowAmbientCredentialsForNamespacedStores,
@@ -94,7 +107,7 @@ export async function runOperator(options: RunOptions, providers: ReadonlyArray<
     log.info({ why }, "shutting down");
     await operator.stop();
     await stopIsolation();
-    server.close();
+    for (const server of servers) server.close();
   }
   process.once("SIGTERM", () => void shutdown("SIGTERM"));
   process.once("SIGINT", () => void shutdown("SIGINT"));

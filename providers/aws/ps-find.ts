@@ -19,10 +19,13 @@ interface FindDeps {
   values: Batcher<RawValue>;
 }
 
+/** A parameter path without its trailing slashes ("/" stays). The lookbehind keeps it linear on a long run of slashes. */
+const trimTrailingSlashes = (path: string): string => (path.length > 1 ? path.replace(/(?<!\/)\/+$/, "") : path);
+
 /** DescribeParameters filters: each tag as `tag:<key>` = value, the path as a recursive Path filter. Pure. */
 export function describeFilters(request: FindRequest, path: string | undefined): ParameterStringFilter[] {
   const filters: ParameterStringFilter[] = Object.entries(request.tags ?? {}).map(([key, value]) => ({ Key: `tag:${key}`, Values: [value] }));
-  if (path) filters.push({ Key: "Path", Option: "Recursive", Values: [path.length > 1 ? path.replace(/\/+$/, "") : path] });
+  if (path) filters.push({ Key: "Path", Option: "Recursive", Values: [trimTrailingSlashes(path)] });
   return filters;
 }
 
@@ -35,7 +38,7 @@ export async function findParameters(deps: FindDeps, request: FindRequest): Prom
   let token: string | undefined;
 
   if (path?.startsWith("/") && !hasTags) {
-    const byPath = path.length > 1 ? path.replace(/\/+$/, "") : path;
+    const byPath = trimTrailingSlashes(path);
     do {
       const res = await guarded(`GetParametersByPath ${byPath}`, () =>
         sdk.send(new GetParametersByPathCommand({ Path: byPath, Recursive: true, WithDecryption: true, MaxResults: 10, NextToken: token })),

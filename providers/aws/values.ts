@@ -2,7 +2,7 @@
 // (ESO's gjson-style paths), a JSON object exploded into keys, or the secret's tags (metadataPolicy: Fetch).
 import type { RemoteRef } from "../../src/api/external-secret.ts";
 import { bytesToString, explodeJson, jsonToText, pickProperty, toBytes } from "../../src/provider/json-value.ts";
-import { NoSecretError } from "../../src/provider/errors.ts";
+import { PropertyNotFoundError } from "../../src/provider/errors.ts";
 
 /** A fetched value: Secrets Manager's SecretString or SecretBinary, or a parameter's Value. */
 export type RawValue = { text: string } | { binary: Uint8Array };
@@ -44,7 +44,8 @@ export function tagsDocument(tags: Array<{ Key?: string | undefined; Value?: str
 export function shapeTags(document: string, ref: RemoteRef, label: string): Uint8Array {
   if (!ref.property) return toBytes(document);
   const tags = JSON.parse(document) as Record<string, string>;
-  if (!Object.hasOwn(tags, ref.property)) throw new NoSecretError(`tag "${ref.property}" not found on ${label}`);
+  // The secret exists; a missing tag is a missing property (ESO: "key X does not exist"), never "secret gone".
+  if (!Object.hasOwn(tags, ref.property)) throw new PropertyNotFoundError(ref.property, `the tags of ${label}`);
   return toBytes(jsonToText(tags[ref.property]));
 }
 

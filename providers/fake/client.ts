@@ -2,6 +2,7 @@
 import type { RemoteRef } from "../../src/api/external-secret.ts";
 import { ConfigError, NoSecretError } from "../../src/provider/errors.ts";
 import { explodeJson, pickProperty, toBytes } from "../../src/provider/json-value.ts";
+import { findNameRegexp } from "../../src/provider/spec-regexp.ts";
 import type { FindRequest, SecretsClient } from "../../src/provider/types.ts";
 import type { FakeProviderSpec } from "./schema.ts";
 import { countFakeCall } from "./counter.ts";
@@ -40,12 +41,7 @@ export function fakeClient(spec: FakeProviderSpec, storeLabel: string): SecretsC
     async findSecrets(request: FindRequest) {
       countFakeCall(storeLabel, "FindSecrets", request.nameRegexp ?? request.path ?? "");
       if (request.tags && Object.keys(request.tags).length > 0) throw new ConfigError("the fake provider does not support find by tags");
-      let pattern: RegExp | undefined;
-      try {
-        pattern = request.nameRegexp === undefined ? undefined : new RegExp(request.nameRegexp);
-      } catch {
-        throw new ConfigError(`find.name.regexp is not a valid regular expression`);
-      }
+      const pattern = findNameRegexp(request);
       const out: Record<string, Uint8Array> = {};
       for (const entry of spec.data) {
         if (entry.version) continue;

@@ -8,6 +8,8 @@ export const fakeProvider = {
   name: "fake",
   schema: FakeProviderSpec,
   capabilities: "ReadOnly",
+  // The values are in the store manifest itself.
+  offline: () => true,
   // The values live in the manifest: no credentials at all.
   operatorIdentity: () => undefined,
   async connect({ spec, store }) {

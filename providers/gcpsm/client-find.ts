@@ -4,7 +4,8 @@
 import type { FindRequest } from "../../src/provider/types.ts";
 import { NoSecretError } from "../../src/provider/errors.ts";
 import type { SessionDeps, Call } from "./client.ts";
-import { findPattern, listFilter, matchesFind, parentName, shortName } from "./names.ts";
+import { findNameRegexp } from "../../src/provider/spec-regexp.ts";
+import { listFilter, matchesFind, parentName, shortName } from "./names.ts";
 
 export interface FindDeps extends SessionDeps {
   call: Call;
@@ -12,7 +13,7 @@ export interface FindDeps extends SessionDeps {
 }
 
 export async function findSecrets(request: FindRequest, deps: FindDeps): Promise<Record<string, Uint8Array>> {
-  const pattern = findPattern(request);
+  const pattern = findNameRegexp(request);
   const parent = parentName(deps.scope);
   const filter = listFilter(request);
   const matches: string[] = [];

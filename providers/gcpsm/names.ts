@@ -2,6 +2,7 @@
 // document that `metadataPolicy: Fetch` returns.
 import { ConfigError } from "../../src/provider/errors.ts";
 import type { FindRequest } from "../../src/provider/types.ts";
+import type { GoRegexp } from "../../src/regexp/index.ts";
 
 export interface Scope {
   project: string;
@@ -60,18 +61,8 @@ export function listFilter(request: FindRequest): string | undefined {
   return tags.map(([key, value]) => `labels.${key}=${value}`).join(" AND ");
 }
 
-/** Compiles find.name.regexp once; an invalid pattern is a spec error. */
-export function findPattern(request: FindRequest): RegExp | undefined {
-  if (request.nameRegexp === undefined) return undefined;
-  try {
-    return new RegExp(request.nameRegexp);
-  } catch {
-    throw new ConfigError("find.name.regexp is not a valid regular expression");
-  }
-}
-
-/** Whether a listed secret matches find: name regexp, path as a name prefix, and every tag as a label. */
-export function matchesFind(id: string, labels: Record<string, string> | null | undefined, request: FindRequest, pattern: RegExp | undefined): boolean {
+/** Whether a listed secret matches find: name regexp (compiled once by findNameRegexp), path as a name prefix, and every tag as a label. */
+export function matchesFind(id: string, labels: Record<string, string> | null | undefined, request: FindRequest, pattern: GoRegexp | undefined): boolean {
   if (request.path && !id.startsWith(request.path)) return false;
   if (pattern && !pattern.test(id)) return false;
   for (const [key, value] of Object.entries(request.tags ?? {})) if (labels?.[key] !== value) return false;

@@ -5,6 +5,7 @@ import type { RemoteRef } from "../../src/api/external-secret.ts";
 import { recordProviderCall } from "../../src/provider/call-metrics.ts";
 import { ConfigError, NoSecretError } from "../../src/provider/errors.ts";
 import { explodeJson, pickProperty, toBytes } from "../../src/provider/json-value.ts";
+import { findNameRegexp } from "../../src/provider/spec-regexp.ts";
 import type { FindRequest, SecretsClient } from "../../src/provider/types.ts";
 import { DecryptionCache } from "./decryption-cache.ts";
 import { formatOf, type DecryptedFile } from "./decrypt.ts";
@@ -63,12 +64,7 @@ export function sopsClient(opts: SopsClientOptions): SecretsClient {
     },
     async findSecrets(request: FindRequest) {
       if (request.tags && Object.keys(request.tags).length > 0) throw new ConfigError("the sops provider does not support find.tags");
-      let pattern: RegExp | undefined;
-      try {
-        pattern = request.nameRegexp === undefined ? undefined : new RegExp(request.nameRegexp);
-      } catch {
-        throw new ConfigError("find.name.regexp is not a valid regular expression");
-      }
+      const pattern = findNameRegexp(request);
       const snapshot = await source.snapshot();
       const out: Record<string, Uint8Array> = {};
       for (const path of await snapshot.list()) {

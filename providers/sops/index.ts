@@ -15,6 +15,8 @@ export const sopsProvider = {
   schema: SopsProviderSpec,
   capabilities: "ReadOnly",
   referentAuth,
+  // A ConfigMap or Secret source is read through ctx.kube; a Git source is fetched over the network.
+  offline: (spec) => spec.source.git === undefined,
   // Git credentials and age keys always come from Secrets the store names; nothing of the operator's own.
   operatorIdentity: () => undefined,
   connect: async (ctx) => (await import("./connect.ts")).connectSops(ctx),

@@ -1,5 +1,6 @@
 // The `sops` metadata of an encrypted file, checked and normalised as sops's stores.Metadata.ToInternal does
 // (one encryption rule at most; none means the default unencrypted suffix "_unencrypted").
+import { GoRegexp, GoRegexpError } from "../../src/regexp/index.ts";
 import { isMap, type TreeNode } from "./tree.ts";
 import { sopsError } from "./errors.ts";
 
@@ -17,8 +18,8 @@ export interface SopsMetadata {
   mac: string;
   unencryptedSuffix: string | undefined;
   encryptedSuffix: string | undefined;
-  unencryptedRegex: RegExp | undefined;
-  encryptedRegex: RegExp | undefined;
+  unencryptedRegex: GoRegexp | undefined;
+  encryptedRegex: GoRegexp | undefined;
   macOnlyEncrypted: boolean;
 }
 
@@ -34,12 +35,14 @@ export function plainMetadata(node: TreeNode): unknown {
 
 const text = (value: unknown): string | undefined => (typeof value === "string" && value !== "" ? value : undefined);
 
-function regex(value: string | undefined, field: string, file: string): RegExp | undefined {
+/** sops matches these with Go's regexp; a pattern Go rejects makes the file invalid (a later commit can fix it). */
+function regex(value: string | undefined, field: string, file: string): GoRegexp | undefined {
   if (value === undefined) return undefined;
   try {
-    return new RegExp(value);
-  } catch {
-    throw sopsError("InvalidSopsFile", `${file}: sops metadata ${field} is not a regular expression this operator can evaluate`);
+    return GoRegexp.compile(value);
+  } catch (err) {
+    if (err instanceof GoRegexpError) throw sopsError("InvalidSopsFile", `${file}: sops metadata ${field}: ${err.message}`);
+    throw err;
   }
 }
 

@@ -6,12 +6,14 @@ import { ConfigError, NoSecretError, PermissionDeniedError, ProviderError, Provi
 /** What the request was for: login failures with 400 mean rejected credentials, not a bad request. */
 export type VaultOperation = "login" | "read" | "list" | "token";
 
-/** A Vault response that was not 2xx. */
+/** A Vault response that was not 2xx, or a 2xx that was not Vault's JSON. */
 export interface VaultFailure {
   status: number;
   /** Vault's `errors` array, as sent. */
   errors: string[];
   retryAfterMs?: number | undefined;
+  /** The body was Vault's JSON (http.ts). When false, something in between (a proxy, a load balancer) answered. */
+  fromVault: boolean;
 }
 
 const brief = (errors: string[]): string => {
@@ -23,6 +25,12 @@ export function vaultError(op: VaultOperation, path: string, failure: VaultFailu
   const detail = brief(failure.errors);
   const message = `vault ${op} ${path}: HTTP ${failure.status}${detail ? ` (${detail})` : ""}`;
   const { status } = failure;
+  // Only Vault itself can say a key does not exist: a 404 with its JSON body (as Vault's Go client, which ESO
+  // uses, requires too). An HTML or plain-text answer (any status but 401/403) is the path to Vault misbehaving,
+  // e.g. a proxy's maintenance page answering 200 or 404: transient, never "not found", never data.
+  if (!failure.fromVault && status !== 401 && status !== 403) {
+    return new ProviderUnavailableError(`vault ${op} ${path}: HTTP ${status} with an answer that is not Vault's JSON (a proxy or maintenance page?)`);
+  }
   if (status === 404 && op === "read") return new NoSecretError(message);
   if (status === 401 || status === 403) return new PermissionDeniedError(message);
   // Vault answers 400 to logins with a wrong role, secret_id, password or JWT.

@@ -51,6 +51,22 @@ export interface VaultResponse {
   /** Vault's `errors` array on failures. */
   errors: string[];
   retryAfterMs?: number | undefined;
+  /**
+   * The body was a JSON object, i.e. Vault's own answer (or a 204, which has no body by definition). A proxy or
+   * load balancer in front of Vault answers HTML or plain text: such an answer is never "not found" and never data.
+   */
+  fromVault: boolean;
+}
+
+/** The body as a JSON object, or undefined when it is empty, not JSON, or JSON of another type. */
+function jsonObject(text: string): Record<string, unknown> | undefined {
+  if (!text) return undefined;
+  try {
+    const value: unknown = JSON.parse(text);
+    return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 const metricStatus = (status: number): ProviderCallStatus =>
@@ -92,25 +108,20 @@ export class VaultHttp {
     recordProviderCall("vault", req.call, metricStatus(raw.status));
     const index = raw.headers["x-vault-index"];
     if (typeof index === "string") this.#index = index;
-    let body: Record<string, unknown> = {};
-    try {
-      if (raw.text) body = JSON.parse(raw.text) as Record<string, unknown>;
-    } catch {
-      body = {};
-    }
-    const errors = Array.isArray(body["errors"]) ? (body["errors"] as unknown[]).map(String) : [];
-    return { status: raw.status, body, errors, retryAfterMs: retryAfterMs(raw.headers["retry-after"]) };
+    const body = jsonObject(raw.text);
+    const errors = Array.isArray(body?.["errors"]) ? (body["errors"] as unknown[]).map(String) : [];
+    return { status: raw.status, body: body ?? {}, errors, retryAfterMs: retryAfterMs(raw.headers["retry-after"]), fromVault: body !== undefined || raw.status === 204 };
   }
 
-  /** Sends and throws the mapped typed error for any non-2xx answer. */
+  /** Sends and throws the mapped typed error for any non-2xx answer, or for a 2xx that is not Vault's JSON. */
   async expectOk(req: VaultRequest): Promise<Record<string, unknown>> {
     const res = await this.send(req);
-    if (res.status < 300) return res.body;
+    if (res.status < 300 && res.fromVault) return res.body;
     throw this.failure(req, res);
   }
 
   failure(req: Pick<VaultRequest, "op" | "path">, res: VaultResponse): Error {
-    return vaultError(req.op, req.path, { status: res.status, errors: res.errors, retryAfterMs: res.retryAfterMs });
+    return vaultError(req.op, req.path, { status: res.status, errors: res.errors, retryAfterMs: res.retryAfterMs, fromVault: res.fromVault });
   }
 
   close(): void {

@@ -5,7 +5,8 @@ import type { VaultProviderSpec } from "./schema.ts";
 
 export type KvPart = "data" | "metadata";
 
-const trim = (path: string) => path.replace(/^\/+|\/+$/g, "");
+/** The path without leading and trailing slashes (the lookbehind keeps it linear on a long run of slashes). */
+export const trimSlashes = (path: string) => path.replace(/^\/+|(?<!\/)\/+$/g, "");
 
 export function isV2(spec: Pick<VaultProviderSpec, "version">): boolean {
   return (spec.version ?? "v2") === "v2";
@@ -14,9 +15,9 @@ export function isV2(spec: Pick<VaultProviderSpec, "version">): boolean {
 /** The API path (under /v1/) of `key` for values (`data`) or KV v2 metadata (`metadata`). */
 export function kvPath(spec: Pick<VaultProviderSpec, "path" | "version">, key: string, part: KvPart = "data"): string {
   const v2 = isV2(spec);
-  let out = trim(key);
-  if (spec.path !== undefined && trim(spec.path) !== "") {
-    const mount = trim(spec.path);
+  let out = trimSlashes(key);
+  if (spec.path !== undefined && trimSlashes(spec.path) !== "") {
+    const mount = trimSlashes(spec.path);
     if (out.startsWith(`${mount}/`)) {
       out = out.slice(mount.length + 1);
       if (v2 && out.startsWith(`${part}/`)) out = out.slice(part.length + 1);
@@ -31,8 +32,8 @@ export function kvPath(spec: Pick<VaultProviderSpec, "path" | "version">, key: s
 
 /** The API path to LIST for find under `path` (relative to the mount); KV v2 lists the metadata tree. */
 export function listPath(spec: Pick<VaultProviderSpec, "path" | "version">, path: string | undefined): string {
-  const mount = trim(spec.path ?? "");
-  const under = trim(path ?? "");
+  const mount = trimSlashes(spec.path ?? "");
+  const under = trimSlashes(path ?? "");
   const base = isV2(spec) ? `${mount}/metadata` : mount;
   return under ? `${base}/${under}` : base;
 }

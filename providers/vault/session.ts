@@ -51,10 +51,10 @@ export class VaultSession {
     return this.#http.send({ ...req, token: fresh.token });
   }
 
-  /** Like request, but any non-2xx answer throws its typed error. */
+  /** Like request, but any non-2xx answer, or a 2xx that is not Vault's JSON, throws its typed error. */
   async expectOk(req: Omit<VaultRequest, "token">): Promise<Record<string, unknown>> {
     const res = await this.request(req);
-    if (res.status < 300) return res.body;
+    if (res.status < 300 && res.fromVault) return res.body;
     throw this.#http.failure(req, res);
   }
 

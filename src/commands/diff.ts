@@ -1,35 +1,47 @@
 // `secrets-bridge diff PATH... --kubeconfig F`: renders the ExternalSecrets under the paths and compares each
-// with the Secret in the cluster: keys added, removed or changed (values masked: sizes only, unless
+// with the Secret in the cluster: keys added, removed or changed (masked as masking.ts decides, unless
 // --show-values), type, labels and annotations. Exit 0: no difference, 1: differences, 2: errors (as kubectl diff).
+// The kubeconfig is read for the Secrets only; stores are opened as render opens them (no live store without
+// --allow-live-stores).
 import type { V1Secret } from "@kubernetes/client-node";
 import { ANNOTATION_DATA_HASH } from "../api/markers.ts";
 import { isNotFound } from "../kube/errors.ts";
-import { safeMessage } from "../provider/errors.ts";
 import type { Provider } from "../provider/types.ts";
-import type { DesiredSecret } from "../reconcilers/external-secret/desired-secret.ts";
+import { MASKED, maskingFor, type Field } from "./masking.ts";
 import { formatFindings, loadManifests, where, type Finding } from "./render-manifests.ts";
-import { renderOffline } from "./render-offline.ts";
-import { masked, offlineContext, selectExternalSecrets, type RenderOptions } from "./render.ts";
+import { renderOffline, type OfflineRender } from "./render-offline.ts";
+import { failureMessage, offlineContext, selectExternalSecrets, type RenderOptions } from "./render.ts";
 
-const show = (v: Uint8Array, reveal: boolean) => (reveal ? JSON.stringify(Buffer.from(v).toString("utf8")) : masked(v));
-
-/** Human-readable differences between the rendered Secret and the live one (empty when equal). */
-export function secretDiff(desired: DesiredSecret, live: V1Secret | undefined, reveal: boolean): string[] {
+/** Human-readable differences between the rendered Secret and the live one (empty when equal); masked unless `reveal`. */
+export function secretDiff(r: OfflineRender, live: V1Secret | undefined, reveal: boolean): string[] {
+  const desired = r.secret;
   if (!live) return [`+ Secret ${desired.namespace}/${desired.name} does not exist yet (${Object.keys(desired.data).length} keys)`];
-  const out: string[] = [];
   const have: Record<string, Uint8Array> = Object.fromEntries(Object.entries(live.data ?? {}).map(([k, v]) => [k, new Uint8Array(Buffer.from(v, "base64"))]));
-  for (const key of [...new Set([...Object.keys(have), ...Object.keys(desired.data)])].sort()) {
+  const liveMetadata = { labels: live.metadata?.labels ?? {}, annotations: live.metadata?.annotations ?? {} };
+  // The cluster's own key names are no secret of the pull request's templates.
+  const m = maskingFor(r.es, [...r.fetchedKeys, ...Object.keys(have), ...Object.keys(liveMetadata.labels), ...Object.keys(liveMetadata.annotations)]);
+  const keys = (field: Field, names: string[]) => (reveal ? [...new Set(names)].sort().map((key) => ({ key, shown: key })) : m.keys(field, names));
+  const value = (key: string, v: Uint8Array) => (reveal ? JSON.stringify(Buffer.from(v).toString("utf8")) : m.dataValue(key, v));
+  const metaValue = (field: "labels" | "annotations", key: string, v: string) => {
+    if (reveal) return JSON.stringify(v);
+    const shown = m.metadataValue(field, key, v);
+    return shown === MASKED ? MASKED : JSON.stringify(shown);
+  };
+  const out: string[] = [];
+  for (const { key, shown } of keys("data", [...Object.keys(have), ...Object.keys(desired.data)])) {
     const a = have[key];
     const b = desired.data[key];
-    if (a && !b) out.push(`- data.${key}: ${show(a, reveal)}`);
-    else if (!a && b) out.push(`+ data.${key}: ${show(b, reveal)}`);
-    else if (a && b && !Buffer.from(a).equals(Buffer.from(b))) out.push(`~ data.${key}: ${show(a, reveal)} -> ${show(b, reveal)}`);
+    if (a && !b) out.push(`- data.${shown}: ${value(key, a)}`);
+    else if (!a && b) out.push(`+ data.${shown}: ${value(key, b)}`);
+    else if (a && b && !Buffer.from(a).equals(Buffer.from(b))) out.push(`~ data.${shown}: ${value(key, a)} -> ${value(key, b)}`);
   }
   if (desired.type && (live.type ?? "Opaque") !== desired.type) out.push(`~ type: ${live.type ?? "Opaque"} -> ${desired.type}`);
-  for (const [field, want, got] of [["labels", desired.labels, live.metadata?.labels ?? {}], ["annotations", desired.annotations, live.metadata?.annotations ?? {}]] as const) {
-    for (const [k, v] of Object.entries(want)) {
-      if (k === ANNOTATION_DATA_HASH) continue; // follows from data
-      if (got[k] !== v) out.push(`~ metadata.${field}.${k}: ${got[k] === undefined ? "(unset)" : JSON.stringify(got[k])} -> ${JSON.stringify(v)}`);
+  for (const field of ["labels", "annotations"] as const) {
+    const want = desired[field];
+    const got = liveMetadata[field];
+    for (const { key, shown } of keys(field, Object.keys(want))) {
+      if (key === ANNOTATION_DATA_HASH) continue; // follows from data
+      if (got[key] !== want[key]) out.push(`~ metadata.${field}.${shown}: ${got[key] === undefined ? "(unset)" : metaValue(field, key, got[key])} -> ${metaValue(field, key, want[key]!)}`);
     }
   }
   return out;
@@ -51,20 +63,21 @@ export async function diffCommand(paths: string[], providers: ReadonlyArray<Prov
   let differs = false;
   for (const m of selected) {
     try {
-      const desired = await renderOffline(m.obj, ctx);
+      const rendered = await renderOffline(m.obj, ctx);
+      const desired = rendered.secret;
       let live: V1Secret | undefined;
       try {
         live = await ctx.clients.core.readNamespacedSecret({ name: desired.name, namespace: desired.namespace });
       } catch (err) {
         if (!isNotFound(err)) throw err;
       }
-      const lines = secretDiff(desired, live, opts.showValues ?? false);
+      const lines = secretDiff(rendered, live, opts.showValues ?? false);
       if (lines.length > 0) {
         differs = true;
         print(`${where(m)} -> Secret ${desired.namespace}/${desired.name}\n${lines.map((l) => `  ${l}`).join("\n")}`);
       } else print(`${where(m)} -> Secret ${desired.namespace}/${desired.name}: no changes`);
     } catch (err) {
-      errors.push({ file: m.file, line: m.line, severity: "error", message: `${where(m)}: ${safeMessage(err)}` });
+      errors.push({ file: m.file, line: m.line, severity: "error", message: `${where(m)}: ${failureMessage(err, opts.showValues ?? false)}` });
     }
   }
   if (errors.length > 0) {

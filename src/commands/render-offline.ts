@@ -1,7 +1,9 @@
 // Renders an ExternalSecret outside the cluster, exactly as the reconciler would: stores and templateFrom
 // sources come from the manifests (and, with a kubeconfig, from the cluster as the user), Secrets a store
 // references can be supplied from local files (--secret NAME=KEY=FILE, e.g. a SOPS age key), and the
-// provider session is the real adapter (fake, sops, or a live store with the user's credentials).
+// provider session is the real adapter. The manifests may come from an untrusted pull request, so only
+// offline stores (fake, SOPS from a ConfigMap or Secret) are opened unless allowLiveStores: a live store named
+// in a PR would otherwise receive the CI job's credentials (issue 14).
 import type { Logger } from "pino";
 import { ExternalSecret } from "../api/external-secret.ts";
 import type { StoreRef } from "../api/common.ts";
@@ -15,7 +17,7 @@ import type { StoreIdentity } from "../provider/store-identity.ts";
 import type { Provider, SecretsClient } from "../provider/types.ts";
 import { desiredSecret, type DesiredSecret } from "../reconcilers/external-secret/desired-secret.ts";
 import { fetchData } from "../reconcilers/external-secret/fetch.ts";
-import { applyTemplate, apiTemplateSources, type TemplateSources } from "../template/index.ts";
+import { apiTemplateSources, loadTemplateSources, renderTemplate, type TemplateSources } from "../template/index.ts";
 import type { Located } from "./render-manifests.ts";
 
 export interface OfflineContext {
@@ -28,7 +30,30 @@ export interface OfflineContext {
   /** Namespace for objects without one. */
   namespace: string;
   log: Logger;
+  /** --allow-live-stores: open stores that reach the network or ambient credentials, and mint ServiceAccount tokens. */
+  allowLiveStores: boolean;
 }
+
+/** What renderOffline produced: the Secret (data included: the caller masks it) and the names the stores gave. */
+export interface OfflineRender {
+  es: ExternalSecret;
+  secret: DesiredSecret;
+  /** Keys as fetched, before templates: names the store chose, not values a template computed. */
+  fetchedKeys: string[];
+}
+
+/** A failure while templating fetched data: its message may carry what a template computed from the data. */
+export class DataDependentError extends Error {
+  readonly original: unknown;
+  readonly es: ExternalSecret;
+  constructor(original: unknown, es: ExternalSecret) {
+    super(original instanceof Error ? original.message : String(original));
+    this.original = original;
+    this.es = es;
+  }
+}
+
+export const LIVE_STORES_FLAG = "--allow-live-stores";
 
 type Obj = Located["obj"];
 const nsOf = (o: Obj, fallback: string) => o.metadata?.namespace ?? fallback;
@@ -72,7 +97,11 @@ function offlineKube(ctx: OfflineContext, store: StoreIdentity): KubeAccess {
       if (value === undefined) throw new ConfigError(`key ${ref.key} not found in secret ${ref.name}`);
       return value;
     },
-    serviceAccountToken: (ref, exp) => (live ? live.serviceAccountToken(ref, exp) : needCluster(`a token for service account ${ref.name}`)),
+    serviceAccountToken: (ref, exp) => {
+      // Only live stores use tokens; refusing here too keeps a TokenRequest out of reach of a PR's manifests.
+      if (!ctx.allowLiveStores) throw new ConfigError(`a token for service account ${ref.name} is only minted with ${LIVE_STORES_FLAG}`);
+      return live ? live.serviceAccountToken(ref, exp) : needCluster(`a token for service account ${ref.name}`);
+    },
     serviceAccountAnnotations: (ref) => (live ? live.serviceAccountAnnotations(ref) : needCluster(`service account ${ref.name}`)),
   };
 }
@@ -110,7 +139,7 @@ async function storeObject(ctx: OfflineContext, ref: StoreRef, namespace: string
 }
 
 /** The Secret the operator would write for this ExternalSecret (data included: the caller masks it). */
-export async function renderOffline(esObj: Obj, ctx: OfflineContext): Promise<DesiredSecret> {
+export async function renderOffline(esObj: Obj, ctx: OfflineContext): Promise<OfflineRender> {
   const parsed = ExternalSecret.safeParse(esObj);
   if (!parsed.success) throw new ConfigError(`invalid ExternalSecret: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
   const namespace = nsOf(esObj, ctx.namespace);
@@ -122,14 +151,26 @@ export async function renderOffline(esObj: Obj, ctx: OfflineContext): Promise<De
     const store = await storeObject(ctx, ref, namespace);
     const identity: StoreIdentity = { kind: (ref.kind ?? "SecretStore") as StoreIdentity["kind"], name: ref.name, namespace: ref.kind === "ClusterSecretStore" ? undefined : namespace, referentNamespace: namespace };
     const { provider, spec } = registry.resolve((store.spec as { provider?: Record<string, unknown> } | undefined)?.provider);
+    // Decided before connect(): connecting is what would send credentials to the store's server.
+    if (!ctx.allowLiveStores && provider.offline?.(spec) !== true) {
+      throw new ConfigError(
+        `${identity.kind} ${ref.name} uses the ${provider.name} provider, which connects to a live service; render and diff open only the fake provider and SOPS from a ConfigMap or Secret (keys from the manifests or --secret) unless ${LIVE_STORES_FLAG} is given`,
+      );
+    }
     const client = await provider.connect({ spec, store: identity, kube: offlineKube(ctx, identity), log: ctx.log, refreshInterval: (store.spec as { refreshInterval?: number })?.refreshInterval });
     sessions.push(client);
     return client;
   };
   try {
     const fetched = await fetchData(es, sessionFor, false);
-    const rendered = await applyTemplate(es.spec.target?.template, fetched.data, templateSources(ctx, namespace));
-    return desiredSecret(es, resolvedTarget(es), rendered);
+    const sources = templateSources(ctx, namespace);
+    const loaded = await loadTemplateSources(es.spec.target?.template, sources);
+    try {
+      const rendered = renderTemplate(es.spec.target?.template, fetched.data, loaded);
+      return { es, secret: desiredSecret(es, resolvedTarget(es), rendered), fetchedKeys: Object.keys(fetched.data) };
+    } catch (err) {
+      throw new DataDependentError(err, es);
+    }
   } finally {
     await Promise.allSettled(sessions.map((s) => s.close()));
   }

@@ -1,18 +1,17 @@
 // `secrets-bridge render PATH...`: renders the ExternalSecrets found under the paths against their stores
-// (fake, SOPS with a local key, or a live store with the user's credentials) and prints the Secrets they
-// would produce as YAML, values masked unless --show-values. Exit 1 if any ExternalSecret fails.
+// (fake, SOPS with a local key; a live store only with --allow-live-stores) and prints the Secrets they
+// would produce as YAML, masked (masking.ts) unless --show-values. Exit 1 if any ExternalSecret fails.
 import { readFileSync } from "node:fs";
 import { stringify } from "yaml";
-import { ANNOTATION_DATA_HASH } from "../api/markers.ts";
 import type { KubeClients } from "../kube/clients.ts";
-import { makeClients, loadKubeConfig } from "../kube/clients.ts";
+import { makeClients, loadKubeConfigFile } from "../kube/clients.ts";
 import { pino } from "pino";
 import { makeLogger } from "../log.ts";
 import { safeMessage } from "../provider/errors.ts";
 import type { Provider } from "../provider/types.ts";
-import type { DesiredSecret } from "../reconcilers/external-secret/desired-secret.ts";
+import { maskedFailure, maskingFor, type Field } from "./masking.ts";
 import { formatFindings, loadManifests, where, type Finding, type Located } from "./render-manifests.ts";
-import { renderOffline, type OfflineContext } from "./render-offline.ts";
+import { DataDependentError, renderOffline, type OfflineContext, type OfflineRender } from "./render-offline.ts";
 
 export interface RenderOptions {
   name?: string | undefined;
@@ -22,19 +21,30 @@ export interface RenderOptions {
   /** NAME=KEY=FILE entries. */
   secret?: string[] | undefined;
   logLevel?: string | undefined;
+  /** Open stores that reach the network or ambient credentials (never on manifests from an untrusted pull request). */
+  allowLiveStores?: boolean | undefined;
 }
 
-export const masked = (value: Uint8Array): string => `<masked, ${value.length} bytes>`;
-
-/** A Secret manifest; data base64 (applyable) with showValues, else a masked placeholder per key. */
-export function secretManifest(d: DesiredSecret, showValues: boolean): Record<string, unknown> {
-  // The data hash is derived from the values: masked output masks it too.
-  const annotations = showValues ? d.annotations : Object.fromEntries(Object.entries(d.annotations).map(([k, v]) => [k, k === ANNOTATION_DATA_HASH ? "<masked>" : v]));
-  const data = Object.fromEntries(Object.keys(d.data).sort().map((k) => [k, showValues ? Buffer.from(d.data[k]!).toString("base64") : masked(d.data[k]!)]));
+/** A Secret manifest; data base64 (applyable) with showValues, else masked as masking.ts decides. */
+export function secretManifest(r: OfflineRender, showValues: boolean): Record<string, unknown> {
+  const d = r.secret;
+  let data: Record<string, string>;
+  let labels: Record<string, string> = d.labels;
+  let annotations: Record<string, string> = d.annotations;
+  if (showValues) {
+    data = Object.fromEntries(Object.keys(d.data).sort().map((k) => [k, Buffer.from(d.data[k]!).toString("base64")]));
+  } else {
+    const m = maskingFor(r.es, r.fetchedKeys);
+    data = Object.fromEntries(m.keys("data", Object.keys(d.data)).map(({ key, shown }) => [shown, m.dataValue(key, d.data[key]!)]));
+    const metadata = (field: Exclude<Field, "data">, values: Record<string, string>) =>
+      Object.fromEntries(m.keys(field, Object.keys(values)).map(({ key, shown }) => [shown, m.metadataValue(field, key, values[key]!)]));
+    labels = metadata("labels", d.labels);
+    annotations = metadata("annotations", d.annotations);
+  }
   return {
     apiVersion: "v1",
     kind: "Secret",
-    metadata: { name: d.name, namespace: d.namespace, ...(Object.keys(d.labels).length ? { labels: d.labels } : {}), ...(Object.keys(annotations).length ? { annotations } : {}) },
+    metadata: { name: d.name, namespace: d.namespace, ...(Object.keys(labels).length ? { labels } : {}), ...(Object.keys(annotations).length ? { annotations } : {}) },
     ...(d.type ? { type: d.type } : {}),
     ...(d.immutable ? { immutable: true } : {}),
     data,
@@ -53,9 +63,21 @@ export function parseSecretOverrides(entries: string[] | undefined): Map<string,
 }
 
 export function offlineContext(objects: Located[], providers: ReadonlyArray<Provider<any>>, opts: RenderOptions): OfflineContext {
-  const clients: KubeClients | undefined = opts.kubeconfig ? makeClients(loadKubeConfig(opts.kubeconfig)) : undefined;
-  return { objects, providers, clients, secrets: parseSecretOverrides(opts.secret), namespace: opts.namespace ?? "default", log: makeLogger({ level: opts.logLevel ?? "warn", destination: pino.destination(2) }) };
+  // Only a kubeconfig the user names: never the in-cluster fallback, which in a CI pod is the job's own token.
+  const clients: KubeClients | undefined = opts.kubeconfig ? makeClients(loadKubeConfigFile(opts.kubeconfig)) : undefined;
+  return {
+    objects,
+    providers,
+    clients,
+    secrets: parseSecretOverrides(opts.secret),
+    namespace: opts.namespace ?? "default",
+    log: makeLogger({ level: opts.logLevel ?? "warn", destination: pino.destination(2) }),
+    allowLiveStores: opts.allowLiveStores ?? false,
+  };
 }
+
+/** An ExternalSecret's failure as printed: in full with --show-values, else masked (masking.ts). */
+export const failureMessage = (err: unknown, showValues: boolean): string => (showValues ? safeMessage(err instanceof DataDependentError ? err.original : err) : maskedFailure(err));
 
 export function selectExternalSecrets(objects: Located[], name: string | undefined): Located[] {
   return objects.filter((m) => m.obj.kind === "ExternalSecret" && String(m.obj.apiVersion ?? "").startsWith("external-secrets.io/") && (!name || m.obj.metadata?.name === name));
@@ -73,10 +95,10 @@ export async function renderCommand(paths: string[], providers: ReadonlyArray<Pr
   const docs: string[] = [];
   for (const m of selected) {
     try {
-      const secret = await renderOffline(m.obj, ctx);
-      docs.push(`# ${where(m)} (${m.file}:${m.line})\n${stringify(secretManifest(secret, opts.showValues ?? false))}`);
+      const rendered = await renderOffline(m.obj, ctx);
+      docs.push(`# ${where(m)} (${m.file}:${m.line})\n${stringify(secretManifest(rendered, opts.showValues ?? false))}`);
     } catch (err) {
-      failures.push({ file: m.file, line: m.line, severity: "error", message: `${where(m)}: ${safeMessage(err)}` });
+      failures.push({ file: m.file, line: m.line, severity: "error", message: `${where(m)}: ${failureMessage(err, opts.showValues ?? false)}` });
     }
   }
   if (docs.length > 0) print(docs.join("---\n").replace(/\n$/, ""));

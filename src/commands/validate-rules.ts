@@ -55,7 +55,7 @@ function typeOk(schema: Schema, v: unknown): boolean {
   }
 }
 
-const pathText = (path: (string | number)[]) => path.map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? p : `.${p}`)).join("");
+export const pathText = (path: (string | number)[]) => path.map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? p : `.${p}`)).join("");
 
 export function validateAgainst(schema: Schema, value: unknown, path: (string | number)[] = [], issues: RuleIssue[] = []): RuleIssue[] {
   const at = pathText(path) || "(root)";
@@ -69,6 +69,7 @@ export function validateAgainst(schema: Schema, value: unknown, path: (string | 
   if (typeof value === "string") {
     if (schema.minLength !== undefined && value.length < schema.minLength) add(`${at}: should be at least ${schema.minLength} chars long`);
     if (schema.maxLength !== undefined && value.length > schema.maxLength) add(`${at}: may not be more than ${schema.maxLength} bytes`);
+    // schema.pattern comes from our own generated CRDs, not from the manifest being checked.
     if (schema.pattern && !new RegExp(schema.pattern, "u").test(value)) add(`${at}: should match ${JSON.stringify(schema.pattern)}`);
   }
   if (typeof value === "number") {

@@ -1,12 +1,13 @@
 // `secrets-bridge validate PATH...`: checks every ExternalSecret and store manifest under the paths, offline,
 // as a CI step: the CRD schema and its CEL rules, unknown fields, template parse (with the template's line),
-// and references between files (stores, templateFrom ConfigMaps/Secrets). Exit 1 on any error.
+// regexps Go rejects, and references between files (stores, templateFrom ConfigMaps/Secrets). Exit 1 on any error.
 import type { z } from "zod";
 import { Scalar } from "yaml";
 import { generateCrdsFor } from "../crdgen/index.ts";
 import { GROUP, VERSION } from "../api/common.ts";
 import { parseOnly, TemplateError } from "../template/index.ts";
 import { formatFindings, lineOf, loadManifests, where, type Finding, type Located } from "./render-manifests.ts";
+import { checkRegexps } from "./validate-regexps.ts";
 import { crdSchemas, validateAgainst } from "./validate-rules.ts";
 
 export interface ValidateOptions {
@@ -107,6 +108,7 @@ export function validateFindings(paths: string[], providerSchemas: Record<string
     for (const issue of validateAgainst(schema, { ...m.obj, metadata: undefined, status: undefined })) {
       findings.push({ file: m.file, line: lineOf(m, issue.path), severity: "error", message: `${where(m)}: ${issue.message}` });
     }
+    checkRegexps(m, findings);
     if (m.obj.kind === "ExternalSecret") {
       checkTemplates(m, findings);
       checkReferences(m, objects, opts, findings);

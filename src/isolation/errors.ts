@@ -21,9 +21,9 @@ export class IsolationError extends Error {
     this.why = why;
   }
 
-  static describe(why: IsolationError["why"], limits: { timeoutMs: number; resourceLimits: { maxOldGenerationSizeMb?: number } }): string {
+  static describe(why: IsolationError["why"], limits: { timeoutMs: number; heapMb: number }): string {
     if (why === "timeout") return `stopped after ${limits.timeoutMs} ms (time limit)`;
-    if (why === "out-of-memory") return `stopped: more than ${limits.resourceLimits.maxOldGenerationSizeMb ?? "?"} MiB of memory (memory limit)`;
+    if (why === "out-of-memory") return `stopped: more than ${limits.heapMb} MiB of memory (memory limit)`;
     if (why === "closed") return "the worker pool is closed";
     return "the worker crashed";
   }

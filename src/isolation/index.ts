@@ -1,5 +1,5 @@
-// The process's isolation pool: templates and untrusted documents (SOPS files) run here, off the main
-// thread. One pool per process, configured once by the daemon (flags) and started lazily, so the CLI, the
+// The process's isolation pool: templates and untrusted documents (SOPS files) run here, in worker
+// processes. One pool per process, configured once by the daemon (flags) and started lazily, so the CLI, the
 // demo and tests get the defaults without wiring.
 import { WorkerPool, type Job, type Lane, type RunOptions } from "./worker-pool.ts";
 import type { IsolationError } from "./errors.ts";
@@ -12,7 +12,8 @@ export interface IsolationSettings {
   workers: number;
   /** A job's wall-clock limit. Budgeted templates finish in milliseconds; this catches what a budget misses. */
   timeoutMs: number;
-  /** V8 old-generation limit per worker: far above any budgeted template or capped SOPS file, far below the pod's limit. */
+  /** V8 old-generation limit per worker process: far above any budgeted template or capped SOPS file; with the
+   *  workers' own ~40 MiB each, three workers and the operator stay well under the chart's 512 MiB limit. */
   heapMb: number;
   onWorkerLost?: (why: IsolationError["why"], lane: Lane) => void;
 }
@@ -36,7 +37,7 @@ function current(): WorkerPool {
     size: settings.workers,
     suspectSize: 1,
     timeoutMs: settings.timeoutMs,
-    resourceLimits: { maxOldGenerationSizeMb: settings.heapMb, maxYoungGenerationSizeMb: 16, stackSizeMb: 4 },
+    heapMb: settings.heapMb,
     onWorkerLost: (why, lane) => settings.onWorkerLost?.(why, lane),
   });
   return pool;

@@ -1,24 +1,31 @@
-// A pool of worker threads that run one job at a time each, under a V8 heap limit and a wall-clock timeout.
+// A pool of worker processes that run one job at a time each, under a V8 heap limit and a wall-clock timeout.
 // It is the second wall behind the template budgets and the parser limits: whatever slips past them (an
-// endless loop, a heap blow-up) costs one worker, which is terminated and replaced, never the main thread
+// endless loop, a heap blow-up) costs one worker, which is killed and replaced, never the main process
 // that renews the Lease, answers /healthz and reconciles everyone else.
 //
+// Processes, not worker_threads: a worker thread's resourceLimits catch a heap that grows step by step,
+// but some allocations that fail (a huge string turned into bytes, CALL_AND_RETRY_LAST) end in V8's
+// fatal OOM handler, which aborts the whole process, threads and all (seen in the adversarial test with
+// `randAlphaNum 300000000`). A child process dies alone. Jobs travel over IPC with V8's serializer, so
+// bytes, Maps and bigints arrive as they left.
+//
 // Why by hand: piscina/workerpool exist, but neither routes a job by the key that caused trouble before
-// ("suspect lane") nor maps out-of-memory and timeouts to typed errors without extra layers; the whole
-// pool is one small file on node:worker_threads.
-import { Worker, type ResourceLimits } from "node:worker_threads";
+// ("suspect lane") nor maps out-of-memory and timeouts to typed errors without extra layers.
+import { fork, type ChildProcess } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { IsolationError, reviveError, type SerializedError } from "./errors.ts";
 
 export interface WorkerPoolOptions {
   /** The worker script (see worker-main.ts). */
   script: URL;
+  /** V8 old-generation limit of each worker process, in MiB. */
+  heapMb: number;
   /** Workers for ordinary jobs. */
   size: number;
   /** Workers for jobs whose key timed out or ran out of memory before, until that key succeeds again. */
   suspectSize: number;
   /** Longest a job may run before its worker is terminated. */
   timeoutMs: number;
-  resourceLimits: ResourceLimits;
   /** Told about every terminated worker (metrics, logs). */
   onWorkerLost?: (why: IsolationError["why"], lane: Lane) => void;
 }
@@ -47,6 +54,8 @@ interface Pending {
 }
 
 type Reply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: SerializedError };
+
+type Worker = ChildProcess;
 
 class Slot {
   worker: Worker | undefined;
@@ -99,26 +108,39 @@ export class WorkerPool {
   }
 
   #spawn(slot: Slot, lane: Lane): Worker {
-    const worker = new Worker(this.#opts.script, { resourceLimits: this.#opts.resourceLimits, stdout: false, stderr: false });
-    worker.unref();
-    worker.on("message", (reply: Reply) => this.#settle(slot, lane, worker, reply));
-    worker.on("error", (err: Error & { code?: string }) => {
-      const why = err.code === "ERR_WORKER_OUT_OF_MEMORY" ? "out-of-memory" : "crashed";
-      this.#fail(slot, lane, worker, why);
+    const worker = fork(fileURLToPath(this.#opts.script), [], {
+      // A small young generation and --optimize-for-size: ~65 MiB per worker instead of ~75 (the jobs are short).
+      execArgv: [`--max-old-space-size=${this.#opts.heapMb}`, "--max-semi-space-size=1", "--optimize-for-size", "--stack-size=2048"],
+      serialization: "advanced",
+      stdio: ["ignore", "ignore", "ignore", "ipc"],
     });
-    worker.on("exit", () => this.#fail(slot, lane, worker, "crashed"));
+    this.#idle(worker);
+    worker.on("message", (reply: Reply) => this.#settle(slot, lane, worker, reply));
+    worker.on("error", () => this.#fail(slot, lane, worker, "crashed"));
+    // V8's fatal out-of-memory handler aborts (SIGABRT; SIGTRAP on some builds); anything else is a crash.
+    worker.on("exit", (_code, signal) => this.#fail(slot, lane, worker, signal === "SIGABRT" || signal === "SIGTRAP" ? "out-of-memory" : "crashed"));
     slot.worker = worker;
     return worker;
+  }
+
+  /** An idle worker does not keep the process alive (a CLI that rendered exits); a busy one does. */
+  #idle(worker: Worker): void {
+    worker.unref();
+    (worker.channel as { unref?: () => void } | undefined)?.unref?.();
+  }
+
+  #busy(worker: Worker): void {
+    worker.ref();
+    (worker.channel as { ref?: () => void } | undefined)?.ref?.();
   }
 
   #start(slot: Slot, lane: Lane, pending: Pending): void {
     const worker = slot.worker ?? this.#spawn(slot, lane);
     slot.busy = pending;
     slot.nextId++;
-    // A busy worker keeps the process alive (a CLI awaiting a render); an idle one does not.
-    worker.ref();
+    this.#busy(worker);
     slot.timer = setTimeout(() => this.#fail(slot, lane, worker, "timeout"), this.#opts.timeoutMs);
-    worker.postMessage({ id: slot.nextId, ...pending.job });
+    worker.send({ id: slot.nextId, ...pending.job });
   }
 
   #done(slot: Slot, lane: Lane): Pending | undefined {
@@ -126,7 +148,7 @@ export class WorkerPool {
     clearTimeout(slot.timer);
     slot.timer = undefined;
     slot.busy = undefined;
-    slot.worker?.unref();
+    if (slot.worker) this.#idle(slot.worker);
     queueMicrotask(() => this.#pump(lane));
     return pending;
   }
@@ -145,7 +167,7 @@ export class WorkerPool {
     if (slot.worker !== worker) return;
     slot.worker = undefined;
     const pending = this.#done(slot, lane);
-    void worker.terminate();
+    worker.kill("SIGKILL");
     if (this.#closed) return;
     this.#opts.onWorkerLost?.(why, lane);
     if (!pending) return;
@@ -157,6 +179,9 @@ export class WorkerPool {
     const worker = slot.worker;
     slot.worker = undefined;
     clearTimeout(slot.timer);
-    if (worker) await worker.terminate();
+    if (!worker || worker.exitCode !== null || worker.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => worker.once("exit", () => resolve()));
+    worker.kill("SIGKILL");
+    await exited;
   }
 }

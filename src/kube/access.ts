@@ -21,9 +21,11 @@ export interface KubeAccess {
    */
   readConfigMap?(name: string, namespace?: string): Promise<Record<string, Uint8Array>>;
   /**
-   * A token for a ServiceAccount, minted with TokenRequest for `ref.audiences` (the caller fills in its provider's
-   * audience). Throws ConfigError, minting nothing, when the list is empty or names one of the kube-apiserver's
-   * own audiences: such a token would be valid against the cluster's API wherever the provider sends it.
+   * A token for a ServiceAccount, minted with TokenRequest: the one place every provider gets one (Vault
+   * Kubernetes/JWT auth, AWS web identity, GCP workload identity), for `ref.audiences` (the caller fills in its
+   * provider's audience). Throws ConfigError, minting nothing, when token requests are disabled
+   * (--service-account-token-requests=false), or when the list is empty or names one of the kube-apiserver's own
+   * audiences: such a token would be valid against the cluster's API wherever the provider sends it.
    */
   serviceAccountToken(ref: ServiceAccountSelector, expirationSeconds?: number): Promise<string>;
   /** The namespace a ref resolves in. Throws ConfigError when the store may not reach it. */
@@ -31,6 +33,8 @@ export interface KubeAccess {
   /** A ServiceAccount's annotations (e.g. AWS IRSA's eks.amazonaws.com/role-arn). Throws ConfigError when it is missing. */
   serviceAccountAnnotations(ref: ServiceAccountSelector): Promise<Record<string, string>>;
 }
+
+export const TOKEN_REQUESTS_DISABLED = "token requests are disabled by the platform (--service-account-token-requests=false)";
 
 export function kubeAccess(clients: KubeClients, store: StoreIdentity): KubeAccess {
   const resolveNamespace = (refNamespace: string | undefined): string => {
@@ -98,6 +102,9 @@ export function kubeAccess(clients: KubeClients, store: StoreIdentity): KubeAcce
     },
     async serviceAccountToken(ref, expirationSeconds = 600) {
       const namespace = resolveNamespace(ref.namespace);
+      // The platform took `serviceaccounts/token create` away: say so once in the store's condition rather than
+      // collect 403s (a ConfigError is not retried until the store changes).
+      if (clients.tokenRequests === false) throw new ConfigError(`no token for service account ${namespace}/${ref.name}: ${TOKEN_REQUESTS_DISABLED}`);
       const audiences = ref.audiences ?? [];
       const refused = audienceRefusal(audiences, audiences.length > 0 ? await apiServerAudiences(clients) : new Set());
       if (refused) throw new ConfigError(`TokenRequest for service account ${namespace}/${ref.name}: ${refused}`);

@@ -7,22 +7,35 @@ export interface KubeClients {
   core: CoreV1Api;
   custom: CustomObjectsApi;
   coordination: CoordinationV1Api;
+  /**
+   * false when the platform gave the operator no `serviceaccounts/token create` (--service-account-token-requests=false):
+   * kube/access.ts then refuses TokenRequests with a ConfigError instead of sending them. Absent: allowed.
+   */
+  tokenRequests?: boolean;
 }
 
-export function makeClients(kc: KubeConfig): KubeClients {
+export function makeClients(kc: KubeConfig, options: { tokenRequests?: boolean } = {}): KubeClients {
   return {
     kc,
     core: kc.makeApiClient(CoreV1Api),
     custom: kc.makeApiClient(CustomObjectsApi),
     coordination: kc.makeApiClient(CoordinationV1Api),
+    tokenRequests: options.tokenRequests ?? true,
   };
 }
 
 /** Loads kubeconfig from a path, $KUBECONFIG, ~/.kube/config, or the in-cluster service account. */
 export function loadKubeConfig(path?: string): KubeConfig {
+  if (path) return loadKubeConfigFile(path);
   const kc = new PooledKubeConfig();
-  if (path) kc.loadFromFile(path);
-  else kc.loadFromDefault();
+  kc.loadFromDefault();
+  return kc;
+}
+
+/** Only the kubeconfig file at `path`: no $KUBECONFIG, no ~/.kube/config, never the in-cluster service account (the CLI's render and diff). */
+export function loadKubeConfigFile(path: string): KubeConfig {
+  const kc = new PooledKubeConfig();
+  kc.loadFromFile(path);
   return kc;
 }
 

@@ -1,5 +1,6 @@
 // Classifies errors from @kubernetes/client-node without ever printing them whole:
 // ApiException.message embeds the response body and headers, which must not reach logs.
+import { dropQuotedValues } from "../provider/scrub.ts";
 
 interface ApiExceptionLike {
   code: number;
@@ -20,7 +21,10 @@ export const isConflict = (err: unknown): boolean => statusCode(err) === 409;
 export const isForbidden = (err: unknown): boolean => statusCode(err) === 403;
 export const isInvalid = (err: unknown): boolean => statusCode(err) === 422;
 
-/** "HTTP 409: <Status.message>": the apiserver's own message (names objects and fields, not Secret data). */
+/**
+ * "HTTP 409: <Status.message>": the apiserver's own message, with the values its field errors quote withheld
+ * (a 422 on a Secret quotes the offending label or annotation value, which may come from secret data).
+ */
 export function kubeErrorSummary(err: unknown): string {
   const api = asApiException(err);
   if (!api) return err instanceof Error ? `${err.name}: ${err.message}` : "unknown error";
@@ -33,5 +37,5 @@ export function kubeErrorSummary(err: unknown): string {
     }
   }
   const message = body && typeof body === "object" ? (body as { message?: unknown }).message : undefined;
-  return `HTTP ${api.code}${typeof message === "string" ? `: ${message}` : ""}`;
+  return `HTTP ${api.code}${typeof message === "string" ? `: ${dropQuotedValues(message)}` : ""}`;
 }

@@ -40,6 +40,8 @@ export interface OperatorOptions {
   defaultRateLimit?: { requestsPerSecond: number; burst?: number };
   /** Floor under ExternalSecret and store refresh intervals (--min-refresh-interval; none: no floor). */
   minRefreshIntervalMs?: number;
+  /** false: the operator may not create ServiceAccount tokens (--service-account-token-requests=false); referent auth fails with a clear condition. */
+  serviceAccountTokenRequests?: boolean;
   /** --allow-ambient-credentials-for-namespaced-stores: SecretStores may use the operator's own identity (default: no). */
   allowAmbientCredentialsForNamespacedStores?: boolean;
   /** Which Normal Events are written (Warnings always are); default: all, within a budget. */
@@ -61,7 +63,7 @@ export interface Operator {
 export async function startOperator(opts: OperatorOptions): Promise<Operator> {
   const { kc, log } = opts;
   const clock = opts.clock ?? realClock;
-  const clients = makeClients(kc);
+  const clients = makeClients(kc, { tokenRequests: opts.serviceAccountTokenRequests ?? true });
   const registry = new ProviderRegistry(opts.providers);
   const cache = new FetchCache(opts.fetchCache ?? { ttlMs: 10_000, maxBytes: 64 * 1024 * 1024 });
   const sessions = new StoreSessions({

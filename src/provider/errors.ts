@@ -11,10 +11,24 @@ export class ProviderError extends Error {
   }
 }
 
-/** The key (or version, or property) is gone at the provider: the reconciler applies deletionPolicy. */
+/**
+ * The provider confirmed the whole key (or the requested version) does not exist: the only error on which the
+ * reconciler applies deletionPolicy. Never for a missing property, an empty listing or an unparsable answer.
+ */
 export class NoSecretError extends ProviderError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, "SecretNotFound", options);
+  }
+}
+
+/**
+ * The key exists but the `property` asked for is not in it (renamed or removed at the provider). ESO reports
+ * "key X does not exist in secret Y" as a plain error: Ready=False, retried with backoff, the Secret kept,
+ * deletionPolicy untouched (a rename must never delete a Secret).
+ */
+export class PropertyNotFoundError extends ProviderError {
+  constructor(property: string, keyLabel: string) {
+    super(`property ${JSON.stringify(property)} does not exist in ${keyLabel}`, "PropertyNotFound");
   }
 }
 

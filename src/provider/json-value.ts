@@ -1,7 +1,7 @@
 // Picking a `property` out of a JSON value and exploding a JSON object into keys, as ESO's providers do.
 // ESO uses gjson paths: dots separate levels, `\.` escapes a dot inside a key, numbers index arrays.
 // We implement that subset by hand (gjson's query and modifier syntax is not part of ESO's documented contract).
-import { NoSecretError, ProviderError } from "./errors.ts";
+import { PropertyNotFoundError, ProviderError } from "./errors.ts";
 
 /** A remote value that cannot be shaped as asked (not JSON): retried with backoff, never applies deletionPolicy. */
 const invalid = (message: string) => new ProviderError(message, "InvalidRemoteData");
@@ -44,7 +44,8 @@ export function jsonToText(value: unknown): string {
 
 /**
  * Returns the text at `property` inside the JSON document `text`. A key containing dots literally is tried
- * first as a whole (ESO's escape hatch). Throws NoSecretError when the property does not exist.
+ * first as a whole (ESO's escape hatch). Throws PropertyNotFoundError when the property does not exist: the key is
+ * there, so this is never "secret gone" (deletionPolicy must not act on it).
  */
 export function pickProperty(text: string, property: string, keyLabel: string): string {
   let doc: unknown;
@@ -60,8 +61,8 @@ export function pickProperty(text: string, property: string, keyLabel: string): 
   for (const part of splitPath(property)) {
     if (Array.isArray(node) && /^[0-9]+$/.test(part)) node = node[Number(part)];
     else if (node !== null && typeof node === "object" && Object.hasOwn(node, part)) node = (node as Record<string, unknown>)[part];
-    else throw new NoSecretError(`property "${property}" not found in ${keyLabel}`);
-    if (node === undefined) throw new NoSecretError(`property "${property}" not found in ${keyLabel}`);
+    else throw new PropertyNotFoundError(property, keyLabel);
+    if (node === undefined) throw new PropertyNotFoundError(property, keyLabel);
   }
   return jsonToText(node);
 }

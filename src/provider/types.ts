@@ -16,9 +16,11 @@ export interface FindRequest {
 
 /**
  * A connected session to one store with one set of credentials, shared by every ExternalSecret using it.
- * Methods throw NoSecretError when the key is gone, PermissionDeniedError when access is refused,
- * ProviderUnavailableError on transient failures and ConfigError on a bad request; anything else is
- * treated as transient by the caller.
+ * Methods throw NoSecretError only when the provider itself says the whole key (or version) does not exist,
+ * PropertyNotFoundError when the key exists without the requested property, PermissionDeniedError when access
+ * is refused, ProviderUnavailableError on transient failures and on answers that cannot be read (unparsable,
+ * wrong shape: never "not found", never empty data), and ConfigError on a bad request; anything else is
+ * treated as transient by the caller. findSecrets returns {} only when the provider answered "no matches".
  */
 export interface SecretsClient {
   /** One value; `ref.property` picks a field out of a structured value. */
@@ -56,6 +58,13 @@ export interface Provider<Spec = unknown> {
    * a namespace resolve there); when true, sessions are keyed by that namespace too.
    */
   referentAuth?(spec: Spec): boolean;
+  /**
+   * True when a session for this spec reads nothing but what ConnectContext.kube hands it: no network, no
+   * ambient credentials (the fake store, SOPS from a ConfigMap or Secret). The CLI's render and diff run on
+   * manifests from untrusted pull requests and open only such stores unless --allow-live-stores is given;
+   * an adapter without this method counts as live.
+   */
+  offline?(spec: Spec): boolean;
   /**
    * When the spec would authenticate as the operator itself (its ServiceAccount token, a cloud SDK's default
    * credentials): a short description of that identity for the refusal message, else undefined. The session

@@ -33,9 +33,10 @@ export function toInt64(v: GoValue): bigint {
 export function parseGoFloat(s: string): number | undefined {
   if (/^[+-]?(inf|infinity)$/i.test(s)) return s.startsWith("-") ? -Infinity : Infinity;
   if (/^nan$/i.test(s)) return NaN;
-  // Go float syntax: underscores only between digits.
+  // Go float syntax: underscores only between digits. A constant pattern (ours), run on tenant text: the
+  // digits after the point hang off the point, as two optional adjacent digit runs backtrack quadratically.
   const D = "[0-9](?:_?[0-9])*";
-  if (new RegExp(`^[+-]?(?:${D}\\.?(?:${D})?|\\.${D})(?:[eE][+-]?${D})?$`).test(s)) return Number(s.replace(/_/g, ""));
+  if (new RegExp(`^[+-]?(?:${D}(?:\\.(?:${D})?)?|\\.${D})(?:[eE][+-]?${D})?$`).test(s)) return Number(s.replace(/_/g, ""));
   return undefined;
 }
 

@@ -66,7 +66,7 @@ function b32encode(s: string): string {
 function b32decode(s: string): string {
   const clean = s.replace(/[\r\n]/g, "");
   if (clean.length % 8 !== 0) return `illegal base32 data at input byte ${clean.length - (clean.length % 8)}`;
-  const body = clean.replace(/=+$/, "");
+  const body = clean.replace(/(?<!=)=+$/, ""); // (?<!=): a bare =+$ rescans a long run of = from each start (quadratic)
   let bits = 0;
   let value = 0;
   let out = "";

@@ -23,7 +23,7 @@ export function clean(p: string): string {
 
 function base(p: string): string {
   if (p === "") return ".";
-  const trimmed = p.replace(/\/+$/, "");
+  const trimmed = p.replace(/(?<!\/)\/+$/, ""); // (?<!\/): a bare \/+$ rescans a long run of / from each start (quadratic)
   if (trimmed === "") return "/";
   return trimmed.slice(trimmed.lastIndexOf("/") + 1);
 }

@@ -1,96 +1,38 @@
-// Sprig's regexp functions over Go RE2 syntax translated to JavaScript (named groups (?P<n>), leading
-// flag groups, \A \z), with Go's replacement expansion ($1, ${1}, $name: the longest name wins).
+// Sprig's regexp functions on Go's regexp (src/regexp: RE2, linear time). Template strings are Go byte
+// strings (gostr.ts), so patterns and inputs use its byte form: results are cut from the original bytes
+// and an invalid byte matches as U+FFFD, as in Go. Sprig's must* functions return regexp.Compile's
+// error; the others call regexp.MustCompile, whose panic text/template reports with the pattern quoted.
+import { GoRegexp, GoRegexpError } from "../regexp/index.ts";
+import { goQuote } from "./fmt.ts";
 import { fn, GoError, type FuncMap } from "./func-types.ts";
-import { decodeWithOffsets, fromBin, toBin } from "./gostr.ts";
+import { fromBin, validUtf8 } from "./gostr.ts";
 import { typedList } from "./values.ts";
 
-export function goRegExp(src: string, global = true): RegExp {
-  let pattern = fromBin(src);
-  let flags = global ? "gu" : "u";
-  const lead = /^\(\?([imsU]+)\)/.exec(pattern);
-  if (lead) {
-    for (const f of lead[1]!) if (f !== "U" && !flags.includes(f)) flags += f;
-    pattern = pattern.slice(lead[0].length);
-  }
-  pattern = pattern.replace(/\(\?P</g, "(?<").replace(/\\A/g, "^").replace(/\\z/g, "$(?![\\s\\S])");
-  if (/\\[1-9]/.test(pattern)) throw new GoError(`error parsing regexp: invalid escape sequence`);
+/** regexp.Compile: a pattern Go rejects is the function's error. */
+function compile(re: string): GoRegexp {
   try {
-    return new RegExp(pattern, flags);
+    return GoRegexp.compile(re, "latin1");
   } catch (err) {
-    throw new GoError(`error parsing regexp: ${err instanceof Error ? err.message : "invalid"}`);
+    if (err instanceof GoRegexpError) throw new GoError(err.message);
+    throw err;
   }
 }
 
-/** regexp.Expand: $name / ${name}, $$ -> $. */
-function expand(template: string, match: RegExpExecArray): string {
-  return template.replace(/\$(\$|\{([^}]*)\}|([A-Za-z0-9_]+))/g, (whole, _all: string, braced: string | undefined, bare: string | undefined) => {
-    if (whole === "$$") return "$";
-    const name = braced ?? bare ?? "";
-    if (braced !== undefined && !/^[A-Za-z0-9_]+$/.test(braced)) return whole;
-    if (/^[0-9]+$/.test(name)) return match[Number(name)] ?? "";
-    return match.groups?.[name] ?? "";
-  });
-}
+/** regexp's quote: backquoted when strconv.CanBackquote allows it, else strconv.Quote. */
+const quote = (bin: string): string => (validUtf8(bin) && !/[`\x00-\x08\x0a-\x1f\x7f]|\xef\xbb\xbf/.test(bin) ? "`" + bin + "`" : goQuote(bin));
 
-/** Every match as [start, end] UTF-16 indexes, with Go's rule: an empty match right after the previous
- *  match is dropped, and the search always advances by at least one rune. */
-function matchIndexes(re: RegExp, text: string, n: bigint): RegExpExecArray[] {
-  const out: RegExpExecArray[] = [];
-  let prevEnd = -1;
-  re.lastIndex = 0;
-  while (n < 0n || out.length < Number(n)) {
-    const m = re.exec(text);
-    if (!m) break;
-    const end = m.index + m[0].length;
-    if (m[0].length === 0) {
-      if (m.index !== prevEnd) out.push(m);
-      const cp = text.codePointAt(m.index);
-      if (cp === undefined) break;
-      re.lastIndex = m.index + (cp > 0xffff ? 2 : 1);
-    } else out.push(m);
-    prevEnd = end;
+/** regexp.MustCompile: its panic message, `regexp: Compile(<pattern>): <error>` (as text, like the error part). */
+function mustCompile(re: string): GoRegexp {
+  try {
+    return compile(re);
+  } catch (err) {
+    if (err instanceof GoError) throw new GoError(`regexp: Compile(${fromBin(quote(re))}): ${err.message}`);
+    throw err;
   }
-  return out;
 }
 
-export function replaceAll(re: RegExp, s: string, repl: string, literal: boolean): string {
-  const { text, offsets } = decodeWithOffsets(s);
-  const cut = (a: number, b: number) => s.slice(offsets[a]!, offsets[b]!);
-  const tpl = fromBin(repl);
-  let out = "";
-  let last = 0;
-  for (const m of matchIndexes(re, text, -1n)) {
-    const end = m.index + m[0].length;
-    out += cut(last, m.index) + (literal ? repl : toBin(expand(tpl, m)));
-    last = end;
-  }
-  return out + cut(last, text.length);
-}
-
-function findAll(re: RegExp, s: string, n: bigint): string[] {
-  const { text, offsets } = decodeWithOffsets(s);
-  return matchIndexes(re, text, n).map((m) => s.slice(offsets[m.index]!, offsets[m.index + m[0].length]!));
-}
-
-/** regexp.Split. */
-function split(re: RegExp, s: string, n: bigint): string[] {
-  if (n === 0n) return [];
-  const { text, offsets } = decodeWithOffsets(s);
-  if (re.source.length > 0 && text.length === 0) return [""];
-  const cut = (a: number, b: number) => s.slice(offsets[a]!, offsets[b]!);
-  const out: string[] = [];
-  let beg = 0;
-  let end = 0;
-  for (const m of matchIndexes(re, text, n)) {
-    if (n > 0n && out.length === Number(n) - 1) break;
-    end = m.index;
-    const mEnd = m.index + m[0].length;
-    if (mEnd !== 0) out.push(cut(beg, end));
-    beg = mEnd;
-  }
-  if (end !== text.length) out.push(cut(beg, text.length));
-  return out;
-}
+/** Go's int count: n < 0 means every match; a count beyond the input's length is the same as every match. */
+const count = (n: bigint): number => (n < 0n ? -1 : n > 0x7fffffffn ? 0x7fffffff : Number(n));
 
 const lenient = <T>(f: () => T, fallback: T): T => {
   try {
@@ -100,18 +42,26 @@ const lenient = <T>(f: () => T, fallback: T): T => {
   }
 };
 
+type Compile = (re: string) => GoRegexp;
+const findAll = (c: Compile) => (re: string, s: string, n: bigint) => typedList(c(re).findAll(s, count(n)), "string");
+const find = (c: Compile) => (re: string, s: string) => c(re).findAll(s, 1)[0] ?? "";
+const replaceAll = (c: Compile) => (re: string, s: string, r: string) => c(re).replaceAll(s, r);
+const replaceAllLiteral = (c: Compile) => (re: string, s: string, r: string) => c(re).replaceAllLiteral(s, r);
+const split = (c: Compile) => (re: string, s: string, n: bigint) => typedList(c(re).split(s, count(n)), "string");
+
 export const regexFuncs: FuncMap = {
-  regexMatch: fn(["string", "string"], (re: string, s: string) => lenient(() => goRegExp(re, false).test(fromBin(s)), false)),
-  mustRegexMatch: fn(["string", "string"], (re: string, s: string) => goRegExp(re, false).test(fromBin(s))),
-  regexFindAll: fn(["string", "string", "int"], (re: string, s: string, n: bigint) => typedList(findAll(goRegExp(re), s, n), "string")),
-  mustRegexFindAll: fn(["string", "string", "int"], (re: string, s: string, n: bigint) => typedList(findAll(goRegExp(re), s, n), "string")),
-  regexFind: fn(["string", "string"], (re: string, s: string) => findAll(goRegExp(re), s, 1n)[0] ?? ""),
-  mustRegexFind: fn(["string", "string"], (re: string, s: string) => findAll(goRegExp(re), s, 1n)[0] ?? ""),
-  regexReplaceAll: fn(["string", "string", "string"], (re: string, s: string, r: string) => replaceAll(goRegExp(re), s, r, false)),
-  mustRegexReplaceAll: fn(["string", "string", "string"], (re: string, s: string, r: string) => replaceAll(goRegExp(re), s, r, false)),
-  regexReplaceAllLiteral: fn(["string", "string", "string"], (re: string, s: string, r: string) => replaceAll(goRegExp(re), s, r, true)),
-  mustRegexReplaceAllLiteral: fn(["string", "string", "string"], (re: string, s: string, r: string) => replaceAll(goRegExp(re), s, r, true)),
-  regexSplit: fn(["string", "string", "int"], (re: string, s: string, n: bigint) => typedList(split(goRegExp(re), s, n), "string")),
-  mustRegexSplit: fn(["string", "string", "int"], (re: string, s: string, n: bigint) => typedList(split(goRegExp(re), s, n), "string")),
+  // regexp.MatchString: Sprig drops the error, so a bad pattern matches nothing.
+  regexMatch: fn(["string", "string"], (re: string, s: string) => lenient(() => compile(re).test(s), false)),
+  mustRegexMatch: fn(["string", "string"], (re: string, s: string) => compile(re).test(s)),
+  regexFindAll: fn(["string", "string", "int"], findAll(mustCompile)),
+  mustRegexFindAll: fn(["string", "string", "int"], findAll(compile)),
+  regexFind: fn(["string", "string"], find(mustCompile)),
+  mustRegexFind: fn(["string", "string"], find(compile)),
+  regexReplaceAll: fn(["string", "string", "string"], replaceAll(mustCompile)),
+  mustRegexReplaceAll: fn(["string", "string", "string"], replaceAll(compile)),
+  regexReplaceAllLiteral: fn(["string", "string", "string"], replaceAllLiteral(mustCompile)),
+  mustRegexReplaceAllLiteral: fn(["string", "string", "string"], replaceAllLiteral(compile)),
+  regexSplit: fn(["string", "string", "int"], split(mustCompile)),
+  mustRegexSplit: fn(["string", "string", "int"], split(compile)),
   regexQuoteMeta: fn(["string"], (s: string) => s.replace(/[\\.+*?()|[\]{}^$]/g, "\\$&")),
 };

@@ -53,18 +53,3 @@ export function runes(bin: string): { ch: string; bytes: string; valid: boolean 
   }
   return out;
 }
-
-/** Decodes Go bytes for a JavaScript RegExp and maps every UTF-16 index back to its byte offset, so
- *  results can be cut from the original bytes (Go's regexp never re-encodes unmatched or invalid bytes). */
-export function decodeWithOffsets(bin: string): { text: string; offsets: number[] } {
-  let text = "";
-  const offsets: number[] = [];
-  let at = 0;
-  for (const r of runes(bin)) {
-    for (let k = 0; k < r.ch.length; k++) offsets.push(at);
-    text += r.ch;
-    at += r.bytes.length;
-  }
-  offsets.push(at);
-  return { text, offsets };
-}

@@ -46,7 +46,8 @@ export function lex(input: string, left = "{{", right = "}}"): Token[] {
     const textPos = pos;
     let trimLeft = false;
     if (next !== -1 && input[next + left.length] === "-" && isSpace(input[next + left.length + 1])) trimLeft = true;
-    if (trimLeft) text = text.replace(/[ \t\r\n]+$/, "");
+    // The lookbehind keeps this linear: a bare [ \t\r\n]+$ rescans a long run of spaces from each start.
+    if (trimLeft) text = text.replace(/(?<![ \t\r\n])[ \t\r\n]+$/, "");
     advance(end - pos);
     if (text.length > 0) emit("text", text, textPos, textLine);
     if (next === -1) break;

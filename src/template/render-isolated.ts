@@ -2,6 +2,7 @@
 // worker, so a template that outruns its budget costs a worker, never the main thread.
 import type { Template } from "../api/external-secret.ts";
 import { ConfigError } from "../provider/errors.ts";
+import type { ValueScrubber } from "../provider/scrub.ts";
 import { IsolationError, isolated, moduleBeside } from "../isolation/index.ts";
 import { loadTemplateSources, TemplateExecutionError, type Rendered } from "./render.ts";
 import type { TemplateSources } from "./sources.ts";
@@ -9,9 +10,10 @@ import type { TemplateSources } from "./sources.ts";
 const RENDER_MODULE = moduleBeside(import.meta.url, "./render.ts").href;
 
 /** As applyTemplate, in a worker; `key` names who asks (an ExternalSecret), so a repeat offender gets the suspect lane. */
-export async function renderIsolated(template: Template | undefined, data: Record<string, Uint8Array>, sources: TemplateSources, key: string): Promise<Rendered> {
+export async function renderIsolated(template: Template | undefined, data: Record<string, Uint8Array>, sources: TemplateSources, key: string, values?: ValueScrubber): Promise<Rendered> {
   if (!template) return { data, type: undefined, labels: {}, annotations: {} };
   const loaded = await loadTemplateSources(template, sources);
+  for (const secret of Object.values(loaded.secrets)) values?.addAll(Object.values(secret));
   try {
     return await isolated<Rendered>({ module: RENDER_MODULE, fn: "renderTemplate", args: [template, data, loaded] }, { key, errors: [ConfigError, TemplateExecutionError] });
   } catch (err) {

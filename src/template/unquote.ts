@@ -29,6 +29,7 @@ export function unquote(lit: string, line: number): string {
     } else if (e === "u" || e === "U") {
       const n = e === "u" ? 4 : 8;
       const hex = body.slice(i + 1, i + 1 + n);
+      // n is 4 or 8: our own pattern, not the template's.
       if (!new RegExp(`^[0-9a-fA-F]{${n}}$`).test(hex)) throw new TemplateSyntaxError("invalid syntax", line);
       const cp = parseInt(hex, 16);
       if (cp > 0x10ffff || (cp >= 0xd800 && cp < 0xe000)) throw new TemplateSyntaxError("invalid syntax", line);
@@ -71,7 +72,8 @@ export function parseNumber(text: string, line: number): NumberValue {
   }
   if (/^0[xX]/.test(unsigned)) throw new TemplateSyntaxError(`hexadecimal floats are not supported: ${text}`, line);
   const f = Number(clean);
-  if (!/^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$/.test(clean) || Number.isNaN(f)) throw new TemplateSyntaxError(`illegal number syntax: ${JSON.stringify(text)}`, line);
+  // Fraction digits hang off the point: `[0-9]+\.?[0-9]*` backtracks quadratically on a long digit run.
+  if (!/^[+-]?([0-9]+(?:\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$/.test(clean) || Number.isNaN(f)) throw new TemplateSyntaxError(`illegal number syntax: ${JSON.stringify(text)}`, line);
   const isInt = Number.isInteger(f) && Math.abs(f) < 2 ** 63;
   return { int: isInt ? BigInt(f) : undefined, float: f };
 }

@@ -195,7 +195,7 @@ const strictFloat = (tags: YAML.Tags): YAML.Tags =>
   tags.map((t) => {
     const test = typeof t === "object" && t.tag === "tag:yaml.org,2002:float" ? (t as { test?: RegExp }).test : undefined;
     if (!test || !(test.test(".") || test.test("e8"))) return t;
-    const body = test.source.replace(/^\^/, "").replace(/\$$/, "");
+    const body = test.source.replace(/^\^/, "").replace(/\$$/, ""); // the yaml package's own pattern, not user text
     return { ...(t as object), test: new RegExp(`^(?=[-+]?\\.?[0-9])(?:${body})$`, test.flags) } as YAML.Tags[number];
   });
 

@@ -132,7 +132,9 @@ const numericText = fc.oneof(
   fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e6, max: 1e6 }).map(String),
   fc.constantFrom("0x10", "010", "1e3", " 4", "abc", "", "1.0", "-0", "1_000", "+7", "9223372036854775807", "3.999"),
 );
-const pattern = fc.constantFrom("[a-z]+", "^a", "b$", "(a|b)+", "\\\\d+", "(?i)AB", "x*", "[^a-z]", "(?P<w>\\\\w)(\\\\w)", ".", "^$", "\\\\s+");
+const pattern = fc.constantFrom("[a-z]+", "^a", "b$", "(a|b)+", "\\\\d+", "(?i)AB", "x*", "[^a-z]", "(?P<w>\\\\w)(\\\\w)", ".", "^$", "\\\\s+",
+  // Go-only syntax and nested quantifiers (src/regexp)
+  "\\pL+", "[[:alpha:]]+", "(a+)+$", "(?U)a+b?", "a\\z", "(?P<n>a)|(?P<n>b)", "(é|-)+");
 const functionTemplate = fc.constantFrom(
   '{{ $l := fromJson .j }}{{ if kindIs "slice" $l }}{{ uniq $l }}|{{ reverse $l }}|{{ first $l }}|{{ last $l }}|{{ rest $l }}|{{ initial $l }}|{{ compact $l }}|{{ len $l }}|{{ sortAlpha $l }}|{{ join "," $l }}|{{ toStrings $l }}{{ end }}',
   '{{ $l := fromJson .j }}{{ if kindIs "slice" $l }}{{ if $l }}{{ without $l (first $l) }}|{{ has (last $l) $l }}|{{ slice $l 1 }}|{{ append $l (first $l) }}|{{ prepend $l 0 }}|{{ concat $l $l }}|{{ chunk 2 $l }}{{ end }}{{ end }}',

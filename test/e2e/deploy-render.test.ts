@@ -1,10 +1,16 @@
-// The Helm chart and the kustomize base: lint, render with default and non-default values, and agree.
+// The Helm chart and the kustomize base: lint, render with default and non-default values, and agree; the
+// hardening switches (token-create RBAC, egress NetworkPolicy, /metrics auth) on and off, in both flavours.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import type { KubernetesObject, V1ClusterRole, V1Deployment, V1Role } from "@kubernetes/client-node";
-import { CHART, helm, helmTemplate, idOf, kustomizeBuild } from "../helpers/deploy.ts";
+import type { KubernetesObject, V1ClusterRole, V1Deployment, V1NetworkPolicy, V1PolicyRule, V1Role } from "@kubernetes/client-node";
+import { CHART, REPO, helm, helmTemplate, idOf, kustomizeBuild } from "../helpers/deploy.ts";
 
 const byKind = (objects: KubernetesObject[], kind: string) => objects.filter((o) => o.kind === kind);
+const argsOf = (objects: KubernetesObject[]) => (byKind(objects, "Deployment")[0] as V1Deployment).spec!.template.spec!.containers[0]!.args ?? [];
+const grantsTokenCreate = (rules: V1PolicyRule[] | undefined) => (rules ?? []).some((rule) => rule.resources?.includes("serviceaccounts/token") && rule.verbs.includes("create"));
+const clusterRole = (objects: KubernetesObject[], name: string) => objects.find((o) => o.kind === "ClusterRole" && o.metadata?.name === name) as V1ClusterRole | undefined;
+// The addresses of the kustomize example (components/egress-network-policy), as chart values.
+const EGRESS_EXAMPLE = ["networkPolicy.egress.enabled=true", "networkPolicy.egress.apiServer.cidrs={192.0.2.10/32}", "networkPolicy.egress.to[0].cidr=198.51.100.0/24", "networkPolicy.egress.to[0].ports={8200}"];
 
 describe("Helm chart", () => {
   it("passes helm lint --strict", () => {
@@ -29,7 +35,10 @@ describe("Helm chart", () => {
     assert.ok(!container.args?.includes("--allow-ambient-credentials-for-namespaced-stores"), "SecretStores may not use the operator's identity by default");
     assert.ok(pod.topologySpreadConstraints?.length);
     const roles = byKind(objects, "ClusterRole") as V1ClusterRole[];
-    assert.deepEqual(roles.map((r) => r.metadata?.name).sort(), ["secrets-bridge", "secrets-bridge-cluster"]);
+    assert.deepEqual(roles.map((r) => r.metadata?.name).sort(), ["secrets-bridge", "secrets-bridge-cluster", "secrets-bridge-metrics-auth", "secrets-bridge-metrics-reader"]);
+    assert.ok(grantsTokenCreate(clusterRole(objects, "secrets-bridge")?.rules), "token create by default (ESO parity)");
+    assert.ok(container.args?.includes("--service-account-token-requests=true"));
+    assert.ok(container.args?.includes("--metrics-auth=kubernetes"));
     for (const role of roles) for (const rule of role.rules ?? []) assert.ok(!rule.verbs.includes("*") && !(rule.resources ?? []).includes("*"), "no wildcards");
     const lease = byKind(objects, "Role").find((r) => r.metadata?.name === "secrets-bridge-leader-election") as V1Role;
     assert.deepEqual(lease.rules?.[0]?.resources, ["leases"]);
@@ -52,7 +61,7 @@ describe("Helm chart", () => {
       "extraEnv[0].value=http://proxy:3128",
     ]);
     assert.equal(byKind(objects, "CustomResourceDefinition").length, 0);
-    assert.deepEqual(byKind(objects, "ClusterRole").map((r) => r.metadata?.name), ["secrets-bridge-cluster"]);
+    assert.deepEqual(byKind(objects, "ClusterRole").map((r) => r.metadata?.name).sort(), ["secrets-bridge-cluster", "secrets-bridge-metrics-auth", "secrets-bridge-metrics-reader"]);
     const roles = byKind(objects, "Role").map((r) => `${r.metadata?.namespace}/${r.metadata?.name}`).sort();
     assert.deepEqual(roles, ["team-a/secrets-bridge", "team-b/secrets-bridge"]);
     assert.equal(byKind(objects, "ServiceMonitor").length, 1);
@@ -84,7 +93,69 @@ describe("kustomize base", () => {
     assert.deepEqual(ids(fromKustomize), ids(fromHelm));
     const args = (objects: KubernetesObject[]) => (byKind(objects, "Deployment")[0] as V1Deployment).spec!.template.spec!.containers[0]!.args;
     assert.deepEqual(args(fromKustomize), args(fromHelm));
-    const rules = (objects: KubernetesObject[], name: string) => JSON.stringify((objects.find((o) => o.kind === "ClusterRole" && o.metadata?.name === name) as V1ClusterRole).rules);
-    for (const name of ["secrets-bridge", "secrets-bridge-cluster"]) assert.equal(rules(fromKustomize, name), rules(fromHelm, name));
+    const rules = (objects: KubernetesObject[], name: string) => JSON.stringify(clusterRole(objects, name)!.rules);
+    for (const name of ["secrets-bridge", "secrets-bridge-cluster", "secrets-bridge-metrics-auth", "secrets-bridge-metrics-reader"]) assert.equal(rules(fromKustomize, name), rules(fromHelm, name));
+  });
+
+  it("deploy/overlays/hardened (no token create, the egress example) matches the chart with the same values", () => {
+    const fromKustomize = kustomizeBuild(`${REPO}deploy/overlays/hardened`);
+    const fromHelm = helmTemplate("secrets-bridge", ["rbac.serviceAccountTokenCreate=false", ...EGRESS_EXAMPLE]);
+    assert.ok(!grantsTokenCreate(clusterRole(fromKustomize, "secrets-bridge")?.rules));
+    assert.equal(JSON.stringify(clusterRole(fromKustomize, "secrets-bridge")?.rules), JSON.stringify(clusterRole(fromHelm, "secrets-bridge")?.rules));
+    assert.deepEqual(argsOf(fromKustomize), argsOf(fromHelm));
+    assert.ok(argsOf(fromKustomize).includes("--service-account-token-requests=false"));
+    const egress = (objects: KubernetesObject[]) => (byKind(objects, "NetworkPolicy") as V1NetworkPolicy[]).map((p) => ({ name: p.metadata?.name, namespace: p.metadata?.namespace, spec: p.spec }));
+    assert.deepEqual(egress(fromKustomize), egress(fromHelm));
+  });
+});
+
+describe("hardening switches", () => {
+  it("rbac.serviceAccountTokenCreate=false: no serviceaccounts/token create in the ClusterRole or the per-namespace Roles, and the operator is told", () => {
+    for (const scope of [[], ["scope.namespaces={team-a,team-b}"]]) {
+      const objects = helmTemplate("sb-system", ["rbac.serviceAccountTokenCreate=false", ...scope]);
+      const roles = [...byKind(objects, "ClusterRole"), ...byKind(objects, "Role")] as Array<V1ClusterRole | V1Role>;
+      for (const role of roles) assert.ok(!grantsTokenCreate(role.rules), `${role.kind} ${role.metadata?.name} grants token create`);
+      assert.ok(argsOf(objects).includes("--service-account-token-requests=false"));
+      const on = helmTemplate("sb-system", scope);
+      assert.ok([...byKind(on, "ClusterRole"), ...byKind(on, "Role")].some((role) => grantsTokenCreate((role as V1Role).rules)));
+    }
+  });
+
+  it("networkPolicy.egress: off by default; on, DNS, the apiserver and the listed CIDRs only; the apiserver's addresses are required", () => {
+    assert.equal(byKind(helmTemplate("sb-system", ["networkPolicy.enabled=true"]), "NetworkPolicy").length, 1, "only the ingress policy");
+    const objects = helmTemplate("sb-system", [...EGRESS_EXAMPLE, "networkPolicy.egress.to[0].except={198.51.100.128/25}"]);
+    const policy = byKind(objects, "NetworkPolicy")[0] as V1NetworkPolicy;
+    assert.equal(policy.metadata?.name, "secrets-bridge-egress");
+    assert.deepEqual(policy.spec?.policyTypes, ["Egress"]);
+    const [dns, apiserver, store] = policy.spec!.egress!;
+    assert.deepEqual(dns!.ports, [{ port: 53, protocol: "UDP" }, { port: 53, protocol: "TCP" }]);
+    assert.deepEqual(dns!.to?.[0]?.podSelector?.matchLabels, { "k8s-app": "kube-dns" });
+    assert.deepEqual(apiserver, { to: [{ ipBlock: { cidr: "192.0.2.10/32" } }], ports: [{ port: 443, protocol: "TCP" }, { port: 6443, protocol: "TCP" }] });
+    assert.deepEqual(store, { to: [{ ipBlock: { cidr: "198.51.100.0/24", except: ["198.51.100.128/25"] } }], ports: [{ port: 8200, protocol: "TCP" }] });
+    assert.equal(policy.spec!.egress!.length, 3);
+    assert.throws(() => helmTemplate("sb-system", ["networkPolicy.egress.enabled=true"]), /networkPolicy\.egress\.apiServer\.cidrs/);
+  });
+
+  it("metrics.auth: kubernetes ships review RBAC, the reader role (bound to readerSubjects) and a ServiceMonitor with a bearer token; none ships none of it", () => {
+    const on = helmTemplate("sb-system", ["metrics.serviceMonitor.enabled=true", "metrics.readerSubjects[0].kind=ServiceAccount", "metrics.readerSubjects[0].name=prometheus", "metrics.readerSubjects[0].namespace=monitoring"]);
+    assert.deepEqual(clusterRole(on, "secrets-bridge-metrics-auth")?.rules, [
+      { apiGroups: ["authentication.k8s.io"], resources: ["tokenreviews"], verbs: ["create"] },
+      { apiGroups: ["authorization.k8s.io"], resources: ["subjectaccessreviews"], verbs: ["create"] },
+    ]);
+    assert.deepEqual(clusterRole(on, "secrets-bridge-metrics-reader")?.rules, [{ nonResourceURLs: ["/metrics"], verbs: ["get"] }]);
+    const reader = on.find((o) => o.kind === "ClusterRoleBinding" && o.metadata?.name === "secrets-bridge-metrics-reader") as KubernetesObject & { subjects: unknown[] };
+    assert.deepEqual(reader.subjects, [{ kind: "ServiceAccount", name: "prometheus", namespace: "monitoring" }]);
+    const endpoint = (objects: KubernetesObject[]) => (byKind(objects, "ServiceMonitor")[0] as KubernetesObject & { spec: { endpoints: Array<Record<string, unknown>> } }).spec.endpoints[0]!;
+    assert.equal(endpoint(on)["bearerTokenFile"], "/var/run/secrets/kubernetes.io/serviceaccount/token");
+    const fromSecret = helmTemplate("sb-system", ["metrics.serviceMonitor.enabled=true", "metrics.serviceMonitor.bearerTokenSecret.name=prom-token", "metrics.serviceMonitor.bearerTokenSecret.key=token"]);
+    assert.deepEqual(endpoint(fromSecret)["authorization"], { type: "Bearer", credentials: { name: "prom-token", key: "token" } });
+    assert.equal(endpoint(fromSecret)["bearerTokenFile"], undefined);
+
+    const off = helmTemplate("sb-system", ["metrics.auth=none", "metrics.serviceMonitor.enabled=true", "metrics.bindAddress=127.0.0.1:8081"]);
+    assert.equal(clusterRole(off, "secrets-bridge-metrics-auth"), undefined);
+    assert.equal(clusterRole(off, "secrets-bridge-metrics-reader"), undefined);
+    assert.equal(endpoint(off)["bearerTokenFile"], undefined);
+    assert.ok(argsOf(off).includes("--metrics-auth=none") && argsOf(off).includes("--metrics-bind-address=127.0.0.1:8081"));
+    assert.throws(() => helmTemplate("sb-system", ["metrics.auth=basic"]), /metrics\.auth must be kubernetes or none/);
   });
 });

@@ -1,6 +1,7 @@
 // The chart applied to the bench apiserver and the operator run exactly as in a pod (in-cluster config from a
 // TokenRequest token of the chart's ServiceAccount): sync, rotation and deletion under the chart's RBAC, two
-// replicas with leader failover and no double writes, metrics content, and a graceful SIGTERM.
+// replicas with leader failover and no double writes, metrics content behind the chart's default metrics auth
+// (scraped with a token bound to its metrics-reader role), a graceful SIGTERM, and the token-create switch off.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -9,10 +10,13 @@ import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { CoordinationV1Api, PatchStrategy, RbacAuthorizationV1Api, setHeaderOptions, type KubernetesObject, type V1Deployment } from "@kubernetes/client-node";
 import { applyObjects, installCrds } from "../../src/kube/apply.ts";
+import { TOKEN_REQUESTS_DISABLED } from "../../src/kube/access.ts";
+import { accessReviewer } from "../../src/kube/access-review.ts";
 import { apiserverRequestCount, freshNamespace, kubeConfig } from "../helpers/bench.ts";
 import { helmTemplate } from "../helpers/deploy.ts";
 import { isLeader, mountServiceAccount, startLikePod, type PodProcess } from "../helpers/in-cluster.ts";
 import { decoded, kube, ready, sleep, waitFor } from "../helpers/operator.ts";
+import { planted as plant } from "../helpers/planted.ts";
 
 async function installChart(release: string, namespace: string, set: string[]): Promise<V1Deployment> {
   const kc = kubeConfig();
@@ -23,25 +27,41 @@ async function installChart(release: string, namespace: string, set: string[]): 
   return objects.find((o: KubernetesObject) => o.kind === "Deployment") as V1Deployment;
 }
 
+/** A ServiceAccount token for a scraper; waits until `allowedToScrape` is what RBAC says (no stale 403 gets remembered). */
+async function scraperToken(namespace: string, name: string, allowedToScrape: boolean): Promise<string> {
+  const core = kube().core;
+  await core.createNamespacedServiceAccount({ namespace, body: { metadata: { name } } });
+  const reviewer = accessReviewer(kubeConfig());
+  const user = { username: `system:serviceaccount:${namespace}:${name}`, groups: ["system:serviceaccounts", `system:serviceaccounts:${namespace}`] };
+  await waitFor(`RBAC for ${name}`, async () => ((await reviewer.authorize(user, "/metrics", "get")) === allowedToScrape ? true : undefined));
+  return (await core.createNamespacedServiceAccountToken({ name, namespace, body: { spec: { audiences: [], expirationSeconds: 3600 } } })).status!.token!;
+}
+
 describe("in-cluster with the chart's RBAC: two replicas", () => {
   const suffix = randomBytes(3).toString("hex");
   const system = `sb-system-${suffix}`;
   const root = mkdtempSync(join(tmpdir(), "sb-pod-"));
   const pods: PodProcess[] = [];
   const k = kube();
-  const planted = `planted-${randomBytes(8).toString("hex")}`;
+  const planted = plant();
   const rotated = `planted-${randomBytes(8).toString("hex")}`;
   let app: string;
   let deployment: V1Deployment;
+  let prometheus: string;
+  let stranger: string;
   const leader = async () => {
     for (const pod of pods) if (pod.child.exitCode === null && (await isLeader(pod))) return pod;
     return undefined;
   };
 
   before(async () => {
-    deployment = await installChart("sb", system, ["leaderElection.leaseDuration=4s", "leaderElection.renewDeadline=3s", "leaderElection.retryPeriod=500ms", "logLevel=debug"]);
+    const reader = ["metrics.readerSubjects[0].kind=ServiceAccount", "metrics.readerSubjects[0].name=prometheus", `metrics.readerSubjects[0].namespace=${system}`];
+    deployment = await installChart("sb", system, ["leaderElection.leaseDuration=4s", "leaderElection.renewDeadline=3s", "leaderElection.retryPeriod=500ms", "logLevel=debug", ...reader]);
+    assert.ok(deployment.spec!.template.spec!.containers[0]!.args!.includes("--metrics-auth=kubernetes"), "the chart's default");
+    prometheus = await scraperToken(system, "prometheus", true);
+    stranger = await scraperToken(system, "stranger", false);
     await mountServiceAccount(root, system, "sb-secrets-bridge");
-    pods.push(await startLikePod(deployment, root), await startLikePod(deployment, root));
+    pods.push(await startLikePod(deployment, root, [], prometheus), await startLikePod(deployment, root, [], prometheus));
     app = await freshNamespace("in-cluster-app");
   });
   after(async () => {
@@ -85,6 +105,15 @@ describe("in-cluster with the chart's RBAC: two replicas", () => {
       assert.ok(!(await pod.metrics()).includes(planted) && !(await pod.metrics()).includes(rotated), "a value in metrics");
       assert.ok(!pod.output().includes(planted) && !pod.output().includes(rotated), "a value in logs");
     }
+  });
+
+  it("guards /metrics with the chart's RBAC (TokenReview + SubjectAccessReview as the operator) and leaves the probes open", async () => {
+    const pod = pods[0]!;
+    assert.equal((await pod.get("/metrics")).status, 401);
+    assert.equal((await pod.get("/metrics", stranger)).status, 403);
+    assert.equal((await pod.get("/metrics", prometheus)).status, 200);
+    for (const path of ["/healthz", "/readyz"]) assert.equal((await pod.get(path)).status, 200, path);
+    assert.ok(!pod.output().includes(prometheus.slice(-24)) && !pod.output().includes(stranger.slice(-24)), "a token in the logs");
   });
 
   it("applies deletionPolicy Delete when the key is gone", async () => {
@@ -147,6 +176,40 @@ describe("in-cluster with a missing permission", () => {
       });
       assert.match(ready(es)?.message ?? "", /HTTP 403/);
       assert.equal(await k.secret(app, "es"), undefined);
+    } finally {
+      pod.child.kill("SIGKILL");
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("in-cluster with token requests disabled by the platform (rbac.serviceAccountTokenCreate=false)", () => {
+  it("has no token-create grant, makes no TokenRequest, and says why on the store", async () => {
+    const suffix = randomBytes(3).toString("hex");
+    const system = `sb-notoken-${suffix}`;
+    const root = mkdtempSync(join(tmpdir(), "sb-pod-"));
+    const deployment = await installChart("notoken", system, ["leaderElection.enabled=false", "rbac.serviceAccountTokenCreate=false"]);
+    const role = await kubeConfig().makeApiClient(RbacAuthorizationV1Api).readClusterRole({ name: "notoken-secrets-bridge" });
+    assert.ok(!(role.rules ?? []).some((rule) => rule.resources?.includes("serviceaccounts/token")), "the ClusterRole still grants token create");
+    await mountServiceAccount(root, system, "notoken-secrets-bridge");
+    const app = await freshNamespace("notoken-app");
+    const k = kube();
+    await k.core.createNamespacedServiceAccount({ namespace: app, body: { metadata: { name: "app" } } });
+    const tokenRequests = () => apiserverRequestCount({ verbs: ["POST"], resource: "serviceaccounts", subresource: "token" });
+    const before = await tokenRequests();
+    const pod = await startLikePod(deployment, root, [`--namespace=${app}`]);
+    try {
+      // Vault Kubernetes auth as a ServiceAccount of the app: the store needs a TokenRequest before any network call.
+      await k.create("SecretStore", app, "vault", { provider: { vault: { server: "http://127.0.0.1:1", path: "secret", auth: { kubernetes: { role: "app", serviceAccountRef: { name: "app" } } } } } });
+      const store = await waitFor("store Ready=False", async () => {
+        const obj = (await k.custom.getNamespacedCustomObject({ group: "external-secrets.io", version: "v1", namespace: app, plural: "secretstores", name: "vault" })) as Parameters<typeof ready>[0];
+        return ready(obj)?.status === "False" ? obj : undefined;
+      });
+      assert.equal(ready(store)?.reason, "InvalidProviderConfig");
+      assert.equal(ready(store)?.message, `no token for service account ${app}/app: ${TOKEN_REQUESTS_DISABLED}`);
+      await sleep(1500); // a retry loop would show up as more requests
+      assert.equal(await tokenRequests(), before, "a TokenRequest was sent");
+      assert.doesNotMatch(pod.output(), /HTTP 403/);
     } finally {
       pod.child.kill("SIGKILL");
       rmSync(root, { recursive: true, force: true });

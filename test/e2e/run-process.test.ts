@@ -3,10 +3,10 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { freshNamespace, loadBench } from "../helpers/bench.ts";
 import { decoded, ensureCrds, kube, waitFor } from "../helpers/operator.ts";
 import { freePort } from "../bench/proc.ts";
+import { planted as plant } from "../helpers/planted.ts";
 
 const REPO = new URL("../../", import.meta.url).pathname;
 
@@ -21,7 +21,7 @@ describe("secrets-bridge run (as a process)", () => {
   let output = "";
   let port: number;
   let ns: string;
-  const planted = `planted-${randomBytes(8).toString("hex")}`;
+  const planted = plant();
 
   before(async () => {
     await ensureCrds();

@@ -16,6 +16,8 @@ export interface HostileServer {
   url: string;
   /** Every huge answer so far, in order. */
   pours: Pour[];
+  /** TCP connections accepted so far: a client that must not call at all (HTTP/1, HTTP/2 or gRPC) opens none. */
+  connections(): number;
   close(): Promise<void>;
 }
 
@@ -49,14 +51,17 @@ export function pour(req: IncomingMessage, res: ServerResponse, total: number, c
  */
 export async function startHostileServer(route: (req: IncomingMessage, res: ServerResponse) => Pour | undefined): Promise<HostileServer> {
   const pours: Pour[] = [];
+  let connections = 0;
   const server: Server = createServer((req, res) => {
     const poured = route(req, res);
     if (poured) pours.push(poured);
   });
+  server.on("connection", () => connections++);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     pours,
+    connections: () => connections,
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

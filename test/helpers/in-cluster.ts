@@ -25,12 +25,15 @@ export interface PodProcess {
   child: ChildProcess;
   port: number;
   output(): string;
+  /** /metrics as the scraper whose token startLikePod was given (the chart's default is --metrics-auth=kubernetes). */
   metrics(): Promise<string>;
+  /** GET `path` with `token` as a bearer token (none: no Authorization header). */
+  get(path: string, token?: string): Promise<Response>;
   exited: Promise<number | null>;
 }
 
 /** Starts `node src/cli.ts <the Deployment's args>` with the in-cluster environment of a pod. */
-export async function startLikePod(deployment: V1Deployment, root: string, extraArgs: string[] = []): Promise<PodProcess> {
+export async function startLikePod(deployment: V1Deployment, root: string, extraArgs: string[] = [], scraperToken?: string): Promise<PodProcess> {
   const port = await freePort();
   const server = new URL(loadBench().server);
   const args = [...(deployment.spec!.template.spec!.containers[0]!.args ?? []), `--http-address=127.0.0.1:${port}`, "--in-cluster-root", root, ...extraArgs];
@@ -40,11 +43,17 @@ export async function startLikePod(deployment: V1Deployment, root: string, extra
   child.stdout!.on("data", (chunk) => (text += chunk));
   child.stderr!.on("data", (chunk) => (text += chunk));
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  const get = (path: string, token?: string) => fetch(`http://127.0.0.1:${port}${path}`, token ? { headers: { authorization: `Bearer ${token}` } } : {});
   return {
     child,
     port,
     output: () => text,
-    metrics: async () => (await fetch(`http://127.0.0.1:${port}/metrics`)).text(),
+    metrics: async () => {
+      const res = await get("/metrics", scraperToken);
+      if (res.status !== 200) throw new Error(`GET /metrics: HTTP ${res.status}`);
+      return res.text();
+    },
+    get,
     exited,
   };
 }

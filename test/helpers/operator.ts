@@ -9,7 +9,9 @@ import { generateCrdsFor } from "../../src/crdgen/index.ts";
 import { makeLogger } from "../../src/log.ts";
 import { startOperator, type Operator, type OperatorOptions } from "../../src/operator/operator.ts";
 import { builtinProviders, providerSchemas } from "../../providers/index.ts";
-import { kubeConfig } from "./bench.ts";
+import { kubeConfig, loadBench } from "./bench.ts";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 
 export interface TestOperator {
   operator: Operator;
@@ -39,7 +41,20 @@ export async function startTestOperator(namespace: string, extra: Partial<Operat
   });
   const log = makeLogger({ level: "debug", destination: sink });
   const operator = await startOperator({ kc, log, providers: builtinProviders, namespace, workers: 4, leaderElection: false, ...extra });
-  return { operator, kc, logs: () => chunks.join(""), stop: () => operator.stop() };
+  // Kept for the run's planted-value sweep (test/e2e/zz-planted-sweep.test.ts).
+  const keepLogs = () => {
+    mkdirSync(join(loadBench().dir, "operator-logs"), { recursive: true });
+    writeFileSync(join(loadBench().dir, "operator-logs", `${namespace.replaceAll(",", "_")}-${process.pid}-${Date.now()}.log`), chunks.join(""));
+  };
+  return {
+    operator,
+    kc,
+    logs: () => chunks.join(""),
+    stop: async () => {
+      await operator.stop();
+      keepLogs();
+    },
+  };
 }
 
 /** Polls `probe` until it returns a value other than undefined; fails after `timeoutMs` with `what`. */

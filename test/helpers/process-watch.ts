@@ -1,20 +1,20 @@
 // Watches an operator process the way a kubelet would: /healthz probed with the kubelet's default 1 s
 // timeout, RSS sampled from procfs. Tests assert on the counts it keeps, never on how long things took.
-import { readFileSync } from "node:fs";
+import { rssBytes } from "../bench/benchmark/process-stats.ts";
 
 export interface ProcessWatch {
   probes: number;
   /** Probes that failed: a non-200 answer, no answer, or no answer within the timeout. */
   failures: string[];
-  /** Highest resident set size seen, in MiB. */
+  /** Highest resident set size seen (the process and its children), in MiB. */
   maxRssMiB: number;
   stop(): void;
 }
 
+/** The operator's RSS with its isolation workers (the pod's memory limit counts them all). */
 function rssMiB(pid: number): number | undefined {
   try {
-    const kb = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1];
-    return kb === undefined ? undefined : Number(kb) / 1024;
+    return rssBytes(pid).rss / 2 ** 20;
   } catch {
     return undefined;
   }

@@ -41,7 +41,7 @@ export async function putSecret(core: CoreV1Api, namespace: string, name: string
 export const basicAuth = () => ({ username: gitServer().username, password: gitServer().password });
 
 /** A random value to plant in a file and look for in logs, Events and status. */
-export const planted = (label = "v") => `${label}-${randomBytes(8).toString("hex")}`;
+export { planted } from "./planted.ts";
 
 /** A git-source store spec. */
 export function gitStore(url: string, opts: { ref?: Record<string, string>; path?: string; authSecret?: string; ageSecret?: string; ageNamespace?: string; refreshInterval?: string } = {}) {

@@ -4,13 +4,12 @@
 // not per reconcile.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { randomBytes } from "node:crypto";
 import { CreateSecretCommand } from "@aws-sdk/client-secrets-manager";
 import { freshNamespace } from "../helpers/bench.ts";
 import { decoded, kube, startTestOperator, waitFor, type TestOperator } from "../helpers/operator.ts";
 import { MOTO_REGION, MOTO_TEST_KEYS, awsStoreSpec, moto, secretRefAuth, createCredentialsSecret } from "../helpers/moto.ts";
+import { planted } from "../helpers/planted.ts";
 
-const planted = () => `planted-${randomBytes(8).toString("hex")}`;
 const ROLE = "arn:aws:iam::123456789012:role/secrets-reader";
 const HOP = "arn:aws:iam::123456789012:role/hop";
 

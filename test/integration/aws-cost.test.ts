@@ -3,14 +3,13 @@
 // externalsecret_provider_api_calls_count metric matches what moto saw.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { randomBytes } from "node:crypto";
 import { CreateSecretCommand } from "@aws-sdk/client-secrets-manager";
 import { freshNamespace } from "../helpers/bench.ts";
 import { decoded, kube, sleep, startTestOperator, waitFor, type TestOperator } from "../helpers/operator.ts";
 import { awsStoreSpec, idsRead, moto, opCounts, secretRefAuth, type ProxiedRequest, createCredentialsSecret } from "../helpers/moto.ts";
 import { providerCallCount } from "../../src/provider/call-metrics.ts";
+import { planted } from "../helpers/planted.ts";
 
-const planted = () => `planted-${randomBytes(8).toString("hex")}`;
 const N = 8;
 const K = 3;
 

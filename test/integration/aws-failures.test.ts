@@ -3,15 +3,14 @@
 // throttling and 5xx (injected at the counting proxy) are retried by the SDK a bounded number of times.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { randomBytes } from "node:crypto";
 import { CreateSecretCommand } from "@aws-sdk/client-secrets-manager";
 import { CreateAccessKeyCommand, CreateUserCommand, PutUserPolicyCommand } from "@aws-sdk/client-iam";
 import { freshNamespace } from "../helpers/bench.ts";
 import { decoded, kube, ready, startTestOperator, waitFor, type TestOperator, waitForReady } from "../helpers/operator.ts";
 import { awsStoreSpec, moto, secretRefAuth } from "../helpers/moto.ts";
 import { providerCallCount } from "../../src/provider/call-metrics.ts";
+import { planted } from "../helpers/planted.ts";
 
-const planted = () => `planted-${randomBytes(8).toString("hex")}`;
 
 describe("aws provider: denied, wrong and throttled calls on moto", () => {
   let ns: string;

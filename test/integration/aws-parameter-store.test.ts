@@ -3,13 +3,12 @@
 // (GetParameters) and a deleted parameter; no planted value in logs, Events or status.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { randomBytes } from "node:crypto";
 import { AddTagsToResourceCommand, DeleteParameterCommand, LabelParameterVersionCommand, PutParameterCommand } from "@aws-sdk/client-ssm";
 import { freshNamespace } from "../helpers/bench.ts";
 import { decoded, kube, ready, startTestOperator, waitFor, type TestOperator } from "../helpers/operator.ts";
 import { awsStoreSpec, moto, opCounts, secretRefAuth, createCredentialsSecret } from "../helpers/moto.ts";
+import { planted } from "../helpers/planted.ts";
 
-const planted = () => `planted-${randomBytes(8).toString("hex")}`;
 
 describe("aws provider: Parameter Store on moto", () => {
   let ns: string;

@@ -8,8 +8,8 @@ import { CreateSecretCommand, DeleteSecretCommand, PutSecretValueCommand, Update
 import { freshNamespace } from "../helpers/bench.ts";
 import { decoded, kube, ready, startTestOperator, waitFor, type TestOperator, waitForReady } from "../helpers/operator.ts";
 import { awsStoreSpec, moto, secretRefAuth, createCredentialsSecret } from "../helpers/moto.ts";
+import { planted } from "../helpers/planted.ts";
 
-const planted = () => `planted-${randomBytes(8).toString("hex")}`;
 
 describe("aws provider: Secrets Manager on moto", () => {
   let ns: string;

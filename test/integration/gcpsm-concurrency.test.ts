@@ -5,12 +5,11 @@ import { nonLoopbackTraffic, emulator, uniqueProject, seedSecret, countingProxy 
 import type { CountingProxy } from "../helpers/gcpsm.ts";
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { randomBytes } from "node:crypto";
 import { freshNamespace } from "../helpers/bench.ts";
 import { decoded, kube, ready, startTestOperator, waitFor, type TestOperator } from "../helpers/operator.ts";
 import { providerCallCount } from "../../src/provider/call-metrics.ts";
+import { planted } from "../helpers/planted.ts";
 
-const planted = () => `planted-${randomBytes(8).toString("hex")}`;
 const WORKERS = 4;
 const HOLD_MS = 400;
 

@@ -5,13 +5,12 @@ import { nonLoopbackTraffic, emulator, uniqueProject, seedSecret, countingProxy 
 import type { CountingProxy } from "../helpers/gcpsm.ts";
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { randomBytes } from "node:crypto";
 import { freshNamespace } from "../helpers/bench.ts";
 import { decoded, kube, ready, startTestOperator, waitFor, type TestOperator } from "../helpers/operator.ts";
 import { providerCallCount } from "../../src/provider/call-metrics.ts";
 import { crc32c } from "../../providers/gcpsm/crc32c.ts";
+import { planted } from "../helpers/planted.ts";
 
-const planted = () => `planted-${randomBytes(8).toString("hex")}`;
 type Mode = "checksum" | "bad-checksum" | "denied" | "unavailable" | "quota";
 
 const errorBody = (code: number, status: string, message: string) => ({ error: { code, status, message } });

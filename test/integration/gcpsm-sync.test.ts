@@ -8,8 +8,8 @@ import assert from "node:assert/strict";
 import { generateKeyPairSync, randomBytes, verify } from "node:crypto";
 import { freshNamespace } from "../helpers/bench.ts";
 import { decoded, kube, ready, startTestOperator, waitFor, type TestOperator } from "../helpers/operator.ts";
+import { planted } from "../helpers/planted.ts";
 
-const planted = () => `planted-${randomBytes(8).toString("hex")}`;
 
 describe("gcpsm provider against the Secret Manager emulator", () => {
   let ns: string;

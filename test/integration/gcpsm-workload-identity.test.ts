@@ -14,8 +14,8 @@ import { AuthenticationV1Api } from "@kubernetes/client-node";
 import { freshNamespace, kubeConfig } from "../helpers/bench.ts";
 import { decoded, kube, ready, startTestOperator, waitFor, type TestOperator } from "../helpers/operator.ts";
 import { providerCallCount } from "../../src/provider/call-metrics.ts";
+import { planted } from "../helpers/planted.ts";
 
-const planted = () => `planted-${randomBytes(8).toString("hex")}`;
 
 interface Exchange {
   params: Record<string, string>;

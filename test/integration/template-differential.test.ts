@@ -1,20 +1,22 @@
 // The differential suite: every case renders with our engine and with Go's own text/template + Sprig
 // (test/differential/go-render, built once into the bench cache) and must give byte-identical output,
-// or fail on both sides. Hand-written cases cover the language, the Sprig functions and ESO's guide
-// examples; fast-check adds generated templates over random Unicode data, random JSON documents through
+// or fail on both sides. Hand-written cases cover the language, the Sprig functions, the regexp engine
+// (Go-only syntax, what Go rejects, patterns catastrophic for backtracking) and ESO's guide examples; fast-check adds generated templates over random Unicode data, random JSON documents through
 // toJson/toYaml/fromYaml, random printf verbs/flags/widths/precisions, and Sprig's list/dict/math/default/
 // regexp functions over random inputs (fixed seeds: reproducible).
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { esoCases } from "../differential/cases-eso.ts";
 import { funcsCases } from "../differential/cases-funcs.ts";
+import { regexpCases } from "../differential/cases-regexp.ts";
 import { syntaxCases } from "../differential/cases-syntax.ts";
 import { generatedCases, generatedFloatCases, generatedFunctionCases, generatedStructuredCases } from "../differential/generated.ts";
-import { compare, runGo, show, type Case } from "../differential/go-render.ts";
+import { compare, runGo, runOurs, show, type Case } from "../differential/go-render.ts";
 
 const suites: [string, Case[]][] = [
   ["text/template language", syntaxCases],
   ["Sprig functions", funcsCases],
+  ["regexp engine: Go syntax, errors, expansion, empty matches, bytes, catastrophic patterns", regexpCases],
   ["ESO guide examples", esoCases],
   ["fast-check generated (seed 20261122)", generatedCases(250, 20261122)],
   ["fast-check generated (seed 7)", generatedCases(250, 7)],
@@ -41,6 +43,14 @@ for (const [name, cases] of suites) {
     assert.equal(mismatches.length, 0, mismatches.slice(0, 10).map(show).join("\n"));
   });
 }
+
+test("differential: regexp errors read as Go's (from text/template's `error calling` on)", () => {
+  const go = runGo(regexpCases);
+  const tail = (err: string | undefined) => (err ?? "").slice((err ?? "").indexOf("error calling "));
+  const failing = regexpCases.map((c, i) => ({ c, go: go[i]! })).filter(({ go }) => !go.ok);
+  assert.ok(failing.length >= 6, `${failing.length} failing regexp cases`);
+  for (const { c, go } of failing) assert.equal(tail(runOurs(c).err), tail(go.err), c.name);
+});
 
 test("differential: the reference really is Go (float64 prints as 1e+06, JSON keeps 1e+21)", () => {
   const [go] = runGo([{ name: "t", template: "{{ 1000000.0 }} {{ toJson 1e21 }}", data: {} }]);

@@ -3,12 +3,11 @@
 // template recovers. Planted values never reach logs, Events or status, even when a template prints them.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { randomBytes } from "node:crypto";
 import { freshNamespace } from "../helpers/bench.ts";
 import { decoded, kube, ready, startTestOperator, waitFor, type TestOperator } from "../helpers/operator.ts";
 import type { ExternalSecret } from "../../src/api/external-secret.ts";
+import { planted } from "../helpers/planted.ts";
 
-const planted = () => `planted-${randomBytes(8).toString("hex")}`;
 
 describe("template errors as conditions", () => {
   let ns: string;

@@ -4,13 +4,12 @@
 // rewrite (regexp then transform, in order). Planted values never reach logs, Events or status.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { randomBytes } from "node:crypto";
 import { X509Certificate } from "node:crypto";
 import { freshNamespace } from "../helpers/bench.ts";
 import { decoded, kube, ready, startTestOperator, waitFor, type TestOperator } from "../helpers/operator.ts";
 import { testPki } from "../unit/template/pki.ts";
+import { planted } from "../helpers/planted.ts";
 
-const planted = () => `planted-${randomBytes(8).toString("hex")}`;
 
 describe("templates with the fake store", () => {
   let ns: string;

@@ -10,6 +10,7 @@ import { CreateSecretCommand } from "@aws-sdk/client-secrets-manager";
 import { decoded, kube, ready, sleep, waitFor, waitForReady } from "../helpers/operator.ts";
 import { MOTO_REGION, createCredentialsSecret, moto, secretRefAuth } from "../helpers/moto.ts";
 import { audOf, awsSignatureMarkers, jwtPayloadIn, leaked, startRecordingServer, type RecordingServer } from "../helpers/recording-server.ts";
+import { planted } from "../helpers/planted.ts";
 import { ambientRefused, apiServerIssuer, deleteClusterStore, setEnv, startTenants, storeReady, type Tenants } from "../helpers/tenants.ts";
 
 const ROLE = "arn:aws:iam::123456789012:role/tenant-reader";
@@ -17,12 +18,12 @@ const ROLE = "arn:aws:iam::123456789012:role/tenant-reader";
 describe("aws: what a namespaced store can make the operator send, and where", () => {
   const k = kube();
   const m = moto();
-  const value = `planted-${randomBytes(8).toString("hex")}`;
+  const value = planted();
   // The operator's own credentials, as IRSA or an instance profile would provide them.
   const operatorKeys = {
     AWS_ACCESS_KEY_ID: `AKIAOPERATOR${randomBytes(4).toString("hex").toUpperCase()}`,
-    AWS_SECRET_ACCESS_KEY: `operator-secret-${randomBytes(8).toString("hex")}`,
-    AWS_SESSION_TOKEN: `operator-session-${randomBytes(8).toString("hex")}`,
+    AWS_SECRET_ACCESS_KEY: planted("operator-secret"),
+    AWS_SESSION_TOKEN: planted("operator-session"),
   };
   const operatorMarkers = { keyId: operatorKeys.AWS_ACCESS_KEY_ID, secretKey: operatorKeys.AWS_SECRET_ACCESS_KEY, sessionToken: operatorKeys.AWS_SESSION_TOKEN };
   const suffix = randomBytes(3).toString("hex");

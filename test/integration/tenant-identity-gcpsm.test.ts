@@ -13,6 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { kube, ready, sleep, waitFor, waitForReady } from "../helpers/operator.ts";
 import { audOf, awsSignatureMarkers, jwtPayloadIn, leaked, startRecordingServer, type RecordedRequest, type RecordingServer } from "../helpers/recording-server.ts";
+import { planted } from "../helpers/planted.ts";
 import { ambientRefused, apiServerIssuer, deleteClusterStore, setEnv, startTenants, storeReady, type Tenants } from "../helpers/tenants.ts";
 
 /** A token service stand-in (Google STS's /v1/token) answering every exchange with a fresh access token `prefix-...`. */
@@ -29,7 +30,7 @@ describe("gcpsm: what a namespaced store can make the operator send, and where",
   const project = `tenant-${randomBytes(4).toString("hex")}`;
   const suffix = randomBytes(3).toString("hex");
   // The operator's own identity: the subject token its ADC file names, and what the token service gives for it.
-  const operatorSubject = `operator-subject-${randomBytes(8).toString("hex")}`;
+  const operatorSubject = planted("operator-subject");
   const servers: RecordingServer[] = [];
   const clusterStores: string[] = [];
   let adc: RecordingServer;

@@ -5,7 +5,6 @@
 // a wrong role or a denying policy gives Ready=False and keeps the old Secret; rotated credentials are picked up.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,8 +12,8 @@ import { freshNamespace } from "../helpers/bench.ts";
 import { decoded, kube, ready, sleep, startTestOperator, waitFor, type TestOperator, waitForReady } from "../helpers/operator.ts";
 import { assertNoLeaks, auditRequests, bao, baoApi, enableAuth, loginCount, mountKv, openbaoState, reviewableServiceAccount, unique, vaultServer, writeKv, writePolicy } from "../helpers/openbao.ts";
 import { loadBench } from "../helpers/bench.ts";
+import { planted } from "../helpers/planted.ts";
 
-const planted = () => `planted-${randomBytes(8).toString("hex")}`;
 
 describe("vault provider: auth methods against OpenBao", () => {
   let ns: string;

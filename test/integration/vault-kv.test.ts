@@ -3,12 +3,11 @@
 // next refresh, a missing key under deletionPolicy Retain and Delete, and no planted value leaking.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { randomBytes } from "node:crypto";
 import { freshNamespace } from "../helpers/bench.ts";
 import { decoded, kube, ready, startTestOperator, waitFor, type TestOperator, waitForReady } from "../helpers/operator.ts";
 import { assertNoLeaks, bao, baoApi, mountKv, unique, vaultServer, writeKv, writePolicy } from "../helpers/openbao.ts";
+import { planted } from "../helpers/planted.ts";
 
-const planted = () => `planted-${randomBytes(8).toString("hex")}`;
 
 describe("vault provider: KV reads against OpenBao", () => {
   let ns: string;

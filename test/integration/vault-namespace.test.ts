@@ -3,13 +3,12 @@
 // and a server whose certificate the store does not trust.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { freshNamespace } from "../helpers/bench.ts";
 import { decoded, kube, ready, startTestOperator, waitFor, type TestOperator } from "../helpers/operator.ts";
 import { assertNoLeaks, bao, baoApi, openbaoState, unique, vaultServer } from "../helpers/openbao.ts";
+import { planted } from "../helpers/planted.ts";
 
-const planted = () => `planted-${randomBytes(8).toString("hex")}`;
 
 describe("vault provider: namespaces and TLS trust", () => {
   let ns: string;

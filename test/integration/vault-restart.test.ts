@@ -3,12 +3,11 @@
 // in memory, so the test provisions it again) the session logs in anew and syncs on its own.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { randomBytes } from "node:crypto";
 import { freshNamespace } from "../helpers/bench.ts";
 import { decoded, kube, ready, sleep, startTestOperator, waitFor, type TestOperator } from "../helpers/operator.ts";
 import { assertNoLeaks, bao, baoApi, enableAuth, loginCount, mountKv, startOpenBaoAgain, stopOpenBao, unique, vaultServer, writeKv, writePolicy } from "../helpers/openbao.ts";
+import { planted } from "../helpers/planted.ts";
 
-const planted = () => `planted-${randomBytes(8).toString("hex")}`;
 
 describe("vault provider: OpenBao restart", () => {
   let ns: string;

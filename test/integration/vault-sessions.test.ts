@@ -3,13 +3,12 @@
 // (without failed syncs), and the token revoked when the store changes, is deleted, and on shutdown.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { randomBytes } from "node:crypto";
 import { freshNamespace } from "../helpers/bench.ts";
 import { decoded, kube, ready, sleep, startTestOperator, waitFor, type TestOperator } from "../helpers/operator.ts";
 import { providerCallCount } from "../../src/provider/call-metrics.ts";
 import { assertNoLeaks, auditRequests, bao, baoApi, enableAuth, loginCount, mountKv, tokenOps, unique, vaultServer, writeKv, writePolicy } from "../helpers/openbao.ts";
+import { planted } from "../helpers/planted.ts";
 
-const planted = () => `planted-${randomBytes(8).toString("hex")}`;
 
 describe("vault provider: one session per store", () => {
   let ns: string;

@@ -1,7 +1,9 @@
 // Fetches everything an ExternalSecret asks for, dataFrom first and data last (data wins), as ESO does.
 // Rewrites (regexp, transform) apply to the provider's names; conversionStrategy applies only when an entry
 // has no rewrite (ESO's handleExtractSecrets / handleFindAllSecrets), so a rewrite's output is kept as written.
-// A missing key (NoSecretError) is fatal under deletionPolicy Retain and skipped under Delete/Merge.
+// A missing key (NoSecretError) is fatal under deletionPolicy Retain and skipped under Delete/Merge, where it
+// is counted so fetch-outcome.ts can tell "every key confirmed gone" from "the provider returned nothing".
+// Any other error (a missing property, an unparsable answer) fails the fetch whatever the policy.
 import type { StoreRef } from "../../api/common.ts";
 import type { ExternalSecret } from "../../api/external-secret.ts";
 import { ConfigError, NoSecretError } from "../../provider/errors.ts";
@@ -13,6 +15,8 @@ export interface FetchResult {
   data: Record<string, Uint8Array>;
   /** Entries the provider no longer has (only when deletionPolicy tolerates it). */
   missing: string[];
+  /** Remote reads the spec asks for (data[] items and dataFrom[] entries). */
+  entries: number;
 }
 
 export type SessionFor = (ref: StoreRef | undefined) => Promise<SecretsClient>;
@@ -65,5 +69,5 @@ export async function fetchData(es: ExternalSecret, sessionFor: SessionFor, tole
     }),
   );
   for (const [index, item] of items.entries()) if (values[index] !== undefined) data[item.secretKey] = values[index];
-  return { data, missing };
+  return { data, missing, entries: items.length + (es.spec.dataFrom ?? []).length };
 }

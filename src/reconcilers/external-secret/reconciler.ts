@@ -13,12 +13,14 @@ import type { EventRecorder } from "../../kube/events.ts";
 import type { KubeClients } from "../../kube/clients.ts";
 import { patchStatus } from "../../kube/status.ts";
 import { ConfigError, ProviderError, safeMessage } from "../../provider/errors.ts";
+import { scrubMessage, ValueScrubber } from "../../provider/scrub.ts";
 import type { StoreSessions } from "../../provider/sessions.ts";
 import type { SecretsClient } from "../../provider/types.ts";
 import { apiTemplateSources, renderIsolated } from "../../template/index.ts";
 import { findCondition, readyCondition, Reason, statusEqual, withCondition } from "./conditions.ts";
 import { desiredSecret, looksCurrent } from "./desired-secret.ts";
 import { fetchData } from "./fetch.ts";
+import { fetchOutcome } from "./fetch-outcome.ts";
 import { syncVersion } from "./hashes.ts";
 import { nextSlot, refreshDecision, refreshGroup, storeRefsOf } from "./refresh.ts";
 import { resolveStore, type StoreLookup } from "./store-access.ts";
@@ -116,20 +118,24 @@ export function externalSecretReconciler(deps: ExternalSecretReconcilerDeps): (k
 
     let status: ExternalSecretStatus;
     let outcome: WriteOutcome = "unchanged";
+    // Every value this reconcile handles, so no error message can carry one to status, Events or logs.
+    const values = new ValueScrubber();
     try {
-      const tolerateMissing = target.deletionPolicy !== "Retain";
-      const fetched = await fetchData(es, sessionFor, tolerateMissing);
-      const allGone = tolerateMissing && fetched.missing.length > 0 && Object.keys(fetched.data).length === 0;
-      let condition;
-      if (allGone && target.deletionPolicy === "Delete") {
+      const fetched = await fetchData(es, sessionFor, target.deletionPolicy !== "Retain");
+      values.addAll(Object.values(fetched.data));
+      const decided = fetchOutcome({ deletionPolicy: target.deletionPolicy, entries: fetched.entries, gone: fetched.missing.length, keys: Object.keys(fetched.data).length });
+      if (decided.action === "delete") {
         outcome = await deps.writer.delete(es, namespace, target.name);
-        condition = readyCondition("True", Reason.SecretDeleted, `secret deleted due to DeletionPolicy=Delete${note}`, ready, new Date(now));
-      } else {
-        const rendered = await renderIsolated(es.spec.target?.template, fetched.data, apiTemplateSources(deps.clients.core, namespace), key);
+      } else if (decided.action === "write") {
+        const rendered = await renderIsolated(es.spec.target?.template, fetched.data, apiTemplateSources(deps.clients.core, namespace), key, values);
+        values.addAll([...Object.values(rendered.data), ...Object.values(rendered.labels), ...Object.values(rendered.annotations)]);
         outcome = await deps.writer.write(es, target, desiredSecret(es, target, rendered), deps.cache.managedSecret(namespace, target.name));
-        const message = allGone ? "remote data gone: managed keys removed due to DeletionPolicy=Merge" : "secret synced";
-        condition = readyCondition("True", Reason.SecretSynced, `${message}${note}`, ready, new Date(now));
+      } else {
+        // Logged at info once per transition (the condition's message changes); every later refresh at debug.
+        const level = ready?.message?.startsWith(decided.message) ? "debug" : "info";
+        log[level]({ secret: target.name, deletionPolicy: target.deletionPolicy }, "provider returned no data; secret left as it is");
       }
+      const condition = readyCondition("True", decided.reason, `${decided.message}${note}`, ready, new Date(now));
       const wrote = outcome === "created" || outcome === "updated" || outcome === "deleted";
       status = {
         ...es.status,
@@ -145,7 +151,7 @@ export function externalSecretReconciler(deps: ExternalSecretReconcilerDeps): (k
       // The Ready reason stays ESO's (tools key on it); the message names our finer reason (PermissionDenied,
       // ProviderUnavailable, SecretNotFound, StoreNotReady ...) first, so people and alerts can tell them apart.
       const detail = err instanceof ProviderError ? `${err.reason}: ` : "";
-      const message = `could not sync secret: ${detail}${safeMessage(err)}`;
+      const message = scrubMessage(`could not sync secret: ${detail}${safeMessage(err)}`, values);
       const condition = readyCondition("False", reason, `${message}${note}`, ready, new Date(now));
       const failed: ExternalSecretStatus = { ...es.status, conditions: withCondition(es.status?.conditions, condition) };
       if (!statusEqual(failed, es.status)) {
@@ -154,7 +160,8 @@ export function externalSecretReconciler(deps: ExternalSecretReconcilerDeps): (k
       }
       log.warn({ reason: err instanceof ProviderError ? err.reason : "Error", error: message }, "sync failed");
       if (err instanceof ConfigError) throw new TerminalError(message);
-      throw err;
+      // The controller logs what it catches: only the scrubbed message may travel on.
+      throw new Error(message);
     }
 
     if (!statusEqual(status, es.status)) await patchStatus(deps.clients, { plural: "externalsecrets", namespace, name }, status);

@@ -3,8 +3,7 @@
 import { ConfigError } from "../../provider/errors.ts";
 import { renderBytes, stringData, TemplateError } from "../../template/engine.ts";
 import { b64decode } from "../../template/funcs-encoding.ts";
-import { goRegExp, replaceAll } from "../../template/funcs-regex.ts";
-import { fromBin, toBin } from "../../template/gostr.ts";
+import { specRegexp } from "../../provider/spec-regexp.ts";
 
 type Decoding = "None" | "Base64" | "Base64URL" | "Auto" | undefined;
 
@@ -64,19 +63,13 @@ function transformKey(template: string, key: string): string {
 
 export function rewriteKeys<T>(data: Record<string, T>, rules: RewriteRule[] | undefined): Record<string, T> {
   let current = data;
-  for (const rule of rules ?? []) {
+  for (const [index, rule] of (rules ?? []).entries()) {
     const next: Record<string, T> = {};
     if (rule.transform) {
       for (const [key, value] of Object.entries(current)) next[transformKey(rule.transform.template, key)] = value;
     } else if (rule.regexp) {
-      let pattern: RegExp;
-      try {
-        pattern = goRegExp(toBin(rule.regexp.source));
-      } catch {
-        throw new ConfigError(`dataFrom.rewrite.regexp.source ${JSON.stringify(rule.regexp.source)} is not a valid regular expression`);
-      }
-      const target = toBin(rule.regexp.target);
-      for (const [key, value] of Object.entries(current)) next[fromBin(replaceAll(pattern, toBin(key), target, false))] = value;
+      const pattern = specRegexp(rule.regexp.source, `dataFrom.rewrite[${index}].regexp.source`);
+      for (const [key, value] of Object.entries(current)) next[pattern.replaceAll(key, rule.regexp.target)] = value;
     } else continue;
     current = next;
   }

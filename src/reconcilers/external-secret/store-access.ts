@@ -5,6 +5,7 @@ import type { ClusterStoreCondition, SecretStore } from "../../api/secret-store.
 import { findCondition } from "./conditions.ts";
 import { matchesSelector } from "../../kube/label-selector.ts";
 import { ProviderError } from "../../provider/errors.ts";
+import { GoRegexp, GoRegexpError } from "../../regexp/index.ts";
 
 /** The store is missing, not Ready, or closed to this namespace: Ready=False, retried when the store changes. */
 export class StoreUnavailableError extends ProviderError {
@@ -24,9 +25,10 @@ export async function namespaceAllowed(conditions: ClusterStoreCondition[] | und
     if (condition.namespaces?.includes(namespace)) return true;
     for (const pattern of condition.namespaceRegexes ?? []) {
       try {
-        if (new RegExp(pattern).test(namespace)) return true;
-      } catch {
-        // An invalid pattern matches nothing; the store reconciler reports it.
+        if (GoRegexp.compile(pattern).test(namespace)) return true;
+      } catch (err) {
+        // An invalid pattern matches nothing (as in ESO); the store reconciler reports it as the store's ConfigError.
+        if (!(err instanceof GoRegexpError)) throw err;
       }
     }
     if (condition.namespaceSelector && matchesSelector(condition.namespaceSelector, await labels())) return true;

@@ -10,6 +10,7 @@ import type { KubeClients } from "../../kube/clients.ts";
 import { patchStatus } from "../../kube/status.ts";
 import { ConfigError, safeMessage } from "../../provider/errors.ts";
 import type { ProviderRegistry } from "../../provider/registry.ts";
+import { specRegexp } from "../../provider/spec-regexp.ts";
 import type { StoreSessions } from "../../provider/sessions.ts";
 import { findCondition, readyCondition, statusEqual, withCondition } from "../external-secret/conditions.ts";
 import { storeRefreshFloor } from "../../api/refresh-floor.ts";
@@ -42,15 +43,10 @@ export function revalidateInterval(store: SecretStore, floorMs = 0) {
   return storeRefreshFloor(store.spec.refreshInterval, DEFAULT_REVALIDATE_MS, floorMs);
 }
 
+/** Every namespaceRegexes pattern compiles with Go's regexp (ConfigError otherwise: Ready=False until the spec changes). */
 function checkConditions(store: SecretStore): void {
-  for (const condition of store.spec.conditions ?? []) {
-    for (const pattern of condition.namespaceRegexes ?? []) {
-      try {
-        new RegExp(pattern);
-      } catch {
-        throw new ConfigError(`spec.conditions namespaceRegexes: ${JSON.stringify(pattern)} is not a valid regular expression`);
-      }
-    }
+  for (const [i, condition] of (store.spec.conditions ?? []).entries()) {
+    for (const [j, pattern] of (condition.namespaceRegexes ?? []).entries()) specRegexp(pattern, `spec.conditions[${i}].namespaceRegexes[${j}]`);
   }
 }
 

@@ -11,7 +11,7 @@ const pool = new WorkerPool({
   size: 2,
   suspectSize: 1,
   timeoutMs: 1500,
-  resourceLimits: { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 8 },
+  heapMb: 48,
   onWorkerLost: (why, lane) => lost.push(`${why}/${lane}`),
 });
 after(() => pool.close());
@@ -39,6 +39,11 @@ describe("WorkerPool", () => {
     await assert.rejects(run("hog", [], "ns/hog"), (err: unknown) => err instanceof IsolationError && (err.why === "out-of-memory" || err.why === "crashed"));
     assert.equal(await run("echo", [42]), 42);
     assert.ok(lost.some((l) => l.startsWith("out-of-memory")), `lost: ${lost.join(", ")}`);
+  });
+
+  it("survives the allocation that aborts a whole process when it runs in a worker thread", async () => {
+    await assert.rejects(run("hugeBytes", [], "ns/huge"), (err: unknown) => err instanceof IsolationError && err.why !== "closed");
+    assert.equal(await run("echo", ["alive"]), "alive");
   });
 
   it("runs a suspect key in its own lane, so ordinary jobs keep both workers while it spins", async () => {

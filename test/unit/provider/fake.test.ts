@@ -2,7 +2,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { fakeClient } from "../../../providers/fake/client.ts";
 import { fakeCallCount } from "../../../providers/fake/counter.ts";
-import { NoSecretError, ConfigError } from "../../../src/provider/errors.ts";
+import { NoSecretError, ConfigError, PropertyNotFoundError } from "../../../src/provider/errors.ts";
 import { ProviderRegistry } from "../../../src/provider/registry.ts";
 import { builtinProviders } from "../../../providers/index.ts";
 import { readdirSync } from "node:fs";
@@ -22,6 +22,10 @@ describe("fake provider", () => {
   it("a missing key or version is NoSecretError", async () => {
     await assert.rejects(client.getSecret({ key: "zz" }), NoSecretError);
     await assert.rejects(client.getSecret({ key: "a", version: "v9" }), NoSecretError);
+  });
+  it("a missing property of an existing key is PropertyNotFoundError (getSecret and extract), never NoSecretError", async () => {
+    await assert.rejects(client.getSecret({ key: "a", property: "renamed" }), PropertyNotFoundError);
+    await assert.rejects(client.getSecretMap({ key: "a", property: "renamed" }), PropertyNotFoundError);
   });
   it("finds by regexp and path, skipping versioned entries", async () => {
     assert.deepEqual(Object.keys(await client.findSecrets({ nameRegexp: "^/p/" })).sort(), ["/p/b", "/p/c"]);

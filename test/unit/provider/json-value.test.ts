@@ -1,7 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { explodeJson, pickProperty, splitPath } from "../../../src/provider/json-value.ts";
-import { NoSecretError, ProviderError } from "../../../src/provider/errors.ts";
+import { NoSecretError, PropertyNotFoundError, ProviderError } from "../../../src/provider/errors.ts";
 
 const doc = JSON.stringify({ user: "app", "dotted.key": "d", nested: { port: 5432, list: ["a", { b: true }] }, n: null });
 
@@ -16,7 +16,17 @@ describe("pickProperty (gjson subset)", () => {
     { name: "null as JSON", given: "n", want: "null" },
   ];
   for (const { name, given, want } of table) it(name, () => assert.equal(pickProperty(doc, given, "k"), want));
-  it("a missing property is NoSecretError", () => assert.throws(() => pickProperty(doc, "nested.nope", "k"), NoSecretError));
+  // The key exists, so a missing property is never "secret gone": deletionPolicy must not act on a rename (issue 14).
+  const missing = [
+    { name: "a missing top-level property", given: "password" },
+    { name: "a missing nested property", given: "nested.nope" },
+    { name: "an index past the end of an array", given: "nested.list.5" },
+    { name: "a path through a scalar", given: "user.x" },
+  ];
+  for (const { name, given } of missing) {
+    it(`${name} is PropertyNotFoundError, not NoSecretError`, () =>
+      assert.throws(() => pickProperty(doc, given, "key app/db"), (err: Error) => err instanceof PropertyNotFoundError && !(err instanceof NoSecretError) && err.message === `property "${given}" does not exist in key app/db`));
+  }
   it("a non-JSON value is not NoSecretError (it must never trigger deletionPolicy)", () => {
     assert.throws(() => pickProperty("plain", "x", "k"), (err: Error) => err instanceof ProviderError && !(err instanceof NoSecretError) && !err.message.includes("plain"));
   });

@@ -36,4 +36,18 @@ describe("rewriteKeys", () => {
   it("rejects an invalid regexp as a ConfigError", () => {
     assert.throws(() => rewriteKeys({ a: 1 }, [{ regexp: { source: "([", target: "" } }]), ConfigError);
   });
+  it("names the rule and quotes Go's error for a pattern Go rejects (a JS-only lookahead)", () => {
+    assert.throws(() => rewriteKeys({ a: 1 }, [{ transform: { template: "{{ .value }}" } }, { regexp: { source: "^(?=a)", target: "" } }]), {
+      name: "ConfigError",
+      message: "dataFrom.rewrite[1].regexp.source: error parsing regexp: invalid or unsupported Perl syntax: `(?=`",
+    });
+  });
+  it("takes Go-only syntax: (?P<name>), ${name}, \\pL, non-ASCII keys", () => {
+    const out = rewriteKeys({ "app/clé": 1 }, [{ regexp: { source: "^app/(?P<name>\\pL+)$", target: "${name}-é" } }]);
+    assert.deepEqual(out, { "clé-é": 1 });
+  });
+  it("runs a catastrophic pattern in linear time", () => {
+    const key = "a".repeat(30_000) + "b";
+    assert.deepEqual(Object.keys(rewriteKeys({ [key]: 1 }, [{ regexp: { source: "^(a+)+$", target: "x" } }])), [key]);
+  });
 });

@@ -14,6 +14,9 @@ describe("ClusterSecretStore conditions", () => {
     { name: "rules are ORed", given: [{ namespaces: ["x"] }, { namespaceRegexes: ["^ns"] }], want: true },
     { name: "nothing matches", given: [{ namespaces: ["x"] }, { namespaceSelector: { matchLabels: { team: "b" } } }], want: false },
     { name: "an invalid regex matches nothing", given: [{ namespaceRegexes: ["(["] }], want: false },
+    { name: "a pattern only JS accepts matches nothing (Go rejects lookahead)", given: [{ namespaceRegexes: ["^(?=ns)"] }], want: false },
+    { name: "Go syntax: (?P<name>) and \\z", given: [{ namespaceRegexes: ["^(?P<prefix>ns)[0-9]\\z"] }], want: true },
+    { name: "an invalid entry does not hide a later valid one", given: [{ namespaceRegexes: ["(", "^ns1$"] }], want: true },
   ];
   for (const { name, given, want } of table) it(name, async () => assert.equal(await namespaceAllowed(given, "ns1", labels), want));
 });

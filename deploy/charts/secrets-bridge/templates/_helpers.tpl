@@ -47,10 +47,21 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 - apiGroups: [""]
   resources: [serviceaccounts]
   verbs: [get]
+{{- if .Values.rbac.serviceAccountTokenCreate }}
 - apiGroups: [""]
   resources: [serviceaccounts/token]
   verbs: [create]
+{{- end }}
 - apiGroups: [""]
   resources: [events]
   verbs: [create]
+{{- end -}}
+
+
+{{/* metrics.auth is one of kubernetes, none. */}}
+{{- define "secrets-bridge.metricsAuth" -}}
+{{- if not (has .Values.metrics.auth (list "kubernetes" "none")) -}}
+{{- fail (printf "metrics.auth must be kubernetes or none, not %q" .Values.metrics.auth) -}}
+{{- end -}}
+{{- .Values.metrics.auth -}}
 {{- end -}}

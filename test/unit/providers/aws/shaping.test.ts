@@ -11,7 +11,7 @@ import { endpointFor } from "../../../../providers/aws/endpoints.ts";
 import { shapeMap, shapeTags, shapeValue, tagsDocument, toRaw, withPrefix } from "../../../../providers/aws/values.ts";
 import { AwsProviderSpec } from "../../../../providers/aws/schema.ts";
 import { awsProvider } from "../../../../providers/aws/index.ts";
-import { ConfigError, NoSecretError } from "../../../../src/provider/errors.ts";
+import { ConfigError, NoSecretError, PropertyNotFoundError } from "../../../../src/provider/errors.ts";
 import type { FindRequest } from "../../../../src/provider/types.ts";
 
 const text = (bytes: Uint8Array) => Buffer.from(bytes).toString("utf8");
@@ -49,6 +49,10 @@ describe("find filters and matcher", () => {
       { Key: "tag:team", Values: ["a"] },
       { Key: "Path", Option: "Recursive", Values: ["/app"] },
     ]);
+  });
+  it("trims trailing slashes in linear time after a long run of slashes", () => {
+    const path = `/${"/".repeat(200_000)}app//`;
+    assert.deepEqual(describeFilters({}, path), [{ Key: "Path", Option: "Recursive", Values: [path.slice(0, -2)] }]);
   });
   const table: Array<{ name: string; given: { request: FindRequest; prefix: string | undefined; name: string; tags: Record<string, string> }; want: boolean }> = [
     { name: "exact prefix (AWS's name filter is looser)", given: { request: {}, prefix: "app/", name: "App/x", tags: {} }, want: false },
@@ -88,12 +92,12 @@ describe("values", () => {
     assert.deepEqual(shapeValue(toRaw({ SecretBinary: bytes }), { key: "k" }, "k"), bytes);
   });
   it("extract explodes JSON", () => assert.deepEqual(Object.keys(shapeMap(json, { key: "k" }, "k")), ["user", "a.b", "list"]));
-  it("a missing property is NoSecretError", () => assert.throws(() => shapeValue(json, { key: "k", property: "nope" }, "k"), NoSecretError));
+  it("a missing property is PropertyNotFoundError (the secret exists: never deletionPolicy)", () => assert.throws(() => shapeValue(json, { key: "k", property: "nope" }, "k"), PropertyNotFoundError));
   it("tags: document, one tag, a missing tag", () => {
     const doc = tagsDocument([{ Key: "team", Value: "a" }, { Key: "empty" }]);
     assert.equal(doc, '{"team":"a","empty":""}');
     assert.equal(text(shapeTags(doc, { key: "k", property: "team" }, "k")), "a");
-    assert.throws(() => shapeTags(doc, { key: "k", property: "nope" }, "k"), NoSecretError);
+    assert.throws(() => shapeTags(doc, { key: "k", property: "nope" }, "secret k"), (err: Error) => err instanceof PropertyNotFoundError && err.message === 'property "nope" does not exist in the tags of secret k');
   });
   it("prefix", () => assert.equal(withPrefix("prod/", "db"), "prod/db"));
 });

@@ -8,7 +8,7 @@ import type { SecretManagerApi } from "../../../../providers/gcpsm/api.ts";
 import { crc32c } from "../../../../providers/gcpsm/crc32c.ts";
 import { Limiter } from "../../../../providers/gcpsm/limiter.ts";
 import { parseServiceAccountKey } from "../../../../providers/gcpsm/auth.ts";
-import { ConfigError, NoSecretError, PermissionDeniedError, ProviderError, ProviderUnavailableError } from "../../../../src/provider/errors.ts";
+import { ConfigError, NoSecretError, PermissionDeniedError, PropertyNotFoundError, ProviderError, ProviderUnavailableError } from "../../../../src/provider/errors.ts";
 
 // An in-memory Secret Manager (unit tier only): versions with states, labels, shuffled listings, 2 per page.
 interface Version { data: string; state: "ENABLED" | "DISABLED" | "DESTROYED" }
@@ -83,6 +83,12 @@ describe("gcpsm client: reads", () => {
 
   it("a missing secret is NoSecretError", async () => {
     await assert.rejects(client(memoryApi(secrets()).api).getSecret({ key: "nope" }), NoSecretError);
+  });
+  it("a missing property (value, extract or metadata) is PropertyNotFoundError, not NoSecretError", async () => {
+    const c = client(memoryApi(secrets()).api);
+    await assert.rejects(c.getSecret({ key: "db", property: "renamed" }), (err: Error) => err instanceof PropertyNotFoundError && err.message === 'property "renamed" does not exist in secret db');
+    await assert.rejects(c.getSecretMap({ key: "db", property: "renamed" }), PropertyNotFoundError);
+    await assert.rejects(c.getSecret({ key: "db", metadataPolicy: "Fetch", property: "labels.renamed" }), PropertyNotFoundError);
   });
   it("a disabled version is a ProviderError naming it, not NoSecretError", async () => {
     await assert.rejects(client(memoryApi(secrets()).api).getSecret({ key: "flag", version: "2" }), (err: Error) => err instanceof ProviderError && !(err instanceof NoSecretError) && err.message === "secret flag version 2 is DISABLED");

@@ -1,7 +1,8 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { findPattern, listFilter, matchesFind, metadataDocument, secretName, versionId, versionName, versionNumber } from "../../../../providers/gcpsm/names.ts";
+import { listFilter, matchesFind, metadataDocument, secretName, versionId, versionName, versionNumber } from "../../../../providers/gcpsm/names.ts";
 import { ConfigError } from "../../../../src/provider/errors.ts";
+import { findNameRegexp } from "../../../../src/provider/spec-regexp.ts";
 import type { FindRequest } from "../../../../src/provider/types.ts";
 
 describe("gcpsm resource names", () => {
@@ -38,9 +39,9 @@ describe("gcpsm find matching (client side: emulators ignore the filter)", () =>
     { name: "path as a name prefix", given: { id: "app-db", labels: {}, request: { path: "app-" } }, want: true },
     { name: "regexp and tags together", given: { id: "team-b-one", labels: { team: "b" }, request: { nameRegexp: "one$", tags: { team: "b" } } }, want: true },
   ];
-  for (const { name, given, want } of table) it(name, () => assert.equal(matchesFind(given.id, given.labels, given.request, findPattern(given.request)), want));
+  for (const { name, given, want } of table) it(name, () => assert.equal(matchesFind(given.id, given.labels, given.request, findNameRegexp(given.request)), want));
 
-  it("an invalid regexp is a ConfigError", () => assert.throws(() => findPattern({ nameRegexp: "(" }), ConfigError));
+  it("an invalid regexp is a ConfigError with Go's message", () => assert.throws(() => findNameRegexp({ nameRegexp: "(" }), { name: "ConfigError", message: "find.name.regexp: error parsing regexp: missing closing ): `(`" }));
 
   const filters: Array<{ name: string; given: FindRequest; want: string | undefined }> = [
     { name: "no tags: no server filter", given: {}, want: undefined },

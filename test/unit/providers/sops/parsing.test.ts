@@ -69,6 +69,7 @@ describe("metadata rules", () => {
     { name: "encrypted_regex on any path part", given: { ...base, encrypted_regex: "^data$" }, path: ["data", "k"], want: true },
     { name: "encrypted_regex miss", given: { ...base, encrypted_regex: "^data$" }, path: ["metadata", "name"], want: false },
     { name: "unencrypted_regex", given: { ...base, unencrypted_regex: "^pub" }, path: ["public"], want: false },
+    { name: "encrypted_regex with Go syntax", given: { ...base, encrypted_regex: "^(?P<k>data|stringData)\\z" }, path: ["stringData"], want: true },
   ];
   for (const { name, given, path, want } of table) it(name, () => assert.equal(shouldBeEncrypted(parseMetadata(given, "f"), path), want));
 
@@ -77,6 +78,7 @@ describe("metadata rules", () => {
     { name: "no MAC", given: { ...base, mac: "" }, want: /no MAC/ },
     { name: "Shamir groups", given: { ...base, key_groups: [{ age: [] }, { age: [] }] }, want: /Shamir/ },
     { name: "not an object", given: "x", want: /not a SOPS-encrypted file/ },
+    { name: "a regex Go rejects", given: { ...base, encrypted_regex: "^(?!meta)" }, want: { name: "SopsError", reason: "InvalidSopsFile", message: "f: sops metadata encrypted_regex: error parsing regexp: invalid or unsupported Perl syntax: `(?!`" } },
   ];
   for (const { name, given, want } of refused) it(`refuses ${name}`, () => assert.throws(() => parseMetadata(given, "f"), want));
 

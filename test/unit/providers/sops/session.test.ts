@@ -4,7 +4,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import pino from "pino";
-import { ConfigError, NoSecretError, PermissionDeniedError, ProviderUnavailableError } from "../../../../src/provider/errors.ts";
+import { ConfigError, NoSecretError, PermissionDeniedError, PropertyNotFoundError, ProviderUnavailableError } from "../../../../src/provider/errors.ts";
 import { filePath, normalizePath, underPrefix } from "../../../../providers/sops/paths.ts";
 import { intervalSource, objectSnapshot, refreshIntervalMs, type Snapshot } from "../../../../providers/sops/source.ts";
 import { DecryptionCache, sopsDecryptionCount } from "../../../../providers/sops/decryption-cache.ts";
@@ -166,7 +166,7 @@ describe("sopsClient on an in-memory snapshot", () => {
   it("extract", async () => assert.deepEqual(Object.fromEntries(Object.entries(await client.getSecretMap({ key: "app.enc.yaml", property: "db" })).map(([k, v]) => [k, text(v)])), { user: "app", password: "fixture-pw", port: "5432", ratio: "1.5", on: "true", none: "" }));
   it("find skips plain files", async () => assert.deepEqual(Object.keys(await client.findSecrets({ nameRegexp: "^(app|README)" })).sort(), ["app.enc.yaml", "app.env", "app.ini"]));
   it("a missing file is NoSecretError", async () => assert.rejects(client.getSecret({ key: "nope.yaml" }), NoSecretError));
-  it("a missing property is NoSecretError", async () => assert.rejects(client.getSecret({ key: "app.enc.yaml", property: "db.nope" }), NoSecretError));
+  it("a missing property is PropertyNotFoundError, not NoSecretError", async () => assert.rejects(client.getSecret({ key: "app.enc.yaml", property: "db.nope" }), PropertyNotFoundError));
   it("versions are refused", async () => assert.rejects(client.getSecret({ key: "app.enc.yaml", version: "1" }), ConfigError));
   it("tags are refused", async () => assert.rejects(client.findSecrets({ tags: { a: "b" } }), ConfigError));
 });

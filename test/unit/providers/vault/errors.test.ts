@@ -6,8 +6,14 @@ import { retryAfterMs, vaultError, vaultTransportError } from "../../../../provi
 import type { VaultOperation } from "../../../../providers/vault/errors.ts";
 
 describe("vaultError", () => {
-  const cases: Array<{ name: string; given: { op: VaultOperation; status: number; errors?: string[] }; want: new (...args: never[]) => Error }> = [
+  const cases: Array<{ name: string; given: { op: VaultOperation; status: number; errors?: string[]; fromVault?: boolean }; want: new (...args: never[]) => Error }> = [
     { name: "404 on a read: the key is gone", given: { op: "read", status: 404 }, want: NoSecretError },
+    // Answers that are not Vault's JSON come from something in between (a proxy's HTML page): never "gone".
+    { name: "404 on a read, not Vault's JSON: transient, not gone", given: { op: "read", status: 404, fromVault: false }, want: ProviderUnavailableError },
+    { name: "200 on a read, not Vault's JSON: transient", given: { op: "read", status: 200, fromVault: false }, want: ProviderUnavailableError },
+    { name: "404 on a list, not Vault's JSON: transient", given: { op: "list", status: 404, fromVault: false }, want: ProviderUnavailableError },
+    { name: "400 on a read, not Vault's JSON: transient, not a bad spec", given: { op: "read", status: 400, fromVault: false }, want: ProviderUnavailableError },
+    { name: "403 not from Vault (an auth proxy): still permission denied", given: { op: "read", status: 403, fromVault: false }, want: PermissionDeniedError },
     { name: "403: permission denied", given: { op: "read", status: 403, errors: ["permission denied"] }, want: PermissionDeniedError },
     { name: "401: permission denied", given: { op: "list", status: 401 }, want: PermissionDeniedError },
     { name: "400 on a login: rejected credentials", given: { op: "login", status: 400, errors: ["invalid role or secret ID"] }, want: PermissionDeniedError },
@@ -19,17 +25,17 @@ describe("vaultError", () => {
     { name: "503 sealed", given: { op: "login", status: 503, errors: ["Vault is sealed"] }, want: ProviderUnavailableError },
   ];
   for (const { name, given, want } of cases) {
-    it(name, () => assert.ok(vaultError(given.op, "kv/data/app", { status: given.status, errors: given.errors ?? [] }) instanceof want));
+    it(name, () => assert.ok(vaultError(given.op, "kv/data/app", { status: given.status, errors: given.errors ?? [], fromVault: given.fromVault ?? true }) instanceof want));
   }
 
   it("names the operation, path, status and Vault's error text, truncated", () => {
-    const err = vaultError("read", "kv/data/app", { status: 403, errors: ["permission denied", "x".repeat(400)] });
+    const err = vaultError("read", "kv/data/app", { status: 403, errors: ["permission denied", "x".repeat(400)], fromVault: true });
     assert.match(err.message, /^vault read kv\/data\/app: HTTP 403 \(permission denied; x+\.\.\.\)$/);
     assert.ok(err.message.length < 250);
   });
 
   it("keeps Retry-After for throttling", () => {
-    const err = vaultError("read", "p", { status: 429, errors: [], retryAfterMs: 2000 });
+    const err = vaultError("read", "p", { status: 429, errors: [], retryAfterMs: 2000, fromVault: true });
     assert.ok(err instanceof ProviderUnavailableError);
     assert.equal(err.retryAfterMs, 2000);
   });

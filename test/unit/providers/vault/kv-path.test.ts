@@ -12,6 +12,7 @@ describe("kvPath", () => {
     { name: "a key that repeats the mount is not doubled", given: { path: "secret", key: "secret/app" }, want: "secret/data/app" },
     { name: "a key that repeats mount and data/ is not doubled", given: { path: "secret", key: "secret/data/app" }, want: "secret/data/app" },
     { name: "slashes are trimmed", given: { path: "/secret/", key: "/app/" }, want: "secret/data/app" },
+    { name: "a long run of slashes inside a key (linear trim)", given: { path: "secret", key: `a${"/".repeat(200_000)}b/` }, want: `secret/data/a${"/".repeat(200_000)}b` },
     { name: "a nested mount", given: { path: "team/kv", key: "x" }, want: "team/kv/data/x" },
     { name: "v1 with a mount", given: { path: "kv", version: "v1", key: "app" }, want: "kv/app" },
     { name: "v1 without a mount reads any engine path as is", given: { version: "v1", key: "transit/keys/app" }, want: "transit/keys/app" },

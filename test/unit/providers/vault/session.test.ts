@@ -20,14 +20,14 @@ function fakeVault() {
   const http = {
     async send(req: VaultRequest): Promise<VaultResponse> {
       seen.push(req.path);
-      const ok = (body: Record<string, unknown>) => ({ status: 200, body, errors: [] });
-      const no = (status: number) => ({ status, body: {}, errors: ["permission denied"] });
+      const ok = (body: Record<string, unknown>) => ({ status: 200, body, errors: [], fromVault: true });
+      const no = (status: number) => ({ status, body: {}, errors: ["permission denied"], fromVault: true });
       if (!req.token || !valid.has(req.token)) return no(403);
       if (req.path === "auth/token/lookup-self") return ok({ data: {} });
       if (req.path === "auth/token/renew-self") return ok({ auth: { lease_duration: 30, renewable: true } });
       if (req.path === "auth/token/revoke-self") {
         valid.delete(req.token);
-        return { status: 204, body: {}, errors: [] };
+        return { status: 204, body: {}, errors: [], fromVault: true };
       }
       return denied.has(req.path) ? no(403) : ok({ data: { path: req.path } });
     },
