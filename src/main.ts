@@ -36,6 +36,8 @@ export interface RunOptions {
   /** Floor under refresh intervals (0: none). */
   minRefreshIntervalMs: number;
   normalEvents: NormalEventPolicy;
+  /** SecretStores may use the operator's own identity (its ServiceAccount token, cloud default credentials). */
+  allowAmbientCredentialsForNamespacedStores: boolean;
   /** Limits of the worker threads that run templates and parse SOPS files. */
   isolation: Omit<IsolationSettings, "onWorkerLost">;
   /** false: no TokenRequests (the platform withholds `serviceaccounts/token create`). */
@@ -73,7 +75,7 @@ export async function runOperator(options: RunOptions, providers: ReadonlyArray<
   const servers = options.metricsBindAddress
     ? [await startHttpServer(options.httpAddress, endpoints, { health: true, metrics: false }), await startHttpServer(options.metricsBindAddress, endpoints, { health: false, metrics: true })]
     : [await startHttpServer(options.httpAddress, endpoints)];
-  log.info({ address: options.httpAddress, metricsAddress: options.metricsBindAddress || options.httpAddress, metricsAuth: options.metricsAuth, leaderElect, namespace: options.namespace ?? "(all)", serviceAccountTokenRequests: options.serviceAccountTokenRequests }, "starting");
+  log.info({ address: options.httpAddress, metricsAddress: options.metricsBindAddress || options.httpAddress, metricsAuth: options.metricsAuth, leaderElect, namespace: options.namespace ?? "(all)", serviceAccountTokenRequests: options.serviceAccountTokenRequests, ambientCredentialsForSecretStores: options.allowAmbientCredentialsForNamespacedStores }, "starting");
 
   const operator = await startOperator({
     kc,
@@ -86,6 +88,7 @@ export async function runOperator(options: RunOptions, providers: ReadonlyArray<
     serviceAccountTokenRequests: options.serviceAccountTokenRequests,
     ...(options.storeRequestsPerSecond > 0 ? { defaultRateLimit: { requestsPerSecond: options.storeRequestsPerSecond, burst: options.storeRequestsBurst } } : {}),
     minRefreshIntervalMs: options.minRefreshIntervalMs,
+    allowAmbientCredentialsForNamespacedStores: options.allowAmbientCredentialsForNamespacedStores,
     namespace: options.namespace,
     leaderElection: leaderElect
       ? { namespace: leNamespace, name: options.leaderElectionId, leaseDurationMs: options.leaseDurationMs, renewDeadlineMs: options.renewDeadlineMs, retryPeriodMs: options.retryPeriodMs }

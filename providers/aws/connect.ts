@@ -1,13 +1,16 @@
 // Opens an AWS session (credentials, endpoint, SDK client). Loaded on first use so an operator that never
 // talks to AWS does not load the SDK.
 import type { ConnectContext, SecretsClient } from "../../src/provider/types.ts";
+import { ConfigError } from "../../src/provider/errors.ts";
 import type { AwsProviderSpec } from "./schema.ts";
 import { authMethod, sessionCredentials } from "./credentials.ts";
-import { endpointFor } from "./endpoints.ts";
+import { endpointFor, endpointsRefusal } from "./endpoints.ts";
 import { secretsManagerClient } from "./sm-client.ts";
 import { parameterStoreClient } from "./ps-client.ts";
 
 export async function connectAws(ctx: ConnectContext<AwsProviderSpec>): Promise<SecretsClient> {
+  const refused = endpointsRefusal(ctx.spec);
+  if (refused) throw new ConfigError(refused);
   const env = process.env;
   const credentials = sessionCredentials(ctx, endpointFor("sts", ctx.spec, env));
   ctx.log.debug({ service: ctx.spec.service, region: ctx.spec.region, auth: authMethod(ctx.spec) }, "aws session");

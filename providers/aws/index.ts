@@ -19,6 +19,9 @@ export const awsProvider = {
     if (method === "jwt") return !spec.auth!.jwt!.serviceAccountRef!.namespace;
     return false;
   },
+  // Empty auth is the SDK's default chain: whatever identity the operator's pod has.
+  operatorIdentity: (spec) =>
+    authMethod(spec) === "default" ? "empty auth uses the operator's AWS default credential chain: environment, IRSA / Pod Identity, container credentials, instance metadata" : undefined,
   // The SDKs load on first use (see connect.ts).
   connect: async (ctx) => (await import("./connect.ts")).connectAws(ctx),
 } satisfies Provider<AwsProviderSpec>;

@@ -32,7 +32,9 @@ export const AwsAuth = z
       .optional()
       .describe("IRSA-style web identity through a chosen ServiceAccount."),
   })
-  .describe("How to authenticate; when empty the default credential chain of the operator's environment is used.");
+  .describe(
+    "How to authenticate; when empty the default credential chain of the operator's environment is used (ClusterSecretStores only, unless the operator runs with --allow-ambient-credentials-for-namespaced-stores; never together with endpoints).",
+  );
 export type AwsAuth = z.infer<typeof AwsAuth>;
 
 export const AwsEndpoints = z
@@ -41,7 +43,9 @@ export const AwsEndpoints = z
     ssm: z.string().regex(/^https?:\/\/[^\s]+$/, "must be an http(s) URL").optional().describe("Systems Manager (Parameter Store) endpoint URL (overrides AWS_ENDPOINT_URL_SSM)."),
     sts: z.string().regex(/^https?:\/\/[^\s]+$/, "must be an http(s) URL").optional().describe("STS endpoint URL used for AssumeRole and web identity (overrides AWS_ENDPOINT_URL_STS)."),
   })
-  .describe("secrets-bridge extension (not in ESO): endpoint overrides for local or private endpoints. Without it the AWS_ENDPOINT_URL* environment variables apply, then AWS's public endpoints.");
+  .describe(
+    "secrets-bridge extension (not in ESO): endpoint overrides for local or private endpoints; https only (plain http to loopback addresses), and only with credentials named in auth. Without it the AWS_ENDPOINT_URL* environment variables apply, then AWS's public endpoints.",
+  );
 
 export const AwsProviderSpec = z
   .object({

@@ -10,6 +10,8 @@ export const fakeProvider = {
   capabilities: "ReadOnly",
   // The values are in the store manifest itself.
   offline: () => true,
+  // The values live in the manifest: no credentials at all.
+  operatorIdentity: () => undefined,
   async connect({ spec, store }) {
     return fakeClient(spec, storeLabel(store));
   },

@@ -9,9 +9,9 @@ import { recordProviderCall } from "../../src/provider/call-metrics.ts";
 import { ByteBudget, readResponseCapped } from "../../src/provider/capped-read.ts";
 import { Limits } from "../../src/provider/limits.ts";
 import type { ServiceAccountSelector } from "../../src/api/common.ts";
-import type { AuthContext } from "./auth.ts";
+import type { AuthContext } from "./auth-context.ts";
 import type { GcpWorkloadIdentity, GcpWorkloadIdentityFederation } from "./schema.ts";
-import { isLoopbackHost } from "./endpoint.ts";
+import { audiencesOr, isLoopbackHost } from "../../src/provider/tenant-policy.ts";
 
 const SCOPE = "https://www.googleapis.com/auth/cloud-platform";
 export const STS_ENDPOINT_ENV = "GCP_STS_ENDPOINT";
@@ -121,7 +121,8 @@ export function workloadIdentityClient(wi: GcpWorkloadIdentity, ctx: AuthContext
   }
   const pool = `${clusterProject}.svc.id.goog`;
   const provider = `https://container.googleapis.com/v1/projects/${clusterProject}/locations/${wi.clusterLocation}/clusters/${wi.clusterName}`;
-  const ref: ServiceAccountSelector = { ...wi.serviceAccountRef, audiences: [pool, ...(wi.serviceAccountRef.audiences ?? [])] };
+  // ESO's audiences: the identity pool, then the ref's own.
+  const ref: ServiceAccountSelector = { ...wi.serviceAccountRef, audiences: audiencesOr([pool, ...(wi.serviceAccountRef.audiences ?? [])], [pool]) };
   return tokenClient(async () => {
     const subject = await ctx.kube.serviceAccountToken(ref);
     const federated = await stsExchange(`identitynamespace:${pool}:${provider}`, subject);
@@ -140,7 +141,8 @@ export function federationClient(wif: GcpWorkloadIdentityFederation, ctx: AuthCo
   const audience = wif.audience;
   if (!wif.serviceAccountRef || !audience) throw new ConfigError("gcpsm workloadIdentityFederation needs serviceAccountRef and audience");
   const account = wif.serviceAccountRef;
-  const ref: ServiceAccountSelector = { ...account, audiences: account.audiences?.length ? account.audiences : [audience] };
+  // ESO's audiences: the ref's own, else the provider's full resource name the exchange names.
+  const ref: ServiceAccountSelector = { ...account, audiences: audiencesOr(account.audiences, [audience]) };
   return tokenClient(async () => {
     const federated = await stsExchange(audience, await ctx.kube.serviceAccountToken(ref));
     ctx.log.debug({ serviceAccount: account.name, impersonate: Boolean(wif.gcpServiceAccountEmail) }, "gcpsm: federated token exchanged");

@@ -3,12 +3,11 @@
 // Every path hands the SDK an explicit auth client, so google-auth-library never goes looking on its own.
 import { GoogleAuth, JWT, PassThroughClient } from "google-auth-library";
 import type { AuthClient } from "google-auth-library";
-import type { Logger } from "pino";
 import { ConfigError, ProviderUnavailableError } from "../../src/provider/errors.ts";
-import type { KubeAccess } from "../../src/kube/access.ts";
-import type { GcpsmProviderSpec } from "./schema.ts";
-import type { Endpoint } from "./endpoint.ts";
 import { federationClient, workloadIdentityClient } from "./auth-workload-identity.ts";
+import type { AuthContext } from "./auth-context.ts";
+
+export type { AuthContext };
 
 export const CLOUD_PLATFORM_SCOPE = "https://www.googleapis.com/auth/cloud-platform";
 
@@ -53,13 +52,6 @@ export function serviceAccountKeyClient(key: ServiceAccountKey): AuthClient {
   return client;
 }
 
-export interface AuthContext {
-  spec: GcpsmProviderSpec;
-  kube: KubeAccess;
-  log: Logger;
-  endpoint: Endpoint;
-}
-
 export interface StoreAuth {
   client: AuthClient;
   /** A project the credentials name (a service-account key's project_id), if any. */
@@ -83,7 +75,7 @@ export async function authClientFor(ctx: AuthContext): Promise<StoreAuth> {
   // Emulators take no credentials: an overridden endpoint with no auth gets none, and nothing probes for ADC.
   if (ctx.endpoint.overridden) return { client: new PassThroughClient() };
   // The operator's own identity (GOOGLE_APPLICATION_CREDENTIALS, or the metadata server on GKE): what the
-  // user asked for by leaving `auth` empty, as in ESO.
+  // store asked for by leaving `auth` empty, as in ESO; the session layer allowed it (tenant-policy.ts).
   ctx.log.debug("gcpsm: using the default credentials");
   try {
     return { client: await new GoogleAuth({ scopes: [CLOUD_PLATFORM_SCOPE] }).getClient() };

@@ -1,8 +1,8 @@
 // Where the Secret Manager client connects: Google's global or regional endpoint, or an override (our store
 // field `endpoint`, else $GCP_SECRETMANAGER_ENDPOINT) for emulators and private endpoints. Plaintext is allowed
 // only to loopback addresses, so a typo can never send credentials unencrypted across a network.
-import { isIP } from "node:net";
 import { ConfigError } from "../../src/provider/errors.ts";
+import { endpointRefusal, isLoopbackHost } from "../../src/provider/tenant-policy.ts";
 
 export const ENDPOINT_ENV = "GCP_SECRETMANAGER_ENDPOINT";
 
@@ -17,26 +17,14 @@ export interface Endpoint {
   overridden: boolean;
 }
 
-export function isLoopbackHost(host: string): boolean {
-  const bare = host.replace(/^\[|\]$/g, "");
-  if (bare === "localhost") return true;
-  if (isIP(bare) === 4) return bare.startsWith("127.");
-  if (isIP(bare) === 6) return bare === "::1";
-  return false;
-}
-
-function parseOverride(raw: string): Endpoint {
+function parseOverride(raw: string, field: string): Endpoint {
   const text = raw.trim();
   if (/^https?:\/\//i.test(text)) {
-    let url: URL;
-    try {
-      url = new URL(text);
-    } catch {
-      throw new ConfigError(`endpoint ${text} is not a valid URL`);
-    }
+    const refused = endpointRefusal(field, text);
+    if (refused) throw new ConfigError(refused);
+    const url = new URL(text);
     const secure = url.protocol === "https:";
     const host = url.hostname.replace(/^\[|\]$/g, "");
-    if (!secure && !isLoopbackHost(host)) throw new ConfigError(`endpoint ${text}: plaintext http is only allowed to loopback addresses`);
     return { transport: "rest", host, port: url.port ? Number(url.port) : secure ? 443 : 80, secure, overridden: true };
   }
   const match = /^(\[[0-9a-fA-F:]+\]|[^:/\s]+)(?::([0-9]{1,5}))?$/.exec(text);
@@ -50,8 +38,9 @@ function parseOverride(raw: string): Endpoint {
 
 /** The endpoint for a store: the store field wins over the environment, which wins over Google's default. */
 export function resolveEndpoint(spec: { endpoint?: string | undefined; location?: string | undefined }, env: Record<string, string | undefined> = process.env): Endpoint {
-  const override = spec.endpoint || env[ENDPOINT_ENV];
-  if (override) return parseOverride(override);
+  if (spec.endpoint) return parseOverride(spec.endpoint, "spec.provider.gcpsm.endpoint");
+  const override = env[ENDPOINT_ENV];
+  if (override) return parseOverride(override, `$${ENDPOINT_ENV}`);
   if (spec.location !== undefined && !/^[a-z0-9-]+$/.test(spec.location)) throw new ConfigError(`location ${spec.location} is not a valid Google Cloud location`);
   const host = spec.location ? `secretmanager.${spec.location}.rep.googleapis.com` : "secretmanager.googleapis.com";
   return { transport: "grpc", host, port: 443, secure: true, overridden: false };

@@ -1,6 +1,7 @@
 // The Google Cloud Secret Manager provider (ESO's `gcpsm`): read-only, one SDK client per store and credentials.
 import type { Provider } from "../../src/provider/types.ts";
 import { GcpsmProviderSpec } from "./schema.ts";
+import { resolveEndpoint } from "./endpoint.ts";
 
 /** Auth refs without a namespace in a ClusterSecretStore resolve in the ExternalSecret's namespace. */
 function referentAuth(spec: GcpsmProviderSpec): boolean {
@@ -12,10 +13,18 @@ function referentAuth(spec: GcpsmProviderSpec): boolean {
   return false;
 }
 
+/** Empty auth is Google's application default credentials, except with an endpoint override (no credentials). */
+function operatorIdentity(spec: GcpsmProviderSpec): string | undefined {
+  const auth = spec.auth ?? {};
+  if (auth.secretRef || auth.workloadIdentity || auth.workloadIdentityFederation || resolveEndpoint(spec).overridden) return undefined;
+  return "empty auth uses the operator's Google application default credentials: GOOGLE_APPLICATION_CREDENTIALS or the metadata server";
+}
+
 export const gcpsmProvider = {
   name: "gcpsm",
   schema: GcpsmProviderSpec,
   capabilities: "ReadOnly",
   referentAuth,
+  operatorIdentity,
   connect: async (ctx) => (await import("./connect.ts")).connectGcpsm(ctx),
 } satisfies Provider<GcpsmProviderSpec>;

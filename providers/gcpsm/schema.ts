@@ -55,7 +55,9 @@ export const GcpsmAuth = z
     workloadIdentity: GcpWorkloadIdentity.optional(),
     workloadIdentityFederation: GcpWorkloadIdentityFederation.optional(),
   })
-  .describe("How to authenticate; empty means the operator's default credentials (ADC).");
+  .describe(
+    "How to authenticate; empty means the operator's default credentials (ADC: ClusterSecretStores only, unless the operator runs with --allow-ambient-credentials-for-namespaced-stores), or none with an endpoint override.",
+  );
 export type GcpsmAuth = z.infer<typeof GcpsmAuth>;
 
 export const GcpsmProviderSpec = z

@@ -17,6 +17,8 @@ export const sopsProvider = {
   referentAuth,
   // A ConfigMap or Secret source is read through ctx.kube; a Git source is fetched over the network.
   offline: (spec) => spec.source.git === undefined,
+  // Git credentials and age keys always come from Secrets the store names; nothing of the operator's own.
+  operatorIdentity: () => undefined,
   connect: async (ctx) => (await import("./connect.ts")).connectSops(ctx),
 } satisfies Provider<SopsProviderSpec>;
 

@@ -1,10 +1,11 @@
 // Picks the store's auth method and turns it into a TokenSource: a function that logs in (or reads the
 // static token) and reports the lease. Credentials are read from Kubernetes at every login, never cached,
 // so a rotated credentials Secret is picked up by the next login.
-import { readFile } from "node:fs/promises";
 import type { KubeAccess } from "../../src/kube/access.ts";
+import { ownServiceAccountTokenPath, readTokenFile } from "../../src/kube/own-token.ts";
 import { ConfigError } from "../../src/provider/errors.ts";
 import { bytesToString } from "../../src/provider/json-value.ts";
+import { audiencesOr } from "../../src/provider/tenant-policy.ts";
 import type { VaultHttp } from "./http.ts";
 import type { VaultProviderSpec } from "./schema.ts";
 import type { HeldToken } from "./token.ts";
@@ -16,8 +17,12 @@ export interface TokenSource {
   obtain(): Promise<HeldToken>;
 }
 
-/** Where the operator's own ServiceAccount token is mounted in its pod (overridable for tests and local runs). */
-export const ownServiceAccountTokenPath = () => process.env["SECRETS_BRIDGE_SA_TOKEN_FILE"] ?? "/var/run/secrets/kubernetes.io/serviceaccount/token";
+/**
+ * The audience of tokens minted for Vault when the spec names none (ESO's default for JWT auth). ESO mints
+ * Kubernetes-auth tokens with no audience, i.e. the apiserver's: we never do (issue 14), so a Vault role used
+ * with serviceAccountRef needs `audience=vault` (or the spec's serviceAccountRef.audiences).
+ */
+export const VAULT_AUDIENCE = "vault";
 
 const trimSlashes = (path: string) => path.replace(/^\/+|\/+$/g, "");
 
@@ -51,7 +56,7 @@ export function tokenSource(spec: VaultProviderSpec, kube: KubeAccess, http: Vau
       label: `kubernetes@${mount}`,
       async obtain() {
         const jwt = k8s.serviceAccountRef
-          ? await kube.serviceAccountToken(k8s.serviceAccountRef)
+          ? await kube.serviceAccountToken({ ...k8s.serviceAccountRef, audiences: audiencesOr(k8s.serviceAccountRef.audiences, [VAULT_AUDIENCE]) })
           : k8s.secretRef
             ? await text(kube, k8s.secretRef)
             : await readOwnToken();
@@ -81,8 +86,8 @@ export function tokenSource(spec: VaultProviderSpec, kube: KubeAccess, http: Vau
       async obtain() {
         let jwt: string;
         if (minted) {
-          // ESO's default audience for minted JWT-auth tokens is "vault".
-          const audiences = minted.serviceAccountRef.audiences ?? minted.audiences ?? ["vault"];
+          // As ESO: the ref's audiences plus the token's own `audiences`, which default to "vault".
+          const audiences = audiencesOr([...(minted.serviceAccountRef.audiences ?? []), ...(minted.audiences ?? [VAULT_AUDIENCE])], [VAULT_AUDIENCE]);
           jwt = await kube.serviceAccountToken({ ...minted.serviceAccountRef, audiences }, minted.expirationSeconds ?? 600);
         } else {
           jwt = await text(kube, jwtAuth.secretRef!);
@@ -109,10 +114,11 @@ export function tokenSource(spec: VaultProviderSpec, kube: KubeAccess, http: Vau
   };
 }
 
+/** Reached only where the session layer allowed the operator's own identity (tenant-policy.ts). */
 async function readOwnToken(): Promise<string> {
   const path = ownServiceAccountTokenPath();
   try {
-    return (await readFile(path, "utf8")).trim();
+    return await readTokenFile(path);
   } catch {
     throw new ConfigError(`auth.kubernetes without serviceAccountRef or secretRef uses the operator's own token, but ${path} is not readable`);
   }

@@ -24,6 +24,13 @@ function unqualifiedRefs(spec: VaultProviderSpec): boolean {
   return refs.some((ref) => ref !== undefined && !ref.namespace);
 }
 
+/** Kubernetes auth without a ServiceAccount or token Secret logs in with the operator's own token (ESO). */
+function operatorIdentity(spec: VaultProviderSpec): string | undefined {
+  const k8s = spec.auth?.kubernetes;
+  if (!k8s || k8s.serviceAccountRef || k8s.secretRef) return undefined;
+  return "auth.kubernetes without serviceAccountRef or secretRef logs in with the operator's ServiceAccount token";
+}
+
 export const vaultProvider = {
   name: "vault",
   schema: VaultProviderSpec,
@@ -31,5 +38,6 @@ export const vaultProvider = {
   // A ClusterSecretStore ref without a namespace resolves in each ExternalSecret's namespace: one session
   // (and one login) per namespace, since the credentials may differ.
   referentAuth: unqualifiedRefs,
+  operatorIdentity,
   connect: async (ctx) => (await import("./connect.ts")).connectVault(ctx),
 } satisfies Provider<VaultProviderSpec>;

@@ -11,11 +11,13 @@ export const VaultKubernetesAuth = z
     mountPath: mount("Kubernetes", "kubernetes"),
     role: z.string().min(1).describe("Vault role to log in with; it must be bound to the ServiceAccount."),
     serviceAccountRef: ServiceAccountSelector.optional().describe(
-      "ServiceAccount whose token the operator mints with TokenRequest for the login (preferred).",
+      'ServiceAccount whose token the operator mints with TokenRequest for the login (preferred); audience: its `audiences`, else "vault" (set audience=vault on the Vault role).',
     ),
     secretRef: SecretKeySelector.optional().describe("Secret key holding a ServiceAccount token (legacy token Secrets)."),
   })
-  .describe("Kubernetes auth: log in with a ServiceAccount token; without refs the operator's own token is used.");
+  .describe(
+    "Kubernetes auth: log in with a ServiceAccount token; without refs the operator's own token is used (ClusterSecretStores only, unless the operator runs with --allow-ambient-credentials-for-namespaced-stores).",
+  );
 
 export const VaultAppRoleAuth = z
   .object({

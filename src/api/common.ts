@@ -47,7 +47,10 @@ export const ServiceAccountSelector = z
   .object({
     name: z.string().min(1).max(253).describe("Name of the ServiceAccount."),
     namespace: z.string().max(63).optional().describe("Namespace of the ServiceAccount (ClusterSecretStore only)."),
-    audiences: z.array(z.string()).optional().describe("Audiences of the token minted with TokenRequest."),
+    audiences: z
+      .array(z.string())
+      .optional()
+      .describe("Audiences of the token minted with TokenRequest; empty: the provider's own audience. The kube-apiserver's own audiences are refused."),
   })
   .describe("Reference to a ServiceAccount whose token the operator mints with TokenRequest.");
 export type ServiceAccountSelector = z.infer<typeof ServiceAccountSelector>;

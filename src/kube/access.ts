@@ -1,11 +1,14 @@
 // What providers may read from Kubernetes for auth: Secret keys and ServiceAccount tokens, resolved with the
 // store's namespace rules (a SecretStore reads only its own namespace; a ClusterSecretStore ref without a
-// namespace resolves in the ExternalSecret's namespace).
+// namespace resolves in the ExternalSecret's namespace); tokens are never minted for the kube-apiserver's own
+// audiences (tenant-policy.ts, issue 14).
 import type { SecretKeySelector, ServiceAccountSelector } from "../api/common.ts";
 import type { StoreIdentity } from "../provider/store-identity.ts";
 import { ConfigError, ProviderUnavailableError } from "../provider/errors.ts";
 import type { KubeClients } from "./clients.ts";
 import { isForbidden, isNotFound, kubeErrorSummary } from "./errors.ts";
+import { audienceRefusal } from "../provider/tenant-policy.ts";
+import { apiServerAudiences } from "./api-audiences.ts";
 
 export interface KubeAccess {
   /** The bytes of one key of a Secret. Throws ConfigError when the Secret or key is missing. */
@@ -19,8 +22,10 @@ export interface KubeAccess {
   readConfigMap?(name: string, namespace?: string): Promise<Record<string, Uint8Array>>;
   /**
    * A token for a ServiceAccount, minted with TokenRequest: the one place every provider gets one (Vault
-   * Kubernetes/JWT auth, AWS web identity, GCP workload identity). Throws ConfigError when token requests are
-   * disabled (--service-account-token-requests=false), without calling the apiserver.
+   * Kubernetes/JWT auth, AWS web identity, GCP workload identity), for `ref.audiences` (the caller fills in its
+   * provider's audience). Throws ConfigError, minting nothing, when token requests are disabled
+   * (--service-account-token-requests=false), or when the list is empty or names one of the kube-apiserver's own
+   * audiences: such a token would be valid against the cluster's API wherever the provider sends it.
    */
   serviceAccountToken(ref: ServiceAccountSelector, expirationSeconds?: number): Promise<string>;
   /** The namespace a ref resolves in. Throws ConfigError when the store may not reach it. */
@@ -100,11 +105,14 @@ export function kubeAccess(clients: KubeClients, store: StoreIdentity): KubeAcce
       // The platform took `serviceaccounts/token create` away: say so once in the store's condition rather than
       // collect 403s (a ConfigError is not retried until the store changes).
       if (clients.tokenRequests === false) throw new ConfigError(`no token for service account ${namespace}/${ref.name}: ${TOKEN_REQUESTS_DISABLED}`);
+      const audiences = ref.audiences ?? [];
+      const refused = audienceRefusal(audiences, audiences.length > 0 ? await apiServerAudiences(clients) : new Set());
+      if (refused) throw new ConfigError(`TokenRequest for service account ${namespace}/${ref.name}: ${refused}`);
       try {
         const response = await clients.core.createNamespacedServiceAccountToken({
           name: ref.name,
           namespace,
-          body: { spec: { audiences: ref.audiences ?? [], expirationSeconds } },
+          body: { spec: { audiences, expirationSeconds } },
         });
         const token = response.status?.token;
         if (!token) throw new ProviderUnavailableError(`TokenRequest for ${namespace}/${ref.name} returned no token`);

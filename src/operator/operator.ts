@@ -42,6 +42,8 @@ export interface OperatorOptions {
   minRefreshIntervalMs?: number;
   /** false: the operator may not create ServiceAccount tokens (--service-account-token-requests=false); referent auth fails with a clear condition. */
   serviceAccountTokenRequests?: boolean;
+  /** --allow-ambient-credentials-for-namespaced-stores: SecretStores may use the operator's own identity (default: no). */
+  allowAmbientCredentialsForNamespacedStores?: boolean;
   /** Which Normal Events are written (Warnings always are); default: all, within a budget. */
   normalEvents?: NormalEventPolicy;
   /** Called when leadership is lost; the daemon exits so work from the lost term cannot continue. */
@@ -64,7 +66,15 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
   const clients = makeClients(kc, { tokenRequests: opts.serviceAccountTokenRequests ?? true });
   const registry = new ProviderRegistry(opts.providers);
   const cache = new FetchCache(opts.fetchCache ?? { ttlMs: 10_000, maxBytes: 64 * 1024 * 1024 });
-  const sessions = new StoreSessions({ registry, clients, log, cache, defaultRateLimit: opts.defaultRateLimit, minRefreshIntervalMs: opts.minRefreshIntervalMs });
+  const sessions = new StoreSessions({
+    registry,
+    clients,
+    log,
+    cache,
+    defaultRateLimit: opts.defaultRateLimit,
+    minRefreshIntervalMs: opts.minRefreshIntervalMs,
+    allowAmbientForNamespaced: opts.allowAmbientCredentialsForNamespacedStores,
+  });
   const events = eventRecorder(clients, log, { normal: opts.normalEvents, onDropped: (reason) => opts.metrics?.eventsDropped.inc({ reason }) });
   const informers = makeInformers(kc, clients, log, (opts.namespace ?? "").split(",").map((ns) => ns.trim()).filter(Boolean));
   const index = new TargetIndex();

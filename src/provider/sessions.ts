@@ -14,6 +14,8 @@ import type { FetchCache } from "./fetch-cache.ts";
 import { rateLimited } from "./rate-limit.ts";
 import { TokenBucket, type RateLimit } from "../controller/token-bucket.ts";
 import { flooredStoreInterval } from "../api/refresh-floor.ts";
+import { ConfigError } from "./errors.ts";
+import { ambientRefusal } from "./tenant-policy.ts";
 
 interface Session {
   storeKey: string;
@@ -43,9 +45,20 @@ export class StoreSessions {
 
   readonly #defaultRateLimit: RateLimit | undefined;
   readonly #minRefreshIntervalMs: number;
+  readonly #allowAmbientForNamespaced: boolean;
   readonly #resolved = new WeakMap<object, Resolved>();
 
-  constructor(opts: { registry: ProviderRegistry; clients: KubeClients; log: Logger; cache?: FetchCache; defaultRateLimit?: RateLimit; minRefreshIntervalMs?: number }) {
+  constructor(opts: {
+    registry: ProviderRegistry;
+    clients: KubeClients;
+    log: Logger;
+    cache?: FetchCache;
+    defaultRateLimit?: RateLimit;
+    minRefreshIntervalMs?: number;
+    /** --allow-ambient-credentials-for-namespaced-stores: SecretStores may use the operator's own identity. */
+    allowAmbientForNamespaced?: boolean;
+  }) {
+    this.#allowAmbientForNamespaced = opts.allowAmbientForNamespaced ?? false;
     this.#cache = opts.cache;
     this.#defaultRateLimit = opts.defaultRateLimit;
     this.#minRefreshIntervalMs = opts.minRefreshIntervalMs ?? 0;
@@ -57,6 +70,9 @@ export class StoreSessions {
   /** The session for `store` as seen by an ExternalSecret in `namespace`. Throws ConfigError for a bad spec. */
   async get(store: SecretStore, namespace: string): Promise<SharedSession> {
     const { provider, spec, hash } = this.#resolve(store);
+    // Before any session exists: a refused store never reaches the provider, whatever it would send where.
+    const refused = ambientRefusal(store.kind, provider.operatorIdentity(spec), this.#allowAmbientForNamespaced);
+    if (refused) throw new ConfigError(refused);
     const referent = store.kind === "ClusterSecretStore" && (provider.referentAuth?.(spec) ?? false);
     const storeKey = storeKeyOf(store);
     const sessionKey = `${storeKey}@${store.metadata.uid ?? ""}#${hash}${referent ? `|${namespace}` : ""}`;

@@ -65,6 +65,12 @@ export interface Provider<Spec = unknown> {
    * an adapter without this method counts as live.
    */
   offline?(spec: Spec): boolean;
+  /**
+   * When the spec would authenticate as the operator itself (its ServiceAccount token, a cloud SDK's default
+   * credentials): a short description of that identity for the refusal message, else undefined. The session
+   * layer refuses it for SecretStores (tenant-policy.ts) before connect is called. Pure; may throw ConfigError.
+   */
+  operatorIdentity(spec: Spec): string | undefined;
   /** Opens a session. Throws ConfigError for a spec that cannot work, ProviderUnavailableError when unreachable. */
   connect(ctx: ConnectContext<Spec>): Promise<SecretsClient>;
 }

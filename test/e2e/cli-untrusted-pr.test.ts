@@ -1,7 +1,8 @@
 // `render` and `diff` as processes on a pull request written by an attacker (issue 14): its stores point Vault,
 // AWS, Git and Secret Manager at a loopback server the test runs, and its templates try to print data in labels,
 // annotations, key names and error messages. Without --allow-live-stores that server sees no connection at all
-// (not the CI job's ambient AWS keys, not a TokenRequest token, not the in-cluster fallback); with it, it does.
+// (not the CI job's ambient AWS keys, not a TokenRequest token, not the in-cluster fallback); with it, it does,
+// except that ambient AWS keys never sign requests for a store's `endpoints` (issue 14, providers/aws/endpoints.ts).
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
@@ -135,7 +136,7 @@ describe("render and diff on an untrusted pull request", () => {
     assert.equal(server.connections(), 0);
   });
 
-  it("with --allow-live-stores the stores connect (Vault with the PR's token, AWS with the ambient keys)", async () => {
+  it("with --allow-live-stores the stores connect (Vault with the PR's token), but the ambient AWS keys never go to the PR's endpoints", async () => {
     const vault = await cli("render", dir, "--name", "vault-app", FLAG);
     assert.equal(vault.code, 0, vault.err);
     assert.match(vault.out, /password: <masked, 18 bytes>/);
@@ -143,7 +144,8 @@ describe("render and diff on an untrusted pull request", () => {
     assert.equal(read?.headers["x-vault-token"], "pr-vault-token");
     const aws = await cli("render", dir, "--name", "aws-app", FLAG);
     assert.equal(aws.code, 1);
-    assert.ok(seen.some((req) => req.method === "POST" && String(req.headers.authorization).includes(`Credential=${AMBIENT_KEY}/`)), "AWS used the ambient keys only when allowed");
+    assert.match(aws.err, /spec\.provider\.aws\.endpoints cannot be used with empty auth/);
+    assert.ok(!seen.some((req) => String(req.headers.authorization ?? "").includes(AMBIENT_KEY)), "the ambient AWS keys signed a request for the PR's endpoint");
   });
 
   it("never reads the pod's own ServiceAccount token, even with --allow-live-stores", async () => {

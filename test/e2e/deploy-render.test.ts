@@ -32,6 +32,7 @@ describe("Helm chart", () => {
     assert.equal(container.livenessProbe?.httpGet?.path, "/healthz");
     assert.equal(container.readinessProbe?.httpGet?.path, "/readyz");
     assert.ok(container.args?.includes("--leader-elect=true"));
+    assert.ok(!container.args?.includes("--allow-ambient-credentials-for-namespaced-stores"), "SecretStores may not use the operator's identity by default");
     assert.ok(pod.topologySpreadConstraints?.length);
     const roles = byKind(objects, "ClusterRole") as V1ClusterRole[];
     assert.deepEqual(roles.map((r) => r.metadata?.name).sort(), ["secrets-bridge", "secrets-bridge-cluster", "secrets-bridge-metrics-auth", "secrets-bridge-metrics-reader"]);
@@ -55,6 +56,7 @@ describe("Helm chart", () => {
       "replicaCount=3",
       "leaderElection.enabled=false",
       "logLevel=debug",
+      "allowAmbientCredentialsForNamespacedStores=true",
       "extraEnv[0].name=HTTPS_PROXY",
       "extraEnv[0].value=http://proxy:3128",
     ]);
@@ -70,6 +72,7 @@ describe("Helm chart", () => {
     assert.ok(container.args?.includes("--namespace=team-a,team-b"));
     assert.ok(container.args?.includes("--leader-elect=false"));
     assert.ok(container.args?.includes("--log-level=debug"));
+    assert.ok(container.args?.includes("--allow-ambient-credentials-for-namespaced-stores"));
     assert.deepEqual(container.env?.find((e) => e.name === "HTTPS_PROXY")?.value, "http://proxy:3128");
   });
 

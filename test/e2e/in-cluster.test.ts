@@ -8,24 +8,13 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
-import { CoordinationV1Api, PatchStrategy, RbacAuthorizationV1Api, setHeaderOptions, type KubernetesObject, type V1Deployment } from "@kubernetes/client-node";
-import { applyObjects, installCrds } from "../../src/kube/apply.ts";
+import { CoordinationV1Api, PatchStrategy, RbacAuthorizationV1Api, setHeaderOptions, type V1Deployment } from "@kubernetes/client-node";
 import { TOKEN_REQUESTS_DISABLED } from "../../src/kube/access.ts";
 import { accessReviewer } from "../../src/kube/access-review.ts";
 import { apiserverRequestCount, freshNamespace, kubeConfig } from "../helpers/bench.ts";
-import { helmTemplate } from "../helpers/deploy.ts";
-import { isLeader, mountServiceAccount, startLikePod, type PodProcess } from "../helpers/in-cluster.ts";
+import { installChart, isLeader, mountServiceAccount, startLikePod, type PodProcess } from "../helpers/in-cluster.ts";
 import { decoded, kube, ready, sleep, waitFor } from "../helpers/operator.ts";
 import { planted as plant } from "../helpers/planted.ts";
-
-async function installChart(release: string, namespace: string, set: string[]): Promise<V1Deployment> {
-  const kc = kubeConfig();
-  await kube(kc).core.createNamespace({ body: { metadata: { name: namespace } } });
-  const objects = helmTemplate(namespace, set, release);
-  await installCrds(kc, objects.filter((o) => o.kind === "CustomResourceDefinition"));
-  await applyObjects(kc, objects.filter((o) => o.kind !== "CustomResourceDefinition"));
-  return objects.find((o: KubernetesObject) => o.kind === "Deployment") as V1Deployment;
-}
 
 /** A ServiceAccount token for a scraper; waits until `allowedToScrape` is what RBAC says (no stale 403 gets remembered). */
 async function scraperToken(namespace: string, name: string, allowedToScrape: boolean): Promise<string> {

@@ -10,7 +10,7 @@ import { randomBytes } from "node:crypto";
 import { peerState } from "./bench.ts";
 import { seedSecret } from "../bench/peers/gcpsm-emulator/peer.ts";
 import type { GcpsmEmulatorState } from "../bench/peers/gcpsm-emulator/peer.ts";
-import { isLoopbackHost } from "../../providers/gcpsm/endpoint.ts";
+import { isLoopbackHost } from "../../src/provider/tenant-policy.ts";
 
 // google-auth-library must never probe the metadata server in tests, whatever a store says.
 process.env["METADATA_SERVER_DETECTION"] = "none";

@@ -3,12 +3,23 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { CoreV1Api, type V1Deployment } from "@kubernetes/client-node";
+import { CoreV1Api, type KubernetesObject, type V1Deployment } from "@kubernetes/client-node";
+import { applyObjects, installCrds } from "../../src/kube/apply.ts";
 import { kubeConfig, loadBench } from "./bench.ts";
-import { REPO } from "./deploy.ts";
+import { helmTemplate, REPO } from "./deploy.ts";
 import { freePort } from "../bench/proc.ts";
 export { freePort };
 
+
+/** Applies the chart (release `release`, values `set`) in a new namespace; returns its Deployment to run like a pod. */
+export async function installChart(release: string, namespace: string, set: string[]): Promise<V1Deployment> {
+  const kc = kubeConfig();
+  await kc.makeApiClient(CoreV1Api).createNamespace({ body: { metadata: { name: namespace } } });
+  const objects = helmTemplate(namespace, set, release);
+  await installCrds(kc, objects.filter((o) => o.kind === "CustomResourceDefinition"));
+  await applyObjects(kc, objects.filter((o) => o.kind !== "CustomResourceDefinition"));
+  return objects.find((o: KubernetesObject) => o.kind === "Deployment") as V1Deployment;
+}
 
 /** Writes token, ca.crt and namespace where a pod has them, under `root`. */
 export async function mountServiceAccount(root: string, namespace: string, serviceAccount: string): Promise<void> {

@@ -1,6 +1,7 @@
 // AWS credentials end to end on the real moto: IRSA-style web identity with a token minted by the bench
 // apiserver, chained AssumeRole with externalID and session tags, the default chain with AWS_ENDPOINT_URL from
-// the environment; one STS call per session, not per reconcile.
+// the environment (a ClusterSecretStore's; SecretStores may not: tenant-identity-aws); one STS call per session,
+// not per reconcile.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { CreateSecretCommand } from "@aws-sdk/client-secrets-manager";
@@ -121,20 +122,22 @@ describe("aws provider: credentials on moto", () => {
     await k.custom.deleteClusterCustomObject({ group: "external-secrets.io", version: "v1", plural: "clustersecretstores", name: cssName });
   });
 
-  it("default chain and AWS_ENDPOINT_URL from the environment when the store sets neither auth nor endpoints", async () => {
+  it("default chain and AWS_ENDPOINT_URL from the environment when a ClusterSecretStore sets neither auth nor endpoints", async () => {
     const saved = { ...process.env };
+    const cssAmbient = `aws-ambient-${ns}`;
     process.env["AWS_ACCESS_KEY_ID"] = "AKIADEFAULTCHAIN0001";
     process.env["AWS_SECRET_ACCESS_KEY"] = "default-chain-secret";
     process.env["AWS_ENDPOINT_URL"] = m.endpoint;
     try {
       await m.clearLog();
-      await k.create("SecretStore", ns, "ambient", { provider: { aws: { service: "SecretsManager", region: MOTO_REGION } } });
-      await k.create("ExternalSecret", ns, "ambient", { refreshInterval: "1h", secretStoreRef: { name: "ambient" }, data: [{ secretKey: "v", remoteRef: { key: "auth/value" } }] });
+      await k.create("ClusterSecretStore", undefined, cssAmbient, { provider: { aws: { service: "SecretsManager", region: MOTO_REGION } } });
+      await k.create("ExternalSecret", ns, "ambient", { refreshInterval: "1h", secretStoreRef: { name: cssAmbient, kind: "ClusterSecretStore" }, data: [{ secretKey: "v", remoteRef: { key: "auth/value" } }] });
       await waitFor("secret ambient", async () => (decoded(await k.secret(ns, "ambient")).v === value ? true : undefined));
       const reads = (await m.requests()).filter((r) => r.op.startsWith("secretsmanager."));
       assert.ok(reads.length >= 1);
       assert.ok(reads.every((r) => r.accessKeyId === "AKIADEFAULTCHAIN0001"), "signed with the environment's keys");
     } finally {
+      await k.custom.deleteClusterCustomObject({ group: "external-secrets.io", version: "v1", plural: "clustersecretstores", name: cssAmbient });
       for (const key of ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_ENDPOINT_URL"]) {
         if (saved[key] === undefined) delete process.env[key];
         else process.env[key] = saved[key];

@@ -1,5 +1,6 @@
 // Every vault auth method end to end against the real OpenBao and the bench apiserver: token, Kubernetes
-// (TokenRequest, token Secret, the operator's own token; OpenBao calls TokenReview), AppRole (roleId and
+// (TokenRequest with audience "vault" reviewed by OpenBao's own reviewer token, token Secret, the operator's own
+// token in a ClusterSecretStore; OpenBao calls TokenReview), AppRole (roleId and
 // roleRef), JWT (minted ServiceAccount token, JWT Secret), TLS cert and userpass; namespace rules for refs;
 // a wrong role or a denying policy gives Ready=False and keeps the old Secret; rotated credentials are picked up.
 import { after, before, describe, it } from "node:test";
@@ -10,6 +11,7 @@ import { join } from "node:path";
 import { freshNamespace } from "../helpers/bench.ts";
 import { decoded, kube, ready, sleep, startTestOperator, waitFor, type TestOperator, waitForReady } from "../helpers/operator.ts";
 import { assertNoLeaks, auditRequests, bao, baoApi, enableAuth, loginCount, mountKv, openbaoState, reviewableServiceAccount, unique, vaultServer, writeKv, writePolicy } from "../helpers/openbao.ts";
+import { loadBench } from "../helpers/bench.ts";
 import { planted } from "../helpers/planted.ts";
 
 
@@ -25,6 +27,9 @@ describe("vault provider: auth methods against OpenBao", () => {
   const password = planted();
   const tokenFileDir = mkdtempSync(join(tmpdir(), "vault-own-sa-"));
   const role = unique("r");
+  // Minted tokens carry audience "vault" (never the apiserver's), so they cannot review themselves: this mount
+  // reviews with a token of its own, as a production Vault does, and its role requires audience "vault".
+  const k8sMount = unique("k8s");
   const storeOf = (auth: unknown, extra: Record<string, unknown> = {}) => ({ provider: { vault: { ...vaultServer(), path: kv, version: "v2", auth, ...extra } } });
   const secret = (name: string, data: Record<string, string>) => k.core.createNamespacedSecret({ namespace: ns, body: { metadata: { name }, stringData: data } });
   const readsValue = async (store: string, kind: "SecretStore" | "ClusterSecretStore" = "SecretStore") => {
@@ -44,7 +49,22 @@ describe("vault provider: auth methods against OpenBao", () => {
     await writeKv(b, kv, "app", { value });
     await writeKv(b, kv, "forbidden", { value: "nope" });
     await writePolicy(b, policy, `path "${kv}/data/app" { capabilities = ["read"] }`);
-    for (const sa of ["vault-sa", "vault-legacy", "vault-own", "vault-jwt"]) await reviewableServiceAccount(ns, sa);
+    for (const sa of ["vault-sa", "vault-legacy", "vault-own", "vault-jwt", "vault-reviewer"]) await reviewableServiceAccount(ns, sa);
+    await enableAuth(b, "kubernetes", k8sMount);
+    const bench = loadBench();
+    await baoApi(b, "POST", `auth/${k8sMount}/config`, {
+      kubernetes_host: bench.server,
+      kubernetes_ca_cert: readFileSync(bench.caCertPath, "utf8"),
+      token_reviewer_jwt: await mint("vault-reviewer"),
+      disable_local_ca_jwt: true,
+    });
+    await baoApi(b, "POST", `auth/${k8sMount}/role/${role}`, {
+      bound_service_account_names: ["vault-sa"],
+      bound_service_account_namespaces: [ns],
+      audience: "vault",
+      token_policies: [policy],
+      token_ttl: "1h",
+    });
     await baoApi(b, "POST", `auth/kubernetes/role/${role}`, {
       bound_service_account_names: ["vault-sa", "vault-legacy", "vault-own"],
       bound_service_account_namespaces: [ns],
@@ -79,11 +99,11 @@ describe("vault provider: auth methods against OpenBao", () => {
     await readsValue("token");
   });
 
-  it("kubernetes with serviceAccountRef: the operator mints the token and OpenBao reviews it at the apiserver", async () => {
-    const before = loginCount("kubernetes");
-    await k.create("SecretStore", ns, "k8s", storeOf({ kubernetes: { role, serviceAccountRef: { name: "vault-sa" } } }));
+  it("kubernetes with serviceAccountRef: the operator mints the token for audience vault and OpenBao reviews it at the apiserver", async () => {
+    const before = loginCount(k8sMount);
+    await k.create("SecretStore", ns, "k8s", storeOf({ kubernetes: { role, mountPath: k8sMount, serviceAccountRef: { name: "vault-sa" } } }));
     await readsValue("k8s");
-    assert.ok(loginCount("kubernetes") > before);
+    assert.ok(loginCount(k8sMount) > before);
   });
 
   it("kubernetes with secretRef (a token Secret)", async () => {
@@ -92,12 +112,14 @@ describe("vault provider: auth methods against OpenBao", () => {
     await readsValue("k8s-secret");
   });
 
-  it("kubernetes with the operator's own ServiceAccount token", async () => {
+  it("kubernetes with the operator's own ServiceAccount token, in a ClusterSecretStore (a SecretStore may not: tenant-identity-vault)", async () => {
     const file = join(tokenFileDir, "token");
     writeFileSync(file, await mint("vault-own"));
     process.env["SECRETS_BRIDGE_SA_TOKEN_FILE"] = file;
-    await k.create("SecretStore", ns, "k8s-own", storeOf({ kubernetes: { role } }));
-    await readsValue("k8s-own");
+    const name = unique("vault-own");
+    await k.create("ClusterSecretStore", undefined, name, storeOf({ kubernetes: { role } }));
+    await readsValue(name, "ClusterSecretStore");
+    await k.custom.deleteClusterCustomObject({ group: "external-secrets.io", version: "v1", plural: "clustersecretstores", name });
   });
 
   it("appRole with roleId and with roleRef", async () => {

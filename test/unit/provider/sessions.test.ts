@@ -8,13 +8,15 @@ import type { Provider, SecretsClient } from "../../../src/provider/types.ts";
 import type { SecretStore } from "../../../src/api/secret-store.ts";
 import type { KubeClients } from "../../../src/kube/clients.ts";
 import { silentLogger } from "../../../src/controller/logging.ts";
+import { ConfigError } from "../../../src/provider/errors.ts";
 
-function countingProvider() {
+function countingProvider(ownIdentity?: string) {
   const counts = { connects: 0, closes: 0 };
   const provider: Provider<{ v: string }> = {
     name: "counting",
     schema: z.object({ v: z.string() }),
     capabilities: "ReadOnly",
+    operatorIdentity: () => ownIdentity,
     async connect() {
       counts.connects++;
       await new Promise((resolve) => setTimeout(resolve, 2)); // a login takes a moment
@@ -56,5 +58,26 @@ describe("StoreSessions", () => {
     assert.equal(sessions.activeCount(), 1);
     await sessions.closeAll();
     assert.deepEqual(counts, { connects: 2, closes: 2 });
+  });
+
+  describe("the operator's own identity (issue 14)", () => {
+    const table = [
+      { name: "a SecretStore is refused before connect", given: { kind: "SecretStore", flag: false }, connects: 0 },
+      { name: "a SecretStore with the flag on connects", given: { kind: "SecretStore", flag: true }, connects: 1 },
+      { name: "a ClusterSecretStore connects", given: { kind: "ClusterSecretStore", flag: false }, connects: 1 },
+    ] as const;
+    for (const { name, given, connects } of table) {
+      it(name, async () => {
+        const { provider, counts } = countingProvider("the operator's token");
+        const sessions = new StoreSessions({ registry: new ProviderRegistry([provider]), clients: {} as KubeClients, log: silentLogger(), allowAmbientForNamespaced: given.flag });
+        const target = { ...store("1"), kind: given.kind } as SecretStore;
+        const opened = sessions.get(target, "ns");
+        if (connects === 0) await assert.rejects(opened, (err) => err instanceof ConfigError && /may not use the operator's own identity \(the operator's token\)/.test(err.message));
+        else await opened;
+        assert.equal(counts.connects, connects);
+        assert.equal(sessions.activeCount(), connects);
+        await sessions.closeAll();
+      });
+    }
   });
 });
