@@ -11,6 +11,7 @@ import type { ExternalSecret } from "../api/external-secret.ts";
 import { ANNOTATION_DATA_HASH, LABEL_CREATED_BY, LABEL_MANAGED } from "../api/markers.ts";
 import { safeMessage } from "../provider/errors.ts";
 import { TemplateExecutionError } from "../template/index.ts";
+import { withholdDataDetails } from "../template/error-details.ts";
 import { DataDependentError } from "./render-offline.ts";
 
 export type Field = "data" | "labels" | "annotations";
@@ -80,23 +81,7 @@ export function maskingFor(es: ExternalSecret, known: Iterable<string>): Masking
   };
 }
 
-// Tails of Go's execution errors that name only things of the template's text (identifiers, Go type names,
-// numbers). A tail must match one of these in full; anything else, above all `error calling F: ...`, is withheld.
-const IDENT = "[A-Za-z_][A-Za-z0-9_]*";
-const GO_TYPE = "[A-Za-z0-9_.\\[\\]{}* ]+";
-const SAFE_EXEC_TAILS = [
-  new RegExp(`^map has no entry for key "${IDENT}"$`),
-  new RegExp(`^can't evaluate field ${IDENT} in type ${GO_TYPE}$`),
-  new RegExp(`^wrong type for value; expected ${GO_TYPE}; got ${GO_TYPE}$`),
-  new RegExp(`^wrong number of args for ${IDENT}: want (at least )?\\d+ got \\d+$`),
-  new RegExp(`^range can't iterate over value of type ${GO_TYPE}$`),
-  new RegExp(`^nil pointer evaluating interface \\{\\}\\.${IDENT}$`),
-  new RegExp(`^undefined variable: \\$${IDENT}?$`),
-  new RegExp(`^"${IDENT}" is not a defined function$`),
-  /^exceeded maximum template depth \(\d+\)$/,
-];
 const TEMPLATE_HEAD = /^(template "((?:[^"\\]|\\.)*)" line \d+: )([\s\S]*)$/;
-const EXEC_AT = /^(executing "(?:[^"\\]|\\.)*" at <[\s\S]*?>: )([\s\S]*)$/;
 
 /**
  * A failure message for masked output. Errors before templating (stores, fetches, template sources) name keys
@@ -113,11 +98,5 @@ export function maskedFailure(err: unknown): string {
   const secretTemplates = new Set((err.es.spec.target?.template?.templateFrom ?? []).flatMap((from) => from.secret?.items.map((item) => item.key) ?? []));
   if (secretTemplates.has(JSON.parse(`"${quotedName}"`) as string)) return prefix + WITHHELD;
   if (!(err.original instanceof TemplateExecutionError)) return message; // a parse error: the template's own text
-  const exec = EXEC_AT.exec(rest);
-  if (!exec) return prefix + WITHHELD;
-  const [, at, tail] = exec as unknown as [string, string, string];
-  // A second ">: " means the node's source ended earlier than it seems: the split is ambiguous, withhold.
-  if (!tail.includes(">: ") && SAFE_EXEC_TAILS.some((safe) => safe.test(tail))) return message;
-  const call = new RegExp(`^error calling (${IDENT}): `).exec(tail);
-  return `${prefix}${at}${call ? `error calling ${call[1]}: ` : ""}${WITHHELD}`;
+  return prefix + withholdDataDetails(rest, WITHHELD);
 }

@@ -5,6 +5,7 @@ import YAML from "yaml";
 import type { Template } from "../api/external-secret.ts";
 import { ConfigError, ProviderError } from "../provider/errors.ts";
 import { renderBytes, stringData, TemplateError } from "./engine.ts";
+import { withholdDataDetails } from "./error-details.ts";
 import type { TemplateSources } from "./sources.ts";
 
 export interface Rendered {
@@ -36,6 +37,8 @@ export function templateConfigError(err: TemplateError, data: Record<string, Uin
   let message = err.message.replace(/^template: .*?:\d+: /, "");
   const values = Object.values(data).map((v) => Buffer.from(v).toString("utf8")).filter((v) => v.length >= 3).sort((a, b) => b.length - a.length);
   for (const v of values) message = message.split(v).join("***");
+  // `fail` and functions that parse a value can quote it in ways no scrubber recognises: their details become fixed text.
+  if (err.phase === "exec") message = withholdDataDetails(message, "(details withheld: they may quote data)");
   const text = `template ${JSON.stringify(err.templateName)} line ${err.line}: ${message}`;
   return err.phase === "parse" ? new ConfigError(text) : new TemplateExecutionError(text);
 }
