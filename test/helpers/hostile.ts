@@ -13,6 +13,7 @@ export const HOSTILE_TEMPLATES = {
   "define-fan-out": defineFanOut(),
   until: "{{ until 100000000 | len }}",
   "random-huge": "{{ randAlphaNum 300000000 }}",
+  repeat: '{{ repeat 100000000 "ab" }}',
   doubling: '{{ $x := "ab" }}{{ range until 60 }}{{ $x = print $x $x }}{{ end }}{{ $x | len }}',
   "backtracking-regexmatch": '{{ regexMatch "^(a+)+$" (print (repeat 40 "a") "b") }}',
 } as const;

@@ -137,7 +137,7 @@ describe("adversarial tenants next to 200 ordinary ExternalSecrets (operator as 
       want: "True",
       check: (data) => assert.equal(data.v, "false"),
     },
-    ...(["nested-range", "define-fan-out", "until", "random-huge", "doubling"] as const).map((t) => ({ name: `template-${t}`, spec: () => templated(HOSTILE_TEMPLATES[t]), want: "False" as const, message: /budget|limit/i })),
+    ...(["nested-range", "define-fan-out", "until", "random-huge", "repeat", "doubling"] as const).map((t) => ({ name: `template-${t}`, spec: () => templated(HOSTILE_TEMPLATES[t]), want: "False" as const, message: /budget|limit/i })),
     {
       name: "template-printf-width",
       spec: () => templated('{{ printf "%500000000d" 1 }}'),
