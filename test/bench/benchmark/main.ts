@@ -86,7 +86,7 @@ try {
       row.W5 = await w5NewDuringRefresh(ctx, prefix, n);
     }
     if (!skip.has("W9")) {
-      log("W9 100 new ExternalSecrets next to 10 hostile ones");
+      log("W9 100 new ExternalSecrets next to 11 hostile ones");
       row.W9 = await w9HostileNeighbours(ctx, prefix, n);
     }
     if (!skip.has("W3")) {
@@ -121,7 +121,7 @@ console.log(table("W1 burst create (N ExternalSecrets over 100 keys in 50 namesp
 console.log(table(`W2 steady refresh, one ${opts.interval}s cycle with no change`, sizeRows("W2")));
 console.log(table("W3 rotation of one key read by 1% of the ExternalSecrets", sizeRows("W3")));
 console.log(table("W5 100 new ExternalSecrets while the others refresh", sizeRows("W5")));
-console.log(table("W9 W5 with 10 hostile ExternalSecrets retrying (goal: W5's numbers)", sizeRows("W9")));
+console.log(table("W9 W5 with 11 hostile ExternalSecrets retrying (goal: W5's numbers)", sizeRows("W9")));
 console.log(table("W7 restart with current ExternalSecrets: the first 15 s and the first refresh cycle", sizeRows("W7")));
 if (results.W4) console.log(table("W4 operator RSS with unrelated Secrets in the cluster", results.W4 as Array<Record<string, unknown>>));
 mkdirSync(join(opts.out, ".."), { recursive: true });

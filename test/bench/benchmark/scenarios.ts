@@ -158,7 +158,7 @@ export async function w5NewDuringRefresh(ctx: Context, prefix: string, n: number
 }
 
 /**
- * W9: W5 again with 10 hostile ExternalSecrets in the cluster (templates without end, backtracking regexps),
+ * W9: W5 again with 11 hostile ExternalSecrets in the cluster (templates without end, backtracking regexps),
  * retrying with backoff the whole time. The goal is W5's numbers: hostile tenants cost their own workers only.
  */
 export async function w9HostileNeighbours(ctx: Context, prefix: string, n: number) {
