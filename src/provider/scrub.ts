@@ -72,16 +72,18 @@ function forEachWindowHash(text: string, visit: (hash: number, start: number) =>
   }
 }
 
-/** Collects the values of one reconcile (or CLI run) and removes them from messages. */
+/**
+ * Collects the values of one reconcile (or CLI run) and removes them from messages. Every reconcile collects,
+ * few fail: add() only keeps a reference, and the forms are computed on the first scrub().
+ */
 export class ValueScrubber {
-  readonly #forms: string[] = [];
+  readonly #values: Array<Uint8Array | string> = [];
+  #forms: string[] | undefined;
 
   /** Remembers a value (bytes as fetched or rendered, or text). */
   add(value: Uint8Array | string): this {
-    const text = typeof value === "string" ? value : Buffer.from(value).toString("utf8");
-    if (text.length < MIN_WHOLE) return this;
-    const base64 = Buffer.from(text, "utf8").toString("base64");
-    for (const form of new Set([text, goEscaped(text), JSON.stringify(text).slice(1, -1), base64.replace(/=+$/, "")])) this.#forms.push(form.toLowerCase());
+    this.#values.push(value);
+    this.#forms = undefined;
     return this;
   }
 
@@ -90,13 +92,27 @@ export class ValueScrubber {
     return this;
   }
 
+  /** Each value's raw, Go-quoted, JSON-escaped and base64 forms, lower-cased (values too short to scrub skipped). */
+  #allForms(): string[] {
+    if (this.#forms) return this.#forms;
+    const forms: string[] = [];
+    for (const value of this.#values) {
+      const text = typeof value === "string" ? value : Buffer.from(value).toString("utf8");
+      if (text.length < MIN_WHOLE) continue;
+      const base64 = Buffer.from(text, "utf8").toString("base64");
+      for (const form of new Set([text, goEscaped(text), JSON.stringify(text).slice(1, -1), base64.replace(/=+$/, "")])) forms.push(form.toLowerCase());
+    }
+    return (this.#forms = forms);
+  }
+
   /** The message with every known value (whole, or any 8-character run of it) replaced by ***. */
   scrub(message: string): string {
-    if (this.#forms.length === 0) return message;
+    const forms = this.#allForms();
+    if (forms.length === 0) return message;
     const lower = message.toLowerCase();
     const hit = new Uint8Array(message.length);
     // Whole short values first (they have no windows).
-    for (const form of this.#forms) {
+    for (const form of forms) {
       if (form.length >= WINDOW) continue;
       for (let at = lower.indexOf(form); at >= 0; at = lower.indexOf(form, at + 1)) hit.fill(1, at, at + form.length);
     }
@@ -106,7 +122,7 @@ export class ValueScrubber {
       if (list) list.push(start);
       else windows.set(hash, [start]);
     });
-    for (const form of this.#forms) {
+    for (const form of forms) {
       forEachWindowHash(form, (hash, start) => {
         const starts = windows.get(hash);
         if (!starts) return;
