@@ -89,7 +89,11 @@ export function keysAppliedBy(secret: V1Secret, esName: string): string[] {
 /** Whether `existing` holds exactly `desired`'s data; a cached Secret (values hashed) is compared by hash. */
 function sameData(existing: V1Secret, desired: DesiredSecret): boolean {
   const cached = existing as CachedSecret;
-  if (cached.dataDigest !== undefined) return cached.dataKeys?.length === Object.keys(desired.data).length && cached.dataDigest === dataHash(desired.data);
+  if (cached.dataDigest !== undefined) {
+    // desiredSecret already hashed the data for its data-hash annotation (Owner/Orphan, the only cached path).
+    const want = desired.annotations[ANNOTATION_DATA_HASH] ?? dataHash(desired.data);
+    return cached.dataKeys?.length === Object.keys(desired.data).length && cached.dataDigest === want;
+  }
   const have = decodeData(existing);
   if (Object.keys(have).length !== Object.keys(desired.data).length) return false;
   return Object.entries(desired.data).every(([key, value]) => sameBytes(have[key], value));
