@@ -10,7 +10,6 @@ import { startOperator } from "./operator/operator.ts";
 import { existsSync, readFileSync } from "node:fs";
 import type { NormalEventPolicy } from "./kube/events.ts";
 import { configureIsolation, stopIsolation, type IsolationSettings } from "./isolation/index.ts";
-import { warmTemplateWorkers } from "./template/index.ts";
 
 export interface RunOptions {
   kubeconfig?: string;
@@ -65,8 +64,6 @@ export async function runOperator(options: RunOptions, providers: ReadonlyArray<
     },
   });
   let operatorReady = () => false;
-  // Off the critical path: a failed warm-up only means the first render boots its worker.
-  void warmTemplateWorkers(options.isolation.workers).catch(() => undefined);
   const endpoints = {
     ready: () => operatorReady(),
     registry: metrics.registry,

@@ -22,11 +22,3 @@ export async function renderIsolated(template: Template | undefined, data: Recor
   }
 }
 
-/**
- * Starts the isolation workers and loads the template engine in each, so the first ExternalSecret does not
- * wait for a worker to boot (about 400 ms for the TypeScript sources, less for the built package).
- */
-export async function warmTemplateWorkers(workers: number): Promise<void> {
-  const job = { module: RENDER_MODULE, fn: "renderTemplate", args: [undefined, {}, { configMaps: {}, secrets: {} }] };
-  await Promise.all(Array.from({ length: workers }, () => isolated(job)));
-}
