@@ -84,16 +84,12 @@ describe("checkPack", () => {
   ];
   for (const { name, given, want } of table) it(name, () => assert.throws(() => checkPack(given(), "git fetch of x", limits), want));
 
-  it("passes a pack made by git itself, with deltas", (t) => {
+  // git is part of the bench (the SOPS git-server peer): a machine without it fails here, it does not skip.
+  it("passes a pack made by git itself, with deltas", () => {
     const dir = mkdtempSync(join(tmpdir(), "pack-check-"));
     try {
       const git = (...args: string[]) => execFileSync("git", ["-C", dir, ...args], { stdio: ["ignore", "pipe", "ignore"] });
-      try {
-        git("init", "-q");
-      } catch {
-        t.skip("git is not installed");
-        return;
-      }
+      git("init", "-q");
       const text = Array.from({ length: 2000 }, (_, i) => `line ${i} of a config file\n`).join("");
       writeFileSync(join(dir, "a.txt"), text);
       writeFileSync(join(dir, "b.txt"), `${text}one more line\n`);
