@@ -46,6 +46,11 @@ program
       .argParser((v) => v !== "false")
       .default(true),
   )
+  .addOption(
+    new Option("--enable-cluster-external-secret-reconciler [bool]", "run the ClusterExternalSecret controller (ESO's flag; always off with --namespace)")
+      .argParser((v) => v !== "false")
+      .default(true),
+  )
   .addOption(new Option("--in-cluster-root <dir>", "prefix of the service-account files (tests)").default("").hideHelp())
   .action(async (opts) => {
     await runOperator(
@@ -71,6 +76,7 @@ program
         allowAmbientCredentialsForNamespacedStores: opts.allowAmbientCredentialsForNamespacedStores === true,
         normalEvents: { mode: opts.events, perSecond: opts.normalEventsPerSecond, burst: opts.normalEventsBurst },
         serviceAccountTokenRequests: opts.serviceAccountTokenRequests,
+        clusterExternalSecrets: opts.enableClusterExternalSecretReconciler,
         inClusterRoot: opts.inClusterRoot,
         isolation: { workers: opts.isolationWorkers, timeoutMs: parseDuration(opts.isolationTimeout), heapMb: opts.isolationHeapMb },
       },

@@ -41,6 +41,8 @@ export interface RunOptions {
   isolation: Omit<IsolationSettings, "onWorkerLost">;
   /** false: no TokenRequests (the platform withholds `serviceaccounts/token create`). */
   serviceAccountTokenRequests: boolean;
+  /** Run the ClusterExternalSecret controller (ignored with `namespace`). */
+  clusterExternalSecrets: boolean;
   /** Root under which the in-cluster service-account files live ("" in a pod; a directory in tests). */
   inClusterRoot: string;
 }
@@ -87,6 +89,7 @@ export async function runOperator(options: RunOptions, providers: ReadonlyArray<
     minRefreshIntervalMs: options.minRefreshIntervalMs,
     allowAmbientCredentialsForNamespacedStores: options.allowAmbientCredentialsForNamespacedStores,
     namespace: options.namespace,
+    clusterExternalSecrets: options.clusterExternalSecrets,
     leaderElection: leaderElect
       ? { namespace: leNamespace, name: options.leaderElectionId, leaseDurationMs: options.leaseDurationMs, renewDeadlineMs: options.renewDeadlineMs, retryPeriodMs: options.retryPeriodMs }
       : false,

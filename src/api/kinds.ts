@@ -1,6 +1,7 @@
 // The kinds we serve and how their CRDs look (names, scope, printer columns); crdgen turns these into crds/.
 import type { z } from "zod";
 import { ExternalSecretSpec, ExternalSecretStatus } from "./external-secret.ts";
+import { ClusterExternalSecretSpec, ClusterExternalSecretStatus } from "./cluster-external-secret.ts";
 import { clusterSecretStoreSpec, secretStoreSpec, SecretStoreStatus } from "./secret-store.ts";
 import { GROUP, VERSION } from "./common.ts";
 
@@ -95,6 +96,26 @@ export function kinds(providerSlices: Record<string, z.ZodType>): KindInfo[] {
       spec: clusterSecretStoreSpec(providerSlices),
       status: SecretStoreStatus,
       printerColumns: storeColumns,
+    },
+    {
+      group: GROUP,
+      version: VERSION,
+      kind: "ClusterExternalSecret",
+      listKind: "ClusterExternalSecretList",
+      plural: "clusterexternalsecrets",
+      singular: "clusterexternalsecret",
+      shortNames: ["ces"],
+      categories: CATEGORIES,
+      scope: "Cluster",
+      description: "ClusterExternalSecret makes one ExternalSecret in every namespace its selectors match.",
+      spec: ClusterExternalSecretSpec,
+      status: ClusterExternalSecretStatus,
+      // ESO's columns, in ESO's order.
+      printerColumns: [
+        { name: "Store", type: "string", jsonPath: ".spec.externalSecretSpec.secretStoreRef.name" },
+        { name: "Refresh Interval", type: "string", jsonPath: ".spec.refreshTime" },
+        { name: "Ready", type: "string", jsonPath: READY_STATUS },
+      ],
     },
   ];
 }

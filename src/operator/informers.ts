@@ -1,8 +1,9 @@
 // The watches the operator keeps: ExternalSecrets, both store kinds, and only the Secrets we manage
 // (label selector), so memory follows what we manage rather than every Secret in the cluster.
-import type { KubeConfig, KubernetesListObject, KubernetesObject, V1Secret } from "@kubernetes/client-node";
+import type { KubeConfig, KubernetesListObject, KubernetesObject, V1Namespace, V1Secret } from "@kubernetes/client-node";
 import type { Logger } from "pino";
 import { GROUP, VERSION } from "../api/common.ts";
+import type { ClusterExternalSecret } from "../api/cluster-external-secret.ts";
 import type { ExternalSecret } from "../api/external-secret.ts";
 import type { SecretStore } from "../api/secret-store.ts";
 import { LABEL_MANAGED } from "../api/markers.ts";
@@ -16,6 +17,14 @@ export interface OperatorInformers {
   secretStores: InformerLike<SecretStore & KubernetesObject>;
   clusterSecretStores: InformerLike<SecretStore & KubernetesObject>;
   managedSecrets: InformerLike<V1Secret>;
+  /** Only when the ClusterExternalSecret controller runs (cluster-wide installations). */
+  clusterExternalSecrets?: InformerLike<ClusterExternalSecret & KubernetesObject>;
+  namespaces?: InformerLike<V1Namespace>;
+}
+
+/** The informers that exist in this configuration (the optional ones only when enabled). */
+export function allInformers(informers: OperatorInformers): Array<[string, InformerLike<KubernetesObject>]> {
+  return Object.entries(informers).filter((entry): entry is [string, InformerLike<KubernetesObject>] => entry[1] !== undefined);
 }
 
 /**
@@ -58,14 +67,41 @@ function secretInformer(kc: KubeConfig, clients: KubeClients, log: Logger, names
   });
 }
 
+/**
+ * Namespaces, for ClusterExternalSecret selection: only what selection reads is kept (name, labels, whether it is
+ * terminating, finalizers), so a cluster with thousands of namespaces costs little memory.
+ */
+function namespaceInformer(kc: KubeConfig, clients: KubeClients, log: Logger): ResilientInformer<V1Namespace> {
+  return new ResilientInformer<V1Namespace>({
+    name: "namespaces",
+    kc,
+    path: "/api/v1/namespaces",
+    list: () => clients.core.listNamespace(),
+    log,
+    transform: (namespace) => {
+      const { name, uid, resourceVersion, labels, deletionTimestamp, finalizers } = namespace.metadata ?? {};
+      namespace.metadata = { name, uid, resourceVersion, labels, deletionTimestamp, finalizers };
+      delete namespace.spec;
+      delete namespace.status;
+    },
+  });
+}
+
 /** Informers for the whole cluster (no namespaces) or for exactly the given namespaces. */
-export function makeInformers(kc: KubeConfig, clients: KubeClients, log: Logger, namespaces: string[] = []): OperatorInformers {
+export function makeInformers(kc: KubeConfig, clients: KubeClients, log: Logger, namespaces: string[] = [], opts: { clusterExternalSecrets?: boolean } = {}): OperatorInformers {
   const scopes: Array<string | undefined> = namespaces.length > 0 ? namespaces : [undefined];
   const each = <T extends KubernetesObject>(make: (namespace: string | undefined) => ResilientInformer<T>) => new MultiInformer(scopes.map(make));
+  const cluster = <T extends KubernetesObject>(informer: ResilientInformer<T>) => new MultiInformer([informer]);
   return {
     externalSecrets: each((ns) => customInformer(kc, clients, log, "externalsecrets", "ExternalSecret", ns, false)),
     secretStores: each((ns) => customInformer(kc, clients, log, "secretstores", "SecretStore", ns, false)),
-    clusterSecretStores: new MultiInformer([customInformer(kc, clients, log, "clustersecretstores", "ClusterSecretStore", undefined, true)]),
+    clusterSecretStores: cluster(customInformer(kc, clients, log, "clustersecretstores", "ClusterSecretStore", undefined, true)),
     managedSecrets: each((ns) => secretInformer(kc, clients, log, ns)),
+    ...(opts.clusterExternalSecrets
+      ? {
+          clusterExternalSecrets: cluster(customInformer<ClusterExternalSecret & KubernetesObject>(kc, clients, log, "clusterexternalsecrets", "ClusterExternalSecret", undefined, true)),
+          namespaces: cluster(namespaceInformer(kc, clients, log)),
+        }
+      : {}),
   };
 }

@@ -1,7 +1,7 @@
 // Gauges computed at scrape time from what the operator already holds (informer caches, queues, sessions),
 // so they cost nothing between scrapes and can never drift from the objects' real status.
 import { Gauge, type Registry } from "prom-client";
-import type { OperatorInformers } from "./informers.ts";
+import { allInformers, type OperatorInformers } from "./informers.ts";
 import type { WorkQueue } from "../controller/work-queue.ts";
 import type { StoreSessions } from "../provider/sessions.ts";
 
@@ -64,6 +64,18 @@ export function registerObservedMetrics(
       setConditions(this, informers.clusterSecretStores.list(), false);
     },
   });
+  const { clusterExternalSecrets } = informers;
+  if (clusterExternalSecrets) {
+    new Gauge({
+      name: "clusterexternalsecret_status_condition",
+      help: "ClusterExternalSecret conditions (1 for the current status of each condition).",
+      labelNames: ["name", "condition", "status"],
+      registers: [registry],
+      collect() {
+        setConditions(this, clusterExternalSecrets.list(), false);
+      },
+    });
+  }
   new Gauge({
     name: "secretsbridge_workqueue_depth",
     help: "Keys waiting to be reconciled now, by controller.",
@@ -88,7 +100,7 @@ export function registerObservedMetrics(
     labelNames: ["informer"],
     registers: [registry],
     collect() {
-      for (const [informer, cache] of Object.entries(informers)) this.set({ informer }, cache.list().length);
+      for (const [informer, cache] of allInformers(informers)) this.set({ informer }, cache.list().length);
     },
   });
   new Gauge({

@@ -21,7 +21,8 @@ import { SecretWriter } from "../reconcilers/external-secret/secret-writer.ts";
 import { secretStoreReconciler, storeQueueKey } from "../reconcilers/secret-store/reconciler.ts";
 import type { OperatorMetrics } from "../metrics.ts";
 import { esKey, metadataOrSpecChanged, TargetIndex, usesStore } from "./dependents.ts";
-import { makeInformers } from "./informers.ts";
+import { allInformers, makeInformers } from "./informers.ts";
+import { wireClusterExternalSecrets } from "./cluster-external-secrets.ts";
 import { namespaceLabelCache } from "./namespace-labels.ts";
 import { registerObservedMetrics } from "./observed-metrics.ts";
 
@@ -46,6 +47,11 @@ export interface OperatorOptions {
   allowAmbientCredentialsForNamespacedStores?: boolean;
   /** Which Normal Events are written (Warnings always are); default: all, within a budget. */
   normalEvents?: NormalEventPolicy;
+  /**
+   * Run the ClusterExternalSecret controller (default: yes, unless `namespace` restricts the operator: a cluster-scoped
+   * fan-out needs cluster-wide ExternalSecret and Namespace access). ESO's flag: --enable-cluster-external-secret-reconciler.
+   */
+  clusterExternalSecrets?: boolean;
   /** Called when leadership is lost; the daemon exits so work from the lost term cannot continue. */
   onLostLeadership?: () => void;
   clock?: Clock;
@@ -76,7 +82,10 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
     allowAmbientForNamespaced: opts.allowAmbientCredentialsForNamespacedStores,
   });
   const events = eventRecorder(clients, log, { normal: opts.normalEvents, onDropped: (reason) => opts.metrics?.eventsDropped.inc({ reason }) });
-  const informers = makeInformers(kc, clients, log, (opts.namespace ?? "").split(",").map((ns) => ns.trim()).filter(Boolean));
+  const watchedNamespaces = (opts.namespace ?? "").split(",").map((ns) => ns.trim()).filter(Boolean);
+  const cesEnabled = (opts.clusterExternalSecrets ?? true) && watchedNamespaces.length === 0;
+  if ((opts.clusterExternalSecrets ?? true) && !cesEnabled) log.info("ClusterExternalSecret controller off: --namespace restricts the operator to some namespaces");
+  const informers = makeInformers(kc, clients, log, watchedNamespaces, { clusterExternalSecrets: cesEnabled });
   const index = new TargetIndex();
   const esQueue = new WorkQueue({ clock, log });
   const storeQueue = new WorkQueue({ clock, log });
@@ -119,6 +128,19 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
     new Controller({ name: "externalsecret", queue: esQueue, reconcile: esReconcile, workers, log, onResult: report("externalsecret"), onDequeue: waited("externalsecret") }),
     new Controller({ name: "secretstore", queue: storeQueue, reconcile: storeReconcile, workers: 2, log, onResult: report("secretstore"), onDequeue: waited("secretstore") }),
   ];
+  const { clusterExternalSecrets, namespaces } = informers;
+  const ces =
+    clusterExternalSecrets && namespaces
+      ? wireClusterExternalSecrets({
+          informers: { clusterExternalSecrets, namespaces, externalSecrets: informers.externalSecrets },
+          clients,
+          events,
+          log,
+          clock,
+          hooks: { onResult: report("clusterexternalsecret"), onDequeue: waited("clusterexternalsecret") },
+        })
+      : undefined;
+  if (ces) controllers.push(ces.controller);
 
   informers.externalSecrets.onAdd((es) => {
     index.set(es);
@@ -147,12 +169,15 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
   const requeueAll = () => {
     for (const es of informers.externalSecrets.list()) esQueue.add(esKey(es));
     for (const store of [...informers.secretStores.list(), ...informers.clusterSecretStores.list()]) storeQueue.add(storeQueueKey(store));
+    ces?.requeueAll();
   };
-  for (const informer of Object.values(informers)) informer.onRestart(requeueAll);
+  for (const [, informer] of allInformers(informers)) informer.onRestart(requeueAll);
 
-  // Caches warm up on every replica so a standby can take over at once.
-  await Promise.all([informers.secretStores.start(), informers.clusterSecretStores.start(), informers.managedSecrets.start()]);
+  // Caches warm up on every replica so a standby can take over at once. The ClusterExternalSecret controller
+  // needs namespaces and ExternalSecrets complete before it may judge a child missing or outdated.
+  await Promise.all([informers.secretStores.start(), informers.clusterSecretStores.start(), informers.managedSecrets.start(), namespaces?.start()]);
   await informers.externalSecrets.start();
+  await clusterExternalSecrets?.start();
   const startControllers = () => {
     log.info({ workers }, "controllers starting");
     for (const controller of controllers) controller.start();
@@ -187,7 +212,7 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
   }
 
   if (opts.metrics) {
-    const queues = { externalsecret: esQueue, secretstore: storeQueue };
+    const queues = { externalsecret: esQueue, secretstore: storeQueue, ...(ces ? { clusterexternalsecret: ces.queue } : {}) };
     registerObservedMetrics(opts.metrics.registry, informers, queues, sessions, () => (elector ? elector.isLeader() : true));
   }
 
@@ -195,7 +220,7 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
   return {
     clients,
     sessions,
-    ready: () => Object.values(informers).every((informer) => informer.hasSynced()),
+    ready: () => allInformers(informers).every(([, informer]) => informer.hasSynced()),
     isLeader: () => (elector ? elector.isLeader() : true),
     async stop() {
       if (stopped) return;
@@ -204,7 +229,7 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
       await Promise.all(controllers.map((controller) => controller.stop()));
       await elector?.release();
       await elector?.stop();
-      await Promise.all(Object.values(informers).map((informer) => informer.stop()));
+      await Promise.all(allInformers(informers).map(([, informer]) => informer.stop()));
       await sessions.closeAll();
       log.info("stopped");
     },

@@ -1,6 +1,7 @@
 // The ExternalSecret's Ready condition, with ESO's reasons, and the rule for when status needs a write.
 import type { Condition } from "../../api/common.ts";
 import type { ExternalSecretStatus } from "../../api/external-secret.ts";
+import { semanticEqual } from "../../kube/semantic-equal.ts";
 
 export const Reason = {
   SecretSynced: "SecretSynced",
@@ -32,15 +33,5 @@ export function withCondition(conditions: Condition[] | undefined, condition: Co
 
 /** Status equality for the write-if-changed rule (field order does not matter). */
 export function statusEqual(a: ExternalSecretStatus | undefined, b: ExternalSecretStatus | undefined): boolean {
-  return canonical(a ?? {}) === canonical(b ?? {});
-}
-
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
-  if (value && typeof value === "object") {
-    const entries = Object.entries(value).filter(([, v]) => v !== undefined);
-    entries.sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(",")}}`;
-  }
-  return JSON.stringify(value);
+  return semanticEqual(a ?? {}, b ?? {});
 }

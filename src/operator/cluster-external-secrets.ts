@@ -1,0 +1,151 @@
+// Wires the ClusterExternalSecret controller: its queue, the index of children by owner, and the events that
+// wake a ClusterExternalSecret (its own changes, a namespace entering or leaving its selection, a child changed,
+// deleted or turning Ready/not Ready). Status-only updates of the ClusterExternalSecret itself wake nothing.
+import type { KubernetesObject, V1Namespace } from "@kubernetes/client-node";
+import type { Logger } from "pino";
+import type { ClusterExternalSecret } from "../api/cluster-external-secret.ts";
+import type { ExternalSecret } from "../api/external-secret.ts";
+import { Controller, type ControllerOptions } from "../controller/controller.ts";
+import { Priority, WorkQueue } from "../controller/work-queue.ts";
+import type { Clock } from "../controller/clock.ts";
+import type { KubeClients } from "../kube/clients.ts";
+import type { EventRecorder } from "../kube/events.ts";
+import { controllingCes } from "../reconcilers/cluster-external-secret/children.ts";
+import { esoFinalizerOwners } from "../reconcilers/cluster-external-secret/eso-finalizers.ts";
+import { clusterExternalSecretReconciler } from "../reconcilers/cluster-external-secret/reconciler.ts";
+import { covers, type NamespaceInfo } from "../reconcilers/cluster-external-secret/selection.ts";
+import { esKey, metadataOrSpecChanged } from "./dependents.ts";
+import type { InformerLike } from "./multi-informer.ts";
+
+type CesInformer = InformerLike<ClusterExternalSecret & KubernetesObject>;
+
+export interface ClusterExternalSecretWiring {
+  queue: WorkQueue;
+  controller: Controller;
+  requeueAll(): void;
+}
+
+export function namespaceInfo(namespace: V1Namespace): NamespaceInfo {
+  const meta = namespace.metadata ?? {};
+  return { name: meta.name ?? "", labels: meta.labels, terminating: Boolean(meta.deletionTimestamp), finalizers: meta.finalizers };
+}
+
+/** ClusterExternalSecret name -> keys of the ExternalSecrets it controls. */
+class ChildIndex {
+  readonly #byOwner = new Map<string, Set<string>>();
+  readonly #ownerOf = new Map<string, string>();
+
+  set(es: ExternalSecret): void {
+    this.remove(es);
+    const owner = controllingCes(es);
+    if (owner === undefined) return;
+    const key = esKey(es);
+    this.#ownerOf.set(key, owner);
+    let keys = this.#byOwner.get(owner);
+    if (!keys) this.#byOwner.set(owner, (keys = new Set()));
+    keys.add(key);
+  }
+
+  remove(es: ExternalSecret): void {
+    const key = esKey(es);
+    const owner = this.#ownerOf.get(key);
+    if (owner === undefined) return;
+    this.#ownerOf.delete(key);
+    const keys = this.#byOwner.get(owner);
+    keys?.delete(key);
+    if (keys?.size === 0) this.#byOwner.delete(owner);
+  }
+
+  keysOf(owner: string): string[] {
+    return [...(this.#byOwner.get(owner) ?? [])];
+  }
+}
+
+const readyStatus = (es: ExternalSecret | undefined) => es?.status?.conditions?.find((c) => c.type === "Ready")?.status;
+
+/** A change of the ClusterExternalSecret we did not make ourselves: spec, labels/annotations (force-sync), deletion, finalizers. */
+function cesChanged(next: ClusterExternalSecret, prev: ClusterExternalSecret | undefined): boolean {
+  if (metadataOrSpecChanged(next as unknown as ExternalSecret, prev as unknown as ExternalSecret | undefined)) return true;
+  return Boolean(next.metadata.deletionTimestamp) !== Boolean(prev?.metadata.deletionTimestamp) || JSON.stringify(next.metadata.finalizers ?? []) !== JSON.stringify(prev?.metadata.finalizers ?? []);
+}
+
+export function wireClusterExternalSecrets(deps: {
+  informers: { clusterExternalSecrets: CesInformer; namespaces: InformerLike<V1Namespace>; externalSecrets: InformerLike<ExternalSecret & KubernetesObject> };
+  clients: KubeClients;
+  events: EventRecorder;
+  log: Logger;
+  clock: Clock;
+  hooks: Pick<ControllerOptions, "onResult" | "onDequeue">;
+}): ClusterExternalSecretWiring {
+  const { clusterExternalSecrets, namespaces, externalSecrets } = deps.informers;
+  const queue = new WorkQueue({ clock: deps.clock, log: deps.log });
+  const children = new ChildIndex();
+  const enqueue = (name: string | undefined, priority: Priority = Priority.High) => {
+    if (name !== undefined) queue.add(name, priority);
+  };
+
+  const reconcile = clusterExternalSecretReconciler({
+    clients: deps.clients,
+    events: deps.events,
+    log: deps.log,
+    cache: {
+      clusterExternalSecret: (name) => clusterExternalSecrets.get(name),
+      namespaces: () => namespaces.list().map(namespaceInfo),
+      externalSecret: (namespace, name) => externalSecrets.get(name, namespace),
+      childrenOf: (owner) =>
+        children.keysOf(owner).flatMap((key) => {
+          const [namespace, name] = key.split("/") as [string, string];
+          const es = externalSecrets.get(name, namespace);
+          return es ? [es] : [];
+        }),
+    },
+  });
+  const controller = new Controller({ name: "clusterexternalsecret", queue, reconcile, workers: 2, log: deps.log, ...deps.hooks });
+
+  clusterExternalSecrets.onAdd((ces) => enqueue(ces.metadata.name));
+  clusterExternalSecrets.onUpdate((ces, old) => {
+    if (cesChanged(ces, old)) enqueue(ces.metadata.name);
+  });
+  clusterExternalSecrets.onDelete((ces) => enqueue(ces.metadata.name, Priority.Normal));
+
+  // A namespace wakes the ClusterExternalSecrets whose selection it enters or leaves (labels, creation, deletion),
+  // and those whose ESO finalizer it carries.
+  const namespaceChanged = (next: V1Namespace | undefined, prev: V1Namespace | undefined) => {
+    const now = next ? namespaceInfo(next) : undefined;
+    const before = prev ? namespaceInfo(prev) : undefined;
+    for (const ces of clusterExternalSecrets.list()) {
+      const was = before ? covers(ces.spec, before) : false;
+      const is = now ? covers(ces.spec, now) : false;
+      if (was !== is) enqueue(ces.metadata.name);
+    }
+    for (const owner of esoFinalizerOwners(now?.finalizers)) if (now?.terminating || !clusterExternalSecrets.get(owner)) enqueue(owner, Priority.Normal);
+  };
+  namespaces.onAdd((ns) => namespaceChanged(ns, undefined));
+  namespaces.onUpdate((ns, old) => namespaceChanged(ns, old));
+  namespaces.onDelete((ns) => namespaceChanged(undefined, ns));
+
+  // Children: ours to repair when someone edits or deletes them, and their Ready rolls up into the owner's status.
+  externalSecrets.onAdd((es) => {
+    children.set(es);
+    enqueue(controllingCes(es), Priority.Normal);
+  });
+  externalSecrets.onUpdate((es, old) => {
+    children.set(es);
+    const owner = controllingCes(es);
+    const previousOwner = old ? controllingCes(old) : undefined;
+    if (previousOwner !== owner) enqueue(previousOwner, Priority.Normal);
+    if (owner !== undefined && (previousOwner !== owner || metadataOrSpecChanged(es, old) || readyStatus(es) !== readyStatus(old))) enqueue(owner, Priority.Normal);
+  });
+  externalSecrets.onDelete((es) => {
+    children.remove(es);
+    enqueue(controllingCes(es));
+  });
+
+  return {
+    queue,
+    controller,
+    requeueAll: () => {
+      for (const ces of clusterExternalSecrets.list()) enqueue(ces.metadata.name, Priority.Normal);
+    },
+  };
+}
