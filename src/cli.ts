@@ -47,9 +47,10 @@ program
       .default(true),
   )
   .addOption(
-    new Option("--enable-cluster-external-secret-reconciler [bool]", "run the ClusterExternalSecret controller (ESO's flag; always off with --namespace)")
-      .argParser((v) => v !== "false")
-      .default(true),
+    new Option(
+      "--enable-cluster-external-secret-reconciler [bool]",
+      "run the ClusterExternalSecret controller (ESO's flag). Default: on, but off with --namespace; turned on with --namespace it provisions only into those namespaces (enable it in one such installation only)",
+    ).argParser((v) => v !== "false"),
   )
   .addOption(new Option("--in-cluster-root <dir>", "prefix of the service-account files (tests)").default("").hideHelp())
   .action(async (opts) => {

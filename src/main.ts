@@ -41,8 +41,8 @@ export interface RunOptions {
   isolation: Omit<IsolationSettings, "onWorkerLost">;
   /** false: no TokenRequests (the platform withholds `serviceaccounts/token create`). */
   serviceAccountTokenRequests: boolean;
-  /** Run the ClusterExternalSecret controller (ignored with `namespace`). */
-  clusterExternalSecrets: boolean;
+  /** Run the ClusterExternalSecret controller (default: unless `namespace` restricts the operator). */
+  clusterExternalSecrets?: boolean | undefined;
   /** Root under which the in-cluster service-account files live ("" in a pod; a directory in tests). */
   inClusterRoot: string;
 }

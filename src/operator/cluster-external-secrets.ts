@@ -71,6 +71,8 @@ function cesChanged(next: ClusterExternalSecret, prev: ClusterExternalSecret | u
 
 export function wireClusterExternalSecrets(deps: {
   informers: { clusterExternalSecrets: CesInformer; namespaces: InformerLike<V1Namespace>; externalSecrets: InformerLike<ExternalSecret & KubernetesObject> };
+  /** The namespaces the operator is restricted to (empty: all); children go nowhere else. */
+  scope: string[];
   clients: KubeClients;
   events: EventRecorder;
   log: Logger;
@@ -80,6 +82,8 @@ export function wireClusterExternalSecrets(deps: {
   const { clusterExternalSecrets, namespaces, externalSecrets } = deps.informers;
   const queue = new WorkQueue({ clock: deps.clock, log: deps.log });
   const children = new ChildIndex();
+  const scope = new Set(deps.scope);
+  const inScope = (namespace: V1Namespace) => scope.size === 0 || scope.has(namespace.metadata?.name ?? "");
   const enqueue = (name: string | undefined, priority: Priority = Priority.High) => {
     if (name !== undefined) queue.add(name, priority);
   };
@@ -90,7 +94,7 @@ export function wireClusterExternalSecrets(deps: {
     log: deps.log,
     cache: {
       clusterExternalSecret: (name) => clusterExternalSecrets.get(name),
-      namespaces: () => namespaces.list().map(namespaceInfo),
+      namespaces: () => namespaces.list().filter(inScope).map(namespaceInfo),
       externalSecret: (namespace, name) => externalSecrets.get(name, namespace),
       childrenOf: (owner) =>
         children.keysOf(owner).flatMap((key) => {
@@ -111,6 +115,7 @@ export function wireClusterExternalSecrets(deps: {
   // A namespace wakes the ClusterExternalSecrets whose selection it enters or leaves (labels, creation, deletion),
   // and those whose ESO finalizer it carries.
   const namespaceChanged = (next: V1Namespace | undefined, prev: V1Namespace | undefined) => {
+    if (!inScope((next ?? prev)!)) return;
     const now = next ? namespaceInfo(next) : undefined;
     const before = prev ? namespaceInfo(prev) : undefined;
     for (const ces of clusterExternalSecrets.list()) {

@@ -48,10 +48,12 @@ export interface OperatorOptions {
   /** Which Normal Events are written (Warnings always are); default: all, within a budget. */
   normalEvents?: NormalEventPolicy;
   /**
-   * Run the ClusterExternalSecret controller (default: yes, unless `namespace` restricts the operator: a cluster-scoped
-   * fan-out needs cluster-wide ExternalSecret and Namespace access). ESO's flag: --enable-cluster-external-secret-reconciler.
+   * Run the ClusterExternalSecret controller (ESO's --enable-cluster-external-secret-reconciler). Default: yes, unless
+   * `namespace` restricts the operator; asked for explicitly with `namespace`, it provisions only into those namespaces
+   * (it still reads ClusterExternalSecrets and Namespaces cluster-wide). Two such installations would fight over the
+   * ClusterExternalSecrets' status: enable it in one.
    */
-  clusterExternalSecrets?: boolean;
+  clusterExternalSecrets?: boolean | undefined;
   /** Called when leadership is lost; the daemon exits so work from the lost term cannot continue. */
   onLostLeadership?: () => void;
   clock?: Clock;
@@ -83,8 +85,8 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
   });
   const events = eventRecorder(clients, log, { normal: opts.normalEvents, onDropped: (reason) => opts.metrics?.eventsDropped.inc({ reason }) });
   const watchedNamespaces = (opts.namespace ?? "").split(",").map((ns) => ns.trim()).filter(Boolean);
-  const cesEnabled = (opts.clusterExternalSecrets ?? true) && watchedNamespaces.length === 0;
-  if ((opts.clusterExternalSecrets ?? true) && !cesEnabled) log.info("ClusterExternalSecret controller off: --namespace restricts the operator to some namespaces");
+  const cesEnabled = opts.clusterExternalSecrets ?? watchedNamespaces.length === 0;
+  if (opts.clusterExternalSecrets === undefined && !cesEnabled) log.info("ClusterExternalSecret controller off: --namespace restricts the operator to some namespaces");
   const informers = makeInformers(kc, clients, log, watchedNamespaces, { clusterExternalSecrets: cesEnabled });
   const index = new TargetIndex();
   const esQueue = new WorkQueue({ clock, log });
@@ -133,6 +135,7 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
     clusterExternalSecrets && namespaces
       ? wireClusterExternalSecrets({
           informers: { clusterExternalSecrets, namespaces, externalSecrets: informers.externalSecrets },
+          scope: watchedNamespaces,
           clients,
           events,
           log,

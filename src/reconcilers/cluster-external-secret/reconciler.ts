@@ -88,22 +88,22 @@ export function clusterExternalSecretReconciler(deps: ClusterExternalSecretRecon
     const failures = new Map<string, string>();
     let retry = false;
     const limit = pLimit(concurrency);
-    const attempt = (namespace: string, what: string, write: () => Promise<void>) =>
+    const attempt = (namespace: string, failure: string, write: () => Promise<void>) =>
       limit(async () => {
         try {
           await write();
         } catch (err) {
           retry ||= transient(err);
-          failures.set(namespace, `could not ${what} ExternalSecret: ${kubeErrorSummary(err)}`);
+          failures.set(namespace, `${failure}: ${kubeErrorSummary(err)}`);
         }
       });
     const byNamespace = new Map(namespaces.map((ns) => [ns.name, ns]));
     await Promise.all([
-      ...plan.create.map((child) => attempt(child.metadata.namespace!, "create", () => createChild(clients, child))),
-      ...plan.update.map((child) => attempt(child.metadata.namespace!, "update", () => replaceChild(clients, child))),
-      ...plan.remove.map((child) => attempt(child.metadata.namespace!, "delete", () => deleteChild(clients, child))),
+      ...plan.create.map((child) => attempt(child.metadata.namespace!, "could not create ExternalSecret", () => createChild(clients, child))),
+      ...plan.update.map((child) => attempt(child.metadata.namespace!, "could not update ExternalSecret", () => replaceChild(clients, child))),
+      ...plan.remove.map((child) => attempt(child.metadata.namespace!, "could not delete ExternalSecret", () => deleteChild(clients, child))),
       ...plan.releaseFinalizer.map((ns) =>
-        attempt(ns, "release the namespace of", () => removeNamespaceFinalizer(clients, ns, byNamespace.get(ns)?.finalizers ?? [], esoNamespaceFinalizer(name))),
+        attempt(ns, `could not remove ESO's finalizer ${esoNamespaceFinalizer(name)}`, () => removeNamespaceFinalizer(clients, ns, byNamespace.get(ns)?.finalizers ?? [], esoNamespaceFinalizer(name))),
       ),
     ]);
     const written = plan.create.length + plan.update.length + plan.remove.length;
