@@ -1,7 +1,8 @@
 // The chart applied to the bench apiserver and the operator run exactly as in a pod (in-cluster config from a
 // TokenRequest token of the chart's ServiceAccount): sync, rotation and deletion under the chart's RBAC, two
 // replicas with leader failover and no double writes, metrics content behind the chart's default metrics auth
-// (scraped with a token bound to its metrics-reader role), a graceful SIGTERM, and the token-create switch off.
+// (scraped with a token bound to its metrics-reader role), a ClusterExternalSecret fanned out and collected,
+// a graceful SIGTERM, and the token-create switch off.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -80,6 +81,30 @@ describe("in-cluster with the chart's RBAC: two replicas", () => {
     await sleep(3000); // three more refresh intervals: nothing else may write
     const after = await apiserverRequestCount({ verbs: ["POST", "PUT", "PATCH", "APPLY"], resource: "secrets" });
     assert.equal(after - before, 1);
+  });
+
+  it("fans a ClusterExternalSecret out under the chart's RBAC, follows a namespace label, and cascades on delete", async () => {
+    const selector = `sb-ces-${suffix}`;
+    const tenants = [await freshNamespace("in-cluster-ces"), await freshNamespace("in-cluster-ces")] as const;
+    const label = (namespace: string) => k.core.patchNamespace({ name: namespace, body: { metadata: { labels: { [selector]: "yes" } } } }, setHeaderOptions("Content-Type", PatchStrategy.MergePatch));
+    await label(tenants[0]);
+    await k.create("ClusterSecretStore", undefined, `fake-${suffix}`, { provider: { fake: { data: [{ key: "shared", value: planted }] } } });
+    await k.create("ClusterExternalSecret", undefined, `shared-${suffix}`, {
+      externalSecretSpec: { secretStoreRef: { name: `fake-${suffix}`, kind: "ClusterSecretStore" }, data: [{ secretKey: "k", remoteRef: { key: "shared" } }] },
+      externalSecretName: "shared",
+      namespaceSelectors: [{ matchLabels: { [selector]: "yes" } }],
+    });
+    assert.equal(decoded(await waitFor("first tenant's Secret", () => k.secret(tenants[0], "shared"))).k, planted);
+    await label(tenants[1]);
+    assert.equal(decoded(await waitFor("second tenant's Secret", () => k.secret(tenants[1], "shared"))).k, planted);
+    const ces = await waitFor("both provisioned", async () => {
+      const current = await k.ces(`shared-${suffix}`);
+      return current.status?.provisionedNamespaces?.length === 2 && ready(current)?.status === "True" ? current : undefined;
+    });
+    assert.deepEqual(ces.status?.provisionedNamespaces, [...tenants].sort());
+    assert.match(await (await leader())!.metrics(), new RegExp(`clusterexternalsecret_status_condition\\{name="shared-${suffix}",condition="Ready",status="True"\\} 1`));
+    await k.delete("ClusterExternalSecret", undefined, `shared-${suffix}`);
+    for (const tenant of tenants) await waitFor(`${tenant}'s Secret collected`, async () => ((await k.secret(tenant, "shared")) === undefined ? true : undefined));
   });
 
   it("exposes metrics with ESO's names and labels and no values", async () => {

@@ -3,6 +3,7 @@
 import { Writable } from "node:stream";
 import { CoreV1Api, CustomObjectsApi, type KubeConfig, type V1Secret } from "@kubernetes/client-node";
 import { GROUP, VERSION } from "../../src/api/common.ts";
+import type { ClusterExternalSecret } from "../../src/api/cluster-external-secret.ts";
 import type { ExternalSecret } from "../../src/api/external-secret.ts";
 import { installCrds, parseManifests } from "../../src/kube/apply.ts";
 import { generateCrdsFor } from "../../src/crdgen/index.ts";
@@ -75,26 +76,36 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+type Kind = "ExternalSecret" | "SecretStore" | "ClusterSecretStore" | "ClusterExternalSecret";
+
 /** Small typed helpers over the bench's admin client. */
 export function kube(kc: KubeConfig = kubeConfig()) {
   const core = kc.makeApiClient(CoreV1Api);
   const custom = kc.makeApiClient(CustomObjectsApi);
-  const plural = (kind: string) => ({ ExternalSecret: "externalsecrets", SecretStore: "secretstores", ClusterSecretStore: "clustersecretstores" })[kind]!;
+  const plural = (kind: string) => ({ ExternalSecret: "externalsecrets", SecretStore: "secretstores", ClusterSecretStore: "clustersecretstores", ClusterExternalSecret: "clusterexternalsecrets" })[kind]!;
   return {
     core,
     custom,
-    async create(kind: "ExternalSecret" | "SecretStore" | "ClusterSecretStore", namespace: string | undefined, name: string, spec: unknown, metadata: Record<string, unknown> = {}) {
+    async create(kind: Kind, namespace: string | undefined, name: string, spec: unknown, metadata: Record<string, unknown> = {}) {
       const body = { apiVersion: `${GROUP}/${VERSION}`, kind, metadata: { name, ...(namespace ? { namespace } : {}), ...metadata }, spec };
       return namespace
         ? custom.createNamespacedCustomObject({ group: GROUP, version: VERSION, namespace, plural: plural(kind), body })
         : custom.createClusterCustomObject({ group: GROUP, version: VERSION, plural: plural(kind), body });
     },
-    async patch(kind: "ExternalSecret" | "SecretStore" | "ClusterSecretStore", namespace: string | undefined, name: string, body: unknown) {
+    async patch(kind: Kind, namespace: string | undefined, name: string, body: unknown) {
       const { setHeaderOptions, PatchStrategy } = await import("@kubernetes/client-node");
       const options = setHeaderOptions("Content-Type", PatchStrategy.MergePatch);
       return namespace
         ? custom.patchNamespacedCustomObject({ group: GROUP, version: VERSION, namespace, plural: plural(kind), name, body }, options)
         : custom.patchClusterCustomObject({ group: GROUP, version: VERSION, plural: plural(kind), name, body }, options);
+    },
+    async ces(name: string): Promise<ClusterExternalSecret> {
+      return (await custom.getClusterCustomObject({ group: GROUP, version: VERSION, plural: "clusterexternalsecrets", name })) as ClusterExternalSecret;
+    },
+    async delete(kind: Kind, namespace: string | undefined, name: string) {
+      return namespace
+        ? custom.deleteNamespacedCustomObject({ group: GROUP, version: VERSION, namespace, plural: plural(kind), name })
+        : custom.deleteClusterCustomObject({ group: GROUP, version: VERSION, plural: plural(kind), name });
     },
     async es(namespace: string, name: string): Promise<ExternalSecret> {
       return (await custom.getNamespacedCustomObject({ group: GROUP, version: VERSION, namespace, plural: "externalsecrets", name })) as ExternalSecret;

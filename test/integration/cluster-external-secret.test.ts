@@ -36,11 +36,10 @@ describe("ClusterExternalSecret", () => {
   };
 
   const cesApi = {
-    create: (name: string, spec: unknown, metadata: Record<string, unknown> = {}) =>
-      k.custom.createClusterCustomObject({ group: GROUP, version: VERSION, plural: "clusterexternalsecrets", body: { apiVersion: `${GROUP}/${VERSION}`, kind: "ClusterExternalSecret", metadata: { name, ...metadata }, spec } }) as Promise<ClusterExternalSecret>,
-    get: (name: string) => k.custom.getClusterCustomObject({ group: GROUP, version: VERSION, plural: "clusterexternalsecrets", name }) as Promise<ClusterExternalSecret>,
-    patch: (name: string, body: unknown) => k.custom.patchClusterCustomObject({ group: GROUP, version: VERSION, plural: "clusterexternalsecrets", name, body }, mergePatch),
-    delete: (name: string) => k.custom.deleteClusterCustomObject({ group: GROUP, version: VERSION, plural: "clusterexternalsecrets", name }),
+    create: (name: string, spec: unknown, metadata: Record<string, unknown> = {}) => k.create("ClusterExternalSecret", undefined, name, spec, metadata) as Promise<ClusterExternalSecret>,
+    get: (name: string) => k.ces(name),
+    patch: (name: string, body: unknown) => k.patch("ClusterExternalSecret", undefined, name, body),
+    delete: (name: string) => k.delete("ClusterExternalSecret", undefined, name),
   };
   const esOrUndefined = async (namespace: string, name: string): Promise<ExternalSecret | undefined> => {
     try {

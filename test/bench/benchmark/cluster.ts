@@ -28,7 +28,7 @@ export async function inBatches<T>(items: T[], concurrency: number, fn: (item: T
   await Promise.all(Array.from({ length: concurrency }, worker));
 }
 
-const WRITTEN_RESOURCES = ["secrets", "externalsecrets", "secretstores", "clustersecretstores", "events"] as const;
+const WRITTEN_RESOURCES = ["secrets", "externalsecrets", "secretstores", "clustersecretstores", "clusterexternalsecrets", "events"] as const;
 type WrittenResource = (typeof WRITTEN_RESOURCES)[number];
 
 export class ClusterView {

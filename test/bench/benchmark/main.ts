@@ -14,6 +14,7 @@ import { ClusterView } from "./cluster.ts";
 import { startOperatorProcess, type OperatorProcess } from "./operator-process.ts";
 import { awsBackend, fakeBackend, vaultBackend, type Backend } from "./backends.ts";
 import { KEYS, cleanup, setupStore, w1BurstCreate, w2SteadyRefresh, w3Rotation, w4UnrelatedSecrets, w5NewDuringRefresh, w7Restart, w9HostileNeighbours, type Context } from "./scenarios.ts";
+import { w8ClusterExternalSecret } from "./scenario-ces.ts";
 import { table, writeJson } from "./report.ts";
 
 const REPO = new URL("../../../", import.meta.url).pathname;
@@ -23,13 +24,14 @@ const program = new Command("bench")
   .option("--interval <seconds>", "refreshInterval of the benchmark's ExternalSecrets (W2 measures one)", "60")
   .option("--unrelated <list>", "unrelated Secret counts for W4", "0,10000,50000")
   .option("--skip <list>", "scenarios to skip, e.g. W3,W4 (W1 and W2 always run)", "")
+  .option("--ces-namespaces <n>", "W8: namespaces one ClusterExternalSecret fans out to (plus 10% labelled later)", "500")
   .option("--provider <name>", "where the keys live: fake, aws (the moto peer, counted at its proxy) or vault (the OpenBao peer, counted from its audit log)", "fake")
   .option("--operator-cmd <cmd>", "run another operator executable (gets KUBECONFIG and METRICS_ADDR)")
   .option("--operator-args <args>", "extra arguments for our operator, space-separated, e.g. \"--events=warnings\"", "")
   .option("--crds <dir>", "install the CRDs from this directory instead of ours")
   .option("--out <file>", "JSON results", join(REPO, ".bench/benchmark.json"));
 program.parse();
-const opts = program.opts<{ provider: string; sizes: string; interval: string; unrelated: string; skip: string; operatorCmd?: string; operatorArgs: string; crds?: string; out: string }>();
+const opts = program.opts<{ cesNamespaces: string; provider: string; sizes: string; interval: string; unrelated: string; skip: string; operatorCmd?: string; operatorArgs: string; crds?: string; out: string }>();
 const sizes = opts.sizes.split(",").map(Number);
 const skip = new Set(opts.skip.split(",").filter(Boolean));
 const log = (msg: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
@@ -108,6 +110,11 @@ try {
     // A clean slate for the next size: a new operator process (memory) after the deletes.
     await ctx.restartOperator();
   }
+  if (!skip.has("W8")) {
+    const fanOut = Number(opts.cesNamespaces);
+    log(`W8 one ClusterExternalSecret over ${fanOut} namespaces`);
+    results.W8 = await w8ClusterExternalSecret(ctx, fanOut, Math.ceil(fanOut / 10));
+  }
 } finally {
   await operator?.stop();
   await backend?.stop();
@@ -123,6 +130,7 @@ console.log(table("W3 rotation of one key read by 1% of the ExternalSecrets", si
 console.log(table("W5 100 new ExternalSecrets while the others refresh", sizeRows("W5")));
 console.log(table("W9 W5 with 11 hostile ExternalSecrets retrying (goal: W5's numbers)", sizeRows("W9")));
 console.log(table("W7 restart with current ExternalSecrets: the first 15 s and the first refresh cycle", sizeRows("W7")));
+if (results.W8) console.log(table(`W8 one ClusterExternalSecret over ${KEYS} keys fanned out to namespaces, then 10% more labelled while it runs`, [results.W8 as Record<string, unknown>]));
 if (results.W4) console.log(table("W4 operator RSS with unrelated Secrets in the cluster", results.W4 as Array<Record<string, unknown>>));
 mkdirSync(join(opts.out, ".."), { recursive: true });
 writeJson(opts.out, results);
