@@ -84,3 +84,8 @@ export function formatFindings(findings: Finding[]): string {
     .map((f) => `${f.file}:${f.line}: ${f.severity}: ${f.message}`)
     .join("\n");
 }
+
+/** Where an ExternalSecret spec sits in an object: an ExternalSecret's spec, or the one a ClusterExternalSecret stamps out. */
+export function externalSecretSpecPath(kind: string | undefined): Array<string | number> | undefined {
+  return kind === "ExternalSecret" ? ["spec"] : kind === "ClusterExternalSecret" ? ["spec", "externalSecretSpec"] : undefined;
+}

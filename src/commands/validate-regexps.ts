@@ -2,7 +2,7 @@
 // namespaceRegexes): `validate` reports one Go rejects at its line, with Go's message, instead of leaving
 // it to a Ready=False condition after the apply.
 import { GoRegexp, GoRegexpError } from "../regexp/index.ts";
-import { lineOf, where, type Finding, type Located } from "./render-manifests.ts";
+import { externalSecretSpecPath, lineOf, where, type Finding, type Located } from "./render-manifests.ts";
 import { pathText } from "./validate-rules.ts";
 
 type Path = (string | number)[];
@@ -14,10 +14,12 @@ const field = (o: unknown, key: string): Obj => (o && typeof o === "object" ? ((
 function patterns(m: Located): [Path, unknown][] {
   const spec = field(m.obj, "spec");
   const out: [Path, unknown][] = [];
-  if (m.obj.kind === "ExternalSecret") {
-    list(spec?.["dataFrom"]).forEach((entry, i) => {
-      out.push([["spec", "dataFrom", i, "find", "name", "regexp"], field(field(entry, "find"), "name")?.["regexp"]]);
-      list(entry?.["rewrite"]).forEach((rule, j) => out.push([["spec", "dataFrom", i, "rewrite", j, "regexp", "source"], field(rule, "regexp")?.["source"]]));
+  const root = externalSecretSpecPath(m.obj.kind);
+  if (root) {
+    const esSpec = root.length === 1 ? spec : field(spec, "externalSecretSpec");
+    list(esSpec?.["dataFrom"]).forEach((entry, i) => {
+      out.push([[...root, "dataFrom", i, "find", "name", "regexp"], field(field(entry, "find"), "name")?.["regexp"]]);
+      list(entry?.["rewrite"]).forEach((rule, j) => out.push([[...root, "dataFrom", i, "rewrite", j, "regexp", "source"], field(rule, "regexp")?.["source"]]));
     });
   } else if (m.obj.kind === "SecretStore" || m.obj.kind === "ClusterSecretStore") {
     list(spec?.["conditions"]).forEach((condition, i) =>

@@ -6,7 +6,7 @@ import { Scalar } from "yaml";
 import { generateCrdsFor } from "../crdgen/index.ts";
 import { GROUP, VERSION } from "../api/common.ts";
 import { parseOnly, TemplateError } from "../template/index.ts";
-import { formatFindings, lineOf, loadManifests, where, type Finding, type Located } from "./render-manifests.ts";
+import { externalSecretSpecPath, formatFindings, lineOf, loadManifests, where, type Finding, type Located } from "./render-manifests.ts";
 import { checkRegexps } from "./validate-regexps.ts";
 import { crdSchemas, validateAgainst } from "./validate-rules.ts";
 
@@ -16,6 +16,8 @@ export interface ValidateOptions {
 }
 
 type Obj = Record<string, unknown>;
+type Path = (string | number)[];
+
 const get = (o: unknown, ...path: (string | number)[]): unknown => path.reduce<unknown>((acc, k) => (acc && typeof acc === "object" ? (acc as Obj)[k as string] : undefined), o);
 
 /** Template parse errors, placed at the template's own line inside the manifest. */
@@ -33,18 +35,18 @@ function checkTemplate(m: Located, path: (string | number)[], name: string, find
   }
 }
 
-function checkTemplates(m: Located, findings: Finding[]): void {
-  const tpl = get(m.obj, "spec", "target", "template") as Obj | undefined;
-  const base = ["spec", "target", "template"];
+function checkTemplates(m: Located, root: Path, findings: Finding[]): void {
+  const tpl = get(m.obj, ...root, "target", "template") as Obj | undefined;
+  const base = [...root, "target", "template"];
   for (const key of Object.keys((tpl?.data as Obj) ?? {})) checkTemplate(m, [...base, "data", key], key, findings);
   for (const part of ["labels", "annotations"]) for (const key of Object.keys((get(tpl, "metadata", part) as Obj) ?? {})) checkTemplate(m, [...base, "metadata", part, key], key, findings);
   ((tpl?.templateFrom as Obj[]) ?? []).forEach((_f, i) => checkTemplate(m, [...base, "templateFrom", i, "literal"], `templateFrom[${i}].literal`, findings));
-  ((get(m.obj, "spec", "dataFrom") as Obj[]) ?? []).forEach((entry, i) =>
-    ((entry?.rewrite as Obj[]) ?? []).forEach((_r, j) => checkTemplate(m, ["spec", "dataFrom", i, "rewrite", j, "transform", "template"], "transform", findings)),
+  ((get(m.obj, ...root, "dataFrom") as Obj[]) ?? []).forEach((entry, i) =>
+    ((entry?.rewrite as Obj[]) ?? []).forEach((_r, j) => checkTemplate(m, [...root, "dataFrom", i, "rewrite", j, "transform", "template"], "transform", findings)),
   );
 }
 
-function checkReferences(m: Located, objects: Located[], opts: ValidateOptions, findings: Finding[]): void {
+function checkReferences(m: Located, root: Path, objects: Located[], opts: ValidateOptions, findings: Finding[]): void {
   const ns = m.obj.metadata?.namespace;
   const sameNs = (o: Located) => o.obj.metadata?.namespace === undefined || ns === undefined || o.obj.metadata.namespace === ns;
   const find = (kind: string, name: string, namespaced: boolean) => objects.find((o) => o.obj.kind === kind && o.obj.metadata?.name === name && (!namespaced || sameNs(o)));
@@ -55,15 +57,15 @@ function checkReferences(m: Located, objects: Located[], opts: ValidateOptions, 
     if (find(kind, name, kind === "SecretStore")) return;
     findings.push({ file: m.file, line: lineOf(m, path), severity: opts.allowMissingStores ? "warning" : "error", message: `${where(m)}: ${path.join(".")}: ${kind} ${JSON.stringify(name)} is not defined in the validated files` });
   };
-  storeRef(get(m.obj, "spec", "secretStoreRef"), ["spec", "secretStoreRef", "name"]);
-  ((get(m.obj, "spec", "data") as Obj[]) ?? []).forEach((d, i) => storeRef(get(d, "sourceRef", "storeRef"), ["spec", "data", i, "sourceRef", "storeRef", "name"]));
-  ((get(m.obj, "spec", "dataFrom") as Obj[]) ?? []).forEach((d, i) => storeRef(get(d, "sourceRef", "storeRef"), ["spec", "dataFrom", i, "sourceRef", "storeRef", "name"]));
-  ((get(m.obj, "spec", "target", "template", "templateFrom") as Obj[]) ?? []).forEach((f, i) => {
+  storeRef(get(m.obj, ...root, "secretStoreRef"), [...root, "secretStoreRef", "name"]);
+  ((get(m.obj, ...root, "data") as Obj[]) ?? []).forEach((d, i) => storeRef(get(d, "sourceRef", "storeRef"), [...root, "data", i, "sourceRef", "storeRef", "name"]));
+  ((get(m.obj, ...root, "dataFrom") as Obj[]) ?? []).forEach((d, i) => storeRef(get(d, "sourceRef", "storeRef"), [...root, "dataFrom", i, "sourceRef", "storeRef", "name"]));
+  ((get(m.obj, ...root, "target", "template", "templateFrom") as Obj[]) ?? []).forEach((f, i) => {
     for (const kind of ["configMap", "secret"] as const) {
       const name = get(f, kind, "name");
       if (typeof name !== "string") continue;
       const obj = find(kind === "configMap" ? "ConfigMap" : "Secret", name, true);
-      const path = ["spec", "target", "template", "templateFrom", i, kind, "name"];
+      const path = [...root, "target", "template", "templateFrom", i, kind, "name"];
       if (!obj) {
         // Template ConfigMaps usually live in Git; Secrets usually do not.
         findings.push({ file: m.file, line: lineOf(m, path), severity: kind === "configMap" ? "error" : "warning", message: `${where(m)}: ${path.join(".")}: ${kind === "configMap" ? "ConfigMap" : "Secret"} ${JSON.stringify(name)} is not defined in the validated files` });
@@ -109,9 +111,10 @@ export function validateFindings(paths: string[], providerSchemas: Record<string
       findings.push({ file: m.file, line: lineOf(m, issue.path), severity: "error", message: `${where(m)}: ${issue.message}` });
     }
     checkRegexps(m, findings);
-    if (m.obj.kind === "ExternalSecret") {
-      checkTemplates(m, findings);
-      checkReferences(m, objects, opts, findings);
+    const root = externalSecretSpecPath(m.obj.kind);
+    if (root) {
+      checkTemplates(m, root, findings);
+      checkReferences(m, root, objects, opts, findings);
     }
   }
   return { findings, files, objects: ours.length };

@@ -71,6 +71,29 @@ describe("secrets-bridge validate", () => {
     for (const line of want) assert.ok(r.out.includes(line), `missing: ${line}\n---\n${r.out}`);
     assert.match(r.out, /3 files, 3 external-secrets\.io objects: 3 errors, 0 warnings/);
   });
+
+  it("checks the ExternalSecret spec a ClusterExternalSecret stamps out like an ExternalSecret's", () => {
+    const dir = mkdtempSync(join(tmpdir(), "sb-validate-"));
+    const ces = (name: string, store: string, extra: string) =>
+      `apiVersion: external-secrets.io/v1\nkind: ClusterExternalSecret\nmetadata:\n  name: ${name}\nspec:\n  namespaceSelectors:\n    - matchLabels: {team: a}\n  externalSecretSpec:\n    secretStoreRef:\n      name: ${store}\n      kind: ClusterSecretStore\n${extra}`;
+    writeFileSync(join(dir, "stores.yaml"), "apiVersion: external-secrets.io/v1\nkind: ClusterSecretStore\nmetadata:\n  name: all\nspec:\n  provider:\n    fake:\n      data: []\n");
+    writeFileSync(join(dir, "good.yaml"), ces("good", "all", "    data:\n      - secretKey: a\n        remoteRef: {key: /a}\n"));
+    writeFileSync(
+      join(dir, "bad.yaml"),
+      ces("bad", "nowhere", "    target:\n      template:\n        data:\n          x: '{{ nosuchfn }}'\n    dataFrom:\n      - find:\n          name:\n            regexp: '(?!x)'\n") + "  namespaces: [Not_A_Namespace]\n",
+    );
+    const r = cli("validate", dir);
+    assert.equal(r.code, 1, r.out + r.err);
+    const want = [
+      'bad.yaml:10: error: ClusterExternalSecret/bad: spec.externalSecretSpec.secretStoreRef.name: ClusterSecretStore "nowhere" is not defined',
+      'bad.yaml:15: error: ClusterExternalSecret/bad: spec.externalSecretSpec.target.template.data.x: template "x" line 1: function "nosuchfn" not defined',
+      "bad.yaml:19: error: ClusterExternalSecret/bad: spec.externalSecretSpec.dataFrom[0].find.name.regexp: error parsing regexp: invalid or unsupported Perl syntax: `(?!`",
+      "bad.yaml:20: error: ClusterExternalSecret/bad: spec.namespaces[0]: should match",
+    ];
+    for (const line of want) assert.ok(r.out.includes(line), `missing: ${line}\n---\n${r.out}`);
+    assert.ok(!r.out.includes("good.yaml"), r.out);
+    assert.match(r.out, /3 files, 3 external-secrets\.io objects: 4 errors, 0 warnings/);
+  });
 });
 
 describe("secrets-bridge render", () => {
