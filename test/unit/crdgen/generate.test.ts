@@ -37,6 +37,7 @@ const at = (schema: Schema, ...path: string[]): Schema => path.reduce((node, key
 describe("generateCrds", () => {
   test("one file per kind, named <group>_<plural>.yaml, each starting with the generated header", () => {
     assert.deepEqual(files.map((file) => file.fileName), [
+      "external-secrets.io_clusterexternalsecrets.yaml",
       "external-secrets.io_clustersecretstores.yaml",
       "external-secrets.io_externalsecrets.yaml",
       "external-secrets.io_secretstores.yaml",
