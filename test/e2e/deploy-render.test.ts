@@ -19,7 +19,7 @@ describe("Helm chart", () => {
 
   it("renders with default values: CRDs, RBAC, leader election, a restricted Deployment with probes", () => {
     const objects = helmTemplate("sb-system");
-    assert.equal(byKind(objects, "CustomResourceDefinition").length, 3);
+    assert.equal(byKind(objects, "CustomResourceDefinition").length, 4);
     const deployment = byKind(objects, "Deployment")[0] as V1Deployment;
     assert.equal(deployment.spec?.replicas, 2);
     const pod = deployment.spec!.template.spec!;
@@ -45,6 +45,24 @@ describe("Helm chart", () => {
     assert.equal(byKind(objects, "ServiceMonitor").length, 0);
     assert.equal(byKind(objects, "NetworkPolicy").length, 0);
     assert.equal(byKind(objects, "Service").length, 1);
+    const cluster = clusterRole(objects, "secrets-bridge-cluster")?.rules ?? [];
+    const grants = (resource: string, verb: string) => cluster.some((rule) => rule.resources?.includes(resource) && rule.verbs.includes(verb));
+    for (const [resource, verb] of [["clusterexternalsecrets", "watch"], ["clusterexternalsecrets/status", "patch"], ["clusterexternalsecrets/finalizers", "update"], ["externalsecrets", "create"], ["externalsecrets", "delete"], ["namespaces", "watch"], ["namespaces", "patch"]]) {
+      assert.ok(grants(resource!, verb!), `ClusterExternalSecret controller: ${verb} ${resource}`);
+    }
+    assert.ok(!container.args?.some((arg) => arg.startsWith("--enable-cluster-external-secret-reconciler")), "on by default, no flag");
+  });
+
+  it("clusterExternalSecret: off drops its RBAC and tells the operator; releaseEsoFinalizers=false drops namespaces patch only", () => {
+    const grants = (objects: KubernetesObject[], resource: string, verb: string) => (clusterRole(objects, "secrets-bridge-cluster")?.rules ?? []).some((rule) => rule.resources?.includes(resource) && rule.verbs.includes(verb));
+    const off = helmTemplate("sb-system", ["clusterExternalSecret.enabled=false"]);
+    assert.ok(!grants(off, "clusterexternalsecrets", "watch") && !grants(off, "namespaces", "watch") && !grants(off, "namespaces", "patch"));
+    assert.ok((byKind(off, "Deployment")[0] as V1Deployment).spec!.template.spec!.containers[0]!.args?.includes("--enable-cluster-external-secret-reconciler=false"));
+    const kept = helmTemplate("sb-system", ["clusterExternalSecret.releaseEsoFinalizers=false"]);
+    assert.ok(grants(kept, "clusterexternalsecrets", "watch") && grants(kept, "namespaces", "watch"));
+    assert.ok(!grants(kept, "namespaces", "patch") && !grants(kept, "clusterexternalsecrets", "patch"));
+    const scoped = helmTemplate("sb-system", ["scope.namespaces={team-a}"]);
+    assert.ok(!grants(scoped, "clusterexternalsecrets", "watch"), "namespace-scoped installations run no ClusterExternalSecret controller");
   });
 
   it("renders non-default values: namespace-scoped RBAC, ServiceMonitor, NetworkPolicy, no CRDs, extras", () => {
