@@ -65,7 +65,7 @@ const readyStatus = (es: ExternalSecret | undefined) => es?.status?.conditions?.
 
 /** A change of the ClusterExternalSecret we did not make ourselves: spec, labels/annotations (force-sync), deletion, finalizers. */
 function cesChanged(next: ClusterExternalSecret, prev: ClusterExternalSecret | undefined): boolean {
-  if (metadataOrSpecChanged(next as unknown as ExternalSecret, prev as unknown as ExternalSecret | undefined)) return true;
+  if (metadataOrSpecChanged(next, prev)) return true;
   return Boolean(next.metadata.deletionTimestamp) !== Boolean(prev?.metadata.deletionTimestamp) || JSON.stringify(next.metadata.finalizers ?? []) !== JSON.stringify(prev?.metadata.finalizers ?? []);
 }
 

@@ -44,7 +44,7 @@ export function usesStore(es: ExternalSecret, store: Pick<SecretStore, "kind" | 
 }
 
 /** A change that asks for a sync: spec (generation) or labels/annotations (force-sync). Status-only updates are ours. */
-export function metadataOrSpecChanged(next: ExternalSecret, prev: ExternalSecret | undefined): boolean {
+export function metadataOrSpecChanged(next: Pick<ExternalSecret, "metadata">, prev: Pick<ExternalSecret, "metadata"> | undefined): boolean {
   if (!prev) return true;
   if (next.metadata.generation !== prev.metadata.generation) return true;
   return JSON.stringify([next.metadata.labels ?? {}, next.metadata.annotations ?? {}]) !== JSON.stringify([prev.metadata.labels ?? {}, prev.metadata.annotations ?? {}]);
