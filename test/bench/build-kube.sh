@@ -19,7 +19,7 @@ command -v go >/dev/null || { say "ERROR: Go (>= 1.24) is needed to build ${miss
 
 SRC="$BENCH_CACHE/kube-src-$K"
 mkdir -p "$SRC" && cd "$SRC"
-say "building ${missing[*]} $K (first time only; several minutes each on 2 cores)"
+say "building ${missing[*]} $K (first time only: several minutes on 2 cores, most of it the first component; the next reuses its packages)"
 # Regenerated whenever something is missing: an older wrapper may list kube-apiserver alone, and a
 # run interrupted mid-resolution leaves a half-written one. With the modules downloaded this takes seconds.
 printf 'module local/kube-build\n\ngo 1.24.0\n' > go.mod
