@@ -96,7 +96,7 @@ program
 
 program
   .command("demo")
-  .description("Start a local control plane (etcd + kube-apiserver), the operator and the examples; Ctrl-C stops.")
+  .description("Start a local control plane (etcd, kube-apiserver, kube-controller-manager), the operator and the examples; Ctrl-C stops.")
   .option("--dir <dir>", "where the demo keeps its state", ".bench/demo")
   .option("--exit-when-ready", "exit once every ExternalSecret is Ready (for scripted checks)")
   .action(async (opts) => {

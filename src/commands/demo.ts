@@ -1,6 +1,7 @@
-// `secrets-bridge demo`: a local control plane (etcd + kube-apiserver from the bench), the CRDs, the operator
-// in-process and examples/demo/*.yaml; prints Secrets (masked) and Ready status until Ctrl-C. Edits to the
-// example files are re-applied, so a changed fake-store value shows up at the next refresh.
+// `secrets-bridge demo`: a local control plane (etcd, kube-apiserver and kube-controller-manager from the
+// bench), the CRDs, the operator in-process and examples/demo/*.yaml; prints Secrets (masked) and Ready status
+// until Ctrl-C. Edits to the example files are re-applied, so a changed fake-store value shows up at the next
+// refresh.
 import { readdirSync, readFileSync, watch, rmSync, mkdirSync, createWriteStream } from "node:fs";
 import { join, resolve } from "node:path";
 import { type KubeConfig, CoreV1Api, CustomObjectsApi, type V1Secret } from "@kubernetes/client-node";
@@ -42,7 +43,7 @@ export async function runDemo(opts: { dir: string; exitWhenReady?: boolean }): P
   const dir = resolve(opts.dir);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  console.log(`starting etcd + kube-apiserver in ${dir} ...`);
+  console.log(`starting etcd + kube-apiserver + kube-controller-manager in ${dir} ...`);
   const bench = await startKubeBench({ dir, log: (msg) => console.log(`  ${msg}`) });
   const kc = loadKubeConfig(bench.kubeconfigPath);
   const log = makeLogger({ level: "info", destination: createWriteStream(join(dir, "operator.log")) });

@@ -8,7 +8,7 @@ import { delimiter, join } from "node:path";
 export const SETUP_COMMAND = "npm run bench:setup";
 
 /** Peers the bench knows how to find. */
-export type BenchBinary = "kube-apiserver" | "etcd" | "openssl";
+export type BenchBinary = "kube-apiserver" | "kube-controller-manager" | "etcd" | "openssl";
 
 /** Thrown when a peer binary is missing; the caller should run {@link SETUP_COMMAND}. */
 export class BenchBinaryMissingError extends Error {
@@ -28,7 +28,7 @@ function pinnedVersions(): Record<string, string> {
 
 const versions = pinnedVersions();
 
-/** kube-apiserver version the bench runs (versions.env, overridable with KUBE_VERSION). */
+/** kube-apiserver and kube-controller-manager version the bench runs (versions.env, overridable with KUBE_VERSION). */
 export const KUBE_VERSION = versions["KUBE_VERSION"] ?? "1.33.13";
 /** etcd version built from source when no etcd is on PATH. */
 export const ETCD_VERSION = versions["ETCD_VERSION"] ?? "3.5.21";
@@ -56,19 +56,21 @@ function onPath(name: string): string | undefined {
 }
 
 /**
- * Absolute path of a peer binary. kube-apiserver comes only from the cache (a pinned build);
- * etcd prefers PATH (Debian's etcd-server) and falls back to the cached Go build; openssl is PATH only.
+ * Absolute path of a peer binary. kube-apiserver and kube-controller-manager come only from the cache
+ * (pinned builds of one version); etcd prefers PATH (Debian's etcd-server) and falls back to the cached
+ * Go build; openssl is PATH only.
  * Throws BenchBinaryMissingError naming the set-up command.
  */
 export function binaryPath(name: BenchBinary): string {
   const bin = join(benchCacheDir(), "bin");
+  const kube = name === "kube-apiserver" || name === "kube-controller-manager";
   const candidates: (string | undefined)[] =
-    name === "kube-apiserver" ? [join(bin, `kube-apiserver-${KUBE_VERSION}`)]
+    kube ? [join(bin, `${name}-${KUBE_VERSION}`)]
     : name === "etcd" ? [onPath("etcd"), join(bin, `etcd-${ETCD_VERSION}`)]
     : [onPath(name)];
   const found = candidates.find((c): c is string => c !== undefined && isExecutable(c));
   if (found) return found;
-  const looked = candidates.filter((c) => c !== undefined).concat(name === "kube-apiserver" ? [] : ["PATH"]);
+  const looked = candidates.filter((c) => c !== undefined).concat(kube ? [] : ["PATH"]);
   throw new BenchBinaryMissingError(
     `${name} not found (looked in: ${looked.join(", ")}); run \`${SETUP_COMMAND}\` first`,
   );

@@ -1,16 +1,17 @@
-// Starts a real etcd + kube-apiserver pair on 127.0.0.1 (envtest-style, no controller-manager) for
-// integration tests and the demo. No test-framework imports: src/ uses this too.
-import type { ChildProcess } from "node:child_process";
-import { readFileSync } from "node:fs";
-import { mkdir, writeFile } from "node:fs/promises";
+// Starts a real etcd + kube-apiserver + kube-controller-manager on 127.0.0.1 for integration tests,
+// the demo and the benchmark: envtest's apiserver flags, plus the controller-manager so ownerReference
+// cascades and namespace deletions complete as in a cluster. No scheduler or kubelet: pods stay Pending.
+// No test-framework imports: src/ uses this too.
+import { mkdir } from "node:fs/promises";
 import { request as httpGet } from "node:http";
-import { request as httpsGet } from "node:https";
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
-import { stringify } from "yaml";
 import { binaryPath } from "./binaries.ts";
+import { controllerManagerArgs, startControllerManager } from "./controller-manager.ts";
+import { httpsOk } from "./https-probe.ts";
+import { writeAdminKubeconfig } from "./kubeconfig.ts";
 import { generatePki, pkiPaths } from "./pki.ts";
-import { spawnDetached, stopProcess, waitUntil } from "./proc.ts";
+import { startDetached, stopProcess, waitUntil } from "./proc.ts";
 
 /** A running bench. Plain data (JSON-serialisable) so another process can stop or restart it. */
 export type KubeBench = {
@@ -26,9 +27,12 @@ export type KubeBench = {
   issuer: string;
   etcdPid: number;
   apiserverPid: number;
+  /** 0 when started with `controllerManager: false` (records from before it existed lack both fields). */
+  controllerManagerPid?: number;
   /** argv[1..] of each process; also how stop/restart recognise the pids as theirs. */
   apiserverArgs: string[];
   etcdArgs: string[];
+  controllerManagerArgs?: string[];
 };
 
 export type KubeBenchOptions = {
@@ -40,16 +44,22 @@ export type KubeBenchOptions = {
   apiPort?: number;
   /** Extra kube-apiserver flags appended after the defaults (a later flag wins), e.g. feature gates. */
   extraApiserverArgs?: string[];
+  /**
+   * Start kube-controller-manager (garbage collector, namespace and workload controllers; see
+   * controller-manager.ts). Default true; false gives the bare apiserver, where nothing cascades.
+   */
+  controllerManager?: boolean;
   /** Progress messages; silent by default. */
   log?: (msg: string) => void;
-  /** How long to wait for etcd health and apiserver /readyz each; default 120 s (a start takes ~3 s on 2 cores). */
+  /** How long to wait for etcd health, apiserver /readyz and controller-manager /healthz each; default 120 s (a start takes ~3.5 s on 2 cores). */
   readyTimeoutMs?: number;
 };
 
 const DEFAULT_READY_TIMEOUT_MS = 120_000;
 
 /**
- * Starts etcd and kube-apiserver and resolves once /readyz answers 200. Throws
+ * Starts etcd, kube-apiserver and (unless `controllerManager: false`) kube-controller-manager, and
+ * resolves once the apiserver's /readyz and the controller-manager's /healthz answer 200. Throws
  * BenchBinaryMissingError when a binary is missing, or an error naming the log file when a peer
  * exits or is not ready in time; whatever it started is stopped before it throws.
  */
@@ -57,13 +67,16 @@ export async function startKubeBench(opts: KubeBenchOptions): Promise<KubeBench>
   const log = opts.log ?? ((): void => {});
   const timeoutMs = opts.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS;
   const dir = resolve(opts.dir);
+  const withControllerManager = opts.controllerManager ?? true;
   const etcdBin = binaryPath("etcd");
   const apiserverBin = binaryPath("kube-apiserver");
+  const controllerManagerBin = withControllerManager ? binaryPath("kube-controller-manager") : "";
   await mkdir(dir, { recursive: true });
 
   log(`generating PKI in ${dir}/pki`);
   const pki = await generatePki(dir);
-  const [etcdPort, etcdPeerPort, apiPort] = await freePorts(opts.etcdPort, opts.etcdPeerPort, opts.apiPort);
+  const [etcdPort, etcdPeerPort, apiPort, controllerManagerPort] =
+    await freePorts(opts.etcdPort, opts.etcdPeerPort, opts.apiPort, undefined);
   const server = `https://127.0.0.1:${apiPort}`;
   const etcdUrl = `http://127.0.0.1:${etcdPort}`;
   const peerUrl = `http://127.0.0.1:${etcdPeerPort}`;
@@ -85,29 +98,41 @@ export async function startKubeBench(opts: KubeBenchOptions): Promise<KubeBench>
     `--service-account-issuer=${server}`, `--service-account-key-file=${pki.saPubPath}`,
     `--service-account-signing-key-file=${pki.saKeyPath}`,
     "--service-cluster-ip-range=10.0.0.0/24", "--authorization-mode=RBAC", "--allow-privileged=true",
-    // No controller-manager creates default ServiceAccounts, so this plugin would reject every pod.
+    // The bench runs no ServiceAccount controllers (see controller-manager.ts), so no namespace gets
+    // a `default` ServiceAccount and this plugin would reject every pod.
     "--disable-admission-plugins=ServiceAccount",
     // The default reconciler retries every 10 s to publish 127.0.0.1 as the `kubernetes` Service's
     // endpoint, which is rejected (loopback): it only adds error logs and requests to the counters.
     "--endpoint-reconciler-type=none",
+    // On SIGTERM, answer 429 + Retry-After until in-flight requests drain, then give open watches
+    // 2 s. Without it the HTTP server waits up to --request-timeout (60 s) for the controller-manager's
+    // HTTP/2 watch streams: restartApiserver took 17 s (15 s grace, then SIGKILL) instead of ~4.5.
+    "--shutdown-send-retry-after=true",
     ...(opts.extraApiserverArgs ?? []),
   ];
 
   const bench: KubeBench = {
     dir, server, kubeconfigPath: join(dir, "kubeconfig"), caCertPath: pki.caCertPath,
     saKeyPath: pki.saKeyPath, saPubPath: pki.saPubPath, issuer: server,
-    etcdPid: 0, apiserverPid: 0, apiserverArgs, etcdArgs,
+    etcdPid: 0, apiserverPid: 0, controllerManagerPid: 0, apiserverArgs, etcdArgs,
+    controllerManagerArgs: withControllerManager ? controllerManagerArgs(dir, controllerManagerPort!) : [],
   };
   try {
     log(`starting etcd on ${etcdUrl} (${etcdBin})`);
-    const etcd = start(etcdBin, etcdArgs, join(dir, "etcd.log"));
+    const etcd = startDetached(etcdBin, etcdArgs, join(dir, "etcd.log"));
     bench.etcdPid = etcd.pid;
     await waitUntil({ what: "etcd", probe: () => etcdHealthy(etcdUrl), child: etcd.child,
       logPath: join(dir, "etcd.log"), timeoutMs });
 
     log(`starting kube-apiserver on ${server} (${apiserverBin})`);
     bench.apiserverPid = await startApiserver(bench, apiserverBin, timeoutMs);
-    await writeKubeconfig(bench);
+    await writeAdminKubeconfig(bench.kubeconfigPath, server, dir);
+
+    if (withControllerManager) {
+      log(`starting kube-controller-manager, /healthz on 127.0.0.1:${controllerManagerPort} (${controllerManagerBin})`);
+      bench.controllerManagerPid = await startControllerManager({ dir, server, port: controllerManagerPort!,
+        args: bench.controllerManagerArgs!, bin: controllerManagerBin, timeoutMs });
+    }
     log(`bench ready: ${server}, kubeconfig ${bench.kubeconfigPath}`);
     return bench;
   } catch (err) {
@@ -116,15 +141,20 @@ export async function startKubeBench(opts: KubeBenchOptions): Promise<KubeBench>
   }
 }
 
-/** Stops exactly the recorded pids (apiserver first, then etcd) and waits until both are gone. */
+/**
+ * Stops exactly the recorded pids and waits until they are gone: the controller-manager first (so it
+ * does not spend the apiserver's shutdown retrying), then the apiserver, then etcd.
+ */
 export async function stopKubeBench(b: KubeBench): Promise<void> {
+  if (b.controllerManagerPid) await stopProcess(b.controllerManagerPid, b.controllerManagerArgs ?? []);
   if (b.apiserverPid) await stopProcess(b.apiserverPid, b.apiserverArgs);
   if (b.etcdPid) await stopProcess(b.etcdPid, b.etcdArgs);
 }
 
 /**
  * Stops the apiserver only and starts it again with the same args (same port, same etcd, so the
- * data survives). Resolves with the record carrying the new pid; the caller persists it.
+ * data survives). The controller-manager keeps running and reconnects, as in a cluster. Resolves
+ * with the record carrying the new pid; the caller persists it.
  */
 export async function restartApiserver(b: KubeBench, readyTimeoutMs = DEFAULT_READY_TIMEOUT_MS): Promise<KubeBench> {
   await stopProcess(b.apiserverPid, b.apiserverArgs);
@@ -135,20 +165,17 @@ export async function restartApiserver(b: KubeBench, readyTimeoutMs = DEFAULT_RE
 
 async function startApiserver(b: KubeBench, bin: string, timeoutMs: number): Promise<number> {
   const logPath = join(b.dir, "apiserver.log");
-  const { child, pid } = start(bin, b.apiserverArgs, logPath);
+  const { child, pid } = startDetached(bin, b.apiserverArgs, logPath);
+  const pki = pkiPaths(b.dir);
+  const readyz = (): Promise<boolean> =>
+    httpsOk(`${b.server}/readyz`, { caPath: pki.caCertPath, certPath: pki.adminCertPath, keyPath: pki.adminKeyPath });
   try {
-    await waitUntil({ what: "kube-apiserver", probe: () => readyz(b), child, logPath, timeoutMs });
+    await waitUntil({ what: "kube-apiserver", probe: readyz, child, logPath, timeoutMs });
   } catch (err) {
     await stopProcess(pid, b.apiserverArgs);
     throw err;
   }
   return pid;
-}
-
-function start(bin: string, args: string[], logPath: string): { child: ChildProcess; pid: number } {
-  const child = spawnDetached(bin, args, logPath);
-  if (child.pid === undefined) throw new Error(`could not start ${bin}; see ${logPath}`);
-  return { child, pid: child.pid };
 }
 
 /** Picks free 127.0.0.1 ports for the unset entries, holding all listeners open so they differ. */
@@ -177,34 +204,4 @@ function etcdHealthy(url: string): Promise<boolean> {
     req.on("timeout", () => req.destroy());
     req.end();
   });
-}
-
-function readyz(b: KubeBench): Promise<boolean> {
-  const pki = pkiPaths(b.dir);
-  return new Promise((ok) => {
-    const req = httpsGet(`${b.server}/readyz`, {
-      ca: readFileSync(pki.caCertPath), cert: readFileSync(pki.adminCertPath),
-      key: readFileSync(pki.adminKeyPath), timeout: 2000,
-    }, (res) => {
-      res.resume();
-      res.on("end", () => ok(res.statusCode === 200));
-    });
-    req.on("error", () => ok(false));
-    req.on("timeout", () => req.destroy());
-    req.end();
-  });
-}
-
-async function writeKubeconfig(b: KubeBench): Promise<void> {
-  const pki = pkiPaths(b.dir);
-  const b64 = (path: string): string => readFileSync(path).toString("base64");
-  const config = {
-    apiVersion: "v1", kind: "Config", "current-context": "bench",
-    clusters: [{ name: "bench", cluster: { server: b.server, "certificate-authority-data": b64(pki.caCertPath) } }],
-    users: [{ name: "admin", user: {
-      "client-certificate-data": b64(pki.adminCertPath), "client-key-data": b64(pki.adminKeyPath),
-    } }],
-    contexts: [{ name: "bench", context: { cluster: "bench", user: "admin", namespace: "default" } }],
-  };
-  await writeFile(b.kubeconfigPath, stringify(config), { mode: 0o600 });
 }

@@ -22,6 +22,13 @@ export function spawnDetached(bin: string, args: string[], logPath: string): Chi
   }
 }
 
+/** spawnDetached, plus the pid the caller records to stop it later; throws when there is none. */
+export function startDetached(bin: string, args: string[], logPath: string): { child: ChildProcess; pid: number } {
+  const child = spawnDetached(bin, args, logPath);
+  if (child.pid === undefined) throw new Error(`could not start ${bin}; see ${logPath}`);
+  return { child, pid: child.pid };
+}
+
 const HAVE_PROC = existsSync("/proc/self/cmdline");
 
 /**

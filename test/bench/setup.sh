@@ -50,12 +50,11 @@ fi
 command -v openssl >/dev/null || apt_install openssl ||
   fail "openssl is missing; install it (Debian: apt-get install openssl)"
 
-# --- kube-apiserver: pinned build from the Go module proxy ----------------------------------------
+# --- kube-apiserver and kube-controller-manager: pinned builds from the Go module proxy ----------
+# build-kube.sh skips what is cached and names Go when it has to build without it.
 KUBE_APISERVER="$BENCH_BIN/kube-apiserver-$KUBE_VERSION"
-if [[ ! -x "$KUBE_APISERVER" ]]; then
-  command -v go >/dev/null || fail "Go (>= 1.24) is needed to build kube-apiserver $KUBE_VERSION; put it on PATH"
-  bash "$HERE/build-kube-apiserver.sh" || fail "kube-apiserver $KUBE_VERSION build failed (see above)"
-fi
+KUBE_CONTROLLER_MANAGER="$BENCH_BIN/kube-controller-manager-$KUBE_VERSION"
+bash "$HERE/build-kube.sh" || fail "Kubernetes $KUBE_VERSION build failed (see above)"
 
 # --- more peers: test/bench/peers/*/install.sh (see peers/README.md) --------------------------------
 for install in "$HERE"/peers/*/install.sh; do
@@ -66,7 +65,8 @@ for install in "$HERE"/peers/*/install.sh; do
 done
 
 # --- summary --------------------------------------------------------------------------------------
-say "etcd:           $("$ETCD" --version | head -n 1) ($ETCD)"
-say "openssl:        $(openssl version)"
-say "kube-apiserver: $("$KUBE_APISERVER" --version) ($KUBE_APISERVER)"
+say "etcd:                    $("$ETCD" --version | head -n 1) ($ETCD)"
+say "openssl:                 $(openssl version)"
+say "kube-apiserver:          $("$KUBE_APISERVER" --version) ($KUBE_APISERVER)"
+say "kube-controller-manager: $("$KUBE_CONTROLLER_MANAGER" --version) ($KUBE_CONTROLLER_MANAGER)"
 say "bench ready ($((SECONDS - STARTED))s)"

@@ -74,8 +74,16 @@ export function kubeConfig(): KubeConfig {
 }
 
 /**
- * Creates `<prefix>-<random>` and returns its name. Nothing finalizes namespaces on this bench
- * (no controller-manager), so callers never delete-and-wait; names are unique instead.
+ * How long to wait for kube-controller-manager to finish a cascade or a namespace deletion. Usually
+ * a second or two (a namespace: 5 s more, the namespace controller's fixed delay), but the garbage
+ * collector learns about new CRDs only at its 30 s discovery resync and retries an owner of an
+ * unknown kind with growing backoff: a cascade from a kind installed moments ago can take a minute.
+ */
+export const CASCADE_TIMEOUT_MS = 90_000;
+
+/**
+ * Creates `<prefix>-<random>` and returns its name. Unique names, so no test waits for an earlier
+ * run's namespace to finish deleting (the namespace controller takes 5 s at least).
  */
 export async function freshNamespace(prefix: string): Promise<string> {
   const base = prefix.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 50) || "test";

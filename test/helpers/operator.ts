@@ -74,6 +74,19 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
   }
 }
 
+/** Polls `read` until it rejects with a 404: the object is gone. Fails after `timeoutMs` with `what`. */
+export async function waitForGone(what: string, read: () => Promise<unknown>, timeoutMs = 30_000): Promise<void> {
+  await waitFor(`${what} to be gone`, async () => {
+    try {
+      await read();
+      return undefined;
+    } catch (err) {
+      if ((err as { code?: number }).code === 404) return true;
+      throw err;
+    }
+  }, timeoutMs);
+}
+
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 type Kind = "ExternalSecret" | "SecretStore" | "ClusterSecretStore" | "ClusterExternalSecret";
@@ -102,10 +115,11 @@ export function kube(kc: KubeConfig = kubeConfig()) {
     async ces(name: string): Promise<ClusterExternalSecret> {
       return (await custom.getClusterCustomObject({ group: GROUP, version: VERSION, plural: "clusterexternalsecrets", name })) as ClusterExternalSecret;
     },
-    async delete(kind: Kind, namespace: string | undefined, name: string) {
+    /** Deletes as the API does by default (background cascade) unless `propagationPolicy` says otherwise. */
+    async delete(kind: Kind, namespace: string | undefined, name: string, propagationPolicy?: "Background" | "Foreground" | "Orphan") {
       return namespace
-        ? custom.deleteNamespacedCustomObject({ group: GROUP, version: VERSION, namespace, plural: plural(kind), name })
-        : custom.deleteClusterCustomObject({ group: GROUP, version: VERSION, plural: plural(kind), name });
+        ? custom.deleteNamespacedCustomObject({ group: GROUP, version: VERSION, namespace, plural: plural(kind), name, propagationPolicy })
+        : custom.deleteClusterCustomObject({ group: GROUP, version: VERSION, plural: plural(kind), name, propagationPolicy });
     },
     async es(namespace: string, name: string): Promise<ExternalSecret> {
       return (await custom.getNamespacedCustomObject({ group: GROUP, version: VERSION, namespace, plural: "externalsecrets", name })) as ExternalSecret;

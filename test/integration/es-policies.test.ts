@@ -1,8 +1,9 @@
-// creationPolicy, deletionPolicy and immutable on the real apiserver; a Secret we do not own is never overwritten.
+// creationPolicy, deletionPolicy and immutable on the real apiserver; a Secret we do not own is never overwritten;
+// deleting an ExternalSecret removes only the Secret it owns (the real garbage collector does it).
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { setHeaderOptions, PatchStrategy } from "@kubernetes/client-node";
-import { freshNamespace } from "../helpers/bench.ts";
+import { CASCADE_TIMEOUT_MS, freshNamespace } from "../helpers/bench.ts";
 import { decoded, kube, ready, sleep, startTestOperator, waitFor, type TestOperator, waitForReady } from "../helpers/operator.ts";
 
 const b64 = (text: string) => Buffer.from(text).toString("base64");
@@ -139,5 +140,17 @@ describe("creation and deletion policies", () => {
     const es = await readyEs("keep", "False", "SecretSyncedError");
     assert.match(ready(es)?.message ?? "", /not found/);
     assert.deepEqual(decoded(await k.secret(ns, "keep")), { a: "value-a" });
+  });
+
+  // Last: it deletes ExternalSecrets of the tests above.
+  it("deleting ExternalSecrets: the garbage collector deletes the Owner Secret; Orphan, Merge and CreateOrMerge Secrets stay", async () => {
+    await k.create("ExternalSecret", ns, "owned", { secretStoreRef: { name: "fake" }, data: [{ secretKey: "a", remoteRef: { key: "a" } }] });
+    await waitFor("secret owned", () => k.secret(ns, "owned"));
+    for (const name of ["orphan", "merge", "com", "owned"]) await k.delete("ExternalSecret", ns, name);
+    await waitFor("Secret owned deleted by the garbage collector", async () => ((await k.secret(ns, "owned")) === undefined ? true : undefined), CASCADE_TIMEOUT_MS);
+    // The collector has handled these deletions by now (the owned one came last); what it left stays, unchanged.
+    assert.deepEqual(decoded(await k.secret(ns, "orphan")), { a: "value-a" });
+    assert.deepEqual(decoded(await k.secret(ns, "shared")), { keep: "kept", a: "value-a" });
+    assert.deepEqual(decoded(await k.secret(ns, "com")), { b: "value-b" });
   });
 });

@@ -1,9 +1,10 @@
 // ExternalSecret -> Secret on the real apiserver with the fake store: data, property, extract, find, rotation,
-// force-sync; and no planted value in logs or Events.
+// force-sync; no planted value in logs or Events; and the Secret's ownerReference cascades through the real
+// garbage collector.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { freshNamespace } from "../helpers/bench.ts";
-import { decoded, kube, ready, startTestOperator, waitFor, type TestOperator } from "../helpers/operator.ts";
+import { CASCADE_TIMEOUT_MS, freshNamespace } from "../helpers/bench.ts";
+import { decoded, kube, ready, startTestOperator, waitFor, waitForGone, type TestOperator } from "../helpers/operator.ts";
 import { planted } from "../helpers/planted.ts";
 
 
@@ -130,5 +131,18 @@ describe("ExternalSecret sync with the fake store", () => {
         assert.ok(!JSON.stringify((await k.es(ns, name === "feature-flags" ? "flags" : name)).status).includes(value), "a planted value appeared in status");
       }
     }
+  });
+
+  // Last: it deletes ExternalSecrets the tests above read.
+  it("deleting the ExternalSecret (Owner) lets the garbage collector delete its Secret, in the background and in the foreground", async () => {
+    await k.delete("ExternalSecret", ns, "db");
+    await waitFor("Secret db deleted by the garbage collector", async () => ((await k.secret(ns, "db")) === undefined ? true : undefined), CASCADE_TIMEOUT_MS);
+
+    await k.delete("ExternalSecret", ns, "db-all", "Foreground");
+    await waitForGone("ExternalSecret db-all", () => k.es(ns, "db-all"), CASCADE_TIMEOUT_MS);
+    // A foreground owner goes last: its Secret (blockOwnerDeletion) must be gone already.
+    assert.equal(await k.secret(ns, "db-all"), undefined);
+    // The ExternalSecrets not deleted keep their Secrets.
+    assert.ok(await k.secret(ns, "feature-flags"));
   });
 });

@@ -37,7 +37,7 @@ const skip = new Set(opts.skip.split(",").filter(Boolean));
 const log = (msg: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
 
 const dir = mkdtempSync(join(tmpdir(), "secrets-bridge-benchmark-"));
-log(`starting etcd + kube-apiserver in ${dir}`);
+log(`starting etcd + kube-apiserver + kube-controller-manager in ${dir}`);
 const kube = await startKubeBench({ dir, log });
 const kc = new PooledKubeConfig();
 kc.loadFromFile(kube.kubeconfigPath);
