@@ -75,9 +75,10 @@ export function kubeConfig(): KubeConfig {
 
 /**
  * How long to wait for kube-controller-manager to finish a cascade or a namespace deletion. Usually
- * a second or two (a namespace: 5 s more, the namespace controller's fixed delay), but the garbage
- * collector learns about new CRDs only at its 30 s discovery resync and retries an owner of an
- * unknown kind with growing backoff: a cascade from a kind installed moments ago can take a minute.
+ * a second or two (a namespace: 5 s more, the namespace controller's fixed delay). Our CRDs are
+ * installed before it starts (global-setup.ts), but the garbage collector learns about a CRD
+ * installed later only at its 30 s discovery resync and retries owners of that kind with growing
+ * backoff: such a cascade took 40 s when measured and can take a minute.
  */
 export const CASCADE_TIMEOUT_MS = 90_000;
 
