@@ -176,6 +176,13 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
   };
   for (const [, informer] of allInformers(informers)) informer.onRestart(requeueAll);
 
+  let elector: LeaderElector | undefined;
+  // Registered before anything starts: a registry that refuses (a name taken twice) must not leave watches running.
+  if (opts.metrics) {
+    const queues = { externalsecret: esQueue, secretstore: storeQueue, ...(ces ? { clusterexternalsecret: ces.queue } : {}) };
+    registerObservedMetrics(opts.metrics.registry, informers, queues, sessions, () => (elector ? elector.isLeader() : true));
+  }
+
   // Caches warm up on every replica so a standby can take over at once. The ClusterExternalSecret controller
   // needs namespaces and ExternalSecrets complete before it may judge a child missing or outdated.
   await Promise.all([informers.secretStores.start(), informers.clusterSecretStores.start(), informers.managedSecrets.start(), namespaces?.start()]);
@@ -186,7 +193,6 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
     for (const controller of controllers) controller.start();
   };
 
-  let elector: LeaderElector | undefined;
   if (opts.leaderElection) {
     const le = opts.leaderElection;
     elector = new LeaderElector({
@@ -212,11 +218,6 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
     });
   } else {
     startControllers();
-  }
-
-  if (opts.metrics) {
-    const queues = { externalsecret: esQueue, secretstore: storeQueue, ...(ces ? { clusterexternalsecret: ces.queue } : {}) };
-    registerObservedMetrics(opts.metrics.registry, informers, queues, sessions, () => (elector ? elector.isLeader() : true));
   }
 
   let stopped = false;

@@ -28,7 +28,7 @@ describe("ClusterExternalSecret", () => {
   const namespaces: string[] = [];
   const WIDE = 12;
   let op: TestOperator;
-  const metrics = makeMetrics();
+  let metrics = makeMetrics();
   /** ClusterExternalSecret reconciles finished so far (the controller's duration histogram counts them). */
   const cesReconciles = async () => {
     const metric = await metrics.reconcileDuration.get();
@@ -244,6 +244,7 @@ describe("ClusterExternalSecret", () => {
         ownerReferences: [{ apiVersion: `${GROUP}/${VERSION}`, kind: "ClusterExternalSecret", name, uid: ces.metadata.uid, controller: true, blockOwnerDeletion: true }],
       });
     }
+    metrics = makeMetrics();
     op = await startTestOperator(namespaces.join(","), { clusterExternalSecrets: true, metrics });
     await cesReady(name);
     for (const ns of [i, j]) await childReady(ns, name);
