@@ -61,7 +61,14 @@ class ChildIndex {
   }
 }
 
-const readyStatus = (es: ExternalSecret | undefined) => es?.status?.conditions?.find((c) => c.type === "Ready")?.status;
+/** Whether the child reports Ready=False: the only state of a child that shows in its owner's status. */
+const failing = (es: ExternalSecret | undefined) => es?.status?.conditions?.find((c) => c.type === "Ready")?.status === "False";
+
+/**
+ * Child events reach the owner after this delay, coalesced: a fan-out over hundreds of namespaces makes hundreds
+ * of child events in seconds, and each reconcile walks every namespace, so one per second is plenty.
+ */
+const CHILD_EVENT_DELAY_MS = 1_000;
 
 /** A change of the ClusterExternalSecret we did not make ourselves: spec, labels/annotations (force-sync), deletion, finalizers. */
 function cesChanged(next: ClusterExternalSecret, prev: ClusterExternalSecret | undefined): boolean {
@@ -129,21 +136,24 @@ export function wireClusterExternalSecrets(deps: {
   namespaces.onUpdate((ns, old) => namespaceChanged(ns, old));
   namespaces.onDelete((ns) => namespaceChanged(undefined, ns));
 
-  // Children: ours to repair when someone edits or deletes them, and their Ready rolls up into the owner's status.
+  // Children: ours to repair when someone edits or deletes them, and their Ready=False rolls up into the owner's status.
+  const childEvent = (owner: string | undefined) => {
+    if (owner !== undefined) queue.addAfter(owner, CHILD_EVENT_DELAY_MS, Priority.Normal);
+  };
   externalSecrets.onAdd((es) => {
     children.set(es);
-    enqueue(controllingCes(es), Priority.Normal);
+    childEvent(controllingCes(es));
   });
   externalSecrets.onUpdate((es, old) => {
     children.set(es);
     const owner = controllingCes(es);
     const previousOwner = old ? controllingCes(old) : undefined;
-    if (previousOwner !== owner) enqueue(previousOwner, Priority.Normal);
-    if (owner !== undefined && (previousOwner !== owner || metadataOrSpecChanged(es, old) || readyStatus(es) !== readyStatus(old))) enqueue(owner, Priority.Normal);
+    if (previousOwner !== owner) childEvent(previousOwner);
+    if (previousOwner !== owner || metadataOrSpecChanged(es, old) || failing(es) !== failing(old)) childEvent(owner);
   });
   externalSecrets.onDelete((es) => {
     children.remove(es);
-    enqueue(controllingCes(es));
+    childEvent(controllingCes(es));
   });
 
   return {

@@ -5,7 +5,7 @@ import { API_VERSION, GROUP } from "../../api/common.ts";
 import type { ObjectMeta } from "../../api/common.ts";
 import type { ClusterExternalSecret } from "../../api/cluster-external-secret.ts";
 import type { ExternalSecret } from "../../api/external-secret.ts";
-import { semanticEqual } from "../../kube/semantic-equal.ts";
+import { canonicalJson, semanticEqual } from "../../kube/semantic-equal.ts";
 
 export const ANNOTATION_FORCE_SYNC = "external-secrets.io/force-sync";
 const KIND = "ClusterExternalSecret";
@@ -51,6 +51,18 @@ export function desiredChild(ces: ClusterExternalSecret, namespace: string, exis
   return { apiVersion: API_VERSION, kind: "ExternalSecret", metadata, spec: ces.spec.externalSecretSpec };
 }
 
+/**
+ * The canonical text of a spec, once per object: a reconcile compares hundreds of children with the same desired
+ * spec, and each child's cached spec only changes by replacement (informer objects are never mutated), so
+ * canonicalising them anew on every reconcile was quadratic work during a fan-out.
+ */
+const canonicalSpecs = new WeakMap<object, string>();
+function specText(spec: ExternalSecret["spec"]): string {
+  let text = canonicalSpecs.get(spec);
+  if (text === undefined) canonicalSpecs.set(spec, (text = canonicalJson(spec)));
+  return text;
+}
+
 /** Whether `existing` already is what desiredChild asks for (no write needed). */
 export function childCurrent(existing: ExternalSecret, desired: ExternalSecret): boolean {
   const ownerOf = (refs: ObjectMeta["ownerReferences"]) => refs?.find((ref) => ref.controller === true);
@@ -60,6 +72,6 @@ export function childCurrent(existing: ExternalSecret, desired: ExternalSecret):
     semanticEqual(orUndefined(a.labels), b.labels) &&
     semanticEqual(orUndefined(a.annotations), b.annotations) &&
     semanticEqual(ownerOf(a.ownerReferences), ownerOf(b.ownerReferences)) &&
-    semanticEqual(existing.spec, desired.spec)
+    specText(existing.spec) === specText(desired.spec)
   );
 }

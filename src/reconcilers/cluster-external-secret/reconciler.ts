@@ -39,8 +39,13 @@ export interface ClusterExternalSecretReconcilerDeps {
   writeConcurrency?: number;
 }
 
-/** Conflicts, server errors and transport failures go away by themselves; a refused child (422, 403) does not. */
-const transient = (err: unknown): boolean => isConflict(err) || statusCode(err) === undefined || (statusCode(err) ?? 0) >= 500 || statusCode(err) === 429;
+/** Server errors and transport failures go away by themselves; a refused child (422, 403) does not. */
+const transient = (err: unknown): boolean => statusCode(err) === undefined || (statusCode(err) ?? 0) >= 500 || statusCode(err) === 429;
+
+/** How long a child we created counts as existing while the watch has not delivered it yet. */
+const EXPECTATION_MS = 60_000;
+/** The retry after a conflict (a stale cache, or a child created meanwhile): soon, without backoff or a failure. */
+const CONFLICT_RETRY_MS = 1_000;
 
 function refreshMs(ces: ClusterExternalSecret): number {
   return ces.spec.refreshTime === undefined ? DEFAULT_REFRESH_INTERVAL_MS : parseDuration(ces.spec.refreshTime);
@@ -56,6 +61,16 @@ function statusPatch(next: ClusterExternalSecretStatus, previous: ClusterExterna
 export function clusterExternalSecretReconciler(deps: ClusterExternalSecretReconcilerDeps): (key: string) => Promise<ReconcileResult> {
   const { clients, cache } = deps;
   const concurrency = deps.writeConcurrency ?? 16;
+  // Children created but not yet seen by the watch ("ns/name" -> the object and when), so the reconcile that
+  // their own add events trigger does not create them a second time (controller-runtime's expectations).
+  const expected = new Map<string, { child: ExternalSecret; at: number }>();
+  const existing = (namespace: string, name: string): ExternalSecret | undefined => {
+    const key = `${namespace}/${name}`;
+    const seen = cache.externalSecret(namespace, name);
+    const pending = expected.get(key);
+    if (seen || (pending && Date.now() - pending.at > EXPECTATION_MS)) expected.delete(key);
+    return seen ?? (expected.has(key) ? pending?.child : undefined);
+  };
 
   const releaseNamespaces = async (cesName: string, namespaces: NamespaceInfo[]) => {
     const finalizer = esoNamespaceFinalizer(cesName);
@@ -84,22 +99,32 @@ export function clusterExternalSecretReconciler(deps: ClusterExternalSecretRecon
 
     const esName = childName(ces);
     const namespaces = cache.namespaces();
-    const plan = planChildren({ ces, namespaces, existing: cache.externalSecret, children: cache.childrenOf(name) });
+    const plan = planChildren({ ces, namespaces, existing, children: cache.childrenOf(name) });
     const failures = new Map<string, string>();
     let retry = false;
+    let conflicted = false;
     const limit = pLimit(concurrency);
     const attempt = (namespace: string, failure: string, write: () => Promise<void>) =>
       limit(async () => {
         try {
           await write();
         } catch (err) {
-          retry ||= transient(err);
-          failures.set(namespace, `${failure}: ${kubeErrorSummary(err)}`);
+          // A conflict means our cache is behind (or someone wrote meanwhile): look again in a moment; not a failure.
+          if (isConflict(err)) conflicted = true;
+          else {
+            retry ||= transient(err);
+            failures.set(namespace, `${failure}: ${kubeErrorSummary(err)}`);
+          }
         }
       });
     const byNamespace = new Map(namespaces.map((ns) => [ns.name, ns]));
     await Promise.all([
-      ...plan.create.map((child) => attempt(child.metadata.namespace!, "could not create ExternalSecret", () => createChild(clients, child))),
+      ...plan.create.map((child) =>
+        attempt(child.metadata.namespace!, "could not create ExternalSecret", async () => {
+          await createChild(clients, child);
+          expected.set(`${child.metadata.namespace}/${child.metadata.name}`, { child, at: Date.now() });
+        }),
+      ),
       ...plan.update.map((child) => attempt(child.metadata.namespace!, "could not update ExternalSecret", () => replaceChild(clients, child))),
       ...plan.remove.map((child) => attempt(child.metadata.namespace!, "could not delete ExternalSecret", () => deleteChild(clients, child))),
       ...plan.releaseFinalizer.map((ns) =>
@@ -107,7 +132,9 @@ export function clusterExternalSecretReconciler(deps: ClusterExternalSecretRecon
       ),
     ]);
     const written = plan.create.length + plan.update.length + plan.remove.length;
-    if (written > 0) log.info({ created: plan.create.length, updated: plan.update.length, deleted: plan.remove.length, failed: failures.size }, "ExternalSecrets written");
+    if (written > 0) log.info({ created: plan.create.length, updated: plan.update.length, deleted: plan.remove.length, failed: failures.size, conflicted }, "ExternalSecrets written");
+    const [firstFailed] = failures;
+    if (firstFailed) log.warn({ failed: failures.size, namespace: firstFailed[0], reason: firstFailed[1] }, "ExternalSecrets could not be written in some namespaces");
 
     const provisioned = plan.covered.filter((ns) => !failures.has(ns));
     const failed = [...plan.foreign.map((namespace) => ({ namespace, reason: FOREIGN_CHILD })), ...[...failures].map(([namespace, reason]) => ({ namespace, reason }))];
@@ -124,6 +151,7 @@ export function clusterExternalSecretReconciler(deps: ClusterExternalSecretRecon
       }
     }
     if (retry) throw new Error(`ExternalSecrets could not be written in ${failures.size} namespaces; retrying`);
+    if (conflicted) return { requeueAfterMs: CONFLICT_RETRY_MS };
     const every = refreshMs(ces);
     return every > 0 ? { requeueAfterMs: every } : undefined;
   };
