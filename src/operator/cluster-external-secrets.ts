@@ -15,6 +15,7 @@ import { esoFinalizerOwners } from "../reconcilers/cluster-external-secret/eso-f
 import { clusterExternalSecretReconciler } from "../reconcilers/cluster-external-secret/reconciler.ts";
 import { covers, type NamespaceInfo } from "../reconcilers/cluster-external-secret/selection.ts";
 import { esKey, metadataOrSpecChanged } from "./dependents.ts";
+import { GroupIndex } from "./group-index.ts";
 import type { InformerLike } from "./multi-informer.ts";
 
 type CesInformer = InformerLike<ClusterExternalSecret & KubernetesObject>;
@@ -28,37 +29,6 @@ export interface ClusterExternalSecretWiring {
 export function namespaceInfo(namespace: V1Namespace): NamespaceInfo {
   const meta = namespace.metadata ?? {};
   return { name: meta.name ?? "", labels: meta.labels, terminating: Boolean(meta.deletionTimestamp), finalizers: meta.finalizers };
-}
-
-/** ClusterExternalSecret name -> keys of the ExternalSecrets it controls. */
-class ChildIndex {
-  readonly #byOwner = new Map<string, Set<string>>();
-  readonly #ownerOf = new Map<string, string>();
-
-  set(es: ExternalSecret): void {
-    this.remove(es);
-    const owner = controllingCes(es);
-    if (owner === undefined) return;
-    const key = esKey(es);
-    this.#ownerOf.set(key, owner);
-    let keys = this.#byOwner.get(owner);
-    if (!keys) this.#byOwner.set(owner, (keys = new Set()));
-    keys.add(key);
-  }
-
-  remove(es: ExternalSecret): void {
-    const key = esKey(es);
-    const owner = this.#ownerOf.get(key);
-    if (owner === undefined) return;
-    this.#ownerOf.delete(key);
-    const keys = this.#byOwner.get(owner);
-    keys?.delete(key);
-    if (keys?.size === 0) this.#byOwner.delete(owner);
-  }
-
-  keysOf(owner: string): string[] {
-    return [...(this.#byOwner.get(owner) ?? [])];
-  }
 }
 
 /** Whether the child reports Ready=False: the only state of a child that shows in its owner's status. */
@@ -88,7 +58,8 @@ export function wireClusterExternalSecrets(deps: {
 }): ClusterExternalSecretWiring {
   const { clusterExternalSecrets, namespaces, externalSecrets } = deps.informers;
   const queue = new WorkQueue({ clock: deps.clock, log: deps.log });
-  const children = new ChildIndex();
+  // ClusterExternalSecret name -> keys of the ExternalSecrets it controls.
+  const children = new GroupIndex();
   const scope = new Set(deps.scope);
   const inScope = (namespace: V1Namespace) => scope.size === 0 || scope.has(namespace.metadata?.name ?? "");
   const enqueue = (name: string | undefined, priority: Priority = Priority.High) => {
@@ -104,7 +75,7 @@ export function wireClusterExternalSecrets(deps: {
       namespaces: () => namespaces.list().filter(inScope).map(namespaceInfo),
       externalSecret: (namespace, name) => externalSecrets.get(name, namespace),
       childrenOf: (owner) =>
-        children.keysOf(owner).flatMap((key) => {
+        children.membersOf(owner).flatMap((key) => {
           const [namespace, name] = key.split("/") as [string, string];
           const es = externalSecrets.get(name, namespace);
           return es ? [es] : [];
@@ -141,18 +112,18 @@ export function wireClusterExternalSecrets(deps: {
     if (owner !== undefined) queue.addAfter(owner, CHILD_EVENT_DELAY_MS, Priority.Normal);
   };
   externalSecrets.onAdd((es) => {
-    children.set(es);
+    children.set(esKey(es), controllingCes(es));
     childEvent(controllingCes(es));
   });
   externalSecrets.onUpdate((es, old) => {
-    children.set(es);
     const owner = controllingCes(es);
+    children.set(esKey(es), owner);
     const previousOwner = old ? controllingCes(old) : undefined;
     if (previousOwner !== owner) childEvent(previousOwner);
     if (previousOwner !== owner || metadataOrSpecChanged(es, old) || failing(es) !== failing(old)) childEvent(owner);
   });
   externalSecrets.onDelete((es) => {
-    children.remove(es);
+    children.remove(esKey(es));
     childEvent(controllingCes(es));
   });
 

@@ -3,36 +3,24 @@ import type { ExternalSecret } from "../api/external-secret.ts";
 import type { SecretStore } from "../api/secret-store.ts";
 import { resolvedTarget } from "../api/defaults.ts";
 import { storeRefsOf } from "../reconcilers/external-secret/refresh.ts";
+import { GroupIndex } from "./group-index.ts";
 
 export const esKey = (es: Pick<ExternalSecret, "metadata">): string => `${es.metadata.namespace}/${es.metadata.name}`;
 
 /** Index: "<namespace>/<secret name>" -> ExternalSecret keys writing it. */
 export class TargetIndex {
-  readonly #bySecret = new Map<string, Set<string>>();
-  readonly #byEs = new Map<string, string>();
+  readonly #index = new GroupIndex();
 
   set(es: ExternalSecret): void {
-    this.remove(es);
-    const secretKey = `${es.metadata.namespace}/${resolvedTarget(es).name}`;
-    const key = esKey(es);
-    this.#byEs.set(key, secretKey);
-    let set = this.#bySecret.get(secretKey);
-    if (!set) this.#bySecret.set(secretKey, (set = new Set()));
-    set.add(key);
+    this.#index.set(esKey(es), `${es.metadata.namespace}/${resolvedTarget(es).name}`);
   }
 
   remove(es: Pick<ExternalSecret, "metadata">): void {
-    const key = esKey(es);
-    const secretKey = this.#byEs.get(key);
-    if (secretKey === undefined) return;
-    this.#byEs.delete(key);
-    const set = this.#bySecret.get(secretKey);
-    set?.delete(key);
-    if (set?.size === 0) this.#bySecret.delete(secretKey);
+    this.#index.remove(esKey(es));
   }
 
   writersOf(namespace: string, secretName: string): string[] {
-    return [...(this.#bySecret.get(`${namespace}/${secretName}`) ?? [])];
+    return this.#index.membersOf(`${namespace}/${secretName}`);
   }
 }
 
