@@ -26,6 +26,7 @@ describe("aws provider: Secrets Manager on moto", () => {
   const binary = Uint8Array.from([0, 1, 2, 253, 254, 255, ...randomBytes(8)]);
   const values = () => [v1, v2, green, token, dotted, flagA, rotated];
   let firstVersionId = "";
+  const PRETTY = '{\n  "auths": { "r.example": {"auth": "dXNlcjpwdw=="} },\n  "n": 1.50\n}';
 
   const readyEs = (name: string, status: string, reason?: string) => waitForReady(k, ns, name, status, reason);
 
@@ -41,6 +42,7 @@ describe("aws provider: Secrets Manager on moto", () => {
     await m.sm.send(new CreateSecretCommand({ Name: "flags/b", SecretString: "off", Tags: [{ Key: "team", Value: "web" }, { Key: "tier", Value: "gold" }] }));
     await m.sm.send(new CreateSecretCommand({ Name: "other/x", SecretString: "x", Tags: [{ Key: "team", Value: "web-legacy" }] }));
     await m.sm.send(new CreateSecretCommand({ Name: "doomed", SecretString: "here-now" }));
+    await m.sm.send(new CreateSecretCommand({ Name: "app/pretty", SecretString: PRETTY }));
     await m.sm.send(new CreateSecretCommand({ Name: "doomed-retain", SecretString: "here-now" }));
     ns = await freshNamespace("aws-sm");
     await createCredentialsSecret(ns);
@@ -88,6 +90,20 @@ describe("aws provider: Secrets Manager on moto", () => {
     });
     const secret = await waitFor("secret paths", () => k.secret(ns, "paths"));
     assert.deepEqual(decoded(secret), { port: "5432", host1: "b.example", crt: dotted, "crt-literal": dotted });
+  });
+
+  it("hands JSON on as stored: a selected or extracted object keeps its whitespace, numbers as gjson/RawMessage (ESO)", async () => {
+    await k.create("ExternalSecret", ns, "pretty", {
+      refreshInterval: "1h",
+      secretStoreRef: { name: "aws" },
+      data: [
+        { secretKey: "auths", remoteRef: { key: "app/pretty", property: "auths" } },
+        { secretKey: "n", remoteRef: { key: "app/pretty", property: "n" } },
+      ],
+      dataFrom: [{ extract: { key: "app/pretty" }, rewrite: [{ regexp: { source: "^(.*)$", target: "x-$1" } }] }],
+    });
+    const secret = await waitFor("secret pretty", () => k.secret(ns, "pretty"));
+    assert.deepEqual(decoded(secret), { auths: '{ "r.example": {"auth": "dXNlcjpwdw=="} }', n: "1.5", "x-auths": '{ "r.example": {"auth": "dXNlcjpwdw=="} }', "x-n": "1.50" });
   });
 
   it("explodes a JSON secret with dataFrom.extract", async () => {
