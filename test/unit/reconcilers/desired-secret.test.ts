@@ -25,6 +25,24 @@ describe("desiredSecret and isCurrent", () => {
     assert.ok(isCurrent(toSecret(d), d, false, "es"), "a Secret written from the desired state is current");
     assert.ok(looksCurrent(toSecret(d)));
   });
+  it("created-by is ESO's ObjectHash of namespace/name (Owner only); our old plain-name value is rewritten once, Orphan drops it", () => {
+    const e = { ...es(), metadata: { name: "db-credentials", namespace: "team-a", uid: "u1" } } as ExternalSecret;
+    const d = desiredSecret(e, resolvedTarget(e), render({ a: "1" }));
+    // Known answer from Python's hashlib.sha3_224(b"team-a/db-credentials") (ESO: sha3.Sum224 of the text, hex).
+    assert.equal(d.labels["reconcile.external-secrets.io/created-by"], "fc7e00f9b9f72fb8092e5e82de71007794da4f246024bd0142ebd45e");
+    const written = toSecret(d);
+    assert.ok(isCurrent(written, d, false, "db-credentials"), "ESO's own label is current: no churn after a swap");
+    const old = { ...written, metadata: { ...written.metadata, labels: { ...written.metadata!.labels, "reconcile.external-secrets.io/created-by": "db-credentials" } } };
+    assert.equal(isCurrent(old, d, false, "db-credentials"), false, "the plain-name label is updated once");
+    const long = { ...es(), metadata: { name: "x".repeat(200), namespace: "ns", uid: "u1" } } as ExternalSecret;
+    assert.equal(desiredSecret(long, resolvedTarget(long), render({ a: "1" })).labels["reconcile.external-secrets.io/created-by"]?.length, 56);
+    const orphan = es({ creationPolicy: "Orphan" });
+    const o = desiredSecret(orphan, resolvedTarget(orphan), render({ a: "1" }));
+    assert.equal(o.labels["reconcile.external-secrets.io/created-by"], undefined);
+    assert.ok(isCurrent(toSecret(o), o, false, "es"));
+    assert.equal(isCurrent(old, o, false, "es"), false, "an Orphan Secret still carrying created-by is rewritten without it (as ESO)");
+  });
+
   it("a changed value, an extra key or a missing ownerReference is not current", () => {
     const e = es();
     const d = desiredSecret(e, resolvedTarget(e), render({ a: "1" }));
