@@ -17,6 +17,8 @@ describe("ExternalSecret sync with the fake store", () => {
   const flagValue = planted();
   const rotated = planted();
 
+  // As a person writes it: ESO hands objects and numbers on in this spelling, never re-serialised.
+  const PRETTY = '{\n  "auths": { "r.example": {"auth": "dXNlcjpwdw=="} },\n  "n": 1.50\n}';
   const storeSpec = (pw: string) => ({
     provider: {
       fake: {
@@ -25,6 +27,9 @@ describe("ExternalSecret sync with the fake store", () => {
           { key: "/app/token", value: token },
           { key: "/flags/beta", value: flagValue },
           { key: "/flags/dark", value: "off" },
+          { key: "/flags/versioned", version: "v1", value: "old" },
+          { key: "/flags/versioned", version: "v2", value: "new" },
+          { key: "/app/pretty", value: PRETTY },
           { key: "/other", value: "x" },
         ],
       },
@@ -79,13 +84,27 @@ describe("ExternalSecret sync with the fake store", () => {
       dataFrom: [{ find: { name: { regexp: "^/flags/" } }, rewrite: [{ regexp: { source: "^/flags/(.*)$", target: "flag-$1" } }] }],
     });
     const secret = await waitFor("secret feature-flags", () => k.secret(ns, "feature-flags"));
-    assert.deepEqual(decoded(secret), { "flag-beta": flagValue, "flag-dark": "off" });
+    // A versioned entry is found too, with its newest version (ESO).
+    assert.deepEqual(decoded(secret), { "flag-beta": flagValue, "flag-dark": "off", "flag-versioned": "new" });
   });
 
   it("converts invalid key characters from find to underscores", async () => {
     await k.create("ExternalSecret", ns, "flags-raw", { secretStoreRef: { name: "fake" }, dataFrom: [{ find: { path: "/flags/" } }] });
     const secret = await waitFor("secret flags-raw", () => k.secret(ns, "flags-raw"));
-    assert.deepEqual(Object.keys(decoded(secret)).sort(), ["_flags_beta", "_flags_dark"]);
+    assert.deepEqual(Object.keys(decoded(secret)).sort(), ["_flags_beta", "_flags_dark", "_flags_versioned"]);
+  });
+
+  it("passes JSON on as the store wrote it: an extracted or selected object keeps its whitespace (ESO)", async () => {
+    await k.create("ExternalSecret", ns, "pretty", {
+      secretStoreRef: { name: "fake" },
+      data: [
+        { secretKey: "auths", remoteRef: { key: "/app/pretty", property: "auths" } },
+        { secretKey: "n", remoteRef: { key: "/app/pretty", property: "n" } },
+      ],
+      dataFrom: [{ extract: { key: "/app/pretty" }, rewrite: [{ regexp: { source: "^(.*)$", target: "x-$1" } }] }],
+    });
+    const secret = await waitFor("secret pretty", () => k.secret(ns, "pretty"));
+    assert.deepEqual(decoded(secret), { auths: '{ "r.example": {"auth": "dXNlcjpwdw=="} }', n: "1.5", "x-auths": '{ "r.example": {"auth": "dXNlcjpwdw=="} }', "x-n": "1.50" });
   });
 
   it("carries a changed store value into the Secret at the next refresh", async () => {
