@@ -42,7 +42,7 @@ describe("aws provider: Secrets Manager on moto", () => {
     await m.sm.send(new CreateSecretCommand({ Name: "flags/b", SecretString: "off", Tags: [{ Key: "team", Value: "web" }, { Key: "tier", Value: "gold" }] }));
     await m.sm.send(new CreateSecretCommand({ Name: "other/x", SecretString: "x", Tags: [{ Key: "team", Value: "web-legacy" }] }));
     await m.sm.send(new CreateSecretCommand({ Name: "doomed", SecretString: "here-now" }));
-    await m.sm.send(new CreateSecretCommand({ Name: "app/pretty", SecretString: PRETTY }));
+    await m.sm.send(new CreateSecretCommand({ Name: "json/pretty", SecretString: PRETTY }));
     await m.sm.send(new CreateSecretCommand({ Name: "doomed-retain", SecretString: "here-now" }));
     ns = await freshNamespace("aws-sm");
     await createCredentialsSecret(ns);
@@ -97,10 +97,10 @@ describe("aws provider: Secrets Manager on moto", () => {
       refreshInterval: "1h",
       secretStoreRef: { name: "aws" },
       data: [
-        { secretKey: "auths", remoteRef: { key: "app/pretty", property: "auths" } },
-        { secretKey: "n", remoteRef: { key: "app/pretty", property: "n" } },
+        { secretKey: "auths", remoteRef: { key: "json/pretty", property: "auths" } },
+        { secretKey: "n", remoteRef: { key: "json/pretty", property: "n" } },
       ],
-      dataFrom: [{ extract: { key: "app/pretty" }, rewrite: [{ regexp: { source: "^(.*)$", target: "x-$1" } }] }],
+      dataFrom: [{ extract: { key: "json/pretty" }, rewrite: [{ regexp: { source: "^(.*)$", target: "x-$1" } }] }],
     });
     const secret = await waitFor("secret pretty", () => k.secret(ns, "pretty"));
     assert.deepEqual(decoded(secret), { auths: '{ "r.example": {"auth": "dXNlcjpwdw=="} }', n: "1.5", "x-auths": '{ "r.example": {"auth": "dXNlcjpwdw=="} }', "x-n": "1.50" });
