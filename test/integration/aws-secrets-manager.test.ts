@@ -9,6 +9,7 @@ import { freshNamespace } from "../helpers/bench.ts";
 import { decoded, kube, ready, startTestOperator, waitFor, type TestOperator, waitForReady } from "../helpers/operator.ts";
 import { awsStoreSpec, moto, secretRefAuth, createCredentialsSecret } from "../helpers/moto.ts";
 import { planted } from "../helpers/planted.ts";
+import { RAW_JSON, RAW_JSON_WANT, rawJsonSpec } from "../helpers/raw-json.ts";
 
 
 describe("aws provider: Secrets Manager on moto", () => {
@@ -26,7 +27,6 @@ describe("aws provider: Secrets Manager on moto", () => {
   const binary = Uint8Array.from([0, 1, 2, 253, 254, 255, ...randomBytes(8)]);
   const values = () => [v1, v2, green, token, dotted, flagA, rotated];
   let firstVersionId = "";
-  const PRETTY = '{\n  "auths": { "r.example": {"auth": "dXNlcjpwdw=="} },\n  "n": 1.50\n}';
 
   const readyEs = (name: string, status: string, reason?: string) => waitForReady(k, ns, name, status, reason);
 
@@ -42,7 +42,7 @@ describe("aws provider: Secrets Manager on moto", () => {
     await m.sm.send(new CreateSecretCommand({ Name: "flags/b", SecretString: "off", Tags: [{ Key: "team", Value: "web" }, { Key: "tier", Value: "gold" }] }));
     await m.sm.send(new CreateSecretCommand({ Name: "other/x", SecretString: "x", Tags: [{ Key: "team", Value: "web-legacy" }] }));
     await m.sm.send(new CreateSecretCommand({ Name: "doomed", SecretString: "here-now" }));
-    await m.sm.send(new CreateSecretCommand({ Name: "json/pretty", SecretString: PRETTY }));
+    await m.sm.send(new CreateSecretCommand({ Name: "json/pretty", SecretString: RAW_JSON }));
     await m.sm.send(new CreateSecretCommand({ Name: "doomed-retain", SecretString: "here-now" }));
     ns = await freshNamespace("aws-sm");
     await createCredentialsSecret(ns);
@@ -93,17 +93,9 @@ describe("aws provider: Secrets Manager on moto", () => {
   });
 
   it("hands JSON on as stored: a selected or extracted object keeps its whitespace, numbers as gjson/RawMessage (ESO)", async () => {
-    await k.create("ExternalSecret", ns, "pretty", {
-      refreshInterval: "1h",
-      secretStoreRef: { name: "aws" },
-      data: [
-        { secretKey: "auths", remoteRef: { key: "json/pretty", property: "auths" } },
-        { secretKey: "n", remoteRef: { key: "json/pretty", property: "n" } },
-      ],
-      dataFrom: [{ extract: { key: "json/pretty" }, rewrite: [{ regexp: { source: "^(.*)$", target: "x-$1" } }] }],
-    });
+    await k.create("ExternalSecret", ns, "pretty", { secretStoreRef: { name: "aws" }, ...rawJsonSpec("json/pretty") });
     const secret = await waitFor("secret pretty", () => k.secret(ns, "pretty"));
-    assert.deepEqual(decoded(secret), { auths: '{ "r.example": {"auth": "dXNlcjpwdw=="} }', n: "1.5", "x-auths": '{ "r.example": {"auth": "dXNlcjpwdw=="} }', "x-n": "1.50" });
+    assert.deepEqual(decoded(secret), RAW_JSON_WANT);
   });
 
   it("explodes a JSON secret with dataFrom.extract", async () => {

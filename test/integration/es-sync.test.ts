@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { CASCADE_TIMEOUT_MS, freshNamespace } from "../helpers/bench.ts";
 import { decoded, kube, ready, startTestOperator, waitFor, waitForGone, type TestOperator } from "../helpers/operator.ts";
 import { planted } from "../helpers/planted.ts";
+import { RAW_JSON, RAW_JSON_WANT, rawJsonSpec } from "../helpers/raw-json.ts";
 
 
 describe("ExternalSecret sync with the fake store", () => {
@@ -17,8 +18,6 @@ describe("ExternalSecret sync with the fake store", () => {
   const flagValue = planted();
   const rotated = planted();
 
-  // As a person writes it: ESO hands objects and numbers on in this spelling, never re-serialised.
-  const PRETTY = '{\n  "auths": { "r.example": {"auth": "dXNlcjpwdw=="} },\n  "n": 1.50\n}';
   const storeSpec = (pw: string) => ({
     provider: {
       fake: {
@@ -29,7 +28,7 @@ describe("ExternalSecret sync with the fake store", () => {
           { key: "/flags/dark", value: "off" },
           { key: "/flags/versioned", version: "v1", value: "old" },
           { key: "/flags/versioned", version: "v2", value: "new" },
-          { key: "/app/pretty", value: PRETTY },
+          { key: "/app/pretty", value: RAW_JSON },
           { key: "/other", value: "x" },
         ],
       },
@@ -95,16 +94,9 @@ describe("ExternalSecret sync with the fake store", () => {
   });
 
   it("passes JSON on as the store wrote it: an extracted or selected object keeps its whitespace (ESO)", async () => {
-    await k.create("ExternalSecret", ns, "pretty", {
-      secretStoreRef: { name: "fake" },
-      data: [
-        { secretKey: "auths", remoteRef: { key: "/app/pretty", property: "auths" } },
-        { secretKey: "n", remoteRef: { key: "/app/pretty", property: "n" } },
-      ],
-      dataFrom: [{ extract: { key: "/app/pretty" }, rewrite: [{ regexp: { source: "^(.*)$", target: "x-$1" } }] }],
-    });
+    await k.create("ExternalSecret", ns, "pretty", { secretStoreRef: { name: "fake" }, ...rawJsonSpec("/app/pretty") });
     const secret = await waitFor("secret pretty", () => k.secret(ns, "pretty"));
-    assert.deepEqual(decoded(secret), { auths: '{ "r.example": {"auth": "dXNlcjpwdw=="} }', n: "1.5", "x-auths": '{ "r.example": {"auth": "dXNlcjpwdw=="} }', "x-n": "1.50" });
+    assert.deepEqual(decoded(secret), RAW_JSON_WANT);
   });
 
   it("carries a changed store value into the Secret at the next refresh", async () => {

@@ -9,6 +9,7 @@ import { generateKeyPairSync, randomBytes, verify } from "node:crypto";
 import { freshNamespace } from "../helpers/bench.ts";
 import { decoded, kube, ready, startTestOperator, waitFor, type TestOperator } from "../helpers/operator.ts";
 import { planted } from "../helpers/planted.ts";
+import { RAW_JSON, RAW_JSON_WANT, rawJsonSpec } from "../helpers/raw-json.ts";
 
 
 describe("gcpsm provider against the Secret Manager emulator", () => {
@@ -30,7 +31,6 @@ describe("gcpsm provider against the Secret Manager emulator", () => {
   const values = [pw1, pw2, token1, token2, flag1, flag2, teamA1, teamA2, teamB1, doomed];
   const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
   const saEmail = "reader@sync-test.iam.gserviceaccount.com";
-  const PRETTY = '{\n  "auths": { "r.example": {"auth": "dXNlcjpwdw=="} },\n  "n": 1.50\n}';
   const cssName = `gcpsm-${randomBytes(4).toString("hex")}`;
 
   const store = (name: string, spec: Record<string, unknown> = {}) => k.create("SecretStore", ns, name, { provider: { gcpsm: { projectID: project, endpoint: emulator().endpoint, ...spec } } });
@@ -53,7 +53,7 @@ describe("gcpsm provider against the Secret Manager emulator", () => {
     await seedSecret(emulator().endpoint, project, "team-b-one", [teamB1], { team: "b" });
     await seedSecret(emulator().endpoint, project, "labelled", ["x"], { env: "prod", team: "a" });
     await seedSecret(emulator().endpoint, project, "doomed", [doomed]);
-    await seedSecret(emulator().endpoint, project, "pretty", [PRETTY]);
+    await seedSecret(emulator().endpoint, project, "pretty", [RAW_JSON]);
     op = await startTestOperator(ns);
     await store("gcpsm");
   });
@@ -87,16 +87,9 @@ describe("gcpsm provider against the Secret Manager emulator", () => {
   });
 
   it("hands JSON on as stored: a selected or extracted object keeps its whitespace, numbers as gjson/RawMessage (ESO)", async () => {
-    await k.create("ExternalSecret", ns, "pretty", {
-      secretStoreRef: { name: "gcpsm" },
-      data: [
-        { secretKey: "auths", remoteRef: { key: "pretty", property: "auths" } },
-        { secretKey: "n", remoteRef: { key: "pretty", property: "n" } },
-      ],
-      dataFrom: [{ extract: { key: "pretty" }, rewrite: [{ regexp: { source: "^(.*)$", target: "x-$1" } }] }],
-    });
+    await k.create("ExternalSecret", ns, "pretty", { secretStoreRef: { name: "gcpsm" }, ...rawJsonSpec("pretty") });
     await esReady("pretty", "True");
-    assert.deepEqual(decoded(await k.secret(ns, "pretty")), { auths: '{ "r.example": {"auth": "dXNlcjpwdw=="} }', n: "1.5", "x-auths": '{ "r.example": {"auth": "dXNlcjpwdw=="} }', "x-n": "1.50" });
+    assert.deepEqual(decoded(await k.secret(ns, "pretty")), RAW_JSON_WANT);
   });
 
   it("explodes a JSON value with dataFrom.extract", async () => {
