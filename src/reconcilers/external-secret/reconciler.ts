@@ -132,8 +132,11 @@ export function externalSecretReconciler(deps: ExternalSecretReconcilerDeps): (k
       } else if (decided.action === "write") {
         const rendered = await renderIsolated(es.spec.target?.template, fetched.data, apiTemplateSources(deps.clients.core, namespace), key, values);
         values.addAll([...Object.values(rendered.data), ...Object.values(rendered.labels), ...Object.values(rendered.annotations)]);
-        // A renamed target (Owner): the Secret(s) made under the old name go, as in ESO.
-        const orphans = target.creationPolicy === "Owner" ? orphanedSecrets(deps.cache.managedSecrets(namespace), es, target.name) : [];
+        // A renamed target (Owner): the Secret(s) made under the old name go, as in ESO. ESO looks on every sync;
+        // a rename is a spec change (also across a restart: syncedResourceVersion lags), so we look only then and
+        // a refresh at rest never scans the namespace's Secrets.
+        const renamable = target.creationPolicy === "Owner" && (decision.why === "new" || decision.why === "changed" || decision.why === "not-synced");
+        const orphans = renamable ? orphanedSecrets(deps.cache.managedSecrets(namespace), es, target.name) : [];
         if (orphans.length > 0) orphansDeleted = await deps.writer.deleteOrphans(es, target.name, orphans);
         outcome = await deps.writer.write(es, target, desiredSecret(es, target, rendered), deps.cache.managedSecret(namespace, target.name));
       } else {
