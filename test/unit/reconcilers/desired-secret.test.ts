@@ -1,7 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import type { V1Secret } from "@kubernetes/client-node";
-import { desiredSecret, digestForCache, isCurrent, keysAppliedBy, looksCurrent } from "../../../src/reconcilers/external-secret/desired-secret.ts";
+import type { V1OwnerReference, V1Secret } from "@kubernetes/client-node";
+import { desiredSecret, digestForCache, isCurrent, keysAppliedBy, looksCurrent, orphanedSecrets } from "../../../src/reconcilers/external-secret/desired-secret.ts";
 import { resolvedTarget } from "../../../src/api/defaults.ts";
 import type { ExternalSecret } from "../../../src/api/external-secret.ts";
 import { ConfigError } from "../../../src/provider/errors.ts";
@@ -41,6 +41,22 @@ describe("desiredSecret and isCurrent", () => {
     assert.equal(o.labels["reconcile.external-secrets.io/created-by"], undefined);
     assert.ok(isCurrent(toSecret(o), o, false, "es"));
     assert.equal(isCurrent(old, o, false, "es"), false, "an Orphan Secret still carrying created-by is rewritten without it (as ESO)");
+  });
+
+  it("orphanedSecrets: only Secrets this ExternalSecret controls (uid) and labels managed, under another name", () => {
+    const e = es();
+    const managed = { "reconcile.external-secrets.io/managed": "true" };
+    const ours = { apiVersion: "external-secrets.io/v1", kind: "ExternalSecret", name: "es", uid: "u1", controller: true };
+    const secret = (name: string, labels: Record<string, string> | undefined, owners: V1OwnerReference[] | undefined): V1Secret => ({ metadata: { name, namespace: "ns", labels, ownerReferences: owners } });
+    const table = [
+      { name: "old name, ours", given: secret("old", managed, [ours]), want: true },
+      { name: "the current target", given: secret("es", managed, [ours]), want: false },
+      { name: "no managed label", given: secret("old", undefined, [ours]), want: false },
+      { name: "no ownerReference (ESO's label alone is not enough)", given: secret("old", { ...managed, "reconcile.external-secrets.io/created-by": "x" }, undefined), want: false },
+      { name: "controlled by another uid", given: secret("old", managed, [{ ...ours, uid: "u2" }]), want: false },
+      { name: "our uid but not as controller", given: secret("old", managed, [{ ...ours, controller: false }]), want: false },
+    ];
+    for (const { name, given, want } of table) assert.equal(orphanedSecrets([given], e, "es").length === 1, want, name);
   });
 
   it("a changed value, an extra key or a missing ownerReference is not current", () => {
