@@ -1,7 +1,7 @@
 // Shapes what AWS returned into what the contract hands back: the raw value or a `property` of its JSON
 // (ESO's gjson-style paths), a JSON object exploded into keys, or the secret's tags (metadataPolicy: Fetch).
 import type { RemoteRef } from "../../src/api/external-secret.ts";
-import { bytesToString, explodeJson, jsonToText, pickProperty, toBytes } from "../../src/provider/json-value.ts";
+import { bytesToString, explodeJson, goJson, jsonToText, pickProperty, toBytes } from "../../src/provider/json-value.ts";
 import { PropertyNotFoundError } from "../../src/provider/errors.ts";
 
 /** A fetched value: Secrets Manager's SecretString or SecretBinary, or a parameter's Value. */
@@ -37,7 +37,7 @@ export function shapeMap(raw: RawValue, ref: RemoteRef, label: string): Record<s
 export function tagsDocument(tags: Array<{ Key?: string | undefined; Value?: string | undefined }> | undefined): string {
   const out: Record<string, string> = {};
   for (const tag of tags ?? []) if (tag.Key !== undefined) out[tag.Key] = tag.Value ?? "";
-  return JSON.stringify(out);
+  return goJson(out); // ESO: json.Marshal of the tag map (keys sorted, Go escaping)
 }
 
 /** metadataPolicy: Fetch for getSecret: all tags as JSON, or the value of the tag named by `property`. */

@@ -42,13 +42,17 @@ export function fakeClient(spec: FakeProviderSpec, storeLabel: string): SecretsC
       countFakeCall(storeLabel, "FindSecrets", request.nameRegexp ?? request.path ?? "");
       if (request.tags && Object.keys(request.tags).length > 0) throw new ConfigError("the fake provider does not support find by tags");
       const pattern = findNameRegexp(request);
-      const out: Record<string, Uint8Array> = {};
+      // ESO: every matching key once, with its newest version's value (versions compared as Go compares strings,
+      // byte by byte: "v10" < "v9"; an unversioned entry is the oldest).
+      const newest = new Map<string, Entry>();
       for (const entry of spec.data) {
-        if (entry.version) continue;
         if (request.path && !entry.key.startsWith(request.path)) continue;
         if (pattern && !pattern.test(entry.key)) continue;
-        out[entry.key] = toBytes(entryValue(entry));
+        const seen = newest.get(entry.key);
+        if (!seen || Buffer.compare(Buffer.from(seen.version ?? ""), Buffer.from(entry.version ?? "")) < 0) newest.set(entry.key, entry);
       }
+      const out: Record<string, Uint8Array> = {};
+      for (const [key, entry] of newest) out[key] = toBytes(entryValue(entry));
       return out;
     },
     async validate() {},

@@ -1,6 +1,7 @@
 // Secret Manager resource names and the pure decisions around them: versions, find filters, the metadata
 // document that `metadataPolicy: Fetch` returns.
 import { ConfigError } from "../../src/provider/errors.ts";
+import { goJson } from "../../src/provider/json-value.ts";
 import type { FindRequest } from "../../src/provider/types.ts";
 import type { GoRegexp } from "../../src/regexp/index.ts";
 
@@ -71,5 +72,6 @@ export function matchesFind(id: string, labels: Record<string, string> | null | 
 
 /** What `metadataPolicy: Fetch` reads: the secret's labels and annotations, as one JSON document. */
 export function metadataDocument(labels: Record<string, string> | null | undefined, annotations: Record<string, string> | null | undefined): string {
-  return JSON.stringify({ annotations: { ...annotations }, labels: { ...labels } });
+  // ESO: json.Marshal of the maps (keys sorted, Go escaping).
+  return goJson({ annotations: { ...annotations }, labels: { ...labels } });
 }

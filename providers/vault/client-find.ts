@@ -6,7 +6,8 @@ import { ConfigError, NoSecretError, ProviderUnavailableError } from "../../src/
 import { toBytes } from "../../src/provider/json-value.ts";
 import { findNameRegexp } from "../../src/provider/spec-regexp.ts";
 import type { FindRequest } from "../../src/provider/types.ts";
-import { goJson, isV2, listPath, trimSlashes } from "./kv-path.ts";
+import { isV2, listPath, trimSlashes } from "./kv-path.ts";
+import { goJson } from "../../src/provider/json-value.ts";
 import type { VaultProviderSpec } from "./schema.ts";
 import type { VaultSession } from "./session.ts";
 import { readDoc } from "./read.ts";

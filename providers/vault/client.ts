@@ -1,8 +1,7 @@
 // The Vault store session as the provider contract sees it: reads, dataFrom.extract, find, validate, close.
-import { explodeJson, pickProperty } from "../../src/provider/json-value.ts";
+import { explodeJson, goJson, pickProperty } from "../../src/provider/json-value.ts";
 import type { SecretsClient } from "../../src/provider/types.ts";
 import { findSecrets } from "./client-find.ts";
-import { goJson } from "./kv-path.ts";
 import { readDoc, shapeValue } from "./read.ts";
 import type { VaultProviderSpec } from "./schema.ts";
 import type { VaultSession } from "./session.ts";

@@ -37,18 +37,3 @@ export function listPath(spec: Pick<VaultProviderSpec, "path" | "version">, path
   const base = isV2(spec) ? `${mount}/metadata` : mount;
   return under ? `${base}/${under}` : base;
 }
-
-const goEscape = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`;
-
-/** JSON with object keys sorted at every level and <, >, & escaped, as Go's json.Marshal writes maps (ESO-identical bytes). */
-export function goJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(goJson).join(",")}]`;
-  if (value !== null && typeof value === "object") {
-    const entries = Object.keys(value)
-      .sort()
-      .map((k) => `${goJson(k)}:${goJson((value as Record<string, unknown>)[k])}`);
-    return `{${entries.join(",")}}`;
-  }
-  if (typeof value === "string") return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, goEscape);
-  return JSON.stringify(value) ?? "null";
-}

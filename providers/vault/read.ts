@@ -2,8 +2,8 @@
 // (metadataPolicy Fetch), and shaping it as ESO's GetSecret does.
 import type { RemoteRef } from "../../src/api/external-secret.ts";
 import { ConfigError, NoSecretError, ProviderUnavailableError } from "../../src/provider/errors.ts";
-import { pickProperty, toBytes } from "../../src/provider/json-value.ts";
-import { goJson, isV2, kvPath } from "./kv-path.ts";
+import { goJson, pickProperty, toBytes } from "../../src/provider/json-value.ts";
+import { isV2, kvPath } from "./kv-path.ts";
 import type { VaultProviderSpec } from "./schema.ts";
 import type { VaultSession } from "./session.ts";
 

@@ -8,7 +8,7 @@
 // Why not "mask only templates that reference data": whether a template reaches the data is not decidable from
 // its text (`$`, `index`, `template`, KeysAndValues over `.`), while "has no action at all" is.
 import type { ExternalSecret } from "../api/external-secret.ts";
-import { ANNOTATION_DATA_HASH, LABEL_CREATED_BY, LABEL_MANAGED } from "../api/markers.ts";
+import { ANNOTATION_DATA_HASH, LABEL_CREATED_BY, LABEL_MANAGED, createdByValue } from "../api/markers.ts";
 import { safeMessage } from "../provider/errors.ts";
 import { TemplateExecutionError } from "../template/index.ts";
 import { withholdDataDetails } from "../template/error-details.ts";
@@ -58,7 +58,7 @@ export function maskingFor(es: ExternalSecret, known: Iterable<string>): Masking
   const knownNames = new Set(known);
   const showable = (field: Field, key: string) => named[field].has(key) || knownNames.has(key) || MARKER_KEYS[field].has(key);
   const marker = (field: Field, key: string, value: string) =>
-    field === "labels" && ((key === LABEL_MANAGED && value === "true") || (key === LABEL_CREATED_BY && value === es.metadata.name));
+    field === "labels" && ((key === LABEL_MANAGED && value === "true") || (key === LABEL_CREATED_BY && value === createdByValue(es.metadata.namespace ?? "", es.metadata.name)));
 
   return {
     keys(field, keys) {

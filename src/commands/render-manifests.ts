@@ -2,7 +2,7 @@
 // keeping each object's file and the YAML positions so findings point at file:line.
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
-import { LineCounter, parseAllDocuments, type Document } from "yaml";
+import { LineCounter, parseAllDocuments, visit, type Document } from "yaml";
 
 export interface Located {
   file: string;
@@ -54,6 +54,19 @@ function findKeyNode(m: Located, path: (string | number)[]): { range?: [number, 
   return parent.items.find((item) => item.key?.value === last)?.key;
 }
 
+/** Where a document that fails to build goes wrong: its first alias that resolves to nothing, else its start. */
+function unbuildableLine(doc: Document, lines: LineCounter): number {
+  let at: number | undefined;
+  visit(doc, {
+    Alias(_key, node) {
+      if (node.resolve(doc) !== undefined || !node.range) return undefined;
+      at = node.range[0];
+      return visit.BREAK;
+    },
+  });
+  return lines.linePos(at ?? (doc.contents as { range?: [number, number, number] } | null)?.range?.[0] ?? 0).line;
+}
+
 export function loadManifests(paths: string[], cwd = process.cwd()): { objects: Located[]; findings: Finding[]; files: number } {
   const objects: Located[] = [];
   const findings: Finding[] = [];
@@ -67,7 +80,15 @@ export function loadManifests(paths: string[], cwd = process.cwd()): { objects: 
         for (const err of doc.errors) findings.push({ file, line: err.linePos?.[0]?.line ?? 1, severity: "error", message: `YAML: ${err.message.split("\n")[0]}` });
         continue;
       }
-      const obj = doc.toJS() as Located["obj"] | null;
+      let obj: Located["obj"] | null;
+      try {
+        obj = doc.toJS() as Located["obj"] | null;
+      } catch (err) {
+        // A document that parses but cannot be built (an alias without its anchor, too many aliases) is reported
+        // at its offending alias (else its first line), and the rest of the file is still checked.
+        findings.push({ file, line: unbuildableLine(doc, lines), severity: "error", message: `YAML: ${(err as Error).message.split("\n")[0]}` });
+        continue;
+      }
       if (!obj || typeof obj !== "object" || Array.isArray(obj) || !obj.kind) continue;
       const start = (doc.contents as { range?: [number, number, number] } | null)?.range?.[0] ?? 0;
       objects.push({ file, line: lines.linePos(start).line, obj, doc, lines });

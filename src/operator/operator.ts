@@ -111,6 +111,7 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
     cache: {
       externalSecret: (namespace, name) => informers.externalSecrets.get(name, namespace),
       managedSecret: (namespace, name) => informers.managedSecrets.get(name, namespace),
+      managedSecrets: (namespace) => informers.managedSecrets.list(namespace),
       store: (kind, name, namespace) => (kind === "ClusterSecretStore" ? informers.clusterSecretStores.get(name) : informers.secretStores.get(name, namespace)),
       namespaceLabels,
     },

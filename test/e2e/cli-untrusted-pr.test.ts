@@ -12,6 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { IncomingHttpHeaders } from "node:http";
 import { parseAllDocuments, stringify } from "yaml";
+import { createdByValue } from "../../src/api/markers.ts";
 import { apiserverRequestCount, freshNamespace, loadBench } from "../helpers/bench.ts";
 import { startHostileServer, type HostileServer } from "../helpers/hostile-http.ts";
 import { kube } from "../helpers/operator.ts";
@@ -117,7 +118,7 @@ describe("render and diff on an untrusted pull request", () => {
       leak: "<masked>",
       "leak-upper": "<masked>",
       tier: "backend",
-      "reconcile.external-secrets.io/created-by": "hostile",
+      "reconcile.external-secrets.io/created-by": createdByValue(ns, "hostile"),
       "reconcile.external-secrets.io/managed": "true",
       "<masked key 1>": "<masked>",
     });

@@ -72,6 +72,26 @@ describe("secrets-bridge validate", () => {
     assert.match(r.out, /3 files, 3 external-secrets\.io objects: 3 errors, 0 warnings/);
   });
 
+  it("an invalid YAML document is reported at file:line and the rest of the file is still checked; generatorRef warns", () => {
+    const dir = mkdtempSync(join(tmpdir(), "sb-validate-"));
+    const store = "apiVersion: external-secrets.io/v1\nkind: SecretStore\nmetadata:\n  name: fake\nspec:\n  provider:\n    fake:\n      data: []\n";
+    const broken = "apiVersion: external-secrets.io/v1\nkind: ExternalSecret\nmetadata:\n  name: alias\nspec:\n  secretStoreRef: *nowhere\n";
+    const typo = "apiVersion: external-secrets.io/v1\nkind: ExternalSecret\nmetadata:\n  name: typo\nspec:\n  secretStoreRef: {name: fake}\n  dataa: []\n";
+    const generator =
+      "apiVersion: external-secrets.io/v1\nkind: ExternalSecret\nmetadata:\n  name: gen\nspec:\n  dataFrom:\n    - sourceRef:\n        generatorRef:\n          apiVersion: generators.external-secrets.io/v1alpha1\n          kind: Password\n          name: pw\n";
+    writeFileSync(join(dir, "all.yaml"), [store, broken, typo, generator].join("---\n"));
+    const r = cli("validate", dir);
+    assert.equal(r.code, 1, r.out + r.err);
+    assert.doesNotMatch(r.err, /\bat \S+:\d+:\d+/, "no stack trace");
+    const want = [
+      "all.yaml:15: error: YAML: Unresolved alias (the anchor must be set before the alias): nowhere",
+      'all.yaml:23: error: ExternalSecret/typo: spec.dataa: unknown field "dataa"',
+      "all.yaml:32: warning: ExternalSecret/gen: spec.dataFrom[0].sourceRef.generatorRef: generators are not supported by secrets-bridge yet; this entry will not sync",
+    ];
+    for (const line of want) assert.ok(r.out.includes(line), `missing: ${line}\n---\n${r.out}`);
+    assert.match(r.out, /1 files, 3 external-secrets\.io objects: 3 errors, 1 warnings/);
+  });
+
   it("checks the ExternalSecret spec a ClusterExternalSecret stamps out like an ExternalSecret's", () => {
     const dir = mkdtempSync(join(tmpdir(), "sb-validate-"));
     const ces = (name: string, store: string, extra: string) =>

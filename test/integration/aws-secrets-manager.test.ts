@@ -9,6 +9,7 @@ import { freshNamespace } from "../helpers/bench.ts";
 import { decoded, kube, ready, startTestOperator, waitFor, type TestOperator, waitForReady } from "../helpers/operator.ts";
 import { awsStoreSpec, moto, secretRefAuth, createCredentialsSecret } from "../helpers/moto.ts";
 import { planted } from "../helpers/planted.ts";
+import { RAW_JSON, RAW_JSON_WANT, rawJsonSpec } from "../helpers/raw-json.ts";
 
 
 describe("aws provider: Secrets Manager on moto", () => {
@@ -41,6 +42,7 @@ describe("aws provider: Secrets Manager on moto", () => {
     await m.sm.send(new CreateSecretCommand({ Name: "flags/b", SecretString: "off", Tags: [{ Key: "team", Value: "web" }, { Key: "tier", Value: "gold" }] }));
     await m.sm.send(new CreateSecretCommand({ Name: "other/x", SecretString: "x", Tags: [{ Key: "team", Value: "web-legacy" }] }));
     await m.sm.send(new CreateSecretCommand({ Name: "doomed", SecretString: "here-now" }));
+    await m.sm.send(new CreateSecretCommand({ Name: "json/pretty", SecretString: RAW_JSON }));
     await m.sm.send(new CreateSecretCommand({ Name: "doomed-retain", SecretString: "here-now" }));
     ns = await freshNamespace("aws-sm");
     await createCredentialsSecret(ns);
@@ -88,6 +90,12 @@ describe("aws provider: Secrets Manager on moto", () => {
     });
     const secret = await waitFor("secret paths", () => k.secret(ns, "paths"));
     assert.deepEqual(decoded(secret), { port: "5432", host1: "b.example", crt: dotted, "crt-literal": dotted });
+  });
+
+  it("hands JSON on as stored: a selected or extracted object keeps its whitespace, numbers as gjson/RawMessage (ESO)", async () => {
+    await k.create("ExternalSecret", ns, "pretty", { secretStoreRef: { name: "aws" }, ...rawJsonSpec("json/pretty") });
+    const secret = await waitFor("secret pretty", () => k.secret(ns, "pretty"));
+    assert.deepEqual(decoded(secret), RAW_JSON_WANT);
   });
 
   it("explodes a JSON secret with dataFrom.extract", async () => {

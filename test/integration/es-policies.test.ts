@@ -4,7 +4,8 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { setHeaderOptions, PatchStrategy } from "@kubernetes/client-node";
 import { CASCADE_TIMEOUT_MS, freshNamespace } from "../helpers/bench.ts";
-import { decoded, kube, ready, sleep, startTestOperator, waitFor, type TestOperator, waitForReady } from "../helpers/operator.ts";
+import { decoded, kube, ready, sleep, startTestOperator, waitFor, waitForGone, type TestOperator, waitForReady } from "../helpers/operator.ts";
+import { createdByValue } from "../../src/api/markers.ts";
 
 const b64 = (text: string) => Buffer.from(text).toString("base64");
 
@@ -55,9 +56,16 @@ describe("creation and deletion policies", () => {
     assert.deepEqual(decoded(after), { keep: "kept", a: "value-a" });
   });
 
-  it("Merge without a Secret reports SecretMissing and creates nothing", async () => {
+  it("Merge without a Secret is Ready=True, SecretMissing (as ESO), creates nothing and sends no Warning", async () => {
     await k.create("ExternalSecret", ns, "merge-missing", { secretStoreRef: { name: "fake" }, target: { creationPolicy: "Merge" }, data: [{ secretKey: "a", remoteRef: { key: "a" } }] });
-    await readyEs("merge-missing", "False", "SecretMissing");
+    const es = await readyEs("merge-missing", "True", "SecretMissing");
+    assert.equal(ready(es)?.message, "secret will not be created due to CreationPolicy=Merge");
+    assert.ok(es.status?.refreshTime, "refreshTime set: the next try is the next refresh, not a backoff storm");
+    // A force-sync reconciles again; still no Event of any kind for this ExternalSecret.
+    await k.patch("ExternalSecret", ns, "merge-missing", { metadata: { annotations: { "force-sync": "1" } } });
+    await waitFor("force-sync seen", async () => ((await k.es(ns, "merge-missing")).status?.syncedResourceVersion !== es.status?.syncedResourceVersion ? true : undefined));
+    const events = (await k.core.listNamespacedEvent({ namespace: ns, fieldSelector: "involvedObject.name=merge-missing" })).items;
+    assert.deepEqual(events.map((e) => `${e.type}/${e.reason}`), []);
     assert.equal(await k.secret(ns, "merge-missing"), undefined);
   });
 
@@ -80,6 +88,46 @@ describe("creation and deletion policies", () => {
     const es = await readyEs("foreign", "False", "SecretSyncedError");
     assert.match(ready(es)?.message ?? "", /not managed by this ExternalSecret/);
     assert.deepEqual(decoded(await k.secret(ns, "foreign")), { a: "theirs" });
+  });
+
+  it("created-by is ESO's hash of namespace/name; a Secret with our old plain-name label is updated once, then left alone", async () => {
+    await k.create("ExternalSecret", ns, "label", { secretStoreRef: { name: "fake" }, data: [{ secretKey: "a", remoteRef: { key: "a" } }] });
+    const first = await waitFor("secret label", () => k.secret(ns, "label"));
+    assert.equal(first.metadata?.labels?.["reconcile.external-secrets.io/created-by"], createdByValue(ns, "label"));
+    // As an older secrets-bridge left it: the plain name.
+    await k.core.patchNamespacedSecret({ name: "label", namespace: ns, body: { metadata: { labels: { "reconcile.external-secrets.io/created-by": "label" } } } }, setHeaderOptions("Content-Type", PatchStrategy.MergePatch));
+    await k.patch("ExternalSecret", ns, "label", { metadata: { annotations: { "force-sync": "1" } } });
+    const fixed = await waitFor("label rewritten", async () => {
+      const s = await k.secret(ns, "label");
+      return s?.metadata?.labels?.["reconcile.external-secrets.io/created-by"] === createdByValue(ns, "label") ? s : undefined;
+    });
+    await k.patch("ExternalSecret", ns, "label", { metadata: { annotations: { "force-sync": "2" } } });
+    await waitFor("second force-sync done", async () => ((await k.es(ns, "label")).metadata.annotations?.["force-sync"] === "2" && ready(await k.es(ns, "label"))?.status === "True" ? true : undefined));
+    await sleep(1500);
+    assert.equal((await k.secret(ns, "label"))?.metadata?.resourceVersion, fixed.metadata?.resourceVersion, "no churn after the one update");
+  });
+
+  it("renaming target.name (Owner) deletes the old Secret it owned, and nothing it does not own", async () => {
+    await k.create("ExternalSecret", ns, "rename", { secretStoreRef: { name: "fake" }, target: { name: "first" }, data: [{ secretKey: "a", remoteRef: { key: "a" } }] });
+    const first = await waitFor("secret first", () => k.secret(ns, "first"));
+    const es = await k.es(ns, "rename");
+    // Decoys: ESO's created-by label and the managed label, but no ownerReference; and one controlled by another uid.
+    const labels = { "reconcile.external-secrets.io/managed": "true", "reconcile.external-secrets.io/created-by": createdByValue(ns, "rename") };
+    await k.core.createNamespacedSecret({ namespace: ns, body: { metadata: { name: "decoy-labels", labels }, data: { a: b64("theirs") } } });
+    const otherOwner = { apiVersion: "external-secrets.io/v1", kind: "ExternalSecret", name: "rename", uid: "00000000-0000-0000-0000-000000000000", controller: true };
+    await k.core.createNamespacedSecret({ namespace: ns, body: { metadata: { name: "decoy-owner", labels, ownerReferences: [otherOwner] }, data: { a: b64("theirs") } } });
+    await k.patch("ExternalSecret", ns, "rename", { spec: { target: { name: "second" } } });
+    const second = await waitFor("secret second", () => k.secret(ns, "second"));
+    assert.equal(second.metadata?.ownerReferences?.[0]?.uid, es.metadata.uid);
+    await waitForGone("old secret first", () => k.core.readNamespacedSecret({ name: "first", namespace: ns }), 10_000);
+    const events = await k.events(ns);
+    assert.match(events, /Normal Deleted secret first deleted because it was orphaned/);
+    assert.ok(first.metadata?.uid);
+    await sleep(1000);
+    assert.ok(await k.secret(ns, "decoy-labels"), "a Secret without our ownerReference is never deleted");
+    // The garbage collector removes decoy-owner (its owner uid does not exist); we never did, so no Event names it.
+    assert.doesNotMatch(await k.events(ns), /secret decoy-owner deleted/);
+    assert.ok(await k.secret(ns, "second"));
   });
 
   it("immutable creates an immutable Secret and reports a later change as an error, keeping the Secret", async () => {

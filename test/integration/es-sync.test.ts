@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { CASCADE_TIMEOUT_MS, freshNamespace } from "../helpers/bench.ts";
 import { decoded, kube, ready, startTestOperator, waitFor, waitForGone, type TestOperator } from "../helpers/operator.ts";
 import { planted } from "../helpers/planted.ts";
+import { RAW_JSON, RAW_JSON_WANT, rawJsonSpec } from "../helpers/raw-json.ts";
 
 
 describe("ExternalSecret sync with the fake store", () => {
@@ -25,6 +26,9 @@ describe("ExternalSecret sync with the fake store", () => {
           { key: "/app/token", value: token },
           { key: "/flags/beta", value: flagValue },
           { key: "/flags/dark", value: "off" },
+          { key: "/flags/versioned", version: "v1", value: "old" },
+          { key: "/flags/versioned", version: "v2", value: "new" },
+          { key: "/app/pretty", value: RAW_JSON },
           { key: "/other", value: "x" },
         ],
       },
@@ -79,13 +83,20 @@ describe("ExternalSecret sync with the fake store", () => {
       dataFrom: [{ find: { name: { regexp: "^/flags/" } }, rewrite: [{ regexp: { source: "^/flags/(.*)$", target: "flag-$1" } }] }],
     });
     const secret = await waitFor("secret feature-flags", () => k.secret(ns, "feature-flags"));
-    assert.deepEqual(decoded(secret), { "flag-beta": flagValue, "flag-dark": "off" });
+    // A versioned entry is found too, with its newest version (ESO).
+    assert.deepEqual(decoded(secret), { "flag-beta": flagValue, "flag-dark": "off", "flag-versioned": "new" });
   });
 
   it("converts invalid key characters from find to underscores", async () => {
     await k.create("ExternalSecret", ns, "flags-raw", { secretStoreRef: { name: "fake" }, dataFrom: [{ find: { path: "/flags/" } }] });
     const secret = await waitFor("secret flags-raw", () => k.secret(ns, "flags-raw"));
-    assert.deepEqual(Object.keys(decoded(secret)).sort(), ["_flags_beta", "_flags_dark"]);
+    assert.deepEqual(Object.keys(decoded(secret)).sort(), ["_flags_beta", "_flags_dark", "_flags_versioned"]);
+  });
+
+  it("passes JSON on as the store wrote it: an extracted or selected object keeps its whitespace (ESO)", async () => {
+    await k.create("ExternalSecret", ns, "pretty", { secretStoreRef: { name: "fake" }, ...rawJsonSpec("/app/pretty") });
+    const secret = await waitFor("secret pretty", () => k.secret(ns, "pretty"));
+    assert.deepEqual(decoded(secret), RAW_JSON_WANT);
   });
 
   it("carries a changed store value into the Secret at the next refresh", async () => {

@@ -9,6 +9,7 @@ import { generateKeyPairSync, randomBytes, verify } from "node:crypto";
 import { freshNamespace } from "../helpers/bench.ts";
 import { decoded, kube, ready, startTestOperator, waitFor, type TestOperator } from "../helpers/operator.ts";
 import { planted } from "../helpers/planted.ts";
+import { RAW_JSON, RAW_JSON_WANT, rawJsonSpec } from "../helpers/raw-json.ts";
 
 
 describe("gcpsm provider against the Secret Manager emulator", () => {
@@ -52,6 +53,7 @@ describe("gcpsm provider against the Secret Manager emulator", () => {
     await seedSecret(emulator().endpoint, project, "team-b-one", [teamB1], { team: "b" });
     await seedSecret(emulator().endpoint, project, "labelled", ["x"], { env: "prod", team: "a" });
     await seedSecret(emulator().endpoint, project, "doomed", [doomed]);
+    await seedSecret(emulator().endpoint, project, "pretty", [RAW_JSON]);
     op = await startTestOperator(ns);
     await store("gcpsm");
   });
@@ -82,6 +84,12 @@ describe("gcpsm provider against the Secret Manager emulator", () => {
     const es = await esReady("flag", "False", "SecretSyncedError");
     assert.match(ready(es)?.message ?? "", /secret flag version 2 is DISABLED/);
     assert.equal(await k.secret(ns, "flag"), undefined);
+  });
+
+  it("hands JSON on as stored: a selected or extracted object keeps its whitespace, numbers as gjson/RawMessage (ESO)", async () => {
+    await k.create("ExternalSecret", ns, "pretty", { secretStoreRef: { name: "gcpsm" }, ...rawJsonSpec("pretty") });
+    await esReady("pretty", "True");
+    assert.deepEqual(decoded(await k.secret(ns, "pretty")), RAW_JSON_WANT);
   });
 
   it("explodes a JSON value with dataFrom.extract", async () => {

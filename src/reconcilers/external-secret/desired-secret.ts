@@ -2,7 +2,7 @@
 import type { V1OwnerReference, V1Secret } from "@kubernetes/client-node";
 import type { ExternalSecret } from "../../api/external-secret.ts";
 import type { ResolvedTarget } from "../../api/defaults.ts";
-import { ANNOTATION_DATA_HASH, LABEL_CREATED_BY, LABEL_MANAGED, fieldManagerFor } from "../../api/markers.ts";
+import { ANNOTATION_DATA_HASH, LABEL_CREATED_BY, LABEL_MANAGED, createdByValue, fieldManagerFor } from "../../api/markers.ts";
 import { API_VERSION } from "../../api/common.ts";
 import { ConfigError } from "../../provider/errors.ts";
 import type { Rendered } from "../../template/index.ts";
@@ -34,7 +34,7 @@ export function desiredSecret(es: ExternalSecret, target: ResolvedTarget, render
   const annotations = { ...rendered.annotations };
   if (!merging) {
     labels[LABEL_MANAGED] = "true";
-    if (target.creationPolicy === "Owner" && es.metadata.name.length <= 63) labels[LABEL_CREATED_BY] = es.metadata.name;
+    if (target.creationPolicy === "Owner") labels[LABEL_CREATED_BY] = createdByValue(es.metadata.namespace!, es.metadata.name);
     annotations[ANNOTATION_DATA_HASH] = dataHash(rendered.data);
   }
   return {
@@ -74,6 +74,15 @@ export function controllerOf(secret: V1Secret, es: ExternalSecret): "us" | "othe
   return controller.uid === es.metadata.uid ? "us" : "other";
 }
 
+/**
+ * Secrets this ExternalSecret made under an earlier `target.name` (creationPolicy Owner), which ESO deletes
+ * (deleteOrphanedSecrets, found by its created-by label). Stricter than ESO: only a Secret whose controller
+ * ownerReference is this ExternalSecret's uid and that carries the managed label; never one another object controls.
+ */
+export function orphanedSecrets(secrets: V1Secret[], es: ExternalSecret, targetName: string): V1Secret[] {
+  return secrets.filter((secret) => secret.metadata?.name !== targetName && secret.metadata?.labels?.[LABEL_MANAGED] === "true" && controllerOf(secret, es) === "us");
+}
+
 /** Keys this ExternalSecret applied in Merge mode, from the Secret's managedFields (ESO's tracking). */
 export function keysAppliedBy(secret: V1Secret, esName: string): string[] {
   const manager = fieldManagerFor(esName);
@@ -110,6 +119,8 @@ export function isCurrent(existing: V1Secret, desired: DesiredSecret, merging: b
     if (!sameData(existing, desired)) return false;
     if (desired.ownerReference && !existing.metadata?.ownerReferences?.some((ref) => ref.uid === desired.ownerReference!.uid)) return false;
     if (desired.immutable && !existing.immutable) return false;
+    // Orphan: ESO removes the created-by label (left from an earlier Owner), so that its orphan clean-up never finds it.
+    if (!desired.ownerReference && existing.metadata?.labels?.[LABEL_CREATED_BY] !== undefined) return false;
   }
   if (desired.type && (existing.type ?? "Opaque") !== desired.type) return false;
   return includesAll(existing.metadata?.labels, desired.labels) && includesAll(existing.metadata?.annotations, desired.annotations);

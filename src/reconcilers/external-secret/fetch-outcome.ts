@@ -29,6 +29,8 @@ export const OutcomeMessage = {
   deleted: "secret deleted due to DeletionPolicy=Delete",
   mergedGone: "remote data gone: managed keys removed due to DeletionPolicy=Merge",
   retained: "secret retained due to DeletionPolicy=Retain",
+  /** ESO's msgMissing: Merge found no Secret to merge into; Ready stays True and the next refresh looks again. */
+  mergeMissing: "secret will not be created due to CreationPolicy=Merge",
   retainedUnconfirmed: (policy: string) => `secret retained: the provider returned no data but did not report the secret gone (DeletionPolicy=${policy} acts only on a confirmed not-found)`,
 } as const;
 

@@ -18,9 +18,9 @@ import type { StoreSessions } from "../../provider/sessions.ts";
 import type { SecretsClient } from "../../provider/types.ts";
 import { apiTemplateSources, renderIsolated } from "../../template/index.ts";
 import { findCondition, readyCondition, Reason, statusEqual, withCondition } from "./conditions.ts";
-import { desiredSecret, looksCurrent } from "./desired-secret.ts";
+import { desiredSecret, looksCurrent, orphanedSecrets } from "./desired-secret.ts";
 import { fetchData } from "./fetch.ts";
-import { fetchOutcome } from "./fetch-outcome.ts";
+import { fetchOutcome, OutcomeMessage } from "./fetch-outcome.ts";
 import { syncVersion } from "./hashes.ts";
 import { nextSlot, refreshDecision, refreshGroup, storeRefsOf } from "./refresh.ts";
 import { resolveStore, type StoreLookup } from "./store-access.ts";
@@ -31,6 +31,8 @@ import type { SecretWriter, WriteOutcome } from "./secret-writer.ts";
 export interface ExternalSecretCache extends StoreLookup {
   externalSecret(namespace: string, name: string): ExternalSecret | undefined;
   managedSecret(namespace: string, name: string): V1Secret | undefined;
+  /** Every managed Secret of the namespace, as the watch caches it. */
+  managedSecrets(namespace: string): V1Secret[];
 }
 
 export interface ExternalSecretReconcilerDeps {
@@ -118,6 +120,7 @@ export function externalSecretReconciler(deps: ExternalSecretReconcilerDeps): (k
 
     let status: ExternalSecretStatus;
     let outcome: WriteOutcome = "unchanged";
+    let orphansDeleted: string[] = [];
     // Every value this reconcile handles, so no error message can carry one to status, Events or logs.
     const values = new ValueScrubber();
     try {
@@ -129,13 +132,22 @@ export function externalSecretReconciler(deps: ExternalSecretReconcilerDeps): (k
       } else if (decided.action === "write") {
         const rendered = await renderIsolated(es.spec.target?.template, fetched.data, apiTemplateSources(deps.clients.core, namespace), key, values);
         values.addAll([...Object.values(rendered.data), ...Object.values(rendered.labels), ...Object.values(rendered.annotations)]);
+        // A renamed target (Owner): the Secret(s) made under the old name go, as in ESO. ESO looks on every sync;
+        // a rename is a spec change (also across a restart: syncedResourceVersion lags), so we look only then and
+        // a refresh at rest never scans the namespace's Secrets.
+        const renamable = target.creationPolicy === "Owner" && (decision.why === "new" || decision.why === "changed" || decision.why === "not-synced");
+        const orphans = renamable ? orphanedSecrets(deps.cache.managedSecrets(namespace), es, target.name) : [];
+        if (orphans.length > 0) orphansDeleted = await deps.writer.deleteOrphans(es, target.name, orphans);
         outcome = await deps.writer.write(es, target, desiredSecret(es, target, rendered), deps.cache.managedSecret(namespace, target.name));
       } else {
         // Logged at info once per transition (the condition's message changes); every later refresh at debug.
         const level = ready?.message?.startsWith(decided.message) ? "debug" : "info";
         log[level]({ secret: target.name, deletionPolicy: target.deletionPolicy }, "provider returned no data; secret left as it is");
       }
-      const condition = readyCondition("True", decided.reason, `${decided.message}${note}`, ready, new Date(now));
+      // ESO's Merge without a target: Ready=True, SecretMissing, no Event (a Warning on every refresh would be a storm).
+      const done = outcome === "missing" ? { reason: Reason.SecretMissing, message: OutcomeMessage.mergeMissing } : decided;
+      if (outcome === "missing") log[ready?.reason === Reason.SecretMissing ? "debug" : "info"]({ secret: target.name }, "target secret missing; creationPolicy Merge creates nothing");
+      const condition = readyCondition("True", done.reason, `${done.message}${note}`, ready, new Date(now));
       const wrote = outcome === "created" || outcome === "updated" || outcome === "deleted";
       status = {
         ...es.status,
@@ -147,7 +159,7 @@ export function externalSecretReconciler(deps: ExternalSecretReconcilerDeps): (k
       deps.onSync?.(es, true);
     } catch (err) {
       deps.onSync?.(es, false);
-      const reason = err instanceof ProviderError && err.reason === "SecretMissing" ? Reason.SecretMissing : Reason.SecretSyncedError;
+      const reason = Reason.SecretSyncedError;
       // The Ready reason stays ESO's (tools key on it); the message names our finer reason (PermissionDenied,
       // ProviderUnavailable, SecretNotFound, StoreNotReady ...) first, so people and alerts can tell them apart.
       const detail = err instanceof ProviderError ? `${err.reason}: ` : "";
@@ -168,7 +180,11 @@ export function externalSecretReconciler(deps: ExternalSecretReconcilerDeps): (k
     if (outcome === "created") await deps.events.normal(eventTarget, "Created", `secret ${target.name} created`);
     if (outcome === "updated") await deps.events.normal(eventTarget, "Updated", `secret ${target.name} updated`);
     if (outcome === "deleted") await deps.events.normal(eventTarget, "Deleted", `secret ${target.name} deleted due to DeletionPolicy=Delete`);
-    if (outcome !== "unchanged") log.info({ outcome, secret: target.name }, "secret written");
+    for (const orphan of orphansDeleted) {
+      await deps.events.normal(eventTarget, "Deleted", `secret ${orphan} deleted because it was orphaned`);
+      log.info({ secret: orphan }, "deleted orphaned secret");
+    }
+    if (outcome !== "unchanged" && outcome !== "missing") log.info({ outcome, secret: target.name }, "secret written");
 
     if (refreshPolicy(es) !== "Periodic" || intervalMs === 0) return;
     return { requeueAfterMs: Math.max(0, nextSlot(0, phaseMs, intervalMs, now) - now) };

@@ -6,17 +6,18 @@ import { PatchStrategy, setHeaderOptions } from "@kubernetes/client-node";
 import type { V1Secret } from "@kubernetes/client-node";
 import type { ExternalSecret } from "../../api/external-secret.ts";
 import type { ResolvedTarget } from "../../api/defaults.ts";
-import { FIELD_MANAGER, LABEL_MANAGED, fieldManagerFor } from "../../api/markers.ts";
+import { FIELD_MANAGER, LABEL_CREATED_BY, LABEL_MANAGED, fieldManagerFor } from "../../api/markers.ts";
 import type { KubeClients } from "../../kube/clients.ts";
 import { isConflict, isNotFound, kubeErrorSummary } from "../../kube/errors.ts";
 import { ProviderError, ProviderUnavailableError } from "../../provider/errors.ts";
-import { controllerOf, encodeData, isCurrent } from "./desired-secret.ts";
+import { controllerOf, encodeData, isCurrent, orphanedSecrets } from "./desired-secret.ts";
 import type { DesiredSecret } from "./desired-secret.ts";
 
-export type WriteOutcome = "created" | "updated" | "unchanged" | "deleted" | "skipped";
+/** `missing`: creationPolicy Merge and no Secret to merge into; nothing written (ESO: Ready=True, SecretMissing). */
+export type WriteOutcome = "created" | "updated" | "unchanged" | "deleted" | "skipped" | "missing";
 
 /** A Secret problem that is not the provider's: reported with its reason, retried with backoff. */
-export const secretError = (reason: "SecretMissing" | "SecretNotOwned" | "ImmutableSecret" | "SecretWriteFailed", message: string) => new ProviderError(message, reason);
+export const secretError = (reason: "SecretNotOwned" | "ImmutableSecret" | "SecretWriteFailed", message: string) => new ProviderError(message, reason);
 
 export class SecretWriter {
   readonly #clients: KubeClients;
@@ -47,9 +48,7 @@ export class SecretWriter {
     if (cached && !merging && controllerOf(cached, es) !== "other" && isCurrent(cached, desired, false, es.metadata.name)) return "unchanged";
     const existing = await this.get(desired.namespace, desired.name);
     if (merging) {
-      if (!existing && target.creationPolicy === "Merge") {
-        throw secretError("SecretMissing", `secret ${desired.namespace}/${desired.name} does not exist and creationPolicy is Merge`);
-      }
+      if (!existing && target.creationPolicy === "Merge") return "missing";
       if (existing && isCurrent(existing, desired, true, es.metadata.name)) return "unchanged";
       await this.#apply(es, desired);
       return existing ? "updated" : "created";
@@ -80,6 +79,30 @@ export class SecretWriter {
     return "deleted";
   }
 
+  /**
+   * Deletes Secrets left behind by a renamed target (candidates from orphanedSecrets, i.e. the watch's cache).
+   * Each is re-read and re-checked live, then deleted on the uid and resourceVersion it was checked at, so a
+   * Secret that changed hands meanwhile is never deleted. Returns the names deleted.
+   */
+  async deleteOrphans(es: ExternalSecret, targetName: string, candidates: V1Secret[]): Promise<string[]> {
+    const deleted: string[] = [];
+    for (const candidate of candidates) {
+      const { name, namespace } = candidate.metadata as { name: string; namespace: string };
+      const live = await this.get(namespace, name);
+      if (!live || orphanedSecrets([live], es, targetName).length === 0) continue;
+      try {
+        const { uid, resourceVersion } = live.metadata!;
+        await this.#clients.core.deleteNamespacedSecret({ name, namespace, body: { preconditions: { uid, resourceVersion } } });
+        deleted.push(name);
+      } catch (err) {
+        if (isNotFound(err)) continue;
+        if (isConflict(err)) throw new ProviderUnavailableError(`deleting orphaned secret ${namespace}/${name}: it changed meanwhile, will retry`);
+        throw secretError("SecretWriteFailed", `deleting orphaned secret ${namespace}/${name}: ${kubeErrorSummary(err)}`);
+      }
+    }
+    return deleted;
+  }
+
   #checkOwnership(existing: V1Secret, es: ExternalSecret, desired: DesiredSecret): void {
     const controller = controllerOf(existing, es);
     if (controller === "other") throw secretError("SecretNotOwned", `secret ${desired.namespace}/${desired.name} is controlled by another owner`);
@@ -93,6 +116,8 @@ export class SecretWriter {
     const meta = existing?.metadata;
     const ownerReferences = (meta?.ownerReferences ?? []).filter((ref) => ref.uid !== desired.ownerReference?.uid);
     if (desired.ownerReference) ownerReferences.push(desired.ownerReference);
+    const labels = { ...(meta?.labels ?? {}), ...desired.labels };
+    if (!desired.ownerReference) delete labels[LABEL_CREATED_BY];
     return {
       apiVersion: "v1",
       kind: "Secret",
@@ -100,7 +125,7 @@ export class SecretWriter {
         name: desired.name,
         namespace: desired.namespace,
         resourceVersion: meta?.resourceVersion,
-        labels: { ...(meta?.labels ?? {}), ...desired.labels },
+        labels,
         annotations: { ...(meta?.annotations ?? {}), ...desired.annotations },
         ownerReferences: ownerReferences.length > 0 ? ownerReferences : undefined,
       },

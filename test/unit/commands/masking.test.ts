@@ -1,6 +1,7 @@
 // Masked CLI output (render/diff without --show-values) on templates a pull request's author wrote: which names,
 // values and sizes show, and which failure messages keep their details. The errors are the template engine's own.
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { describe, it } from "node:test";
 import type { ExternalSecret, Template } from "../../../src/api/external-secret.ts";
 import { MASKED, maskedFailure, maskingFor } from "../../../src/commands/masking.ts";
@@ -10,6 +11,8 @@ import { renderTemplate } from "../../../src/template/index.ts";
 
 const SECRET = "s3cret-Value-42";
 const data = { password: new Uint8Array(Buffer.from(SECRET)), user: new Uint8Array(Buffer.from("app")) };
+// ESO's ObjectHash("ns/es"): SHA3-224 hex of the text.
+const CREATED_BY = createHash("sha3-224").update("ns/es").digest("hex");
 const es = (template: Template | undefined): ExternalSecret => ({ metadata: { name: "es", namespace: "ns" }, spec: { target: template ? { template } : {}, data: [] } }) as unknown as ExternalSecret;
 const leaks = (text: string) => [SECRET, SECRET.toUpperCase(), JSON.stringify(SECRET), Buffer.from(SECRET).toString("base64")].some((form) => text.includes(form));
 
@@ -47,7 +50,8 @@ describe("maskingFor", () => {
       { field: "labels", key: "app", value: "app", want: MASKED },
       { field: "labels", key: "quine", value: "{{ `x` }}", want: MASKED },
       { field: "labels", key: "reconcile.external-secrets.io/managed", value: "true", want: "true" },
-      { field: "labels", key: "reconcile.external-secrets.io/created-by", value: "es", want: "es" },
+      { field: "labels", key: "reconcile.external-secrets.io/created-by", value: CREATED_BY, want: CREATED_BY },
+      { field: "labels", key: "reconcile.external-secrets.io/created-by", value: "es", want: MASKED },
       { field: "labels", key: "reconcile.external-secrets.io/created-by", value: SECRET, want: MASKED },
       { field: "annotations", key: "note", value: SECRET, want: MASKED },
       { field: "annotations", key: "reconcile.external-secrets.io/data-hash", value: "abc", want: MASKED },

@@ -27,10 +27,26 @@ describe("fake provider", () => {
     await assert.rejects(client.getSecret({ key: "a", property: "renamed" }), PropertyNotFoundError);
     await assert.rejects(client.getSecretMap({ key: "a", property: "renamed" }), PropertyNotFoundError);
   });
-  it("finds by regexp and path, skipping versioned entries", async () => {
+  it("finds by regexp and path", async () => {
     assert.deepEqual(Object.keys(await client.findSecrets({ nameRegexp: "^/p/" })).sort(), ["/p/b", "/p/c"]);
     assert.deepEqual(Object.keys(await client.findSecrets({ path: "/p/b" })), ["/p/b"]);
     await assert.rejects(client.findSecrets({ tags: { a: "b" } }), ConfigError);
+  });
+  it("find includes versioned entries, each key once with its newest version (ESO: Go string order)", async () => {
+    const versioned = fakeClient(
+      {
+        data: [
+          { key: "only-versioned", version: "v1", value: "one" },
+          { key: "mixed", value: "unversioned" },
+          { key: "mixed", version: "v1", value: "v1" },
+          { key: "order", version: "v9", value: "nine" },
+          { key: "order", version: "v10", value: "ten" },
+        ],
+      },
+      "SecretStore/ns/versions",
+    );
+    const found = Object.fromEntries(Object.entries(await versioned.findSecrets({ nameRegexp: "." })).map(([k, v]) => [k, text(v)]));
+    assert.deepEqual(found, { "only-versioned": "one", mixed: "v1", order: "nine" });
   });
   it("valueMap reads as JSON", async () => assert.deepEqual(Object.keys(await client.getSecretMap({ key: "/p/c" })), ["m"]));
   it("counts calls per store", () => assert.ok(fakeCallCount({ store: "SecretStore/ns/unit", operation: "GetSecret" }) >= 5));

@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { explodeJson, pickProperty, splitPath } from "../../../src/provider/json-value.ts";
+import { explodeJson, goFormatFloatF, pickProperty, splitPath } from "../../../src/provider/json-value.ts";
 import { NoSecretError, PropertyNotFoundError, ProviderError } from "../../../src/provider/errors.ts";
 
 const doc = JSON.stringify({ user: "app", "dotted.key": "d", nested: { port: 5432, list: ["a", { b: true }] }, n: null });
@@ -13,7 +13,7 @@ describe("pickProperty (gjson subset)", () => {
     { name: "nested number", given: "nested.port", want: "5432" },
     { name: "array index", given: "nested.list.0", want: "a" },
     { name: "object as JSON", given: "nested.list.1", want: '{"b":true}' },
-    { name: "null as JSON", given: "n", want: "null" },
+    { name: "null as empty (gjson's String())", given: "n", want: "" },
   ];
   for (const { name, given, want } of table) it(name, () => assert.equal(pickProperty(doc, given, "k"), want));
   // The key exists, so a missing property is never "secret gone": deletionPolicy must not act on a rename (issue 14).
@@ -41,4 +41,34 @@ describe("explodeJson", () => {
     assert.equal(Buffer.from(out.n!).toString(), "");
   });
   it("refuses non-objects", () => assert.throws(() => explodeJson("[1]", "k"), ProviderError));
+  it("keeps each non-string value's raw text, byte for byte (ESO: json.RawMessage)", () => {
+    const raw = '{ "a" : {"b": "c",  "d" : [1, 2.50]}, "n": 1.0, "big": 12345678901234567890, "t": true, "s": "x\\u00e9\\n", "z": null, "__proto__": "p", "a": { "last" : "wins" } }';
+    const out = Object.fromEntries(Object.entries(explodeJson(raw, "k")).map(([k, v]) => [k, Buffer.from(v).toString()]));
+    assert.deepEqual(out, { a: '{ "last" : "wins" }', n: "1.0", big: "12345678901234567890", t: "true", s: "x\u00e9\n", z: "", ["__proto__"]: "p" });
+    assert.equal(Object.getPrototypeOf(explodeJson(raw, "k")), Object.prototype);
+  });
+  it("a null document is no keys (Go unmarshals null into an empty map)", () => assert.deepEqual(explodeJson(" null ", "k"), {}));
+});
+
+describe("raw JSON text, as gjson returns it (ESO's aws, gcpsm and fake)", () => {
+  const rawDoc = '{"db": {"user": "app",\n  "port": 5432}, "list": [ {"a": "b"} , 2 ], "f": 1.50, "e": 1e3, "neg": -0.000001, "dup": "first", "dup": "second", "esc\\u002ekey": { "x" : 1 }}';
+  const table = [
+    { name: "an object keeps its whitespace", given: "db", want: '{"user": "app",\n  "port": 5432}' },
+    { name: "an array element object", given: "list.0", want: '{"a": "b"}' },
+    { name: "an array", given: "list", want: '[ {"a": "b"} , 2 ]' },
+    { name: "a non-integer number as Go's FormatFloat 'f'", given: "f", want: "1.5" },
+    { name: "an exponent number spelled out", given: "e", want: "1000" },
+    { name: "a small number without exponent", given: "neg", want: "-0.000001" },
+    { name: "of duplicate keys the first (gjson)", given: "dup", want: "first" },
+    { name: "an escaped key compares decoded", given: "esc\\.key", want: '{ "x" : 1 }' },
+  ];
+  for (const { name, given, want } of table) it(name, () => assert.equal(pickProperty(rawDoc, given, "k"), want));
+  it("goFormatFloatF matches Go's FormatFloat(x, 'f', -1, 64)", () => {
+    const cases: Array<[number, string]> = [[1e21, "1000000000000000000000"], [1.5e-7, "0.00000015"], [-0, "-0"], [123.456, "123.456"], [Infinity, "+Inf"], [0.1 + 0.2, "0.30000000000000004"]];
+    for (const [x, want] of cases) assert.equal(goFormatFloatF(x), want, String(x));
+  });
+  it("a deeply nested document is walked without recursion", () => {
+    const deep = `{"a": ${"[".repeat(100_000)}${"]".repeat(100_000)}, "b": "ok"}`;
+    assert.equal(pickProperty(deep, "b", "k"), "ok");
+  });
 });

@@ -1,7 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import type { V1Secret } from "@kubernetes/client-node";
-import { desiredSecret, digestForCache, isCurrent, keysAppliedBy, looksCurrent } from "../../../src/reconcilers/external-secret/desired-secret.ts";
+import type { V1OwnerReference, V1Secret } from "@kubernetes/client-node";
+import { desiredSecret, digestForCache, isCurrent, keysAppliedBy, looksCurrent, orphanedSecrets } from "../../../src/reconcilers/external-secret/desired-secret.ts";
 import { resolvedTarget } from "../../../src/api/defaults.ts";
 import type { ExternalSecret } from "../../../src/api/external-secret.ts";
 import { ConfigError } from "../../../src/provider/errors.ts";
@@ -25,6 +25,40 @@ describe("desiredSecret and isCurrent", () => {
     assert.ok(isCurrent(toSecret(d), d, false, "es"), "a Secret written from the desired state is current");
     assert.ok(looksCurrent(toSecret(d)));
   });
+  it("created-by is ESO's ObjectHash of namespace/name (Owner only); our old plain-name value is rewritten once, Orphan drops it", () => {
+    const e = { ...es(), metadata: { name: "db-credentials", namespace: "team-a", uid: "u1" } } as ExternalSecret;
+    const d = desiredSecret(e, resolvedTarget(e), render({ a: "1" }));
+    // Known answer from Python's hashlib.sha3_224(b"team-a/db-credentials") (ESO: sha3.Sum224 of the text, hex).
+    assert.equal(d.labels["reconcile.external-secrets.io/created-by"], "fc7e00f9b9f72fb8092e5e82de71007794da4f246024bd0142ebd45e");
+    const written = toSecret(d);
+    assert.ok(isCurrent(written, d, false, "db-credentials"), "ESO's own label is current: no churn after a swap");
+    const old = { ...written, metadata: { ...written.metadata, labels: { ...written.metadata!.labels, "reconcile.external-secrets.io/created-by": "db-credentials" } } };
+    assert.equal(isCurrent(old, d, false, "db-credentials"), false, "the plain-name label is updated once");
+    const long = { ...es(), metadata: { name: "x".repeat(200), namespace: "ns", uid: "u1" } } as ExternalSecret;
+    assert.equal(desiredSecret(long, resolvedTarget(long), render({ a: "1" })).labels["reconcile.external-secrets.io/created-by"]?.length, 56);
+    const orphan = es({ creationPolicy: "Orphan" });
+    const o = desiredSecret(orphan, resolvedTarget(orphan), render({ a: "1" }));
+    assert.equal(o.labels["reconcile.external-secrets.io/created-by"], undefined);
+    assert.ok(isCurrent(toSecret(o), o, false, "es"));
+    assert.equal(isCurrent(old, o, false, "es"), false, "an Orphan Secret still carrying created-by is rewritten without it (as ESO)");
+  });
+
+  it("orphanedSecrets: only Secrets this ExternalSecret controls (uid) and labels managed, under another name", () => {
+    const e = es();
+    const managed = { "reconcile.external-secrets.io/managed": "true" };
+    const ours = { apiVersion: "external-secrets.io/v1", kind: "ExternalSecret", name: "es", uid: "u1", controller: true };
+    const secret = (name: string, labels: Record<string, string> | undefined, owners: V1OwnerReference[] | undefined): V1Secret => ({ metadata: { name, namespace: "ns", labels, ownerReferences: owners } });
+    const table = [
+      { name: "old name, ours", given: secret("old", managed, [ours]), want: true },
+      { name: "the current target", given: secret("es", managed, [ours]), want: false },
+      { name: "no managed label", given: secret("old", undefined, [ours]), want: false },
+      { name: "no ownerReference (ESO's label alone is not enough)", given: secret("old", { ...managed, "reconcile.external-secrets.io/created-by": "x" }, undefined), want: false },
+      { name: "controlled by another uid", given: secret("old", managed, [{ ...ours, uid: "u2" }]), want: false },
+      { name: "our uid but not as controller", given: secret("old", managed, [{ ...ours, controller: false }]), want: false },
+    ];
+    for (const { name, given, want } of table) assert.equal(orphanedSecrets([given], e, "es").length === 1, want, name);
+  });
+
   it("a changed value, an extra key or a missing ownerReference is not current", () => {
     const e = es();
     const d = desiredSecret(e, resolvedTarget(e), render({ a: "1" }));

@@ -94,9 +94,10 @@ describe("values", () => {
   it("extract explodes JSON", () => assert.deepEqual(Object.keys(shapeMap(json, { key: "k" }, "k")), ["user", "a.b", "list"]));
   it("a missing property is PropertyNotFoundError (the secret exists: never deletionPolicy)", () => assert.throws(() => shapeValue(json, { key: "k", property: "nope" }, "k"), PropertyNotFoundError));
   it("tags: document, one tag, a missing tag", () => {
-    const doc = tagsDocument([{ Key: "team", Value: "a" }, { Key: "empty" }]);
-    assert.equal(doc, '{"team":"a","empty":""}');
-    assert.equal(text(shapeTags(doc, { key: "k", property: "team" }, "k")), "a");
+    const doc = tagsDocument([{ Key: "team", Value: "a<b" }, { Key: "empty" }]);
+    // ESO: json.Marshal of the tag map (keys sorted, <>& escaped).
+    assert.equal(doc, '{"empty":"","team":"a\\u003cb"}');
+    assert.equal(text(shapeTags(doc, { key: "k", property: "team" }, "k")), "a<b");
     assert.throws(() => shapeTags(doc, { key: "k", property: "nope" }, "secret k"), (err: Error) => err instanceof PropertyNotFoundError && err.message === 'property "nope" does not exist in the tags of secret k');
   });
   it("prefix", () => assert.equal(withPrefix("prod/", "db"), "prod/db"));

@@ -1,7 +1,8 @@
 // Where remoteRef.key lives on the Vault API (ESO's buildPath), and Go-compatible JSON of a secret document.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { goJson, kvPath, listPath } from "../../../../providers/vault/kv-path.ts";
+import { kvPath, listPath } from "../../../../providers/vault/kv-path.ts";
+import { goJson } from "../../../../src/provider/json-value.ts";
 import type { KvPart } from "../../../../providers/vault/kv-path.ts";
 
 describe("kvPath", () => {
