@@ -19,6 +19,7 @@ const reflectFuncs: FuncMap = {
   typeOf: lookup(fn(["any"], (v: GoValue) => goType(v))),
   kindOf: lookup(fn(["any"], (v: GoValue) => goKind(v))),
   typeIs: lookup(fn(["string", "any"], (t: string, v: GoValue) => goType(v) === t)),
+  typeIsLike: lookup(fn(["string", "any"], (t: string, v: GoValue) => goType(v) === t || goType(v) === `*${t}`)),
   kindIs: lookup(fn(["string", "any"], (k: string, v: GoValue) => goKind(v) === k)),
   hello: fn([], () => "Hello!"),
 };

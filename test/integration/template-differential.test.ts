@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { esoCases } from "../differential/cases-eso.ts";
+import { esoForkCases } from "../differential/cases-eso-fork.ts";
 import { funcsCases } from "../differential/cases-funcs.ts";
 import { regexpCases } from "../differential/cases-regexp.ts";
 import { limitCases } from "../differential/cases-limits.ts";
@@ -20,6 +21,7 @@ const suites: [string, Case[]][] = [
   ["Sprig functions", funcsCases],
   ["regexp engine: Go syntax, errors, expansion, empty matches, bytes, catastrophic patterns", regexpCases],
   ["ESO guide examples", esoCases],
+  ["ESO 2.9's Sprig fork (hexdec, htpasswd), must forms, typeIsLike, toDecimal, dateModify, durationRound", esoForkCases],
   ["Go's own limits (fmt width/precision, Repeat, chunk) and results just under the 1 MiB cap", limitCases],
   ["the realistic 1,000-key template the budget is measured against", realisticCases],
   ["fast-check generated (seed 20261122)", generatedCases(250, 20261122)],
