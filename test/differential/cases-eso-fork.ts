@@ -41,6 +41,10 @@ export const esoForkCases: Case[] = [
   t("mustChunk zero", "{{ mustChunk 0 (list 1 2) }}"),
   t("must dicts", '{{ $a := dict "x" 1 "n" (dict "p" 1) }}{{ $b := dict "x" 2 "y" 3 "n" (dict "q" 2) }}{{ mustMerge (deepCopy $a) $b | toJson }}|{{ mustMergeOverwrite (deepCopy $a) $b | toJson }}|{{ mustDeepCopy $a | toJson }}|{{ mustDeepCopy nil }}'),
   t("mustMerge wrong type", '{{ mustMerge "a" (dict) }}'),
+  // case converters
+  t("camelcase", '{{ camelcase "hello_world" }}|{{ camelcase "hello-big world" }}|{{ camelcase "HTTPServer_URL" }}|{{ camelcase "__a__b__" }}|{{ camelcase "--" }}|{{ camelcase "x" }}|{{ camelcase "" }}|{{ camelcase "_" }}|{{ camelcase "ÉCOLE_été ǆ" }}|{{ camelcase "ABC" }}|{{ camelcase "aBC_DEf" }}|{{ camelcase "a\u00a0b\u3000c" }}'),
+  t("case converters on invalid UTF-8", '{{ camelcase (b64dec "YV//Yg==") | b64enc }}|{{ swapcase (b64dec "YV//Yg==") | b64enc }}|{{ camelcase (b64dec "X/8=") | b64enc }}'),
+  t("swapcase", '{{ swapcase "Hello World" }}|{{ swapcase "hello wORLD 1a" }}|{{ swapcase "ǅemal ǆ" }}|{{ swapcase "ß straße" }}|{{ swapcase "a\tb\u00a0c" }}|{{ swapcase "" }}|{{ swapcase "x-y_z.w" }}'),
   // reflection and conversions
   t("typeIsLike", '{{ typeIsLike "string" "a" }} {{ typeIsLike "int" 1 }} {{ typeIsLike "int64" 1 }} {{ typeIsLike "[]interface {}" (list) }} {{ typeIsLike "map[string]interface {}" (dict) }} {{ typeIsLike "<nil>" nil }} {{ typeIsLike "float64" 1.5 }}'),
   t("toDecimal", '{{ toDecimal "777" }} {{ toDecimal "0777" }} {{ toDecimal "-10" }} {{ toDecimal "+7" }} {{ toDecimal "8" }} {{ toDecimal "0o7" }} {{ toDecimal "1_0" }} {{ toDecimal "" }} {{ toDecimal 17 }} {{ toDecimal 1.5 }} {{ toDecimal true }} {{ toDecimal nil }}'),

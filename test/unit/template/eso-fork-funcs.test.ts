@@ -1,5 +1,5 @@
 // Functions ESO 2.9 has beyond Sprig v3.3.0's defaults we served before: its fork's hexdec and three-argument
-// htpasswd, the must forms, typeIsLike, toDecimal, dateModify and durationRound (known answers taken from Go;
+// htpasswd, the must forms, camelcase, swapcase, typeIsLike, toDecimal, dateModify and durationRound (known answers taken from Go;
 // test/differential/cases-eso-fork.ts checks the same against Go itself).
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
@@ -28,6 +28,8 @@ describe("ESO 2.9 functions (known answers)", () => {
     { name: "toDecimal", given: '{{ toDecimal "777" }} {{ toDecimal "8" }} {{ toDecimal 17 }} {{ toDecimal "-10" }}', want: "511 0 15 -8" },
     { name: "dateModify", given: `{{ dateModify "90m" ${DAY} | date "2006-01-02 15:04" }} {{ dateModify "bad" ${DAY} | date "2006-01-02" }}`, want: "2024-02-28 01:30 2024-02-28" },
     { name: "mustDateModify", given: `{{ mustDateModify "1d" ${DAY} }}`, want: /time: unknown unit "d" in duration "1d"/ },
+    { name: "camelcase", given: '{{ camelcase "hello_big-world" }} {{ camelcase "HTTPServer_URL" }} {{ camelcase "__a__b__" }}', want: "HelloBigWorld HttpserverUrl __A_B__" },
+    { name: "swapcase", given: '{{ swapcase "Hello World" }} {{ swapcase "hello wORLD" }}', want: "hELLO wORLD HELLO World" },
     { name: "durationRound", given: '{{ durationRound "2h30m" }} {{ durationRound "-3h" }} {{ durationRound "1h" }} {{ durationRound (int64 90000000000) }} {{ durationRound 9 }}', want: "2h 3h 60m 1m 0s" },
   ];
   for (const { name, given, want } of table) {
