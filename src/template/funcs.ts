@@ -1,7 +1,7 @@
 // The engine's function map, as ESO builds it: text/template's built-ins, then Sprig (minus env and
 // expandenv), then ESO's own functions; later entries override earlier ones (Sprig's slice wins).
 import { builtins } from "./builtins.ts";
-import { caseFuncs } from "./funcs-case.ts";
+import { wordFuncs } from "./funcs-words.ts";
 import type { FuncMap } from "./func-types.ts";
 import { cryptoFuncs } from "./funcs-crypto.ts";
 import { dateFuncs } from "./funcs-date.ts";
@@ -28,7 +28,7 @@ const reflectFuncs: FuncMap = {
 export const templateFuncs: FuncMap = {
   ...builtins,
   ...stringFuncs,
-  ...caseFuncs,
+  ...wordFuncs,
   ...listFuncs,
   ...dictFuncs,
   ...encodingFuncs,

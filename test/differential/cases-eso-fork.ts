@@ -45,6 +45,10 @@ export const esoForkCases: Case[] = [
   t("camelcase", '{{ camelcase "hello_world" }}|{{ camelcase "hello-big world" }}|{{ camelcase "HTTPServer_URL" }}|{{ camelcase "__a__b__" }}|{{ camelcase "--" }}|{{ camelcase "x" }}|{{ camelcase "" }}|{{ camelcase "_" }}|{{ camelcase "ÉCOLE_été ǆ" }}|{{ camelcase "ABC" }}|{{ camelcase "aBC_DEf" }}|{{ camelcase "a\u00a0b\u3000c" }}'),
   t("case converters on invalid UTF-8", '{{ camelcase (b64dec "YV//Yg==") | b64enc }}|{{ swapcase (b64dec "YV//Yg==") | b64enc }}|{{ camelcase (b64dec "X/8=") | b64enc }}'),
   t("swapcase", '{{ swapcase "Hello World" }}|{{ swapcase "hello wORLD 1a" }}|{{ swapcase "ǅemal ǆ" }}|{{ swapcase "ß straße" }}|{{ swapcase "a\tb\u00a0c" }}|{{ swapcase "" }}|{{ swapcase "x-y_z.w" }}'),
+  // wrap / wrapWith (goutils.WrapCustom, bytes)
+  t("wrap", '{{ wrap 10 "the quick brown fox jumps over the lazy dog" }}|{{ wrap 3 "abcdefgh ij klmnop q" }}|{{ wrap 0 "a b" }}|{{ wrap -5 "ab cd" }}|{{ wrap 100 "short" }}|{{ wrap 5 "" }}|{{ wrap 4 "   a   b   " }}|{{ wrap 2 "ééé é" }}'),
+  t("wrapWith", '{{ wrapWith 5 "<br>" "Hello World and more" }}|{{ wrapWith 3 "" "abcdefgh ij" }}|{{ wrapWith 1 "|" "abc d" }}|{{ wrapWith 4 "\\r\\n" "aaaa bbbb cccc" }}|{{ wrapWith 2 "-" "ééé" | b64enc }}'),
+  t("wrapWith separator just under the cap", '{{ wrapWith 1 (repeat 1700 "x") (repeat 600 "a") | len }}'),
   // reflection and conversions
   t("typeIsLike", '{{ typeIsLike "string" "a" }} {{ typeIsLike "int" 1 }} {{ typeIsLike "int64" 1 }} {{ typeIsLike "[]interface {}" (list) }} {{ typeIsLike "map[string]interface {}" (dict) }} {{ typeIsLike "<nil>" nil }} {{ typeIsLike "float64" 1.5 }}'),
   t("toDecimal", '{{ toDecimal "777" }} {{ toDecimal "0777" }} {{ toDecimal "-10" }} {{ toDecimal "+7" }} {{ toDecimal "8" }} {{ toDecimal "0o7" }} {{ toDecimal "1_0" }} {{ toDecimal "" }} {{ toDecimal 17 }} {{ toDecimal 1.5 }} {{ toDecimal true }} {{ toDecimal nil }}'),

@@ -1,5 +1,5 @@
 // Functions ESO 2.9 has beyond Sprig v3.3.0's defaults we served before: its fork's hexdec and three-argument
-// htpasswd, the must forms, camelcase, swapcase, typeIsLike, toDecimal, dateModify and durationRound (known answers taken from Go;
+// htpasswd, the must forms, camelcase, swapcase, wrap, wrapWith, typeIsLike, toDecimal, dateModify and durationRound (known answers taken from Go;
 // test/differential/cases-eso-fork.ts checks the same against Go itself).
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
@@ -30,6 +30,9 @@ describe("ESO 2.9 functions (known answers)", () => {
     { name: "mustDateModify", given: `{{ mustDateModify "1d" ${DAY} }}`, want: /time: unknown unit "d" in duration "1d"/ },
     { name: "camelcase", given: '{{ camelcase "hello_big-world" }} {{ camelcase "HTTPServer_URL" }} {{ camelcase "__a__b__" }}', want: "HelloBigWorld HttpserverUrl __A_B__" },
     { name: "swapcase", given: '{{ swapcase "Hello World" }} {{ swapcase "hello wORLD" }}', want: "hELLO wORLD HELLO World" },
+    { name: "wrap", given: '{{ wrap 10 "the quick brown fox jumps" }}|{{ wrap 3 "abcdefgh ij" }}', want: "the quick\nbrown fox\njumps|abcdefgh\nij" },
+    { name: "wrapWith", given: '{{ wrapWith 5 "<br>" "Hello World" }}|{{ wrapWith 3 "-" "abcdefgh" }}', want: "Hello<br>World|abc-def-gh" },
+    { name: "wrapWith cannot outgrow the cap (Go would make 1.2 MB)", given: '{{ wrapWith 1 (repeat 2000 "x") (repeat 600 "a") }}', want: /template budget exhausted: value larger than 1048576 bytes/ },
     { name: "durationRound", given: '{{ durationRound "2h30m" }} {{ durationRound "-3h" }} {{ durationRound "1h" }} {{ durationRound (int64 90000000000) }} {{ durationRound 9 }}', want: "2h 3h 60m 1m 0s" },
   ];
   for (const { name, given, want } of table) {

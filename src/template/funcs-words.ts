@@ -1,5 +1,7 @@
-// Sprig's case converters that ESO 2.9 serves: camelcase (xstrings.ToPascalCase) and swapcase
-// (goutils.SwapCase), rune by rune over the Go string (invalid bytes read as U+FFFD, as Go's range does).
+// Sprig's word functions that ESO 2.9 serves: camelcase (xstrings.ToPascalCase) and swapcase (goutils.SwapCase),
+// rune by rune over the Go string (invalid bytes read as U+FFFD, as Go's range does); wrap and wrapWith
+// (goutils.WrapCustom), byte by byte as Go's.
+import { budget } from "./budget.ts";
 import { fn, runeWise, type FuncMap } from "./func-types.ts";
 import { isGoSpace, simpleLower, simpleTitle, simpleUpper } from "./funcs-strings.ts";
 import { viaUnicode } from "./gostr.ts";
@@ -69,7 +71,57 @@ function swapCase(text: string): string {
   return out;
 }
 
-export const caseFuncs: FuncMap = {
+/** goutils.WrapCustom: lines of at most `width` bytes broken at the last space (which is dropped); a longer word
+ *  is cut at `width` (wrapWith) or kept whole up to the next space (wrap). The output is checked against the
+ *  cap as it grows: a long separator repeated at every break can outgrow the input many times. */
+function wrapCustom(str: string, width: bigint, sep: string, longWords: boolean): string {
+  if (str === "") return "";
+  const nl = sep === "" ? "\n" : sep;
+  const n = str.length;
+  const w = width < 1n ? 1 : width > BigInt(n) ? n : Number(width);
+  const parts: string[] = [];
+  let size = 0;
+  const put = (...xs: string[]) => {
+    for (const x of xs) {
+      size += x.length;
+      budget().fits(size);
+      parts.push(x);
+    }
+  };
+  let offset = 0;
+  while (n - offset > w) {
+    if (str[offset] === " ") {
+      offset++;
+      continue;
+    }
+    const end = w + offset + 1;
+    budget().work(end - offset);
+    const space = str.slice(offset, end).lastIndexOf(" ");
+    if (space >= 0) {
+      put(str.slice(offset, offset + space), nl);
+      offset += space + 1;
+    } else if (longWords) {
+      put(str.slice(offset, offset + w), nl);
+      offset += w;
+    } else {
+      const next = str.indexOf(" ", w + offset);
+      budget().work((next < 0 ? n : next) - offset);
+      if (next < 0) {
+        put(str.slice(offset));
+        offset = n;
+      } else {
+        put(str.slice(offset, next), nl);
+        offset = next + 1;
+      }
+    }
+  }
+  put(str.slice(offset));
+  return parts.join("");
+}
+
+export const wordFuncs: FuncMap = {
+  wrap: fn(["int", "string"], (l: bigint, s: string) => wrapCustom(s, l, "", false)),
+  wrapWith: fn(["int", "string", "string"], (l: bigint, sep: string, s: string) => wrapCustom(s, l, sep, true)),
   camelcase: runeWise(fn(["string"], (s: string) => viaUnicode(s, pascalCase))),
   swapcase: runeWise(fn(["string"], (s: string) => viaUnicode(s, swapCase))),
 };
