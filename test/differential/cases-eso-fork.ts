@@ -1,6 +1,7 @@
 // Differential cases for what ESO 2.9 has beyond the functions cases-funcs.ts covers: its Sprig fork's hexdec and
 // three-argument htpasswd, getHostByName gone, Sprig's must forms, typeIsLike, toDecimal, dateModify and
 // durationRound over fixed dates and durations (Go's ParseDuration errors included).
+import fc from "fast-check";
 import type { Case } from "./go-render.ts";
 
 const t = (name: string, template: string, data: Record<string, string> = {}): Case => ({ name, template, data });
@@ -45,6 +46,9 @@ export const esoForkCases: Case[] = [
   t("camelcase", '{{ camelcase "hello_world" }}|{{ camelcase "hello-big world" }}|{{ camelcase "HTTPServer_URL" }}|{{ camelcase "__a__b__" }}|{{ camelcase "--" }}|{{ camelcase "x" }}|{{ camelcase "" }}|{{ camelcase "_" }}|{{ camelcase "ÉCOLE_été ǆ" }}|{{ camelcase "ABC" }}|{{ camelcase "aBC_DEf" }}|{{ camelcase "a\u00a0b\u3000c" }}'),
   t("case converters on invalid UTF-8", '{{ camelcase (b64dec "YV//Yg==") | b64enc }}|{{ swapcase (b64dec "YV//Yg==") | b64enc }}|{{ camelcase (b64dec "X/8=") | b64enc }}'),
   t("swapcase", '{{ swapcase "Hello World" }}|{{ swapcase "hello wORLD 1a" }}|{{ swapcase "ǅemal ǆ" }}|{{ swapcase "ß straße" }}|{{ swapcase "a\tb\u00a0c" }}|{{ swapcase "" }}|{{ swapcase "x-y_z.w" }}'),
+  t("snakecase", '{{ snakecase "HelloWorld" }}|{{ snakecase "HTTPServerURL" }}|{{ snakecase "someHTTPServer2Go" }}|{{ snakecase "a1b2c3" }}|{{ snakecase "A1B2" }}|{{ snakecase "hello world--foo__bar" }}|{{ snakecase "__x__" }}|{{ snakecase "v1.2.3-rc" }}|{{ snakecase "ÉcoleÉté" }}|{{ snakecase "x中文Y" }}|{{ snakecase "a+b=c" }}|{{ snakecase "123abc" }}|{{ snakecase "abc123" }}|{{ snakecase "ABC123def" }}|{{ snakecase "" }}|{{ snakecase "A" }}|{{ snakecase "a b" }}|{{ snakecase "ǅa ǈb" }}|{{ snakecase "12 34" }}|{{ snakecase "x_1_y" }}|{{ snakecase "AB_CD" }}|{{ snakecase "1.5x" }}|{{ snakecase "a\u00a0B\u3000c" }}'),
+  t("kebabcase", '{{ kebabcase "HelloWorld" }}|{{ kebabcase "HTTPServerURL" }}|{{ kebabcase "someHTTPServer2Go" }}|{{ kebabcase "snake_case_here" }}|{{ kebabcase "Mixed-Case_words here" }}|{{ kebabcase "1Password" }}|{{ kebabcase "ID2" }}|{{ kebabcase "a--b" }}|{{ kebabcase "--" }}|{{ kebabcase "x!!y" }}|{{ kebabcase "☃snow☃Man" }}'),
+  t("snakecase on invalid UTF-8 and U+FFFD", '{{ snakecase (b64dec "QWL/Qw==") | b64enc }}|{{ kebabcase (b64dec "/0FC") | b64enc }}|{{ snakecase (b64dec "QUL/") | b64enc }}|{{ snakecase "A\ufffdb" | b64enc }}|{{ snakecase (b64dec "/w==") | b64enc }}|{{ kebabcase (b64dec "YV//") | b64enc }}|{{ snakecase (b64dec "MTL/YQ==") | b64enc }}'),
   // wrap / wrapWith (goutils.WrapCustom, bytes)
   t("wrap", '{{ wrap 10 "the quick brown fox jumps over the lazy dog" }}|{{ wrap 3 "abcdefgh ij klmnop q" }}|{{ wrap 0 "a b" }}|{{ wrap -5 "ab cd" }}|{{ wrap 100 "short" }}|{{ wrap 5 "" }}|{{ wrap 4 "   a   b   " }}|{{ wrap 2 "ééé é" }}'),
   t("wrapWith", '{{ wrapWith 5 "<br>" "Hello World and more" }}|{{ wrapWith 3 "" "abcdefgh ij" }}|{{ wrapWith 1 "|" "abc d" }}|{{ wrapWith 4 "\\r\\n" "aaaa bbbb cccc" }}|{{ wrapWith 2 "-" "ééé" | b64enc }}'),
@@ -71,3 +75,22 @@ export const esoForkCases: Case[] = [
   t("durations Go refuses: sign only", '{{ mustDateModify "-" (toDate "2006-01-02" "2024-02-28") }}'),
   t("durations Go refuses: big", '{{ mustDateModify "99999999999999999999h" (toDate "2006-01-02" "2024-02-28") }}'),
 ];
+
+// Tricky runes for the word functions: ASCII of each class, connectors, Unicode spaces and cases (title-case
+// digraphs, ß, final sigma), CJK (not "alphabet" to xstrings), a symbol, U+FFFD itself.
+const WORD_RUNES = ["a", "B", "z", "Q", "1", "9", "_", "-", " ", "\t", ".", "!", "é", "É", "ǅ", "中", "☃", "\u00a0", "\u3000", "\ufffd", "٣", "ß", "ﬀ", "Σ", "σ"];
+const DURATION_PARTS = ["1", "0", "9", "5", ".", "h", "m", "s", "ms", "us", "µs", "ns", "-", "+", "x"];
+
+/** fast-check texts through the word functions, and duration-like texts through the parsers (ParseDuration,
+ *  ParseInt base 8, hex, cast's ToInt). */
+export function esoForkGeneratedCases(runs: number, seed: number): Case[] {
+  const cases: Case[] = [];
+  const words = fc.sample(fc.array(fc.constantFrom(...WORD_RUNES), { maxLength: 12 }).map((a) => a.join("")), { numRuns: runs, seed });
+  for (const s of words) for (const f of ["snakecase", "kebabcase", "camelcase", "swapcase", "wrap 3", 'wrapWith 2 "|"']) cases.push(t(f, `{{ ${f} .s | b64enc }}`, { s }));
+  const durations = fc.sample(fc.array(fc.constantFrom(...DURATION_PARTS), { maxLength: 8 }).map((a) => a.join("")), { numRuns: runs, seed });
+  for (const s of durations) {
+    for (const f of ["durationRound", "toDecimal", "hexdec", "int"]) cases.push(t(f, `{{ ${f} .s }}`, { s }));
+    cases.push(t("mustDateModify", `{{ mustDateModify .s ${DAY} | date "2006-01-02T15:04:05.000" }}`, { s }));
+  }
+  return cases;
+}

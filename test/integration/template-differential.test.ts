@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { esoCases } from "../differential/cases-eso.ts";
-import { esoForkCases } from "../differential/cases-eso-fork.ts";
+import { esoForkCases, esoForkGeneratedCases } from "../differential/cases-eso-fork.ts";
 import { funcsCases } from "../differential/cases-funcs.ts";
 import { regexpCases } from "../differential/cases-regexp.ts";
 import { limitCases } from "../differential/cases-limits.ts";
@@ -31,6 +31,7 @@ const suites: [string, Case[]][] = [
   ["fast-check list/dict/math/default/regexp functions (seed 1)", generatedFunctionCases(250, 1)],
   ["fast-check list/dict/math/default/regexp functions (seed 2)", generatedFunctionCases(250, 2)],
   ["fast-check float formatting (halfway and extreme values first)", generatedFloatCases(250, 1)],
+  ["fast-check word functions and duration/number parsers of ESO 2.9 (seed 5)", esoForkGeneratedCases(100, 5)],
 ];
 
 test("the differential suite has at least 300 cases, with successes and failures on the Go side", () => {

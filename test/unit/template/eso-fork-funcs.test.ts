@@ -1,5 +1,5 @@
 // Functions ESO 2.9 has beyond Sprig v3.3.0's defaults we served before: its fork's hexdec and three-argument
-// htpasswd, the must forms, camelcase, swapcase, wrap, wrapWith, typeIsLike, toDecimal, dateModify and durationRound (known answers taken from Go;
+// htpasswd, the must forms, camelcase, snakecase, kebabcase, swapcase, wrap, wrapWith, typeIsLike, toDecimal, dateModify and durationRound (known answers taken from Go;
 // test/differential/cases-eso-fork.ts checks the same against Go itself).
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
@@ -29,6 +29,8 @@ describe("ESO 2.9 functions (known answers)", () => {
     { name: "dateModify", given: `{{ dateModify "90m" ${DAY} | date "2006-01-02 15:04" }} {{ dateModify "bad" ${DAY} | date "2006-01-02" }}`, want: "2024-02-28 01:30 2024-02-28" },
     { name: "mustDateModify", given: `{{ mustDateModify "1d" ${DAY} }}`, want: /time: unknown unit "d" in duration "1d"/ },
     { name: "camelcase", given: '{{ camelcase "hello_big-world" }} {{ camelcase "HTTPServer_URL" }} {{ camelcase "__a__b__" }}', want: "HelloBigWorld HttpserverUrl __A_B__" },
+    { name: "snakecase", given: '{{ snakecase "someHTTPServer2Go" }} {{ snakecase "hello world--foo" }} {{ snakecase "v1.2.3-rc" }}', want: "some_http_server2_go hello_world__foo v1.2.3_rc" },
+    { name: "kebabcase", given: '{{ kebabcase "HTTPServerURL" }} {{ kebabcase "snake_case here" }}', want: "http-server-url snake-case-here" },
     { name: "swapcase", given: '{{ swapcase "Hello World" }} {{ swapcase "hello wORLD" }}', want: "hELLO wORLD HELLO World" },
     { name: "wrap", given: '{{ wrap 10 "the quick brown fox jumps" }}|{{ wrap 3 "abcdefgh ij" }}', want: "the quick\nbrown fox\njumps|abcdefgh\nij" },
     { name: "wrapWith", given: '{{ wrapWith 5 "<br>" "Hello World" }}|{{ wrapWith 3 "-" "abcdefgh" }}', want: "Hello<br>World|abc-def-gh" },
