@@ -1,6 +1,7 @@
 // Differential cases for what ESO 2.9 has beyond the functions cases-funcs.ts covers: its Sprig fork's hexdec and
-// three-argument htpasswd, getHostByName gone, Sprig's must forms, typeIsLike, toDecimal, dateModify and
-// durationRound over fixed dates and durations (Go's ParseDuration errors included).
+// three-argument htpasswd, getHostByName gone, Sprig's must forms, camelcase/snakecase/kebabcase/swapcase,
+// wrap/wrapWith, typeIsLike, toDecimal, dateModify and durationRound over fixed dates and durations (Go's
+// ParseDuration errors included); and fast-check texts through the same.
 import fc from "fast-check";
 import type { Case } from "./go-render.ts";
 

@@ -21,7 +21,7 @@ const suites: [string, Case[]][] = [
   ["Sprig functions", funcsCases],
   ["regexp engine: Go syntax, errors, expansion, empty matches, bytes, catastrophic patterns", regexpCases],
   ["ESO guide examples", esoCases],
-  ["ESO 2.9's Sprig fork (hexdec, htpasswd), must forms, typeIsLike, toDecimal, dateModify, durationRound", esoForkCases],
+  ["ESO 2.9's Sprig fork (hexdec, htpasswd) and the Sprig functions served for it (must forms, case converters, wrap, typeIsLike, toDecimal, dateModify, durationRound)", esoForkCases],
   ["Go's own limits (fmt width/precision, Repeat, chunk) and results just under the 1 MiB cap", limitCases],
   ["the realistic 1,000-key template the budget is measured against", realisticCases],
   ["fast-check generated (seed 20261122)", generatedCases(250, 20261122)],
