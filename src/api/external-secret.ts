@@ -107,7 +107,10 @@ export const TemplateFrom = z
     configMap: TemplateRef.optional().describe("Templates from a ConfigMap."),
     secret: TemplateRef.optional().describe("Templates from a Secret."),
     literal: z.string().optional().describe("A literal template rendering whole key: value YAML."),
-    target: z.enum(["Data", "Annotations", "Labels"]).optional().describe("Where the rendered output goes (default Data)."),
+    // Any string, as ESO's CRD: Data, Annotations and Labels are matched case-insensitively at render time
+    // (ESO's strings.ToLower switch), and any other target is refused for a Secret (ESO's webhook rule).
+    target: z.string().optional().describe("Where the rendered output goes: Data (default), Annotations or Labels, in any letter case."),
+    valuesDecodingStrategy: DecodingStrategy.optional().describe("How each rendered value is decoded before it is stored: None (default), Base64, Base64URL or Auto."),
   })
   .describe("A template source.");
 
@@ -127,7 +130,24 @@ export const Template = z
     templateFrom: z.array(TemplateFrom).optional().describe("Template sources."),
     mergePolicy: z.enum(["Replace", "Merge"]).optional().describe("Replace (default): only templated keys; Merge: fetched keys plus templated keys."),
   })
-  .describe("How the target Secret is rendered.");
+  .describe("How the target Secret is rendered.")
+  // ESO's privileged-template rule (validatePrivilegedTemplate), in its words; src/template/secret-rules.ts
+  // holds the whole rule set and enforces it again at sync. Its third case (service-account-token with a
+  // templateFrom Annotations target, any letter case) is not here: a walk over templateFrom lowering each target
+  // costs more than the apiserver allows (over 100x) unless templateFrom and target get maxItems/maxLength, and
+  // ESO's CRD bounds neither; validate and the sync refuse it.
+  .meta({
+    "x-kubernetes-validations": [
+      {
+        rule: "!has(self.type) || self.type != 'kubernetes.io/service-account-token' || !has(self.metadata) || !has(self.metadata.annotations) || !('kubernetes.io/service-account.name' in self.metadata.annotations)",
+        message: 'template.type="kubernetes.io/service-account-token" with annotation "kubernetes.io/service-account.name" is not allowed',
+      },
+      {
+        rule: "!has(self.type) || self.type != 'bootstrap.kubernetes.io/token'",
+        message: 'template.type="bootstrap.kubernetes.io/token" is not allowed',
+      },
+    ],
+  });
 export type Template = z.infer<typeof Template>;
 
 export const WorkloadRef = z.object({

@@ -10,7 +10,7 @@
 import type { ExternalSecret } from "../api/external-secret.ts";
 import { ANNOTATION_DATA_HASH, LABEL_CREATED_BY, LABEL_MANAGED, createdByValue } from "../api/markers.ts";
 import { safeMessage } from "../provider/errors.ts";
-import { TemplateExecutionError } from "../template/index.ts";
+import { TemplateExecutionError, templateTarget } from "../template/index.ts";
 import { withholdDataDetails } from "../template/error-details.ts";
 import { DataDependentError } from "./render-offline.ts";
 
@@ -48,7 +48,7 @@ export function maskingFor(es: ExternalSecret, known: Iterable<string>): Masking
   };
   const computedNames: Record<Field, boolean> = { data: false, labels: false, annotations: false };
   for (const from of template?.templateFrom ?? []) {
-    const field = FIELD_OF_TARGET[from.target ?? "Data"];
+    const field = FIELD_OF_TARGET[templateTarget(from.target) ?? "Data"];
     if (from.literal !== undefined) computedNames[field] = true;
     for (const item of [...(from.configMap?.items ?? []), ...(from.secret?.items ?? [])]) {
       if (item.templateAs === "KeysAndValues") computedNames[field] = true;

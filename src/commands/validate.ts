@@ -5,7 +5,8 @@ import type { z } from "zod";
 import { Scalar } from "yaml";
 import { generateCrdsFor } from "../crdgen/index.ts";
 import { GROUP, VERSION } from "../api/common.ts";
-import { parseOnly, TemplateError } from "../template/index.ts";
+import type { Template } from "../api/external-secret.ts";
+import { parseOnly, secretTemplateProblems, TemplateError } from "../template/index.ts";
 import { externalSecretSpecPath, formatFindings, lineOf, loadManifests, where, type Finding, type Located } from "./render-manifests.ts";
 import { checkRegexps } from "./validate-regexps.ts";
 import { crdSchemas, validateAgainst } from "./validate-rules.ts";
@@ -40,6 +41,9 @@ function checkTemplates(m: Located, root: Path, findings: Finding[]): void {
   const base = [...root, "target", "template"];
   for (const key of Object.keys((tpl?.data as Obj) ?? {})) checkTemplate(m, [...base, "data", key], key, findings);
   for (const part of ["labels", "annotations"]) for (const key of Object.keys((get(tpl, "metadata", part) as Obj) ?? {})) checkTemplate(m, [...base, "metadata", part, key], key, findings);
+  // The CRD's CEL rules say some of these in the same words: each is reported once.
+  const said = new Set(findings.filter((f) => f.file === m.file && f.message.startsWith(`${where(m)}: `)).map((f) => f.message.slice(f.message.lastIndexOf(": ") + 2)));
+  for (const p of secretTemplateProblems(tpl as Template | undefined)) if (!said.has(p.message)) findings.push({ file: m.file, line: lineOf(m, [...base, ...p.path]), severity: "error", message: `${where(m)}: ${[...base, ...p.path].join(".")}: ${p.message}` });
   ((tpl?.templateFrom as Obj[]) ?? []).forEach((_f, i) => checkTemplate(m, [...base, "templateFrom", i, "literal"], `templateFrom[${i}].literal`, findings));
   ((get(m.obj, ...root, "dataFrom") as Obj[]) ?? []).forEach((entry, i) =>
     ((entry?.rewrite as Obj[]) ?? []).forEach((_r, j) => checkTemplate(m, [...root, "dataFrom", i, "rewrite", j, "transform", "template"], "transform", findings)),

@@ -1,13 +1,18 @@
-// spf13/cast conversions as Sprig uses them (toInt64, toFloat64, toInt: lenient, 0 on failure) and
+// spf13/cast conversions (v1.10, as ESO 2.9 builds Sprig) as Sprig uses them (toInt64, toFloat64, toInt: lenient, 0 on failure) and
 // Sprig's strval/strslice (fmt %v of anything, lists flattened to []string without nils).
 import { budget } from "./budget.ts";
 import { formatValue } from "./fmt.ts";
 import { GoMap, GoTime, intOf, isInt, type GoValue } from "./values.ts";
 
-const trimZeroDecimal = (s: string): string => {
-  const m = /^([^.]*)\.0+$/.exec(s);
-  return m && m[1] !== "" ? m[1]! : s;
-};
+/** spf13/cast v1.10's trimDecimal (ESO 2.9 builds Sprig with it): text of digits with a decimal point keeps its
+ *  integer part ("3.999" -> "3", ".5" -> "0", "-." -> "-0"); any other text is left for ParseInt to refuse. */
+function trimDecimal(s: string): string {
+  if (!s.includes(".")) return s;
+  const m = /^([-+]?[0-9]*)(?:\.[0-9]*)?$/.exec(s);
+  if (!m) return s;
+  const int = m[1]!;
+  return int === "" ? "0" : int === "-" || int === "+" ? `${int}0` : int;
+}
 
 /** strconv.ParseInt(s, 0, 64) or undefined. */
 export function parseGoInt(text: string): bigint | undefined {
@@ -25,7 +30,7 @@ export function toInt64(v: GoValue): bigint {
   if (isInt(v)) return intOf(v);
   if (typeof v === "number") return Number.isFinite(v) ? BigInt.asIntN(64, BigInt(Math.trunc(v))) : -(2n ** 63n);
   if (typeof v === "boolean") return v ? 1n : 0n;
-  if (typeof v === "string") return parseGoInt(trimZeroDecimal(v)) ?? 0n;
+  if (typeof v === "string") return parseGoInt(trimDecimal(v)) ?? 0n;
   return 0n;
 }
 

@@ -3,13 +3,13 @@
 // exactly that type (int64 is not int), nil only where Go allows it.
 import type { ParamType } from "./func-types.ts";
 import type { ArgNode } from "./nodes.ts";
-import { GoMap, Int64, goType, type GoValue } from "./values.ts";
+import { GoMap, GoTime, Int64, goType, type GoValue } from "./values.ts";
 
 type Fail = (msg: string) => never;
 type NumberNode = Extract<ArgNode, { kind: "number" }>;
 
 export function goTypeName(type: ParamType): string {
-  return type === "map" ? "map[string]interface {}" : type === "any" ? "interface {}" : type;
+  return type === "map" ? "map[string]interface {}" : type === "any" ? "interface {}" : type === "hashAlgorithm" ? "sprig.HashAlgorithm" : type === "time" ? "time.Time" : type;
 }
 
 const looksFloat = (node: NumberNode) => !node.isChar && /[.eEpP]/.test(node.text) && !/^[+-]?0[xX]/.test(node.text);
@@ -33,13 +33,15 @@ export function constantArg(type: ParamType, node: ArgNode, fail: Fail): GoValue
       if (node.kind === "number" && node.int !== undefined && (!looksFloat(node) || Number.isInteger(node.float))) return type === "int" ? node.int : new Int64(node.int);
       return fail(`expected integer; found ${node.src}`);
     case "string":
+    case "hashAlgorithm":
       return node.kind === "string" ? node.value : fail(`expected string; found ${node.src}`);
     case "any":
       if (node.kind === "bool" || node.kind === "string") return node.value;
       if (node.kind === "number") return idealConstant(node, fail);
       return fail(`can't handle ${node.src} for arg of type interface {}`);
     case "map":
-      return fail(`can't handle ${node.src} for arg of type map[string]interface {}`);
+    case "time":
+      return fail(`can't handle ${node.src} for arg of type ${goTypeName(type)}`);
   }
 }
 
@@ -53,6 +55,7 @@ export function checkType(value: GoValue, type: ParamType, fail: Fail): GoValue 
     (type === "int64" && value instanceof Int64) ||
     (type === "float64" && typeof value === "number") ||
     (type === "bool" && typeof value === "boolean") ||
-    (type === "map" && value instanceof GoMap && value.elem === "any");
+    (type === "map" && value instanceof GoMap && value.elem === "any") ||
+    (type === "time" && value instanceof GoTime);
   return ok ? value : fail(`wrong type for value; expected ${goTypeName(type)}; got ${goType(value)}`);
 }

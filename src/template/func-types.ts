@@ -2,8 +2,9 @@
 // checks and constant conversion, exactly as reflect does for Go's FuncMap) and the error a function returns.
 import type { GoValue } from "./values.ts";
 
-/** Go parameter types the engine checks: interface{}, string, int, int64, float64, bool, map[string]interface{}. */
-export type ParamType = "any" | "string" | "int" | "int64" | "float64" | "bool" | "map";
+/** Go parameter types the engine checks: interface{}, string, int, int64, float64, bool, map[string]interface{},
+ *  time.Time, and ESO's sprig.HashAlgorithm (a named string type: a literal converts to it, a string value does not). */
+export type ParamType = "any" | "string" | "int" | "int64" | "float64" | "bool" | "map" | "time" | "hashAlgorithm";
 
 export interface GoFunc {
   params: ParamType[];

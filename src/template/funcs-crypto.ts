@@ -1,4 +1,4 @@
-// Sprig's hashing, bcrypt/htpasswd, AES, UUID and random functions (random output is checked by property,
+// Sprig's hashing, bcrypt/htpasswd (ESO's three-argument form), AES, UUID and random functions (random output is checked by property,
 // not against Go).
 import { createCipheriv, createDecipheriv, createHash, randomBytes, randomInt, randomUUID } from "node:crypto";
 import bcryptjs from "bcryptjs";
@@ -87,6 +87,12 @@ function decryptAES(password: string, crypt64: string): string {
   return out.subarray(0, Math.max(0, out.length - pad)).toString("latin1");
 }
 
+function htpasswd(user: string, pass: string, algorithm: string): string {
+  if (user.includes(":")) return `invalid username: ${user}`;
+  if (algorithm === "sha") return `${user}:{SHA}${createHash("sha1").update(Buffer.from(pass, "latin1")).digest("base64")}`;
+  return `${user}:${bcrypt(pass)}`;
+}
+
 export const cryptoFuncs: FuncMap = {
   sha1sum: fn(["string"], hash("sha1")),
   sha256sum: fn(["string"], hash("sha256")),
@@ -94,7 +100,9 @@ export const cryptoFuncs: FuncMap = {
   adler32sum: runeWise(fn(["string"], adler32)),
   // bcrypt at cost 10 takes ~90 ms here: about a million steps of walking nodes.
   bcrypt: costly(BCRYPT_STEPS, fn(["string"], bcrypt)),
-  htpasswd: costly(BCRYPT_STEPS, fn(["string", "string"], (user: string, pass: string) => (user.includes(":") ? `invalid username: ${user}` : `${user}:${bcrypt(pass)}`))),
+  // ESO's fork: a third argument, "sha" for {SHA} (base64 of SHA-1) and anything else for bcrypt; it is a named
+  // string type, so only a literal passes text/template's type check.
+  htpasswd: costly(BCRYPT_STEPS, fn(["string", "string", "hashAlgorithm"], htpasswd)),
   uuidv4: fn([], () => randomUUID()),
   randAlphaNum: fn(["int"], (n: bigint) => randFrom(ALPHA + NUM, n)),
   randAlpha: fn(["int"], (n: bigint) => randFrom(ALPHA, n)),

@@ -1,8 +1,10 @@
 // Sprig's date functions for UTC (the operator's zone): now, date, dateInZone (UTC only), htmlDate,
-// toDate (Go layouts), unixEpoch, duration; times format with Go's reference-time layouts.
+// toDate (Go layouts), unixEpoch, duration, dateModify, durationRound, ago; times format with Go's
+// reference-time layouts.
 import { fn, GoError, perByte, type FuncMap } from "./func-types.ts";
 import { toInt64 } from "./convert.ts";
-import { GoTime, intOf, isInt, type GoValue } from "./values.ts";
+import { parseGoDuration } from "./go-duration.ts";
+import { GoTime, Int64, intOf, isInt, type GoValue } from "./values.ts";
 
 const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
 const DAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
@@ -81,6 +83,45 @@ function durationString(seconds: bigint): string {
   return (neg ? "-" : "") + out;
 }
 
+/** A time moved by a Go duration (to the millisecond: the engine's times carry no finer part). */
+const plus = (t: GoTime, ns: bigint): GoTime => new GoTime(t.ms + Number(ns / 1_000_000n));
+
+/** Sprig's dateModify: the date moved by a Go duration, or unchanged when the duration does not parse. */
+function dateModify(duration: string, t: GoTime): GoTime {
+  const d = parseGoDuration(duration);
+  return "ns" in d ? plus(t, d.ns) : t;
+}
+
+function mustDateModify(duration: string, t: GoTime): GoTime {
+  const d = parseGoDuration(duration);
+  if ("error" in d) throw new GoError(d.error);
+  return plus(t, d.ns);
+}
+
+const NS = { y: 365n * 86_400n * 10n ** 9n, mo: 30n * 86_400n * 10n ** 9n, d: 86_400n * 10n ** 9n, h: 3_600n * 10n ** 9n, m: 60n * 10n ** 9n, s: 10n ** 9n };
+
+/** Sprig's durationRound: the largest whole unit (y = 365 days, mo = 30 days, d, h, m, s) strictly exceeded by
+ *  |d|, without a sign. A string is a Go duration (0 when it does not parse), an int64 nanoseconds, a time the
+ *  time since; anything else (an int literal too) is 0. */
+function durationRound(v: GoValue): string {
+  let d = 0n;
+  if (typeof v === "string") {
+    const r = parseGoDuration(v);
+    d = "ns" in r ? r.ns : 0n;
+  } else if (v instanceof Int64) d = v.v;
+  else if (v instanceof GoTime) d = BigInt(Date.now() - v.ms) * 1_000_000n;
+  const u = d < 0n ? BigInt.asUintN(64, -d) : d;
+  for (const [unit, ns] of Object.entries(NS)) if (u > ns) return `${u / ns}${unit}`;
+  return "0s";
+}
+
+/** Sprig's ago: time.Since(t) rounded to the second (halves away from zero), as Duration.String. */
+function ago(v: GoValue): string {
+  const t = v instanceof GoTime ? v.ms : isInt(v) ? Number(intOf(v)) * 1000 : Date.now();
+  const ms = Date.now() - t;
+  return durationString(BigInt(Math.sign(ms) * Math.round(Math.abs(ms) / 1000)));
+}
+
 export const dateFuncs: FuncMap = {
   now: fn([], () => new GoTime(Date.now())),
   date: perByte(2, fn(["string", "any"], (layout: string, d: GoValue) => dateInZone(layout, d, "UTC"))),
@@ -99,4 +140,10 @@ export const dateFuncs: FuncMap = {
     return String(Math.floor(d.ms / 1000));
   }),
   duration: fn(["any"], (v: GoValue) => durationString(toInt64(v))),
+  dateModify: fn(["string", "time"], dateModify),
+  date_modify: fn(["string", "time"], dateModify),
+  mustDateModify: fn(["string", "time"], mustDateModify),
+  must_date_modify: fn(["string", "time"], mustDateModify),
+  durationRound: fn(["any"], durationRound),
+  ago: fn(["any"], ago),
 };

@@ -1,7 +1,7 @@
 // Sprig's dict functions (dict, get, set, unset, hasKey, pluck, keys, values, pick, omit, merge,
-// mergeOverwrite, dig, deepCopy) and the defaults family (default, empty, coalesce, all, any, ternary).
+// mergeOverwrite and their must forms, dig, deepCopy, mustDeepCopy) and the defaults family (default, empty, coalesce, all, any, ternary).
 import { budget, entryMade, heapOf } from "./budget.ts";
-import { fn, GoError, lookup, type FuncMap } from "./func-types.ts";
+import { fn, GoError, lookup, type FuncMap, type GoFunc } from "./func-types.ts";
 import { deepEqual, empty, strval } from "./convert.ts";
 import { GoMap, goType, typedList, type GoValue } from "./values.ts";
 
@@ -63,6 +63,20 @@ function dig(...args: GoValue[]): GoValue {
   return def;
 }
 
+/** copystructure.Copy as Sprig calls it: nil itself cannot be copied (reflect panics on it). */
+function copyValue(v: GoValue): GoValue {
+  if (v === null) throw new GoError("reflect: call of reflect.Value.Type on zero Value");
+  return deepCopy(v);
+}
+
+/** merge / mergeOverwrite: every source merged into dst, which is returned. */
+const merging = (overwrite: boolean): GoFunc =>
+  fn(["map"], (d: GoValue, ...srcs: GoValue[]) => {
+    const dst = writable(d);
+    for (const s of srcs) mergeInto(dst, readable(s), overwrite);
+    return dst;
+  }, "map");
+
 export const dictFuncs: FuncMap = {
   dict: fn([], dict, "any"),
   get: lookup(fn(["map", "string"], (d: GoValue, k: string) => (readable(d).m.has(k) ? readable(d).m.get(k)! : ""))),
@@ -81,19 +95,15 @@ export const dictFuncs: FuncMap = {
     const drop = new Set(ks);
     return new GoMap([...readable(d).m].filter(([k]) => !drop.has(k)));
   }, "string"),
-  merge: fn(["map"], (d: GoValue, ...srcs: GoValue[]) => {
-    const dst = writable(d);
-    for (const s of srcs) mergeInto(dst, readable(s), false);
-    return dst;
-  }, "map"),
-  mergeOverwrite: fn(["map"], (d: GoValue, ...srcs: GoValue[]) => {
-    const dst = writable(d);
-    for (const s of srcs) mergeInto(dst, readable(s), true);
-    return dst;
-  }, "map"),
+  merge: merging(false),
+  mergeOverwrite: merging(true),
+  // mergo never fails on map[string]interface{} values, so the must forms are the same functions.
+  mustMerge: merging(false),
+  mustMergeOverwrite: merging(true),
   dig: lookup(fn(["any"], dig, "any")),
   // deepCopy and deepEqual spend a step per value they visit.
-  deepCopy: lookup(fn(["any"], deepCopy)),
+  deepCopy: lookup(fn(["any"], copyValue)),
+  mustDeepCopy: lookup(fn(["any"], copyValue)),
   deepEqual: lookup(fn(["any", "any"], deepEqual)),
   default: lookup(fn(["any"], (d: GoValue, ...given: GoValue[]) => (given.length === 0 || empty(given[0]!) ? d : given[0]!), "any")),
   empty: lookup(fn(["any"], empty)),

@@ -1,8 +1,9 @@
-// Sprig's encoding functions (b64enc/b64dec, b32enc/b32dec, toJson/fromJson and friends) and ESO's
+// Sprig's encoding functions (b64enc/b64dec, b32enc/b32dec, ESO's hexdec, toJson/fromJson and friends) and ESO's
 // toYaml/fromYaml, with Go's exact failure results (b64dec returns the error text, fromJson nil).
 import { budget, BudgetExceeded } from "./budget.ts";
 import { fn, GoError, perByte, runeWise, type FuncMap } from "./func-types.ts";
 import { marshalJson, unmarshalJson } from "./json.ts";
+import { isPrint, toBin } from "./gostr.ts";
 import { fromYaml, toYaml } from "./yaml.ts";
 import type { GoValue } from "./values.ts";
 
@@ -97,6 +98,28 @@ const lenient = (f: () => string): string => {
 };
 
 /** base32/base64 output length for `n` input bytes (padded): checked against the cap before encoding. */
+const HEX_DIGIT = /^[0-9a-fA-F]$/;
+
+/** hex.InvalidByteError's text: %#U of the byte as a rune, the character shown when Go calls it printable. */
+function invalidHexByte(byte: number): string {
+  const ch = String.fromCharCode(byte);
+  return `encoding/hex: invalid byte: U+${byte.toString(16).toUpperCase().padStart(4, "0")}${isPrint(ch) ? ` '${toBin(ch)}'` : ""}`;
+}
+
+/** ESO's hexdec: hex.DecodeString, returning the decoder's error text instead of failing (pairs are checked in
+ *  order; an odd trailing digit is a length error only when it is a hex digit). */
+function hexdec(s: string): string {
+  let out = "";
+  let j = 1;
+  for (; j < s.length; j += 2) {
+    if (!HEX_DIGIT.test(s[j - 1]!)) return invalidHexByte(s.charCodeAt(j - 1));
+    if (!HEX_DIGIT.test(s[j]!)) return invalidHexByte(s.charCodeAt(j));
+    out += String.fromCharCode(parseInt(s.slice(j - 1, j + 1), 16));
+  }
+  if (s.length % 2 === 1) return HEX_DIGIT.test(s[j - 1]!) ? "encoding/hex: odd length hex string" : invalidHexByte(s.charCodeAt(j - 1));
+  return out;
+}
+
 const encodedFits = (n: number, group: number, chars: number): void => budget().fits(Math.ceil(n / group) * chars);
 
 export const encodingFuncs: FuncMap = {
@@ -113,6 +136,7 @@ export const encodingFuncs: FuncMap = {
     return b32encode(s);
   })),
   b32dec: runeWise(fn(["string"], b32decode)),
+  hexdec: fn(["string"], hexdec),
   toJson: runeWise(fn(["any"], (v: GoValue) => lenient(() => mustJson(v, true)))),
   mustToJson: runeWise(fn(["any"], (v: GoValue) => mustJson(v, true))),
   toPrettyJson: runeWise(fn(["any"], (v: GoValue) => lenient(() => mustJson(v, true, "  ")))),

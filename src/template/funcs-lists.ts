@@ -1,5 +1,6 @@
 // Sprig's list functions (list, append, prepend, first, rest, last, initial, reverse, uniq, without,
-// has, compact, concat, chunk, slice, until, untilStep, seq) with Sprig's panics as template errors.
+// has, compact, concat, chunk, slice, until, untilStep, seq, and the must forms) with Sprig's panics as
+// template errors.
 import { boundedJoin, budget, INT_HEAP, listFits } from "./budget.ts";
 import { fn, GoError, lookup, type FuncMap } from "./func-types.ts";
 import { deepEqual, empty, toInt64 } from "./convert.ts";
@@ -103,7 +104,7 @@ function chunk(size: bigint, list: GoValue): GoValue {
   return out;
 }
 
-export const listFuncs: FuncMap = {
+const plain: FuncMap = {
   list: fn([], (...v: GoValue[]) => v, "any"),
   tuple: fn([], (...v: GoValue[]) => v, "any"),
   append: fn(["any", "any"], (l: GoValue, v: GoValue) => [...asList(l, "push"), v]),
@@ -130,3 +131,13 @@ export const listFuncs: FuncMap = {
   untilStep: fn(["int", "int", "int"], untilStep),
   seq: fn([], seq, "int"),
 };
+
+// Sprig's must forms return as an error what the plain ones panic with, in the same words, and text/template
+// reports both as "error calling NAME: MSG": they are the same functions under a second name.
+const MUST: Record<string, string> = {
+  mustAppend: "push", mustPush: "push", mustPrepend: "prepend", mustFirst: "first", mustLast: "last", mustRest: "rest",
+  mustInitial: "initial", mustReverse: "reverse", mustUniq: "uniq", mustWithout: "without", mustHas: "has",
+  mustCompact: "compact", mustSlice: "slice", mustChunk: "chunk",
+};
+
+export const listFuncs: FuncMap = { ...plain, ...Object.fromEntries(Object.entries(MUST).map(([must, name]) => [must, plain[name]!])) };

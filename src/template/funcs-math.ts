@@ -2,6 +2,7 @@
 // (addf ..., maxf, minf, floor, ceil, round) and conversions (atoi, int, int64, float64, toDecimal).
 import { fn, GoError, type FuncMap } from "./func-types.ts";
 import { parseGoInt, toFloat64, toInt64 } from "./convert.ts";
+import { formatValue } from "./fmt.ts";
 import { Int64, type GoValue } from "./values.ts";
 
 const i64 = (v: bigint) => new Int64(v);
@@ -77,6 +78,15 @@ function round(a: GoValue, p: bigint, ...opt: number[]): number {
   return r / pow;
 }
 
+/** Sprig's toDecimal: strconv.ParseInt(fmt.Sprint(v), 8, 64), 0 when that fails (base 8 takes a sign and the
+ *  digits 0-7 only: no prefix, no underscores). */
+function toDecimal(v: GoValue): Int64 {
+  const s = formatValue(v);
+  if (!/^[+-]?[0-7]+$/.test(s)) return i64(0n);
+  const n = (s.startsWith("-") ? -1n : 1n) * BigInt(`0o${s.replace(/^[+-]/, "")}`);
+  return i64(n > 2n ** 63n - 1n || n < -(2n ** 63n) ? 0n : n);
+}
+
 export const mathFuncs: FuncMap = {
   add1: fn(["any"], (a: GoValue) => i64(toInt64(a) + 1n)),
   add: fn([], (...v: GoValue[]) => i64(v.reduce<bigint>((acc, x) => BigInt.asIntN(64, acc + toInt64(x)), 0n)), "any"),
@@ -101,4 +111,5 @@ export const mathFuncs: FuncMap = {
   int: fn(["any"], (v: GoValue) => toInt64(v)),
   int64: fn(["any"], (v: GoValue) => i64(toInt64(v))),
   float64: fn(["any"], toFloat64),
+  toDecimal: fn(["any"], toDecimal),
 };

@@ -8,7 +8,7 @@ import { fromBin, runes, toBin, viaUnicode } from "./gostr.ts";
 import { GoMap, typedList, type GoValue } from "./values.ts";
 import { formatValue } from "./fmt.ts";
 
-const isGoSpace = (ch: string): boolean => /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]$/u.test(ch);
+export const isGoSpace = (ch: string): boolean => /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]$/u.test(ch);
 
 /** Trims runes matching `drop` from the ends, cutting the original bytes (invalid bytes stay as they are). */
 function trimRunes(s: string, drop: (ch: string, valid: boolean) => boolean, left = true, right = true): string {
@@ -31,7 +31,7 @@ function trimSet(s: string, cutset: string): string {
 /** unicode.ToUpper/ToLower/ToTitle are simple (one rune to one rune) mappings; JavaScript's full mappings
  *  (ß -> SS) are kept only when they give a single character. */
 const DIGRAPH_TITLE: Record<string, string> = { "\u01c4": "\u01c5", "\u01c5": "\u01c5", "\u01c6": "\u01c5", "\u01c7": "\u01c8", "\u01c8": "\u01c8", "\u01c9": "\u01c8", "\u01ca": "\u01cb", "\u01cb": "\u01cb", "\u01cc": "\u01cb", "\u01f1": "\u01f2", "\u01f2": "\u01f2", "\u01f3": "\u01f2" };
-const simpleUpper = (ch: string): string => {
+export const simpleUpper = (ch: string): string => {
   const cp = ch.codePointAt(0)!;
   // Greek with ypogegrammeni: the simple mapping is the prosgegrammeni capital.
   if ((cp >= 0x1f80 && cp <= 0x1f87) || (cp >= 0x1f90 && cp <= 0x1f97) || (cp >= 0x1fa0 && cp <= 0x1fa7)) return String.fromCodePoint(cp + 8);
@@ -39,11 +39,11 @@ const simpleUpper = (ch: string): string => {
   const u = ch.toUpperCase();
   return [...u].length === 1 ? u : ch;
 };
-const simpleLower = (ch: string): string => {
+export const simpleLower = (ch: string): string => {
   const l = ch.toLowerCase();
   return [...l].length === 1 ? l : [...l][0]!;
 };
-const simpleTitle = (ch: string): string => DIGRAPH_TITLE[ch] ?? simpleUpper(ch);
+export const simpleTitle = (ch: string): string => DIGRAPH_TITLE[ch] ?? simpleUpper(ch);
 export const goUpper = (s: string): string => viaUnicode(s, (t) => [...t].map(simpleUpper).join(""));
 export const goLower = (s: string): string => viaUnicode(s, (t) => [...t].map(simpleLower).join(""));
 

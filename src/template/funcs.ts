@@ -1,6 +1,7 @@
 // The engine's function map, as ESO builds it: text/template's built-ins, then Sprig (minus env and
 // expandenv), then ESO's own functions; later entries override earlier ones (Sprig's slice wins).
 import { builtins } from "./builtins.ts";
+import { wordFuncs } from "./funcs-words.ts";
 import type { FuncMap } from "./func-types.ts";
 import { cryptoFuncs } from "./funcs-crypto.ts";
 import { dateFuncs } from "./funcs-date.ts";
@@ -19,6 +20,7 @@ const reflectFuncs: FuncMap = {
   typeOf: lookup(fn(["any"], (v: GoValue) => goType(v))),
   kindOf: lookup(fn(["any"], (v: GoValue) => goKind(v))),
   typeIs: lookup(fn(["string", "any"], (t: string, v: GoValue) => goType(v) === t)),
+  typeIsLike: lookup(fn(["string", "any"], (t: string, v: GoValue) => goType(v) === t || goType(v) === `*${t}`)),
   kindIs: lookup(fn(["string", "any"], (k: string, v: GoValue) => goKind(v) === k)),
   hello: fn([], () => "Hello!"),
 };
@@ -26,6 +28,7 @@ const reflectFuncs: FuncMap = {
 export const templateFuncs: FuncMap = {
   ...builtins,
   ...stringFuncs,
+  ...wordFuncs,
   ...listFuncs,
   ...dictFuncs,
   ...encodingFuncs,

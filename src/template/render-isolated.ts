@@ -5,6 +5,7 @@ import { ConfigError } from "../provider/errors.ts";
 import type { ValueScrubber } from "../provider/scrub.ts";
 import { IsolationError, isolated, moduleBeside } from "../isolation/index.ts";
 import { loadTemplateSources, TemplateExecutionError, type Rendered } from "./render.ts";
+import { TemplateNotAllowedError } from "./secret-rules.ts";
 import type { TemplateSources } from "./sources.ts";
 
 const RENDER_MODULE = moduleBeside(import.meta.url, "./render.ts").href;
@@ -15,7 +16,7 @@ export async function renderIsolated(template: Template | undefined, data: Recor
   const loaded = await loadTemplateSources(template, sources);
   for (const secret of Object.values(loaded.secrets)) values?.addAll(Object.values(secret));
   try {
-    return await isolated<Rendered>({ module: RENDER_MODULE, fn: "renderTemplate", args: [template, data, loaded] }, { key, errors: [ConfigError, TemplateExecutionError] });
+    return await isolated<Rendered>({ module: RENDER_MODULE, fn: "renderTemplate", args: [template, data, loaded] }, { key, errors: [ConfigError, TemplateNotAllowedError, TemplateExecutionError] });
   } catch (err) {
     if (err instanceof IsolationError) throw new TemplateExecutionError(`template rendering ${err.message}`);
     throw err;

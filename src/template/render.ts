@@ -4,8 +4,10 @@
 import YAML from "yaml";
 import type { Template } from "../api/external-secret.ts";
 import { ConfigError, ProviderError } from "../provider/errors.ts";
+import { decodeValue, type Decoding } from "./decoding.ts";
 import { renderBytes, stringData, TemplateError } from "./engine.ts";
 import { withholdDataDetails } from "./error-details.ts";
+import { checkSecretTemplate } from "./secret-rules.ts";
 import type { TemplateSources } from "./sources.ts";
 
 export interface Rendered {
@@ -15,7 +17,15 @@ export interface Rendered {
   annotations: Record<string, string>;
 }
 
-type Target = "Data" | "Annotations" | "Labels";
+export type Target = "Data" | "Annotations" | "Labels";
+
+const TARGETS: Record<string, Target> = { data: "Data", annotations: "Annotations", labels: "Labels" };
+
+/** A templateFrom target as ESO reads it for a Secret: Data, Annotations or Labels in any letter case
+ *  (unset is Data); undefined for any other string (a nested path, only meaningful for other kinds). */
+export function templateTarget(target: string | undefined): Target | undefined {
+  return target === undefined || target === "" ? "Data" : TARGETS[target.toLowerCase()];
+}
 
 interface Out {
   data: Record<string, Uint8Array>;
@@ -43,6 +53,16 @@ export function templateConfigError(err: TemplateError, data: Record<string, Uin
   return err.phase === "parse" ? new ConfigError(text) : new TemplateExecutionError(text);
 }
 
+/** A value that fails its valuesDecodingStrategy depends on the fetched data: retried, as ESO's plain error. */
+function decoded(value: Uint8Array, strategy: Decoding, key: string): Uint8Array {
+  try {
+    return decodeValue(value, strategy, `rendered template value for key ${JSON.stringify(key)}`);
+  } catch (err) {
+    if (err instanceof ConfigError) throw new TemplateExecutionError(`failed to decode ${err.message}`);
+    throw err;
+  }
+}
+
 function apply(out: Out, target: Target, key: string, value: Uint8Array): void {
   if (target === "Data") out.data[key] = value;
   else if (target === "Labels") out.labels[key] = Buffer.from(value).toString("utf8");
@@ -50,13 +70,13 @@ function apply(out: Out, target: Target, key: string, value: Uint8Array): void {
 }
 
 /** Renders each key's template (scope Values). */
-function executeValues(templates: Record<string, string>, data: Record<string, Uint8Array>, target: Target, out: Out): void {
+function executeValues(templates: Record<string, string>, data: Record<string, Uint8Array>, target: Target, out: Out, decoding?: Decoding): void {
   const dot = stringData(data);
-  for (const [key, text] of Object.entries(templates)) apply(out, target, key, renderBytes(key, text, dot));
+  for (const [key, text] of Object.entries(templates)) apply(out, target, key, decoded(renderBytes(key, text, dot), decoding, key));
 }
 
 /** Renders the whole template and reads the output as a YAML map of key: value (scope KeysAndValues). */
-function executeKeysAndValues(name: string, text: string, data: Record<string, Uint8Array>, target: Target, out: Out): void {
+function executeKeysAndValues(name: string, text: string, data: Record<string, Uint8Array>, target: Target, out: Out, decoding?: Decoding): void {
   const rendered = Buffer.from(renderBytes(name, text, stringData(data))).toString("utf8");
   let parsed: unknown;
   try {
@@ -68,7 +88,7 @@ function executeKeysAndValues(name: string, text: string, data: Record<string, U
   if (typeof parsed !== "object" || Array.isArray(parsed)) throw new ConfigError(`template ${JSON.stringify(name)}: rendered output is not a YAML map of key: value`);
   for (const [k, v] of Object.entries(parsed as Record<string, unknown>)) {
     if (typeof v === "object" && v !== null) throw new ConfigError(`template ${JSON.stringify(name)}: value of ${JSON.stringify(k)} is not a string`);
-    apply(out, target, k, new Uint8Array(Buffer.from(String(v ?? ""), "utf8")));
+    apply(out, target, k, decoded(new Uint8Array(Buffer.from(String(v ?? ""), "utf8")), decoding, k));
   }
 }
 
@@ -94,17 +114,20 @@ export async function loadTemplateSources(template: Template | undefined, source
  */
 export function renderTemplate(template: Template | undefined, data: Record<string, Uint8Array>, loaded: LoadedSources): Rendered {
   if (!template) return { data, type: undefined, labels: {}, annotations: {} };
+  checkSecretTemplate(template);
   const out: Out = { data: {}, labels: {}, annotations: {} };
   if (template.mergePolicy === "Merge") Object.assign(out.data, data);
   try {
     for (const [i, from] of (template.templateFrom ?? []).entries()) {
-      const target: Target = from.target ?? "Data";
+      // checkSecretTemplate refused any other target.
+      const target = templateTarget(from.target)!;
+      const decoding = from.valuesDecodingStrategy;
       if (from.configMap) {
         const cm = loaded.configMaps[from.configMap.name]!;
         for (const item of from.configMap.items) {
           if (!(item.key in cm)) throw new ConfigError(`templateFrom[${i}].configMap ${from.configMap.name} has no key ${item.key}`);
-          if (item.templateAs === "KeysAndValues") executeKeysAndValues(item.key, cm[item.key]!, data, target, out);
-          else executeValues({ [item.key]: cm[item.key]! }, data, target, out);
+          if (item.templateAs === "KeysAndValues") executeKeysAndValues(item.key, cm[item.key]!, data, target, out, decoding);
+          else executeValues({ [item.key]: cm[item.key]! }, data, target, out, decoding);
         }
       }
       if (from.secret) {
@@ -112,11 +135,11 @@ export function renderTemplate(template: Template | undefined, data: Record<stri
         for (const item of from.secret.items) {
           if (!(item.key in s)) throw new ConfigError(`templateFrom[${i}].secret ${from.secret.name} has no key ${item.key}`);
           const text = Buffer.from(s[item.key]!).toString("utf8");
-          if (item.templateAs === "KeysAndValues") executeKeysAndValues(item.key, text, data, target, out);
-          else executeValues({ [item.key]: text }, data, target, out);
+          if (item.templateAs === "KeysAndValues") executeKeysAndValues(item.key, text, data, target, out, decoding);
+          else executeValues({ [item.key]: text }, data, target, out, decoding);
         }
       }
-      if (from.literal !== undefined) executeKeysAndValues(`templateFrom[${i}].literal`, from.literal, data, target, out);
+      if (from.literal !== undefined) executeKeysAndValues(`templateFrom[${i}].literal`, from.literal, data, target, out, decoding);
     }
     if (template.data) executeValues(template.data, data, "Data", out);
     if (template.metadata?.labels) executeValues(template.metadata.labels, data, "Labels", out);

@@ -26,7 +26,7 @@ const SRC = fileURLToPath(new URL("./go-render/", import.meta.url));
 /** Path of the cached go-render binary; builds it (once, ~10 s) if the bench set-up has not. */
 export function goRenderBinary(): string {
   const hash = createHash("sha256")
-    .update(Buffer.concat(["main.go", "go.mod", "go.sum"].map((f) => readFileSync(join(SRC, f)))))
+    .update(Buffer.concat(["main.go", "sprig/eso.go", "go.mod", "go.sum"].map((f) => readFileSync(join(SRC, f)))))
     .digest("hex")
     .slice(0, 12);
   const bin = join(benchCacheDir(), "bin", `go-render-${hash}`);

@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { esoCases } from "../differential/cases-eso.ts";
+import { esoForkCases, esoForkGeneratedCases } from "../differential/cases-eso-fork.ts";
 import { funcsCases } from "../differential/cases-funcs.ts";
 import { regexpCases } from "../differential/cases-regexp.ts";
 import { limitCases } from "../differential/cases-limits.ts";
@@ -20,6 +21,7 @@ const suites: [string, Case[]][] = [
   ["Sprig functions", funcsCases],
   ["regexp engine: Go syntax, errors, expansion, empty matches, bytes, catastrophic patterns", regexpCases],
   ["ESO guide examples", esoCases],
+  ["ESO 2.9's Sprig fork (hexdec, htpasswd) and the Sprig functions served for it (must forms, case converters, wrap, typeIsLike, toDecimal, dateModify, durationRound)", esoForkCases],
   ["Go's own limits (fmt width/precision, Repeat, chunk) and results just under the 1 MiB cap", limitCases],
   ["the realistic 1,000-key template the budget is measured against", realisticCases],
   ["fast-check generated (seed 20261122)", generatedCases(250, 20261122)],
@@ -29,6 +31,7 @@ const suites: [string, Case[]][] = [
   ["fast-check list/dict/math/default/regexp functions (seed 1)", generatedFunctionCases(250, 1)],
   ["fast-check list/dict/math/default/regexp functions (seed 2)", generatedFunctionCases(250, 2)],
   ["fast-check float formatting (halfway and extreme values first)", generatedFloatCases(250, 1)],
+  ["fast-check word functions and duration/number parsers of ESO 2.9 (seed 5)", esoForkGeneratedCases(100, 5)],
 ];
 
 test("the differential suite has at least 300 cases, with successes and failures on the Go side", () => {

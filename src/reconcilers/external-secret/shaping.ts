@@ -2,36 +2,9 @@
 // regexp with Go's regexp and $-expansion, transform with a template over .value), with ESO's semantics.
 import { ConfigError } from "../../provider/errors.ts";
 import { renderBytes, stringData, TemplateError } from "../../template/engine.ts";
-import { b64decode } from "../../template/funcs-encoding.ts";
 import { specRegexp } from "../../provider/spec-regexp.ts";
 
-type Decoding = "None" | "Base64" | "Base64URL" | "Auto" | undefined;
-
-/** Go's base64.StdEncoding / URLEncoding (padded, as ESO's utils.Decode uses them), or undefined. */
-function decodeStrict(value: Uint8Array, url: boolean): Uint8Array | undefined {
-  const r = b64decode(Buffer.from(value).toString("latin1"), url);
-  return r.ok ? new Uint8Array(Buffer.from(r.value, "latin1")) : undefined;
-}
-
-export function decodeValue(value: Uint8Array, strategy: Decoding, keyLabel: string): Uint8Array {
-  switch (strategy ?? "None") {
-    case "None":
-      return value;
-    case "Base64": {
-      const out = decodeStrict(value, false);
-      if (!out) throw new ConfigError(`${keyLabel}: value is not valid base64 (decodingStrategy Base64)`);
-      return out;
-    }
-    case "Base64URL": {
-      const out = decodeStrict(value, true);
-      if (!out) throw new ConfigError(`${keyLabel}: value is not valid base64url (decodingStrategy Base64URL)`);
-      return out;
-    }
-    default:
-      // Auto: ESO tries base64, then base64url, else keeps the raw value (documented as unreliable).
-      return decodeStrict(value, false) ?? decodeStrict(value, true) ?? value;
-  }
-}
+export { decodeValue } from "../../template/decoding.ts";
 
 // ESO's utils.convert: every rune that is not a Unicode letter or number, '-', '.' or '_' is replaced
 // ("_" for Default, fmt "_U%04x_" - lower-case hex - for Unicode). A kept non-ASCII letter still fails

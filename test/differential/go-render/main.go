@@ -1,6 +1,8 @@
 // go-render: the reference side of the differential template test. It renders each case with Go's own
-// text/template plus Sprig, configured exactly as External Secrets Operator's engine v2 does
-// (missingkey=error, Sprig's TxtFuncMap without env/expandenv, toYaml/fromYaml over sigs.k8s.io/yaml),
+// text/template plus Sprig, configured exactly as External Secrets Operator 2.9's engine v2 does
+// (missingkey=error; Sprig v3.3.0's TxtFuncMap changed as ESO's fork changes it: no env, expandenv or
+// getHostByName, plus hexdec and a three-argument htpasswd (./sprig); Sprig's dependencies at the
+// versions ESO 2.9 builds with (go.mod); toYaml/fromYaml over sigs.k8s.io/yaml),
 // and with the data map typed as ESO passes it (map[string]string).
 // Input on stdin: JSON [{"name","template","data":{k: v}}]; output on stdout: JSON
 // [{"ok":true,"out":"<base64>"} | {"ok":false,"err":"..."}], one per case, in order.
@@ -16,6 +18,8 @@ import (
 
 	"github.com/Masterminds/sprig/v3"
 	"sigs.k8s.io/yaml"
+
+	esosprig "secrets-bridge.local/go-render/sprig"
 )
 
 type testCase struct {
@@ -51,6 +55,9 @@ func funcs() template.FuncMap {
 	f := sprig.TxtFuncMap()
 	delete(f, "env")
 	delete(f, "expandenv")
+	delete(f, "getHostByName")
+	f["hexdec"] = esosprig.Hexdec
+	f["htpasswd"] = esosprig.Htpasswd(f["bcrypt"].(func(string) string))
 	f["toYaml"] = toYAML
 	f["fromYaml"] = fromYAML
 	return f

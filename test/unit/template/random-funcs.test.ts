@@ -1,6 +1,6 @@
 // Functions with random or time-dependent output, checked by property (fast-check) instead of against Go:
 // htpasswd/bcrypt verify, uuidv4's format, rand* alphabets and lengths, encryptAES/decryptAES round trips,
-// now/date/unixEpoch consistency.
+// now/date/unixEpoch consistency, ago and durationRound against now.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import bcryptjs from "bcryptjs";
@@ -11,10 +11,10 @@ const render = (template: string, values: Record<string, string> = {}) =>
   renderString("t", template, stringData(Object.fromEntries(Object.entries(values).map(([k, v]) => [k, new Uint8Array(Buffer.from(v))]))));
 
 describe("random and time functions (properties)", () => {
-  it("htpasswd gives user:bcrypt($2a$) that verifies the password", () => {
+  it("htpasswd (ESO's third argument: anything but \"sha\") gives user:bcrypt($2a$) that verifies the password", () => {
     fc.assert(
       fc.property(fc.stringMatching(/^[a-z][a-z0-9]{0,8}$/), fc.string({ minLength: 1, maxLength: 20 }), (user, pass) => {
-        const line = render("{{ htpasswd .u .p }}", { u: user, p: pass });
+        const line = render('{{ htpasswd .u .p "bcrypt" }}', { u: user, p: pass });
         const [u, hash] = [line.slice(0, line.indexOf(":")), line.slice(line.indexOf(":") + 1)];
         assert.equal(u, user);
         assert.match(hash, /^\$2a\$10\$/);
@@ -22,7 +22,8 @@ describe("random and time functions (properties)", () => {
       }),
       { numRuns: 5 },
     );
-    assert.equal(render('{{ htpasswd "a:b" "x" }}'), "invalid username: a:b");
+    assert.match(render('{{ htpasswd "u" "x" "" }}'), /^u:\$2a\$10\$/);
+    assert.equal(render('{{ htpasswd "a:b" "x" "bcrypt" }}'), "invalid username: a:b");
   });
 
   it("uuidv4 is a version-4 UUID, different each call", () => {
@@ -63,5 +64,15 @@ describe("random and time functions (properties)", () => {
     assert.equal(day, new Date().toISOString().slice(0, 10));
     assert.ok(Math.abs(Date.parse(stamp!) / 1000 - before) <= 2);
     assert.equal(render('{{ date "Mon Jan 2 15:04:05 2006" 0 }}'), "Thu Jan 1 00:00:00 1970");
+  });
+
+  it("ago and durationRound of a time measure from now, in whole seconds", () => {
+    const now = Math.floor(Date.now() / 1000);
+    assert.match(render(`{{ ago ${now - 3725} }}`), /^1h2m(5|6)s$/);
+    assert.match(render(`{{ ago (int64 ${now + 90}) }}`), /^-1m(29|30)s$/);
+    assert.equal(render('{{ ago "x" }}'), "0s");
+    assert.equal(render("{{ now | ago }}"), "0s");
+    assert.equal(render('{{ dateModify "-50h" now | durationRound }}'), "2d");
+    assert.equal(render('{{ mustDateModify "49h" now | durationRound }}'), "2d");
   });
 });
