@@ -6,6 +6,7 @@ import { readdirSync, readFileSync, watch, rmSync, mkdirSync, createWriteStream 
 import { join, resolve } from "node:path";
 import { type KubeConfig, CoreV1Api, CustomObjectsApi, type V1Secret } from "@kubernetes/client-node";
 import { GROUP, VERSION } from "../api/common.ts";
+import type { ClusterExternalSecret } from "../api/cluster-external-secret.ts";
 import type { ExternalSecret } from "../api/external-secret.ts";
 import { applyObjects, installCrds, parseManifests } from "../kube/apply.ts";
 import { loadKubeConfig } from "../kube/clients.ts";
@@ -33,7 +34,8 @@ async function snapshot(kc: KubeConfig): Promise<string> {
   for (const namespace of new Set(list.items.map((es) => es.metadata.namespace!))) {
     for (const secret of (await core.listNamespacedSecret({ namespace })).items) secrets.set(`${namespace}/${secret.metadata!.name}`, secret);
   }
-  return renderDemoView(list.items, secrets);
+  const fanOuts = (await custom.listClusterCustomObject({ group: GROUP, version: VERSION, plural: "clusterexternalsecrets" })) as { items: ClusterExternalSecret[] };
+  return renderDemoView(list.items, secrets, fanOuts.items);
 }
 
 export async function runDemo(opts: { dir: string; exitWhenReady?: boolean }): Promise<void> {

@@ -22,6 +22,9 @@ describe("secrets-bridge demo", () => {
       clearTimeout(timer);
       assert.equal(code, 0, output);
       for (const name of ["payments-db", "payments-db-all", "feature-flags", "smtp"]) assert.match(output, new RegExp(`ExternalSecret demo/${name} +Ready=True`));
+      // The ClusterExternalSecret example fans the shared SMTP credentials out to both team=payments namespaces.
+      assert.match(output, /ClusterExternalSecret smtp-shared +Ready=True \(Provisioned\) +namespaces demo, demo-2/);
+      for (const namespace of ["demo", "demo-2"]) assert.match(output, new RegExp(`ExternalSecret ${namespace}/smtp-shared +Ready=True`));
       assert.match(output, /password = \*{8} \(28 bytes\)/);
       // Every value of the example stores, planted in the manifests, stays hidden.
       const manifests = readFileSync(join(REPO, "examples/demo/10-fake-store.yaml"), "utf8") + readFileSync(join(REPO, "examples/demo/20-cluster-store.yaml"), "utf8");
