@@ -36,7 +36,7 @@ describe("secrets-bridge validate", () => {
       `${BAD}/externalsecrets.yaml:31: error: ExternalSecret/apps/policies: spec.data[1]: duplicate entry with secretKey="a"`,
       `${BAD}/externalsecrets.yaml:48: error: ExternalSecret/apps/broken-template: spec.target.template.data.config.yaml: template "config.yaml" line 2: function "nosuchfn" not defined`,
       `${BAD}/externalsecrets.yaml:49: error: ExternalSecret/apps/broken-template: spec.target.template.data.inline: template "inline" line 1: unexpected EOF`,
-      `${BAD}/externalsecrets.yaml:54: error: ExternalSecret/apps/broken-template: spec.dataFrom[0].rewrite[0]: a rewrite sets exactly one of regexp or transform`,
+      `${BAD}/externalsecrets.yaml:54: error: ExternalSecret/apps/broken-template: spec.dataFrom[0].rewrite[0]: a rewrite sets exactly one of merge, regexp or transform`,
       `${BAD}/externalsecrets.yaml:60: error: ExternalSecret/apps/old-api: apiVersion external-secrets.io/v1beta1 is not served`,
       `${BAD}/stores.yaml:7: error: SecretStore/apps/fake: spec.provider: spec.provider must set exactly one provider`,
     ];
