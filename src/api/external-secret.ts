@@ -60,8 +60,21 @@ export const FindRef = z
   })
   .describe("Fetches every secret matching the filters; each becomes one key.");
 
+// ESO's rewrite.merge (2.9): accepted with ESO's shape so ESO manifests apply; an ExternalSecret using it reports
+// Ready=False (src/api/unsupported.ts) until it is implemented.
+export const RewriteMerge = z
+  .object({
+    into: z.string().optional().describe("Target key of the merge; required when strategy is JSON."),
+    priority: z.array(z.string()).optional().describe("Keys in priority order for conflict resolution."),
+    priorityPolicy: z.enum(["IgnoreNotFound", "Strict"]).optional().describe("Strict (default) or IgnoreNotFound when a priority key is absent."),
+    conflictPolicy: z.enum(["Ignore", "Error"]).optional().describe("Error (default) or Ignore when keys conflict."),
+    strategy: z.enum(["Extract", "JSON"]).optional().describe("Extract (default) or JSON."),
+  })
+  .describe("Merge the fetched JSON values into one set of keys. Not supported by secrets-bridge yet: an ExternalSecret using it reports Ready=False.");
+
 export const Rewrite = z
   .object({
+    merge: RewriteMerge.optional(),
     regexp: z
       .object({
         source: z.string().describe("Regular expression matched against each key."),
@@ -72,7 +85,11 @@ export const Rewrite = z
     transform: z.object({ template: z.string().describe("Template with .value as the key.") }).optional().describe("Rewrite keys by template."),
   })
   .describe("A key rewrite, applied in order.")
-  .meta({ "x-kubernetes-validations": [{ rule: "has(self.regexp) != has(self.transform)", message: "a rewrite sets exactly one of regexp or transform" }] });
+  .meta({
+    "x-kubernetes-validations": [
+      { rule: "(has(self.merge) ? 1 : 0) + (has(self.regexp) ? 1 : 0) + (has(self.transform) ? 1 : 0) == 1", message: "a rewrite sets exactly one of merge, regexp or transform" },
+    ],
+  });
 
 export const DataFromItem = z
   .object({
@@ -155,6 +172,14 @@ export const WorkloadRef = z.object({
   name: z.string().describe("Name of the workload in the ExternalSecret's namespace."),
 });
 
+// ESO's target.manifest (2.9): accepted so ESO manifests apply; not served yet (src/api/unsupported.ts).
+export const ManifestReference = z
+  .object({
+    apiVersion: z.string().min(1).describe("API version of the resource to render, e.g. v1 for a ConfigMap."),
+    kind: z.string().min(1).describe("Kind of the resource to render, e.g. ConfigMap."),
+  })
+  .describe("Render into this kind of resource instead of a Secret. Not supported by secrets-bridge yet: an ExternalSecret using it reports Ready=False.");
+
 export const Target = z
   .object({
     name: z.string().max(253).optional().describe("Name of the Secret to manage; defaults to the ExternalSecret's name."),
@@ -162,6 +187,7 @@ export const Target = z
     deletionPolicy: DeletionPolicy.optional().describe("What happens when the provider no longer has the data: Retain (default), Delete or Merge."),
     immutable: z.boolean().optional().describe("Create the Secret immutable; its data is never rewritten."),
     template: Template.optional(),
+    manifest: ManifestReference.optional(),
     rolloutRestartTargets: z.array(WorkloadRef).optional().describe("secrets-bridge: workloads restarted when the Secret's data really changed."),
   })
   .describe("The Secret to write.")
@@ -179,11 +205,32 @@ export const Target = z
   });
 export type Target = z.infer<typeof Target>;
 
+// ESO's syncWindows (2.9): accepted so ESO manifests apply; not served yet (src/api/unsupported.ts).
+export const SyncWindows = z
+  .object({
+    kind: z.enum(["allow", "deny"]).describe("allow: refresh only while a window is open; deny: never while one is open."),
+    windows: z
+      .array(
+        z.object({
+          schedule: z
+            .string()
+            .min(1)
+            .regex(/^(@(annually|yearly|monthly|weekly|daily|midnight|hourly)|@every [^\s]+.*|[^\s]+( [^\s]+){4})$/)
+            .describe("5-field cron expression in UTC, or @daily, @every 1h ...: when each window opens."),
+          duration: Duration.describe("How long each window stays open (Go duration)."),
+        }),
+      )
+      .min(1)
+      .describe("Schedule and duration pairs."),
+  })
+  .describe("Restricts when periodic refreshes may run. Not supported by secrets-bridge yet: an ExternalSecret using it reports Ready=False.");
+
 export const ExternalSecretSpec = z
   .object({
     secretStoreRef: StoreRef.optional(),
     refreshInterval: Duration.optional().describe("How often to refresh (Go duration, default 1h); 0 syncs once."),
     refreshPolicy: RefreshPolicy.optional().describe("Periodic (default), OnChange or CreatedOnce."),
+    syncWindows: SyncWindows.optional(),
     target: Target.optional(),
     data: z
       .array(DataItem)

@@ -5,7 +5,8 @@ import type { z } from "zod";
 import { Scalar } from "yaml";
 import { generateCrdsFor } from "../crdgen/index.ts";
 import { GROUP, VERSION } from "../api/common.ts";
-import type { Template } from "../api/external-secret.ts";
+import type { ExternalSecretSpec, Template } from "../api/external-secret.ts";
+import { unsupportedFields, unsupportedMessage } from "../api/unsupported.ts";
 import { parseOnly, secretTemplateProblems, TemplateError } from "../template/index.ts";
 import { externalSecretSpecPath, formatFindings, lineOf, loadManifests, where, type Finding, type Located } from "./render-manifests.ts";
 import { checkRegexps } from "./validate-regexps.ts";
@@ -102,6 +103,14 @@ function checkGenerators(m: Located, root: Path, findings: Finding[]): void {
   }
 }
 
+/** ESO fields the CRD accepts but secrets-bridge does not serve yet: the ExternalSecret would not sync. */
+function checkUnsupported(m: Located, root: Path, findings: Finding[]): void {
+  for (const field of unsupportedFields(get(m.obj, ...root) as ExternalSecretSpec | undefined)) {
+    const path = [...root, ...field.path];
+    findings.push({ file: m.file, line: lineOf(m, path), severity: "error", message: `${where(m)}: ${unsupportedMessage(field, root.join("."))}; this ExternalSecret will not sync` });
+  }
+}
+
 export function validateFindings(paths: string[], providerSchemas: Record<string, z.ZodType>, opts: ValidateOptions = {}): { findings: Finding[]; files: number; objects: number } {
   const { objects, findings, files } = loadManifests(paths);
   const schemas = crdSchemas(generateCrdsFor(providerSchemas));
@@ -131,6 +140,7 @@ export function validateFindings(paths: string[], providerSchemas: Record<string
       checkTemplates(m, root, findings);
       checkReferences(m, root, objects, opts, findings);
       checkGenerators(m, root, findings);
+      checkUnsupported(m, root, findings);
     }
   }
   return { findings, files, objects: ours.length };

@@ -36,7 +36,7 @@ describe("secrets-bridge validate", () => {
       `${BAD}/externalsecrets.yaml:31: error: ExternalSecret/apps/policies: spec.data[1]: duplicate entry with secretKey="a"`,
       `${BAD}/externalsecrets.yaml:48: error: ExternalSecret/apps/broken-template: spec.target.template.data.config.yaml: template "config.yaml" line 2: function "nosuchfn" not defined`,
       `${BAD}/externalsecrets.yaml:49: error: ExternalSecret/apps/broken-template: spec.target.template.data.inline: template "inline" line 1: unexpected EOF`,
-      `${BAD}/externalsecrets.yaml:54: error: ExternalSecret/apps/broken-template: spec.dataFrom[0].rewrite[0]: a rewrite sets exactly one of regexp or transform`,
+      `${BAD}/externalsecrets.yaml:54: error: ExternalSecret/apps/broken-template: spec.dataFrom[0].rewrite[0]: a rewrite sets exactly one of merge, regexp or transform`,
       `${BAD}/externalsecrets.yaml:60: error: ExternalSecret/apps/old-api: apiVersion external-secrets.io/v1beta1 is not served`,
       `${BAD}/stores.yaml:7: error: SecretStore/apps/fake: spec.provider: spec.provider must set exactly one provider`,
     ];
@@ -90,6 +90,24 @@ describe("secrets-bridge validate", () => {
     ];
     for (const line of want) assert.ok(r.out.includes(line), `missing: ${line}\n---\n${r.out}`);
     assert.match(r.out, /1 files, 3 external-secrets\.io objects: 3 errors, 1 warnings/);
+  });
+
+  it("ESO 2.9 fields not served yet are errors naming the field; a vault store's checkAndSet is accepted", () => {
+    const dir = mkdtempSync(join(tmpdir(), "sb-validate-"));
+    const store =
+      "apiVersion: external-secrets.io/v1\nkind: SecretStore\nmetadata:\n  name: vault\nspec:\n  provider:\n    vault:\n      server: https://vault:8200\n      path: secret\n      checkAndSet:\n        required: true\n      auth:\n        tokenSecretRef: {name: t, key: token}\n";
+    const es =
+      "apiVersion: external-secrets.io/v1\nkind: ExternalSecret\nmetadata:\n  name: eso29\nspec:\n  secretStoreRef: {name: vault}\n  syncWindows:\n    kind: deny\n    windows:\n      - {schedule: '0 22 * * 1-5', duration: 8h}\n  target:\n    manifest: {apiVersion: v1, kind: ConfigMap}\n  dataFrom:\n    - extract: {key: app}\n      rewrite:\n        - merge: {strategy: Extract}\n";
+    writeFileSync(join(dir, "all.yaml"), [store, es].join("---\n"));
+    const r = cli("validate", dir);
+    assert.equal(r.code, 1, r.out + r.err);
+    const want = [
+      "all.yaml:26: error: ExternalSecret/eso29: spec.target.manifest: rendering into a resource other than a Secret is not supported by secrets-bridge yet; this ExternalSecret will not sync",
+      "all.yaml:21: error: ExternalSecret/eso29: spec.syncWindows: sync windows are not supported by secrets-bridge yet; this ExternalSecret will not sync",
+      "all.yaml:30: error: ExternalSecret/eso29: spec.dataFrom[0].rewrite[0].merge: merge rewrites are not supported by secrets-bridge yet; this ExternalSecret will not sync",
+    ];
+    for (const line of want) assert.ok(r.out.includes(line), `missing: ${line}\n---\n${r.out}`);
+    assert.match(r.out, /1 files, 2 external-secrets\.io objects: 3 errors, 0 warnings/);
   });
 
   it("checks the ExternalSecret spec a ClusterExternalSecret stamps out like an ExternalSecret's", () => {

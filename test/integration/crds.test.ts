@@ -180,7 +180,7 @@ describe("generated CRDs on a real kube-apiserver", () => {
     await rejects(ns, es("dup-key", { data: [...one, ...one] }), /Duplicate value/);
     await rejects(ns, es("extract-find", { dataFrom: [{ extract: { key: "a" }, find: { path: "b" } }] }), "a dataFrom entry sets only one of extract or find");
     await rejects(ns, es("empty-from", { dataFrom: [{ rewrite: [] }] }), "a dataFrom entry needs extract, find or sourceRef.generatorRef");
-    await rejects(ns, es("two-rewrites", { dataFrom: [{ extract: { key: "a" }, rewrite: [{ regexp: { source: "a", target: "b" }, transform: { template: "x" } }] }] }), "a rewrite sets exactly one of regexp or transform");
+    await rejects(ns, es("two-rewrites", { dataFrom: [{ extract: { key: "a" }, rewrite: [{ regexp: { source: "a", target: "b" }, transform: { template: "x" } }] }] }), "a rewrite sets exactly one of merge, regexp or transform");
     await rejects(ns, es("bad-interval", { data: one, refreshInterval: "1 hour" }), /spec.refreshInterval in body should match/);
     const noSpec = { apiVersion: `${GROUP}/${VERSION}`, kind: "ExternalSecret", metadata: { name: "spec-missing" } };
     await rejects(ns, noSpec, /spec: Required value/);

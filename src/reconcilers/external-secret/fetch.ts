@@ -6,6 +6,7 @@
 // Any other error (a missing property, an unparsable answer) fails the fetch whatever the policy.
 import type { StoreRef } from "../../api/common.ts";
 import type { ExternalSecret } from "../../api/external-secret.ts";
+import { unsupportedFields, unsupportedMessage } from "../../api/unsupported.ts";
 import { ConfigError, NoSecretError } from "../../provider/errors.ts";
 import type { SecretsClient } from "../../provider/types.ts";
 import { rewriteIsolated } from "./rewrite-isolated.ts";
@@ -25,6 +26,9 @@ export async function fetchData(es: ExternalSecret, sessionFor: SessionFor, tole
   const data: Record<string, Uint8Array> = {};
   const missing: string[] = [];
   const esKey = `${es.metadata.namespace}/${es.metadata.name}`;
+  // Fields the CRD accepts for ESO compatibility but we do not serve: refused before any provider call.
+  const unsupported = unsupportedFields(es.spec);
+  if (unsupported.length > 0) throw new ConfigError(unsupported.map((f) => unsupportedMessage(f)).join("; "));
   const guard = async (label: string, fn: () => Promise<void>) => {
     try {
       await fn();

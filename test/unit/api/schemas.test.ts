@@ -40,6 +40,24 @@ describe("API schemas", () => {
     };
     assert.deepEqual(ExternalSecretSpec.parse(spec), spec);
   });
+  it("accepts ESO 2.9's target.manifest, syncWindows, rewrite.merge and vault checkAndSet unchanged", () => {
+    const spec = {
+      syncWindows: { kind: "deny", windows: [{ schedule: "0 22 * * 1-5", duration: "8h" }, { schedule: "@daily", duration: "1h" }] },
+      target: { name: "cm", manifest: { apiVersion: "v1", kind: "ConfigMap" } },
+      dataFrom: [{ extract: { key: "k" }, rewrite: [{ merge: { into: "all", priority: ["a"], priorityPolicy: "IgnoreNotFound", conflictPolicy: "Ignore", strategy: "JSON" } }] }],
+    };
+    assert.deepEqual(ExternalSecretSpec.parse(spec), spec);
+    const store = { provider: { vault: { server: "https://vault:8200", path: "secret", checkAndSet: { required: true }, auth: { tokenSecretRef: { name: "t", key: "token" } } } } };
+    assert.deepEqual(secretStoreSpec(providerSchemas()).parse(store), store);
+  });
+  it("rejects ESO 2.9 fields in a shape ESO rejects", () => {
+    const data = [{ secretKey: "a", remoteRef: { key: "k" } }];
+    assert.ok(!ExternalSecretSpec.safeParse({ data, syncWindows: { kind: "sometimes", windows: [{ schedule: "@daily", duration: "1h" }] } }).success);
+    assert.ok(!ExternalSecretSpec.safeParse({ data, syncWindows: { kind: "allow", windows: [] } }).success);
+    assert.ok(!ExternalSecretSpec.safeParse({ data, syncWindows: { kind: "allow", windows: [{ schedule: "0 22 * *", duration: "1h" }] } }).success);
+    assert.ok(!ExternalSecretSpec.safeParse({ data, target: { manifest: { apiVersion: "", kind: "ConfigMap" } } }).success);
+    assert.ok(!ExternalSecretSpec.safeParse({ dataFrom: [{ extract: { key: "k" }, rewrite: [{ merge: { strategy: "YAML" } }] }] }).success);
+  });
   it("rejects bad enums and durations", () => {
     assert.ok(!ExternalSecretSpec.safeParse({ refreshInterval: "1 day", data: [] }).success);
     assert.ok(!ExternalSecretSpec.safeParse({ target: { creationPolicy: "Sometimes" }, data: [] }).success);
