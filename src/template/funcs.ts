@@ -13,6 +13,7 @@ import { mathFuncs } from "./funcs-math.ts";
 import { pathFuncs } from "./funcs-paths.ts";
 import { regexFuncs } from "./funcs-regex.ts";
 import { stringFuncs } from "./funcs-strings.ts";
+import { semverCompare } from "./semver.ts";
 import { fn, lookup } from "./func-types.ts";
 import { goKind, goType, type GoValue } from "./values.ts";
 
@@ -23,6 +24,10 @@ const reflectFuncs: FuncMap = {
   typeIsLike: lookup(fn(["string", "any"], (t: string, v: GoValue) => goType(v) === t || goType(v) === `*${t}`)),
   kindIs: lookup(fn(["string", "any"], (k: string, v: GoValue) => goKind(v) === k)),
   hello: fn([], () => "Hello!"),
+};
+
+const versionFuncs: FuncMap = {
+  semverCompare: fn(["string", "string"], semverCompare),
 };
 
 export const templateFuncs: FuncMap = {
@@ -38,6 +43,7 @@ export const templateFuncs: FuncMap = {
   ...dateFuncs,
   ...pathFuncs,
   ...reflectFuncs,
+  ...versionFuncs,
   ...esoFuncs,
 };
 

@@ -1,0 +1,31 @@
+// Sprig's semverCompare (and, below, urlParse/urlJoin): known answers taken from Go;
+// test/differential/cases-semver-url.ts checks the same and much more against Go itself.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { renderString, stringData } from "../../../src/template/engine.ts";
+
+const render = (template: string) => renderString("t", template, stringData({}));
+
+describe("semverCompare (Masterminds/semver v3.4.0)", () => {
+  const table: { name: string; given: string; want: string | RegExp }[] = [
+    { name: "caret", given: '{{ semverCompare "^1.2.3" "1.9.0" }} {{ semverCompare "^1.2.3" "2.0.0" }} {{ semverCompare "^0.2.3" "0.3.0" }} {{ semverCompare "^0.0.3" "0.0.3" }}', want: "true false false true" },
+    { name: "tilde", given: '{{ semverCompare "~1.2.3" "1.2.9" }} {{ semverCompare "~1.2.3" "1.3.0" }} {{ semverCompare "~1" "1.9.9" }}', want: "true false true" },
+    { name: "x-ranges", given: '{{ semverCompare "1.2.x" "1.2.7" }} {{ semverCompare "1.x" "2.0.0" }} {{ semverCompare "*" "9.9.9" }}', want: "true false true" },
+    { name: "AND and OR", given: '{{ semverCompare ">=1.0, <2.0" "1.5.0" }} {{ semverCompare ">=1.0 <2.0" "2.0.0" }} {{ semverCompare "<1 || >=3" "3.1.0" }}', want: "true false true" },
+    { name: "hyphen range", given: '{{ semverCompare "1.2 - 2" "2.0.5" }} {{ semverCompare "1.2 - 2" "3.0.0" }}', want: "true false" },
+    { name: "prereleases only match a group naming one", given: '{{ semverCompare ">=1.0.0" "1.3.0-rc.1" }} {{ semverCompare ">=1.3.0-rc.0" "1.3.0-rc.1" }} {{ semverCompare ">1.0.0-alpha" "1.0.0-beta" }}', want: "false true true" },
+    { name: "coerced versions", given: '{{ semverCompare "=1.2.0" "v1.2" }} {{ semverCompare "1.2.3" "01.02.03" }} {{ semverCompare "1.2.3" "1.2.3+build" }}', want: "true true true" },
+    { name: "improper constraint", given: '{{ semverCompare "junk" "1.0.0" }}', want: /error calling semverCompare: improper constraint: junk$/ },
+    { name: "constraint parser error", given: '{{ semverCompare "1|2.3.4" "1.0.0" }}', want: /error calling semverCompare: constraint parser error$/ },
+    { name: "chained hyphens as Go rewrites them", given: '{{ semverCompare "1 - 2 - 3 || 2 - 3" "2.5.0" }}', want: /improper constraint: >= 1, <=>= 2, <= 3  $/ },
+    { name: "invalid version", given: '{{ semverCompare "*" "x.y" }}', want: /error calling semverCompare: invalid semantic version$/ },
+    { name: "version out of range", given: '{{ semverCompare "*" "18446744073709551616" }}', want: /error parsing version segment: strconv.ParseUint: parsing "18446744073709551616": value out of range$/ },
+    { name: "prerelease leading zero", given: '{{ semverCompare "*" "1.0.0-01" }}', want: /version segment starts with 0$/ },
+  ];
+  for (const { name, given, want } of table) {
+    it(name, () => {
+      if (typeof want === "string") assert.equal(render(given), want);
+      else assert.throws(() => render(given), want);
+    });
+  }
+});
