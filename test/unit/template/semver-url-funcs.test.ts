@@ -29,3 +29,28 @@ describe("semverCompare (Masterminds/semver v3.4.0)", () => {
     });
   }
 });
+
+describe("urlParse and urlJoin (Go's net/url)", () => {
+  const table: { name: string; given: string; want: string | RegExp }[] = [
+    {
+      name: "urlParse fields",
+      given: '{{ urlParse "https://u:p%40s@db.example:5432/a%2Fb/c?x=1#f%20g" | toJson }}',
+      want: '{"fragment":"f g","host":"db.example:5432","hostname":"db.example","opaque":"","path":"/a/b/c","query":"x=1","scheme":"https","userinfo":"u:p%40s"}',
+    },
+    { name: "urlParse opaque", given: '{{ $u := urlParse "mailto:a@b?s=1" }}{{ $u.scheme }}|{{ $u.opaque }}|{{ $u.query }}', want: "mailto|a@b|s=1" },
+    { name: "urlParse IPv6 host", given: '{{ (urlParse "http://[fe80::1%25en0]:8080/").hostname }}', want: "fe80::1%en0" },
+    { name: "urlJoin", given: '{{ urlJoin (dict "scheme" "https" "host" "h" "path" "/a b" "query" "x=1" "fragment" "f" "userinfo" "u:p") }}', want: "https://u:p@h/a%20b?x=1#f" },
+    { name: "urlJoin guards a colon in a relative path", given: '{{ urlJoin (dict "path" "a:b/c") }}', want: "./a:b/c" },
+    { name: "round trip keeps the raw path escape only where it decodes the same", given: '{{ urlParse "http://h/a%2Fb" | urlJoin }}', want: "http://h/a/b" },
+    { name: "urlParse error", given: '{{ urlParse "http://[::1x]/" }}', want: /error calling urlParse: unable to parse url: parse "http:\/\/\[::1x\]\/": invalid host: ParseAddr\("::1x"\): unexpected character, want colon \(at "x"\)$/ },
+    { name: "urlParse bad escape", given: '{{ urlParse "http://h/%zz" }}', want: /invalid URL escape "%zz"$/ },
+    { name: "urlJoin non-string value", given: '{{ urlJoin (dict "host" 1) }}', want: /unable to parse host key, must be of type string, but int found$/ },
+    { name: "urlJoin bad userinfo", given: '{{ urlJoin (dict "userinfo" "a b") }}', want: /unable to parse userinfo in dict: parse "proto:\/\/a b@host": net\/url: invalid userinfo$/ },
+  ];
+  for (const { name, given, want } of table) {
+    it(name, () => {
+      if (typeof want === "string") assert.equal(render(given), want);
+      else assert.throws(() => render(given), want);
+    });
+  }
+});
