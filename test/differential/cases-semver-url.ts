@@ -1,5 +1,6 @@
-// Differential cases for Sprig's semverCompare (Masterminds/semver v3 constraints: ranges, ^, ~, ~>, x-ranges,
-// || and comma/space AND, the prerelease rule, the library's error texts) against Go itself.
+// Differential cases against Go itself for Sprig's semverCompare (Masterminds/semver v3 constraints: ranges, ^, ~,
+// ~>, x-ranges, || and comma/space AND, the prerelease rule, the library's error texts), urlParse/urlJoin (net/url)
+// and derivePassword (its uint32 counter's argument rules included).
 import type { Case } from "./go-render.ts";
 
 const t = (name: string, template: string, data: Record<string, string> = {}): Case => ({ name, template, data });
@@ -126,4 +127,19 @@ export const urlCases: Case[] = [
   t("urlParse bad userinfo escape", '{{ urlParse "http://a%zz@h/" }}'),
   t("urlParse non-ASCII text", '{{ urlParse "http://h/\\xff" | toJson }}'),
   t("urlParse wrong type", "{{ urlParse 1 }}"),
+];
+
+// derivePassword: scrypt is slow (~170 ms a call), so few calls, each covering a template type.
+export const derivePasswordCases: Case[] = [
+  t("derivePassword types", '{{ derivePassword 1 "long" "password" "user" "example.com" }}|{{ derivePassword 2 "maximum" "pässwörd" "üser" "example.com" }}|{{ derivePassword 3 "medium" "" "" "" }}'),
+  t("derivePassword more types", '{{ derivePassword 0 "short" "p" "u" "s" }}|{{ derivePassword 4294967295 "basic" "p" "u" "s" }}|{{ derivePassword 7 "pin" "p" "u" "s" }}'),
+  t("derivePassword counter is kept to 32 bits", '{{ derivePassword 4294967297 "pin" "p" "u" "s" }}|{{ derivePassword 1.0 "pin" "p" "u" "s" }}|{{ derivePassword \'a\' "pin" "p" "u" "s" }}'),
+  t("derivePassword from data", "{{ derivePassword 1 .t .p .u .s }}", { t: "long", p: "master", u: "alice", s: "db.internal" }),
+  t("derivePassword unknown type", '{{ derivePassword 1 "nope" "p" "u" "s" }}|{{ derivePassword 1 "constructor" "p" "u" "s" }}'),
+  t("derivePassword negative counter", '{{ derivePassword -1 "pin" "p" "u" "s" }}'),
+  t("derivePassword float counter", '{{ derivePassword 1.5 "pin" "p" "u" "s" }}'),
+  t("derivePassword string counter", '{{ derivePassword "1" "pin" "p" "u" "s" }}'),
+  t("derivePassword int value counter", '{{ derivePassword (add 1 0) "pin" "p" "u" "s" }}'),
+  t("derivePassword variable counter", '{{ $c := 1 }}{{ derivePassword $c "pin" "p" "u" "s" }}'),
+  t("derivePassword nil counter", '{{ derivePassword nil "pin" "p" "u" "s" }}'),
 ];

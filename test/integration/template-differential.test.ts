@@ -10,7 +10,7 @@ import { esoCases } from "../differential/cases-eso.ts";
 import { esoForkCases, esoForkGeneratedCases } from "../differential/cases-eso-fork.ts";
 import { funcsCases } from "../differential/cases-funcs.ts";
 import { regexpCases } from "../differential/cases-regexp.ts";
-import { semverCases, urlCases } from "../differential/cases-semver-url.ts";
+import { derivePasswordCases, semverCases, urlCases } from "../differential/cases-semver-url.ts";
 import { limitCases } from "../differential/cases-limits.ts";
 import { realisticCases } from "../differential/cases-realistic.ts";
 import { syntaxCases } from "../differential/cases-syntax.ts";
@@ -25,6 +25,7 @@ const suites: [string, Case[]][] = [
   ["ESO 2.9's Sprig fork (hexdec, htpasswd) and the Sprig functions served for it (must forms, case converters, wrap, typeIsLike, toDecimal, dateModify, durationRound)", esoForkCases],
   ["Sprig's semverCompare (Masterminds/semver v3 constraints, prerelease rule, error texts)", semverCases],
   ["Sprig's urlParse and urlJoin (Go's net/url: userinfo, IPv6 hosts, opaque URLs, escaping, error texts)", urlCases],
+  ["Sprig's derivePassword (scrypt, every template type, the uint32 counter's argument rules)", derivePasswordCases],
   ["Go's own limits (fmt width/precision, Repeat, chunk) and results just under the 1 MiB cap", limitCases],
   ["the realistic 1,000-key template the budget is measured against", realisticCases],
   ["fast-check generated (seed 20261122)", generatedCases(250, 20261122)],
@@ -62,8 +63,8 @@ test("differential: regexp errors read as Go's (from text/template's `error call
   for (const { c, go } of failing) assert.equal(tail(runOurs(c).err), tail(go.err), c.name);
 });
 
-test("differential: semverCompare/urlParse/urlJoin errors read as Go's (from text/template's `error calling` on)", () => {
-  const cases = [...semverCases, ...urlCases];
+test("differential: semverCompare/urlParse/urlJoin/derivePassword errors read as Go's (from text/template's `error calling` on)", () => {
+  const cases = [...semverCases, ...urlCases, ...derivePasswordCases];
   const go = runGo(cases);
   const tail = (err: string | undefined) => (err ?? "").slice((err ?? "").indexOf("error calling "));
   const failing = cases.map((c, i) => ({ c, go: go[i]! })).filter(({ go }) => !go.ok);

@@ -54,3 +54,21 @@ describe("urlParse and urlJoin (Go's net/url)", () => {
     });
   }
 });
+
+describe("derivePassword (Master Password, as Sprig)", () => {
+  const table: { name: string; given: string; want: string | RegExp }[] = [
+    { name: "long", given: '{{ derivePassword 1 "long" "password" "user" "example.com" }}', want: "ZedaFaxcZaso9*" },
+    { name: "maximum over non-ASCII bytes", given: '{{ derivePassword 2 "maximum" "pässwörd" "üser" "example.com" }}', want: "RAek4HqJ!p^NYoYK*n4_" },
+    { name: "pin, the counter kept to 32 bits", given: '{{ derivePassword 7 "pin" "p" "u" "s" }}|{{ derivePassword 4294967297 "pin" "p" "u" "s" }}', want: "4802|2461" },
+    { name: "unknown type is a result, not an error", given: '{{ derivePassword 1 "constructor" "p" "u" "s" }}', want: "cannot find password template constructor" },
+    { name: "negative counter", given: '{{ derivePassword -1 "pin" "p" "u" "s" }}', want: /expected unsigned integer; found -1$/ },
+    { name: "counter from a value", given: '{{ $c := 1 }}{{ derivePassword $c "pin" "p" "u" "s" }}', want: /wrong type for value; expected uint32; got int$/ },
+    { name: "scrypt is charged: six calls exceed the step budget", given: '{{ range until 6 }}{{ derivePassword 1 "pin" "p" "u" "s" }}{{ end }}', want: /template budget exhausted: more than 10000000 steps/ },
+  ];
+  for (const { name, given, want } of table) {
+    it(name, () => {
+      if (typeof want === "string") assert.equal(render(given), want);
+      else assert.throws(() => render(given), want);
+    });
+  }
+});
