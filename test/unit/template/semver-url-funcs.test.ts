@@ -6,8 +6,19 @@ import { renderString, stringData } from "../../../src/template/engine.ts";
 
 const render = (template: string) => renderString("t", template, stringData({}));
 
+type Row = { name: string; given: string; want: string | RegExp };
+/** One test a row: the rendered text, or the error a RegExp describes. */
+function knownAnswers(table: Row[]): void {
+  for (const { name, given, want } of table) {
+    it(name, () => {
+      if (typeof want === "string") assert.equal(render(given), want);
+      else assert.throws(() => render(given), want);
+    });
+  }
+}
+
 describe("semverCompare (Masterminds/semver v3.4.0)", () => {
-  const table: { name: string; given: string; want: string | RegExp }[] = [
+  const table: Row[] = [
     { name: "caret", given: '{{ semverCompare "^1.2.3" "1.9.0" }} {{ semverCompare "^1.2.3" "2.0.0" }} {{ semverCompare "^0.2.3" "0.3.0" }} {{ semverCompare "^0.0.3" "0.0.3" }}', want: "true false false true" },
     { name: "tilde", given: '{{ semverCompare "~1.2.3" "1.2.9" }} {{ semverCompare "~1.2.3" "1.3.0" }} {{ semverCompare "~1" "1.9.9" }}', want: "true false true" },
     { name: "x-ranges", given: '{{ semverCompare "1.2.x" "1.2.7" }} {{ semverCompare "1.x" "2.0.0" }} {{ semverCompare "*" "9.9.9" }}', want: "true false true" },
@@ -22,16 +33,11 @@ describe("semverCompare (Masterminds/semver v3.4.0)", () => {
     { name: "version out of range", given: '{{ semverCompare "*" "18446744073709551616" }}', want: /error parsing version segment: strconv.ParseUint: parsing "18446744073709551616": value out of range$/ },
     { name: "prerelease leading zero", given: '{{ semverCompare "*" "1.0.0-01" }}', want: /version segment starts with 0$/ },
   ];
-  for (const { name, given, want } of table) {
-    it(name, () => {
-      if (typeof want === "string") assert.equal(render(given), want);
-      else assert.throws(() => render(given), want);
-    });
-  }
+  knownAnswers(table);
 });
 
 describe("urlParse and urlJoin (Go's net/url)", () => {
-  const table: { name: string; given: string; want: string | RegExp }[] = [
+  const table: Row[] = [
     {
       name: "urlParse fields",
       given: '{{ urlParse "https://u:p%40s@db.example:5432/a%2Fb/c?x=1#f%20g" | toJson }}',
@@ -47,16 +53,11 @@ describe("urlParse and urlJoin (Go's net/url)", () => {
     { name: "urlJoin non-string value", given: '{{ urlJoin (dict "host" 1) }}', want: /unable to parse host key, must be of type string, but int found$/ },
     { name: "urlJoin bad userinfo", given: '{{ urlJoin (dict "userinfo" "a b") }}', want: /unable to parse userinfo in dict: parse "proto:\/\/a b@host": net\/url: invalid userinfo$/ },
   ];
-  for (const { name, given, want } of table) {
-    it(name, () => {
-      if (typeof want === "string") assert.equal(render(given), want);
-      else assert.throws(() => render(given), want);
-    });
-  }
+  knownAnswers(table);
 });
 
 describe("derivePassword (Master Password, as Sprig)", () => {
-  const table: { name: string; given: string; want: string | RegExp }[] = [
+  const table: Row[] = [
     { name: "long", given: '{{ derivePassword 1 "long" "password" "user" "example.com" }}', want: "ZedaFaxcZaso9*" },
     { name: "maximum over non-ASCII bytes", given: '{{ derivePassword 2 "maximum" "pässwörd" "üser" "example.com" }}', want: "RAek4HqJ!p^NYoYK*n4_" },
     { name: "pin, the counter kept to 32 bits", given: '{{ derivePassword 7 "pin" "p" "u" "s" }}|{{ derivePassword 4294967297 "pin" "p" "u" "s" }}', want: "4802|2461" },
@@ -65,10 +66,5 @@ describe("derivePassword (Master Password, as Sprig)", () => {
     { name: "counter from a value", given: '{{ $c := 1 }}{{ derivePassword $c "pin" "p" "u" "s" }}', want: /wrong type for value; expected uint32; got int$/ },
     { name: "scrypt is charged: six calls exceed the step budget", given: '{{ range until 6 }}{{ derivePassword 1 "pin" "p" "u" "s" }}{{ end }}', want: /template budget exhausted: more than 10000000 steps/ },
   ];
-  for (const { name, given, want } of table) {
-    it(name, () => {
-      if (typeof want === "string") assert.equal(render(given), want);
-      else assert.throws(() => render(given), want);
-    });
-  }
+  knownAnswers(table);
 });
