@@ -1,6 +1,7 @@
 // Differential cases against Go itself for Sprig's semverCompare (Masterminds/semver v3 constraints: ranges, ^, ~,
 // ~>, x-ranges, || and comma/space AND, the prerelease rule, the library's error texts), urlParse/urlJoin (net/url)
 // and derivePassword (its uint32 counter's argument rules included).
+import fc from "fast-check";
 import type { Case } from "./go-render.ts";
 
 const t = (name: string, template: string, data: Record<string, string> = {}): Case => ({ name, template, data });
@@ -143,3 +144,22 @@ export const derivePasswordCases: Case[] = [
   t("derivePassword variable counter", '{{ $c := 1 }}{{ derivePassword $c "pin" "p" "u" "s" }}'),
   t("derivePassword nil counter", '{{ derivePassword nil "pin" "p" "u" "s" }}'),
 ];
+
+// Pieces of constraints, versions and URLs that reach the parsers' corners: operators, x-ranges, prerelease and
+// metadata separators, leading zeros, hyphen ranges, || and commas; schemes, userinfo, brackets, ports, escapes,
+// non-ASCII bytes and control characters.
+const SEMVER_PARTS = ["0", "1", "2", "01", "10", ".", ".", "x", "*", "^", "~", "~>", ">", "<", "=", "!=", ">=", " ", ",", "||", " - ", "-", "+", "v", "a", "rc", "99999999999999999999"];
+const URL_PARTS = ["http", "s", ":", "//", "/", "@", "u", "p", "%", "20", "2f", "zz", "[", "]", "::1", "%25", "eth0", "?", "#", "=", "&", ".", "..", "8080", "é", "\u00ff", " ", "\n", "a+b", "*", ";", ","];
+
+/** fast-check texts through semverCompare (as constraint and as version) and urlParse/urlJoin. */
+export function semverUrlGeneratedCases(runs: number, seed: number): Case[] {
+  const cases: Case[] = [];
+  const text = (parts: string[], maxLength: number) => fc.array(fc.constantFrom(...parts), { maxLength }).map((a) => a.join(""));
+  for (const [c, v] of fc.sample(fc.tuple(text(SEMVER_PARTS, 8), text(SEMVER_PARTS, 5)), { numRuns: runs, seed })) {
+    cases.push(t("semverCompare", "{{ semverCompare .c .v }}", { c, v }));
+  }
+  for (const u of fc.sample(text(URL_PARTS, 10), { numRuns: runs, seed })) {
+    cases.push(t("urlParse", "{{ urlParse .u | toJson }}|{{ urlParse .u | urlJoin }}", { u }));
+  }
+  return cases;
+}

@@ -10,7 +10,7 @@ import { esoCases } from "../differential/cases-eso.ts";
 import { esoForkCases, esoForkGeneratedCases } from "../differential/cases-eso-fork.ts";
 import { funcsCases } from "../differential/cases-funcs.ts";
 import { regexpCases } from "../differential/cases-regexp.ts";
-import { derivePasswordCases, semverCases, urlCases } from "../differential/cases-semver-url.ts";
+import { derivePasswordCases, semverCases, semverUrlGeneratedCases, urlCases } from "../differential/cases-semver-url.ts";
 import { limitCases } from "../differential/cases-limits.ts";
 import { realisticCases } from "../differential/cases-realistic.ts";
 import { syntaxCases } from "../differential/cases-syntax.ts";
@@ -36,6 +36,7 @@ const suites: [string, Case[]][] = [
   ["fast-check list/dict/math/default/regexp functions (seed 2)", generatedFunctionCases(250, 2)],
   ["fast-check float formatting (halfway and extreme values first)", generatedFloatCases(250, 1)],
   ["fast-check word functions and duration/number parsers of ESO 2.9 (seed 5)", esoForkGeneratedCases(100, 5)],
+  ["fast-check constraints, versions and URLs through semverCompare, urlParse and urlJoin (seed 3)", semverUrlGeneratedCases(300, 3)],
 ];
 
 test("the differential suite has at least 300 cases, with successes and failures on the Go side", () => {
