@@ -15,7 +15,7 @@ import { regexFuncs } from "./funcs-regex.ts";
 import { stringFuncs } from "./funcs-strings.ts";
 import { semverCompare } from "./semver.ts";
 import { urlFuncs } from "./go-url.ts";
-import { fn, lookup } from "./func-types.ts";
+import { fn, lookup, perByte } from "./func-types.ts";
 import { goKind, goType, type GoValue } from "./values.ts";
 
 const reflectFuncs: FuncMap = {
@@ -28,7 +28,8 @@ const reflectFuncs: FuncMap = {
 };
 
 const versionFuncs: FuncMap = {
-  semverCompare: fn(["string", "string"], semverCompare),
+  // Four or five passes of Go's regexp over the constraint (regexMatch costs 32 steps a byte for one).
+  semverCompare: perByte(128, fn(["string", "string"], semverCompare)),
 };
 
 export const templateFuncs: FuncMap = {

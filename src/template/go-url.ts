@@ -3,7 +3,7 @@
 // a host are lenient, GODEBUG urlstrictcolons=0). Strings are Go byte strings (gostr.ts); error texts as Go's.
 import { budget } from "./budget.ts";
 import { goQuote } from "./fmt.ts";
-import { fn, GoError, type FuncMap } from "./func-types.ts";
+import { fn, GoError, runeWise, type FuncMap } from "./func-types.ts";
 import { parseAddr, ParseAddrError } from "./go-netip.ts";
 import { fromBin } from "./gostr.ts";
 import { goKind, GoMap, type GoValue } from "./values.ts";
@@ -46,11 +46,32 @@ function unescape(s: string, mode: Mode): string {
   return s.replace(/%([0-9A-Fa-f]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
 }
 
+/** escape: each byte the mode does not keep as %XX. The result is a value the template may keep, so its exact
+ *  size is checked against the cap before it is built. */
 function escape(s: string, mode: Mode): string {
+  let grow = 0;
+  for (const c of s) if (shouldEscape(c, mode)) grow += 2;
+  if (grow === 0) return s;
+  budget().fits(s.length + grow);
   let out = "";
-  budget().fits(s.length * 3);
   for (const c of s) out += shouldEscape(c, mode) ? "%" + c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0") : c;
   return out;
+}
+
+/** escape(decoded, mode) === raw, without building the escaped text (Go builds it; here a long path of spaces
+ *  would trip the size cap on a string nobody keeps). */
+function escapesTo(decoded: string, raw: string, mode: Mode): boolean {
+  let j = 0;
+  for (const c of decoded) {
+    if (!shouldEscape(c, mode)) {
+      if (raw[j++] !== c) return false;
+      continue;
+    }
+    const hex = c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0");
+    if (raw[j] !== "%" || raw[j + 1] !== hex[0] || raw[j + 2] !== hex[1]) return false;
+    j += 3;
+  }
+  return j === raw.length;
 }
 
 interface User {
@@ -172,7 +193,7 @@ function parse(raw: string): URL {
     url.host = a.host;
   } else if (url.scheme !== "" && rest.startsWith("/")) url.omitHost = true;
   url.path = unescape(rest, "path");
-  url.rawPath = rest === escape(url.path, "path") ? "" : rest;
+  url.rawPath = escapesTo(url.path, rest, "path") ? "" : rest;
   return url;
 }
 
@@ -194,7 +215,7 @@ export function parseURL(raw: string): URL {
     if (err instanceof UrlError) throw new UrlError(`parse ${q(raw)}: ${err.message}`);
     throw err;
   }
-  url.rawFragment = frag === escape(url.fragment, "fragment") ? "" : frag;
+  url.rawFragment = escapesTo(url.fragment, frag, "fragment") ? "" : frag;
   return url;
 }
 
@@ -293,6 +314,7 @@ function urlJoin(d: GoMap | null): string {
 }
 
 export const urlFuncs: FuncMap = {
-  urlParse: fn(["string"], urlParse),
-  urlJoin: fn(["map"], urlJoin),
+  // Both walk their text byte by byte in JavaScript: a step a byte, as the other rune-wise functions.
+  urlParse: runeWise(fn(["string"], urlParse)),
+  urlJoin: runeWise(fn(["map"], urlJoin)),
 };

@@ -68,3 +68,14 @@ describe("derivePassword (Master Password, as Sprig)", () => {
   ];
   knownAnswers(table);
 });
+
+describe("budget", () => {
+  const renderWith = (template: string, values: Record<string, string>) =>
+    renderString("t", template, stringData(Object.fromEntries(Object.entries(values).map(([k, v]) => [k, new Uint8Array(Buffer.from(v, "latin1"))]))));
+  it("urlParse keeps a long path whose escaped form (never kept) would pass the size cap", () => {
+    assert.equal(renderWith("{{ (urlParse .u).path | len }}", { u: "http://h/" + " ".repeat(900_000) }), "900001");
+  });
+  it("semverCompare charges its regexp passes: a 900 KB constraint fails at once", () => {
+    assert.throws(() => renderWith('{{ semverCompare .c "1.0.0" }}', { c: "1||".repeat(300_000) }), /template budget exhausted: more than 10000000 steps/);
+  });
+});
