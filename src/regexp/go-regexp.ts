@@ -108,6 +108,17 @@ export class GoRegexp {
     return this.#matches(bytes, n).map((m) => this.#text(bytes.subarray(m[0], m[1])));
   }
 
+  /** FindAllStringSubmatch: the first `n` matches (every match when n < 0), each the match then its groups
+   *  ("" for a group that did not take part, as Go). */
+  findAllSubmatch(s: string, n: number): string[][] {
+    const bytes = this.#bytes(s);
+    return this.#matches(bytes, n).map((m) => {
+      const out: string[] = [];
+      for (let i = 0; i < m.length; i += 2) out.push(m[i]! < 0 ? "" : this.#text(bytes.subarray(m[i], m[i + 1])));
+      return out;
+    });
+  }
+
   /** ReplaceAllString: every match replaced by `template`, expanded as Go's Regexp.Expand ($1, ${1}, $name, $$). */
   replaceAll(s: string, template: string): string {
     const pieces = parseTemplate(this.#bytes(template));

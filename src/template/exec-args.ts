@@ -32,6 +32,12 @@ export function constantArg(type: ParamType, node: ArgNode, fail: Fail): GoValue
     case "int64":
       if (node.kind === "number" && node.int !== undefined && (!looksFloat(node) || Number.isInteger(node.float))) return type === "int" ? node.int : new Int64(node.int);
       return fail(`expected integer; found ${node.src}`);
+    case "uint32": {
+      // evalUnsignedInteger: a constant that is a uint64 (an integral float too), stored with SetUint, which
+      // keeps the low 32 bits.
+      if (node.kind === "number" && node.int !== undefined && node.int >= 0n && (!looksFloat(node) || Number.isInteger(node.float))) return BigInt.asUintN(32, node.int);
+      return fail(`expected unsigned integer; found ${node.src}`);
+    }
     case "string":
     case "hashAlgorithm":
       return node.kind === "string" ? node.value : fail(`expected string; found ${node.src}`);

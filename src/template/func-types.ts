@@ -2,9 +2,9 @@
 // checks and constant conversion, exactly as reflect does for Go's FuncMap) and the error a function returns.
 import type { GoValue } from "./values.ts";
 
-/** Go parameter types the engine checks: interface{}, string, int, int64, float64, bool, map[string]interface{},
- *  time.Time, and ESO's sprig.HashAlgorithm (a named string type: a literal converts to it, a string value does not). */
-export type ParamType = "any" | "string" | "int" | "int64" | "float64" | "bool" | "map" | "time" | "hashAlgorithm";
+/** Go parameter types the engine checks: interface{}, string, int, int64, uint32 (only a constant can be one:
+ *  no function returns it), float64, bool, map[string]interface{}, time.Time, and ESO's sprig.HashAlgorithm (a named string type: a literal converts to it, a string value does not). */
+export type ParamType = "any" | "string" | "int" | "int64" | "uint32" | "float64" | "bool" | "map" | "time" | "hashAlgorithm";
 
 export interface GoFunc {
   params: ParamType[];

@@ -13,7 +13,9 @@ import { mathFuncs } from "./funcs-math.ts";
 import { pathFuncs } from "./funcs-paths.ts";
 import { regexFuncs } from "./funcs-regex.ts";
 import { stringFuncs } from "./funcs-strings.ts";
-import { fn, lookup } from "./func-types.ts";
+import { semverCompare } from "./semver.ts";
+import { urlFuncs } from "./go-url.ts";
+import { fn, lookup, perByte } from "./func-types.ts";
 import { goKind, goType, type GoValue } from "./values.ts";
 
 const reflectFuncs: FuncMap = {
@@ -23,6 +25,11 @@ const reflectFuncs: FuncMap = {
   typeIsLike: lookup(fn(["string", "any"], (t: string, v: GoValue) => goType(v) === t || goType(v) === `*${t}`)),
   kindIs: lookup(fn(["string", "any"], (k: string, v: GoValue) => goKind(v) === k)),
   hello: fn([], () => "Hello!"),
+};
+
+const versionFuncs: FuncMap = {
+  // Four or five passes of Go's regexp over the constraint (regexMatch costs 32 steps a byte for one).
+  semverCompare: perByte(128, fn(["string", "string"], semverCompare)),
 };
 
 export const templateFuncs: FuncMap = {
@@ -38,6 +45,8 @@ export const templateFuncs: FuncMap = {
   ...dateFuncs,
   ...pathFuncs,
   ...reflectFuncs,
+  ...versionFuncs,
+  ...urlFuncs,
   ...esoFuncs,
 };
 

@@ -10,6 +10,7 @@ import { esoCases } from "../differential/cases-eso.ts";
 import { esoForkCases, esoForkGeneratedCases } from "../differential/cases-eso-fork.ts";
 import { funcsCases } from "../differential/cases-funcs.ts";
 import { regexpCases } from "../differential/cases-regexp.ts";
+import { derivePasswordCases, semverCases, semverUrlGeneratedCases, urlCases } from "../differential/cases-semver-url.ts";
 import { limitCases } from "../differential/cases-limits.ts";
 import { realisticCases } from "../differential/cases-realistic.ts";
 import { syntaxCases } from "../differential/cases-syntax.ts";
@@ -22,6 +23,9 @@ const suites: [string, Case[]][] = [
   ["regexp engine: Go syntax, errors, expansion, empty matches, bytes, catastrophic patterns", regexpCases],
   ["ESO guide examples", esoCases],
   ["ESO 2.9's Sprig fork (hexdec, htpasswd) and the Sprig functions served for it (must forms, case converters, wrap, typeIsLike, toDecimal, dateModify, durationRound)", esoForkCases],
+  ["Sprig's semverCompare (Masterminds/semver v3 constraints, prerelease rule, error texts)", semverCases],
+  ["Sprig's urlParse and urlJoin (Go's net/url: userinfo, IPv6 hosts, opaque URLs, escaping, error texts)", urlCases],
+  ["Sprig's derivePassword (scrypt, every template type, the uint32 counter's argument rules)", derivePasswordCases],
   ["Go's own limits (fmt width/precision, Repeat, chunk) and results just under the 1 MiB cap", limitCases],
   ["the realistic 1,000-key template the budget is measured against", realisticCases],
   ["fast-check generated (seed 20261122)", generatedCases(250, 20261122)],
@@ -32,6 +36,7 @@ const suites: [string, Case[]][] = [
   ["fast-check list/dict/math/default/regexp functions (seed 2)", generatedFunctionCases(250, 2)],
   ["fast-check float formatting (halfway and extreme values first)", generatedFloatCases(250, 1)],
   ["fast-check word functions and duration/number parsers of ESO 2.9 (seed 5)", esoForkGeneratedCases(100, 5)],
+  ["fast-check constraints, versions and URLs through semverCompare, urlParse and urlJoin (seed 3)", semverUrlGeneratedCases(300, 3)],
 ];
 
 test("the differential suite has at least 300 cases, with successes and failures on the Go side", () => {
@@ -56,6 +61,15 @@ test("differential: regexp errors read as Go's (from text/template's `error call
   const tail = (err: string | undefined) => (err ?? "").slice((err ?? "").indexOf("error calling "));
   const failing = regexpCases.map((c, i) => ({ c, go: go[i]! })).filter(({ go }) => !go.ok);
   assert.ok(failing.length >= 6, `${failing.length} failing regexp cases`);
+  for (const { c, go } of failing) assert.equal(tail(runOurs(c).err), tail(go.err), c.name);
+});
+
+test("differential: semverCompare/urlParse/urlJoin/derivePassword errors read as Go's (from text/template's `error calling` on)", () => {
+  const cases = [...semverCases, ...urlCases, ...derivePasswordCases];
+  const go = runGo(cases);
+  const tail = (err: string | undefined) => (err ?? "").slice((err ?? "").indexOf("error calling "));
+  const failing = cases.map((c, i) => ({ c, go: go[i]! })).filter(({ go }) => !go.ok);
+  assert.ok(failing.length >= 10, `${failing.length} failing cases`);
   for (const { c, go } of failing) assert.equal(tail(runOurs(c).err), tail(go.err), c.name);
 });
 
