@@ -21,8 +21,13 @@ export function resolvedTarget(es: ExternalSecret): ResolvedTarget {
   };
 }
 
+/** A refresh duration as written (ExternalSecret refreshInterval, ClusterExternalSecret refreshTime), ESO's 1h when unset. */
+export function intervalMs(text: string | undefined): number {
+  return text === undefined ? DEFAULT_REFRESH_INTERVAL_MS : parseDuration(text);
+}
+
 export function refreshIntervalMs(es: ExternalSecret): number {
-  return es.spec.refreshInterval === undefined ? DEFAULT_REFRESH_INTERVAL_MS : parseDuration(es.spec.refreshInterval);
+  return intervalMs(es.spec.refreshInterval);
 }
 
 export function refreshPolicy(es: ExternalSecret): "Periodic" | "OnChange" | "CreatedOnce" {

@@ -91,7 +91,14 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
   const index = new TargetIndex();
   const esQueue = new WorkQueue({ clock, log });
   const storeQueue = new WorkQueue({ clock, log });
-  const namespaceLabels = namespaceLabelCache(clients);
+  // With the namespace watch (ClusterExternalSecrets on) its cache answers; otherwise a live GET with a short cache.
+  const watchedLabels = informers.namespaces;
+  const namespaceLabels = watchedLabels
+    ? async (name: string) => {
+        const namespace = watchedLabels.get(name);
+        return namespace ? (namespace.metadata?.labels ?? {}) : undefined;
+      }
+    : namespaceLabelCache(clients);
 
   const storeByKey = (key: string): SecretStore | undefined => {
     const [kind, namespace, name] = key.split("/") as [string, string, string];

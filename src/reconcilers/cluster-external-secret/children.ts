@@ -15,11 +15,13 @@ type OwnerReference = NonNullable<ObjectMeta["ownerReferences"]>[number];
 /** The ExternalSecret name a ClusterExternalSecret stamps (externalSecretName, else its own name). */
 export const childName = (ces: Pick<ClusterExternalSecret, "spec" | "metadata">): string => ces.spec.externalSecretName || ces.metadata.name;
 
-/** The name of the ClusterExternalSecret controlling an ExternalSecret, by group and kind as ESO checks it (any version). */
+/** A controller reference to some ClusterExternalSecret, by group and kind as ESO checks it (any version). */
+const isCesController = (ref: OwnerReference): boolean => ref.controller === true && ref.kind === KIND && ref.apiVersion.split("/")[0] === GROUP;
+
+/** The name of the ClusterExternalSecret controlling an ExternalSecret. */
 export function controllingCes(es: Pick<ExternalSecret, "metadata">): string | undefined {
   const owner = es.metadata.ownerReferences?.find((ref) => ref.controller === true);
-  if (!owner || owner.kind !== KIND || owner.apiVersion.split("/")[0] !== GROUP) return undefined;
-  return owner.name;
+  return owner && isCesController(owner) ? owner.name : undefined;
 }
 
 function controllerReference(ces: ClusterExternalSecret): OwnerReference {
@@ -39,7 +41,7 @@ const orUndefined = (map: Record<string, string> | undefined) => (map && Object.
 /** The child as it should be: a new object, or `existing` with our fields set (its other ownerReferences kept). */
 export function desiredChild(ces: ClusterExternalSecret, namespace: string, existing?: ExternalSecret): ExternalSecret {
   const ours = controllerReference(ces);
-  const others = (existing?.metadata.ownerReferences ?? []).filter((ref) => !(ref.controller === true && ref.kind === KIND && ref.apiVersion.split("/")[0] === GROUP));
+  const others = (existing?.metadata.ownerReferences ?? []).filter((ref) => !isCesController(ref));
   const metadata: ObjectMeta = {
     ...(existing?.metadata ?? {}),
     name: childName(ces),

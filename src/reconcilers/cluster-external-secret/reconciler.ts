@@ -7,8 +7,7 @@ import type { Logger } from "pino";
 import type { ClusterExternalSecret, ClusterExternalSecretStatus } from "../../api/cluster-external-secret.ts";
 import { API_VERSION } from "../../api/common.ts";
 import type { ExternalSecret } from "../../api/external-secret.ts";
-import { parseDuration } from "../../api/duration.ts";
-import { DEFAULT_REFRESH_INTERVAL_MS } from "../../api/defaults.ts";
+import { intervalMs } from "../../api/defaults.ts";
 import type { ReconcileResult } from "../../controller/controller.ts";
 import type { KubeClients } from "../../kube/clients.ts";
 import { isConflict, kubeErrorSummary, statusCode } from "../../kube/errors.ts";
@@ -46,10 +45,6 @@ const transient = (err: unknown): boolean => statusCode(err) === undefined || (s
 const EXPECTATION_MS = 60_000;
 /** The retry after a conflict (a stale cache, or a child created meanwhile): soon, without backoff or a failure. */
 const CONFLICT_RETRY_MS = 1_000;
-
-function refreshMs(ces: ClusterExternalSecret): number {
-  return ces.spec.refreshTime === undefined ? DEFAULT_REFRESH_INTERVAL_MS : parseDuration(ces.spec.refreshTime);
-}
 
 /** A merge patch replaces what it names and keeps what it omits: fields that went away are sent as null. */
 function statusPatch(next: ClusterExternalSecretStatus, previous: ClusterExternalSecretStatus | undefined): Record<string, unknown> {
@@ -152,7 +147,7 @@ export function clusterExternalSecretReconciler(deps: ClusterExternalSecretRecon
     }
     if (retry) throw new Error(`ExternalSecrets could not be written in ${failures.size} namespaces; retrying`);
     if (conflicted) return { requeueAfterMs: CONFLICT_RETRY_MS };
-    const every = refreshMs(ces);
+    const every = intervalMs(ces.spec.refreshTime);
     return every > 0 ? { requeueAfterMs: every } : undefined;
   };
 }
