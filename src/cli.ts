@@ -34,6 +34,7 @@ program
   .option("--store-requests-per-second <n>", "default request budget per store session (0: none; a store's spec.rateLimit wins)", (v) => Number(v), DEFAULT_STORE_RATE_LIMIT.requestsPerSecond)
   .option("--store-requests-burst <n>", "burst of that budget", (v) => Number(v), DEFAULT_STORE_RATE_LIMIT.burst)
   .option("--min-refresh-interval <duration>", "floor under ExternalSecret and store refresh intervals; shorter ones are raised to it (0 disables; an ExternalSecret's 0, sync once, stays)", formatDuration(DEFAULT_MIN_REFRESH_INTERVAL_MS))
+  .option("--unsafe-allow-generic-targets", "let ExternalSecrets render into ConfigMaps and custom resources (target.manifest) of the kinds RBAC grants the operator; their content is not encrypted at rest", false)
   .option("--allow-ambient-credentials-for-namespaced-stores", "let namespaced SecretStores use the operator's own identity (its ServiceAccount token, AWS/GCP default credentials); ClusterSecretStores always may", false)
   .addOption(new Option("--events <mode>", "Events to write: all (Normal ones within the budget below, Warnings always) or warnings").choices(["all", "warnings"]).default("all"))
   .option("--normal-events-per-second <n>", "budget of Normal Events (Created/Updated/Deleted); over it they are dropped and counted", (v) => Number(v), DEFAULT_NORMAL_EVENTS.perSecond)
@@ -75,6 +76,7 @@ program
         storeRequestsBurst: opts.storeRequestsBurst,
         minRefreshIntervalMs: parseDuration(opts.minRefreshInterval),
         allowAmbientCredentialsForNamespacedStores: opts.allowAmbientCredentialsForNamespacedStores === true,
+        allowGenericTargets: opts.unsafeAllowGenericTargets === true,
         normalEvents: { mode: opts.events, perSecond: opts.normalEventsPerSecond, burst: opts.normalEventsBurst },
         serviceAccountTokenRequests: opts.serviceAccountTokenRequests,
         clusterExternalSecrets: opts.enableClusterExternalSecretReconciler,

@@ -37,6 +37,8 @@ export interface RunOptions {
   normalEvents: NormalEventPolicy;
   /** SecretStores may use the operator's own identity (its ServiceAccount token, cloud default credentials). */
   allowAmbientCredentialsForNamespacedStores: boolean;
+  /** --unsafe-allow-generic-targets: target.manifest is served. */
+  allowGenericTargets?: boolean;
   /** Limits of the worker threads that run templates and parse SOPS files. */
   isolation: Omit<IsolationSettings, "onWorkerLost">;
   /** false: no TokenRequests (the platform withholds `serviceaccounts/token create`). */
@@ -74,7 +76,7 @@ export async function runOperator(options: RunOptions, providers: ReadonlyArray<
   const servers = options.metricsBindAddress
     ? [await startHttpServer(options.httpAddress, endpoints, { health: true, metrics: false }), await startHttpServer(options.metricsBindAddress, endpoints, { health: false, metrics: true })]
     : [await startHttpServer(options.httpAddress, endpoints)];
-  log.info({ address: options.httpAddress, metricsAddress: options.metricsBindAddress || options.httpAddress, metricsAuth: options.metricsAuth, leaderElect, namespace: options.namespace ?? "(all)", serviceAccountTokenRequests: options.serviceAccountTokenRequests, ambientCredentialsForSecretStores: options.allowAmbientCredentialsForNamespacedStores }, "starting");
+  log.info({ address: options.httpAddress, metricsAddress: options.metricsBindAddress || options.httpAddress, metricsAuth: options.metricsAuth, leaderElect, namespace: options.namespace ?? "(all)", serviceAccountTokenRequests: options.serviceAccountTokenRequests, ambientCredentialsForSecretStores: options.allowAmbientCredentialsForNamespacedStores, genericTargets: options.allowGenericTargets === true }, "starting");
 
   const operator = await startOperator({
     kc,
@@ -88,6 +90,7 @@ export async function runOperator(options: RunOptions, providers: ReadonlyArray<
     ...(options.storeRequestsPerSecond > 0 ? { defaultRateLimit: { requestsPerSecond: options.storeRequestsPerSecond, burst: options.storeRequestsBurst } } : {}),
     minRefreshIntervalMs: options.minRefreshIntervalMs,
     allowAmbientCredentialsForNamespacedStores: options.allowAmbientCredentialsForNamespacedStores,
+    allowGenericTargets: options.allowGenericTargets,
     namespace: options.namespace,
     clusterExternalSecrets: options.clusterExternalSecrets,
     leaderElection: leaderElect

@@ -125,8 +125,9 @@ export const TemplateFrom = z
     secret: TemplateRef.optional().describe("Templates from a Secret."),
     literal: z.string().optional().describe("A literal template rendering whole key: value YAML."),
     // Any string, as ESO's CRD: Data, Annotations and Labels are matched case-insensitively at render time
-    // (ESO's strings.ToLower switch), and any other target is refused for a Secret (ESO's webhook rule).
-    target: z.string().optional().describe("Where the rendered output goes: Data (default), Annotations or Labels, in any letter case."),
+    // (ESO's strings.ToLower switch), and any other target is refused for a Secret (ESO's webhook rule); with
+    // target.manifest it may also be spec or a path such as spec.rules[0].from.
+    target: z.string().optional().describe("Where the rendered output goes: Data (default), Annotations or Labels, in any letter case; with target.manifest also spec or a path such as spec.database or spec.rules[0].from."),
     valuesDecodingStrategy: DecodingStrategy.optional().describe("How each rendered value is decoded before it is stored: None (default), Base64, Base64URL or Auto."),
   })
   .describe("A template source.");
@@ -172,13 +173,13 @@ export const WorkloadRef = z.object({
   name: z.string().describe("Name of the workload in the ExternalSecret's namespace."),
 });
 
-// ESO's target.manifest (2.9): accepted so ESO manifests apply; not served yet (src/api/unsupported.ts).
+// ESO's target.manifest (2.9): render into a ConfigMap or a custom resource (src/api/manifest-target.ts).
 export const ManifestReference = z
   .object({
     apiVersion: z.string().min(1).describe("API version of the resource to render, e.g. v1 for a ConfigMap."),
     kind: z.string().min(1).describe("Kind of the resource to render, e.g. ConfigMap."),
   })
-  .describe("Render into this kind of resource instead of a Secret. Not supported by secrets-bridge yet: an ExternalSecret using it reports Ready=False.");
+  .describe("Render into this kind of namespaced resource (in the ExternalSecret's namespace) instead of a Secret. The operator must run with --unsafe-allow-generic-targets and be granted the kind in RBAC; Secrets, Events, Leases and external-secrets.io kinds are refused.");
 
 export const Target = z
   .object({

@@ -12,7 +12,6 @@ export interface UnsupportedField {
 
 export function unsupportedFields(spec: ExternalSecretSpec | undefined): UnsupportedField[] {
   const found: UnsupportedField[] = [];
-  if (spec?.target?.manifest !== undefined) found.push({ path: ["target", "manifest"], what: "rendering into a resource other than a Secret" });
   if (spec?.syncWindows !== undefined) found.push({ path: ["syncWindows"], what: "sync windows" });
   for (const [i, entry] of (spec?.dataFrom ?? []).entries()) {
     for (const [j, rule] of (entry.rewrite ?? []).entries()) {

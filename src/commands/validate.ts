@@ -7,6 +7,8 @@ import { generateCrdsFor } from "../crdgen/index.ts";
 import { GROUP, VERSION } from "../api/common.ts";
 import type { ExternalSecretSpec, Template } from "../api/external-secret.ts";
 import { unsupportedFields, unsupportedMessage } from "../api/unsupported.ts";
+import { manifestKind, ManifestKindError } from "../api/manifest-target.ts";
+import { parseTargetPath } from "../template/target-path.ts";
 import { parseOnly, secretTemplateProblems, TemplateError } from "../template/index.ts";
 import { externalSecretSpecPath, formatFindings, lineOf, loadManifests, where, type Finding, type Located } from "./render-manifests.ts";
 import { checkRegexps } from "./validate-regexps.ts";
@@ -44,7 +46,9 @@ function checkTemplates(m: Located, root: Path, findings: Finding[]): void {
   for (const part of ["labels", "annotations"]) for (const key of Object.keys((get(tpl, "metadata", part) as Obj) ?? {})) checkTemplate(m, [...base, "metadata", part, key], key, findings);
   // The CRD's CEL rules say some of these in the same words: each is reported once.
   const said = new Set(findings.filter((f) => f.file === m.file && f.message.startsWith(`${where(m)}: `)).map((f) => f.message.slice(f.message.lastIndexOf(": ") + 2)));
-  for (const p of secretTemplateProblems(tpl as Template | undefined)) if (!said.has(p.message)) findings.push({ file: m.file, line: lineOf(m, [...base, ...p.path]), severity: "error", message: `${where(m)}: ${[...base, ...p.path].join(".")}: ${p.message}` });
+  // ESO's Secret rules do not apply when the ExternalSecret renders another kind (target.manifest).
+  const secretRules = get(m.obj, ...root, "target", "manifest") === undefined ? secretTemplateProblems(tpl as Template | undefined) : [];
+  for (const p of secretRules) if (!said.has(p.message)) findings.push({ file: m.file, line: lineOf(m, [...base, ...p.path]), severity: "error", message: `${where(m)}: ${[...base, ...p.path].join(".")}: ${p.message}` });
   ((tpl?.templateFrom as Obj[]) ?? []).forEach((_f, i) => checkTemplate(m, [...base, "templateFrom", i, "literal"], `templateFrom[${i}].literal`, findings));
   ((get(m.obj, ...root, "dataFrom") as Obj[]) ?? []).forEach((entry, i) =>
     ((entry?.rewrite as Obj[]) ?? []).forEach((_r, j) => checkTemplate(m, [...root, "dataFrom", i, "rewrite", j, "transform", "template"], "transform", findings)),
@@ -103,6 +107,29 @@ function checkGenerators(m: Located, root: Path, findings: Finding[]): void {
   }
 }
 
+/** target.manifest: a kind the operator may render, templateFrom target paths that parse, and what the operator needs. */
+function checkManifest(m: Located, root: Path, findings: Finding[]): void {
+  const manifest = get(m.obj, ...root, "target", "manifest");
+  if (manifest === undefined) return;
+  const at = (path: Path) => lineOf(m, [...root, "target", ...path]);
+  try {
+    manifestKind({ spec: get(m.obj, ...root) as ExternalSecretSpec });
+    findings.push({ file: m.file, line: at(["manifest"]), severity: "warning", message: `${where(m)}: ${root.join(".")}.target.manifest: renders a ${String(get(manifest, "kind"))}, not a Secret: the operator needs --unsafe-allow-generic-targets and RBAC for that kind (chart: genericTargets); its content is not encrypted at rest` });
+  } catch (err) {
+    if (!(err instanceof ManifestKindError)) throw err;
+    findings.push({ file: m.file, line: at(["manifest"]), severity: "error", message: `${where(m)}: ${root.join(".")}.${err.message}` });
+  }
+  ((get(m.obj, ...root, "target", "template", "templateFrom") as Obj[]) ?? []).forEach((from, i) => {
+    const target = get(from, "target");
+    if (typeof target !== "string" || target === "" || ["annotations", "labels", "data", "spec"].includes(target.toLowerCase())) return;
+    try {
+      parseTargetPath(target);
+    } catch (err) {
+      findings.push({ file: m.file, line: at(["template", "templateFrom", i, "target"]), severity: "error", message: `${where(m)}: ${root.join(".")}.target.template.templateFrom[${i}].target: ${err instanceof Error ? err.message : String(err)}` });
+    }
+  });
+}
+
 /** ESO fields the CRD accepts but secrets-bridge does not serve yet: the ExternalSecret would not sync. */
 function checkUnsupported(m: Located, root: Path, findings: Finding[]): void {
   for (const field of unsupportedFields(get(m.obj, ...root) as ExternalSecretSpec | undefined)) {
@@ -141,6 +168,7 @@ export function validateFindings(paths: string[], providerSchemas: Record<string
       checkReferences(m, root, objects, opts, findings);
       checkGenerators(m, root, findings);
       checkUnsupported(m, root, findings);
+      checkManifest(m, root, findings);
     }
   }
   return { findings, files, objects: ours.length };

@@ -4,23 +4,33 @@ import type { SecretStore } from "../api/secret-store.ts";
 import { resolvedTarget } from "../api/defaults.ts";
 import { storeRefsOf } from "../reconcilers/external-secret/refresh.ts";
 import { GroupIndex } from "./group-index.ts";
+import { manifestKind, targetIndexKey, type ManifestKind } from "../api/manifest-target.ts";
+
+/** The kind an ExternalSecret renders (target.manifest), or undefined for a Secret or a kind it may not render. */
+function renderedKind(es: ExternalSecret): ManifestKind | undefined {
+  try {
+    return manifestKind(es);
+  } catch {
+    return undefined;
+  }
+}
 
 export const esKey = (es: Pick<ExternalSecret, "metadata">): string => `${es.metadata.namespace}/${es.metadata.name}`;
 
-/** Index: "<namespace>/<secret name>" -> ExternalSecret keys writing it. */
+/** Index: "<namespace>/<secret name>" (kind-qualified for target.manifest) -> ExternalSecret keys writing it. */
 export class TargetIndex {
   readonly #index = new GroupIndex();
 
   set(es: ExternalSecret): void {
-    this.#index.set(esKey(es), `${es.metadata.namespace}/${resolvedTarget(es).name}`);
+    this.#index.set(esKey(es), targetIndexKey(es.metadata.namespace ?? "", resolvedTarget(es).name, renderedKind(es)));
   }
 
   remove(es: Pick<ExternalSecret, "metadata">): void {
     this.#index.remove(esKey(es));
   }
 
-  writersOf(namespace: string, secretName: string): string[] {
-    return this.#index.membersOf(`${namespace}/${secretName}`);
+  writersOf(namespace: string, name: string, kind?: Pick<ManifestKind, "group" | "kind">): string[] {
+    return this.#index.membersOf(targetIndexKey(namespace, name, kind));
   }
 }
 

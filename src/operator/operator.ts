@@ -25,6 +25,8 @@ import { allInformers, makeInformers } from "./informers.ts";
 import { wireClusterExternalSecrets } from "./cluster-external-secrets.ts";
 import { namespaceLabelCache } from "./namespace-labels.ts";
 import { registerObservedMetrics } from "./observed-metrics.ts";
+import { ManifestWriter } from "../reconcilers/external-secret/manifest-target/writer.ts";
+import { ManifestWatches } from "./manifest-watches.ts";
 
 export interface OperatorOptions {
   kc: KubeConfig;
@@ -54,6 +56,11 @@ export interface OperatorOptions {
    * ClusterExternalSecrets' status: enable it in one.
    */
   clusterExternalSecrets?: boolean | undefined;
+  /**
+   * ESO's --unsafe-allow-generic-targets: ExternalSecrets may render into ConfigMaps and custom resources
+   * (target.manifest) of the kinds RBAC grants the operator. Off: they fail with a condition naming the flag.
+   */
+  allowGenericTargets?: boolean;
   /** Called when leadership is lost; the daemon exits so work from the lost term cannot continue. */
   onLostLeadership?: () => void;
   clock?: Clock;
@@ -108,6 +115,12 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
     for (const es of informers.externalSecrets.list()) if (usesStore(es, store)) esQueue.add(esKey(es), priority);
   };
 
+  const manifestWriter = opts.allowGenericTargets ? new ManifestWriter(kc) : undefined;
+  const manifestWatches = manifestWriter
+    ? new ManifestWatches(kc, manifestWriter, log, watchedNamespaces, (kind, namespace, name) => {
+        for (const key of index.writersOf(namespace, name, kind)) esQueue.add(key);
+      })
+    : undefined;
   const esReconcile = externalSecretReconciler({
     clients,
     sessions,
@@ -123,6 +136,7 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
       namespaceLabels,
     },
     minRefreshIntervalMs: opts.minRefreshIntervalMs,
+    manifests: manifestWriter && { allowed: true, writer: manifestWriter, cached: (kind, namespace, name) => manifestWatches!.cached(kind, namespace, name) },
     onSync: (es, ok) => {
       const labels = { name: es.metadata.name, namespace: es.metadata.namespace ?? "" };
       opts.metrics?.syncCalls.inc(labels);
@@ -242,6 +256,7 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
       await elector?.release();
       await elector?.stop();
       await Promise.all(allInformers(informers).map(([, informer]) => informer.stop()));
+      await manifestWatches?.stop();
       await sessions.closeAll();
       log.info("stopped");
     },

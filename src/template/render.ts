@@ -54,7 +54,7 @@ export function templateConfigError(err: TemplateError, data: Record<string, Uin
 }
 
 /** A value that fails its valuesDecodingStrategy depends on the fetched data: retried, as ESO's plain error. */
-function decoded(value: Uint8Array, strategy: Decoding, key: string): Uint8Array {
+export function decodedValue(value: Uint8Array, strategy: Decoding, key: string): Uint8Array {
   try {
     return decodeValue(value, strategy, `rendered template value for key ${JSON.stringify(key)}`);
   } catch (err) {
@@ -72,7 +72,7 @@ function apply(out: Out, target: Target, key: string, value: Uint8Array): void {
 /** Renders each key's template (scope Values). */
 function executeValues(templates: Record<string, string>, data: Record<string, Uint8Array>, target: Target, out: Out, decoding?: Decoding): void {
   const dot = stringData(data);
-  for (const [key, text] of Object.entries(templates)) apply(out, target, key, decoded(renderBytes(key, text, dot), decoding, key));
+  for (const [key, text] of Object.entries(templates)) apply(out, target, key, decodedValue(renderBytes(key, text, dot), decoding, key));
 }
 
 /** Renders the whole template and reads the output as a YAML map of key: value (scope KeysAndValues). */
@@ -88,7 +88,7 @@ function executeKeysAndValues(name: string, text: string, data: Record<string, U
   if (typeof parsed !== "object" || Array.isArray(parsed)) throw new ConfigError(`template ${JSON.stringify(name)}: rendered output is not a YAML map of key: value`);
   for (const [k, v] of Object.entries(parsed as Record<string, unknown>)) {
     if (typeof v === "object" && v !== null) throw new ConfigError(`template ${JSON.stringify(name)}: value of ${JSON.stringify(k)} is not a string`);
-    apply(out, target, k, decoded(new Uint8Array(Buffer.from(String(v ?? ""), "utf8")), decoding, k));
+    apply(out, target, k, decodedValue(new Uint8Array(Buffer.from(String(v ?? ""), "utf8")), decoding, k));
   }
 }
 

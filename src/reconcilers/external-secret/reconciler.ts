@@ -1,7 +1,7 @@
 // The ExternalSecret reconcile, in one screen: read -> decide (pure) -> fetch -> render -> write Secret if
 // changed -> status if changed -> schedule the next refresh. A refresh that finds nothing new writes nothing.
 import type { Logger } from "pino";
-import type { V1Secret } from "@kubernetes/client-node";
+import type { KubernetesObject, V1Secret } from "@kubernetes/client-node";
 import type { ExternalSecret, ExternalSecretStatus } from "../../api/external-secret.ts";
 import type { StoreRef } from "../../api/common.ts";
 import { refreshIntervalMs, refreshPolicy, resolvedTarget } from "../../api/defaults.ts";
@@ -27,6 +27,31 @@ import { resolveStore, type StoreLookup } from "./store-access.ts";
 import { refreshFloor } from "../../api/refresh-floor.ts";
 import { FloorLog, floorNote } from "../refresh-floor.ts";
 import type { SecretWriter, WriteOutcome } from "./secret-writer.ts";
+import { manifestKind, ManifestKindError, type ManifestKind } from "../../api/manifest-target.ts";
+import { manifestLooksCurrent } from "./manifest-target/desired.ts";
+import { deleteManifest, syncManifest } from "./manifest-target/sync.ts";
+import type { ManifestWriter } from "./manifest-target/writer.ts";
+
+/** target.manifest support (ESO's --unsafe-allow-generic-targets). */
+export interface ManifestTargets {
+  /** false: an ExternalSecret with target.manifest fails with ESO's message naming the flag. */
+  allowed: boolean;
+  writer: ManifestWriter;
+  /** The watch cache of rendered objects ("unknown": not watched yet, or the operator may not watch the kind). */
+  cached?: (kind: ManifestKind, namespace: string, name: string) => Promise<(KubernetesObject & { contentDigest?: string }) | undefined | "unknown">;
+}
+
+/** The manifest kind, or the problem that stops the sync (ConfigError: fixed only by a spec change). */
+function manifestTargetOf(es: ExternalSecret, manifests: ManifestTargets | undefined): { kind?: ManifestKind; problem?: string } {
+  try {
+    const kind = manifestKind(es);
+    if (kind && !manifests?.allowed) return { problem: "generic targets are disabled. Enable with --unsafe-allow-generic-targets flag" };
+    return { kind };
+  } catch (err) {
+    if (err instanceof ManifestKindError) return { problem: err.message };
+    throw err;
+  }
+}
 
 export interface ExternalSecretCache extends StoreLookup {
   externalSecret(namespace: string, name: string): ExternalSecret | undefined;
@@ -47,6 +72,7 @@ export interface ExternalSecretReconcilerDeps {
   onSync?: (es: ExternalSecret, ok: boolean) => void;
   /** --min-refresh-interval: shorter refreshIntervals are raised to it (0 or unset: no floor). */
   minRefreshIntervalMs?: number;
+  manifests?: ManifestTargets;
 }
 
 const rfc3339 = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
@@ -83,6 +109,14 @@ export function externalSecretReconciler(deps: ExternalSecretReconcilerDeps): (k
     const note = floorNote(es.spec.refreshInterval, floored);
     const ready = findCondition(es.status?.conditions, "Ready");
     const expectsManagedSecret = (target.creationPolicy === "Owner" || target.creationPolicy === "Orphan") && ready?.reason !== Reason.SecretDeleted;
+    const manifest = manifestTargetOf(es, deps.manifests);
+    const targetCurrent = async (): Promise<boolean> => {
+      if (!expectsManagedSecret) return true;
+      if (manifest.problem) return false;
+      if (!manifest.kind) return looksCurrent(deps.cache.managedSecret(namespace, target.name));
+      const cached = await deps.manifests?.cached?.(manifest.kind, namespace, target.name);
+      return cached !== "unknown" && manifestLooksCurrent(cached, target);
+    };
     const phaseMs = unitHash(refreshGroup(es)) * intervalMs;
     const refreshTimeMs = es.status?.refreshTime ? Date.parse(es.status.refreshTime) : undefined;
     const stores = storesVersion(es, namespace);
@@ -95,7 +129,7 @@ export function externalSecretReconciler(deps: ExternalSecretReconcilerDeps): (k
       syncedVersion: es.status?.syncedResourceVersion,
       refreshTimeMs,
       lastSyncOk: ready?.status === "True",
-      secretCurrent: !expectsManagedSecret || looksCurrent(deps.cache.managedSecret(namespace, target.name)),
+      secretCurrent: await targetCurrent(),
       storeChanged: seenStores !== undefined && seenStores !== stores,
       lastCheckedMs: lastChecked.get(key) ?? startedAt,
       phaseMs,
@@ -124,11 +158,15 @@ export function externalSecretReconciler(deps: ExternalSecretReconcilerDeps): (k
     // Every value this reconcile handles, so no error message can carry one to status, Events or logs.
     const values = new ValueScrubber();
     try {
+      if (manifest.problem) throw new ConfigError(manifest.problem);
       const fetched = await fetchData(es, sessionFor, target.deletionPolicy !== "Retain");
       values.addAll(Object.values(fetched.data));
       const decided = fetchOutcome({ deletionPolicy: target.deletionPolicy, entries: fetched.entries, gone: fetched.missing.length, keys: Object.keys(fetched.data).length });
       if (decided.action === "delete") {
-        outcome = await deps.writer.delete(es, namespace, target.name);
+        outcome = manifest.kind ? await deleteManifest(deps.manifests!.writer, es, manifest.kind, target.name) : await deps.writer.delete(es, namespace, target.name);
+      } else if (decided.action === "write" && manifest.kind) {
+        const sources = apiTemplateSources(deps.clients.core, namespace);
+        outcome = await syncManifest(deps.manifests!.writer, { es, target, kind: manifest.kind, data: fetched.data, sources, key, values });
       } else if (decided.action === "write") {
         const rendered = await renderIsolated(es.spec.target?.template, fetched.data, apiTemplateSources(deps.clients.core, namespace), key, values);
         values.addAll([...Object.values(rendered.data), ...Object.values(rendered.labels), ...Object.values(rendered.annotations)]);
@@ -177,14 +215,15 @@ export function externalSecretReconciler(deps: ExternalSecretReconcilerDeps): (k
     }
 
     if (!statusEqual(status, es.status)) await patchStatus(deps.clients, { plural: "externalsecrets", namespace, name }, status);
-    if (outcome === "created") await deps.events.normal(eventTarget, "Created", `secret ${target.name} created`);
-    if (outcome === "updated") await deps.events.normal(eventTarget, "Updated", `secret ${target.name} updated`);
-    if (outcome === "deleted") await deps.events.normal(eventTarget, "Deleted", `secret ${target.name} deleted due to DeletionPolicy=Delete`);
+    const what = `${manifest.kind ? manifest.kind.kind : "secret"} ${target.name}`;
+    if (outcome === "created") await deps.events.normal(eventTarget, "Created", `${what} created`);
+    if (outcome === "updated") await deps.events.normal(eventTarget, "Updated", `${what} updated`);
+    if (outcome === "deleted") await deps.events.normal(eventTarget, "Deleted", `${what} deleted due to DeletionPolicy=Delete`);
     for (const orphan of orphansDeleted) {
       await deps.events.normal(eventTarget, "Deleted", `secret ${orphan} deleted because it was orphaned`);
       log.info({ secret: orphan }, "deleted orphaned secret");
     }
-    if (outcome !== "unchanged" && outcome !== "missing") log.info({ outcome, secret: target.name }, "secret written");
+    if (outcome !== "unchanged" && outcome !== "missing") log.info({ outcome, target: what }, manifest.kind ? "target written" : "secret written");
 
     if (refreshPolicy(es) !== "Periodic" || intervalMs === 0) return;
     return { requeueAfterMs: Math.max(0, nextSlot(0, phaseMs, intervalMs, now) - now) };
