@@ -29,6 +29,7 @@ export function parseTargetPath(target: string): PathToken[] {
       if (index < 0) throw bad(`negative index ${index}`);
       if (index > MAX_ARRAY_INDEX) throw bad(`index ${index} exceeds maximum (${MAX_ARRAY_INDEX})`);
       tokens.push({ index });
+      if (tokens.length > MAX_PATH_TOKENS) throw bad(`deeper than ${MAX_PATH_TOKENS} steps`);
       rest = rest.slice(end + 1);
     }
     if (tokens.length > MAX_PATH_TOKENS) throw bad(`deeper than ${MAX_PATH_TOKENS} steps`);

@@ -55,6 +55,10 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 - apiGroups: [""]
   resources: [events]
   verbs: [create]
+{{- if .Values.genericTargets.enabled }}
+{{- /* target.manifest kinds (values.yaml genericTargets): writable by every tenant through its ExternalSecrets. */}}
+{{- toYaml .Values.genericTargets.resources | nindent 0 }}
+{{- end }}
 {{- end -}}
 
 

@@ -69,8 +69,9 @@ export function finishManifest(es: ExternalSecret, target: ResolvedTarget, rende
 export function manifestLooksCurrent(obj: KubernetesObject | undefined, target: ResolvedTarget): boolean {
   if (target.creationPolicy === "Orphan" && obj) return true;
   if (!obj || obj.metadata?.labels?.[LABEL_MANAGED] !== "true") return false;
-  const hash = manifestContentHash(obj as Record<string, unknown>);
-  return hash !== undefined && obj.metadata?.annotations?.[ANNOTATION_DATA_HASH] === hash;
+  // The watch caches the content's hash in place of the content (operator/manifest-watches.ts).
+  const hash = (obj as { contentDigest?: string }).contentDigest ?? manifestContentHash(obj as Record<string, unknown>);
+  return hash !== undefined && hash !== "" && obj.metadata?.annotations?.[ANNOTATION_DATA_HASH] === hash;
 }
 
 /** Every key of `want` is in `have` with an equal value (arrays element-wise): fields the apiserver defaulted do not count. */
