@@ -62,6 +62,11 @@ export async function diffCommand(paths: string[], providers: ReadonlyArray<Prov
   const errors: Finding[] = [...findings];
   let differs = false;
   for (const m of selected) {
+    if ((m.obj.spec as { target?: { manifest?: unknown } } | undefined)?.target?.manifest) {
+      // Not compared: a live object holds fields others own (status, defaults), which a diff would show as noise.
+      errors.push({ file: m.file, line: m.line, severity: "warning", message: `${where(m)}: renders a target.manifest object, not a Secret; diff compares Secrets only (use render to see it)` });
+      continue;
+    }
     try {
       const rendered = await renderOffline(m.obj, ctx);
       const desired = rendered.secret;

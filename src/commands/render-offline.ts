@@ -17,7 +17,10 @@ import type { StoreIdentity } from "../provider/store-identity.ts";
 import type { Provider, SecretsClient } from "../provider/types.ts";
 import { desiredSecret, type DesiredSecret } from "../reconcilers/external-secret/desired-secret.ts";
 import { fetchData } from "../reconcilers/external-secret/fetch.ts";
-import { apiTemplateSources, loadTemplateSources, renderTemplate, type TemplateSources } from "../template/index.ts";
+import { apiTemplateSources, loadTemplateSources, renderManifestTemplate, renderTemplate, type Manifest, type TemplateSources } from "../template/index.ts";
+import { manifestKind } from "../api/manifest-target.ts";
+import { LABEL_MANAGED } from "../api/markers.ts";
+import { manifestBase } from "../reconcilers/external-secret/manifest-target/desired.ts";
 import type { Located } from "./render-manifests.ts";
 
 export interface OfflineContext {
@@ -138,8 +141,8 @@ async function storeObject(ctx: OfflineContext, ref: StoreRef, namespace: string
   throw new ConfigError(`${kind} ${ref.name} is not in the manifests (or pass --kubeconfig to read it from the cluster)`);
 }
 
-/** The Secret the operator would write for this ExternalSecret (data included: the caller masks it). */
-export async function renderOffline(esObj: Obj, ctx: OfflineContext): Promise<OfflineRender> {
+/** Parses the ExternalSecret and fetches its data from the offline stores, then hands both to `use`. */
+async function withFetched<T>(esObj: Obj, ctx: OfflineContext, use: (es: ExternalSecret, data: Record<string, Uint8Array>, sources: TemplateSources) => Promise<T>): Promise<T> {
   const parsed = ExternalSecret.safeParse(esObj);
   if (!parsed.success) throw new ConfigError(`invalid ExternalSecret: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
   const namespace = nsOf(esObj, ctx.namespace);
@@ -163,15 +166,42 @@ export async function renderOffline(esObj: Obj, ctx: OfflineContext): Promise<Of
   };
   try {
     const fetched = await fetchData(es, sessionFor, false);
-    const sources = templateSources(ctx, namespace);
-    const loaded = await loadTemplateSources(es.spec.target?.template, sources);
-    try {
-      const rendered = renderTemplate(es.spec.target?.template, fetched.data, loaded);
-      return { es, secret: desiredSecret(es, resolvedTarget(es), rendered), fetchedKeys: Object.keys(fetched.data) };
-    } catch (err) {
-      throw new DataDependentError(err, es);
-    }
+    return await use(es, fetched.data, templateSources(ctx, namespace));
   } finally {
     await Promise.allSettled(sessions.map((s) => s.close()));
   }
+}
+
+/** The Secret the operator would write for this ExternalSecret (data included: the caller masks it). */
+export async function renderOffline(esObj: Obj, ctx: OfflineContext): Promise<OfflineRender> {
+  return withFetched(esObj, ctx, async (es, data, sources) => {
+    const loaded = await loadTemplateSources(es.spec.target?.template, sources);
+    try {
+      const rendered = renderTemplate(es.spec.target?.template, data, loaded);
+      return { es, secret: desiredSecret(es, resolvedTarget(es), rendered), fetchedKeys: Object.keys(data) };
+    } catch (err) {
+      throw new DataDependentError(err, es);
+    }
+  });
+}
+
+/** The object a target.manifest ExternalSecret would render, as the operator would create it (no live object: Merge is not shown). */
+export async function renderManifestOffline(esObj: Obj, ctx: OfflineContext): Promise<{ es: ExternalSecret; manifest: Manifest }> {
+  return withFetched(esObj, ctx, async (es, data, sources) => {
+    const target = { ...resolvedTarget(es), creationPolicy: "Owner" as const };
+    let kind;
+    try {
+      kind = manifestKind(es)!;
+    } catch (err) {
+      throw new ConfigError(err instanceof Error ? err.message : String(err));
+    }
+    const loaded = await loadTemplateSources(es.spec.target?.template, sources);
+    try {
+      const rendered = renderManifestTemplate(es.spec.target?.template, data, loaded, manifestBase(es, kind, target, undefined), es.metadata);
+      rendered.metadata.labels = { ...rendered.metadata.labels, [LABEL_MANAGED]: "true" };
+      return { es, manifest: rendered };
+    } catch (err) {
+      throw new DataDependentError(err, es);
+    }
+  });
 }

@@ -9,9 +9,10 @@ import { pino } from "pino";
 import { makeLogger } from "../log.ts";
 import { safeMessage } from "../provider/errors.ts";
 import type { Provider } from "../provider/types.ts";
-import { maskedFailure, maskingFor, type Field } from "./masking.ts";
+import { MASKED, maskedFailure, maskingFor, type Field } from "./masking.ts";
 import { formatFindings, loadManifests, where, type Finding, type Located } from "./render-manifests.ts";
-import { DataDependentError, renderOffline, type OfflineContext, type OfflineRender } from "./render-offline.ts";
+import { DataDependentError, renderManifestOffline, renderOffline, type OfflineContext, type OfflineRender } from "./render-offline.ts";
+import type { Manifest } from "../template/index.ts";
 
 export interface RenderOptions {
   name?: string | undefined;
@@ -83,6 +84,17 @@ export function selectExternalSecrets(objects: Located[], name: string | undefin
   return objects.filter((m) => m.obj.kind === "ExternalSecret" && String(m.obj.apiVersion ?? "").startsWith("external-secrets.io/") && (!name || m.obj.metadata?.name === name));
 }
 
+/**
+ * A rendered target.manifest object. Masked, only its shape's top is shown: any value or key under spec and
+ * data may be computed from data (ESO's paths and KeysAndValues), so they print as one masked field each.
+ */
+export function renderedManifest(manifest: Manifest, showValues: boolean): Record<string, unknown> {
+  if (showValues) return manifest;
+  const { metadata, ...rest } = manifest;
+  const masked = Object.fromEntries(Object.keys(rest).map((key) => [key, ["apiVersion", "kind"].includes(key) ? rest[key] : MASKED]));
+  return { ...masked, metadata: { name: metadata.name, namespace: metadata.namespace, labels: MASKED, annotations: MASKED } };
+}
+
 export async function renderCommand(paths: string[], providers: ReadonlyArray<Provider<any>>, opts: RenderOptions, print: (s: string) => void, printErr: (s: string) => void): Promise<number> {
   const { objects, findings } = loadManifests(paths);
   const selected = selectExternalSecrets(objects, opts.name);
@@ -95,8 +107,10 @@ export async function renderCommand(paths: string[], providers: ReadonlyArray<Pr
   const docs: string[] = [];
   for (const m of selected) {
     try {
-      const rendered = await renderOffline(m.obj, ctx);
-      docs.push(`# ${where(m)} (${m.file}:${m.line})\n${stringify(secretManifest(rendered, opts.showValues ?? false))}`);
+      const shown = (m.obj.spec as { target?: { manifest?: unknown } } | undefined)?.target?.manifest
+        ? renderedManifest((await renderManifestOffline(m.obj, ctx)).manifest, opts.showValues ?? false)
+        : secretManifest(await renderOffline(m.obj, ctx), opts.showValues ?? false);
+      docs.push(`# ${where(m)} (${m.file}:${m.line})\n${stringify(shown)}`);
     } catch (err) {
       failures.push({ file: m.file, line: m.line, severity: "error", message: `${where(m)}: ${failureMessage(err, opts.showValues ?? false)}` });
     }

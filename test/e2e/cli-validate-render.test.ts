@@ -102,12 +102,27 @@ describe("secrets-bridge validate", () => {
     const r = cli("validate", dir);
     assert.equal(r.code, 1, r.out + r.err);
     const want = [
-      "all.yaml:26: error: ExternalSecret/eso29: spec.target.manifest: rendering into a resource other than a Secret is not supported by secrets-bridge yet; this ExternalSecret will not sync",
+      "all.yaml:26: warning: ExternalSecret/eso29: spec.target.manifest: renders a ConfigMap, not a Secret: the operator needs --unsafe-allow-generic-targets and RBAC for that kind (chart: genericTargets); its content is not encrypted at rest",
       "all.yaml:21: error: ExternalSecret/eso29: spec.syncWindows: sync windows are not supported by secrets-bridge yet; this ExternalSecret will not sync",
       "all.yaml:30: error: ExternalSecret/eso29: spec.dataFrom[0].rewrite[0].merge: merge rewrites are not supported by secrets-bridge yet; this ExternalSecret will not sync",
     ];
     for (const line of want) assert.ok(r.out.includes(line), `missing: ${line}\n---\n${r.out}`);
-    assert.match(r.out, /1 files, 2 external-secrets\.io objects: 3 errors, 0 warnings/);
+    assert.match(r.out, /1 files, 2 external-secrets\.io objects: 2 errors, 1 warnings/);
+  });
+
+  it("target.manifest: refused kinds and unparseable templateFrom paths are errors; Secret-only template rules do not apply", () => {
+    const dir = mkdtempSync(join(tmpdir(), "sb-validate-"));
+    const es = (name: string, manifest: string, templateFrom: string) =>
+      `apiVersion: external-secrets.io/v1\nkind: ExternalSecret\nmetadata:\n  name: ${name}\nspec:\n  secretStoreRef: {name: s}\n  target:\n    manifest: ${manifest}\n    template:\n      templateFrom:\n        - {literal: 'a: 1', target: '${templateFrom}'}\n  data:\n    - {secretKey: a, remoteRef: {key: a}}\n`;
+    const store = "apiVersion: external-secrets.io/v1\nkind: SecretStore\nmetadata:\n  name: s\nspec:\n  provider:\n    fake:\n      data: []\n";
+    writeFileSync(join(dir, "m.yaml"), [store, es("good", "{apiVersion: v1, kind: ConfigMap}", "spec.rules[0].from"), es("secret", "{apiVersion: v1, kind: Secret}", "Data"), es("path", "{apiVersion: x.io/v1, kind: App}", "spec..a")].join("---\n"));
+    const r = cli("validate", dir);
+    assert.equal(r.code, 1, r.out + r.err);
+    assert.match(r.out, /ExternalSecret\/secret: spec\.target\.manifest v1 Secret is not allowed: render Secrets with spec\.target \(no manifest\)/);
+    assert.match(r.out, /ExternalSecret\/path: spec\.target\.template\.templateFrom\[0\]\.target: invalid path "spec\.\.a": empty segment/);
+    assert.ok(!/ExternalSecret\/good: .*error/.test(r.out), r.out);
+    assert.ok(!/not allowed when targeting a Secret/.test(r.out), "the Secret target rule is not applied to manifests");
+    assert.match(r.out, /4 external-secrets\.io objects: 2 errors, 2 warnings/);
   });
 
   it("checks the ExternalSecret spec a ClusterExternalSecret stamps out like an ExternalSecret's", () => {
@@ -144,6 +159,23 @@ describe("secrets-bridge render", () => {
     assert.equal(docs[0]!.metadata.labels?.app, "<masked>", "a label templated from data is masked");
     assert.equal(docs[1]!.data[".dockerconfigjson"], "<masked>", "a templated value's size could carry data");
     for (const value of PLANTED) assert.ok(!(r.out + r.err).includes(value), `render printed ${value}`);
+  });
+
+  it("renders a target.manifest object: masked, only its shape; with --show-values, the object the operator would create", () => {
+    const dir = mkdtempSync(join(tmpdir(), "sb-render-manifest-"));
+    const docs = [
+      "apiVersion: external-secrets.io/v1\nkind: SecretStore\nmetadata:\n  name: s\nspec:\n  provider:\n    fake:\n      data:\n        - {key: host, value: manifest-host-7f3a}\n",
+      "apiVersion: external-secrets.io/v1\nkind: ExternalSecret\nmetadata:\n  name: app\nspec:\n  secretStoreRef: {name: s}\n  target:\n    name: app-settings\n    manifest: {apiVersion: config.example.com/v1, kind: AppConfig}\n    template:\n      templateFrom:\n        - {literal: 'host: {{ .host }}', target: spec.database}\n  data:\n    - {secretKey: host, remoteRef: {key: host}}\n",
+    ];
+    writeFileSync(join(dir, "m.yaml"), docs.join("---\n"));
+    const masked = cli("render", dir);
+    assert.equal(masked.code, 0, masked.out + masked.err);
+    const obj = parseAllDocuments(masked.out)[0]!.toJS() as Record<string, any>;
+    assert.deepEqual(obj, { apiVersion: "config.example.com/v1", kind: "AppConfig", spec: "<masked>", metadata: { name: "app-settings", namespace: "default", labels: "<masked>", annotations: "<masked>" } });
+    assert.ok(!masked.out.includes("manifest-host-7f3a"));
+    const shown = cli("render", dir, "--show-values");
+    assert.equal(shown.code, 0, shown.err);
+    assert.deepEqual((parseAllDocuments(shown.out)[0]!.toJS() as Record<string, any>).spec, { database: { host: "manifest-host-7f3a" } });
   });
 
   it("--show-values prints an applyable Secret with the real data", () => {

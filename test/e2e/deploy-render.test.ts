@@ -65,6 +65,21 @@ describe("Helm chart", () => {
     assert.ok(!grants(scoped, "clusterexternalsecrets", "watch"), "namespace-scoped installations run no ClusterExternalSecret controller");
   });
 
+  it("genericTargets: off by default; on passes the flag and grants exactly the listed kinds, scoped like the rest", () => {
+    const grantsConfigMapWrite = (rules: V1PolicyRule[] | undefined) => (rules ?? []).some((rule) => rule.resources?.includes("configmaps") && rule.verbs.includes("create"));
+    const off = helmTemplate("sb-system");
+    assert.ok(!argsOf(off).includes("--unsafe-allow-generic-targets"));
+    assert.ok(!grantsConfigMapWrite(clusterRole(off, "secrets-bridge")?.rules), "no write on ConfigMaps by default");
+    const grant = ["genericTargets.enabled=true", "genericTargets.resources[0].apiGroups[0]=", "genericTargets.resources[0].resources={configmaps}", "genericTargets.resources[0].verbs={get,list,watch,create,update,delete}"];
+    const on = helmTemplate("sb-system", grant);
+    assert.ok(argsOf(on).includes("--unsafe-allow-generic-targets"));
+    assert.ok(grantsConfigMapWrite(clusterRole(on, "secrets-bridge")?.rules));
+    assert.ok(clusterRole(on, "secrets-bridge")?.rules?.some((rule) => rule.resources?.includes("configmaps") && rule.apiGroups?.length === 1 && rule.apiGroups[0] === ""), "the core group, as listed");
+    const scoped = helmTemplate("sb-system", [...grant, "scope.namespaces={team-a}"]);
+    assert.ok(grantsConfigMapWrite((byKind(scoped, "Role").find((r) => r.metadata?.namespace === "team-a") as V1Role).rules));
+    assert.ok(!grantsConfigMapWrite(clusterRole(scoped, "secrets-bridge-cluster")?.rules), "a scoped installation grants the kinds in its namespaces only");
+  });
+
   it("renders non-default values: namespace-scoped RBAC, ServiceMonitor, NetworkPolicy, no CRDs, extras", () => {
     const objects = helmTemplate("sb-system", [
       "scope.namespaces={team-a,team-b}",
