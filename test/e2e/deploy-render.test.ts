@@ -1,6 +1,9 @@
 // The Helm chart and the kustomize base: lint, render with default and non-default values, and agree; the
 // hardening switches (token-create RBAC, egress NetworkPolicy, /metrics auth) on and off, in both flavours.
 import { describe, it } from "node:test";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
 import assert from "node:assert/strict";
 import type { KubernetesObject, V1ClusterRole, V1Deployment, V1NetworkPolicy, V1PolicyRule, V1Role } from "@kubernetes/client-node";
 import { CHART, REPO, helm, helmTemplate, idOf, kustomizeBuild } from "../helpers/deploy.ts";
@@ -128,6 +131,18 @@ describe("kustomize base", () => {
     assert.deepEqual(args(fromKustomize), args(fromHelm));
     const rules = (objects: KubernetesObject[], name: string) => JSON.stringify(clusterRole(objects, name)!.rules);
     for (const name of ["secrets-bridge", "secrets-bridge-cluster", "secrets-bridge-metrics-auth", "secrets-bridge-metrics-reader"]) assert.equal(rules(fromKustomize, name), rules(fromHelm, name));
+  });
+
+  it("components/generic-targets passes the flag and grants the example kind, like the chart's genericTargets", () => {
+    const overlay = mkdtempSync(join(tmpdir(), "sb-kustomize-"));
+    // kustomize takes relative paths only.
+    const from = (path: string) => relative(overlay, `${REPO}${path}`);
+    writeFileSync(join(overlay, "kustomization.yaml"), `resources: [${from("deploy/kustomize")}]\ncomponents: [${from("deploy/kustomize/components/generic-targets")}]\n`);
+    const objects = kustomizeBuild(overlay);
+    assert.ok(argsOf(objects).includes("--unsafe-allow-generic-targets"));
+    const rules = clusterRole(objects, "secrets-bridge-generic-targets")?.rules ?? [];
+    assert.ok(rules.some((rule) => rule.apiGroups?.[0] === "" && rule.resources?.includes("configmaps") && rule.verbs.includes("create")));
+    assert.ok(!argsOf(kustomizeBuild()).includes("--unsafe-allow-generic-targets"), "not in the base");
   });
 
   it("deploy/overlays/hardened (no token create, the egress example) matches the chart with the same values", () => {
