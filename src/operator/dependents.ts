@@ -7,7 +7,7 @@ import { GroupIndex } from "./group-index.ts";
 import { manifestKind, targetIndexKey, type ManifestKind } from "../api/manifest-target.ts";
 
 /** The kind an ExternalSecret renders (target.manifest), or undefined for a Secret or a kind it may not render. */
-function renderedKind(es: ExternalSecret): ManifestKind | undefined {
+export function manifestKindOrUndefined(es: ExternalSecret): ManifestKind | undefined {
   try {
     return manifestKind(es);
   } catch {
@@ -22,7 +22,7 @@ export class TargetIndex {
   readonly #index = new GroupIndex();
 
   set(es: ExternalSecret): void {
-    this.#index.set(esKey(es), targetIndexKey(es.metadata.namespace ?? "", resolvedTarget(es).name, renderedKind(es)));
+    this.#index.set(esKey(es), targetIndexKey(es.metadata.namespace ?? "", resolvedTarget(es).name, manifestKindOrUndefined(es)));
   }
 
   remove(es: Pick<ExternalSecret, "metadata">): void {

@@ -26,6 +26,11 @@ function digest(obj: KubernetesObject): void {
   delete cached.metadata?.managedFields;
 }
 
+export const watchKey = (kind: Pick<ManifestKind, "apiVersion" | "kind">): string => `${kind.apiVersion}/${kind.kind}`;
+
+/** How often watches of kinds nobody renders any more are stopped. */
+export const RETAIN_EVERY_MS = 5 * 60_000;
+
 interface Watch {
   informer: MultiInformer<CachedManifest> | undefined;
   ready: Promise<boolean>;
@@ -64,13 +69,23 @@ export class ManifestWatches {
     return watch.informer.get(name, namespace);
   }
 
+  /** Stops the watches of kinds no ExternalSecret renders any more ("<apiVersion>/<kind>" keys in use). */
+  async retain(inUse: Set<string>): Promise<void> {
+    for (const [key, watch] of this.#watches) {
+      if (inUse.has(key)) continue;
+      this.#watches.delete(key);
+      await watch.informer?.stop();
+      this.#log.info({ kind: key }, "stopped watching target.manifest kind: no ExternalSecret renders it");
+    }
+  }
+
   async stop(): Promise<void> {
     this.#stopped = true;
     await Promise.all([...this.#watches.values()].map((watch) => watch.informer?.stop()));
   }
 
   #watch(kind: ManifestKind): Watch {
-    const key = `${kind.apiVersion}/${kind.kind}`;
+    const key = watchKey(kind);
     let watch = this.#watches.get(key);
     if (!watch) {
       watch = { informer: undefined, ready: Promise.resolve(false) };

@@ -26,7 +26,8 @@ import { wireClusterExternalSecrets } from "./cluster-external-secrets.ts";
 import { namespaceLabelCache } from "./namespace-labels.ts";
 import { registerObservedMetrics } from "./observed-metrics.ts";
 import { ManifestWriter } from "../reconcilers/external-secret/manifest-target/writer.ts";
-import { ManifestWatches } from "./manifest-watches.ts";
+import { ManifestWatches, RETAIN_EVERY_MS, watchKey } from "./manifest-watches.ts";
+import { manifestKindOrUndefined } from "./dependents.ts";
 
 export interface OperatorOptions {
   kc: KubeConfig;
@@ -198,6 +199,17 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
   };
   for (const [, informer] of allInformers(informers)) informer.onRestart(requeueAll);
 
+  // A kind nobody renders any more costs a watch connection until this sweep stops it.
+  const sweep = manifestWatches
+    ? setInterval(() => {
+        const inUse = new Set(informers.externalSecrets.list().flatMap((es) => {
+          const kind = manifestKindOrUndefined(es);
+          return kind ? [watchKey(kind)] : [];
+        }));
+        void manifestWatches.retain(inUse);
+      }, RETAIN_EVERY_MS).unref()
+    : undefined;
+
   let elector: LeaderElector | undefined;
   // Registered before anything starts: a registry that refuses (a name taken twice) must not leave watches running.
   if (opts.metrics) {
@@ -256,6 +268,7 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
       await elector?.release();
       await elector?.stop();
       await Promise.all(allInformers(informers).map(([, informer]) => informer.stop()));
+      clearInterval(sweep);
       await manifestWatches?.stop();
       await sessions.closeAll();
       log.info("stopped");
