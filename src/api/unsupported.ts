@@ -4,7 +4,7 @@
 import type { ExternalSecretSpec } from "./external-secret.ts";
 
 export interface UnsupportedField {
-  /** Path under spec, e.g. ["dataFrom", 0, "rewrite", 1, "merge"]. */
+  /** Path under spec, e.g. ["target", "manifest"]. */
   path: (string | number)[];
   /** What the field does in ESO, for the message. */
   what: string;
@@ -13,16 +13,10 @@ export interface UnsupportedField {
 export function unsupportedFields(spec: ExternalSecretSpec | undefined): UnsupportedField[] {
   const found: UnsupportedField[] = [];
   if (spec?.target?.manifest !== undefined) found.push({ path: ["target", "manifest"], what: "rendering into a resource other than a Secret" });
-  if (spec?.syncWindows !== undefined) found.push({ path: ["syncWindows"], what: "sync windows" });
-  for (const [i, entry] of (spec?.dataFrom ?? []).entries()) {
-    for (const [j, rule] of (entry.rewrite ?? []).entries()) {
-      if (rule.merge !== undefined) found.push({ path: ["dataFrom", i, "rewrite", j, "merge"], what: "merge rewrites" });
-    }
-  }
   return found;
 }
 
-/** `spec.syncWindows: sync windows are not supported by secrets-bridge yet` */
+/** `spec.target.manifest: rendering into a resource other than a Secret is not supported by secrets-bridge yet` */
 export function unsupportedMessage(field: UnsupportedField, prefix = "spec"): string {
   const path = field.path.reduce<string>((acc, p) => (typeof p === "number" ? `${acc}[${p}]` : `${acc}.${p}`), prefix);
   return `${path}: ${field.what} ${field.what.endsWith("s") ? "are" : "is"} not supported by secrets-bridge yet`;

@@ -50,8 +50,6 @@ describe("bad specs", () => {
   // ESO 2.9 fields the CRD accepts but we do not serve (issue 15): the apiserver takes them, the sync refuses them.
   const unsupported = [
     { name: "manifest", field: "spec.target.manifest", patch: { target: { manifest: { apiVersion: "v1", kind: "ConfigMap" } } }, want: /spec\.target\.manifest: .*not supported by secrets-bridge yet/ },
-    { name: "windows", field: "spec.syncWindows", patch: { syncWindows: { kind: "deny", windows: [{ schedule: "0 22 * * 1-5", duration: "8h" }] } }, want: /spec\.syncWindows: sync windows are not supported by secrets-bridge yet/ },
-    { name: "merge", field: "spec.dataFrom[0].rewrite[0].merge", patch: { data: null, dataFrom: [{ extract: { key: "j" }, rewrite: [{ merge: { strategy: "Extract" } }] }] }, want: /spec\.dataFrom\[0\]\.rewrite\[0\]\.merge: merge rewrites are not supported by secrets-bridge yet/ },
   ];
   it("the apiserver keeps a vault store's checkAndSet (a PushSecret setting we accept and ignore)", async () => {
     const created = (await k.create("SecretStore", ns, "vault-cas", { provider: { vault: { server: "https://vault.invalid:8200", path: "secret", checkAndSet: { required: true }, auth: { tokenSecretRef: { name: "t", key: "token" } } } } })) as { spec: { provider: { vault: { checkAndSet?: unknown } } } };
