@@ -1,6 +1,7 @@
 // `secrets-bridge validate PATH...`: checks every ExternalSecret and store manifest under the paths, offline,
 // as a CI step: the CRD schema and its CEL rules, unknown fields, template parse (with the template's line),
-// regexps Go rejects, and references between files (stores, templateFrom ConfigMaps/Secrets). Exit 1 on any error.
+// regexps Go rejects, sync window schedules robfig rejects (a warning), JSON merges without `into`, and
+// references between files (stores, templateFrom ConfigMaps/Secrets). Exit 1 on any error.
 import type { z } from "zod";
 import { Scalar } from "yaml";
 import { generateCrdsFor } from "../crdgen/index.ts";
@@ -10,6 +11,7 @@ import { unsupportedFields, unsupportedMessage } from "../api/unsupported.ts";
 import { parseOnly, secretTemplateProblems, TemplateError } from "../template/index.ts";
 import { externalSecretSpecPath, formatFindings, lineOf, loadManifests, where, type Finding, type Located } from "./render-manifests.ts";
 import { checkRegexps } from "./validate-regexps.ts";
+import { checkWindowsAndMerges } from "./validate-windows-merge.ts";
 import { crdSchemas, validateAgainst } from "./validate-rules.ts";
 
 export interface ValidateOptions {
@@ -141,6 +143,7 @@ export function validateFindings(paths: string[], providerSchemas: Record<string
       checkReferences(m, root, objects, opts, findings);
       checkGenerators(m, root, findings);
       checkUnsupported(m, root, findings);
+      checkWindowsAndMerges(m, root, findings);
     }
   }
   return { findings, files, objects: ours.length };
