@@ -1,5 +1,5 @@
 // Fetches everything an ExternalSecret asks for, dataFrom first and data last (data wins), as ESO does.
-// Rewrites (regexp, transform) apply to the provider's names; conversionStrategy applies only when an entry
+// Rewrites (regexp, transform, merge) apply to the provider's map; conversionStrategy applies only when an entry
 // has no rewrite (ESO's handleExtractSecrets / handleFindAllSecrets), so a rewrite's output is kept as written.
 // A missing key (NoSecretError) is fatal under deletionPolicy Retain and skipped under Delete/Merge, where it
 // is counted so fetch-outcome.ts can tell "every key confirmed gone" from "the provider returned nothing".

@@ -3,6 +3,7 @@
 // of what the ExternalSecret reads (see refreshGroup): the schedule survives restarts without a status
 // write, different keys spread over the whole interval (no lockstep), and every ExternalSecret that reads
 // the same key with the same interval comes due in the same moment, so they share one provider call.
+// spec.syncWindows can hold a refresh that is only due back to the moment they allow it (sync-window-gate.ts).
 import { holdForSyncWindows } from "./sync-window-gate.ts";
 import type { SyncWindowsSpec } from "./sync-windows.ts";
 

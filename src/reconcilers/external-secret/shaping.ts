@@ -1,5 +1,6 @@
 // Value decoding (decodingStrategy), key conversion (conversionStrategy) and key rewrites (dataFrom.rewrite:
-// regexp with Go's regexp and $-expansion, transform with a template over .value), with ESO's semantics.
+// regexp with Go's regexp and $-expansion, transform with a template over .value, merge over the values:
+// rewrite-merge.ts), with ESO's semantics.
 import { ConfigError } from "../../provider/errors.ts";
 import { renderBytes, stringData, TemplateError } from "../../template/engine.ts";
 import { specRegexp } from "../../provider/spec-regexp.ts";
