@@ -3,7 +3,7 @@
 // at run time, and so do we, so refusing it would reject manifests that run. But it is almost always a typo,
 // and under `kind: allow` an ignored window silently stops periodic refreshes, so it is worth a line in CI.
 // A JSON merge without `into` fails on every sync (ESO's "missing 'into' field"): an error.
-import { parseWindows, type SyncWindowsSpec } from "../reconcilers/external-secret/sync-windows.ts";
+import { parseWindows, windowOpen, type SyncWindowsSpec } from "../reconcilers/external-secret/sync-windows.ts";
 import { lineOf, where, type Finding, type Located } from "./render-manifests.ts";
 import { pathText } from "./validate-rules.ts";
 
@@ -21,6 +21,15 @@ function checkSyncWindows(m: Located, root: Path, findings: Finding[]): void {
     const path = [...root, "syncWindows", "windows", index, "schedule"];
     findings.push({ file: m.file, line: lineOf(m, path), severity: "warning", message: `${where(m)}: ${pathText(path)}: ${why}; this window is ignored (as ESO ignores it)` });
   }
+  // `@every D` reads like "a window every D", but ESO's check has no anchor for it: it is open at every moment
+  // or at none, depending only on D and the duration. Worth saying, since the manifest suggests otherwise.
+  windows.forEach((w, index) => {
+    const [every] = parseWindows({ kind: spec.kind, windows: [w] }).windows;
+    if (every?.schedule.kind !== "every") return;
+    const path = [...root, "syncWindows", "windows", index, "schedule"];
+    const open = windowOpen(every, 0);
+    findings.push({ file: m.file, line: lineOf(m, path), severity: "warning", message: `${where(m)}: ${pathText(path)}: ${JSON.stringify(w.schedule)} has no fixed start time: as in ESO, this window is ${open ? "open at every moment" : "never open"} (it is open always when 2s <= interval <= duration + 1s)` });
+  });
   if (spec.kind === "allow" && valid.length === 0 && ignored.length > 0) {
     const path = [...root, "syncWindows"];
     findings.push({ file: m.file, line: lineOf(m, path), severity: "warning", message: `${where(m)}: ${pathText(path)}: no window of kind allow can open; this ExternalSecret will never refresh periodically` });

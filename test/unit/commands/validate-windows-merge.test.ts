@@ -22,7 +22,15 @@ function findings(...docs: object[]) {
 
 describe("validate: syncWindows and rewrite.merge", () => {
   const table: { name: string; given: object; want: { severity: string; message: RegExp }[] }[] = [
-    { name: "valid windows: nothing", given: es({ data, syncWindows: { kind: "deny", windows: [{ schedule: "0 22 * * 1-5", duration: "8h" }, { schedule: "@every 1h", duration: "1m" }] } }), want: [] },
+    { name: "valid windows: nothing", given: es({ data, syncWindows: { kind: "deny", windows: [{ schedule: "0 22 * * 1-5", duration: "8h" }, { schedule: "@daily", duration: "1m" }] } }), want: [] },
+    {
+      name: "@every: a warning saying whether it is always or never open",
+      given: es({ data, syncWindows: { kind: "allow", windows: [{ schedule: "@every 30m", duration: "10m" }, { schedule: "@every 1h", duration: "2h" }] } }),
+      want: [
+        { severity: "warning", message: /windows\[0\]\.schedule: "@every 30m" has no fixed start time: as in ESO, this window is never open/ },
+        { severity: "warning", message: /windows\[1\]\.schedule: "@every 1h" has no fixed start time: as in ESO, this window is open at every moment/ },
+      ],
+    },
     {
       name: "a schedule robfig rejects (past the CRD pattern): a warning with robfig's message",
       given: es({ data, syncWindows: { kind: "deny", windows: [{ schedule: "0 22 * * 7", duration: "8h" }] } }),
