@@ -66,14 +66,14 @@ export function parseWindows(spec: SyncWindowsSpec): { windows: ParsedWindow[]; 
 }
 
 /** The firing that opened a window open at `atMs` (the earliest in [at - duration, at]); undefined when it is closed. */
-function openedAt(w: ParsedWindow & { schedule: FieldSchedule }, atMs: number, budget?: SearchBudget): number | undefined {
-  return nextFiring(w.schedule, atMs - w.durationMs, atMs, budget);
+function openedAt(schedule: FieldSchedule, durationMs: number, atMs: number, budget?: SearchBudget): number | undefined {
+  return nextFiring(schedule, atMs - durationMs, atMs, budget);
 }
 
 /** Whether a window is open at `atMs`. */
-export function windowOpen(w: ParsedWindow, atMs: number, budget?: SearchBudget): boolean {
+export function windowOpen(w: ParsedWindow, atMs: number): boolean {
   if (w.schedule.kind === "every") return w.schedule.delayMs >= 2000 && w.schedule.delayMs <= w.durationMs + 1000;
-  return openedAt({ ...w, schedule: w.schedule }, atMs, budget) !== undefined;
+  return openedAt(w.schedule, w.durationMs, atMs) !== undefined;
 }
 
 /** ESO's isPeriodicRefreshAllowedByWindows: `deny` blocks while any window is open, `allow` unless one is. */
@@ -84,17 +84,16 @@ export function refreshAllowed(kind: SyncWindowsSpec["kind"], windows: ParsedWin
 
 /**
  * When a refresh held back at `nowMs` may run: the first moment the windows allow it, or, when the search stops
- * after MAX_SEARCH_STEPS boundaries, the moment it reached (the caller looks again then). Undefined: no such
+ * after MAX_SEARCH_BOUNDARIES boundaries or MAX_SEARCH_CRON_STEPS steps, the moment it reached (the caller looks again then). Undefined: no such
  * moment within the schedules' horizon (an `allow` whose windows never open, a `deny` an `@every` keeps closed).
  */
 export function nextAllowedAt(kind: SyncWindowsSpec["kind"], windows: ParsedWindow[], nowMs: number): number | undefined {
   const budget: SearchBudget = { steps: MAX_SEARCH_CRON_STEPS };
-  const fields = windows.filter((w): w is ParsedWindow & { schedule: FieldSchedule } => w.schedule.kind === "fields");
   let t = nowMs;
   try {
     if (kind === "allow") {
       // Closed now, so the next allowed moment is the next firing of any window: it opens then.
-      const opens = fields.map((w) => nextFiring(w.schedule, nowMs + 1, Infinity, budget)).filter((at) => at !== undefined);
+      const opens = windows.map((w) => (w.schedule.kind === "fields" ? nextFiring(w.schedule, nowMs + 1, Infinity, budget) : undefined)).filter((at) => at !== undefined);
       return opens.length > 0 ? Math.min(...opens) : undefined;
     }
     for (let boundary = 0; boundary < MAX_SEARCH_BOUNDARIES; boundary++) {
@@ -104,7 +103,7 @@ export function nextAllowedAt(kind: SyncWindowsSpec["kind"], windows: ParsedWind
           if (windowOpen(w, t)) return undefined; // open at every moment
           continue;
         }
-        const opened = openedAt({ ...w, schedule: w.schedule }, t, budget);
+        const opened = openedAt(w.schedule, w.durationMs, t, budget);
         // That firing's window covers [t, opened + duration]: nothing in between can be allowed.
         if (opened !== undefined) closesAfter = Math.max(closesAfter, opened + w.durationMs);
       }
