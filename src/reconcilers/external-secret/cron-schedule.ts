@@ -61,8 +61,9 @@ function parseUint(expr: string): number {
 }
 
 function parseIntOrName(expr: string, bounds: Bounds): number {
-  const named = bounds.names?.[expr.toLowerCase()];
-  return named ?? parseUint(expr);
+  const name = expr.toLowerCase();
+  // Own keys only: "constructor" is not a month.
+  return bounds.names && Object.hasOwn(bounds.names, name) ? bounds.names[name]! : parseUint(expr);
 }
 
 /** One comma-separated part: `*`, `?`, `N`, `N-M`, each optionally `/step` (robfig's getRange). */

@@ -62,6 +62,7 @@ describe("parseSchedule errors (robfig's texts)", () => {
     { spec: "@fortnightly", want: "unrecognized descriptor: @fortnightly" },
     { spec: "", want: "empty spec string" },
     { spec: "not-a-cron", want: "expected exactly 5 fields, found 1: [not-a-cron]" },
+    { spec: "0 0 * constructor *", want: 'failed to parse int from constructor: strconv.Atoi: parsing "constructor": invalid syntax' },
   ];
   for (const c of table) {
     it(JSON.stringify(c.spec), () => assert.throws(() => parseSchedule(c.spec), (err: Error) => err instanceof CronError && err.message === c.want));
