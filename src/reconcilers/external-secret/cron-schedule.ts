@@ -164,7 +164,11 @@ export class SearchExhausted extends Error {}
  * or none up to `untilMs`.
  */
 export function nextFiring(s: FieldSchedule, fromMs: number, untilMs = Infinity, budget: SearchBudget = { steps: Infinity }): number | undefined {
-  if (![s.minutes, s.hours, s.dom, s.months, s.dow].every((flags) => flags.includes(true))) return undefined;
+  // A field with no values (robfig reads "," as none) never matches: stop here instead of scanning five years.
+  // Days are the exception: without a star, an empty day-of-month still lets day-of-week match, and vice versa.
+  const any = (flags: boolean[]) => flags.includes(true);
+  const days = s.domStar || s.dowStar ? any(s.dom) && any(s.dow) : any(s.dom) || any(s.dow);
+  if (!days || !any(s.minutes) || !any(s.hours) || !any(s.months)) return undefined;
   let t = Math.ceil(fromMs / 60_000) * 60_000;
   const yearLimit = new Date(t).getUTCFullYear() + HORIZON_YEARS;
   for (;;) {
