@@ -60,8 +60,7 @@ export const FindRef = z
   })
   .describe("Fetches every secret matching the filters; each becomes one key.");
 
-// ESO's rewrite.merge (2.9): accepted with ESO's shape so ESO manifests apply; an ExternalSecret using it reports
-// Ready=False (src/api/unsupported.ts) until it is implemented.
+// ESO's rewrite.merge (2.9), served as ESO does (src/reconcilers/external-secret/rewrite-merge.ts).
 export const RewriteMerge = z
   .object({
     into: z.string().optional().describe("Target key of the merge; required when strategy is JSON."),
@@ -70,7 +69,7 @@ export const RewriteMerge = z
     conflictPolicy: z.enum(["Ignore", "Error"]).optional().describe("Error (default) or Ignore when keys conflict."),
     strategy: z.enum(["Extract", "JSON"]).optional().describe("Extract (default) or JSON."),
   })
-  .describe("Merge the fetched JSON values into one set of keys. Not supported by secrets-bridge yet: an ExternalSecret using it reports Ready=False.");
+  .describe("Merge the fetched values, each a JSON object, into one set of keys (Extract) or into one JSON key (JSON).");
 
 export const Rewrite = z
   .object({
@@ -206,7 +205,8 @@ export const Target = z
   });
 export type Target = z.infer<typeof Target>;
 
-// ESO's syncWindows (2.9): accepted so ESO manifests apply; not served yet (src/api/unsupported.ts).
+// ESO's syncWindows (2.9), served as ESO does (src/reconcilers/external-secret/sync-windows.ts). maxItems is ours:
+// every window is evaluated on each held reconcile, so their number is bounded.
 export const SyncWindows = z
   .object({
     kind: z.enum(["allow", "deny"]).describe("allow: refresh only while a window is open; deny: never while one is open."),
@@ -222,9 +222,10 @@ export const SyncWindows = z
         }),
       )
       .min(1)
+      .max(100)
       .describe("Schedule and duration pairs."),
   })
-  .describe("Restricts when periodic refreshes may run. Not supported by secrets-bridge yet: an ExternalSecret using it reports Ready=False.");
+  .describe("Restricts when periodic refreshes may run (Periodic refreshPolicy only); creation, spec or metadata changes and a missing Secret still sync at once.");
 
 export const ExternalSecretSpec = z
   .object({

@@ -1,17 +1,18 @@
 // `secrets-bridge validate PATH...`: checks every ExternalSecret and store manifest under the paths, offline,
 // as a CI step: the CRD schema and its CEL rules, unknown fields, template parse (with the template's line),
-// regexps Go rejects, and references between files (stores, templateFrom ConfigMaps/Secrets). Exit 1 on any error.
+// regexps Go rejects, sync window schedules robfig rejects (a warning), JSON merges without `into`, and
+// references between files (stores, templateFrom ConfigMaps/Secrets). Exit 1 on any error.
 import type { z } from "zod";
 import { Scalar } from "yaml";
 import { generateCrdsFor } from "../crdgen/index.ts";
 import { GROUP, VERSION } from "../api/common.ts";
 import type { ExternalSecretSpec, Template } from "../api/external-secret.ts";
-import { unsupportedFields, unsupportedMessage } from "../api/unsupported.ts";
 import { manifestKind, ManifestKindError } from "../api/manifest-target.ts";
 import { parseTargetPath } from "../template/target-path.ts";
 import { parseOnly, secretTemplateProblems, TemplateError } from "../template/index.ts";
 import { externalSecretSpecPath, formatFindings, lineOf, loadManifests, where, type Finding, type Located } from "./render-manifests.ts";
 import { checkRegexps } from "./validate-regexps.ts";
+import { checkWindowsAndMerges } from "./validate-windows-merge.ts";
 import { crdSchemas, validateAgainst } from "./validate-rules.ts";
 
 export interface ValidateOptions {
@@ -130,14 +131,6 @@ function checkManifest(m: Located, root: Path, findings: Finding[]): void {
   });
 }
 
-/** ESO fields the CRD accepts but secrets-bridge does not serve yet: the ExternalSecret would not sync. */
-function checkUnsupported(m: Located, root: Path, findings: Finding[]): void {
-  for (const field of unsupportedFields(get(m.obj, ...root) as ExternalSecretSpec | undefined)) {
-    const path = [...root, ...field.path];
-    findings.push({ file: m.file, line: lineOf(m, path), severity: "error", message: `${where(m)}: ${unsupportedMessage(field, root.join("."))}; this ExternalSecret will not sync` });
-  }
-}
-
 export function validateFindings(paths: string[], providerSchemas: Record<string, z.ZodType>, opts: ValidateOptions = {}): { findings: Finding[]; files: number; objects: number } {
   const { objects, findings, files } = loadManifests(paths);
   const schemas = crdSchemas(generateCrdsFor(providerSchemas));
@@ -167,8 +160,8 @@ export function validateFindings(paths: string[], providerSchemas: Record<string
       checkTemplates(m, root, findings);
       checkReferences(m, root, objects, opts, findings);
       checkGenerators(m, root, findings);
-      checkUnsupported(m, root, findings);
       checkManifest(m, root, findings);
+      checkWindowsAndMerges(m, root, findings);
     }
   }
   return { findings, files, objects: ours.length };

@@ -1,12 +1,11 @@
 // Fetches everything an ExternalSecret asks for, dataFrom first and data last (data wins), as ESO does.
-// Rewrites (regexp, transform) apply to the provider's names; conversionStrategy applies only when an entry
+// Rewrites (regexp, transform, merge) apply to the provider's map; conversionStrategy applies only when an entry
 // has no rewrite (ESO's handleExtractSecrets / handleFindAllSecrets), so a rewrite's output is kept as written.
 // A missing key (NoSecretError) is fatal under deletionPolicy Retain and skipped under Delete/Merge, where it
 // is counted so fetch-outcome.ts can tell "every key confirmed gone" from "the provider returned nothing".
 // Any other error (a missing property, an unparsable answer) fails the fetch whatever the policy.
 import type { StoreRef } from "../../api/common.ts";
 import type { ExternalSecret } from "../../api/external-secret.ts";
-import { unsupportedFields, unsupportedMessage } from "../../api/unsupported.ts";
 import { ConfigError, NoSecretError } from "../../provider/errors.ts";
 import type { SecretsClient } from "../../provider/types.ts";
 import { rewriteIsolated } from "./rewrite-isolated.ts";
@@ -26,9 +25,6 @@ export async function fetchData(es: ExternalSecret, sessionFor: SessionFor, tole
   const data: Record<string, Uint8Array> = {};
   const missing: string[] = [];
   const esKey = `${es.metadata.namespace}/${es.metadata.name}`;
-  // Fields the CRD accepts for ESO compatibility but we do not serve: refused before any provider call.
-  const unsupported = unsupportedFields(es.spec);
-  if (unsupported.length > 0) throw new ConfigError(unsupported.map((f) => unsupportedMessage(f)).join("; "));
   const guard = async (label: string, fn: () => Promise<void>) => {
     try {
       await fn();

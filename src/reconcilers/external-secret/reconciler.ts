@@ -134,7 +134,9 @@ export function externalSecretReconciler(deps: ExternalSecretReconcilerDeps): (k
       lastCheckedMs: lastChecked.get(key) ?? startedAt,
       phaseMs,
       nowMs: now,
+      syncWindows: es.spec.syncWindows,
     });
+    if (decision.why === "window-closed") deps.log.debug({ externalSecret: key, kind: es.spec.syncWindows?.kind }, "periodic refresh blocked by SyncWindow");
     if (!decision.sync) return decision.requeueAfterMs === undefined ? undefined : { requeueAfterMs: decision.requeueAfterMs };
     lastChecked.set(key, now);
     const log = deps.log.child({ externalSecret: key });

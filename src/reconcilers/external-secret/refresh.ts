@@ -3,6 +3,9 @@
 // of what the ExternalSecret reads (see refreshGroup): the schedule survives restarts without a status
 // write, different keys spread over the whole interval (no lockstep), and every ExternalSecret that reads
 // the same key with the same interval comes due in the same moment, so they share one provider call.
+// spec.syncWindows can hold a refresh that is only due back to the moment they allow it (sync-window-gate.ts).
+import { holdForSyncWindows } from "./sync-window-gate.ts";
+import type { SyncWindowsSpec } from "./sync-windows.ts";
 
 export interface RefreshInput {
   policy: "Periodic" | "OnChange" | "CreatedOnce";
@@ -23,11 +26,13 @@ export interface RefreshInput {
   /** Deterministic offset in [0, interval) of the refresh grid, shared by ExternalSecrets reading the same key. */
   phaseMs: number;
   nowMs: number;
+  /** spec.syncWindows: periodic refreshes wait while they are closed (sync-window-gate.ts). */
+  syncWindows?: SyncWindowsSpec | undefined;
 }
 
 export interface RefreshDecision {
   sync: boolean;
-  why: "new" | "changed" | "not-synced" | "secret-drift" | "store-changed" | "due" | "not-due" | "once";
+  why: "new" | "changed" | "not-synced" | "secret-drift" | "store-changed" | "due" | "not-due" | "once" | "window-closed";
   /** When not syncing, how long until the next check is due (undefined: never, until something changes). */
   requeueAfterMs?: number;
 }
@@ -41,6 +46,10 @@ export function nextSlot(anchorMs: number, phaseMs: number, intervalMs: number, 
 }
 
 export function refreshDecision(input: RefreshInput): RefreshDecision {
+  return holdForSyncWindows(decide(input), input);
+}
+
+function decide(input: RefreshInput): RefreshDecision {
   if (input.syncedVersion === undefined) return { sync: true, why: "new" };
   if (input.syncedVersion !== input.currentVersion) return { sync: true, why: "changed" };
   if (!input.lastSyncOk || input.refreshTimeMs === undefined) return { sync: true, why: "not-synced" };

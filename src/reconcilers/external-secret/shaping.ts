@@ -1,8 +1,10 @@
 // Value decoding (decodingStrategy), key conversion (conversionStrategy) and key rewrites (dataFrom.rewrite:
-// regexp with Go's regexp and $-expansion, transform with a template over .value), with ESO's semantics.
+// regexp with Go's regexp and $-expansion, transform with a template over .value, merge over the values:
+// rewrite-merge.ts), with ESO's semantics.
 import { ConfigError } from "../../provider/errors.ts";
 import { renderBytes, stringData, TemplateError } from "../../template/engine.ts";
 import { specRegexp } from "../../provider/spec-regexp.ts";
+import { mergeRewrite, type MergeRule } from "./rewrite-merge.ts";
 
 export { decodeValue } from "../../template/decoding.ts";
 
@@ -22,6 +24,7 @@ export function convertKey(key: string, strategy: "Default" | "Unicode" | undefi
 export interface RewriteRule {
   regexp?: { source: string; target: string } | undefined;
   transform?: { template: string } | undefined;
+  merge?: MergeRule | undefined;
 }
 
 /** One key through a transform template: `.value` is the key (ESO's RewriteTransform). */
@@ -34,17 +37,38 @@ function transformKey(template: string, key: string): string {
   }
 }
 
+/** One regexp or transform rule over the names (a merge rule, which needs the values, is left to rewriteMap). */
+function renameStep<T>(data: Record<string, T>, rule: RewriteRule, index: number): Record<string, T> {
+  const next: Record<string, T> = {};
+  if (rule.transform) {
+    for (const [key, value] of Object.entries(data)) next[transformKey(rule.transform.template, key)] = value;
+  } else if (rule.regexp) {
+    const pattern = specRegexp(rule.regexp.source, `dataFrom.rewrite[${index}].regexp.source`);
+    for (const [key, value] of Object.entries(data)) next[pattern.replaceAll(key, rule.regexp.target)] = value;
+  } else return data;
+  return next;
+}
+
 export function rewriteKeys<T>(data: Record<string, T>, rules: RewriteRule[] | undefined): Record<string, T> {
   let current = data;
+  for (const [index, rule] of (rules ?? []).entries()) current = renameStep(current, rule, index);
+  return current;
+}
+
+/** Every rule in order over names and values (ESO's RewriteMap): what a list holding a merge needs. */
+export function rewriteMap(data: Record<string, Uint8Array>, rules: RewriteRule[] | undefined): Record<string, Uint8Array> {
+  let current = data;
   for (const [index, rule] of (rules ?? []).entries()) {
-    const next: Record<string, T> = {};
-    if (rule.transform) {
-      for (const [key, value] of Object.entries(current)) next[transformKey(rule.transform.template, key)] = value;
-    } else if (rule.regexp) {
-      const pattern = specRegexp(rule.regexp.source, `dataFrom.rewrite[${index}].regexp.source`);
-      for (const [key, value] of Object.entries(current)) next[pattern.replaceAll(key, rule.regexp.target)] = value;
-    } else continue;
-    current = next;
+    if (!rule.merge) {
+      current = renameStep(current, rule, index);
+      continue;
+    }
+    try {
+      current = mergeRewrite(current, rule.merge);
+    } catch (err) {
+      if (err instanceof Error) err.message = `dataFrom.rewrite[${index}].merge: ${err.message}`;
+      throw err;
+    }
   }
   return current;
 }
