@@ -14,6 +14,7 @@ import { pathFuncs } from "./funcs-paths.ts";
 import { regexFuncs } from "./funcs-regex.ts";
 import { stringFuncs } from "./funcs-strings.ts";
 import { semverCompare } from "./semver.ts";
+import { semverFuncs } from "./funcs-semver.ts";
 import { urlFuncs } from "./go-url.ts";
 import { fn, lookup, perByte } from "./func-types.ts";
 import { goKind, goType, type GoValue } from "./values.ts";
@@ -46,6 +47,7 @@ export const templateFuncs: FuncMap = {
   ...pathFuncs,
   ...reflectFuncs,
   ...versionFuncs,
+  ...semverFuncs,
   ...urlFuncs,
   ...esoFuncs,
 };
