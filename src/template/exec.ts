@@ -2,6 +2,7 @@
 // missingkey=error, function calls with Go's argument checks, if/with/range/template/break/continue.
 import { Budget, BudgetExceeded, DEFAULT_LIMITS, withBudget, type BudgetLimits } from "./budget.ts";
 import { callFunction } from "./exec-call.ts";
+import { withKeygenQuota } from "./keygen-quota.ts";
 import { formatValue } from "./fmt.ts";
 import type { FuncMap, GoFunc, ParamType } from "./func-types.ts";
 import { canBeNil, checkType, constantArg, goTypeName, idealConstant } from "./exec-args.ts";
@@ -41,7 +42,7 @@ export function execute(trees: TreeSet, name: string, data: GoValue, opts: ExecO
   if (!root) throw new TemplateExecError(`template: no template ${JSON.stringify(name)} associated with template ${JSON.stringify(name)}`, 0);
   const budget = new Budget({ ...DEFAULT_LIMITS, ...opts.limits });
   const st = new State(trees, name, opts.funcs, data, budget);
-  return withBudget(budget, () => {
+  return withBudget(budget, () => withKeygenQuota(() => {
     try {
       st.walkList(data, root);
     } catch (err) {
@@ -50,7 +51,7 @@ export function execute(trees: TreeSet, name: string, data: GoValue, opts: ExecO
       throw err;
     }
     return st.out.join("");
-  });
+  }));
 }
 
 class State {

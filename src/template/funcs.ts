@@ -15,6 +15,7 @@ import { regexFuncs } from "./funcs-regex.ts";
 import { stringFuncs } from "./funcs-strings.ts";
 import { semverCompare } from "./semver.ts";
 import { semverFuncs } from "./funcs-semver.ts";
+import { certFuncs } from "./funcs-certs.ts";
 import { urlFuncs } from "./go-url.ts";
 import { fn, lookup, perByte } from "./func-types.ts";
 import { goKind, goType, type GoValue } from "./values.ts";
@@ -43,6 +44,7 @@ export const templateFuncs: FuncMap = {
   ...regexFuncs,
   ...mathFuncs,
   ...cryptoFuncs,
+  ...certFuncs,
   ...dateFuncs,
   ...pathFuncs,
   ...reflectFuncs,
