@@ -93,6 +93,8 @@ export function createCertificate(t: CertTemplate, signee: PrivateKey, signer: P
   const serial = BigInt("0x" + randomBytes(16).toString("hex"));
   const { alg, digest } = signingParams(signer.key);
   if (signee.kind === "dsa") throw X509("unsupported public key type: *dsa.PublicKey");
+  // Go marshals an X25519 public key, then finds no certificate algorithm for it.
+  if (signee.key.asymmetricKeyType === "x25519") throw X509("unsupported public key type: *ecdh.PublicKey");
   const spki = createPublicKey(signee.key).export({ type: "spki", format: "der" });
   const subject = subjectOf(t.commonName);
   const issuer = parent?.subject ?? subject;
