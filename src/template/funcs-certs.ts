@@ -11,6 +11,7 @@ import { generateKey, keyPem, parsePrivateKeyPem, type KeyType, type PrivateKey 
 import { encodePem, firstPemBlock } from "./certs/pem.ts";
 import { fn, GoError, type FuncMap } from "./func-types.ts";
 import { formatValue } from "./fmt.ts";
+import { fromBin } from "./gostr.ts";
 import { parseAddr } from "./go-netip.ts";
 import { KEYGEN_UNITS, spendKeygen } from "./keygen-quota.ts";
 import { GoStruct, type GoValue, type StructType } from "./values.ts";
@@ -70,13 +71,13 @@ function ipBytes(s: string): Buffer | undefined {
 /** getBaseCertTemplate: IPs and DNS names (each must be a string), validity from now for daysValid days. */
 function baseTemplate(cn: string, ips: GoValue[] | null, dns: GoValue[] | null, days: bigint, isCA = false): CertTemplate {
   const ipList = (ips ?? []).map((ip) => {
-    if (typeof ip !== "string") throw new GoError(`error parsing ip: ${formatValue(ip)} is not a string`);
+    if (typeof ip !== "string") throw new GoError(`error parsing ip: ${fromBin(formatValue(ip))} is not a string`);
     const b = ipBytes(ip);
-    if (!b) throw new GoError(`error parsing ip: ${ip}`);
+    if (!b) throw new GoError(`error parsing ip: ${fromBin(ip)}`);
     return b;
   });
   const dnsNames = (dns ?? []).map((name) => {
-    if (typeof name !== "string") throw new GoError(`error processing alternate dns name: ${formatValue(name)} is not a string`);
+    if (typeof name !== "string") throw new GoError(`error processing alternate dns name: ${fromBin(formatValue(name))} is not a string`);
     return name;
   });
   // time.Now().Add(time.Hour * 24 * time.Duration(daysValid)): the product wraps as Go's int64 nanoseconds do.

@@ -5,6 +5,7 @@
 import { createHash, createPublicKey, randomBytes, sign, type KeyObject } from "node:crypto";
 import { GoError } from "../func-types.ts";
 import { goQuote } from "../fmt.ts";
+import { fromBin } from "../gostr.ts";
 import { bits, bool, children, explicit, implicit, NULL, octets, oid, read, seq, set, time, tlv, uint } from "./der.ts";
 import type { PrivateKey } from "./keys.ts";
 
@@ -74,7 +75,7 @@ const keyUsage = (isCA: boolean): Buffer => (isCA ? bits(Buffer.from([0xa4]), 6)
 
 function sans(t: CertTemplate): Buffer {
   const names = t.dnsNames.map((name) => {
-    for (let i = 0; i < name.length; i++) if (name.charCodeAt(i) > 0x7f) throw X509(`${goQuote(name)} cannot be encoded as an IA5String`);
+    for (let i = 0; i < name.length; i++) if (name.charCodeAt(i) > 0x7f) throw X509(`${fromBin(goQuote(name))} cannot be encoded as an IA5String`);
     return implicit(2, Buffer.from(name, "latin1"));
   });
   // IPv4 (an IPv4-mapped IPv6 address too) in 4 bytes, as Go's To4.

@@ -3,6 +3,7 @@
 // parsePrivateKeyPEM accepts. node:crypto generates and encodes; its DER for these is Go's byte for byte.
 import { createPrivateKey, generateKeyPairSync, type KeyObject } from "node:crypto";
 import { GoError } from "../func-types.ts";
+import { fromBin } from "../gostr.ts";
 import { children, read, seq, uint } from "./der.ts";
 import { encodePem, firstPemBlock } from "./pem.ts";
 
@@ -80,7 +81,7 @@ export function parsePrivateKeyPem(text: string): PrivateKey {
   const block = firstPemBlock(text);
   if (!block) throw new GoError("no PEM data in input");
   if (block.type === "PRIVATE KEY") return nodeKey(block.bytes, "pkcs8", "decoding PEM as PKCS#8");
-  if (!block.type.endsWith(" PRIVATE KEY")) throw new GoError(`no private key data in PEM block of type ${block.type}`);
+  if (!block.type.endsWith(" PRIVATE KEY")) throw new GoError(`no private key data in PEM block of type ${fromBin(block.type)}`);
   switch (block.type.slice(0, -12)) {
     case "RSA":
       return nodeKey(block.bytes, "pkcs1", "parsing RSA private key from PEM");
@@ -94,6 +95,6 @@ export function parsePrivateKeyPem(text: string): PrivateKey {
       }
       return { kind: "dsa", der: block.bytes };
     default:
-      throw new GoError(`invalid private key type ${block.type}`);
+      throw new GoError(`invalid private key type ${fromBin(block.type)}`);
   }
 }
