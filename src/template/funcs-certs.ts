@@ -28,7 +28,7 @@ const certificate = (cert: string, key: string): GoStruct => new GoStruct(CERTIF
 
 // Steps as the budget's scale measures time (budget.ts: 10M steps is 0.5-1.7 s): key generation as measured,
 // a signature (RSA 2048/4096: 1-10 ms) as 100k.
-const KEYGEN_STEPS: Record<KeyType | "rsa2048", number> = { rsa: 5_000_000, dsa: 3_000_000, rsa2048: 1_000_000, ecdsa: 20_000, ed25519: 20_000 };
+const KEYGEN_STEPS: Record<KeyType | "rsa2048", number> = { rsa: 5_000_000, dsa: 5_000_000, rsa2048: 1_000_000, ecdsa: 20_000, ed25519: 20_000 };
 const SIGN_STEPS = 100_000;
 
 function newKey(type: KeyType, rsaBits: 2048 | 4096 = 4096): PrivateKey {
