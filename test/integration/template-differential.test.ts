@@ -12,6 +12,7 @@ import { funcsCases } from "../differential/cases-funcs.ts";
 import { regexpCases } from "../differential/cases-regexp.ts";
 import { derivePasswordCases, semverCases, semverUrlGeneratedCases, urlCases } from "../differential/cases-semver-url.ts";
 import { limitCases } from "../differential/cases-limits.ts";
+import { certificateCases, semverStructCases, semverStructGeneratedCases } from "../differential/cases-structs.ts";
 import { realisticCases } from "../differential/cases-realistic.ts";
 import { syntaxCases } from "../differential/cases-syntax.ts";
 import { generatedCases, generatedFloatCases, generatedFunctionCases, generatedStructuredCases } from "../differential/generated.ts";
@@ -26,6 +27,9 @@ const suites: [string, Case[]][] = [
   ["Sprig's semverCompare (Masterminds/semver v3 constraints, prerelease rule, error texts)", semverCases],
   ["Sprig's urlParse and urlJoin (Go's net/url: userinfo, IPv6 hosts, opaque URLs, escaping, error texts)", urlCases],
   ["Sprig's derivePassword (scrypt, every template type, the uint32 counter's argument rules)", derivePasswordCases],
+  ["Sprig's semver (*semver.Version: fields through methods, methods with arguments, printing, uint64 parts, errors)", semverStructCases],
+  ["Sprig's certificate functions (sprig.certificate: types, printing, field and argument errors, error texts, keys and SANs)", certificateCases()],
+  ["fast-check versions through semver's fields and methods (seed 4)", semverStructGeneratedCases(200, 4)],
   ["Go's own limits (fmt width/precision, Repeat, chunk) and results just under the 1 MiB cap", limitCases],
   ["the realistic 1,000-key template the budget is measured against", realisticCases],
   ["fast-check generated (seed 20261122)", generatedCases(250, 20261122)],
