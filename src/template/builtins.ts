@@ -56,6 +56,9 @@ function lt(a: GoValue, b: GoValue): boolean {
   return (a as number | string) < (b as number | string);
 }
 
+/** The type index and len name: Go's indirect() has followed a pointer first. */
+const pointee = (v: GoValue): string => (v instanceof GoStruct && v.pointer ? v.type.name : goType(v));
+
 function index(item: GoValue, ...indexes: GoValue[]): GoValue {
   let v = item;
   for (const ix of indexes) {
@@ -69,7 +72,7 @@ function index(item: GoValue, ...indexes: GoValue[]): GoValue {
     } else if (v instanceof GoMap) {
       if (typeof ix !== "string") throw new GoError(`value has type ${goType(ix)}; should be string`);
       v = v.m.has(ix) ? v.m.get(ix)! : v.elem === "string" ? "" : null;
-    } else throw new GoError(`can't index item of type ${goType(v)}`);
+    } else throw new GoError(`can't index item of type ${pointee(v)}`);
   }
   return v;
 }
@@ -77,7 +80,7 @@ function index(item: GoValue, ...indexes: GoValue[]): GoValue {
 function len(v: GoValue): GoValue {
   if (typeof v === "string" || Array.isArray(v)) return BigInt(v.length);
   if (v instanceof GoMap) return BigInt(v.m.size);
-  throw new GoError(v === null ? "len of nil pointer" : `len of type ${goType(v)}`);
+  throw new GoError(v === null ? "len of nil pointer" : `len of type ${pointee(v)}`);
 }
 
 const evalArgs = (args: GoValue[]): string => (args.length === 1 && typeof args[0] === "string" ? args[0] : sprint(args));

@@ -101,6 +101,7 @@ function signerOf(ca: GoStruct): { parent: Parent; key: PrivateKey } {
   try {
     key = parsePrivateKeyPem(ca.get("Key") as string);
   } catch (err) {
+    if (!(err instanceof GoError)) throw err; // the budget's own error goes up unchanged
     throw new GoError(`error parsing private key: ${(err as Error).message}`);
   }
   return { parent: { ...subjectAndKeyId(block.bytes), publicKey: parsed.publicKey.export({ type: "spki", format: "der" }) }, key };
@@ -125,6 +126,7 @@ function withKeyPem(privPEM: string): PrivateKey {
   try {
     return parsePrivateKeyPem(privPEM);
   } catch (err) {
+    if (!(err instanceof GoError)) throw err; // the budget's own error goes up unchanged
     throw new GoError(`parsing private key: ${(err as Error).message}`);
   }
 }
@@ -186,6 +188,7 @@ function buildCustomCert(b64cert: string, b64key: string): GoStruct {
   try {
     parsePrivateKeyPem(keyText);
   } catch (err) {
+    if (!(err instanceof GoError)) throw err; // the budget's own error goes up unchanged
     throw new GoError(`error parsing private key: ${(err as Error).message}`);
   }
   return certificate(certText, keyText);

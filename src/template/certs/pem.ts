@@ -1,6 +1,9 @@
 // The two pieces of Go's encoding/pem Sprig's certificate functions use: Encode (64-column base64 lines) and the
-// first block pem.Decode finds. Linear scans, no regexps: the text can come from a tenant (genCAWithKey's key).
+// first block pem.Decode finds. Plain scans and linear character-class checks (the text can come from a tenant:
+// genCAWithKey's key); every candidate block's scan is charged to the template budget, as a text of many
+// BEGIN lines without their END would otherwise cost a scan each.
 // (h/pkcs writes a complete Go pem in src/template/pki/pem.ts: this can defer to it once both are merged.)
+import { budget } from "../budget.ts";
 
 export const encodePem = (type: string, der: Buffer): string => {
   const b64 = der.toString("base64");
@@ -22,6 +25,7 @@ export function firstPemBlock(text: string): { type: string; bytes: Buffer } | u
     const type = text.slice(at + 11, typeEnd);
     const endLine = `\n-----END ${type}-----`;
     const end = text.indexOf(endLine, eol);
+    budget().work((end < 0 ? text.length : end) - at);
     if (end < 0) continue;
     // Header lines ("Key: value") end at the first blank line; Sprig's keys and certificates have none.
     const body = text.slice(eol + 1, end + 1);

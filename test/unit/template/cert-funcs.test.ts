@@ -177,3 +177,10 @@ describe("certificate function errors (Sprig's texts)", () => {
   ];
   for (const [given, want] of errors) it(`fails: ${given}`, () => assert.throws(() => render(given), want));
 });
+
+describe("certificate functions on hostile input", () => {
+  it("a key of fifty thousand BEGIN lines without an END runs out of budget, not of time", () => {
+    const key = "-----BEGIN X-----\n".repeat(50_000);
+    assert.throws(() => render("{{ genCAWithKey \"a\" 1 .k }}", { k: key }), /at <genCAWithKey "a" 1 .k>: template budget exhausted: more than 10000000 steps$/);
+  });
+});
