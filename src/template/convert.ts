@@ -27,7 +27,7 @@ export function parseGoInt(text: string): bigint | undefined {
 }
 
 export function toInt64(v: GoValue): bigint {
-  if (isInt(v)) return intOf(v);
+  if (isInt(v)) return BigInt.asIntN(64, intOf(v)); // a uint64 past int64 wraps, as cast's int64(u) does
   if (typeof v === "number") return Number.isFinite(v) ? BigInt.asIntN(64, BigInt(Math.trunc(v))) : -(2n ** 63n);
   if (typeof v === "boolean") return v ? 1n : 0n;
   if (typeof v === "string") return parseGoInt(trimDecimal(v)) ?? 0n;
