@@ -5,9 +5,11 @@
 // gets its own budget. So key generation draws on one quota per render (renderTemplate opens it; a lone
 // execution opens its own), in RSA-2048 units: an RSA 4096 or DSA key counts 8, an RSA 2048 key 1; ECDSA and
 // Ed25519 (well under a millisecond) are not counted. 12 units: one genPrivateKey "rsa" (or "dsa") and four
-// genCA/genSignedCert, or twelve RSA 2048 certificates. Measured through the isolation worker on the shared
-// 2-core box at load 6-7: 0.2-1.4 s for the first, 0.6-1.1 s for the second; RSA 4096 plus DSA (16 units,
-// refused) took up to 2.5 s there, too close to the limit.
+// genCA/genSignedCert, or twelve RSA 2048 certificates. Measured through the isolation worker (renderIsolated,
+// 5-6 runs each) on the shared 2-core box at load 3-7: 0.2-1.7 s with RSA 4096, 0.5-0.8 s with DSA, 0.5-1.1 s
+// for twelve RSA 2048; RSA 4096 plus DSA (16 units, now refused) took up to 2.5 s there, too close to the
+// limit. RSA key generation has a long tail: a rare slow one still ends at the worker's limit (a retried
+// "time limit" error), never on the operator's thread.
 import { BudgetExceeded } from "./budget.ts";
 
 export const KEYGEN_UNITS = Object.freeze({ rsa4096: 8, dsa: 8, rsa2048: 1 });
