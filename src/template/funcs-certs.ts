@@ -5,14 +5,12 @@
 // and key generation is charged to the step budget and to the render's key quota (keygen-quota.ts).
 import { X509Certificate } from "node:crypto";
 import { budget } from "./budget.ts";
-import { children, read, type Element } from "./certs/der.ts";
+import { baseTemplate } from "./certs/base-template.ts";
 import { createCertificate, type CertTemplate, type Parent } from "./certs/create.ts";
 import { generateKey, keyPem, parsePrivateKeyPem, type KeyType, type PrivateKey } from "./certs/keys.ts";
 import { encodePem, firstPemBlock } from "./certs/pem.ts";
+import { signerOf } from "./certs/signer.ts";
 import { fn, GoError, type FuncMap } from "./func-types.ts";
-import { formatValue } from "./fmt.ts";
-import { fromBin } from "./gostr.ts";
-import { parseAddr } from "./go-netip.ts";
 import { KEYGEN_UNITS, spendKeygen } from "./keygen-quota.ts";
 import { GoStruct, type GoValue, type StructType } from "./values.ts";
 
@@ -46,81 +44,6 @@ function genPrivateKey(type: string): string {
   if (t !== "rsa" && t !== "dsa" && t !== "ecdsa" && t !== "ed25519") return `Unknown type ${type}`;
   return keyPem(newKey(t)); // PEM is ASCII: the same as Go bytes
 }
-
-/** net.ParseIP: netip.ParseAddr without a zone, as 4 or 16 bytes. */
-function ipBytes(s: string): Buffer | undefined {
-  if (s.includes("%")) return undefined;
-  let kind: "v4" | "v6";
-  try {
-    kind = parseAddr(s);
-  } catch {
-    return undefined;
-  }
-  if (kind === "v4") return Buffer.from(s.split(".").map(Number));
-  const groups = (part: string): number[] =>
-    part === "" ? [] : part.split(":").flatMap((g) => (g.includes(".") ? ((o) => [o[0]! * 256 + o[1]!, o[2]! * 256 + o[3]!])(g.split(".").map(Number)) : [parseInt(g, 16)]));
-  const [l, r] = s.includes("::") ? s.split("::") : [s, undefined];
-  const left = groups(l!);
-  const right = r === undefined ? [] : groups(r);
-  const all = [...left, ...Array<number>(8 - left.length - right.length).fill(0), ...right];
-  const out = Buffer.alloc(16);
-  all.forEach((g, i) => out.writeUInt16BE(g, i * 2));
-  return out;
-}
-
-/** getBaseCertTemplate: IPs and DNS names (each must be a string), validity from now for daysValid days. */
-function baseTemplate(cn: string, ips: GoValue[] | null, dns: GoValue[] | null, days: bigint, isCA = false): CertTemplate {
-  const ipList = (ips ?? []).map((ip) => {
-    if (typeof ip !== "string") throw new GoError(`error parsing ip: ${fromBin(formatValue(ip))} is not a string`);
-    const b = ipBytes(ip);
-    if (!b) throw new GoError(`error parsing ip: ${fromBin(ip)}`);
-    return b;
-  });
-  const dnsNames = (dns ?? []).map((name) => {
-    if (typeof name !== "string") throw new GoError(`error processing alternate dns name: ${fromBin(formatValue(name))} is not a string`);
-    return name;
-  });
-  // time.Now().Add(time.Hour * 24 * time.Duration(daysValid)): the product wraps as Go's int64 nanoseconds do.
-  const nowNs = BigInt(Date.now()) * 1_000_000n;
-  const seconds = (ns: bigint) => (ns >= 0n ? ns / 1_000_000_000n : -((-ns + 999_999_999n) / 1_000_000_000n));
-  const validNs = BigInt.asIntN(64, 86_400_000_000_000n * days);
-  return { commonName: cn, dnsNames, ips: ipList, notBefore: seconds(nowNs), notAfter: seconds(nowNs + validNs), isCA };
-}
-
-/** The signer certificate as genSignedCert reads it: pem.Decode, x509.ParseCertificate, its key by parsePrivateKeyPEM. */
-function signerOf(ca: GoStruct): { parent: Parent; key: PrivateKey } {
-  const block = firstPemBlock(ca.get("Cert") as string);
-  if (!block) throw new GoError("unable to decode certificate");
-  let parsed: X509Certificate;
-  try {
-    parsed = new X509Certificate(block.bytes);
-  } catch {
-    throw new GoError("error parsing certificate: decodedSignerCert.Bytes: x509: malformed certificate");
-  }
-  let key: PrivateKey;
-  try {
-    key = parsePrivateKeyPem(ca.get("Key") as string);
-  } catch (err) {
-    if (!(err instanceof GoError)) throw err; // the budget's own error goes up unchanged
-    throw new GoError(`error parsing private key: ${(err as Error).message}`);
-  }
-  return { parent: { ...subjectAndKeyId(block.bytes), publicKey: parsed.publicKey.export({ type: "spki", format: "der" }) }, key };
-}
-
-/** The raw subject and the SubjectKeyId extension of a DER certificate node:crypto already accepted. */
-function subjectAndKeyId(der: Buffer): { subject: Buffer; subjectKeyId: Buffer | undefined } {
-  const tbs = children(children(read(der))[0]!);
-  const fields = tbs[0]!.tag === 0xa0 ? tbs.slice(1) : tbs;
-  const exts = fields.find((e) => e.tag === 0xa3);
-  let subjectKeyId: Buffer | undefined;
-  for (const ext of exts ? children(children(exts)[0]!) : []) {
-    const parts: Element[] = children(ext);
-    if (parts[0]!.content.equals(SKI_OID)) subjectKeyId = read(parts[parts.length - 1]!.content).content;
-  }
-  return { subject: fields[4]!.raw, subjectKeyId };
-}
-
-const SKI_OID = Buffer.from([0x55, 0x1d, 0x0e]);
 
 function withKeyPem(privPEM: string): PrivateKey {
   try {
