@@ -23,10 +23,13 @@ export function firstPemBlock(text: string): { type: string; bytes: Buffer } | u
     if (typeEnd < 0 || eol < 0 || typeEnd > eol) continue;
     if (text.slice(typeEnd + 5, eol).replace(/[ \t\r]/g, "") !== "") continue;
     const type = text.slice(at + 11, typeEnd);
-    const endLine = `\n-----END ${type}-----`;
-    const end = text.indexOf(endLine, eol);
+    // The first END line closes the block: it must name the same type and end its line.
+    const end = text.indexOf("\n-----END ", eol);
     budget().work((end < 0 ? text.length : end) - at);
     if (end < 0) continue;
+    const trailer = `\n-----END ${type}-----`;
+    const lineEnd = text.indexOf("\n", end + 1);
+    if (!text.startsWith(trailer, end) || text.slice(end + trailer.length, lineEnd < 0 ? text.length : lineEnd).replace(/[ \t\r]/g, "") !== "") continue;
     // Header lines ("Key: value") end at the first blank line; Sprig's keys and certificates have none.
     const body = text.slice(eol + 1, end + 1);
     const lines = body.split("\n").map((l) => l.replace(/[ \t\r]+$/, ""));
