@@ -120,6 +120,7 @@ export function certificateCases(): Case[] {
     t("certificate buildCustomCert key not a key", '{{ $ca := genCA "x" 1 }}{{ buildCustomCert (b64enc $ca.Cert) (b64enc $ca.Cert) }}'),
     t("certificate buildCustomCert key of unknown type", '{{ $ca := genCA "x" 1 }}{{ buildCustomCert (b64enc $ca.Cert) (b64enc "-----BEGIN FOO PRIVATE KEY-----\\neA==\\n-----END FOO PRIVATE KEY-----\\n") }}'),
     t("certificate key PEM framing", '{{ $k := genPrivateKey "ecdsa" }}{{ (genCAWithKey "a" 1 $k).Key | eq $k }} {{ (genCAWithKey "a" 1 (printf "junk\n%s" $k)).Key | eq $k }} {{ (genCAWithKey "a" 1 (printf "%s  \n" (trimSuffix "\n" $k))).Key | eq $k }} {{ (genCAWithKey "a" 1 (trimSuffix "\n" $k)).Key | eq $k }} {{ (genCAWithKey "a" 1 (replace "\n" "\r\n" $k)).Key | eq $k }}'),
+    t("certificate key PEM with spaces, a blank line and headers", '{{ $k := genPrivateKey "ed25519" }}{{ (genCAWithKey "a" 1 (replace "M" " M\t" $k)).Key | eq $k }} {{ (genCAWithKey "a" 1 (replace "\n-----END" "\n\n-----END" $k)).Key | eq $k }} {{ (genCAWithKey "a" 1 (replace "-----\nM" "-----\nProc-Type: 4,ENCRYPTED\n\nM" $k)).Key | eq $k }}'),
     t("certificate key PEM with junk after END", '{{ $k := genPrivateKey "ecdsa" }}{{ genCAWithKey "a" 1 (printf "%sX\n" (trimSuffix "\n" $k)) }}'),
     t("certificate key PEM END of another type", '{{ $k := genPrivateKey "ecdsa" }}{{ genCAWithKey "a" 1 (replace "-----END EC" "-----END XX" $k) }}'),
     t("certificate key PEM empty body", '{{ genCAWithKey "a" 1 "-----BEGIN EC PRIVATE KEY-----\n-----END EC PRIVATE KEY-----\n" }}'),

@@ -32,7 +32,8 @@ export function firstPemBlock(text: string): { type: string; bytes: Buffer } | u
     if (!text.startsWith(trailer, end) || text.slice(end + trailer.length, lineEnd < 0 ? text.length : lineEnd).replace(/[ \t\r]/g, "") !== "") continue;
     // Header lines ("Key: value") end at the first blank line; Sprig's keys and certificates have none.
     const body = text.slice(eol + 1, end + 1);
-    const lines = body.split("\n").map((l) => l.replace(/[ \t\r]+$/, ""));
+    // Go drops spaces, tabs and CRs anywhere in the base64.
+    const lines = body.split("\n").map((l) => l.replace(/[ \t\r]/g, ""));
     const b64 = (lines.some((l) => l.includes(":")) ? lines.slice(lines.indexOf("") + 1) : lines).join("");
     if (!B64_CHARS.test(b64) || b64.length % 4 !== 0) continue;
     return { type, bytes: Buffer.from(b64, "base64") };
