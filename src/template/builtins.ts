@@ -4,7 +4,7 @@ import { GoError, fn, lookup, runeWise, type FuncMap } from "./func-types.ts";
 import { formatValue, sprint, sprintln } from "./fmt.ts";
 import { sprintf } from "./fmt-printf.ts";
 import { isPrint, runes } from "./gostr.ts";
-import { GoMap, goType, intOf, isInt, truth, type GoValue } from "./values.ts";
+import { GoMap, GoStruct, goType, intOf, isInt, truth, type GoValue } from "./values.ts";
 
 type Kind = "bool" | "int" | "float" | "string" | "invalid" | "other";
 const basicKind = (v: GoValue): Kind =>
@@ -23,10 +23,27 @@ function eq(a: GoValue, ...rest: GoValue[]): boolean {
       case "bool": case "float": case "string": if (a === b) return true; break;
       case "int": if (intOf(a as bigint) === intOf(b as bigint)) return true; break;
       case "invalid": return true;
-      default: throw new GoError(`non-comparable type ${formatValue(a)}: ${goType(a)}`);
+      default:
+        if (a instanceof GoStruct && b instanceof GoStruct) {
+          if (a.pointer !== b.pointer) throw new GoError(`non-comparable types: ${goType(a)}, ${goType(b)}`);
+          if (structEqual(a, b)) return true;
+          break;
+        }
+        throw new GoError(`non-comparable type ${formatValue(a)}: ${goType(a)}`);
     }
   }
   return false;
+}
+
+/** Go's == on structs: pointers by identity, struct values of one type field by field (ours hold only
+ *  strings and integers, so they are comparable). The error texts name types only: Go's quote the values. */
+function structEqual(a: GoStruct, b: GoStruct): boolean {
+  if (a.pointer) return a === b;
+  if (a.type !== b.type) return false; // interface values of different dynamic types
+  return a.values.every((x, i) => {
+    const y = b.values[i]!;
+    return isInt(x) && isInt(y) ? intOf(x) === intOf(y) : x === y;
+  });
 }
 
 function lt(a: GoValue, b: GoValue): boolean {
@@ -38,6 +55,9 @@ function lt(a: GoValue, b: GoValue): boolean {
   if (k1 === "int") return intOf(a as bigint) < intOf(b as bigint);
   return (a as number | string) < (b as number | string);
 }
+
+/** The type index and len name: Go's indirect() has followed a pointer first. */
+const pointee = (v: GoValue): string => (v instanceof GoStruct && v.pointer ? v.type.name : goType(v));
 
 function index(item: GoValue, ...indexes: GoValue[]): GoValue {
   let v = item;
@@ -52,7 +72,7 @@ function index(item: GoValue, ...indexes: GoValue[]): GoValue {
     } else if (v instanceof GoMap) {
       if (typeof ix !== "string") throw new GoError(`value has type ${goType(ix)}; should be string`);
       v = v.m.has(ix) ? v.m.get(ix)! : v.elem === "string" ? "" : null;
-    } else throw new GoError(`can't index item of type ${goType(v)}`);
+    } else throw new GoError(`can't index item of type ${pointee(v)}`);
   }
   return v;
 }
@@ -60,7 +80,7 @@ function index(item: GoValue, ...indexes: GoValue[]): GoValue {
 function len(v: GoValue): GoValue {
   if (typeof v === "string" || Array.isArray(v)) return BigInt(v.length);
   if (v instanceof GoMap) return BigInt(v.m.size);
-  throw new GoError(v === null ? "len of nil pointer" : `len of type ${goType(v)}`);
+  throw new GoError(v === null ? "len of nil pointer" : `len of type ${pointee(v)}`);
 }
 
 const evalArgs = (args: GoValue[]): string => (args.length === 1 && typeof args[0] === "string" ? args[0] : sprint(args));

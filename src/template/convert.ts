@@ -2,7 +2,7 @@
 // Sprig's strval/strslice (fmt %v of anything, lists flattened to []string without nils).
 import { budget } from "./budget.ts";
 import { formatValue } from "./fmt.ts";
-import { GoMap, GoTime, intOf, isInt, type GoValue } from "./values.ts";
+import { GoMap, GoStruct, GoTime, intOf, isInt, type GoValue } from "./values.ts";
 
 /** spf13/cast v1.10's trimDecimal (ESO 2.9 builds Sprig with it): text of digits with a decimal point keeps its
  *  integer part ("3.999" -> "3", ".5" -> "0", "-." -> "-0"); any other text is left for ParseInt to refuse. */
@@ -27,7 +27,7 @@ export function parseGoInt(text: string): bigint | undefined {
 }
 
 export function toInt64(v: GoValue): bigint {
-  if (isInt(v)) return intOf(v);
+  if (isInt(v)) return BigInt.asIntN(64, intOf(v)); // a uint64 past int64 wraps, as cast's int64(u) does
   if (typeof v === "number") return Number.isFinite(v) ? BigInt.asIntN(64, BigInt(Math.trunc(v))) : -(2n ** 63n);
   if (typeof v === "boolean") return v ? 1n : 0n;
   if (typeof v === "string") return parseGoInt(trimDecimal(v)) ?? 0n;
@@ -95,7 +95,9 @@ export function deepEqual(a: GoValue, b: GoValue): boolean {
   if (a === b) return true;
   if (a === null || b === null) return false;
   if (typeof a !== typeof b) return false;
-  if (isInt(a) && isInt(b)) return (typeof a === "bigint") === (typeof b === "bigint") && intOf(a) === intOf(b);
+  if (isInt(a) && isInt(b)) return (typeof a === "bigint" ? "int" : a.constructor) === (typeof b === "bigint" ? "int" : b.constructor) && intOf(a) === intOf(b);
+  // Pointers are deeply equal when what they point to is.
+  if (a instanceof GoStruct && b instanceof GoStruct) return a.type === b.type && a.pointer === b.pointer && a.values.every((x, i) => deepEqual(x, b.values[i]!));
   if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => deepEqual(x, b[i]!));
   if (a instanceof GoMap && b instanceof GoMap) {
     return a.elem === b.elem && a.m.size === b.m.size && [...a.m].every(([k, v]) => b.m.has(k) && deepEqual(v, b.m.get(k)!));

@@ -11,6 +11,8 @@ const GO_TYPE = "[A-Za-z0-9_.\\[\\]{}* ]+";
 const SAFE_EXEC_TAILS = [
   new RegExp(`^map has no entry for key "${IDENT}"$`),
   new RegExp(`^can't evaluate field ${IDENT} in type ${GO_TYPE}$`),
+  new RegExp(`^${IDENT} is an unexported field of struct type ${GO_TYPE}$`),
+  new RegExp(`^${IDENT} has arguments but cannot be invoked as function$`),
   new RegExp(`^wrong type for value; expected ${GO_TYPE}; got ${GO_TYPE}$`),
   new RegExp(`^wrong number of args for ${IDENT}: want (at least )?\\d+ got \\d+$`),
   new RegExp(`^range can't iterate over value of type ${GO_TYPE}$`),

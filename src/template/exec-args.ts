@@ -3,14 +3,18 @@
 // exactly that type (int64 is not int), nil only where Go allows it.
 import type { ParamType } from "./func-types.ts";
 import type { ArgNode } from "./nodes.ts";
-import { GoMap, GoTime, Int64, goType, type GoValue } from "./values.ts";
+import { GoMap, GoStruct, GoTime, Int64, goType, type GoValue } from "./values.ts";
 
 type Fail = (msg: string) => never;
 type NumberNode = Extract<ArgNode, { kind: "number" }>;
 
 export function goTypeName(type: ParamType): string {
-  return type === "map" ? "map[string]interface {}" : type === "any" ? "interface {}" : type === "hashAlgorithm" ? "sprig.HashAlgorithm" : type === "time" ? "time.Time" : type;
+  const names: Partial<Record<ParamType, string>> = { map: "map[string]interface {}", list: "[]interface {}", any: "interface {}", hashAlgorithm: "sprig.HashAlgorithm", time: "time.Time" };
+  return names[type] ?? type;
 }
+
+/** Go's canBeNil: interfaces, maps, slices and pointers take a nil argument. */
+export const canBeNil = (type: ParamType): boolean => type === "any" || type === "map" || type === "list" || type.startsWith("*");
 
 const looksFloat = (node: NumberNode) => !node.isChar && /[.eEpP]/.test(node.text) && !/^[+-]?0[xX]/.test(node.text);
 
@@ -45,8 +49,7 @@ export function constantArg(type: ParamType, node: ArgNode, fail: Fail): GoValue
       if (node.kind === "bool" || node.kind === "string") return node.value;
       if (node.kind === "number") return idealConstant(node, fail);
       return fail(`can't handle ${node.src} for arg of type interface {}`);
-    case "map":
-    case "time":
+    default:
       return fail(`can't handle ${node.src} for arg of type ${goTypeName(type)}`);
   }
 }
@@ -54,7 +57,7 @@ export function constantArg(type: ParamType, node: ArgNode, fail: Fail): GoValue
 /** validateType: the value must already be of the parameter's type (no conversions between Go types). */
 export function checkType(value: GoValue, type: ParamType, fail: Fail): GoValue {
   if (type === "any") return value;
-  if (value === null) return type === "map" ? null : fail(`invalid value; expected ${goTypeName(type)}`);
+  if (value === null) return canBeNil(type) ? null : fail(`invalid value; expected ${goTypeName(type)}`);
   const ok =
     (type === "string" && typeof value === "string") ||
     (type === "int" && typeof value === "bigint") ||
@@ -62,6 +65,8 @@ export function checkType(value: GoValue, type: ParamType, fail: Fail): GoValue 
     (type === "float64" && typeof value === "number") ||
     (type === "bool" && typeof value === "boolean") ||
     (type === "map" && value instanceof GoMap && value.elem === "any") ||
-    (type === "time" && value instanceof GoTime);
+    (type === "list" && Array.isArray(value) && value.elem === undefined) ||
+    (type === "time" && value instanceof GoTime) ||
+    (value instanceof GoStruct && goType(value) === type);
   return ok ? value : fail(`wrong type for value; expected ${goTypeName(type)}; got ${goType(value)}`);
 }

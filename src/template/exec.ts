@@ -2,12 +2,13 @@
 // missingkey=error, function calls with Go's argument checks, if/with/range/template/break/continue.
 import { Budget, BudgetExceeded, DEFAULT_LIMITS, withBudget, type BudgetLimits } from "./budget.ts";
 import { callFunction } from "./exec-call.ts";
+import { withKeygenQuota } from "./keygen-quota.ts";
 import { formatValue } from "./fmt.ts";
-import type { FuncMap, ParamType } from "./func-types.ts";
-import { checkType, constantArg, goTypeName, idealConstant } from "./exec-args.ts";
+import type { FuncMap, GoFunc, ParamType } from "./func-types.ts";
+import { canBeNil, checkType, constantArg, goTypeName, idealConstant } from "./exec-args.ts";
 import type { ArgNode, CommandNode, ListNode, Node, PipeNode } from "./nodes.ts";
 import type { TreeSet } from "./parser.ts";
-import { GoMap, Int64, goType, intOf, isInt, truth, type GoValue } from "./values.ts";
+import { GoMap, GoStruct, Int64, Uint64, goType, intOf, isInt, truth, type GoValue } from "./values.ts";
 import { fromBin } from "./gostr.ts";
 
 const MISSING = Symbol("missing");
@@ -41,7 +42,7 @@ export function execute(trees: TreeSet, name: string, data: GoValue, opts: ExecO
   if (!root) throw new TemplateExecError(`template: no template ${JSON.stringify(name)} associated with template ${JSON.stringify(name)}`, 0);
   const budget = new Budget({ ...DEFAULT_LIMITS, ...opts.limits });
   const st = new State(trees, name, opts.funcs, data, budget);
-  return withBudget(budget, () => {
+  return withBudget(budget, () => withKeygenQuota(() => {
     try {
       st.walkList(data, root);
     } catch (err) {
@@ -50,7 +51,7 @@ export function execute(trees: TreeSet, name: string, data: GoValue, opts: ExecO
       throw err;
     }
     return st.out.join("");
-  });
+  }));
 }
 
 class State {
@@ -173,7 +174,7 @@ class State {
       const n = intOf(value);
       for (let i = 0n; i < n; i++) {
         count++;
-        if (!one(i, value instanceof Int64 ? new Int64(i) : i)) break;
+        if (!one(i, value instanceof Int64 ? new Int64(i) : value instanceof Uint64 ? new Uint64(i) : i)) break;
       }
     } else if (value !== null) {
       // Go prints the value here; we print its type so no secret value reaches a condition.
@@ -273,13 +274,35 @@ class State {
       if (!receiver.m.has(name)) this.fail(`map has no entry for key ${JSON.stringify(fromBin(name))}`);
       return receiver.m.get(name)!;
     }
+    if (receiver instanceof GoStruct) return this.evalStructField(name, args, final, receiver);
     return this.fail(`can't evaluate field ${fromBin(name)} in type ${goType(receiver)}`);
+  }
+
+  /** A method (T's, or *T's too when the receiver is a pointer), else an exported field, as Go's evalField. */
+  private evalStructField(name: string, args: ArgNode[], final: Final, receiver: GoStruct): GoValue {
+    const { type } = receiver;
+    const method = (Object.hasOwn(type.methods ?? {}, name) ? type.methods![name] : undefined) ??
+      (receiver.pointer && Object.hasOwn(type.pointerMethods ?? {}, name) ? type.pointerMethods![name] : undefined);
+    if (method) {
+      const bound: GoFunc = { ...method, fn: (...a: never[]) => (method.fn as (...x: GoValue[]) => GoValue)(receiver, ...(a as GoValue[])) };
+      return this.invoke(receiver, name, bound, args, final, args[0] ?? { line: this.line, src: this.current });
+    }
+    const field = type.fields.find((f) => f.name === name);
+    if (!field) return this.fail(`can't evaluate field ${fromBin(name)} in type ${goType(receiver)}`);
+    if (!field.exported) this.fail(`${fromBin(name)} is an unexported field of struct type ${goType(receiver)}`);
+    if (args.length > 1 || final !== MISSING) this.fail(`${fromBin(name)} has arguments but cannot be invoked as function`);
+    return receiver.get(name);
   }
 
   /** `at` is what Go reports a failed call at: the command, or the identifier when it is an argument. */
   private evalFunction(dot: GoValue, name: string, args: ArgNode[], final: Final, at: { line: number; src: string }): GoValue {
     const fn = this.funcs[name];
     if (!fn) return this.fail(`${JSON.stringify(name)} is not a defined function`);
+    return this.invoke(dot, name, fn, args, final, at);
+  }
+
+  /** Calls a function or a bound method with the command's arguments (args[0] is the callee) and the piped value. */
+  private invoke(dot: GoValue, name: string, fn: GoFunc, args: ArgNode[], final: Final, at: { line: number; src: string }): GoValue {
     const given = args.slice(1);
     const count = given.length + (final === MISSING ? 0 : 1);
     const fixed = fn.params.length;
@@ -311,7 +334,7 @@ class State {
     switch (node.kind) {
       case "dot": return this.validateType(dot, type);
       case "nil":
-        if (type === "any" || type === "map") return null;
+        if (canBeNil(type)) return null;
         return this.fail(`cannot assign nil to ${goTypeName(type)}`);
       case "field": return this.validateType(this.evalFieldChain(dot, dot, node.idents, [node], MISSING), type);
       case "variable": return this.validateType(this.evalVariable(dot, node.idents, [node], MISSING), type);

@@ -5,7 +5,7 @@
 import { boundedJoin, budget } from "./budget.ts";
 import { formatB, formatE, formatF, formatG, formatX } from "./fmt-number.ts";
 import { isPrint, runes, toBin } from "./gostr.ts";
-import { GoMap, GoTime, goType, intOf, isInt, type GoValue } from "./values.ts";
+import { GoMap, GoStruct, GoTime, Uint64, goType, intOf, isInt, type GoValue } from "./values.ts";
 import { formatTime } from "./funcs-date.ts";
 
 /** strconv.Quote over Go bytes (binary string in, binary string out). */
@@ -44,7 +44,7 @@ export function formatValue(v: GoValue, top = true): string {
   if (typeof v === "number") return formatG(v);
   if (v instanceof GoTime) return formatTime(v, "2006-01-02 15:04:05.999999999 -0700 MST");
   if (v instanceof GoMap) return `map[${boundedJoin(v.sortedKeys(), " ", (k) => `${k}:${formatValue(v.m.get(k)!, false)}`)}]`;
-  void top;
+  if (v instanceof GoStruct) return v.type.stringer ? v.type.stringer(v) : `${v.pointer && top ? "&" : ""}{${boundedJoin(v.values, " ", (x) => formatValue(x, false))}}`;
   return `[${boundedJoin(v, " ", (item) => formatValue(item, false))}]`;
 }
 
@@ -215,11 +215,22 @@ export function fmtOne(v: GoValue, verb: string, spec: Spec): string {
   if (verb === "v" && spec.sharpV && (v instanceof GoMap || Array.isArray(v))) return goSyntax(v, spec);
   if (v === null) return verb === "v" ? pad("<nil>", spec) : bad(verb, v, spec);
   if (typeof v === "boolean") return verb === "v" || verb === "t" ? pad(v ? "true" : "false", spec) : bad(verb, v, spec);
+  if (v instanceof Uint64 && spec.sharpV) return pad(`0x${v.v.toString(16)}`, spec); // %#v prints unsigned integers in hex
   if (isInt(v)) return (verb !== "s" ? fmtInt(intOf(v), verb, spec) : undefined) ?? bad(verb, v, spec);
   if (typeof v === "number") return fmtFloat(v, verb, spec) ?? bad(verb, v, spec);
   if (typeof v === "string") return fmtString(v, verb, spec) ?? bad(verb, v, spec);
   if (v instanceof GoTime) return verb === "v" || verb === "s" ? pad(formatValue(v), spec) : bad(verb, v, spec);
+  if (v instanceof GoStruct) return fmtStruct(v, verb, spec);
   if (v instanceof GoMap) return `map[${boundedJoin(v.sortedKeys(), " ", (k) => `${fmtOne(k, verb, spec)}:${fmtOne(v.m.get(k)!, verb, spec)}`)}]`;
   if (Array.isArray(v)) return `[${boundedJoin(v, " ", (item) => fmtOne(item, verb, spec))}]`;
   return bad(verb, v, spec);
+}
+
+/** A struct under a verb: through its String method for the string verbs (fmt's handleMethods), else field by
+ *  field, `{a b}`, `{Name:a}` under %+v, `pkg.T{Name:"a"}` under %#v, with `&` before a pointer's. */
+function fmtStruct(v: GoStruct, verb: string, spec: Spec): string {
+  if (v.type.stringer && !spec.sharpV && "vsxXq".includes(verb)) return fmtString(v.type.stringer(v), verb, spec)!;
+  const named = spec.sharpV || spec.plusV;
+  const fields = boundedJoin(v.type.fields.keys(), spec.sharpV ? ", " : " ", (i) => `${named ? `${v.type.fields[i]!.name}:` : ""}${fmtOne(v.values[i]!, verb, spec)}`);
+  return `${v.pointer ? "&" : ""}${spec.sharpV ? v.type.name : ""}{${fields}}`;
 }

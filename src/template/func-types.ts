@@ -3,8 +3,13 @@
 import type { GoValue } from "./values.ts";
 
 /** Go parameter types the engine checks: interface{}, string, int, int64, uint32 (only a constant can be one:
- *  no function returns it), float64, bool, map[string]interface{}, time.Time, and ESO's sprig.HashAlgorithm (a named string type: a literal converts to it, a string value does not). */
-export type ParamType = "any" | "string" | "int" | "int64" | "uint32" | "float64" | "bool" | "map" | "time" | "hashAlgorithm";
+ *  no function returns it), float64, bool, map[string]interface{}, []interface{} ("list"), time.Time, ESO's
+ *  sprig.HashAlgorithm (a named string type: a literal converts to it, a string value does not), and a struct
+ *  type by its Go name ("sprig.certificate", "*semver.Version": values.ts StructType). */
+export type ParamType = "any" | "string" | "int" | "int64" | "uint32" | "float64" | "bool" | "map" | "list" | "time" | "hashAlgorithm" | StructParam;
+
+/** A struct (or pointer to struct) parameter, named as %T prints it; only a GoStruct of that type passes. */
+export type StructParam = `${string}.${string}`;
 
 export interface GoFunc {
   params: ParamType[];

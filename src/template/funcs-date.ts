@@ -52,9 +52,12 @@ export function formatTime(t: GoTime, layout: string): string {
   return out;
 }
 
+/** Sprig's date functions switch on int and int64 only: a uint64 (semver's parts) falls to their default. */
+const isSignedInt = (v: GoValue): v is bigint | Int64 => typeof v === "bigint" || v instanceof Int64;
+
 function asTime(v: GoValue): GoTime {
   if (v instanceof GoTime) return v;
-  if (isInt(v)) return new GoTime(Number(intOf(v)) * 1000);
+  if (isSignedInt(v)) return new GoTime(Number(intOf(v)) * 1000);
   return new GoTime(Date.now());
 }
 
@@ -117,7 +120,7 @@ function durationRound(v: GoValue): string {
 
 /** Sprig's ago: time.Since(t) rounded to the second (halves away from zero), as Duration.String. */
 function ago(v: GoValue): string {
-  const t = v instanceof GoTime ? v.ms : isInt(v) ? Number(intOf(v)) * 1000 : Date.now();
+  const t = v instanceof GoTime ? v.ms : isSignedInt(v) ? Number(intOf(v)) * 1000 : Date.now();
   const ms = Date.now() - t;
   return durationString(BigInt(Math.sign(ms) * Math.round(Math.abs(ms) / 1000)));
 }

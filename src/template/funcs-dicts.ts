@@ -3,7 +3,7 @@
 import { budget, entryMade, heapOf } from "./budget.ts";
 import { fn, GoError, lookup, type FuncMap, type GoFunc } from "./func-types.ts";
 import { deepEqual, empty, strval } from "./convert.ts";
-import { GoMap, goType, typedList, type GoValue } from "./values.ts";
+import { GoMap, GoStruct, Uint64, goType, typedList, type GoValue } from "./values.ts";
 
 /** A nil map (from a JSON null or nil) reads as empty and panics on write, as in Go. */
 const readable = (d: GoValue): GoMap => (d instanceof GoMap ? d : new GoMap());
@@ -25,7 +25,15 @@ export function deepCopy(v: GoValue): GoValue {
   budget().alloc(heapOf(v));
   if (v instanceof GoMap) return new GoMap([...v.m].map(([k, x]) => [k, deepCopy(x)]), v.elem);
   if (Array.isArray(v)) return Object.assign(v.map(deepCopy), v.elem ? { elem: v.elem } : {});
+  if (v instanceof GoStruct) return copyStruct(v);
   return v;
+}
+
+/** copystructure's copy of a struct (or a new pointer to one): it cannot set unexported fields, so they come
+ *  out as zero values (a copied *semver.Version is 0.0.0, as in Go). */
+function copyStruct(v: GoStruct): GoStruct {
+  const zero = (x: GoValue): GoValue => (x instanceof Uint64 ? new Uint64(0n) : typeof x === "string" ? "" : null);
+  return new GoStruct(v.type, v.values.map((x, i) => (v.type.fields[i]!.exported ? deepCopy(x) : zero(x))), v.pointer);
 }
 
 /** mergo.Merge (overwrite=false) / MergeWithOverwrite for map[string]interface{}: nested maps merge deeply. */

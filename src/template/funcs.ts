@@ -14,6 +14,8 @@ import { pathFuncs } from "./funcs-paths.ts";
 import { regexFuncs } from "./funcs-regex.ts";
 import { stringFuncs } from "./funcs-strings.ts";
 import { semverCompare } from "./semver.ts";
+import { semverFuncs } from "./funcs-semver.ts";
+import { certFuncs } from "./funcs-certs.ts";
 import { urlFuncs } from "./go-url.ts";
 import { fn, lookup, perByte } from "./func-types.ts";
 import { goKind, goType, type GoValue } from "./values.ts";
@@ -42,10 +44,12 @@ export const templateFuncs: FuncMap = {
   ...regexFuncs,
   ...mathFuncs,
   ...cryptoFuncs,
+  ...certFuncs,
   ...dateFuncs,
   ...pathFuncs,
   ...reflectFuncs,
   ...versionFuncs,
+  ...semverFuncs,
   ...urlFuncs,
   ...esoFuncs,
 };

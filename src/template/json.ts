@@ -4,7 +4,7 @@ import { formatE, formatF } from "./fmt-number.ts";
 import { runes, fromBin } from "./gostr.ts";
 import { GoError } from "./func-types.ts";
 import { boundedJoin } from "./budget.ts";
-import { GoMap, GoTime, fromPlain, intOf, isInt, type GoValue } from "./values.ts";
+import { GoMap, GoStruct, GoTime, fromPlain, intOf, isInt, type GoValue } from "./values.ts";
 
 const SHORT: Record<string, string> = { '"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f" };
 
@@ -41,6 +41,14 @@ export function marshalJson(v: GoValue, escapeHTML: boolean, indent = "", prefix
   if (typeof v === "string") return jsonString(v, escapeHTML);
   if (v instanceof GoTime) return jsonString(new Date(v.ms).toISOString().replace(".000Z", "Z"), escapeHTML);
   const inner = prefix + indent;
+  if (v instanceof GoStruct) {
+    if (v.type.json) return marshalJson(v.type.json(v), escapeHTML, indent, prefix);
+    // Exported fields, in declaration order.
+    const names = v.type.fields.filter((f) => f.exported).map((f) => f.name);
+    if (names.length === 0) return "{}";
+    const body = boundedJoin(names, ",", (k) => `${indent ? "\n" + inner : ""}${jsonString(k, escapeHTML)}:${indent ? " " : ""}${marshalJson(v.get(k), escapeHTML, indent, inner)}`);
+    return `{${body}${nl}}`;
+  }
   if (v instanceof GoMap) {
     if (v.m.size === 0) return "{}";
     const body = boundedJoin(v.sortedKeys(), ",", (k) => `${indent ? "\n" + inner : ""}${jsonString(k, escapeHTML)}:${indent ? " " : ""}${marshalJson(v.m.get(k)!, escapeHTML, indent, inner)}`);

@@ -7,6 +7,7 @@ import { ConfigError, ProviderError } from "../provider/errors.ts";
 import { decodeValue, type Decoding } from "./decoding.ts";
 import { renderBytes, stringData, TemplateError } from "./engine.ts";
 import { withholdDataDetails } from "./error-details.ts";
+import { withKeygenQuota } from "./keygen-quota.ts";
 import { checkSecretTemplate } from "./secret-rules.ts";
 import type { TemplateSources } from "./sources.ts";
 
@@ -113,6 +114,11 @@ export async function loadTemplateSources(template: Template | undefined, source
  * (see render-isolated.ts). Throws ConfigError (spec) or TemplateExecutionError (this data).
  */
 export function renderTemplate(template: Template | undefined, data: Record<string, Uint8Array>, loaded: LoadedSources): Rendered {
+  // Every template of the render shares one key-generation quota (keygen-quota.ts): they share the worker's time limit.
+  return withKeygenQuota(() => renderAll(template, data, loaded));
+}
+
+function renderAll(template: Template | undefined, data: Record<string, Uint8Array>, loaded: LoadedSources): Rendered {
   if (!template) return { data, type: undefined, labels: {}, annotations: {} };
   checkSecretTemplate(template);
   const out: Out = { data: {}, labels: {}, annotations: {} };

@@ -7,7 +7,7 @@ import { budget } from "./budget.ts";
 import { GoError } from "./func-types.ts";
 import { fromBin } from "./gostr.ts";
 
-interface Version {
+export interface Version {
   major: bigint;
   minor: bigint;
   patch: bigint;
@@ -38,7 +38,7 @@ function parseUint(digits: string): bigint {
   return n;
 }
 
-function validatePrerelease(p: string): void {
+export function validatePrerelease(p: string): void {
   for (const part of p.split(".")) {
     if (part === "") throw new GoError("invalid prerelease string");
     if (/^[0-9]+$/.test(part)) {
@@ -47,7 +47,7 @@ function validatePrerelease(p: string): void {
   }
 }
 
-function validateMetadata(m: string): void {
+export function validateMetadata(m: string): void {
   for (const part of m.split(".")) if (part === "" || !ALLOWED.test(part)) throw new GoError("invalid metadata string");
 }
 

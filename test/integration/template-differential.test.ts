@@ -12,6 +12,7 @@ import { funcsCases } from "../differential/cases-funcs.ts";
 import { regexpCases } from "../differential/cases-regexp.ts";
 import { derivePasswordCases, semverCases, semverUrlGeneratedCases, urlCases } from "../differential/cases-semver-url.ts";
 import { limitCases } from "../differential/cases-limits.ts";
+import { certificateCases, semverStructCases, semverStructGeneratedCases } from "../differential/cases-structs.ts";
 import { realisticCases } from "../differential/cases-realistic.ts";
 import { syntaxCases } from "../differential/cases-syntax.ts";
 import { generatedCases, generatedFloatCases, generatedFunctionCases, generatedStructuredCases } from "../differential/generated.ts";
@@ -26,6 +27,9 @@ const suites: [string, Case[]][] = [
   ["Sprig's semverCompare (Masterminds/semver v3 constraints, prerelease rule, error texts)", semverCases],
   ["Sprig's urlParse and urlJoin (Go's net/url: userinfo, IPv6 hosts, opaque URLs, escaping, error texts)", urlCases],
   ["Sprig's derivePassword (scrypt, every template type, the uint32 counter's argument rules)", derivePasswordCases],
+  ["Sprig's semver (*semver.Version: fields through methods, methods with arguments, printing, uint64 parts, errors)", semverStructCases],
+  ["Sprig's certificate functions (sprig.certificate: types, printing, field and argument errors, error texts, keys)", certificateCases()],
+  ["fast-check versions through semver's fields and methods (seed 4)", semverStructGeneratedCases(200, 4)],
   ["Go's own limits (fmt width/precision, Repeat, chunk) and results just under the 1 MiB cap", limitCases],
   ["the realistic 1,000-key template the budget is measured against", realisticCases],
   ["fast-check generated (seed 20261122)", generatedCases(250, 20261122)],
@@ -70,6 +74,17 @@ test("differential: semverCompare/urlParse/urlJoin/derivePassword errors read as
   const tail = (err: string | undefined) => (err ?? "").slice((err ?? "").indexOf("error calling "));
   const failing = cases.map((c, i) => ({ c, go: go[i]! })).filter(({ go }) => !go.ok);
   assert.ok(failing.length >= 10, `${failing.length} failing cases`);
+  for (const { c, go } of failing) assert.equal(tail(runOurs(c).err), tail(go.err), c.name);
+});
+
+test("differential: semver and certificate errors read as Go's (after the node Go reports them at)", () => {
+  const cases = [...semverStructCases, ...certificateCases()];
+  // Where Go quotes a value (eq, range) we name only types; the nil-receiver text is the engine's, not theirs.
+  const ours = new Set(["semver eq pointer with value", "semver eq with a string", "semver range", "semver field on a nil", "certificate eq a string"]);
+  const go = runGo(cases);
+  const tail = (err: string | undefined) => (err ?? "").replace(/^template: t:\d+(:\d+)?: executing "t" at <.*?>: /, "");
+  const failing = cases.map((c, i) => ({ c, go: go[i]! })).filter(({ c, go }) => !go.ok && !ours.has(c.name));
+  assert.ok(failing.length >= 50, `${failing.length} failing cases`);
   for (const { c, go } of failing) assert.equal(tail(runOurs(c).err), tail(go.err), c.name);
 });
 
