@@ -10,6 +10,7 @@ import type { Decoding } from "./decoding.ts";
 import { renderBytes, stringData, TemplateError } from "./engine.ts";
 import { decodedValue, templateConfigError, type LoadedSources } from "./render.ts";
 import { parseTargetPath, setAtPath } from "./target-path.ts";
+import { withKeygenQuota } from "./keygen-quota.ts";
 
 export type Manifest = Record<string, unknown> & { metadata: { labels?: Record<string, string>; annotations?: Record<string, string> } & Record<string, unknown> };
 
@@ -96,6 +97,11 @@ function applyPlainData(obj: Manifest, data: Record<string, Uint8Array>): void {
  * templated, as ESO does for manifests. Throws ConfigError (spec) or TemplateExecutionError (this data).
  */
 export function renderManifestTemplate(template: Template | undefined, data: Record<string, Uint8Array>, loaded: LoadedSources, base: Manifest, esMetadata: { labels?: Record<string, string>; annotations?: Record<string, string> }): Manifest {
+  // One key-generation quota for all of the render's templates, as renderTemplate (keygen-quota.ts).
+  return withKeygenQuota(() => renderManifest(template, data, loaded, base, esMetadata));
+}
+
+function renderManifest(template: Template | undefined, data: Record<string, Uint8Array>, loaded: LoadedSources, base: Manifest, esMetadata: { labels?: Record<string, string>; annotations?: Record<string, string> }): Manifest {
   const obj = structuredClone(base);
   const labels = template ? template.metadata?.labels : esMetadata.labels;
   const annotations = template ? template.metadata?.annotations : esMetadata.annotations;
