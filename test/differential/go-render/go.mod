@@ -7,6 +7,8 @@ require (
 	sigs.k8s.io/yaml v1.6.0
 )
 
+require software.sslmate.com/src/go-pkcs12 v0.7.0 // indirect
+
 // Sprig's dependencies at the versions ESO 2.9 builds with (its runtime/go.mod): Go's MVS raises Sprig's own.
 require (
 	dario.cat/mergo v1.0.2 // indirect
