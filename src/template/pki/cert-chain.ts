@@ -4,7 +4,7 @@
 // certificate that is nobody's parent is the leaf; the chain runs leaf -> parents. No signature, validity
 // or CA check: it orders, it does not verify.
 import { X509Certificate } from "node:crypto";
-import { DerError } from "./der.ts";
+import { children, readOne, TAG } from "./der.ts";
 import { keyIds, type KeyIds } from "./x509-fields.ts";
 
 /** A failure with ESO's (or Go x509's) text. */
@@ -20,10 +20,21 @@ export function parseCert(der: Buffer): ChainCert {
   try {
     new X509Certificate(der);
     return { der, ids: keyIds(der) };
-  } catch (err) {
-    if (err instanceof DerError || err instanceof Error) throw new ChainError("x509: malformed certificate");
-    throw err;
+  } catch {
+    throw new ChainError(malformedText(der));
   }
+}
+
+/** Go's x509 message for what does not parse: "tbs" when the outer SEQUENCE reads but its first element
+ *  is no SEQUENCE (a PKCS#8 key, say). */
+function malformedText(der: Buffer): string {
+  try {
+    const first = children(readOne(der, TAG.SEQUENCE), 16)[0];
+    if (first?.tag !== TAG.SEQUENCE) return "x509: malformed tbs certificate";
+  } catch {
+    // the outer structure itself is broken
+  }
+  return "x509: malformed certificate";
 }
 
 const authority = (c: ChainCert): Buffer => c.ids.authority ?? Buffer.alloc(0);

@@ -30,9 +30,14 @@ export const TAG = {
   CTX0: 0xa0,
 } as const;
 
-/** Reads one element at `at`; throws DerError past the end of `buf` or on a long-form length DER forbids. */
-export function readAt(buf: Buffer, at: number): Der {
-  if (at + 2 > buf.length) throw new DerError("truncated element");
+// Messages follow Go's encoding/asn1 (without its struct dumps), since ESO passes them on.
+const TRUNCATED = "asn1: syntax error: data truncated";
+const TAGS = "asn1: structure error: tags don't match";
+
+/** Reads one element at `at` (checking its tag first, as Go does, when one is expected); throws DerError
+ *  past the end of `buf` or on a length DER forbids. */
+export function readAt(buf: Buffer, at: number, expected?: number): Der {
+  if (at + 2 > buf.length) throw new DerError(TRUNCATED);
   const tag = buf[at]!;
   if ((tag & 0x1f) === 0x1f) throw new DerError("multi-byte tags are not supported");
   let len = buf[at + 1]!;
@@ -40,21 +45,21 @@ export function readAt(buf: Buffer, at: number): Der {
   if (len & 0x80) {
     const n = len & 0x7f;
     if (n === 0 || n > 4) throw new DerError("indefinite or oversized length");
-    if (at + 2 + n > buf.length) throw new DerError("truncated length");
+    if (at + 2 + n > buf.length) throw new DerError(TRUNCATED);
     len = 0;
     for (let i = 0; i < n; i++) len = len * 256 + buf[at + 2 + i]!;
-    if (len < 0x80 || buf[at + 2] === 0) throw new DerError("non-minimal length");
+    if (len < 0x80 || buf[at + 2] === 0) throw new DerError("asn1: structure error: non-minimal length");
     head += n;
   }
-  if (at + head + len > buf.length) throw new DerError("truncated content");
+  if (expected !== undefined && tag !== expected) throw new DerError(TAGS);
+  if (at + head + len > buf.length) throw new DerError(TRUNCATED);
   return { tag, content: buf.subarray(at + head, at + head + len), raw: buf.subarray(at, at + head + len) };
 }
 
 /** The one element `buf` holds, with nothing after it (Go's asn1.Unmarshal plus its trailing-data check). */
 export function readOne(buf: Buffer, tag?: number): Der {
-  const el = readAt(buf, 0);
-  if (el.raw.length !== buf.length) throw new DerError("trailing data");
-  if (tag !== undefined && el.tag !== tag) throw new DerError("unexpected tag");
+  const el = readAt(buf, 0, tag);
+  if (el.raw.length !== buf.length) throw new DerError("pkcs12: trailing data found");
   return el;
 }
 
@@ -73,14 +78,14 @@ export function children(el: Der, max = 4096): Der[] {
 
 /** The element's children, checking its tag and that it has at least `min`. */
 export function seq(el: Der | undefined, min = 0, tag: number = TAG.SEQUENCE, max?: number): Der[] {
-  if (!el || el.tag !== tag) throw new DerError("unexpected tag");
+  if (!el || el.tag !== tag) throw new DerError(TAGS);
   const c = children(el, max);
   if (c.length < min) throw new DerError("too few elements");
   return c;
 }
 
 export function expect(el: Der | undefined, tag: number): Buffer {
-  if (!el || el.tag !== tag) throw new DerError("unexpected tag");
+  if (!el || el.tag !== tag) throw new DerError(TAGS);
   return el.content;
 }
 

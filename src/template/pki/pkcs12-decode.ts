@@ -40,7 +40,7 @@ function safeBags(pfx: Buffer, password: Buffer, minItems: number, maxItems: num
   if (pfx.length > SECRET_LIMIT_BYTES) throw new Pkcs12Error("pkcs12: archive larger than 1 MiB");
   let version: Der | undefined, authSafe: Der | undefined, macData: Der | undefined;
   try {
-    [version, authSafe, macData] = seq(readOne(pfx), 2, TAG.SEQUENCE, 3);
+    [version, authSafe, macData] = seq(readOne(pfx, TAG.SEQUENCE), 2, TAG.SEQUENCE, 3);
   } catch (err) {
     throw new Pkcs12Error(`pkcs12: error reading P12 data: ${err instanceof DerError ? err.message : "malformed archive"}`);
   }
@@ -133,7 +133,7 @@ export function decodeChain(pfx: Buffer, password: Buffer): Pkcs12Chain {
   try {
     return decodeChainUnwrapped(pfx, password);
   } catch (err) {
-    if (err instanceof DerError) throw new Pkcs12Error(`asn1: structure error: ${err.message}`);
+    if (err instanceof DerError) throw new Pkcs12Error(err.message);
     throw err;
   }
 }

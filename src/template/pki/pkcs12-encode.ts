@@ -17,8 +17,10 @@ const attribute = (id: string, value: Buffer): Buffer => sequence(oid(id), set(v
 /** A DER SET OF: elements sorted by their encoding, as Go's encoding/asn1 writes it. */
 const setOf = (items: Buffer[]): Buffer => set(...[...items].sort(Buffer.compare));
 
+/** A SafeBag; its attribute SET is written even when empty (go-pkcs12 does: OpenSSL shows "<Empty
+ *  Attributes>" for its CA certificates). */
 function safeBag(id: string, value: Buffer, attributes: Buffer[]): Buffer {
-  return sequence(oid(id), explicit0(value), ...(attributes.length ? [setOf(attributes)] : []));
+  return sequence(oid(id), explicit0(value), setOf(attributes));
 }
 
 const certBag = (der: Buffer, attributes: Buffer[]): Buffer =>

@@ -1,7 +1,7 @@
 // The certificate fields ESO's functions use that node:crypto's X509Certificate does not expose as Go
 // does: the subject and authority key identifiers (chain ordering, pem_chain.go) and the subject as Go's
 // pkix.Name.String() prints it (the friendlyName of truststore entries). Read with der.ts from the DER.
-import { children, oidOf, readOne, seq, TAG, tlv, type Der } from "./der.ts";
+import { oidOf, readOne, seq, TAG, tlv, type Der } from "./der.ts";
 import { OID } from "./oids.ts";
 
 interface TbsParts {
@@ -83,12 +83,8 @@ function escapeValue(v: Buffer): Buffer {
 /** The subject of `cert` as Go's pkix.Name.String() prints it (UTF-8 decoded). */
 export function goNameString(cert: Buffer): string {
   const atvs = seq(tbsParts(cert).subject, 0, TAG.SEQUENCE, 256).flatMap((rdn) => seq(rdn, 0, TAG.SET, 64).map((atv) => seq(atv, 2)));
+  // Go puts the attributes it has no field for first, so that they print last.
   const rdns: Buffer[][] = [];
-  for (const [id, name] of NAMED) {
-    const values = atvs.filter(([t, v]) => oidOf(t) === id && goString(v!)).map(([, v]) => goString(v!)!);
-    const kept = SINGLE.has(id) ? values.slice(-1).filter((v) => v.length > 0) : values;
-    if (kept.length) rdns.push(kept.map((v) => Buffer.concat([Buffer.from(`${name}=`), escapeValue(v)])));
-  }
   for (const [t, v] of atvs) {
     const id = oidOf(t);
     if (NAMED.some(([n]) => n === id)) continue;
@@ -96,12 +92,14 @@ export function goNameString(cert: Buffer): string {
     const der = s ? tlv(TAG.UTF8, s) : v!.raw;
     rdns.push([Buffer.from(`${id}=#${der.toString("hex")}`)]);
   }
-  return rdns
-    .reverse()
-    .map((rdn) => Buffer.concat(rdn.flatMap((p, i) => (i ? [Buffer.from("+"), p] : [p]))))
-    .reduce((acc: Buffer[], b, i) => (i ? [...acc, Buffer.from(","), b] : [b]), [])
-    .reduce((a, b) => Buffer.concat([a, b]), Buffer.alloc(0))
-    .toString("utf8");
+  for (const [id, name] of NAMED) {
+    const values = atvs.filter(([t, v]) => oidOf(t) === id && goString(v!)).map(([, v]) => goString(v!)!);
+    const kept = SINGLE.has(id) ? values.slice(-1).filter((v) => v.length > 0) : values;
+    if (kept.length) rdns.push(kept.map((v) => Buffer.concat([Buffer.from(`${name}=`), escapeValue(v)])));
+  }
+  const join = (parts: Buffer[], sep: string): Buffer => Buffer.concat(parts.flatMap((p, i) => (i ? [Buffer.from(sep), p] : [p])));
+  return join(
+    rdns.reverse().map((rdn) => join(rdn, "+")),
+    ",",
+  ).toString("utf8");
 }
-
-export { children };

@@ -1,0 +1,97 @@
+// Differential cases for ESO's PEM and PKCS#12 functions (filterPEM, filterCertChain, pkcs12key/cert,
+// pemToPkcs12, fullPemToPkcs12, pemTruststoreToPKCS12 and their Pass forms), over fresh test PKIs of each
+// key kind (test/unit/template/pki.ts). PKCS#12 archives travel base64 in the data (the reference's data
+// map is JSON text) and are decoded with b64dec in the template. Archives made by either side have random
+// salts, so they are compared by what they decode to, not byte for byte.
+import type { Case } from "./go-render.ts";
+import { testPki, type KeyKind } from "../unit/template/pki.ts";
+
+export const KEY_KINDS: KeyKind[] = ["rsa", "p256", "p384", "p521", "ed25519"];
+
+const b64 = (bin: string) => Buffer.from(bin, "latin1").toString("base64");
+
+/** Data every case of one key kind sees. */
+export function pkiData(kind: KeyKind): Record<string, string> {
+  const p = testPki(kind);
+  const tampered = Buffer.from(p.p12Pass, "latin1");
+  tampered[tampered.length - 5]! ^= 0x01; // inside the MAC digest
+  return {
+    cert: p.leafPem,
+    key: p.leafKeyPem,
+    bundle: p.leafPem + p.intermediatePem + p.rootPem,
+    shuffled: p.rootPem + p.leafPem + p.intermediatePem,
+    cas: p.intermediatePem + p.rootPem,
+    root: p.rootPem,
+    withKey: p.leafKeyPem + p.leafPem + p.intermediatePem + p.rootPem,
+    p12: b64(p.p12),
+    p12pass: b64(p.p12Pass),
+    legacy: b64(p.p12Legacy),
+    tampered: tampered.toString("base64"),
+    truncated: b64(p.p12Pass.slice(0, 200)),
+  };
+}
+
+const PEM_TEMPLATES: [string, string][] = [
+  ["filterPEM certificates of a bundle with a key", '{{ .withKey | filterPEM "CERTIFICATE" }}'],
+  ["filterPEM the key, type case-insensitive", '{{ .withKey | filterPEM "private key" }}'],
+  ["filterPEM no match, nothing left over", '[{{ .cert | filterPEM "PRIVATE KEY" }}]'],
+  ["filterPEM junk before BEGIN on the same line", '{{ print "junk " .cert | filterPEM "CERTIFICATE" }}'],
+  ["filterPEM junk between blocks on a BEGIN line", '{{ print .cert "junk" .root | filterPEM "CERTIFICATE" }}'],
+  ["filterPEM junk after the last block", '{{ print .cert "trailing junk\\n" | filterPEM "CERTIFICATE" }}'],
+  ["filterPEM no match and junk left", '{{ print .cert "x" | filterPEM "PRIVATE KEY" }}'],
+  ["filterPEM CRLF line ends", '{{ .cert | replace "\\n" "\\r\\n" | filterPEM "CERTIFICATE" }}'],
+  ["filterPEM trailing spaces and tabs", '{{ .cert | replace "\\n" " \\t\\n" | filterPEM "CERTIFICATE" }}'],
+  ["filterPEM headers kept", '{{ .cert | replace "CERTIFICATE-----\\n" "CERTIFICATE-----\\nProc-Type: 4,ENCRYPTED\\nA: b\\n\\n" | filterPEM "CERTIFICATE" }}'],
+  ["filterPEM END of another type", '{{ .cert | replace "END CERTIFICATE" "END X509" | filterPEM "CERTIFICATE" }}'],
+  ["filterPEM bad base64", '{{ .cert | replace "M" "*" | filterPEM "CERTIFICATE" }}'],
+  ["filterPEM missing padding", '{{ print "-----BEGIN A-----\\nQQ\\n-----END A-----\\n" | filterPEM "A" }}'],
+  ["filterPEM empty body", '{{ print "-----BEGIN A-----\\n-----END A-----\\n" | filterPEM "A" }}'],
+  ["filterPEM empty input", '[{{ "" | filterPEM "A" }}]'],
+  ["filterPEM only junk", '{{ "just text" | filterPEM "A" }}'],
+  ["filterPEM header after END", '{{ print "-----BEGIN A-----\\nQUFB\\n-----END A:B-----\\nk: v\\n" | filterPEM "A" }}'],
+  ["filterPEM nested BEGIN", '{{ print "-----BEGIN A-----\\n-----BEGIN A-----\\nQUFB\\n-----END A-----\\n" | filterPEM "A" }}'],
+  ["filterCertChain leaf", '{{ .shuffled | filterCertChain "leaf" }}'],
+  ["filterCertChain intermediate", '{{ .shuffled | filterCertChain "intermediate" }}'],
+  ["filterCertChain root", '{{ .shuffled | filterCertChain "root" }}'],
+  ["filterCertChain unknown type", '[{{ .shuffled | filterCertChain "other" }}]'],
+  ["filterCertChain root only: no leaf", '[{{ .root | filterCertChain "leaf" }}]'],
+  ["filterCertChain root only: root", '{{ .root | filterCertChain "root" }}'],
+  ["filterCertChain without a root", '{{ .cas | filterCertChain "intermediate" }}|{{ print .cert .cert | filterCertChain "leaf" }}'],
+  ["filterCertChain empty chain", '{{ "" | filterCertChain "leaf" }}'],
+  ["filterCertChain a private key in the chain", '{{ .withKey | filterCertChain "leaf" }}'],
+  ["filterCertChain two leaves", '{{ print .cert .root | filterCertChain "leaf" }}'],
+  ["filterCertChain junk before BEGIN", '{{ print "junk" .bundle | filterCertChain "root" }}'],
+];
+
+const P12_TEMPLATES: [string, string][] = [
+  ["pkcs12key of an OpenSSL 3 archive", "{{ .p12 | b64dec | pkcs12key }}"],
+  ["pkcs12cert of an OpenSSL 3 archive, chain-ordered", "{{ .p12 | b64dec | pkcs12cert }}"],
+  ["pkcs12keyPass", '{{ .p12pass | b64dec | pkcs12keyPass "s3cret" }}'],
+  ["pkcs12certPass", '{{ .p12pass | b64dec | pkcs12certPass "s3cret" }}'],
+  ["pkcs12keyPass of a legacy archive (RC2, 3DES, SHA-1)", '{{ .legacy | b64dec | pkcs12keyPass "s3cret" }}{{ .legacy | b64dec | pkcs12certPass "s3cret" }}'],
+  ["pkcs12keyPass wrong password", '{{ .p12pass | b64dec | pkcs12keyPass "wrong" }}'],
+  ["pkcs12key of a password archive", "{{ .p12pass | b64dec | pkcs12key }}"],
+  ["pkcs12keyPass of a passwordless archive", '{{ .p12 | b64dec | pkcs12keyPass "x" }}'],
+  ["pkcs12certPass tampered MAC", '{{ .tampered | b64dec | pkcs12certPass "s3cret" }}'],
+  ["pkcs12key truncated", "{{ .truncated | b64dec | pkcs12key }}"],
+  ["pkcs12key not an archive", '{{ "not der" | pkcs12key }}'],
+  ["pkcs12cert of a PEM", "{{ .cert | pkcs12cert }}"],
+  ["pemToPkcs12 round trip on each side", "{{ pemToPkcs12 .cert .key | b64dec | pkcs12key }}{{ pemToPkcs12 .cert .key | b64dec | pkcs12cert }}"],
+  ["pemToPkcs12Pass round trip", '{{ pemToPkcs12Pass .bundle .key "pw" | b64dec | pkcs12certPass "pw" }}'],
+  ["fullPemToPkcs12 round trip keeps the chain", "{{ fullPemToPkcs12 .shuffled .key | b64dec | pkcs12cert }}"],
+  ["fullPemToPkcs12Pass round trip", '{{ fullPemToPkcs12Pass .bundle .key "pw" | b64dec | pkcs12keyPass "pw" }}'],
+  ["fullPemToPkcs12 with a blank line after the chain", '{{ fullPemToPkcs12 (print .bundle "\\n") .key }}'],
+  ["fullPemToPkcs12 with a key in the chain", "{{ fullPemToPkcs12 .withKey .key }}"],
+  ["pemToPkcs12 no certificate", '{{ pemToPkcs12 "" .key }}'],
+  ["pemToPkcs12 no key", '{{ pemToPkcs12 .cert "" }}'],
+  ["pemToPkcs12 a certificate as the key", "{{ pemToPkcs12 .cert .cert }}"],
+  ["pemToPkcs12Pass a password outside UCS-2", '{{ pemToPkcs12Pass .cert .key "\\U0001F600" }}'],
+  ["pemTruststoreToPKCS12 is no key archive", "{{ pemTruststoreToPKCS12 .cas | b64dec | pkcs12cert }}"],
+  ["pemTruststoreToPKCS12 of nothing", '{{ pemTruststoreToPKCS12 "" | b64dec | len | lt 100 }}'],
+  ["pemTruststoreToPKCS12Pass with junk", '{{ pemTruststoreToPKCS12Pass (print .cas "x") "pw" }}'],
+];
+
+export function pkiCases(kind: KeyKind): Case[] {
+  const data = pkiData(kind);
+  return [...PEM_TEMPLATES, ...P12_TEMPLATES].map(([name, template]) => ({ name: `${kind}: ${name}`, template, data }));
+}
