@@ -173,8 +173,8 @@ function rsaDecrypt(scheme: string, hash: string, input: string, privateKey: str
   }
 }
 
-/** PKCS#12 functions: iteration counts are charged as they run (pki/pkcs12-pbe.ts); this covers the rest
- *  (parsing, key and certificate handling in node:crypto, about 0.1-0.5 ms). */
+/** PKCS#12 functions: key derivation is charged per iteration as it runs (pki/pkcs12-pbe.ts); this covers
+ *  the rest (DER walking, key and certificate parsing in node:crypto, about 0.5 ms). */
 const pkcs12Cost = (f: GoFunc): GoFunc => costly(5_000, f);
 
 export const esoFuncs: FuncMap = {

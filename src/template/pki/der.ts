@@ -65,10 +65,10 @@ export function readOne(buf: Buffer, tag?: number): Der {
 
 /** The elements of a constructed element's content, at most `max` of them (bounds work on hostile input). */
 export function children(el: Der, max = 4096): Der[] {
-  if (!(el.tag & 0x20)) throw new DerError("expected a constructed element");
+  if (!(el.tag & 0x20)) throw new DerError(TAGS);
   const out: Der[] = [];
   for (let at = 0; at < el.content.length; ) {
-    if (out.length >= max) throw new DerError("too many elements");
+    if (out.length >= max) throw new DerError("too many elements (limit of this reader)");
     const c = readAt(el.content, at);
     out.push(c);
     at += c.raw.length;
@@ -80,7 +80,7 @@ export function children(el: Der, max = 4096): Der[] {
 export function seq(el: Der | undefined, min = 0, tag: number = TAG.SEQUENCE, max?: number): Der[] {
   if (!el || el.tag !== tag) throw new DerError(TAGS);
   const c = children(el, max);
-  if (c.length < min) throw new DerError("too few elements");
+  if (c.length < min) throw new DerError("asn1: syntax error: sequence truncated");
   return c;
 }
 

@@ -70,9 +70,11 @@ export class PemReader {
       const endAt = s.indexOf(END, pos);
       if (endAt < 0) return undefined;
       const endTrailer = endAt + END.length;
-      // The last BEGIN before this END and after the previous one, at the start of a line.
-      const beginAt = s.lastIndexOf(BEGIN, endAt - BEGIN.length);
-      if (beginAt < pos || (beginAt > pos && s[beginAt - 1] !== "\n")) {
+      // The last BEGIN between the previous END and this one, at the start of a line. (Searched in that
+      // stretch only: lastIndexOf on the whole text would rescan it from every END.)
+      const found = s.slice(pos, endAt).lastIndexOf(BEGIN);
+      const beginAt = found < 0 ? -1 : pos + found;
+      if (beginAt < 0 || (beginAt > pos && s[beginAt - 1] !== "\n")) {
         pos = endTrailer;
         continue;
       }
