@@ -1,4 +1,4 @@
-// The bounds on PKCS#12 input from tenants: iteration counts capped and charged to the template budget
+// The bounds on PKCS#12 and certificate input from tenants: chain ordering charged per pair of certificates; iteration counts capped and charged to the template budget
 // before any key derivation, the archive's size and bag count capped, malformed DER refused with Go's
 // asn1 texts. Archives are made by our encoder (pki/pkcs12-encode.ts) and then re-assembled with the
 // counts under test.
@@ -75,4 +75,12 @@ describe("PKCS#12 limits", () => {
   for (const { name, given, want } of malformed) {
     it(`malformed: ${name}`, () => assert.throws(() => decodeChain(given, bmpPassword("pw")), want));
   }
+});
+
+describe("certificate chain limits", () => {
+  it("ordering a chain is charged per pair of certificates, before it runs", () => {
+    const data = stringData({ bundle: new Uint8Array(Buffer.from(pki.rootPem.repeat(1000))) });
+    assert.throws(() => renderString("t", '{{ .bundle | filterCertChain "root" }}', data, { maxSteps: 900_000 }), /template budget exhausted/);
+    assert.throws(() => renderString("t", '{{ .bundle | filterCertChain "root" }}', data), /found multiple leaf or disjunct certificates$/);
+  });
 });
