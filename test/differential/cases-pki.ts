@@ -4,7 +4,7 @@
 // map is JSON text) and are decoded with b64dec in the template. Archives made by either side have random
 // salts, so they are compared by what they decode to, not byte for byte.
 import type { Case } from "./go-render.ts";
-import { testPki, type KeyKind } from "../unit/template/pki.ts";
+import { ARCHIVE_VARIANTS, testPki, type KeyKind } from "../unit/template/pki.ts";
 
 export const KEY_KINDS: KeyKind[] = ["rsa", "p256", "p384", "p521", "ed25519"];
 
@@ -28,6 +28,7 @@ export function pkiData(kind: KeyKind): Record<string, string> {
     legacy: b64(p.p12Legacy),
     tampered: tampered.toString("base64"),
     truncated: b64(p.p12Pass.slice(0, 200)),
+    ...Object.fromEntries(Object.entries(p.variants).map(([name, archive]) => [`v_${name}`, b64(archive)])),
   };
 }
 
@@ -91,7 +92,15 @@ const P12_TEMPLATES: [string, string][] = [
   ["pemTruststoreToPKCS12Pass with junk", '{{ pemTruststoreToPKCS12Pass (print .cas "x") "pw" }}'],
 ];
 
+/** Each OpenSSL variant (3DES, RC2-128/40, AES-128/192 with a SHA-512 MAC, one iteration, a plain key bag,
+ *  no encryption and no MAC, a MAC missing from a protected archive) through both functions, with its
+ *  password and with the other. */
+const VARIANT_TEMPLATES: [string, string][] = Object.keys(ARCHIVE_VARIANTS).flatMap((v): [string, string][] => [
+  [`${v} archive`, `{{ .v_${v} | b64dec | pkcs12keyPass "${v === "plain" ? "" : "s3cret"}" }}{{ .v_${v} | b64dec | pkcs12certPass "${v === "plain" ? "" : "s3cret"}" }}`],
+  [`${v} archive, other password`, `{{ .v_${v} | b64dec | pkcs12keyPass "${v === "plain" ? "s3cret" : ""}" }}`],
+]);
+
 export function pkiCases(kind: KeyKind): Case[] {
   const data = pkiData(kind);
-  return [...PEM_TEMPLATES, ...P12_TEMPLATES].map(([name, template]) => ({ name: `${kind}: ${name}`, template, data }));
+  return [...PEM_TEMPLATES, ...P12_TEMPLATES, ...VARIANT_TEMPLATES].map(([name, template]) => ({ name: `${kind}: ${name}`, template, data }));
 }

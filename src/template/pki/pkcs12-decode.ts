@@ -8,7 +8,7 @@ import { SECRET_LIMIT_BYTES } from "../budget.ts";
 import { DerError, expect, int, oidOf, readOne, seq, TAG, type Der } from "./der.ts";
 import { OID } from "./oids.ts";
 import { pbDecrypt, Pkcs12Error, verifyMac, ERR_INCORRECT_PASSWORD } from "./pkcs12-pbe.ts";
-import { parsePkcs8, type ParsedKey } from "./private-key.ts";
+import { KeyError, parsePkcs8, type ParsedKey } from "./private-key.ts";
 
 export interface Pkcs12Chain {
   key: ParsedKey;
@@ -93,7 +93,7 @@ function safeBags(pfx: Buffer, password: Buffer, minItems: number, maxItems: num
 
 function certBagDer(value: Der): Buffer {
   const [certId, certValue] = seq(value, 2);
-  if (oidOf(certId) !== OID.x509Certificate) throw new Pkcs12Error("pkcs12: unsupported certificate type");
+  if (oidOf(certId) !== OID.x509Certificate) throw new Pkcs12Error("pkcs12: only X509 certificates are supported in cert bags");
   const der = expect(explicitContent(certValue), TAG.OCTET_STRING);
   try {
     new X509Certificate(der);
@@ -101,6 +101,21 @@ function certBagDer(value: Der): Buffer {
     throw new Pkcs12Error("x509: malformed certificate");
   }
   return der;
+}
+
+/** go-pkcs12's decodePkcs8ShroudedKeyBag, with its message for each step. */
+function shroudedKey(value: Der, password: Buffer): ParsedKey {
+  const step = <T>(what: string, run: () => T): T => {
+    try {
+      return run();
+    } catch (err) {
+      if (err instanceof Pkcs12Error || err instanceof DerError || err instanceof KeyError) throw new Pkcs12Error(`pkcs12: ${what}: ${err.message}`);
+      throw err;
+    }
+  };
+  const [algorithm, data] = step("error decoding PKCS#8 shrouded key bag", () => seq(value, 2));
+  const pkcs8 = step("error decrypting PKCS#8 shrouded key bag", () => pbDecrypt(algorithm!, expect(data, TAG.OCTET_STRING), password));
+  return step("error parsing PKCS#8 private key", () => parsePkcs8(pkcs8));
 }
 
 function decodeChainUnwrapped(pfx: Buffer, password: Buffer): Pkcs12Chain {
@@ -115,12 +130,7 @@ function decodeChainUnwrapped(pfx: Buffer, password: Buffer): Pkcs12Chain {
       else cert = der;
     } else if (bag.id === OID.keyBag || bag.id === OID.shroudedKeyBag) {
       if (key) throw new Pkcs12Error("pkcs12: expected exactly one key bag");
-      let pkcs8 = bag.value.raw;
-      if (bag.id === OID.shroudedKeyBag) {
-        const [algorithm, data] = seq(bag.value, 2);
-        pkcs8 = pbDecrypt(algorithm!, expect(data, TAG.OCTET_STRING), pw);
-      }
-      key = parsePkcs8(pkcs8);
+      key = bag.id === OID.keyBag ? parsePkcs8(bag.value.raw) : shroudedKey(bag.value, pw);
     }
   }
   if (!cert) throw new Pkcs12Error("pkcs12: certificate missing");

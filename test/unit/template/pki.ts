@@ -23,7 +23,20 @@ export interface Pki {
   p12Pass: string;
   /** Same as p12Pass, written by `openssl pkcs12 -legacy` (RC2-40 certificates, 3DES key, SHA-1 MAC). */
   p12Legacy: string;
+  /** Same as p12Pass with other algorithms and counts (names in ARCHIVE_VARIANTS); "plain" has no password. */
+  variants: Record<keyof typeof ARCHIVE_VARIANTS, string>;
 }
+
+/** openssl pkcs12 -export options for archives in every form go-pkcs12 reads (and one it refuses). */
+export const ARCHIVE_VARIANTS = {
+  des3: ["-certpbe", "PBE-SHA1-3DES", "-keypbe", "PBE-SHA1-3DES", "-macalg", "sha1"],
+  rc2: ["-legacy", "-certpbe", "PBE-SHA1-RC2-128", "-keypbe", "PBE-SHA1-RC2-40"],
+  aes128sha512: ["-certpbe", "AES-128-CBC", "-keypbe", "AES-192-CBC", "-macalg", "sha512"],
+  oneIteration: ["-iter", "1", "-maciter"],
+  keyBag: ["-keypbe", "NONE"],
+  plain: ["-certpbe", "NONE", "-keypbe", "NONE", "-nomac"],
+  noMac: ["-nomac"],
+} as const;
 
 function newKey(kind: KeyKind): string {
   const pem = { type: "pkcs8", format: "pem" } as const;
@@ -73,6 +86,7 @@ export function testPki(kind: KeyKind = "rsa"): Pki {
       p12: p12(""),
       p12Pass: p12("s3cret"),
       p12Legacy: p12("s3cret", "-legacy"),
+      variants: Object.fromEntries(Object.entries(ARCHIVE_VARIANTS).map(([name, opts]) => [name, p12(name === "plain" ? "" : "s3cret", ...opts)])) as Pki["variants"],
     };
     cached.set(kind, pki);
     return pki;
