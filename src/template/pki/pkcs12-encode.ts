@@ -7,7 +7,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { explicit0, integer, octets, oid, sequence, set, tlv, TAG } from "./der.ts";
 import { goNameString } from "./x509-fields.ts";
 import { OID } from "./oids.ts";
-import { bmpPassword, computeMac, pbes2Encrypt } from "./pkcs12-pbe.ts";
+import { bmpPassword, bmpString, computeMac, pbes2Encrypt } from "./pkcs12-pbe.ts";
 
 const ITERATIONS = 2048;
 const SALT_LEN = 16;
@@ -67,8 +67,7 @@ export function encodeTrustStore(certs: Buffer[], password: string): Buffer {
   const pw = bmpPassword(password);
   const trusted = attribute(OID.javaTrustStore, oid(OID.anyExtendedKeyUsage));
   const bags = certs.map((der) => {
-    const name = bmpPassword(goNameString(der)).subarray(0, -2);
-    return certBag(der, [trusted, attribute(OID.friendlyName, tlv(TAG.BMP, name))]);
+    return certBag(der, [trusted, attribute(OID.friendlyName, tlv(TAG.BMP, bmpString(goNameString(der))))]);
   });
   return pfx([encryptedSafe(bags, pw)], pw);
 }

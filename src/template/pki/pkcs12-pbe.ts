@@ -66,16 +66,20 @@ export function pkcs12Kdf(hash: Hash, salt: Buffer, password: Buffer, iterations
   return Buffer.concat(out).subarray(0, size);
 }
 
-/** go-pkcs12's BMP password ("" is two zero bytes); PBES2 and PBMAC1 take the UTF-8 password instead. */
-export function bmpPassword(password: string): Buffer {
-  const out = Buffer.alloc(password.length * 2 + 2);
-  for (let i = 0; i < password.length; i++) {
-    const c = password.charCodeAt(i);
+/** UCS-2 big-endian, as go-pkcs12's bmpString: a character outside the BMP is an error. */
+export function bmpString(text: string): Buffer {
+  const out = Buffer.alloc(text.length * 2);
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
     if (c >= 0xd800 && c <= 0xdfff) throw new Pkcs12Error("pkcs12: string contains characters that cannot be encoded in UCS-2");
     out.writeUInt16BE(c, i * 2);
   }
   return out;
 }
+
+/** The password as PKCS#12 key derivation takes it: BMP, zero-terminated ("" is two zero bytes). PBES2
+ *  and PBMAC1 take the UTF-8 password instead (utf8Password). */
+export const bmpPassword = (password: string): Buffer => Buffer.concat([bmpString(password), Buffer.alloc(2)]);
 
 /** The UTF-8 password a BMP password stands for (go-pkcs12 decodes it back for PBES2). */
 const utf8Password = (bmp: Buffer): Buffer => {
