@@ -4,7 +4,7 @@
 // map is JSON text) and are decoded with b64dec in the template. Archives made by either side have random
 // salts, so they are compared by what they decode to, not byte for byte.
 import type { Case } from "./go-render.ts";
-import { ARCHIVE_VARIANTS, testPki, type KeyKind } from "../unit/template/pki.ts";
+import { ARCHIVE_VARIANTS, testPki, withPbmac1, type KeyKind } from "../unit/template/pki.ts";
 
 export const KEY_KINDS: KeyKind[] = ["rsa", "p256", "p384", "p521", "ed25519"];
 
@@ -28,6 +28,7 @@ export function pkiData(kind: KeyKind): Record<string, string> {
     legacy: b64(p.p12Legacy),
     tampered: tampered.toString("base64"),
     truncated: b64(p.p12Pass.slice(0, 200)),
+    pbmac1: b64(withPbmac1(p.p12Pass, "s3cret")),
     ...Object.fromEntries(Object.entries(p.variants).map(([name, archive]) => [`v_${name}`, b64(archive)])),
   };
 }
@@ -77,6 +78,8 @@ const P12_TEMPLATES: [string, string][] = [
   ["pkcs12key truncated", "{{ .truncated | b64dec | pkcs12key }}"],
   ["pkcs12key not an archive", '{{ "not der" | pkcs12key }}'],
   ["pkcs12cert of a PEM", "{{ .cert | pkcs12cert }}"],
+  ["pkcs12certPass of an archive with a PBMAC1 MAC (RFC 9579)", '{{ .pbmac1 | b64dec | pkcs12certPass "s3cret" }}{{ .pbmac1 | b64dec | pkcs12keyPass "s3cret" }}'],
+  ["PBMAC1 wrong password", '{{ .pbmac1 | b64dec | pkcs12keyPass "wrong" }}'],
   ["pemToPkcs12 round trip on each side", "{{ pemToPkcs12 .cert .key | b64dec | pkcs12key }}{{ pemToPkcs12 .cert .key | b64dec | pkcs12cert }}"],
   ["pemToPkcs12Pass round trip", '{{ pemToPkcs12Pass .bundle .key "pw" | b64dec | pkcs12certPass "pw" }}'],
   ["fullPemToPkcs12 round trip keeps the chain", "{{ fullPemToPkcs12 .shuffled .key | b64dec | pkcs12cert }}"],

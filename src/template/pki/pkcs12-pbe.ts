@@ -1,6 +1,6 @@
 // PKCS#12's password-based crypto, as go-pkcs12 v0.7.0 (ESO 2.9) reads and writes it: the RFC 7292
 // appendix B key derivation (PBE with SHA-1 and 3DES or RC2, the MAC key), PBES2 with PBKDF2 (HMAC-SHA-1/
-// 256/512) and AES-CBC, and the archive MAC (HMAC-SHA-1/256/512). Primitives are node:crypto's (native);
+// 256/512) and AES-CBC, and the archive MAC (HMAC-SHA-1/256/512, or RFC 9579's PBMAC1). Primitives are node:crypto's (native);
 // only RC2 is ours (rc2.ts). Iteration counts come from the archive, so from the tenant: each is capped
 // and charged to the template budget before any work is done.
 import { createCipheriv, createDecipheriv, createHash, createHmac, pbkdf2Sync, timingSafeEqual } from "node:crypto";
@@ -102,10 +102,7 @@ function pbes2(params: Der | undefined, password: Buffer): CipherSpec {
   if (fields[0]!.tag !== TAG.OCTET_STRING) throw new Pkcs12Error("pkcs12: only octet string salts are supported for pbes2/pbkdf2");
   const salt = fields[0]!.content;
   const iterations = int(fields[1]);
-  const prfField = fields.slice(2).find((f) => f.tag === TAG.SEQUENCE);
-  const prfOid = prfField ? oidOf(seq(prfField, 1)[0]) : OID.hmacWithSHA1;
-  const prf = ({ [OID.hmacWithSHA1]: "sha1", [OID.hmacWithSHA256]: "sha256", [OID.hmacWithSHA512]: "sha512" } as Record<string, string>)[prfOid];
-  if (!prf) throw new Pkcs12Error(`pkcs12: pbes2 prf ${prfOid} is not supported`);
+  const prf = prfOf(fields, "pbes2");
   const [encOid, ivEl] = seq(scheme, 1);
   const cipher = ({ [OID.aes256CBC]: "aes-256-cbc", [OID.aes192CBC]: "aes-192-cbc", [OID.aes128CBC]: "aes-128-cbc" } as Record<string, string>)[oidOf(encOid)];
   if (!cipher) throw new Pkcs12Error(`pkcs12: pbes2 algorithm ${oidOf(encOid)} is not supported`);
@@ -167,15 +164,45 @@ export function computeMac(digestOid: string, message: Buffer, salt: Buffer, ite
   return createHmac(hash, key).update(message).digest();
 }
 
+const HMACS: Record<string, Hash> = { [OID.hmacWithSHA1]: "sha1", [OID.hmacWithSHA256]: "sha256", [OID.hmacWithSHA512]: "sha512" };
+
+/** PBKDF2-params' PRF (hmacWithSHA1 when absent), by go-pkcs12's rule. */
+function prfOf(fields: Der[], what: string): Hash {
+  const prfField = fields.slice(2).find((f) => f.tag === TAG.SEQUENCE);
+  const prfOid = prfField ? oidOf(seq(prfField, 1)[0]) : OID.hmacWithSHA1;
+  const prf = HMACS[prfOid];
+  if (!prf) throw new Pkcs12Error(`pkcs12: ${what} prf ${prfOid} is not supported`);
+  return prf;
+}
+
+/** RFC 9579 PBMAC1 (what go-pkcs12's Modern2026 and OpenSSL 3.4's -pbmac1_pbkdf2 write): HMAC keyed by
+ *  PBKDF2 over the UTF-8 password, everything from the algorithm's parameters. */
+function pbmac1(params: Der | undefined, message: Buffer, password: Buffer): Buffer {
+  const [kdf, macAlg] = seq(params, 2);
+  const [kdfOid, kdfParams] = seq(kdf, 1);
+  if (oidOf(kdfOid) !== OID.pbkdf2) throw new Pkcs12Error(`pkcs12: PBMAC1 KDF algorithm ${oidOf(kdfOid)} is not supported`);
+  const fields = seq(kdfParams, 2);
+  if (fields[0]!.tag !== TAG.OCTET_STRING) throw new Pkcs12Error("pkcs12: only octet string salts are supported for PBMAC1/PBKDF2");
+  const prf = prfOf(fields, "PBMAC1");
+  const macOid = oidOf(seq(macAlg, 1)[0]);
+  const mac = HMACS[macOid];
+  if (!mac) throw new Pkcs12Error(`pkcs12: PBMAC1 MAC algorithm ${macOid} is not supported`);
+  const keyLength = fields[2]?.tag === TAG.INTEGER ? int(fields[2]) : 0;
+  if (keyLength <= 0 || keyLength > 1024) throw new Pkcs12Error("pkcs12: PBMAC1 requires explicit KeyLength parameter in PBKDF2 parameters");
+  const iterations = int(fields[1]);
+  charge(iterations, PBKDF2_STEPS);
+  const key = pbkdf2Sync(utf8Password(password), fields[0]!.content, iterations, keyLength, prf);
+  return createHmac(mac, key).update(message).digest();
+}
+
 /** Checks a MacData (RFC 7292: SEQUENCE { DigestInfo, macSalt, iterations DEFAULT 1 }). */
 export function verifyMac(macData: Der, message: Buffer, password: Buffer): void {
   const [digestInfo, saltEl, iterEl] = seq(macData, 2);
   const [algorithm, digestEl] = seq(digestInfo, 2);
-  const [algOid] = seq(algorithm, 1);
+  const [algOid, algParams] = seq(algorithm, 1);
   const id = oidOf(algOid);
-  if (id === OID.pbmac1) throw new Pkcs12Error("pkcs12: PBMAC1 is not supported");
   const want = expect(digestEl, TAG.OCTET_STRING);
-  const got = computeMac(id, message, expect(saltEl, TAG.OCTET_STRING), iterEl ? int(iterEl) : 1, password);
+  const got = id === OID.pbmac1 ? pbmac1(algParams, message, password) : computeMac(id, message, expect(saltEl, TAG.OCTET_STRING), iterEl ? int(iterEl) : 1, password);
   if (got.length !== want.length || !timingSafeEqual(got, want)) throw new Pkcs12Error(ERR_INCORRECT_PASSWORD);
 }
 

@@ -9,7 +9,7 @@ import { describe, it } from "node:test";
 import { renderString, stringData } from "../../../src/template/engine.ts";
 import { decodeTrustStore } from "../../../src/template/pki/pkcs12-decode.ts";
 import { OID } from "../../../src/template/pki/oids.ts";
-import { testPki, type KeyKind } from "./pki.ts";
+import { testPki, withPbmac1, type KeyKind } from "./pki.ts";
 
 const KINDS: KeyKind[] = ["rsa", "p256", "p384", "p521", "ed25519"];
 const bytes = (bin: string) => new Uint8Array(Buffer.from(bin, "latin1"));
@@ -25,6 +25,7 @@ function dataFor(kind: KeyKind) {
     p12: bytes(pki.p12),
     p12pass: bytes(pki.p12Pass),
     legacy: bytes(pki.p12Legacy),
+    pbmac1: bytes(withPbmac1(pki.p12Pass, "s3cret")),
     cert: utf8(pki.leafPem),
     key: utf8(pki.leafKeyPem),
   });
@@ -51,6 +52,7 @@ for (const kind of KINDS) {
       { name: "pkcs12certPass", given: '{{ .p12pass | pkcs12certPass "s3cret" }}', want: chain },
       { name: "pkcs12keyPass of a legacy archive (RC2-40, 3DES, SHA-1 MAC)", given: '{{ .legacy | pkcs12keyPass "s3cret" }}', want: pki.leafKeyPem },
       { name: "pkcs12certPass of a legacy archive", given: '{{ .legacy | pkcs12certPass "s3cret" }}', want: chain },
+      { name: "pkcs12certPass of an archive with a PBMAC1 MAC (RFC 9579)", given: '{{ .pbmac1 | pkcs12certPass "s3cret" }}', want: chain },
       { name: "pemToPkcs12 round trip", given: "{{ pemToPkcs12 .cert .key | b64dec | pkcs12cert }}", want: pki.leafPem },
       { name: "pemToPkcs12 ignores the rest of the chain", given: "{{ pemToPkcs12 .bundle .key | b64dec | pkcs12cert }}", want: pki.leafPem },
       { name: "pemToPkcs12Pass round trip", given: '{{ pemToPkcs12Pass .cert .key "pw" | b64dec | pkcs12keyPass "pw" }}', want: pki.leafKeyPem },
@@ -90,6 +92,7 @@ describe("ESO template function errors", () => {
   };
   const table: { name: string; given: string; want: RegExp }[] = [
     { name: "wrong password", given: '{{ .p12pass | pkcs12keyPass "wrong" }}', want: /pkcs12keyPass: unable to decode pkcs12 with password: pkcs12: decryption password incorrect$/ },
+    { name: "wrong password, PBMAC1", given: '{{ .pbmac1 | pkcs12keyPass "wrong" }}', want: /decryption password incorrect$/ },
     { name: "no password for a protected archive", given: "{{ .p12pass | pkcs12cert }}", want: /unable to decode pkcs12 certificate with password: pkcs12: decryption password incorrect$/ },
     { name: "a password for an archive without one", given: '{{ .p12 | pkcs12keyPass "x" }}', want: /decryption password incorrect$/ },
     { name: "not an archive", given: "{{ .cert | pkcs12key }}", want: /pkcs12: error reading P12 data: asn1: structure error: tags don't match$/ },

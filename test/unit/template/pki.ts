@@ -2,12 +2,14 @@
 // PKCS#12 archives): a root CA, an intermediate and a leaf with SANs, all with subject and authority key
 // identifiers (ESO orders chains by them), for RSA, ECDSA P-256/P-384/P-521 and Ed25519; and archives of
 // the leaf as OpenSSL 3 writes them by default (PBES2/AES-256/SHA-256 MAC) and with -legacy (RC2/3DES,
-// SHA-1 MAC). Throwaway keys, never committed.
+// SHA-1 MAC), and in other forms (ARCHIVE_VARIANTS, withPbmac1). Throwaway keys, never committed.
 import { execFileSync } from "node:child_process";
-import { generateKeyPairSync } from "node:crypto";
+import { createHmac, generateKeyPairSync, pbkdf2Sync, randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { children, integer, octets, oid, readOne, sequence } from "../../../src/template/pki/der.ts";
+import { OID } from "../../../src/template/pki/oids.ts";
 
 export type KeyKind = "rsa" | "p256" | "p384" | "p521" | "ed25519";
 
@@ -93,4 +95,19 @@ export function testPki(kind: KeyKind = "rsa"): Pki {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** `archive` (binary string) with its MAC replaced by an RFC 9579 PBMAC1 MAC (PBKDF2-HMAC-SHA-256, 2048
+ *  iterations, HMAC-SHA-256) over the same content, computed here with node:crypto alone: what go-pkcs12's
+ *  Modern2026 and OpenSSL 3.4's -pbmac1_pbkdf2 write, which the OpenSSL on the bench cannot. */
+export function withPbmac1(archive: string, password: string): string {
+  const [version, authSafe] = children(readOne(Buffer.from(archive, "latin1")));
+  const content = readOne(children(authSafe!)[1]!.content).content;
+  const salt = randomBytes(16);
+  const key = pbkdf2Sync(Buffer.from(password, "utf8"), salt, 2048, 32, "sha256");
+  const mac = createHmac("sha256", key).update(content).digest();
+  const kdf = sequence(oid(OID.pbkdf2), sequence(octets(salt), integer(2048), integer(32), sequence(oid(OID.hmacWithSHA256))));
+  const algorithm = sequence(oid(OID.pbmac1), sequence(kdf, sequence(oid(OID.hmacWithSHA256))));
+  const macData = sequence(sequence(algorithm, octets(mac)), octets(Buffer.from("NOT USED")), integer(1));
+  return sequence(version!.raw, authSafe!.raw, macData).toString("latin1");
 }
