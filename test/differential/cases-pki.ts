@@ -3,12 +3,30 @@
 // key kind (test/unit/template/pki.ts). PKCS#12 archives travel base64 in the data (the reference's data
 // map is JSON text) and are decoded with b64dec in the template. Archives made by either side have random
 // salts, so they are compared by what they decode to, not byte for byte.
+import { createPrivateKey, generateKeyPairSync, type KeyObject } from "node:crypto";
+import { children, octets, readOne, sequence } from "../../src/template/pki/der.ts";
+import { pemDecode, pemEncode } from "../../src/template/pki/pem.ts";
 import type { Case } from "./go-render.ts";
 import { ARCHIVE_VARIANTS, testPki, withPbmac1, type KeyKind } from "../unit/template/pki.ts";
 
 export const KEY_KINDS: KeyKind[] = ["rsa", "p256", "p384", "p521", "ed25519"];
 
 const b64 = (bin: string) => Buffer.from(bin, "latin1").toString("base64");
+
+/** For an EC key, its PKCS#8 PEM with the stored public key of another key (Go ignores it and computes
+ *  the public key from the scalar); other kinds unchanged. */
+function staleEcKey(kind: KeyKind, pem: string): string {
+  if (!kind.startsWith("p")) return pem;
+  const der = (k: KeyObject) => k.export({ type: "pkcs8", format: "der" });
+  const parts = (d: Buffer) => {
+    const [version, algorithm, inner] = children(readOne(d));
+    return { version: version!, algorithm: algorithm!, ec: children(readOne(inner!.content)) };
+  };
+  const mine = parts(pemDecode(Buffer.from(pem).toString("latin1"))!.block.bytes);
+  const other = parts(der(generateKeyPairSync("ec", { namedCurve: createPrivateKey(pem).asymmetricKeyDetails!.namedCurve! }).privateKey));
+  const ec = sequence(...mine.ec.map((f) => (f.tag === 0xa1 ? other.ec.find((g) => g.tag === 0xa1)! : f).raw));
+  return pemEncode("PRIVATE KEY", sequence(mine.version.raw, mine.algorithm.raw, octets(ec)));
+}
 
 /** Data every case of one key kind sees. */
 export function pkiData(kind: KeyKind): Record<string, string> {
@@ -18,6 +36,7 @@ export function pkiData(kind: KeyKind): Record<string, string> {
   return {
     cert: p.leafPem,
     key: p.leafKeyPem,
+    staleKey: staleEcKey(kind, p.leafKeyPem),
     bundle: p.leafPem + p.intermediatePem + p.rootPem,
     shuffled: p.rootPem + p.leafPem + p.intermediatePem,
     cas: p.intermediatePem + p.rootPem,
@@ -80,6 +99,7 @@ const P12_TEMPLATES: [string, string][] = [
   ["pkcs12cert of a PEM", "{{ .cert | pkcs12cert }}"],
   ["pkcs12certPass of an archive with a PBMAC1 MAC (RFC 9579)", '{{ .pbmac1 | b64dec | pkcs12certPass "s3cret" }}{{ .pbmac1 | b64dec | pkcs12keyPass "s3cret" }}'],
   ["PBMAC1 wrong password", '{{ .pbmac1 | b64dec | pkcs12keyPass "wrong" }}'],
+  ["pemToPkcs12 with a key whose stored public key is another's", "{{ pemToPkcs12 .cert .staleKey | b64dec | pkcs12key }}"],
   ["pemToPkcs12 round trip on each side", "{{ pemToPkcs12 .cert .key | b64dec | pkcs12key }}{{ pemToPkcs12 .cert .key | b64dec | pkcs12cert }}"],
   ["pemToPkcs12Pass round trip", '{{ pemToPkcs12Pass .bundle .key "pw" | b64dec | pkcs12certPass "pw" }}'],
   ["fullPemToPkcs12 round trip keeps the chain", "{{ fullPemToPkcs12 .shuffled .key | b64dec | pkcs12cert }}"],
@@ -106,4 +126,30 @@ const VARIANT_TEMPLATES: [string, string][] = Object.keys(ARCHIVE_VARIANTS).flat
 export function pkiCases(kind: KeyKind): Case[] {
   const data = pkiData(kind);
   return [...PEM_TEMPLATES, ...P12_TEMPLATES, ...VARIANT_TEMPLATES].map(([name, template]) => ({ name: `${kind}: ${name}`, template, data }));
+}
+
+/** A bundle of blocks with headers, padding, junk lines and a BEGIN after text on its line, mutated at
+ *  random (insertions of PEM's own pieces: dashes, BEGIN/END, line ends, spaces, colons, padding;
+ *  deletions; overwrites), through filterPEM for one of its types: Go's pem.Decode rules, case by case.
+ *  Deterministic for a seed. */
+export function generatedPemCases(n: number, seed: number): Case[] {
+  const base = "junk\n-----BEGIN A-----\nK: v\n\nQUFB\nQQ==\n-----END A-----\n-----BEGIN B-----\nQUJD\n-----END B-----\ntext -----BEGIN A-----\nQUFB\n-----END A-----\n";
+  const pieces = ["-", "\n", "\r", " ", "\t", ":", "=", "A", "B", "Q", "E", "N", "D", "G", "I", "-----", "-----BEGIN ", "\n-----END ", "-----END A-----", "x"];
+  let state = seed;
+  const rnd = (k: number) => {
+    state = (state * 1103515245 + 12345) & 0x7fffffff;
+    return state % k;
+  };
+  const cases: Case[] = [];
+  for (let i = 0; i < n; i++) {
+    let s = base;
+    for (let m = 0, edits = 1 + rnd(4); m < edits; m++) {
+      const at = rnd(s.length + 1);
+      const op = rnd(3);
+      const piece = pieces[rnd(pieces.length)]!;
+      s = op === 0 ? s.slice(0, at) + piece + s.slice(at) : op === 1 ? s.slice(0, at) + s.slice(at + 1 + rnd(5)) : s.slice(0, at) + piece + s.slice(at + piece.length);
+    }
+    cases.push({ name: `pem mutation ${i}`, template: `{{ .s | filterPEM "${["A", "B", "a"][rnd(3)]}" }}`, data: { s } });
+  }
+  return cases;
 }

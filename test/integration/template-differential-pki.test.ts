@@ -1,5 +1,6 @@
-// The differential suite for ESO's PEM and PKCS#12 functions: every case of cases-pki.ts (each key kind)
-// renders byte-identically to Go (go-render on go-pkcs12 v0.7.0) or fails on both sides; archives cross
+// The differential suite for ESO's PEM and PKCS#12 functions: every case of cases-pki.ts (each key kind,
+// and random mutations of PEM text) renders byte-identically to Go (go-render on go-pkcs12 v0.7.0) or
+// fails on both sides; archives cross
 // over (Go writes, we read; we write, Go reads); and archives from both sides are the same to OpenSSL
 // (algorithms, iterations, salt lengths, bag attributes: `openssl pkcs12 -info` prints no random bytes).
 import assert from "node:assert/strict";
@@ -9,7 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { KEY_KINDS, pkiCases, pkiData } from "../differential/cases-pki.ts";
+import { generatedPemCases, KEY_KINDS, pkiCases, pkiData } from "../differential/cases-pki.ts";
 import { compare, runGo, runOurs, show, type Case } from "../differential/go-render.ts";
 import { testPki } from "../unit/template/pki.ts";
 
@@ -28,6 +29,14 @@ for (const kind of KEY_KINDS) {
     assert.equal(mismatches.length, 0, mismatches.slice(0, 10).map(show).join("\n"));
   });
 }
+
+test("differential: 2,000 random mutations of a PEM bundle through filterPEM (seed 11) render as Go does", () => {
+  const cases = generatedPemCases(2000, 11);
+  const go = runGo(cases);
+  assert.ok(go.filter((r) => r.ok).length > 1000 && go.filter((r) => !r.ok).length > 100);
+  const mismatches = compare(cases);
+  assert.equal(mismatches.length, 0, mismatches.slice(0, 10).map(show).join("\n"));
+});
 
 test("differential: PKCS#12 and PEM errors read as Go's where ESO's text is fixed", () => {
   const data = pkiData("p256");

@@ -3,10 +3,8 @@
 // its authority key identifier (absent ids compare equal, as Go's bytes.Equal on nil); the one
 // certificate that is nobody's parent is the leaf; the chain runs leaf -> parents. No signature, validity
 // or CA check: it orders, it does not verify.
-import { X509Certificate } from "node:crypto";
 import { budget } from "../budget.ts";
-import { children, readOne, TAG } from "./der.ts";
-import { keyIds, type KeyIds } from "./x509-fields.ts";
+import { certificateProblem, keyIds, type KeyIds } from "./x509-fields.ts";
 
 /** A failure with ESO's (or Go x509's) text. */
 export class ChainError extends Error {}
@@ -18,24 +16,9 @@ export interface ChainCert {
 
 /** Parses each DER as Go's x509.ParseCertificate would accept it. */
 export function parseCert(der: Buffer): ChainCert {
-  try {
-    new X509Certificate(der);
-    return { der, ids: keyIds(der) };
-  } catch {
-    throw new ChainError(malformedText(der));
-  }
-}
-
-/** Go's x509 message for what does not parse: "tbs" when the outer SEQUENCE reads but its first element
- *  is no SEQUENCE (a PKCS#8 key, say). */
-function malformedText(der: Buffer): string {
-  try {
-    const first = children(readOne(der, TAG.SEQUENCE), 16)[0];
-    if (first?.tag !== TAG.SEQUENCE) return "x509: malformed tbs certificate";
-  } catch {
-    // the outer structure itself is broken
-  }
-  return "x509: malformed certificate";
+  const problem = certificateProblem(der);
+  if (problem) throw new ChainError(problem);
+  return { der, ids: keyIds(der) };
 }
 
 const authority = (c: ChainCert): Buffer => c.ids.authority ?? Buffer.alloc(0);

@@ -3,12 +3,12 @@
 // authenticated-safe items, plain or password-encrypted, certificate bags in order (the first is "the"
 // certificate, the rest CA certificates), exactly one key bag (plain or shrouded), other bags ignored.
 // Bounded: the archive's size, its elements (der.ts), and each iteration count (pkcs12-pbe.ts).
-import { X509Certificate } from "node:crypto";
 import { SECRET_LIMIT_BYTES } from "../budget.ts";
 import { DerError, expect, int, oidOf, readOne, seq, TAG, type Der } from "./der.ts";
 import { OID } from "./oids.ts";
 import { pbDecrypt, Pkcs12Error, verifyMac, ERR_INCORRECT_PASSWORD } from "./pkcs12-pbe.ts";
 import { KeyError, parsePkcs8, type ParsedKey } from "./private-key.ts";
+import { certificateProblem } from "./x509-fields.ts";
 
 export interface Pkcs12Chain {
   key: ParsedKey;
@@ -95,11 +95,8 @@ function certBagDer(value: Der): Buffer {
   const [certId, certValue] = seq(value, 2);
   if (oidOf(certId) !== OID.x509Certificate) throw new Pkcs12Error("pkcs12: only X509 certificates are supported in cert bags");
   const der = expect(explicitContent(certValue), TAG.OCTET_STRING);
-  try {
-    new X509Certificate(der);
-  } catch {
-    throw new Pkcs12Error("x509: malformed certificate");
-  }
+  const problem = certificateProblem(der);
+  if (problem) throw new Pkcs12Error(problem);
   return der;
 }
 

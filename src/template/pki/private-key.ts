@@ -1,8 +1,9 @@
 // Private keys as Go's crypto/x509 takes them: the kinds Go can hold (RSA, ECDSA on P-224/256/384/521,
 // Ed25519, X25519) and nothing else, so an archive or PEM Go refuses is refused here too. node:crypto
-// parses and re-encodes; its PKCS#8 output is byte-for-byte Go's MarshalPKCS8PrivateKey for these kinds
-// (checked by the differential suite).
+// parses and re-encodes (EC keys from their scalar, as Go: ec-key.ts); its PKCS#8 output is byte-for-byte
+// Go's MarshalPKCS8PrivateKey for these kinds (checked by the differential suite).
 import { createPrivateKey, type KeyObject } from "node:crypto";
+import { ecKeyFromPkcs8, ecKeyFromSec1, EcKeyError } from "./ec-key.ts";
 
 export interface ParsedKey {
   key: KeyObject;
@@ -31,8 +32,20 @@ function tryParse(der: Buffer, type: "pkcs1" | "pkcs8" | "sec1"): KeyObject | un
   }
 }
 
+/** An EC key rebuilt from its scalar as Go does (ec-key.ts), with Go's error text. */
+function ecKey(read: () => KeyObject | undefined): KeyObject | undefined {
+  try {
+    return read();
+  } catch (err) {
+    if (err instanceof EcKeyError) throw new KeyError(err.message);
+    throw err;
+  }
+}
+
 /** Go's x509.ParsePKCS8PrivateKey. */
 export function parsePkcs8(der: Buffer): ParsedKey {
+  const ec = ecKey(() => ecKeyFromPkcs8(der));
+  if (ec) return wrap(ec);
   const key = tryParse(der, "pkcs8");
   if (!key) throw new KeyError("x509: failed to parse private key");
   if (!goKind(key)) throw new KeyError("x509: PKCS#8 wrapping contained private key with unknown algorithm");
@@ -41,9 +54,14 @@ export function parsePkcs8(der: Buffer): ParsedKey {
 
 /** ESO's parsePrivateKey: PKCS#1 (RSA), then PKCS#8, then SEC 1 (EC), as Go parses each. */
 export function parseAnyPrivateKey(der: Buffer): ParsedKey {
-  for (const type of ["pkcs1", "pkcs8", "sec1"] as const) {
-    const key = tryParse(der, type);
-    if (key && goKind(key)) return wrap(key);
+  const pkcs1 = tryParse(der, "pkcs1");
+  if (pkcs1) return wrap(pkcs1);
+  for (const parse of [() => parsePkcs8(der), () => wrap(ecKeyFromSec1(der))]) {
+    try {
+      return parse();
+    } catch {
+      // Go tries the next encoding
+    }
   }
   throw new KeyError("unable to parse private key type");
 }

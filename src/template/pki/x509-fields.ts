@@ -1,6 +1,7 @@
 // The certificate fields ESO's functions use that node:crypto's X509Certificate does not expose as Go
 // does: the subject and authority key identifiers (chain ordering, pem_chain.go) and the subject as Go's
 // pkix.Name.String() prints it (the friendlyName of truststore entries). Read with der.ts from the DER.
+import { X509Certificate } from "node:crypto";
 import { oidOf, readOne, seq, TAG, tlv, type Der } from "./der.ts";
 import { OID } from "./oids.ts";
 
@@ -102,4 +103,32 @@ export function goNameString(cert: Buffer): string {
     rdns.reverse().map((rdn) => join(rdn, "+")),
     ",",
   ).toString("utf8");
+}
+
+/** Why Go's x509.ParseCertificate would refuse `der`, as far as we check, or undefined. OpenSSL (node's
+ *  X509Certificate) parses more leniently and lazily: we also make it read the public key, and check what
+ *  Go checks that OpenSSL does not (the two signature algorithm fields must match). Go's remaining
+ *  strictness (time formats, extension contents) is not reproduced: an archive's MAC rules out such
+ *  corruption unless the archive has no password. */
+export function certificateProblem(der: Buffer): string | undefined {
+  let outer: Der[];
+  try {
+    outer = seq(readOne(der, TAG.SEQUENCE), 3, TAG.SEQUENCE, 3);
+  } catch {
+    return "x509: malformed certificate";
+  }
+  let tbs: Der[];
+  try {
+    tbs = seq(outer[0], 6, TAG.SEQUENCE, 10);
+  } catch {
+    return "x509: malformed tbs certificate";
+  }
+  try {
+    new X509Certificate(der).publicKey;
+  } catch {
+    return "x509: malformed certificate";
+  }
+  const inner = tbs[tbs[0]!.tag === TAG.CTX0 ? 2 : 1]!;
+  if (!inner.raw.equals(outer[1]!.raw)) return "x509: inner and outer signature algorithm identifiers don't match";
+  return undefined;
 }
