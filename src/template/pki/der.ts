@@ -39,12 +39,13 @@ const TAGS = "asn1: structure error: tags don't match";
 export function readAt(buf: Buffer, at: number, expected?: number): Der {
   if (at + 2 > buf.length) throw new DerError(TRUNCATED);
   const tag = buf[at]!;
-  if ((tag & 0x1f) === 0x1f) throw new DerError("multi-byte tags are not supported");
+  if ((tag & 0x1f) === 0x1f) throw new DerError("asn1: syntax error: multi-byte tags are not supported");
   let len = buf[at + 1]!;
   let head = 2;
   if (len & 0x80) {
     const n = len & 0x7f;
-    if (n === 0 || n > 4) throw new DerError("indefinite or oversized length");
+    if (n === 0) throw new DerError("asn1: syntax error: indefinite length found (not DER)");
+    if (n > 4) throw new DerError("asn1: structure error: length too large");
     if (at + 2 + n > buf.length) throw new DerError(TRUNCATED);
     len = 0;
     for (let i = 0; i < n; i++) len = len * 256 + buf[at + 2 + i]!;
@@ -68,7 +69,7 @@ export function children(el: Der, max = 4096): Der[] {
   if (!(el.tag & 0x20)) throw new DerError(TAGS);
   const out: Der[] = [];
   for (let at = 0; at < el.content.length; ) {
-    if (out.length >= max) throw new DerError("too many elements (limit of this reader)");
+    if (out.length >= max) throw new DerError("asn1: more elements than this reader takes");
     const c = readAt(el.content, at);
     out.push(c);
     at += c.raw.length;
@@ -92,13 +93,13 @@ export function expect(el: Der | undefined, tag: number): Buffer {
 /** A non-negative INTEGER that fits a double exactly (versions, iteration counts). */
 export function int(el: Der | undefined): number {
   const c = expect(el, TAG.INTEGER);
-  if (c.length === 0 || c.length > 6 || c[0]! & 0x80) throw new DerError("integer out of range");
+  if (c.length === 0 || c.length > 6 || c[0]! & 0x80) throw new DerError("asn1: structure error: integer too large");
   return c.reduce((n, b) => n * 256 + b, 0);
 }
 
 export function oidOf(el: Der | undefined): string {
   const c = expect(el, TAG.OID);
-  if (c.length === 0 || c.length > 64) throw new DerError("bad object identifier");
+  if (c.length === 0 || c.length > 64) throw new DerError("asn1: syntax error: invalid object identifier");
   const parts: number[] = [];
   let v = 0;
   for (const b of c) {

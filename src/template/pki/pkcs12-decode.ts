@@ -30,7 +30,7 @@ const MAX_BAGS = 1000;
 const isEmptyPassword = (p: Buffer): boolean => p.length === 2 && p[0] === 0 && p[1] === 0;
 
 const explicitContent = (el: Der | undefined): Der => {
-  if (!el || el.tag !== TAG.CTX0) throw new DerError("expected explicit [0]");
+  if (!el || el.tag !== TAG.CTX0) throw new DerError("asn1: structure error: tags don't match");
   return readOne(el.content);
 };
 

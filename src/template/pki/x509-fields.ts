@@ -2,7 +2,7 @@
 // does: the subject and authority key identifiers (chain ordering, pem_chain.go) and the subject as Go's
 // pkix.Name.String() prints it (the friendlyName of truststore entries). Read with der.ts from the DER.
 import { X509Certificate } from "node:crypto";
-import { oidOf, readOne, seq, TAG, tlv, type Der } from "./der.ts";
+import { DerError, oidOf, readOne, seq, TAG, tlv, type Der } from "./der.ts";
 import { OID } from "./oids.ts";
 
 interface TbsParts {
@@ -35,12 +35,24 @@ export interface KeyIds {
   authority: Buffer | undefined;
 }
 
+/** Runs `read`, turning malformed DER into `message` (Go's text for that field). */
+function field<T>(message: string, read: () => T): T {
+  try {
+    return read();
+  } catch (err) {
+    if (err instanceof DerError) throw new DerError(message);
+    throw err;
+  }
+}
+
+/** The key identifiers; throws DerError with Go's text when their extensions are malformed. */
 export function keyIds(cert: Buffer): KeyIds {
-  const parts = tbsParts(cert);
-  const ski = extension(parts, OID.subjectKeyId);
-  const aki = extension(parts, OID.authorityKeyId);
-  const keyId = aki ? seq(readOne(aki)).find((f) => f.tag === 0x80)?.content : undefined;
-  return { subject: ski ? readOne(ski, TAG.OCTET_STRING).content : Buffer.alloc(0), authority: keyId };
+  const parts = field("x509: malformed extensions", () => tbsParts(cert));
+  const ski = field("x509: malformed extension", () => extension(parts, OID.subjectKeyId));
+  const aki = field("x509: malformed extension", () => extension(parts, OID.authorityKeyId));
+  const keyId = aki ? field("x509: invalid authority key identifier", () => seq(readOne(aki)).find((f) => f.tag === 0x80)?.content) : undefined;
+  const subject = ski ? field("x509: invalid subject key identifier", () => readOne(ski, TAG.OCTET_STRING).content) : Buffer.alloc(0);
+  return { subject, authority: keyId };
 }
 
 // pkix.Name.String(): the attributes Go has fields for, in its fixed order, then every other attribute
@@ -130,5 +142,11 @@ export function certificateProblem(der: Buffer): string | undefined {
   }
   const inner = tbs[tbs[0]!.tag === TAG.CTX0 ? 2 : 1]!;
   if (!inner.raw.equals(outer[1]!.raw)) return "x509: inner and outer signature algorithm identifiers don't match";
+  try {
+    keyIds(der);
+  } catch (err) {
+    if (err instanceof DerError) return err.message;
+    throw err;
+  }
   return undefined;
 }
