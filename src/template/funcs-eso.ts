@@ -1,105 +1,127 @@
 // External Secrets Operator's own template functions: filterPEM, filterCertChain, certSANs,
-// pkcs12key/pkcs12cert[Pass], pemToPkcs12[Pass], fullPemToPkcs12[Pass], jwkPublicKeyPem, jwkPrivateKeyPem, rsaDecrypt.
+// pkcs12key/pkcs12cert[Pass], pemToPkcs12[Pass], fullPemToPkcs12[Pass], pemTruststoreToPKCS12[Pass], jwkPublicKeyPem, jwkPrivateKeyPem, rsaDecrypt.
 // Strings are Go bytes (binary), so a PKCS#12 archive fetched as raw bytes passes through unchanged.
 import { X509Certificate, constants, createPrivateKey, createPublicKey, privateDecrypt, type KeyObject } from "node:crypto";
-import forge from "node-forge";
-import { costly, fn, GoError, runeWise, type FuncMap, type GoFunc } from "./func-types.ts";
-import { fromBin, toBin } from "./gostr.ts";
+import { costly, fn, GoError, type FuncMap, type GoFunc } from "./func-types.ts";
+import { binToBytes, fromBin, toBin } from "./gostr.ts";
 import { typedList } from "./values.ts";
+import { ChainError, isRoot, orderChain, parseCert, type ChainCert } from "./pki/cert-chain.ts";
+import { pemDecode, pemDecodeAll, pemEncode } from "./pki/pem.ts";
+import { decodeChain } from "./pki/pkcs12-decode.ts";
+import { encodePkcs12, encodeTrustStore } from "./pki/pkcs12-encode.ts";
+import { bmpPassword, Pkcs12Error } from "./pki/pkcs12-pbe.ts";
+import { KeyError, parseAnyPrivateKey } from "./pki/private-key.ts";
 
-interface PemBlock {
-  type: string;
-  body: string;
-}
+/** What Go's text/template reports when a function dereferences the nil block pem.Decode returns
+ *  (ESO's pemToPkcs12 family does not check it). */
+const NIL_DEREF = "runtime error: invalid memory address or nil pointer dereference";
 
-/** Go's pem.Decode loop: every well-formed block, plus whether junk (non-PEM text) was left over. */
-export function pemBlocks(text: string): { blocks: PemBlock[]; junk: boolean } {
-  const re = /-----BEGIN ([^\n-]*)-----\r?\n([\s\S]*?)-----END \1-----/g;
-  const blocks: PemBlock[] = [];
-  let last = 0;
-  for (let m = re.exec(text); m; m = re.exec(text)) {
-    const body = m[2]!.split(/\r?\n/).filter((l) => !/^[\w-]+:/.test(l)).join("").replace(/\s/g, "");
-    blocks.push({ type: m[1]!, body });
-    last = re.lastIndex;
-  }
-  return { blocks, junk: text.slice(last).trim() !== "" && blocks.length === 0 };
-}
-
-export const encodePem = (type: string, der: Buffer | string): string => {
-  const b64 = typeof der === "string" ? der : der.toString("base64");
-  return `-----BEGIN ${type}-----\n${(b64.match(/.{1,64}/g) ?? []).join("\n")}\n-----END ${type}-----\n`;
+/** ESO's trimJunk: drop everything before the first "-----BEGIN" (what pem.Decode did before Go 1.26). */
+const trimJunk = (input: string): string => {
+  const at = input.indexOf("-----BEGIN");
+  return at < 0 ? input : input.slice(at);
 };
 
+/** Go's errors from our PKI helpers become template errors; anything else is a bug and propagates. */
+function goErrors<T>(run: () => T, prefix = ""): T {
+  try {
+    return run();
+  } catch (err) {
+    if (err instanceof Pkcs12Error || err instanceof KeyError || err instanceof ChainError) throw new GoError(prefix + err.message);
+    throw err;
+  }
+}
+
 function filterPEM(pemType: string, input: string): string {
-  const { blocks, junk } = pemBlocks(input);
-  const out = blocks.filter((b) => b.type.toLowerCase() === pemType.toLowerCase()).map((b) => encodePem(b.type, b.body));
-  if (out.length === 0 && junk) throw new GoError("extra data after PEM block");
+  const { blocks, rest } = pemDecodeAll(trimJunk(input));
+  const want = fromBin(pemType).toLowerCase();
+  const out = blocks.filter((b) => fromBin(b.type).toLowerCase() === want).map((b) => pemEncode(b.type, b.bytes, b.headers));
+  if (out.length === 0 && rest.length !== 0) throw new GoError("error filtering pem: found junk");
   return out.join("");
 }
 
-const certs = (input: string): X509Certificate[] =>
-  pemBlocks(input).blocks.filter((b) => b.type === "CERTIFICATE").map((b) => new X509Certificate(Buffer.from(b.body, "base64")));
+/** Every PEM block of `input` parsed as a certificate, whatever its type (ESO's pemToNodes). */
+const chainCerts = (input: string): ChainCert[] => pemDecodeAll(input).blocks.map((b) => parseCert(b.bytes));
+
+const certPem = (c: ChainCert): string => pemEncode("CERTIFICATE", c.der);
 
 function filterCertChain(certType: string, input: string): string {
-  const all = certs(input);
-  const selfSigned = (c: X509Certificate) => c.issuer === c.subject && c.checkIssued(c);
-  const pick = all.filter((c) => {
-    if (certType === "root") return selfSigned(c);
-    if (certType === "intermediate") return c.ca && !selfSigned(c);
-    if (certType === "leaf") return !c.ca;
-    throw new GoError(`unknown certificate type ${certType}: use leaf, intermediate or root`);
+  return goErrors(() => {
+    const ordered = orderChain(chainCerts(input));
+    const leaf = ordered[0]!;
+    const last = ordered[ordered.length - 1]!;
+    if (certType === "leaf") return leaf.ids.authority !== undefined && !leaf.ids.authority.equals(leaf.ids.subject) ? certPem(leaf) : "";
+    if (certType === "root") return isRoot(last) ? certPem(last) : "";
+    if (certType !== "intermediate") return "";
+    let out = "";
+    for (const c of ordered.slice(1)) {
+      if (isRoot(c)) break;
+      out += certPem(c);
+    }
+    return out;
   });
-  return pick.map((c) => encodePem("CERTIFICATE", c.raw)).join("");
 }
 
 function certSANs(input: string) {
-  const [cert] = certs(input);
-  if (!cert) throw new GoError("no certificate found");
+  const block = pemDecode(trimJunk(input))?.block;
+  if (!block) throw new GoError("failed to decode PEM block");
+  let cert: X509Certificate;
+  try {
+    cert = new X509Certificate(block.bytes);
+  } catch {
+    throw new GoError("failed to parse certificate: x509: malformed certificate");
+  }
   const sans = (cert.subjectAltName ?? "").split(", ").filter(Boolean).map((s) => s.replace(/^(DNS|IP Address|email|URI):/, ""));
   return typedList(sans, "string");
 }
 
-function readPkcs12(input: string, pass: string): forge.pkcs12.Pkcs12Pfx {
-  try {
-    const asn1 = forge.asn1.fromDer(forge.util.createBuffer(input));
-    return forge.pkcs12.pkcs12FromAsn1(asn1, false, fromBin(pass));
-  } catch (err) {
-    throw new GoError(`unable to decode pkcs12: ${err instanceof Error ? err.message.split("\n")[0] : "invalid archive"}`);
-  }
-}
-
 function pkcs12key(pass: string, input: string): string {
-  const p12 = readPkcs12(input, pass);
-  const bags = [...(p12.getBags({ bagType: forge.pki.oids.pkcs8ShroudedKeyBag! })[forge.pki.oids.pkcs8ShroudedKeyBag!] ?? []), ...(p12.getBags({ bagType: forge.pki.oids.keyBag! })[forge.pki.oids.keyBag!] ?? [])];
-  const keys = bags.filter((b) => b.key).map((b) => {
-    const der = forge.asn1.toDer(forge.pki.wrapRsaPrivateKey(forge.pki.privateKeyToAsn1(b.key!))).getBytes();
-    return encodePem("PRIVATE KEY", Buffer.from(der, "binary"));
-  });
-  if (keys.length === 0) throw new GoError("no private key found in pkcs12 archive");
-  return keys.join("");
+  const chain = goErrors(() => decodeChain(binToBytes(input), bmpPassword(fromBin(pass))), "unable to decode pkcs12 with password: ");
+  return pemEncode("PRIVATE KEY", chain.key.pkcs8);
 }
 
 function pkcs12cert(pass: string, input: string): string {
-  const p12 = readPkcs12(input, pass);
-  const bags = p12.getBags({ bagType: forge.pki.oids.certBag! })[forge.pki.oids.certBag!] ?? [];
-  const pems = bags.filter((b) => b.cert).map((b) => encodePem("CERTIFICATE", Buffer.from(forge.asn1.toDer(forge.pki.certificateToAsn1(b.cert!)).getBytes(), "binary")));
-  // Leaf first, then intermediates, then the root, as ESO orders a chain.
-  const parsed = pems.map((p) => ({ p, c: new X509Certificate(p) }));
-  const rank = (c: X509Certificate) => (!c.ca ? 0 : c.issuer === c.subject ? 2 : 1);
-  return parsed.sort((a, b) => rank(a.c) - rank(b.c)).map((x) => x.p).join("");
+  const chain = goErrors(() => decodeChain(binToBytes(input), bmpPassword(fromBin(pass))), "unable to decode pkcs12 certificate with password: ");
+  const ders = [chain.cert, ...chain.caCerts];
+  // ESO orders the chain when it can and otherwise returns the archive's order.
+  try {
+    return orderChain(ders.map(parseCert)).map(certPem).join("");
+  } catch (err) {
+    if (!(err instanceof ChainError)) throw err;
+    return ders.map((d) => pemEncode("CERTIFICATE", d)).join("");
+  }
+}
+
+/** The first PEM block's certificate, as ESO's pemToPkcs12 reads it (no junk trimming, no nil check). */
+function firstCert(input: string): { der: Buffer; rest: string } {
+  const d = pemDecode(input);
+  if (!d) throw new GoError(NIL_DEREF);
+  return { der: goErrors(() => parseCert(d.block.bytes)).der, rest: d.rest };
+}
+
+/** ESO's parseCaCerts: certificates until the input is used up; leftover text that is no block
+ *  dereferences nil in Go. */
+function caCerts(rest: string): Buffer[] {
+  const out: Buffer[] = [];
+  while (rest.length > 0) {
+    const { der, rest: next } = firstCert(rest);
+    out.push(der);
+    rest = next;
+  }
+  return out;
 }
 
 function pemToPkcs12(cert: string, key: string, pass: string, full: boolean): string {
-  try {
-    const chain = certs(cert).map((c) => forge.pki.certificateFromPem(c.toString()));
-    const keyPem = createPrivateKey(fromBin(key)).export({ type: "pkcs8", format: "pem" }).toString();
-    const privateKey = forge.pki.privateKeyFromPem(keyPem);
-    const p12 = forge.pkcs12.toPkcs12Asn1(privateKey, full ? chain : chain.slice(0, 1), fromBin(pass), { algorithm: "3des" });
-    return Buffer.from(forge.asn1.toDer(p12).getBytes(), "binary").toString("base64");
-  } catch (err) {
-    if (err instanceof GoError) throw err;
-    throw new GoError(`unable to encode pkcs12: ${err instanceof Error ? err.message.split("\n")[0] : "invalid input"}`);
-  }
+  const leaf = firstCert(cert);
+  const chain = full ? caCerts(leaf.rest) : [];
+  const keyBlock = pemDecode(key)?.block;
+  if (!keyBlock) throw new GoError(NIL_DEREF);
+  const parsed = goErrors(() => parseAnyPrivateKey(keyBlock.bytes));
+  return goErrors(() => encodePkcs12(parsed.pkcs8, leaf.der, chain, fromBin(pass))).toString("base64");
+}
+
+function pemTruststoreToPKCS12(cert: string, pass: string): string {
+  return goErrors(() => encodeTrustStore(caCerts(cert), fromBin(pass))).toString("base64");
 }
 
 function jwkPem(input: string, priv: boolean): string {
@@ -137,9 +159,9 @@ function parsePrivateKey(der: Buffer): KeyObject {
 function rsaDecrypt(scheme: string, hash: string, input: string, privateKey: string): string {
   if (scheme === "None") return input;
   if (scheme !== "RSA-OAEP") throw new GoError(`decryption scheme ${scheme} is not supported`);
-  const block = pemBlocks(privateKey).blocks[0];
+  const block = pemDecode(privateKey)?.block;
   if (!block) throw new GoError("failed to decode PEM block");
-  const key = parsePrivateKey(Buffer.from(block.body, "base64"));
+  const key = parsePrivateKey(block.bytes);
   if (key.asymmetricKeyType !== "rsa") throw new GoError("could not parse RSA private key");
   const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
   if (bits < 1024) throw new GoError(`error decrypting data with RSA: crypto/rsa: ${bits}-bit keys are insecure (see https://go.dev/pkg/crypto/rsa#hdr-Minimum_key_size)`);
@@ -151,9 +173,9 @@ function rsaDecrypt(scheme: string, hash: string, input: string, privateKey: str
   }
 }
 
-/** PKCS#12 in node-forge is JavaScript throughout: key derivation and 3DES take 15-25 ms a call (about
- *  250,000 steps of walking nodes) and parsing walks the archive byte by byte. */
-const pkcs12Cost = (f: GoFunc): GoFunc => costly(250_000, runeWise(f));
+/** PKCS#12 functions: key derivation is charged per iteration as it runs (pki/pkcs12-pbe.ts); this covers
+ *  the rest (DER walking, key and certificate parsing in node:crypto, about 0.5 ms). */
+const pkcs12Cost = (f: GoFunc): GoFunc => costly(5_000, f);
 
 export const esoFuncs: FuncMap = {
   filterPEM: fn(["string", "string"], filterPEM),
@@ -167,6 +189,8 @@ export const esoFuncs: FuncMap = {
   pemToPkcs12Pass: pkcs12Cost(fn(["string", "string", "string"], (c: string, k: string, p: string) => pemToPkcs12(c, k, p, false))),
   fullPemToPkcs12: pkcs12Cost(fn(["string", "string"], (c: string, k: string) => pemToPkcs12(c, k, "", true))),
   fullPemToPkcs12Pass: pkcs12Cost(fn(["string", "string", "string"], (c: string, k: string, p: string) => pemToPkcs12(c, k, p, true))),
+  pemTruststoreToPKCS12: pkcs12Cost(fn(["string"], (c: string) => pemTruststoreToPKCS12(c, ""))),
+  pemTruststoreToPKCS12Pass: pkcs12Cost(fn(["string", "string"], pemTruststoreToPKCS12)),
   jwkPublicKeyPem: fn(["string"], (s: string) => jwkPem(s, false)),
   jwkPrivateKeyPem: fn(["string"], (s: string) => jwkPem(s, true)),
   // One RSA private-key operation: about a millisecond for 4096 bits.

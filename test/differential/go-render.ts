@@ -22,11 +22,13 @@ export interface Outcome {
 }
 
 const SRC = fileURLToPath(new URL("./go-render/", import.meta.url));
+/** The files the binary's cache key covers, in this order (test/bench/peers/go-template/install.sh hashes the same). */
+const GO_RENDER_SOURCES = ["main.go", "sprig/eso.go", "sprig/pem.go", "sprig/pkcs12.go", "go.mod", "go.sum"];
 
 /** Path of the cached go-render binary; builds it (once, ~10 s) if the bench set-up has not. */
 export function goRenderBinary(): string {
   const hash = createHash("sha256")
-    .update(Buffer.concat(["main.go", "sprig/eso.go", "go.mod", "go.sum"].map((f) => readFileSync(join(SRC, f)))))
+    .update(Buffer.concat(GO_RENDER_SOURCES.map((f) => readFileSync(join(SRC, f)))))
     .digest("hex")
     .slice(0, 12);
   const bin = join(benchCacheDir(), "bin", `go-render-${hash}`);

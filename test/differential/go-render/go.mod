@@ -5,6 +5,8 @@ go 1.25.0
 require (
 	github.com/Masterminds/sprig/v3 v3.3.0
 	sigs.k8s.io/yaml v1.6.0
+	// ESO 2.9's PKCS#12 library, at the version its runtime/go.mod pins.
+	software.sslmate.com/src/go-pkcs12 v0.7.0
 )
 
 // Sprig's dependencies at the versions ESO 2.9 builds with (its runtime/go.mod): Go's MVS raises Sprig's own.

@@ -1,7 +1,8 @@
 // go-render: the reference side of the differential template test. It renders each case with Go's own
 // text/template plus Sprig, configured exactly as External Secrets Operator 2.9's engine v2 does
 // (missingkey=error; Sprig v3.3.0's TxtFuncMap changed as ESO's fork changes it: no env, expandenv or
-// getHostByName, plus hexdec and a three-argument htpasswd (./sprig); Sprig's dependencies at the
+// getHostByName, plus hexdec and a three-argument htpasswd (./sprig); ESO's PEM and PKCS#12 functions on
+// go-pkcs12 v0.7.0 (./sprig); Sprig's dependencies at the
 // versions ESO 2.9 builds with (go.mod); toYaml/fromYaml over sigs.k8s.io/yaml),
 // and with the data map typed as ESO passes it (map[string]string).
 // Input on stdin: JSON [{"name","template","data":{k: v}}]; output on stdout: JSON
@@ -58,6 +59,19 @@ func funcs() template.FuncMap {
 	delete(f, "getHostByName")
 	f["hexdec"] = esosprig.Hexdec
 	f["htpasswd"] = esosprig.Htpasswd(f["bcrypt"].(func(string) string))
+	// ESO's own PEM and PKCS#12 functions (runtime/template/v2), on go-pkcs12 as ESO pins it.
+	f["filterPEM"] = esosprig.FilterPEM
+	f["filterCertChain"] = esosprig.FilterCertChain
+	f["pkcs12key"] = func(in string) (string, error) { return esosprig.Pkcs12KeyPass("", in) }
+	f["pkcs12keyPass"] = esosprig.Pkcs12KeyPass
+	f["pkcs12cert"] = func(in string) (string, error) { return esosprig.Pkcs12CertPass("", in) }
+	f["pkcs12certPass"] = esosprig.Pkcs12CertPass
+	f["pemToPkcs12"] = func(c, k string) (string, error) { return esosprig.PemToPkcs12Pass(false)(c, k, "") }
+	f["pemToPkcs12Pass"] = esosprig.PemToPkcs12Pass(false)
+	f["fullPemToPkcs12"] = func(c, k string) (string, error) { return esosprig.PemToPkcs12Pass(true)(c, k, "") }
+	f["fullPemToPkcs12Pass"] = esosprig.PemToPkcs12Pass(true)
+	f["pemTruststoreToPKCS12"] = func(c string) (string, error) { return esosprig.PemTruststoreToPKCS12Pass(c, "") }
+	f["pemTruststoreToPKCS12Pass"] = esosprig.PemTruststoreToPKCS12Pass
 	f["toYaml"] = toYAML
 	f["fromYaml"] = fromYAML
 	return f

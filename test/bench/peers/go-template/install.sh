@@ -4,7 +4,7 @@
 # The hash covers the same files as goRenderBinary() in test/differential/go-render.ts.
 source "$(dirname "$0")/../../lib.sh"
 SRC="$(cd "$(dirname "$0")/../../../differential/go-render" && pwd)"
-HASH="$(cat "$SRC/main.go" "$SRC/sprig/eso.go" "$SRC/go.mod" "$SRC/go.sum" | sha256sum | cut -c1-12)"
+HASH="$(cat "$SRC/main.go" "$SRC/sprig/eso.go" "$SRC/sprig/pem.go" "$SRC/sprig/pkcs12.go" "$SRC/go.mod" "$SRC/go.sum" | sha256sum | cut -c1-12)"
 OUT="$BENCH_BIN/go-render-$HASH"
 if [[ -x "$OUT" ]]; then
   say "go-render present: $OUT"
