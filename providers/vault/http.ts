@@ -1,8 +1,9 @@
 // A small Vault HTTP client on node:http(s): one keep-alive agent per session carrying the store's CA and
-// client certificate, Vault's headers, a timeout, and one recorded provider call per request.
-// We do not use node-vault here: its request layer (postman-request) hides status codes and headers
-// (Retry-After, X-Vault-Index), takes TLS options per client rather than per agent, and has no timeouts we
-// can map; the Vault API is plain JSON over HTTP, so a 100-line client is clearer than working around it.
+// client certificate, Vault's headers, a timeout, a capped body, and one recorded provider call per request.
+// Redirects are never followed and no proxy is taken from the environment (our own agents have no proxyEnv).
+// Not node-vault 0.12: its axios instance drops the body cap, redirect and proxy options, drops response
+// headers, reads VAULT_TOKEN from the environment and rejects with errors carrying the token; the evidence is
+// test/unit/providers/vault/node-vault-gaps.test.ts, summed up in README.md ("Why not node-vault").
 import { Agent as HttpAgent, request as httpRequest } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import type { IncomingHttpHeaders } from "node:http";
@@ -11,7 +12,7 @@ import type { ProviderCallStatus } from "../../src/provider/call-metrics.ts";
 import { ByteBudget, declaredLength, readCapped } from "../../src/provider/capped-read.ts";
 import { ResponseTooLargeError } from "../../src/provider/errors.ts";
 import { Limits } from "../../src/provider/limits.ts";
-import { retryAfterMs, vaultError, vaultTransportError } from "./errors.ts";
+import { errorTexts, retryAfterMs, vaultError, vaultTransportError } from "./errors.ts";
 import type { VaultOperation } from "./errors.ts";
 
 export interface VaultTls {
@@ -109,7 +110,7 @@ export class VaultHttp {
     const index = raw.headers["x-vault-index"];
     if (typeof index === "string") this.#index = index;
     const body = jsonObject(raw.text);
-    const errors = Array.isArray(body?.["errors"]) ? (body["errors"] as unknown[]).map(String) : [];
+    const errors = errorTexts(body, req);
     return { status: raw.status, body: body ?? {}, errors, retryAfterMs: retryAfterMs(raw.headers["retry-after"]), fromVault: body !== undefined || raw.status === 204 };
   }
 
