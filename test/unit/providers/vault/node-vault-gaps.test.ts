@@ -8,6 +8,7 @@ import { after, afterEach, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { Agent as HttpAgent } from "node:http";
 import { inspect } from "node:util";
+import axios from "axios";
 import createVault from "node-vault";
 import { pour, startHostileServer, type HostileServer } from "../../../helpers/hostile-http.ts";
 import { startRecordingServer, type RecordingServer } from "../../../helpers/recording-server.ts";
@@ -76,6 +77,17 @@ describe("node-vault 0.12 as a transport for tenant-chosen servers", () => {
     assert.equal(hostile.pours[0]!.clientClosed, false, "node-vault never hung up");
     assert.equal((body as string).length, POURED, "and the whole body was buffered");
     close();
+  });
+
+  it("while axios itself, given maxContentLength, stops mid-stream: the cap is lost in node-vault's forwarding", async () => {
+    const agent = new HttpAgent({ keepAlive: false });
+    const instance = axios.create({ httpAgent: agent, maxContentLength: CAP, maxRedirects: 0, proxy: false, validateStatus: () => true });
+    await assert.rejects(instance.get(`${hostile.url}/v1/huge/app`), /maxContentLength size of 65536 exceeded/);
+    const poured = hostile.pours.at(-1)!;
+    await poured.done;
+    assert.equal(poured.clientClosed, true);
+    assert.ok(poured.written < POURED, `server wrote ${poured.written} bytes`);
+    agent.destroy();
   });
 
   it("follows a redirect despite maxRedirects: 0, sending the token and the login body to another server", async () => {
