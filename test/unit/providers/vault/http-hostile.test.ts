@@ -59,11 +59,12 @@ describe("VaultHttp against a hostile server", () => {
   });
 
   it("does not follow a redirect: the login body and token stay with the server the store names", async () => {
+    const callsBefore = elsewhere.requests.length;
     const client = http(hostile.url);
     const err = await failureOf(client.expectOk({ method: "POST", path: "redirect/login", op: "login", call: "Login", token: TOKEN, body: { secret_id: SECRET_ID } }));
     assert.ok(err instanceof ProviderUnavailableError, String(err));
     assert.match(err.message, /HTTP 307/);
-    assert.equal(elsewhere.requests.length, 0, "the redirect target was never called");
+    assert.equal(elsewhere.requests.length, callsBefore, "the redirect target was never called");
     client.close();
   });
 
@@ -71,16 +72,18 @@ describe("VaultHttp against a hostile server", () => {
     for (const name of ["HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY"]) process.env[name] = elsewhere.url;
     delete process.env["NO_PROXY"];
     delete process.env["no_proxy"];
+    const callsBefore = elsewhere.requests.length;
     const client = http(UNRESOLVABLE);
     const err = await failureOf(client.expectOk({ method: "GET", path: "secret/data/app", op: "read", call: "ReadSecret", token: TOKEN }));
     assert.ok(err instanceof ProviderUnavailableError, String(err));
     assert.match(err.message, /no answer from the server/);
-    assert.equal(elsewhere.requests.length, 0, "the proxy was never called");
+    assert.equal(elsewhere.requests.length, callsBefore, "the proxy was never called");
     client.close();
   });
 
   it("ignores the environment's proxy when Node itself is told to use it (NODE_USE_ENV_PROXY=1)", async () => {
     // Node reads NODE_USE_ENV_PROXY at startup, and then proxies its global agents: run VaultHttp in a child.
+    const callsBefore = elsewhere.requests.length;
     const module = new URL("../../../../providers/vault/http.ts", import.meta.url).href;
     const script = `import { VaultHttp } from ${JSON.stringify(module)};
       const client = new VaultHttp({ server: ${JSON.stringify(UNRESOLVABLE)}, tls: {}, headers: {}, readYourWrites: false, timeoutMs: 5000 });
@@ -90,24 +93,26 @@ describe("VaultHttp against a hostile server", () => {
     const child = spawn(process.execPath, ["--input-type=module", "-e", script], {
       env: { ...process.env, NODE_USE_ENV_PROXY: "1", HTTP_PROXY: elsewhere.url, NO_PROXY: "" },
       stdio: ["ignore", "pipe", "inherit"],
+      timeout: 20_000,
     });
     let out = "";
     child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString("utf8")));
     await new Promise((resolve) => child.on("exit", resolve));
     assert.equal(out.trim(), "ProviderUnavailableError");
-    assert.equal(elsewhere.requests.length, 0, "the proxy was never called");
+    assert.equal(elsewhere.requests.length, callsBefore, "the proxy was never called");
   });
 
   it("sends no VAULT_TOKEN or VAULT_NAMESPACE of the operator's environment", async () => {
     process.env["VAULT_TOKEN"] = "operator-env-token";
     process.env["VAULT_NAMESPACE"] = "operator-env-namespace";
     process.env["VAULT_ADDR"] = elsewhere.url;
+    const callsBefore = elsewhere.requests.length;
     const recorder = await startRecordingServer(() => ({ status: 200, body: { auth: { client_token: "t" } } }));
     const client = http(recorder.url);
     await client.expectOk({ method: "POST", path: "auth/userpass/login/app", op: "login", call: "Login", body: { password: "p" }, namespace: "tenant-ns" });
     assert.equal(recorder.requests[0]!.headers["x-vault-token"], undefined);
     assert.equal(recorder.requests[0]!.headers["x-vault-namespace"], "tenant-ns");
-    assert.equal(elsewhere.requests.length, 0);
+    assert.equal(elsewhere.requests.length, callsBefore, "VAULT_ADDR was not used");
     client.close();
     await recorder.close();
   });

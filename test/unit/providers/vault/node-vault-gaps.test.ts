@@ -91,9 +91,10 @@ describe("node-vault 0.12 as a transport for tenant-chosen servers", () => {
   });
 
   it("follows a redirect despite maxRedirects: 0, sending the token and the login body to another server", async () => {
+    const callsBefore = elsewhere.requests.length;
     const { client, close } = nodeVault(hostile.url, TOKEN);
     await client.write("auth/approle/login", { role_id: "app", secret_id: SECRET_ID });
-    const [request] = elsewhere.requests;
+    const request = elsewhere.requests[callsBefore];
     assert.ok(request, "the redirect target was called");
     assert.equal(request.headers["x-vault-token"], TOKEN);
     assert.match(request.body, new RegExp(SECRET_ID));
@@ -104,10 +105,10 @@ describe("node-vault 0.12 as a transport for tenant-chosen servers", () => {
     process.env["HTTP_PROXY"] = elsewhere.url;
     delete process.env["NO_PROXY"];
     delete process.env["no_proxy"];
-    const before = elsewhere.requests.length;
+    const callsBefore = elsewhere.requests.length;
     const { client, close } = nodeVault("http://vault.tenant.invalid:8200", TOKEN);
     await client.read("secret/data/app");
-    const request = elsewhere.requests[before];
+    const request = elsewhere.requests[callsBefore];
     assert.ok(request, "the proxy was called");
     assert.equal(request.url, "http://vault.tenant.invalid:8200/v1/secret/data/app");
     assert.equal(request.headers["x-vault-token"], TOKEN);
