@@ -1,7 +1,7 @@
-// VaultHttp against a tenant-chosen server that misbehaves on purpose: it never follows a redirect, never takes
-// a proxy from the environment (HTTP_PROXY, nor Node's NODE_USE_ENV_PROXY), never sends a VAULT_* variable of
-// the operator's environment, and never lets the token or a login credential into an error, even when the
-// server echoes them back. node-vault-gaps.test.ts shows node-vault 0.12 failing the same cases.
+// VaultHttp against a tenant-chosen server that misbehaves on purpose: it never follows a redirect, never waits
+// past its deadline for an answer dripping in, never takes a proxy from the environment (HTTP_PROXY, nor Node's
+// NODE_USE_ENV_PROXY), never sends a VAULT_* variable of the operator's environment, and never lets the token
+// or a login credential into an error, even when the server echoes them back. node-vault-gaps.test.ts shows node-vault 0.12 failing the same cases.
 import { after, afterEach, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
@@ -28,6 +28,7 @@ const failureOf = (promise: Promise<unknown>) =>
 describe("VaultHttp against a hostile server", () => {
   let hostile: HostileServer;
   let elsewhere: RecordingServer;
+  let dripClosed: () => void = () => undefined;
   const savedEnv = { ...process.env };
 
   before(async () => {
@@ -36,6 +37,14 @@ describe("VaultHttp against a hostile server", () => {
       req.resume();
       if (req.url?.startsWith("/v1/redirect")) {
         res.writeHead(307, { location: `${elsewhere.url}/v1/collect` }).end();
+      } else if (req.url?.startsWith("/v1/drip")) {
+        // One byte every 50 ms: never silent long enough for the idle timeout.
+        res.writeHead(200, { "content-type": "application/json" });
+        const drip = setInterval(() => res.write(" "), 50);
+        res.on("close", () => {
+          clearInterval(drip);
+          dripClosed();
+        });
       } else if (req.url?.startsWith("/v1/reset")) {
         req.socket.destroy();
       } else if (req.url?.startsWith("/v1/auth/approle/login")) {
@@ -65,6 +74,16 @@ describe("VaultHttp against a hostile server", () => {
     assert.ok(err instanceof ProviderUnavailableError, String(err));
     assert.match(err.message, /HTTP 307/);
     assert.equal(elsewhere.requests.length, callsBefore, "the redirect target was never called");
+    client.close();
+  });
+
+  it("gives up on an answer that drips in past the whole-request deadline, and hangs up", { timeout: 10_000 }, async () => {
+    const closed = new Promise<void>((resolve) => (dripClosed = resolve));
+    const client = new VaultHttp({ server: hostile.url, tls: {}, headers: {}, readYourWrites: false, timeoutMs: 1000, deadlineMs: 400 });
+    const err = await failureOf(client.expectOk({ method: "GET", path: "drip/app", op: "read", call: "ReadSecret", token: TOKEN }));
+    assert.ok(err instanceof ProviderUnavailableError, String(err));
+    assert.equal(err.message, "vault read drip/app: no answer from the server (ETIMEDOUT)");
+    await closed; // the server saw the connection close
     client.close();
   });
 
