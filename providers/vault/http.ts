@@ -1,9 +1,10 @@
 // A small Vault HTTP client on node:http(s): one keep-alive agent per session carrying the store's CA and
-// client certificate, Vault's headers, idle and whole-request timeouts, a capped body, and one recorded provider call per request.
-// Redirects are never followed and no proxy is taken from the environment (our own agents have no proxyEnv).
-// Not node-vault 0.12: its axios instance drops the body cap, redirect and proxy options, drops response
-// headers, reads VAULT_TOKEN from the environment and rejects with errors carrying the token; the evidence is
-// test/unit/providers/vault/node-vault-gaps.test.ts, summed up in README.md ("Why not node-vault").
+// client certificate, Vault's headers, idle and whole-request timeouts, a capped body, and one recorded
+// provider call per request. Redirects are never followed and no proxy is taken from the environment (our
+// own agents have no proxyEnv). Not node-vault 0.12: its axios instance drops the body cap, redirect and
+// proxy options, drops response headers, reads VAULT_TOKEN from the environment and rejects with errors
+// carrying the token; the evidence is test/unit/providers/vault/node-vault-gaps.test.ts, summed up in
+// README.md ("Transport, and why not node-vault").
 import { Agent as HttpAgent, request as httpRequest } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
