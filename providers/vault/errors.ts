@@ -2,6 +2,7 @@
 // Messages carry the operation, the path and Vault's own error text (which names paths and roles, never
 // values), truncated; request and response bodies are never included.
 import { ConfigError, NoSecretError, PermissionDeniedError, ProviderError, ProviderUnavailableError } from "../../src/provider/errors.ts";
+import { ValueScrubber } from "../../src/provider/scrub.ts";
 
 /** What the request was for: login failures with 400 mean rejected credentials, not a bad request. */
 export type VaultOperation = "login" | "read" | "list" | "token";
@@ -20,6 +21,26 @@ const brief = (errors: string[]): string => {
   const text = errors.filter(Boolean).join("; ").replace(/\s+/g, " ").trim();
   return text.length > 160 ? `${text.slice(0, 160)}...` : text;
 };
+
+/** The login body fields that carry credentials (role and name are names, kept for diagnosis). */
+const CREDENTIAL_FIELDS = ["jwt", "secret_id", "password", "role_id"] as const;
+const MAX_ERRORS = 8;
+const MAX_ERROR_CHARS = 512;
+
+/**
+ * Vault's `errors` array from an answer, bounded, with every credential the request carried withheld. A server
+ * is tenant-chosen and may echo the token or the login body back; its text goes into messages and status.
+ */
+export function errorTexts(body: Record<string, unknown> | undefined, sent: { token?: string | undefined; body?: unknown }): string[] {
+  const raw = body?.["errors"];
+  if (!Array.isArray(raw) || raw.length === 0) return [];
+  const texts = raw.slice(0, MAX_ERRORS).map((e) => String(e).slice(0, MAX_ERROR_CHARS));
+  const fields = sent.body !== null && typeof sent.body === "object" ? (sent.body as Record<string, unknown>) : {};
+  const credentials = [sent.token, ...CREDENTIAL_FIELDS.map((f) => fields[f])].filter((v): v is string => typeof v === "string" && v !== "");
+  if (credentials.length === 0) return texts;
+  const scrubber = new ValueScrubber().addAll(credentials);
+  return texts.map((text) => scrubber.scrub(text));
+}
 
 export function vaultError(op: VaultOperation, path: string, failure: VaultFailure): ProviderError {
   const detail = brief(failure.errors);

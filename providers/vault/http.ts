@@ -1,17 +1,19 @@
 // A small Vault HTTP client on node:http(s): one keep-alive agent per session carrying the store's CA and
-// client certificate, Vault's headers, a timeout, and one recorded provider call per request.
-// We do not use node-vault here: its request layer (postman-request) hides status codes and headers
-// (Retry-After, X-Vault-Index), takes TLS options per client rather than per agent, and has no timeouts we
-// can map; the Vault API is plain JSON over HTTP, so a 100-line client is clearer than working around it.
+// client certificate, Vault's headers, idle and whole-request timeouts, a capped body, and one recorded
+// provider call per request. Redirects are never followed and no proxy is taken from the environment (our
+// own agents have no proxyEnv). Not node-vault 0.12: its axios instance drops the body cap, redirect and
+// proxy options, drops response headers, reads VAULT_TOKEN from the environment and rejects with errors
+// carrying the token; the evidence is test/unit/providers/vault/node-vault-gaps.test.ts, summed up in
+// README.md ("Transport, and why not node-vault").
 import { Agent as HttpAgent, request as httpRequest } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
-import type { IncomingHttpHeaders } from "node:http";
+import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
 import { recordProviderCall } from "../../src/provider/call-metrics.ts";
 import type { ProviderCallStatus } from "../../src/provider/call-metrics.ts";
 import { ByteBudget, declaredLength, readCapped } from "../../src/provider/capped-read.ts";
 import { ResponseTooLargeError } from "../../src/provider/errors.ts";
 import { Limits } from "../../src/provider/limits.ts";
-import { retryAfterMs, vaultError, vaultTransportError } from "./errors.ts";
+import { errorTexts, retryAfterMs, vaultError, vaultTransportError } from "./errors.ts";
 import type { VaultOperation } from "./errors.ts";
 
 export interface VaultTls {
@@ -26,7 +28,10 @@ export interface VaultHttpOptions {
   /** Sent on every request (namespace, custom headers, X-Vault-Inconsistent). */
   headers: Record<string, string>;
   readYourWrites: boolean;
+  /** Longest silence on the connection (default 10 s). */
   timeoutMs?: number;
+  /** Longest whole request, answer included (default 30 s): a server dripping a byte at a time stays under the idle timeout. */
+  deadlineMs?: number;
   /** Largest response body read (default Limits.providerResponseBytes); a larger one fails the request. */
   maxResponseBytes?: number;
 }
@@ -109,7 +114,7 @@ export class VaultHttp {
     const index = raw.headers["x-vault-index"];
     if (typeof index === "string") this.#index = index;
     const body = jsonObject(raw.text);
-    const errors = Array.isArray(body?.["errors"]) ? (body["errors"] as unknown[]).map(String) : [];
+    const errors = errorTexts(body, req);
     return { status: raw.status, body: body ?? {}, errors, retryAfterMs: retryAfterMs(raw.headers["retry-after"]), fromVault: body !== undefined || raw.status === 204 };
   }
 
@@ -131,16 +136,28 @@ export class VaultHttp {
   #roundTrip(url: URL, method: string, headers: Record<string, string>, payload: string | undefined, what: string) {
     const send = url.protocol === "https:" ? httpsRequest : httpRequest;
     const budget = new ByteBudget(this.#opts.maxResponseBytes ?? Limits.providerResponseBytes, what);
+    const timedOut = () => Object.assign(new Error("request timed out"), { code: "ETIMEDOUT" });
     return new Promise<{ status: number; headers: IncomingHttpHeaders; text: string }>((resolve, reject) => {
+      let response: IncomingMessage | undefined;
+      const deadline = setTimeout(() => {
+        const err = timedOut();
+        response?.destroy(err);
+        req.destroy(err);
+      }, this.#opts.deadlineMs ?? 30_000);
+      const settle = <T>(done: (value: T) => void) => (value: T) => {
+        clearTimeout(deadline);
+        done(value);
+      };
       const req = send(url, { method, headers, agent: this.#agent, timeout: this.#opts.timeoutMs ?? 10_000 }, (res) => {
+        response = res;
         // Streamed against the budget: past it the response is destroyed (its socket closed, not reused).
         readCapped(res, budget, declaredLength(res.headers["content-length"])).then(
-          (body) => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: body.toString("utf8") }),
-          reject,
+          settle((body: Buffer) => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: body.toString("utf8") })),
+          settle(reject),
         );
       });
-      req.on("timeout", () => req.destroy(Object.assign(new Error("request timed out"), { code: "ETIMEDOUT" })));
-      req.on("error", reject);
+      req.on("timeout", () => req.destroy(timedOut()));
+      req.on("error", settle(reject));
       req.end(payload);
     });
   }

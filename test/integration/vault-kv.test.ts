@@ -77,7 +77,8 @@ describe("vault provider: KV reads against OpenBao", () => {
     });
     const secret = await waitFor("secret db", () => k.secret(ns, "db"));
     assert.deepEqual(decoded(secret), { password: v2pw, old: v1pw, nested: nestedPw, port: "5432", whole: `{"password":"${v1pw}","username":"app"}` });
-    assert.equal(ready(await k.es(ns, "db"))?.reason, "SecretSynced");
+    // The status is written after the Secret: wait for it rather than read it once.
+    await readyEs("db", "True", "SecretSynced");
   });
 
   it("explodes a document with dataFrom.extract and returns custom metadata with metadataPolicy Fetch", async () => {

@@ -2,7 +2,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { ConfigError, NoSecretError, PermissionDeniedError, ProviderUnavailableError } from "../../../../src/provider/errors.ts";
-import { retryAfterMs, vaultError, vaultTransportError } from "../../../../providers/vault/errors.ts";
+import { errorTexts, retryAfterMs, vaultError, vaultTransportError } from "../../../../providers/vault/errors.ts";
 import type { VaultOperation } from "../../../../providers/vault/errors.ts";
 
 describe("vaultError", () => {
@@ -55,4 +55,26 @@ describe("retryAfterMs", () => {
     { name: "the first of several", given: ["1", "9"], want: 1000 },
   ];
   for (const { name, given, want } of cases) it(name, () => assert.equal(retryAfterMs(given), want));
+});
+
+describe("errorTexts", () => {
+  const cases: Array<{ name: string; given: { body: Record<string, unknown> | undefined; sent: { token?: string; body?: unknown } }; want: string[] }> = [
+    { name: "no body", given: { body: undefined, sent: {} }, want: [] },
+    { name: "errors not an array", given: { body: { errors: "boom" }, sent: {} }, want: [] },
+    { name: "Vault's texts, nothing sent to withhold", given: { body: { errors: ["permission denied", 7] }, sent: {} }, want: ["permission denied", "7"] },
+    { name: "the token echoed back", given: { body: { errors: ["bad token s.abcdefgh12345"] }, sent: { token: "s.abcdefgh12345" } }, want: ["bad token ***"] },
+    { name: "part of the token echoed back", given: { body: { errors: ["bad token abcdefgh12"] }, sent: { token: "s.abcdefgh12345" } }, want: ["bad token ***"] },
+    {
+      name: "credential fields of a login body, role names kept",
+      given: { body: { errors: ['role "payments" rejected jwt eyJhbGciOi.x and password hunter2hunter2'] }, sent: { body: { role: "payments", jwt: "eyJhbGciOi.x", password: "hunter2hunter2" } } },
+      want: ['role "payments" rejected jwt *** and password ***'],
+    },
+  ];
+  for (const { name, given, want } of cases) it(name, () => assert.deepEqual(errorTexts(given.body, given.sent), want));
+
+  it("is bounded: at most 8 texts of 512 characters", () => {
+    const texts = errorTexts({ errors: Array.from({ length: 1000 }, () => "e".repeat(100_000)) }, { token: "t0k3n-value" });
+    assert.equal(texts.length, 8);
+    assert.ok(texts.every((text) => text.length === 512));
+  });
 });
