@@ -4,6 +4,16 @@
 import { fn, GoError, perByte, type FuncMap } from "./func-types.ts";
 import { toInt64 } from "./convert.ts";
 import { parseGoDuration } from "./go-duration.ts";
+import { parseGoTime, ZERO_TIME_MS } from "./go-time-parse.ts";
+import { formatGoDuration } from "./go-duration.ts";
+
+/** strconv.ParseInt(s, 10, 64) as Sprig uses it, ignoring the error: out-of-range text gives the clamped value, bad syntax 0. */
+function parseDecimalInt64(s: string): bigint {
+  if (!/^[+-]?[0-9]+$/.test(s)) return 0n;
+  const v = BigInt(s);
+  const max = 2n ** 63n - 1n;
+  return v > max ? max : v < -max - 1n ? -max - 1n : v;
+}
 import { GoTime, Int64, intOf, isInt, type GoValue } from "./values.ts";
 
 const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
@@ -67,10 +77,8 @@ function dateInZone(layout: string, date: GoValue, zone: string): string {
 }
 
 function toDate(layout: string, s: string): GoTime | undefined {
-  // Supports the layouts people use: RFC 3339 and date-only.
-  if (layout === "2006-01-02" && /^\d{4}-\d{2}-\d{2}$/.test(s)) return new GoTime(Date.parse(s + "T00:00:00Z"));
-  if (layout === "2006-01-02T15:04:05Z07:00" && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(s)) return new GoTime(Date.parse(s));
-  return undefined;
+  const parsed = parseGoTime(layout, s);
+  return parsed.ok ? new GoTime(parsed.ms) : undefined;
 }
 
 /** time.Duration.String for whole seconds. */
@@ -132,17 +140,19 @@ export const dateFuncs: FuncMap = {
   date_in_zone: perByte(2, fn(["string", "any", "string"], dateInZone)),
   htmlDate: perByte(2, fn(["any"], (d: GoValue) => dateInZone("2006-01-02", d, "UTC"))),
   htmlDateInZone: perByte(2, fn(["any", "string"], (d: GoValue, z: string) => dateInZone("2006-01-02", d, z))),
-  toDate: fn(["string", "string"], (layout: string, s: string) => toDate(layout, s) ?? new GoTime(Date.UTC(1, 0, 1) - 0)),
+  toDate: fn(["string", "string"], (layout: string, s: string) => toDate(layout, s) ?? new GoTime(ZERO_TIME_MS)),
   mustToDate: fn(["string", "string"], (layout: string, s: string) => {
-    const t = toDate(layout, s);
-    if (!t) throw new GoError(`parsing time ${JSON.stringify(s)} as ${JSON.stringify(layout)}: cannot parse`);
-    return t;
+    const parsed = parseGoTime(layout, s);
+    if (!parsed.ok) throw new GoError(parsed.error);
+    return new GoTime(parsed.ms);
   }),
   unixEpoch: fn(["any"], (d: GoValue) => {
     if (!(d instanceof GoTime)) throw new GoError("wrong type for value; expected time.Time");
     return String(Math.floor(d.ms / 1000));
   }),
-  duration: fn(["any"], (v: GoValue) => durationString(toInt64(v))),
+  // Sprig's duration switches on string (strconv.ParseInt base 10, its clamped value on overflow, 0 on bad
+  // syntax) and int64 only: an int literal is 0s. The seconds become a time.Duration, wrapping as in Go.
+  duration: fn(["any"], (v: GoValue) => formatGoDuration((v instanceof Int64 ? v.v : typeof v === "string" ? parseDecimalInt64(v) : 0n) * 1_000_000_000n)),
   dateModify: fn(["string", "time"], dateModify),
   date_modify: fn(["string", "time"], dateModify),
   mustDateModify: fn(["string", "time"], mustDateModify),

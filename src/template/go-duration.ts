@@ -95,3 +95,41 @@ export function parseGoDuration(orig: string): { ns: bigint } | { error: string 
   if (d > TWO63 - 1n) return invalid();
   return { ns: d };
 }
+
+/** The digits of v's last `prec` decimal places without trailing zeros (".5", or "" when all zero), and v without them. */
+function fraction(v: bigint, prec: number): { text: string; rest: bigint } {
+  let text = "";
+  let printed = false;
+  for (let i = 0; i < prec; i++) {
+    const digit = v % 10n;
+    printed ||= digit !== 0n;
+    if (printed) text = `${digit}${text}`;
+    v /= 10n;
+  }
+  return { text: printed ? `.${text}` : "", rest: v };
+}
+
+/** Go's time.Duration.String for a nanosecond count (int64; wraps as Go's does). */
+export function formatGoDuration(nanoseconds: bigint): string {
+  const d = BigInt.asIntN(64, nanoseconds);
+  const neg = d < 0n;
+  let u = BigInt.asUintN(64, neg ? -d : d);
+  let out: string;
+  if (u < 1_000_000_000n) {
+    if (u === 0n) return "0s";
+    const [prec, unit] = u < 1_000n ? [0, "ns"] : u < 1_000_000n ? [3, "µs"] : [6, "ms"];
+    const f = fraction(u, prec);
+    out = `${f.rest}${f.text}${unit}`;
+  } else {
+    const f = fraction(u, 9);
+    u = f.rest;
+    out = `${u % 60n}${f.text}s`;
+    u /= 60n;
+    if (u > 0n) {
+      out = `${u % 60n}m${out}`;
+      u /= 60n;
+      if (u > 0n) out = `${u}h${out}`;
+    }
+  }
+  return neg ? `-${out}` : out;
+}

@@ -14,6 +14,7 @@ import { derivePasswordCases, semverCases, semverUrlGeneratedCases, urlCases } f
 import { limitCases } from "../differential/cases-limits.ts";
 import { certificateCases, semverStructCases, semverStructGeneratedCases } from "../differential/cases-structs.ts";
 import { realisticCases } from "../differential/cases-realistic.ts";
+import { dateCases, generatedDateCases } from "../differential/cases-dates.ts";
 import { syntaxCases } from "../differential/cases-syntax.ts";
 import { generatedCases, generatedFloatCases, generatedFunctionCases, generatedStructuredCases } from "../differential/generated.ts";
 import { compare, runGo, runOurs, show, type Case } from "../differential/go-render.ts";
@@ -30,6 +31,8 @@ const suites: [string, Case[]][] = [
   ["Sprig's semver (*semver.Version: fields through methods, methods with arguments, printing, uint64 parts, errors)", semverStructCases],
   ["Sprig's certificate functions (sprig.certificate: types, printing, field and argument errors, error texts, keys)", certificateCases()],
   ["fast-check versions through semver's fields and methods (seed 4)", semverStructGeneratedCases(200, 4)],
+  ["Sprig's toDate/mustToDate (Go's time.Parse layouts, ranges, error texts) and duration (string or int64 only)", dateCases],
+  ["fast-check dates printed with a layout, one character changed, parsed back with toDate (seed 6)", generatedDateCases(300, 6)],
   ["Go's own limits (fmt width/precision, Repeat, chunk) and results just under the 1 MiB cap", limitCases],
   ["the realistic 1,000-key template the budget is measured against", realisticCases],
   ["fast-check generated (seed 20261122)", generatedCases(250, 20261122)],
