@@ -8,7 +8,7 @@ import { budget } from "./budget.ts";
 import { baseTemplate } from "./certs/base-template.ts";
 import { createCertificate, type CertTemplate, type Parent } from "./certs/create.ts";
 import { generateKey, keyPem, parsePrivateKeyPem, type KeyType, type PrivateKey } from "./certs/keys.ts";
-import { encodePem, firstPemBlock } from "./certs/pem.ts";
+import { firstPemBlock, pemEncode as encodePem } from "./pki/pem.ts";
 import { signerOf } from "./certs/signer.ts";
 import { fn, GoError, type FuncMap } from "./func-types.ts";
 import { KEYGEN_UNITS, spendKeygen } from "./keygen-quota.ts";

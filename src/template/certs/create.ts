@@ -6,7 +6,7 @@ import { createHash, createPublicKey, randomBytes, sign, type KeyObject } from "
 import { GoError } from "../func-types.ts";
 import { goQuote } from "../fmt.ts";
 import { fromBin } from "../gostr.ts";
-import { bits, bool, children, explicit, implicit, NULL, octets, oid, read, seq, set, time, tlv, uint } from "./der.ts";
+import { bits, bool, children, explicit, implicit, NULL, octets, oid, readAt, sequence, set, time, tlv, uint } from "../pki/der.ts";
 import type { PrivateKey } from "./keys.ts";
 
 export interface CertTemplate {
@@ -33,15 +33,15 @@ const X509 = (msg: string) => new GoError(`x509: ${msg}`);
 function signingParams(key: KeyObject): { alg: Buffer; digest: string | null } {
   switch (key.asymmetricKeyType) {
     case "rsa":
-      return { alg: seq(oid("1.2.840.113549.1.1.11"), NULL), digest: "sha256" };
+      return { alg: sequence(oid("1.2.840.113549.1.1.11"), NULL), digest: "sha256" };
     case "ec": {
       const curve = key.asymmetricKeyDetails?.namedCurve;
-      if (curve === "secp384r1") return { alg: seq(oid("1.2.840.10045.4.3.3")), digest: "sha384" };
-      if (curve === "secp521r1") return { alg: seq(oid("1.2.840.10045.4.3.4")), digest: "sha512" };
-      return { alg: seq(oid("1.2.840.10045.4.3.2")), digest: "sha256" }; // P-224 and P-256
+      if (curve === "secp384r1") return { alg: sequence(oid("1.2.840.10045.4.3.3")), digest: "sha384" };
+      if (curve === "secp521r1") return { alg: sequence(oid("1.2.840.10045.4.3.4")), digest: "sha512" };
+      return { alg: sequence(oid("1.2.840.10045.4.3.2")), digest: "sha256" }; // P-224 and P-256
     }
     case "ed25519":
-      return { alg: seq(oid("1.3.101.112")), digest: null };
+      return { alg: sequence(oid("1.3.101.112")), digest: null };
     default:
       throw X509("only RSA, ECDSA and Ed25519 keys supported");
   }
@@ -54,7 +54,7 @@ const PRINTABLE = /^[A-Za-z0-9 '()+,\-./:=?]*$/;
 
 /** pkix.Name{CommonName: cn}.ToRDNSequence(), marshalled: an empty sequence when cn is empty. */
 function subjectOf(cn: string): Buffer {
-  if (cn === "") return seq();
+  if (cn === "") return sequence();
   let value: Buffer;
   if (PRINTABLE.test(cn)) value = tlv(0x13, Buffer.from(cn, "latin1"));
   else {
@@ -62,12 +62,12 @@ function subjectOf(cn: string): Buffer {
     if (!isUtf8(bytes)) throw new GoError("asn1: string not valid UTF-8");
     value = tlv(0x0c, bytes);
   }
-  return seq(set(seq(oid("2.5.4.3"), value)));
+  return sequence(set(sequence(oid("2.5.4.3"), value)));
 }
 
 const isUtf8 = (b: Buffer): boolean => Buffer.from(b.toString("utf8"), "utf8").equals(b);
 
-const extension = (id: string, critical: boolean, value: Buffer): Buffer => seq(oid(id), ...(critical ? [bool(true)] : []), octets(value));
+const extension = (id: string, critical: boolean, value: Buffer): Buffer => sequence(oid(id), ...(critical ? [bool(true)] : []), octets(value));
 
 // KeyUsage bits as Go reverses them into the BIT STRING: digitalSignature (0x80), keyEncipherment (0x20),
 // keyCertSign (0x04); Go drops the trailing zero bits.
@@ -80,13 +80,13 @@ function sans(t: CertTemplate): Buffer {
   });
   // IPv4 (an IPv4-mapped IPv6 address too) in 4 bytes, as Go's To4.
   const ips = t.ips.map((ip) => implicit(7, ip.length === 16 && ip.subarray(0, 12).equals(V4_IN_V6) ? ip.subarray(12) : ip));
-  return seq(...names, ...ips);
+  return sequence(...names, ...ips);
 }
 
 const V4_IN_V6 = Buffer.from([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff]);
 
 /** The BIT STRING's bytes inside a SubjectPublicKeyInfo (what key identifiers hash). */
-const publicKeyBits = (spki: Buffer): Buffer => children(read(spki))[1]!.content.subarray(1);
+const publicKeyBits = (spki: Buffer): Buffer => children(readAt(spki, 0))[1]!.content.subarray(1);
 
 /** CreateCertificate(rand, template, parent ?? template, signee's public key, signer): the DER certificate. */
 export function createCertificate(t: CertTemplate, signee: PrivateKey, signer: PrivateKey, parent?: Parent): Buffer {
@@ -104,14 +104,14 @@ export function createCertificate(t: CertTemplate, signee: PrivateKey, signer: P
   if (parent && !createPublicKey(signer.key).export({ type: "spki", format: "der" }).equals(parent.publicKey)) throw X509("provided PrivateKey doesn't match parent's PublicKey");
   const exts = [
     extension("2.5.29.15", true, keyUsage(t.isCA)),
-    extension("2.5.29.37", false, seq(oid("1.3.6.1.5.5.7.3.1"), oid("1.3.6.1.5.5.7.3.2"))),
-    extension("2.5.29.19", true, t.isCA ? seq(bool(true)) : seq()),
+    extension("2.5.29.37", false, sequence(oid("1.3.6.1.5.5.7.3.1"), oid("1.3.6.1.5.5.7.3.2"))),
+    extension("2.5.29.19", true, t.isCA ? sequence(bool(true)) : sequence()),
     ...(ski ? [extension("2.5.29.14", false, octets(ski))] : []),
-    ...(aki ? [extension("2.5.29.35", false, seq(implicit(0, aki)))] : []),
+    ...(aki ? [extension("2.5.29.35", false, sequence(implicit(0, aki)))] : []),
     ...(t.dnsNames.length + t.ips.length > 0 ? [extension("2.5.29.17", subject.equals(EMPTY_SUBJECT), sans(t))] : []),
   ];
-  const tbs = seq(explicit(0, uint(2n)), uint(serial), alg, issuer, seq(time(t.notBefore), time(t.notAfter)), subject, spki, explicit(3, seq(...exts)));
-  return seq(tbs, alg, bits(sign(digest, tbs, signer.key)));
+  const tbs = sequence(explicit(0, uint(2n)), uint(serial), alg, issuer, sequence(time(t.notBefore), time(t.notAfter)), subject, spki, explicit(3, sequence(...exts)));
+  return sequence(tbs, alg, bits(sign(digest, tbs, signer.key)));
 }
 
-const EMPTY_SUBJECT = seq();
+const EMPTY_SUBJECT = sequence();

@@ -4,8 +4,8 @@
 import { createPrivateKey, generateKeyPairSync, type KeyObject } from "node:crypto";
 import { GoError } from "../func-types.ts";
 import { fromBin } from "../gostr.ts";
-import { children, read, seq, uint } from "./der.ts";
-import { encodePem, firstPemBlock } from "./pem.ts";
+import { children, readAt, sequence, uint } from "../pki/der.ts";
+import { firstPemBlock, pemEncode as encodePem } from "../pki/pem.ts";
 
 /** A private key as Sprig holds it: a node KeyObject, or a DSA key (which x509 cannot sign with). */
 export type PrivateKey = { kind: "node"; key: KeyObject } | { kind: "dsa"; der: Buffer };
@@ -39,10 +39,10 @@ function modPow(base: bigint, exp: bigint, mod: bigint): bigint {
 
 /** Sprig's DSAKeyFormat {Version, P, Q, G, Y, X} from node's PKCS#8 DSA key (Y = G^X mod P, which PKCS#8 leaves out). */
 function dsaSequence(key: KeyObject): Buffer {
-  const [, alg, priv] = children(read(key.export({ type: "pkcs8", format: "der" })));
+  const [, alg, priv] = children(readAt(key.export({ type: "pkcs8", format: "der" }), 0));
   const [p, q, g] = children(children(alg!)[1]!).map((e) => big(e.content));
-  const x = big(read(priv!.content).content);
-  return seq(uint(0n), uint(p!), uint(q!), uint(g!), uint(modPow(g!, x, p!)), uint(x));
+  const x = big(readAt(priv!.content, 0).content);
+  return sequence(uint(0n), uint(p!), uint(q!), uint(g!), uint(modPow(g!, x, p!)), uint(x));
 }
 
 /** pemBlockForKey: RSA as PKCS#1, ECDSA as SEC 1, DSA as Sprig's sequence, anything else as PKCS#8. */
@@ -89,7 +89,7 @@ export function parsePrivateKeyPem(text: string): PrivateKey {
       return nodeKey(block.bytes, "sec1", "parsing EC private key from PEM");
     case "DSA":
       try {
-        children(read(block.bytes));
+        children(readAt(block.bytes, 0));
       } catch {
         throw new GoError("parsing DSA private key from PEM: asn1: structure error");
       }

@@ -4,9 +4,9 @@ import { X509Certificate } from "node:crypto";
 import { GoError } from "../func-types.ts";
 import type { GoStruct } from "../values.ts";
 import type { Parent } from "./create.ts";
-import { children, read, type Element } from "./der.ts";
+import { children, readAt, type Der } from "../pki/der.ts";
 import { parsePrivateKeyPem, type PrivateKey } from "./keys.ts";
-import { firstPemBlock } from "./pem.ts";
+import { firstPemBlock } from "../pki/pem.ts";
 
 /** The signer certificate as genSignedCert reads it: pem.Decode, x509.ParseCertificate, its key by parsePrivateKeyPEM. */
 export function signerOf(ca: GoStruct): { parent: Parent; key: PrivateKey } {
@@ -30,13 +30,13 @@ export function signerOf(ca: GoStruct): { parent: Parent; key: PrivateKey } {
 
 /** The raw subject and the SubjectKeyId extension of a DER certificate node:crypto already accepted. */
 function subjectAndKeyId(der: Buffer): { subject: Buffer; subjectKeyId: Buffer | undefined } {
-  const tbs = children(children(read(der))[0]!);
+  const tbs = children(children(readAt(der, 0))[0]!);
   const fields = tbs[0]!.tag === 0xa0 ? tbs.slice(1) : tbs;
   const exts = fields.find((e) => e.tag === 0xa3);
   let subjectKeyId: Buffer | undefined;
   for (const ext of exts ? children(children(exts)[0]!) : []) {
-    const parts: Element[] = children(ext);
-    if (parts[0]!.content.equals(SKI_OID)) subjectKeyId = read(parts[parts.length - 1]!.content).content;
+    const parts: Der[] = children(ext);
+    if (parts[0]!.content.equals(SKI_OID)) subjectKeyId = readAt(parts[parts.length - 1]!.content, 0).content;
   }
   return { subject: fields[4]!.raw, subjectKeyId };
 }

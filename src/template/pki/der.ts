@@ -1,5 +1,5 @@
-// A minimal DER reader and writer for the PKCS#12 codec and the certificate fields ESO reads (subject,
-// key identifiers). Written by hand rather than taking asn1js/@peculiar/asn1-schema: we need a dozen
+// A minimal DER reader and writer for the PKCS#12 codec, the certificate fields ESO reads (subject,
+// key identifiers) and the certificates Sprig's gen* functions write (x509.CreateCertificate's DER). Written by hand rather than taking asn1js/@peculiar/asn1-schema: we need a dozen
 // fixed structures, strict DER with hard bounds on untrusted archives (depth, length, element count),
 // and node:crypto already parses the keys and certificates themselves; a general ASN.1 toolkit would add
 // two packages and a schema layer for ~150 lines of TLV walking.
@@ -149,4 +149,36 @@ export function oid(dotted: string): Buffer {
     out.push(...groups);
   }
   return tlv(TAG.OID, Buffer.from(out));
+}
+
+/** Context-specific, constructed: [n] EXPLICIT, or an IMPLICIT SEQUENCE. */
+export const explicit = (n: number, ...items: Buffer[]): Buffer => tlv(TAG.CTX0 | n, ...items);
+/** Context-specific, primitive: [n] IMPLICIT over a primitive type, e.g. a SAN's dNSName. */
+export const implicit = (n: number, content: Buffer): Buffer => tlv(0x80 | n, content);
+export const bool = (b: boolean): Buffer => tlv(0x01, Buffer.from([b ? 0xff : 0]));
+export const NULL = Buffer.from([TAG.NULL, 0x00]);
+
+/** A non-negative INTEGER of any size, minimal two's complement (a 0 byte before a set high bit). */
+export function uint(n: bigint): Buffer {
+  let hex = n.toString(16);
+  if (hex.length % 2) hex = "0" + hex;
+  let b = Buffer.from(hex, "hex");
+  if (b[0]! & 0x80) b = Buffer.concat([Buffer.from([0]), b]);
+  return tlv(TAG.INTEGER, b);
+}
+
+/** A BIT STRING of whole bytes, or of `bitLength` bits (the unused trailing bits are counted in the first byte). */
+export function bits(b: Buffer, bitLength = b.length * 8): Buffer {
+  return tlv(TAG.BIT_STRING, Buffer.from([b.length * 8 - bitLength]), b);
+}
+
+const pad = (n: number, width: number): string => String(n).padStart(width, "0");
+
+/** encoding/asn1's time.Time: UTCTime for 1950-2049, GeneralizedTime otherwise; whole seconds, UTC. */
+export function time(unixSeconds: bigint): Buffer {
+  const d = new Date(Number(unixSeconds) * 1000);
+  const y = d.getUTCFullYear();
+  const rest = pad(d.getUTCMonth() + 1, 2) + pad(d.getUTCDate(), 2) + pad(d.getUTCHours(), 2) + pad(d.getUTCMinutes(), 2) + pad(d.getUTCSeconds(), 2) + "Z";
+  if (y >= 1950 && y < 2050) return tlv(0x17, Buffer.from(pad(y % 100, 2) + rest, "latin1"));
+  return tlv(0x18, Buffer.from(pad(y, 4) + rest, "latin1"));
 }

@@ -5,6 +5,8 @@
 // follows Go's rules (they differ on headers, junk and bad base64), and the regexp we had scanned
 // lazily with a back-reference, quadratic on hostile input. Each Decode is linear in what it passes over.
 
+import { budget } from "../budget.ts";
+
 export interface PemBlock {
   type: string;
   headers: Map<string, string>;
@@ -157,4 +159,11 @@ export function pemEncode(type: string, bytes: Buffer, headers: Map<string, stri
   const b64 = bytes.toString("base64");
   for (let i = 0; i < b64.length; i += 64) out += b64.slice(i, i + 64) + "\n";
   return out + `-----END ${type}-----\n`;
+}
+
+/** The first block pem.Decode finds in text a template handed over (Sprig's key and certificate arguments),
+ *  its scan charged to the template budget. */
+export function firstPemBlock(text: string): PemBlock | undefined {
+  budget().work(text.length);
+  return pemDecode(text)?.block;
 }

@@ -179,8 +179,8 @@ describe("certificate function errors (Sprig's texts)", () => {
 });
 
 describe("certificate functions on hostile input", () => {
-  it("a key of fifty thousand BEGIN lines without an END runs out of budget, not of time", () => {
+  it("a key of fifty thousand BEGIN lines without an END is one linear scan ending in Go's error", () => {
     const key = "-----BEGIN X-----\n".repeat(50_000);
-    assert.throws(() => render("{{ genCAWithKey \"a\" 1 .k }}", { k: key }), /at <genCAWithKey "a" 1 .k>: template budget exhausted: more than 10000000 steps$/);
+    assert.throws(() => render("{{ genCAWithKey \"a\" 1 .k }}", { k: key }), /no PEM data in input/);
   });
 });
