@@ -3,19 +3,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { renderString, stringData } from "../../../src/template/engine.ts";
+import { knownAnswers as answers, type Row } from "./known-answers.ts";
 
 const render = (template: string) => renderString("t", template, stringData({}));
-
-type Row = { name: string; given: string; want: string | RegExp };
-/** One test a row: the rendered text, or the error a RegExp describes. */
-function knownAnswers(table: Row[]): void {
-  for (const { name, given, want } of table) {
-    it(name, () => {
-      if (typeof want === "string") assert.equal(render(given), want);
-      else assert.throws(() => render(given), want);
-    });
-  }
-}
 
 describe("semverCompare (Masterminds/semver v3.4.0)", () => {
   const table: Row[] = [
@@ -33,7 +23,7 @@ describe("semverCompare (Masterminds/semver v3.4.0)", () => {
     { name: "version out of range", given: '{{ semverCompare "*" "18446744073709551616" }}', want: /error parsing version segment: strconv.ParseUint: parsing "18446744073709551616": value out of range$/ },
     { name: "prerelease leading zero", given: '{{ semverCompare "*" "1.0.0-01" }}', want: /version segment starts with 0$/ },
   ];
-  knownAnswers(table);
+  answers(table, render);
 });
 
 describe("urlParse and urlJoin (Go's net/url)", () => {
@@ -53,7 +43,7 @@ describe("urlParse and urlJoin (Go's net/url)", () => {
     { name: "urlJoin non-string value", given: '{{ urlJoin (dict "host" 1) }}', want: /unable to parse host key, must be of type string, but int found$/ },
     { name: "urlJoin bad userinfo", given: '{{ urlJoin (dict "userinfo" "a b") }}', want: /unable to parse userinfo in dict: parse "proto:\/\/a b@host": net\/url: invalid userinfo$/ },
   ];
-  knownAnswers(table);
+  answers(table, render);
 });
 
 describe("derivePassword (Master Password, as Sprig)", () => {
@@ -66,7 +56,7 @@ describe("derivePassword (Master Password, as Sprig)", () => {
     { name: "counter from a value", given: '{{ $c := 1 }}{{ derivePassword $c "pin" "p" "u" "s" }}', want: /wrong type for value; expected uint32; got int$/ },
     { name: "scrypt is charged: six calls exceed the step budget", given: '{{ range until 6 }}{{ derivePassword 1 "pin" "p" "u" "s" }}{{ end }}', want: /template budget exhausted: more than 10000000 steps/ },
   ];
-  knownAnswers(table);
+  answers(table, render);
 });
 
 describe("budget", () => {
