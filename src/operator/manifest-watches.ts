@@ -34,6 +34,8 @@ export const RETAIN_EVERY_MS = 5 * 60_000;
 interface Watch {
   informer: MultiInformer<CachedManifest> | undefined;
   ready: Promise<boolean>;
+  /** A reconcile already waited for the first list. */
+  waited: boolean;
 }
 
 export class ManifestWatches {
@@ -64,6 +66,11 @@ export class ManifestWatches {
    */
   async cached(kind: ManifestKind, namespace: string, name: string): Promise<CachedManifest | undefined | "unknown"> {
     const watch = this.#watch(kind);
+    if (watch.informer?.hasSynced()) return watch.informer.get(name, namespace);
+    // Only the first reconcile of a kind waits for its first list; while a list hangs (a CRD's conversion
+    // webhook down, say) every later one answers at once, so no worker is held.
+    if (watch.waited) return "unknown";
+    watch.waited = true;
     const ready = await Promise.race([watch.ready, new Promise<false>((resolve) => setTimeout(resolve, FIRST_LIST_WAIT_MS, false).unref())]);
     if (!ready || !watch.informer?.hasSynced()) return "unknown";
     return watch.informer.get(name, namespace);
@@ -88,7 +95,7 @@ export class ManifestWatches {
     const key = watchKey(kind);
     let watch = this.#watches.get(key);
     if (!watch) {
-      watch = { informer: undefined, ready: Promise.resolve(false) };
+      watch = { informer: undefined, ready: Promise.resolve(false), waited: false };
       watch.ready = this.#start(kind, watch).catch((err: unknown) => {
         // Not remembered as failed forever: the next reconcile tries again (a CRD or a grant may arrive later).
         this.#watches.delete(key);
