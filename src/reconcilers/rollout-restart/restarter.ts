@@ -1,0 +1,165 @@
+// Rollout restarts (spec.target.rolloutRestartTargets, issue 19): when a managed Secret's data really changed,
+// each workload that depends on it gets the hash of its Secrets' data on its pod template. Requests for one
+// workload within the debounce window become one patch; each namespace has a token-bucket budget, and what it
+// refuses waits (never dropped). The patch is skipped when the workload already carries the hash, so the same
+// data never rolls anything twice. Failures are Warning Events on the ExternalSecrets, never a failed sync.
+import type { Logger } from "pino";
+import type { ExternalSecret } from "../../api/external-secret.ts";
+import { API_VERSION } from "../../api/common.ts";
+import { ANNOTATION_SECRETS_HASH } from "../../api/markers.ts";
+import type { Clock } from "../../controller/clock.ts";
+import { TokenBucket } from "../../controller/token-bucket.ts";
+import type { EventRecorder } from "../../kube/events.ts";
+import { isNotFound, kubeErrorSummary } from "../../kube/errors.ts";
+import type { WorkloadAnnotations } from "../../kube/workloads.ts";
+import { dependenciesOf, secretsHash, workloadKey, type WorkloadId } from "./dependencies.ts";
+
+export interface RestartBudget {
+  /** Restarts per second per namespace, after the burst. */
+  perSecond: number;
+  burst: number;
+}
+
+export const DEFAULT_RESTART_BUDGET: RestartBudget = { perSecond: 1, burst: 10 };
+export const DEFAULT_DEBOUNCE_MS = 1000;
+
+export type RestartResult = "restarted" | "unchanged" | "missing" | "failed";
+
+export interface RolloutRestarterDeps {
+  clock: Clock;
+  log: Logger;
+  events: EventRecorder;
+  workloads: WorkloadAnnotations;
+  /** The ExternalSecrets of a namespace, as the watch caches them. */
+  externalSecrets(namespace: string): ExternalSecret[];
+  /** The hash of a managed Secret's data, as the watch caches it (undefined: not seen). */
+  secretDigest(namespace: string, name: string): string | undefined;
+  debounceMs?: number;
+  budget?: RestartBudget;
+  onResult?: (namespace: string, kind: string, result: RestartResult) => void;
+}
+
+interface Pending {
+  workload: WorkloadId;
+  timer: unknown;
+  /** ExternalSecret name -> the Secret whose change asked for this restart (for Events). */
+  causes: Map<string, string>;
+}
+
+export class RolloutRestarter {
+  readonly #deps: RolloutRestarterDeps;
+  readonly #pending = new Map<string, Pending>();
+  readonly #budgets = new Map<string, TokenBucket>();
+  /** Digests just written by the reconciler: the watch may not have delivered those Secrets yet. */
+  readonly #written = new Map<string, string>();
+  #stopped = false;
+
+  constructor(deps: RolloutRestarterDeps) {
+    this.#deps = deps;
+  }
+
+  /** Restarts waiting for their debounce window or for the namespace's budget. */
+  queued(): number {
+    return this.#pending.size;
+  }
+
+  /** The reconciler wrote `secret` (of `es`) with new data, whose hash is `digest`. */
+  dataChanged(es: ExternalSecret, secret: string, digest: string): void {
+    const namespace = es.metadata.namespace ?? "";
+    this.#written.set(`${namespace}/${secret}`, digest);
+    for (const ref of es.spec.target?.rolloutRestartTargets ?? []) {
+      const workload = { kind: ref.kind, namespace, name: ref.name };
+      const key = workloadKey(workload);
+      const pending = this.#pending.get(key) ?? { workload, timer: undefined, causes: new Map() };
+      pending.causes.set(es.metadata.name, secret);
+      if (pending.timer === undefined) pending.timer = this.#deps.clock.setTimeout(() => this.#due(key), this.#deps.debounceMs ?? DEFAULT_DEBOUNCE_MS);
+      this.#pending.set(key, pending);
+    }
+  }
+
+  stop(): void {
+    this.#stopped = true;
+    for (const pending of this.#pending.values()) this.#deps.clock.clearTimeout(pending.timer);
+    this.#pending.clear();
+  }
+
+  #due(key: string): void {
+    const pending = this.#pending.get(key);
+    if (!pending || this.#stopped) return;
+    const budget = this.#budgetFor(pending.workload.namespace);
+    if (!budget.tryTake()) {
+      // Over budget: wait for the next token; further changes meanwhile join this same restart.
+      pending.timer = this.#deps.clock.setTimeout(() => this.#due(key), Math.ceil(1000 / this.#budget().perSecond));
+      return;
+    }
+    this.#pending.delete(key);
+    void this.#restart(pending).then(
+      (result) => this.#deps.onResult?.(pending.workload.namespace, pending.workload.kind, result),
+      (err) => this.#deps.log.error({ workload: key, error: err instanceof Error ? err.message : "unknown" }, "rollout restart crashed"),
+    );
+  }
+
+  #budget(): RestartBudget {
+    return this.#deps.budget ?? DEFAULT_RESTART_BUDGET;
+  }
+
+  #budgetFor(namespace: string): TokenBucket {
+    let bucket = this.#budgets.get(namespace);
+    if (!bucket) {
+      const { perSecond, burst } = this.#budget();
+      bucket = new TokenBucket({ requestsPerSecond: perSecond, burst }, () => this.#deps.clock.now());
+      this.#budgets.set(namespace, bucket);
+    }
+    return bucket;
+  }
+
+  /** The hash of the workload's Secrets now: just-written digests first, then the watch's. */
+  #hashFor(workload: WorkloadId): string {
+    const deps = dependenciesOf(this.#deps.externalSecrets(workload.namespace), workload);
+    return secretsHash(
+      deps.map(({ secret }) => {
+        const id = `${workload.namespace}/${secret}`;
+        const cached = this.#deps.secretDigest(workload.namespace, secret);
+        const written = this.#written.get(id);
+        if (written !== undefined && written === cached) this.#written.delete(id);
+        return [secret, written ?? cached] as const;
+      }),
+    );
+  }
+
+  async #restart({ workload, causes }: Pending): Promise<RestartResult> {
+    const { kind, namespace, name } = workload;
+    const log = this.#deps.log.child({ workload: `${kind}/${name}`, namespace });
+    const what = `${kind} ${name}`;
+    const secrets = [...new Set(causes.values())].sort().join(", ");
+    const warn = async (message: string) => {
+      for (const esName of causes.keys()) await this.#deps.events.warning(this.#esTarget(namespace, esName), "RolloutRestartFailed", message);
+    };
+    const hash = this.#hashFor(workload);
+    try {
+      const current = await this.#deps.workloads.annotation(kind, namespace, name, ANNOTATION_SECRETS_HASH);
+      if (current === null) {
+        log.warn({ secrets }, "rollout restart target not found");
+        await warn(`${what} not found: not restarted after the data of secret ${secrets} changed`);
+        return "missing";
+      }
+      if (current.value === hash) return "unchanged";
+      await this.#deps.workloads.setAnnotation(kind, namespace, name, ANNOTATION_SECRETS_HASH, hash);
+      log.info({ secrets }, "rollout restarted");
+      const message = `${what} restarted: the data of secret ${secrets} changed`;
+      for (const esName of causes.keys()) await this.#deps.events.normal(this.#esTarget(namespace, esName), "RolloutRestarted", message);
+      await this.#deps.events.normal({ apiVersion: "apps/v1", kind, name, namespace, uid: current.uid }, "RolloutRestarted", `restarted by secrets-bridge: the data of secret ${secrets} changed`);
+      return "restarted";
+    } catch (err) {
+      const summary = kubeErrorSummary(err);
+      log.warn({ secrets, error: summary }, "rollout restart failed");
+      await warn(`${what} could not be restarted after the data of secret ${secrets} changed: ${isNotFound(err) ? "not found" : summary}`);
+      return "failed";
+    }
+  }
+
+  #esTarget(namespace: string, name: string) {
+    const es = this.#deps.externalSecrets(namespace).find((candidate) => candidate.metadata.name === name);
+    return { apiVersion: API_VERSION, kind: "ExternalSecret", name, namespace, uid: es?.metadata.uid };
+  }
+}
