@@ -42,5 +42,5 @@ test("dataChanged: only an update of known data to different data", () => {
     { name: "unchanged", given: ["unchanged", "h1", "h1"] as const, want: false },
     { name: "deleted", given: ["deleted", "h1", undefined] as const, want: false },
   ];
-  for (const { name, given, want } of cases) assert.equal(dataChanged(...given), want, name);
+  for (const { name, given, want } of cases) assert.equal(dataChanged(given[0], given[1], given[2]), want, name);
 });
