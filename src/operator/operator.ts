@@ -31,6 +31,7 @@ import { manifestKindOrUndefined } from "./dependents.ts";
 import { RolloutRestarter, type RestartBudget } from "../reconcilers/rollout-restart/restarter.ts";
 import { dataDigestOf } from "../reconcilers/external-secret/desired-secret.ts";
 import { workloadAnnotations } from "../kube/workloads.ts";
+import { patchStatus } from "../kube/status.ts";
 
 export interface OperatorOptions {
   kc: KubeConfig;
@@ -146,6 +147,9 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
           budget: opts.rolloutRestarts?.budget,
           debounceMs: opts.rolloutRestarts?.debounceMs,
           onResult: (namespace, kind, result) => opts.metrics?.rolloutRestarts.inc({ namespace, kind, result }),
+          writeConditions: async (es, conditions) => {
+            await patchStatus(clients, { plural: "externalsecrets", namespace: es.metadata.namespace, name: es.metadata.name }, { conditions });
+          },
         });
   const esReconcile = externalSecretReconciler({
     clients,

@@ -100,7 +100,11 @@ describe("rollout restarts (spec.target.rolloutRestartTargets)", () => {
     await sleep(SETTLE_MS);
     assert.equal(await replicaSets("web"), 2, "exactly one new ReplicaSet");
     assert.equal(await replicaSets("unrelated"), 1, "a Deployment that is not named is not rolled");
-    assert.equal((await waitForReady(k, ns, "db-creds", "True", "SecretSynced")).status?.conditions?.length, 1);
+    const es = await waitForReady(k, ns, "db-creds", "True", "SecretSynced");
+    const condition = es.status?.conditions?.find((c) => c.type === "RolloutRestart");
+    assert.equal(condition?.status, "False");
+    assert.equal(condition?.reason, "RolloutRestartFailed");
+    assert.equal(condition?.message, "Deployment not-there not found: not restarted after the data of secret db-creds changed");
   });
 
   it("a metadata-only change (force-sync) and an identical re-write roll nothing", async () => {

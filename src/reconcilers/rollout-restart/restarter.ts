@@ -13,6 +13,8 @@ import type { EventRecorder } from "../../kube/events.ts";
 import { isNotFound, kubeErrorSummary } from "../../kube/errors.ts";
 import type { WorkloadAnnotations } from "../../kube/workloads.ts";
 import { dependenciesOf, secretsHash, workloadKey, type WorkloadId } from "./dependencies.ts";
+import type { Condition } from "../../api/common.ts";
+import { ROLLOUT_RESTART_CONDITION, rolloutCondition } from "./condition.ts";
 
 export interface RestartBudget {
   /** Restarts per second per namespace, after the burst. */
@@ -37,6 +39,8 @@ export interface RolloutRestarterDeps {
   debounceMs?: number;
   budget?: RestartBudget;
   onResult?: (namespace: string, kind: string, result: RestartResult) => void;
+  /** Writes the ExternalSecret's status.conditions (a merge patch of that field only). Absent: no condition. */
+  writeConditions?: (es: ExternalSecret, conditions: Condition[]) => Promise<void>;
 }
 
 interface Pending {
@@ -52,6 +56,8 @@ export class RolloutRestarter {
   readonly #budgets = new Map<string, TokenBucket>();
   /** Digests just written by the reconciler: the watch may not have delivered those Secrets yet. */
   readonly #written = new Map<string, string>();
+  /** Per ExternalSecret (`namespace/name`), the workloads whose last restart failed, with the message. */
+  readonly #failures = new Map<string, Map<string, string>>();
   #stopped = false;
 
   constructor(deps: RolloutRestarterDeps) {
@@ -94,7 +100,10 @@ export class RolloutRestarter {
     }
     this.#pending.delete(key);
     void this.#restart(pending).then(
-      (result) => this.#deps.onResult?.(pending.workload.namespace, pending.workload.kind, result),
+      async ({ result, failure }) => {
+        this.#deps.onResult?.(pending.workload.namespace, pending.workload.kind, result);
+        await this.#report(pending, failure);
+      },
       (err) => this.#deps.log.error({ workload: key, error: err instanceof Error ? err.message : "unknown" }, "rollout restart crashed"),
     );
   }
@@ -127,34 +136,58 @@ export class RolloutRestarter {
     );
   }
 
-  async #restart({ workload, causes }: Pending): Promise<RestartResult> {
+  /** Updates the RolloutRestart condition of the ExternalSecrets behind a restart; a failed write is only logged. */
+  async #report({ workload, causes }: Pending, failure: string | undefined): Promise<void> {
+    const what = `${workload.kind} ${workload.name}`;
+    for (const esName of causes.keys()) {
+      const key = `${workload.namespace}/${esName}`;
+      const failures = this.#failures.get(key) ?? new Map<string, string>();
+      if (failure === undefined) failures.delete(what);
+      else failures.set(what, failure);
+      if (failures.size === 0) this.#failures.delete(key);
+      else this.#failures.set(key, failures);
+      const es = this.#deps.externalSecrets(workload.namespace).find((candidate) => candidate.metadata.name === esName);
+      if (!es || !this.#deps.writeConditions) continue;
+      const previous = es.status?.conditions?.find((condition) => condition.type === ROLLOUT_RESTART_CONDITION);
+      const condition = rolloutCondition(failures, previous, new Date(this.#deps.clock.now()));
+      if (!condition) continue;
+      const conditions = [...(es.status?.conditions ?? []).filter((c) => c.type !== ROLLOUT_RESTART_CONDITION), condition];
+      try {
+        await this.#deps.writeConditions(es, conditions);
+      } catch (err) {
+        this.#deps.log.warn({ externalSecret: key, error: err instanceof Error ? err.message : "unknown" }, "could not write the RolloutRestart condition");
+      }
+    }
+  }
+
+  async #restart({ workload, causes }: Pending): Promise<{ result: RestartResult; failure?: string }> {
     const { kind, namespace, name } = workload;
     const log = this.#deps.log.child({ workload: `${kind}/${name}`, namespace });
     const what = `${kind} ${name}`;
     const secrets = [...new Set(causes.values())].sort().join(", ");
     const warn = async (message: string) => {
       for (const esName of causes.keys()) await this.#deps.events.warning(this.#esTarget(namespace, esName), "RolloutRestartFailed", message);
+      return message;
     };
     const hash = this.#hashFor(workload);
     try {
       const current = await this.#deps.workloads.annotation(kind, namespace, name, ANNOTATION_SECRETS_HASH);
       if (current === null) {
         log.warn({ secrets }, "rollout restart target not found");
-        await warn(`${what} not found: not restarted after the data of secret ${secrets} changed`);
-        return "missing";
+        return { result: "missing", failure: await warn(`${what} not found: not restarted after the data of secret ${secrets} changed`) };
       }
-      if (current.value === hash) return "unchanged";
+      if (current.value === hash) return { result: "unchanged" };
       await this.#deps.workloads.setAnnotation(kind, namespace, name, ANNOTATION_SECRETS_HASH, hash);
       log.info({ secrets }, "rollout restarted");
       const message = `${what} restarted: the data of secret ${secrets} changed`;
       for (const esName of causes.keys()) await this.#deps.events.normal(this.#esTarget(namespace, esName), "RolloutRestarted", message);
       await this.#deps.events.normal({ apiVersion: "apps/v1", kind, name, namespace, uid: current.uid }, "RolloutRestarted", `restarted by secrets-bridge: the data of secret ${secrets} changed`);
-      return "restarted";
+      return { result: "restarted" };
     } catch (err) {
       const summary = kubeErrorSummary(err);
       log.warn({ secrets, error: summary }, "rollout restart failed");
-      await warn(`${what} could not be restarted after the data of secret ${secrets} changed: ${isNotFound(err) ? "not found" : summary}`);
-      return "failed";
+      const failure = await warn(`${what} could not be restarted after the data of secret ${secrets} changed: ${isNotFound(err) ? "not found" : summary}`);
+      return { result: "failed", failure };
     }
   }
 

@@ -20,6 +20,7 @@ function harness(externalSecrets: ExternalSecret[], opts: { budget?: { perSecond
   const events: Array<{ type: string; target: EventTarget; reason: string; message: string }> = [];
   const digests = new Map<string, string>();
   const results: RestartResult[] = [];
+  const conditions: Array<{ es: string; status: string; message: string | undefined }> = [];
   const workloads: WorkloadAnnotations = {
     async annotation(kind, namespace, name, key) {
       assert.equal(key, ANNOTATION_SECRETS_HASH);
@@ -47,13 +48,18 @@ function harness(externalSecrets: ExternalSecret[], opts: { budget?: { perSecond
     debounceMs: 1000,
     ...(opts.budget ? { budget: opts.budget } : {}),
     onResult: (_ns, _kind, result) => results.push(result),
+    writeConditions: async (es, written) => {
+      const condition = written.find((c) => c.type === "RolloutRestart")!;
+      conditions.push({ es: es.metadata.name, status: condition.status, message: condition.message });
+      (es as { status?: unknown }).status = { conditions: written };
+    },
   });
   // Timers fire synchronously; the patches they start are promises.
   const advance = async (ms: number) => {
     clock.advance(ms);
     for (let i = 0; i < 20; i++) await Promise.resolve();
   };
-  return { clock, annotations, patches, events, digests, results, restarter, advance };
+  return { clock, annotations, patches, events, digests, results, conditions, restarter, advance };
 }
 
 test("several Secrets of one workload changing within the window restart it once", async () => {
@@ -71,6 +77,7 @@ test("several Secrets of one workload changing within the window restart it once
   assert.deepEqual(h.patches, ["team/Deployment/web"]);
   assert.equal(h.restarter.queued(), 0);
   assert.deepEqual(h.results, ["restarted"]);
+  assert.deepEqual(h.conditions, [], "no condition while restarts work");
   const onEs = h.events.filter((e) => e.target.kind === "ExternalSecret").map((e) => `${e.type} ${e.target.name} ${e.reason}`).sort();
   assert.deepEqual(onEs, ["Normal a RolloutRestarted", "Normal b RolloutRestarted"]);
   const onWorkload = h.events.filter((e) => e.target.kind === "Deployment");
@@ -106,6 +113,19 @@ test("a missing or unpatchable workload is a Warning Event on the ExternalSecret
     "ExternalSecret/a: Deployment gone not found: not restarted after the data of secret a-secret changed",
     "ExternalSecret/a: StatefulSet locked could not be restarted after the data of secret a-secret changed: HTTP 403: patch is forbidden",
   ]);
+  assert.equal(h.conditions.at(-1)?.status, "False");
+  assert.match(h.conditions.at(-1)?.message ?? "", /Deployment gone not found.*; StatefulSet locked could not be restarted/);
+  // Both workloads fixed: the next change restarts them and the condition turns True.
+  h.annotations.set("team/Deployment/gone", undefined);
+  h.restarter.dataChanged(a, "a-secret", "y");
+  await h.advance(1000);
+  assert.equal(h.conditions.at(-1)?.status, "False", "the forbidden one still fails");
+  const fixed = harness([a]);
+  fixed.annotations.set("team/Deployment/gone", undefined);
+  fixed.annotations.set("team/StatefulSet/locked", undefined);
+  fixed.restarter.dataChanged(a, "a-secret", "z");
+  await fixed.advance(1000);
+  assert.deepEqual(fixed.conditions.map((c) => c.status), ["True"], "a False condition before turns True");
 });
 
 test("the namespace budget queues restarts beyond it (none dropped); other namespaces have their own", async () => {
