@@ -33,8 +33,8 @@ describe("rollout restarts (spec.target.rolloutRestartTargets)", () => {
       ],
     },
   });
-  const deployment = (name: string, secret?: string) =>
-    apps.createNamespacedDeployment({ namespace: ns, body: { metadata: { name }, spec: { selector: { matchLabels: { app: name } }, template: template({ app: name }, secret) } } });
+  const deployment = (name: string, secret?: string, paused = false) =>
+    apps.createNamespacedDeployment({ namespace: ns, body: { metadata: { name }, spec: { paused, selector: { matchLabels: { app: name } }, template: template({ app: name }, secret) } } });
   /** ReplicaSets the deployment controller made for `name` (owned by it): one per pod template it has seen. */
   const replicaSets = async (name: string): Promise<number> => {
     const uid = (await apps.readNamespacedDeployment({ name, namespace: ns })).metadata!.uid;
@@ -52,6 +52,7 @@ describe("rollout restarts (spec.target.rolloutRestartTargets)", () => {
     await k.create("SecretStore", ns, "fake", { provider: { fake: { data: [{ key: "db", value: first }] } } });
     await deployment("web", "db-creds");
     await deployment("unrelated");
+    await deployment("paused", "db-creds", true);
     await apps.createNamespacedStatefulSet({ namespace: ns, body: { metadata: { name: "db" }, spec: { serviceName: "db", selector: { matchLabels: { app: "db" } }, template: template({ app: "db" }, "db-creds") } } });
     await apps.createNamespacedDaemonSet({ namespace: ns, body: { metadata: { name: "agent" }, spec: { selector: { matchLabels: { app: "agent" } }, template: template({ app: "agent" }, "db-creds") } } });
     await k.create("ExternalSecret", ns, "db-creds", {
@@ -63,6 +64,7 @@ describe("rollout restarts (spec.target.rolloutRestartTargets)", () => {
           { kind: "StatefulSet", name: "db" },
           { kind: "DaemonSet", name: "agent" },
           { kind: "Deployment", name: "not-there" },
+          { kind: "Deployment", name: "paused" },
         ],
       },
       data: [{ secretKey: "password", remoteRef: { key: "db" } }],
@@ -100,6 +102,11 @@ describe("rollout restarts (spec.target.rolloutRestartTargets)", () => {
     await sleep(SETTLE_MS);
     assert.equal(await replicaSets("web"), 2, "exactly one new ReplicaSet");
     assert.equal(await replicaSets("unrelated"), 1, "a Deployment that is not named is not rolled");
+    // A paused Deployment gets the annotation and stays paused: its rollout waits (Kubernetes' own rule).
+    const paused = await apps.readNamespacedDeployment({ name: "paused", namespace: ns });
+    assert.equal(paused.spec?.paused, true);
+    assert.equal(paused.spec?.template.metadata?.annotations?.[ANNOTATION_SECRETS_HASH], hash);
+    assert.equal(await replicaSets("paused"), 0, "a paused Deployment makes no ReplicaSet");
     const es = await waitForReady(k, ns, "db-creds", "True", "SecretSynced");
     const condition = es.status?.conditions?.find((c) => c.type === "RolloutRestart");
     assert.equal(condition?.status, "False");
