@@ -9,38 +9,43 @@ import { ANNOTATION_SECRETS_HASH } from "../../src/api/markers.ts";
 import { freshNamespace, kubeConfig } from "../helpers/bench.ts";
 import { decoded, kube, sleep, startTestOperator, waitFor, waitForReady, type TestOperator } from "../helpers/operator.ts";
 import { leakForms, planted } from "../helpers/planted.ts";
+import { makeMetrics } from "../../src/metrics.ts";
 
 // Longer than the restarter's debounce window (1 s) and a reconcile: what would roll has rolled by then.
 const SETTLE_MS = 3000;
+
+const apps = kubeConfig().makeApiClient(AppsV1Api);
+
+const template = (labels: Record<string, string>, secret?: string): V1PodTemplateSpec => ({
+  metadata: { labels },
+  spec: {
+    containers: [
+      {
+        name: "app",
+        image: "registry.invalid/app:1",
+        ...(secret ? { env: [{ name: "DB_PASSWORD", valueFrom: { secretKeyRef: { name: secret, key: "password" } } }] } : {}),
+      },
+    ],
+  },
+});
+const createDeployment = (namespace: string, name: string, secret?: string, paused = false) =>
+  apps.createNamespacedDeployment({ namespace, body: { metadata: { name }, spec: { paused, selector: { matchLabels: { app: name } }, template: template({ app: name }, secret) } } });
+/** ReplicaSets the deployment controller made for `name` (owned by it): one per pod template it has seen. */
+const countReplicaSets = async (namespace: string, name: string): Promise<number> => {
+  const uid = (await apps.readNamespacedDeployment({ name, namespace })).metadata!.uid;
+  const list = await apps.listNamespacedReplicaSet({ namespace });
+  return list.items.filter((rs) => rs.metadata?.ownerReferences?.some((ref) => ref.uid === uid)).length;
+};
 
 describe("rollout restarts (spec.target.rolloutRestartTargets)", () => {
   let ns: string;
   let op: TestOperator;
   const k = kube();
-  const apps = kubeConfig().makeApiClient(AppsV1Api);
   const first = planted("restart-v1");
   const second = planted("restart-v2");
 
-  const template = (labels: Record<string, string>, secret?: string): V1PodTemplateSpec => ({
-    metadata: { labels },
-    spec: {
-      containers: [
-        {
-          name: "app",
-          image: "registry.invalid/app:1",
-          ...(secret ? { env: [{ name: "DB_PASSWORD", valueFrom: { secretKeyRef: { name: secret, key: "password" } } }] } : {}),
-        },
-      ],
-    },
-  });
-  const deployment = (name: string, secret?: string, paused = false) =>
-    apps.createNamespacedDeployment({ namespace: ns, body: { metadata: { name }, spec: { paused, selector: { matchLabels: { app: name } }, template: template({ app: name }, secret) } } });
-  /** ReplicaSets the deployment controller made for `name` (owned by it): one per pod template it has seen. */
-  const replicaSets = async (name: string): Promise<number> => {
-    const uid = (await apps.readNamespacedDeployment({ name, namespace: ns })).metadata!.uid;
-    const list = await apps.listNamespacedReplicaSet({ namespace: ns });
-    return list.items.filter((rs) => rs.metadata?.ownerReferences?.some((ref) => ref.uid === uid)).length;
-  };
+  const deployment = (name: string, secret?: string, paused = false) => createDeployment(ns, name, secret, paused);
+  const replicaSets = (name: string) => countReplicaSets(ns, name);
   const rotate = async (value: string) => {
     await k.patch("SecretStore", ns, "fake", { spec: { provider: { fake: { data: [{ key: "db", value }] } } } });
     await waitFor(`secret with the new value`, async () => (decoded(await k.secret(ns, "db-creds")).password === value ? true : undefined));
@@ -137,5 +142,47 @@ describe("rollout restarts (spec.target.rolloutRestartTargets)", () => {
     await sleep(SETTLE_MS);
     assert.equal(await replicaSets("web"), 3);
     assert.equal(await replicaSets("unrelated"), 1);
+  });
+});
+
+describe("rollout restarts: the namespace budget defers a mass rotation, drops nothing", () => {
+  let ns: string;
+  let op: TestOperator;
+  const k = kube();
+  const metrics = makeMetrics({ defaultMetrics: false });
+  const names = ["w0", "w1", "w2"];
+  const rolled = async () => (await Promise.all(names.map((name) => countReplicaSets(ns, name)))).reduce((sum, n) => sum + n - 1, 0);
+  const gauge = async (name: string) => (await metrics.registry.getSingleMetric(name)?.get())?.values ?? [];
+
+  before(async () => {
+    ns = await freshNamespace("rollout-budget");
+    // One restart now, then one per 10 s: the second waits long after the first is visible.
+    op = await startTestOperator(ns, { metrics, rolloutRestarts: { enabled: true, budget: { perSecond: 0.1, burst: 1 } } });
+    await k.create("SecretStore", ns, "fake", { provider: { fake: { data: [{ key: "db", value: planted("budget-v1") }] } } });
+    for (const name of names) await createDeployment(ns, name, "shared");
+    await k.create("ExternalSecret", ns, "shared", {
+      refreshInterval: "1h",
+      secretStoreRef: { name: "fake", kind: "SecretStore" },
+      target: { rolloutRestartTargets: names.map((name) => ({ kind: "Deployment", name })) },
+      data: [{ secretKey: "password", remoteRef: { key: "db" } }],
+    });
+    await waitForReady(k, ns, "shared", "True", "SecretSynced");
+    await waitFor("first ReplicaSets", async () => (await Promise.all(names.map((name) => countReplicaSets(ns, name)))).every((n) => n === 1) || undefined);
+  });
+  after(async () => {
+    await op?.stop();
+    metrics.close();
+  });
+
+  it("one workload rolls at once, the others wait in the queue and roll later, each exactly once", async () => {
+    await k.patch("SecretStore", ns, "fake", { spec: { provider: { fake: { data: [{ key: "db", value: planted("budget-v2") }] } } } });
+    await waitFor("the first restart", async () => ((await rolled()) >= 1 ? true : undefined));
+    assert.equal(await rolled(), 1, "the budget held the others back");
+    assert.deepEqual((await gauge("secretsbridge_rollout_restarts_queued")).map((v) => v.value), [2]);
+    await waitFor("every workload rolled", async () => ((await rolled()) === 3 ? true : undefined), 60_000);
+    for (const name of names) assert.equal(await countReplicaSets(ns, name), 2, `${name}: exactly one new ReplicaSet`);
+    const restarted = (await metrics.rolloutRestarts.get()).values.filter((v) => v.labels.result === "restarted").reduce((sum, v) => sum + v.value, 0);
+    assert.equal(restarted, 3);
+    assert.deepEqual((await gauge("secretsbridge_rollout_restarts_queued")).map((v) => v.value), [0]);
   });
 });
