@@ -295,7 +295,7 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
       stopped = true;
       log.info("draining");
       await Promise.all(controllers.map((controller) => controller.stop()));
-      restarter?.stop();
+      await restarter?.drain();
       await elector?.release();
       await elector?.stop();
       await Promise.all(allInformers(informers).map(([, informer]) => informer.stop()));

@@ -71,6 +71,7 @@ export class RolloutRestarter {
 
   /** The reconciler wrote `secret` (of `es`) with new data, whose hash is `digest`. */
   dataChanged(es: ExternalSecret, secret: string, digest: string): void {
+    if (this.#stopped) return;
     const namespace = es.metadata.namespace ?? "";
     this.#written.set(`${namespace}/${secret}`, digest);
     for (const ref of es.spec.target?.rolloutRestartTargets ?? []) {
@@ -83,10 +84,30 @@ export class RolloutRestarter {
     }
   }
 
-  stop(): void {
+  /**
+   * Shutdown: nothing else will ask, so what waits for its debounce window restarts now (the data changed and no
+   * later reconcile would notice a lost restart); what the budget still holds back is not restarted, and says so
+   * with a Warning Event on its ExternalSecrets. Call after the reconcilers stopped.
+   */
+  async drain(): Promise<void> {
     this.#stopped = true;
-    for (const pending of this.#pending.values()) this.#deps.clock.clearTimeout(pending.timer);
+    const pending = [...this.#pending.values()];
     this.#pending.clear();
+    const runs: Promise<void>[] = [];
+    for (const entry of pending) {
+      this.#deps.clock.clearTimeout(entry.timer);
+      if (this.#budgetFor(entry.workload.namespace).tryTake()) {
+        runs.push(this.#run(entry));
+        continue;
+      }
+      const { kind, name, namespace } = entry.workload;
+      const secrets = [...new Set(entry.causes.values())].sort().join(", ");
+      this.#deps.log.warn({ workload: `${kind}/${name}`, namespace, secrets }, "operator stopping: rollout restart over budget not done");
+      for (const esName of entry.causes.keys()) {
+        await this.#deps.events.warning(this.#esTarget(namespace, esName), "RolloutRestartFailed", `${kind} ${name} not restarted after the data of secret ${secrets} changed: the operator stopped while the namespace's restart budget held it back`);
+      }
+    }
+    await Promise.all(runs);
   }
 
   #due(key: string): void {
@@ -99,13 +120,18 @@ export class RolloutRestarter {
       return;
     }
     this.#pending.delete(key);
-    void this.#restart(pending).then(
-      async ({ result, failure }) => {
-        this.#deps.onResult?.(pending.workload.namespace, pending.workload.kind, result);
-        await this.#report(pending, failure);
-      },
-      (err) => this.#deps.log.error({ workload: key, error: err instanceof Error ? err.message : "unknown" }, "rollout restart crashed"),
-    );
+    void this.#run(pending);
+  }
+
+  /** One restart, its metric and its condition; never rejects. */
+  async #run(pending: Pending): Promise<void> {
+    try {
+      const { result, failure } = await this.#restart(pending);
+      this.#deps.onResult?.(pending.workload.namespace, pending.workload.kind, result);
+      await this.#report(pending, failure);
+    } catch (err) {
+      this.#deps.log.error({ workload: workloadKey(pending.workload), error: err instanceof Error ? err.message : "unknown" }, "rollout restart crashed");
+    }
   }
 
   #budget(): RestartBudget {

@@ -149,13 +149,20 @@ test("the namespace budget queues restarts beyond it (none dropped); other names
   assert.equal(new Set(h.patches).size, h.patches.length);
 });
 
-test("stop clears what is waiting", async () => {
-  const a = es("a", [{ kind: "Deployment", name: "web" }]);
-  const h = harness([a]);
-  h.annotations.set("team/Deployment/web", undefined);
+test("drain (shutdown) restarts what waits for its window now; what the budget holds back is a Warning, not silence", async () => {
+  const a = es("a", [{ kind: "Deployment", name: "w0" }, { kind: "Deployment", name: "w1" }]);
+  const h = harness([a], { budget: { perSecond: 1, burst: 1 } });
+  h.annotations.set("team/Deployment/w0", undefined);
+  h.annotations.set("team/Deployment/w1", undefined);
   h.restarter.dataChanged(a, "a", "a2");
-  h.restarter.stop();
-  await h.advance(5000);
-  assert.deepEqual(h.patches, []);
+  await h.restarter.drain();
+  assert.equal(h.patches.length, 1);
+  assert.equal(h.restarter.queued(), 0);
   assert.equal(h.clock.pending(), 0);
+  const warnings = h.events.filter((e) => e.type === "Warning").map((e) => e.message);
+  assert.equal(warnings.length, 1);
+  assert.match(warnings[0]!, /^Deployment w[01] not restarted after the data of secret a changed: the operator stopped while the namespace's restart budget held it back$/);
+  h.restarter.dataChanged(a, "a", "a3");
+  await h.advance(5000);
+  assert.equal(h.patches.length, 1, "nothing after drain");
 });
