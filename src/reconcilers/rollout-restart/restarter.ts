@@ -61,6 +61,9 @@ export class RolloutRestarter {
   #stopped = false;
 
   constructor(deps: RolloutRestarterDeps) {
+    const { perSecond, burst } = deps.budget ?? DEFAULT_RESTART_BUDGET;
+    // A zero rate would hold every restart forever: refused at start-up rather than queued without end.
+    if (!(perSecond > 0) || !(burst >= 1)) throw new Error(`rollout restart budget: per-second must be > 0 and burst >= 1 (got ${perSecond}, ${burst})`);
     this.#deps = deps;
   }
 

@@ -166,3 +166,9 @@ test("drain (shutdown) restarts what waits for its window now; what the budget h
   await h.advance(5000);
   assert.equal(h.patches.length, 1, "nothing after drain");
 });
+
+test("a budget that would hold restarts forever is refused at start-up", () => {
+  for (const budget of [{ perSecond: 0, burst: 1 }, { perSecond: 1, burst: 0 }, { perSecond: Number.NaN, burst: 1 }]) {
+    assert.throws(() => new RolloutRestarter({ clock: new FakeClock(), log: pino({ level: "silent" }), events: {} as EventRecorder, workloads: {} as WorkloadAnnotations, externalSecrets: () => [], secretDigest: () => undefined, budget }), /rollout restart budget/);
+  }
+});
