@@ -74,10 +74,12 @@ export class RolloutRestarter {
 
   /** The reconciler wrote `secret` (of `es`) with new data, whose hash is `digest`. */
   dataChanged(es: ExternalSecret, secret: string, digest: string): void {
-    if (this.#stopped) return;
+    const targets = es.spec.target?.rolloutRestartTargets ?? [];
+    // Without targets nothing is remembered: #written holds only Secrets some workload may be hashed over.
+    if (this.#stopped || targets.length === 0) return;
     const namespace = es.metadata.namespace ?? "";
     this.#written.set(`${namespace}/${secret}`, digest);
-    for (const ref of es.spec.target?.rolloutRestartTargets ?? []) {
+    for (const ref of targets) {
       const workload = { kind: ref.kind, namespace, name: ref.name };
       const key = workloadKey(workload);
       const pending = this.#pending.get(key) ?? { workload, timer: undefined, causes: new Map() };

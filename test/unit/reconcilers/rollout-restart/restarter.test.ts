@@ -172,3 +172,11 @@ test("a budget that would hold restarts forever is refused at start-up", () => {
     assert.throws(() => new RolloutRestarter({ clock: new FakeClock(), log: pino({ level: "silent" }), events: {} as EventRecorder, workloads: {} as WorkloadAnnotations, externalSecrets: () => [], secretDigest: () => undefined, budget }), /rollout restart budget/);
   }
 });
+
+test("an ExternalSecret without targets queues nothing and schedules no timer", async () => {
+  const plain = es("plain", []);
+  const h = harness([plain]);
+  h.restarter.dataChanged(plain, "plain", "p2");
+  assert.equal(h.restarter.queued(), 0);
+  assert.equal(h.clock.pending(), 0);
+});
