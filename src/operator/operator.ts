@@ -31,7 +31,7 @@ import { manifestKindOrUndefined } from "./dependents.ts";
 import { RolloutRestarter, type RestartBudget } from "../reconcilers/rollout-restart/restarter.ts";
 import { dataDigestOf } from "../reconcilers/external-secret/desired-secret.ts";
 import { workloadAnnotations } from "../kube/workloads.ts";
-import { patchStatus } from "../kube/status.ts";
+import { patchConditionsAt } from "../kube/status.ts";
 
 export interface OperatorOptions {
   kc: KubeConfig;
@@ -147,9 +147,7 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
           budget: opts.rolloutRestarts?.budget,
           debounceMs: opts.rolloutRestarts?.debounceMs,
           onResult: (namespace, kind, result) => opts.metrics?.rolloutRestarts.inc({ namespace, kind, result }),
-          writeConditions: async (es, conditions) => {
-            await patchStatus(clients, { plural: "externalsecrets", namespace: es.metadata.namespace, name: es.metadata.name }, { conditions });
-          },
+          writeConditions: (es, conditions) => patchConditionsAt(clients, es, conditions),
         });
   const esReconcile = externalSecretReconciler({
     clients,

@@ -10,7 +10,7 @@ import { ANNOTATION_SECRETS_HASH } from "../../api/markers.ts";
 import type { Clock } from "../../controller/clock.ts";
 import { TokenBucket } from "../../controller/token-bucket.ts";
 import type { EventRecorder } from "../../kube/events.ts";
-import { isNotFound, kubeErrorSummary } from "../../kube/errors.ts";
+import { isConflict, isNotFound, kubeErrorSummary } from "../../kube/errors.ts";
 import type { WorkloadAnnotations } from "../../kube/workloads.ts";
 import { dependenciesOf, secretsHash, workloadKey, type WorkloadId } from "./dependencies.ts";
 import type { Condition } from "../../api/common.ts";
@@ -24,6 +24,9 @@ export interface RestartBudget {
 
 export const DEFAULT_RESTART_BUDGET: RestartBudget = { perSecond: 1, burst: 10 };
 export const DEFAULT_DEBOUNCE_MS = 1000;
+/** A conflicting condition write waits for the watch to deliver the newer ExternalSecret, a few times. */
+const CONDITION_ATTEMPTS = 5;
+const CONDITION_RETRY_MS = 500;
 
 export type RestartResult = "restarted" | "unchanged" | "missing" | "failed";
 
@@ -39,7 +42,11 @@ export interface RolloutRestarterDeps {
   debounceMs?: number;
   budget?: RestartBudget;
   onResult?: (namespace: string, kind: string, result: RestartResult) => void;
-  /** Writes the ExternalSecret's status.conditions (a merge patch of that field only). Absent: no condition. */
+  /**
+   * Writes the ExternalSecret's status.conditions, on the condition that the object is still at `es`'s
+   * resourceVersion (the list replaces the whole field, so a stale copy must not win): throws a 409 otherwise,
+   * and the restarter retries from the watch's newer copy. Absent: no condition.
+   */
   writeConditions?: (es: ExternalSecret, conditions: Condition[]) => Promise<void>;
 }
 
@@ -177,16 +184,30 @@ export class RolloutRestarter {
       else failures.set(what, failure);
       if (failures.size === 0) this.#failures.delete(key);
       else this.#failures.set(key, failures);
-      const es = this.#deps.externalSecrets(workload.namespace).find((candidate) => candidate.metadata.name === esName);
-      if (!es || !this.#deps.writeConditions) continue;
+      await this.#writeCondition(workload.namespace, esName, failures);
+    }
+  }
+
+  /** The RolloutRestart condition from the watch's copy of the ExternalSecret; a conflict retries from a newer copy. */
+  async #writeCondition(namespace: string, esName: string, failures: Map<string, string>): Promise<void> {
+    const write = this.#deps.writeConditions;
+    if (!write) return;
+    for (let attempt = 1; ; attempt++) {
+      const es = this.#deps.externalSecrets(namespace).find((candidate) => candidate.metadata.name === esName);
+      if (!es) return;
       const previous = es.status?.conditions?.find((condition) => condition.type === ROLLOUT_RESTART_CONDITION);
       const condition = rolloutCondition(failures, previous, new Date(this.#deps.clock.now()));
-      if (!condition) continue;
-      const conditions = [...(es.status?.conditions ?? []).filter((c) => c.type !== ROLLOUT_RESTART_CONDITION), condition];
+      if (!condition) return;
       try {
-        await this.#deps.writeConditions(es, conditions);
+        await write(es, [...(es.status?.conditions ?? []).filter((c) => c.type !== ROLLOUT_RESTART_CONDITION), condition]);
+        return;
       } catch (err) {
-        this.#deps.log.warn({ externalSecret: key, error: err instanceof Error ? err.message : "unknown" }, "could not write the RolloutRestart condition");
+        if (isConflict(err) && attempt < CONDITION_ATTEMPTS) {
+          await new Promise<void>((resolve) => this.#deps.clock.setTimeout(resolve, CONDITION_RETRY_MS));
+          continue;
+        }
+        this.#deps.log.warn({ externalSecret: `${namespace}/${esName}`, error: kubeErrorSummary(err) }, "could not write the RolloutRestart condition");
+        return;
       }
     }
   }

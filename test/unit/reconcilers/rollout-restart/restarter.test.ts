@@ -13,7 +13,8 @@ const es = (name: string, refs: Ref[], namespace = "team"): ExternalSecret =>
   ({ apiVersion: "external-secrets.io/v1", kind: "ExternalSecret", metadata: { name, namespace, uid: `uid-${name}` }, spec: { target: { rolloutRestartTargets: refs }, data: [] } }) as unknown as ExternalSecret;
 
 /** In-memory workloads and the patches they received. */
-function harness(externalSecrets: ExternalSecret[], opts: { budget?: { perSecond: number; burst: number }; forbidden?: string } = {}) {
+function harness(externalSecrets: ExternalSecret[], opts: { budget?: { perSecond: number; burst: number }; forbidden?: string; conflicts?: number } = {}) {
+  let conflicts = opts.conflicts ?? 0;
   const clock = new FakeClock();
   const annotations = new Map<string, string | undefined>();
   const patches: string[] = [];
@@ -49,6 +50,7 @@ function harness(externalSecrets: ExternalSecret[], opts: { budget?: { perSecond
     ...(opts.budget ? { budget: opts.budget } : {}),
     onResult: (_ns, _kind, result) => results.push(result),
     writeConditions: async (es, written) => {
+      if (conflicts-- > 0) throw Object.assign(new Error("conflict"), { code: 409, body: { message: "the object has been modified" } });
       const condition = written.find((c) => c.type === "RolloutRestart")!;
       conditions.push({ es: es.metadata.name, status: condition.status, message: condition.message });
       (es as { status?: unknown }).status = { conditions: written };
@@ -179,4 +181,21 @@ test("an ExternalSecret without targets queues nothing and schedules no timer", 
   h.restarter.dataChanged(plain, "plain", "p2");
   assert.equal(h.restarter.queued(), 0);
   assert.equal(h.clock.pending(), 0);
+});
+
+test("a condition write that conflicts (stale copy) is retried, a few times only", async () => {
+  const a = es("a", [{ kind: "Deployment", name: "gone" }]);
+  const h = harness([a], { conflicts: 2 });
+  h.restarter.dataChanged(a, "a", "a2");
+  await h.advance(1000);
+  assert.equal(h.conditions.length, 0, "first attempt conflicted");
+  await h.advance(500);
+  await h.advance(500);
+  assert.deepEqual(h.conditions.map((c) => c.status), ["False"]);
+  const b = es("b", [{ kind: "Deployment", name: "gone" }]);
+  const stubborn = harness([b], { conflicts: 100 });
+  stubborn.restarter.dataChanged(b, "b", "b2");
+  for (let i = 0; i < 20; i++) await stubborn.advance(500);
+  assert.equal(stubborn.conditions.length, 0);
+  assert.equal(stubborn.clock.pending(), 0, "gave up: no timer left");
 });
