@@ -10,6 +10,7 @@ import { DEFAULT_ISOLATION } from "./isolation/index.ts";
 import { DEFAULT_STORE_RATE_LIMIT } from "./provider/limits.ts";
 import { DEFAULT_MIN_REFRESH_INTERVAL_MS } from "./api/refresh-floor.ts";
 import { formatDuration } from "./api/duration.ts";
+import { DEFAULT_RESTART_BUDGET } from "./reconcilers/rollout-restart/restarter.ts";
 
 const program = new Command("secrets-bridge").description("Bridges external secret stores into Kubernetes Secrets (ESO's external-secrets.io/v1 API).");
 
@@ -35,6 +36,13 @@ program
   .option("--store-requests-burst <n>", "burst of that budget", (v) => Number(v), DEFAULT_STORE_RATE_LIMIT.burst)
   .option("--min-refresh-interval <duration>", "floor under ExternalSecret and store refresh intervals; shorter ones are raised to it (0 disables; an ExternalSecret's 0, sync once, stays)", formatDuration(DEFAULT_MIN_REFRESH_INTERVAL_MS))
   .option("--unsafe-allow-generic-targets", "let ExternalSecrets render into ConfigMaps and custom resources (target.manifest) of the kinds RBAC grants the operator; their content is not encrypted at rest", false)
+  .addOption(
+    new Option("--rollout-restarts <mode>", "restart the workloads an ExternalSecret names in spec.target.rolloutRestartTargets when its Secret's data changes (needs patch on deployments, statefulsets, daemonsets)")
+      .choices(["on", "off"])
+      .default("on"),
+  )
+  .option("--rollout-restarts-per-second <n>", "restart budget per namespace; restarts over it wait", (v) => Number(v), DEFAULT_RESTART_BUDGET.perSecond)
+  .option("--rollout-restarts-burst <n>", "burst of that budget", (v) => Number(v), DEFAULT_RESTART_BUDGET.burst)
   .option("--allow-ambient-credentials-for-namespaced-stores", "let namespaced SecretStores use the operator's own identity (its ServiceAccount token, AWS/GCP default credentials); ClusterSecretStores always may", false)
   .addOption(new Option("--events <mode>", "Events to write: all (Normal ones within the budget below, Warnings always) or warnings").choices(["all", "warnings"]).default("all"))
   .option("--normal-events-per-second <n>", "budget of Normal Events (Created/Updated/Deleted); over it they are dropped and counted", (v) => Number(v), DEFAULT_NORMAL_EVENTS.perSecond)
@@ -77,6 +85,7 @@ program
         minRefreshIntervalMs: parseDuration(opts.minRefreshInterval),
         allowAmbientCredentialsForNamespacedStores: opts.allowAmbientCredentialsForNamespacedStores === true,
         allowGenericTargets: opts.unsafeAllowGenericTargets === true,
+        rolloutRestarts: { enabled: opts.rolloutRestarts === "on", budget: { perSecond: opts.rolloutRestartsPerSecond, burst: opts.rolloutRestartsBurst } },
         normalEvents: { mode: opts.events, perSecond: opts.normalEventsPerSecond, burst: opts.normalEventsBurst },
         serviceAccountTokenRequests: opts.serviceAccountTokenRequests,
         clusterExternalSecrets: opts.enableClusterExternalSecretReconciler,

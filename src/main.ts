@@ -10,6 +10,7 @@ import { startOperator } from "./operator/operator.ts";
 import { existsSync, readFileSync } from "node:fs";
 import type { NormalEventPolicy } from "./kube/events.ts";
 import { configureIsolation, stopIsolation, type IsolationSettings } from "./isolation/index.ts";
+import type { RestartBudget } from "./reconcilers/rollout-restart/restarter.ts";
 
 export interface RunOptions {
   kubeconfig?: string;
@@ -39,6 +40,8 @@ export interface RunOptions {
   allowAmbientCredentialsForNamespacedStores: boolean;
   /** --unsafe-allow-generic-targets: target.manifest is served. */
   allowGenericTargets?: boolean;
+  /** --rollout-restarts and its per-namespace budget. */
+  rolloutRestarts?: { enabled: boolean; budget: RestartBudget };
   /** Limits of the worker threads that run templates and parse SOPS files. */
   isolation: Omit<IsolationSettings, "onWorkerLost">;
   /** false: no TokenRequests (the platform withholds `serviceaccounts/token create`). */
@@ -76,7 +79,7 @@ export async function runOperator(options: RunOptions, providers: ReadonlyArray<
   const servers = options.metricsBindAddress
     ? [await startHttpServer(options.httpAddress, endpoints, { health: true, metrics: false }), await startHttpServer(options.metricsBindAddress, endpoints, { health: false, metrics: true })]
     : [await startHttpServer(options.httpAddress, endpoints)];
-  log.info({ address: options.httpAddress, metricsAddress: options.metricsBindAddress || options.httpAddress, metricsAuth: options.metricsAuth, leaderElect, namespace: options.namespace ?? "(all)", serviceAccountTokenRequests: options.serviceAccountTokenRequests, ambientCredentialsForSecretStores: options.allowAmbientCredentialsForNamespacedStores, genericTargets: options.allowGenericTargets === true }, "starting");
+  log.info({ address: options.httpAddress, metricsAddress: options.metricsBindAddress || options.httpAddress, metricsAuth: options.metricsAuth, leaderElect, namespace: options.namespace ?? "(all)", serviceAccountTokenRequests: options.serviceAccountTokenRequests, ambientCredentialsForSecretStores: options.allowAmbientCredentialsForNamespacedStores, genericTargets: options.allowGenericTargets === true, rolloutRestarts: options.rolloutRestarts?.enabled ?? true }, "starting");
 
   const operator = await startOperator({
     kc,
@@ -91,6 +94,7 @@ export async function runOperator(options: RunOptions, providers: ReadonlyArray<
     minRefreshIntervalMs: options.minRefreshIntervalMs,
     allowAmbientCredentialsForNamespacedStores: options.allowAmbientCredentialsForNamespacedStores,
     allowGenericTargets: options.allowGenericTargets,
+    rolloutRestarts: options.rolloutRestarts,
     namespace: options.namespace,
     clusterExternalSecrets: options.clusterExternalSecrets,
     leaderElection: leaderElect

@@ -12,6 +12,8 @@ export interface OperatorMetrics {
   fetches: Counter<"result">;
   eventsDropped: Counter<"reason">;
   isolationWorkersLost: Counter<"why" | "lane">;
+  /** Rollout restarts (rolloutRestartTargets) by result: restarted, unchanged (already current), missing, failed. */
+  rolloutRestarts: Counter<"namespace" | "kind" | "result">;
   /** Stops feeding provider-call events into this registry. */
   close(): void;
 }
@@ -60,6 +62,12 @@ export function makeMetrics(opts: { defaultMetrics?: boolean } = {}): OperatorMe
       unsubscribe();
       unsubscribeFetch();
     },
+    rolloutRestarts: new Counter({
+      name: "secretsbridge_rollout_restarts_total",
+      help: "Rollout restarts of rolloutRestartTargets workloads, by namespace, kind and result (restarted, unchanged, missing, failed).",
+      labelNames: ["namespace", "kind", "result"],
+      registers: [registry],
+    }),
     syncCalls: new Counter({ name: "externalsecret_sync_calls_total", help: "ExternalSecret syncs (fetches) performed.", labelNames: ["name", "namespace"], registers: [registry] }),
     syncErrors: new Counter({ name: "externalsecret_sync_calls_error", help: "ExternalSecret syncs that failed.", labelNames: ["name", "namespace"], registers: [registry] }),
     reconcileDuration: new Histogram({

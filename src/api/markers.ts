@@ -13,3 +13,8 @@ export const ANNOTATION_DATA_HASH = "reconcile.external-secrets.io/data-hash";
 export const fieldManagerFor = (esName: string): string => `externalsecrets.external-secrets.io/${esName}`;
 /** The field manager of our own plain writes (create/replace). */
 export const FIELD_MANAGER = "secrets-bridge";
+/**
+ * Ours (rolloutRestartTargets): on a workload's pod template, a hash of the data of the managed Secrets it depends on.
+ * The same data gives the same value, so writing it again never rolls the workload (issue 19).
+ */
+export const ANNOTATION_SECRETS_HASH = "secrets-bridge.dev/secrets-hash";

@@ -27,3 +27,14 @@ export async function patchStatus(clients: KubeClients, target: StatusTarget, st
     throw new ProviderUnavailableError(`updating status of ${target.plural} ${target.namespace ?? ""}/${target.name}: ${kubeErrorSummary(err)}`);
   }
 }
+
+/**
+ * Replaces an ExternalSecret's status.conditions only if the object is still at the resourceVersion `es` was
+ * read at (a merge patch carrying metadata.resourceVersion is a precondition). Throws the client's 409 when it
+ * is not, for the caller to retry from a newer copy; writers that hold the object's whole status use patchStatus.
+ */
+export async function patchConditionsAt(clients: KubeClients, es: { metadata: { name: string; namespace?: string | undefined; resourceVersion?: string | undefined } }, conditions: unknown[]): Promise<void> {
+  const body = { metadata: { resourceVersion: es.metadata.resourceVersion }, status: { conditions } };
+  const options = setHeaderOptions("Content-Type", PatchStrategy.MergePatch);
+  await clients.custom.patchNamespacedCustomObjectStatus({ group: GROUP, version: VERSION, plural: "externalsecrets", namespace: es.metadata.namespace!, name: es.metadata.name, body }, options);
+}

@@ -28,7 +28,16 @@ export function registerObservedMetrics(
   queues: Record<string, WorkQueue>,
   sessions: StoreSessions,
   isLeader: () => boolean,
+  rolloutRestartsQueued: () => number = () => 0,
 ): void {
+  new Gauge({
+    name: "secretsbridge_rollout_restarts_queued",
+    help: "Rollout restarts waiting for their debounce window or their namespace's restart budget.",
+    registers: [registry],
+    collect() {
+      this.set(rolloutRestartsQueued());
+    },
+  });
   new Gauge({
     name: "secretsbridge_leader",
     help: "1 when this replica holds the leader Lease (or runs without leader election).",

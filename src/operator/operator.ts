@@ -28,6 +28,10 @@ import { registerObservedMetrics } from "./observed-metrics.ts";
 import { ManifestWriter } from "../reconcilers/external-secret/manifest-target/writer.ts";
 import { ManifestWatches, RETAIN_EVERY_MS, watchKey } from "./manifest-watches.ts";
 import { manifestKindOrUndefined } from "./dependents.ts";
+import { RolloutRestarter, type RestartBudget } from "../reconcilers/rollout-restart/restarter.ts";
+import { dataDigestOf } from "../reconcilers/external-secret/desired-secret.ts";
+import { workloadAnnotations } from "../kube/workloads.ts";
+import { patchConditionsAt } from "../kube/status.ts";
 
 export interface OperatorOptions {
   kc: KubeConfig;
@@ -62,6 +66,11 @@ export interface OperatorOptions {
    * (target.manifest) of the kinds RBAC grants the operator. Off: they fail with a condition naming the flag.
    */
   allowGenericTargets?: boolean;
+  /**
+   * spec.target.rolloutRestartTargets (--rollout-restarts): on by default; false ignores the field (RBAC for
+   * patching workloads is then not needed). `budget` is per namespace; `debounceMs` joins changes to one restart.
+   */
+  rolloutRestarts?: { enabled: boolean; budget?: RestartBudget; debounceMs?: number };
   /** Called when leadership is lost; the daemon exits so work from the lost term cannot continue. */
   onLostLeadership?: () => void;
   clock?: Clock;
@@ -122,6 +131,24 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
         for (const key of index.writersOf(namespace, name, kind)) esQueue.add(key);
       })
     : undefined;
+  const restarter =
+    opts.rolloutRestarts?.enabled === false
+      ? undefined
+      : new RolloutRestarter({
+          clock,
+          log: log.child({ component: "rollout-restart" }),
+          events,
+          workloads: workloadAnnotations(kc),
+          externalSecrets: (namespace) => informers.externalSecrets.list(namespace),
+          secretDigest: (namespace, name) => {
+            const secret = informers.managedSecrets.get(name, namespace);
+            return secret && dataDigestOf(secret);
+          },
+          budget: opts.rolloutRestarts?.budget,
+          debounceMs: opts.rolloutRestarts?.debounceMs,
+          onResult: (namespace, kind, result) => opts.metrics?.rolloutRestarts.inc({ namespace, kind, result }),
+          writeConditions: (es, conditions) => patchConditionsAt(clients, es, conditions),
+        });
   const esReconcile = externalSecretReconciler({
     clients,
     sessions,
@@ -137,6 +164,7 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
       namespaceLabels,
     },
     minRefreshIntervalMs: opts.minRefreshIntervalMs,
+    onDataChanged: restarter && ((es, secret, digest) => restarter.dataChanged(es, secret, digest)),
     manifests: manifestWriter && { allowed: true, writer: manifestWriter, cached: (kind, namespace, name) => manifestWatches!.cached(kind, namespace, name) },
     onSync: (es, ok) => {
       const labels = { name: es.metadata.name, namespace: es.metadata.namespace ?? "" };
@@ -214,7 +242,7 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
   // Registered before anything starts: a registry that refuses (a name taken twice) must not leave watches running.
   if (opts.metrics) {
     const queues = { externalsecret: esQueue, secretstore: storeQueue, ...(ces ? { clusterexternalsecret: ces.queue } : {}) };
-    registerObservedMetrics(opts.metrics.registry, informers, queues, sessions, () => (elector ? elector.isLeader() : true));
+    registerObservedMetrics(opts.metrics.registry, informers, queues, sessions, () => (elector ? elector.isLeader() : true), () => restarter?.queued() ?? 0);
   }
 
   // Caches warm up on every replica so a standby can take over at once. The ClusterExternalSecret controller
@@ -265,6 +293,7 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
       stopped = true;
       log.info("draining");
       await Promise.all(controllers.map((controller) => controller.stop()));
+      await restarter?.drain();
       await elector?.release();
       await elector?.stop();
       await Promise.all(allInformers(informers).map(([, informer]) => informer.stop()));

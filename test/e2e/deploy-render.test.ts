@@ -56,6 +56,17 @@ describe("Helm chart", () => {
     assert.ok(!container.args?.some((arg) => arg.startsWith("--enable-cluster-external-secret-reconciler")), "on by default, no flag");
   });
 
+  it("rolloutRestarts: on by default with get/patch on the three workload kinds only; off drops the grant and tells the operator", () => {
+    const workloadRules = (objects: KubernetesObject[]) => (clusterRole(objects, "secrets-bridge")?.rules ?? []).filter((rule) => rule.apiGroups?.includes("apps"));
+    const argsOfChart = (objects: KubernetesObject[]) => (byKind(objects, "Deployment")[0] as V1Deployment).spec!.template.spec!.containers[0]!.args ?? [];
+    const on = helmTemplate("sb-system");
+    assert.deepEqual(workloadRules(on).map((rule) => [rule.resources, rule.verbs]), [[["deployments", "statefulsets", "daemonsets"], ["get", "patch"]]]);
+    assert.ok(argsOfChart(on).includes("--rollout-restarts=on"));
+    const off = helmTemplate("sb-system", ["rolloutRestarts.enabled=false"]);
+    assert.deepEqual(workloadRules(off), []);
+    assert.ok(argsOfChart(off).includes("--rollout-restarts=off"));
+  });
+
   it("clusterExternalSecret: off drops its RBAC and tells the operator; releaseEsoFinalizers=false drops namespaces patch only", () => {
     const grants = (objects: KubernetesObject[], resource: string, verb: string) => (clusterRole(objects, "secrets-bridge-cluster")?.rules ?? []).some((rule) => rule.resources?.includes(resource) && rule.verbs.includes(verb));
     const off = helmTemplate("sb-system", ["clusterExternalSecret.enabled=false"]);

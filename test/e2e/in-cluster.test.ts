@@ -2,14 +2,14 @@
 // TokenRequest token of the chart's ServiceAccount): sync, rotation and deletion under the chart's RBAC, two
 // replicas with leader failover and no double writes, metrics content behind the chart's default metrics auth
 // (scraped with a token bound to its metrics-reader role), a ClusterExternalSecret fanned out and collected,
-// a graceful SIGTERM, and the token-create switch off.
+// a rollout restart (rolloutRestartTargets), a graceful SIGTERM, and the token-create switch off.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
-import { CoordinationV1Api, PatchStrategy, RbacAuthorizationV1Api, setHeaderOptions, type V1Deployment } from "@kubernetes/client-node";
+import { AppsV1Api, CoordinationV1Api, PatchStrategy, RbacAuthorizationV1Api, setHeaderOptions, type V1Deployment } from "@kubernetes/client-node";
 import { TOKEN_REQUESTS_DISABLED } from "../../src/kube/access.ts";
 import { accessReviewer } from "../../src/kube/access-review.ts";
 import { apiserverRequestCount, freshNamespace, kubeConfig } from "../helpers/bench.ts";
@@ -81,6 +81,30 @@ describe("in-cluster with the chart's RBAC: two replicas", () => {
     await sleep(3000); // three more refresh intervals: nothing else may write
     const after = await apiserverRequestCount({ verbs: ["POST", "PUT", "PATCH", "APPLY"], resource: "secrets" });
     assert.equal(after - before, 1);
+  });
+
+  it("restarts a rolloutRestartTargets Deployment under the chart's RBAC (apps get/patch), once per rotation", async () => {
+    const apps = kubeConfig().makeApiClient(AppsV1Api);
+    const labels = { app: "restart-me" };
+    const created = await apps.createNamespacedDeployment({
+      namespace: app,
+      body: { metadata: { name: "restart-me" }, spec: { selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: "app", image: "registry.invalid/app:1" }] } } } },
+    });
+    const replicaSets = async () => (await apps.listNamespacedReplicaSet({ namespace: app })).items.filter((rs) => rs.metadata?.ownerReferences?.some((ref) => ref.uid === created.metadata?.uid)).length;
+    await k.create("SecretStore", app, "fake-restart", { provider: { fake: { data: [{ key: "k", value: plant() }] } } });
+    await k.create("ExternalSecret", app, "restart", {
+      refreshInterval: "1h",
+      secretStoreRef: { name: "fake-restart" },
+      target: { rolloutRestartTargets: [{ kind: "Deployment", name: "restart-me" }] },
+      data: [{ secretKey: "k", remoteRef: { key: "k" } }],
+    });
+    await waitFor("synced", async () => (ready(await k.es(app, "restart"))?.status === "True" ? true : undefined));
+    await waitFor("first ReplicaSet", async () => ((await replicaSets()) === 1 ? true : undefined));
+    await k.patch("SecretStore", app, "fake-restart", { spec: { provider: { fake: { data: [{ key: "k", value: plant() }] } } } });
+    await waitFor("restarted", async () => ((await replicaSets()) === 2 ? true : undefined));
+    await sleep(3000);
+    assert.equal(await replicaSets(), 2);
+    assert.equal((await k.es(app, "restart")).status?.conditions?.find((c) => c.type === "RolloutRestart"), undefined, "no failure condition");
   });
 
   it("fans a ClusterExternalSecret out under the chart's RBAC, follows a namespace label, and cascades on delete", async () => {

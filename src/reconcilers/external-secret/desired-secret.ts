@@ -143,7 +143,8 @@ export function digestForCache(secret: V1Secret): void {
   delete cached.data;
 }
 
-const dataDigestOf = (secret: V1Secret): string => (secret as CachedSecret).dataDigest ?? dataHash(decodeData(secret));
+/** The hash of a Secret's data (the watch's cached copy holds only this), never a value. */
+export const dataDigestOf = (secret: V1Secret): string => (secret as CachedSecret).dataDigest ?? dataHash(decodeData(secret));
 
 /**
  * The managed-Secret check used at rest: labelled as ours and its data still matches the hash we wrote.

@@ -18,10 +18,12 @@ import type { StoreSessions } from "../../provider/sessions.ts";
 import type { SecretsClient } from "../../provider/types.ts";
 import { apiTemplateSources, renderIsolated } from "../../template/index.ts";
 import { findCondition, readyCondition, Reason, statusEqual, withCondition } from "./conditions.ts";
-import { desiredSecret, looksCurrent, orphanedSecrets } from "./desired-secret.ts";
+import { dataDigestOf, desiredSecret, looksCurrent, orphanedSecrets } from "./desired-secret.ts";
+import { ANNOTATION_DATA_HASH } from "../../api/markers.ts";
+import { dataChanged } from "../rollout-restart/dependencies.ts";
 import { fetchData } from "./fetch.ts";
 import { fetchOutcome, OutcomeMessage } from "./fetch-outcome.ts";
-import { syncVersion } from "./hashes.ts";
+import { dataHash, syncVersion } from "./hashes.ts";
 import { nextSlot, refreshDecision, refreshGroup, storeRefsOf } from "./refresh.ts";
 import { resolveStore, type StoreLookup } from "./store-access.ts";
 import { refreshFloor } from "../../api/refresh-floor.ts";
@@ -73,6 +75,11 @@ export interface ExternalSecretReconcilerDeps {
   /** --min-refresh-interval: shorter refreshIntervals are raised to it (0 or unset: no floor). */
   minRefreshIntervalMs?: number;
   manifests?: ManifestTargets;
+  /**
+   * Called after a write that changed the target Secret's data (not a creation, not a metadata-only update),
+   * with the hash of the new data: rollout restarts of spec.target.rolloutRestartTargets. Must not throw.
+   */
+  onDataChanged?: (es: ExternalSecret, secret: string, digest: string) => void;
 }
 
 const rfc3339 = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
@@ -157,6 +164,7 @@ export function externalSecretReconciler(deps: ExternalSecretReconcilerDeps): (k
     let status: ExternalSecretStatus;
     let outcome: WriteOutcome = "unchanged";
     let orphansDeleted: string[] = [];
+    let changedDigest: string | undefined;
     // Every value this reconcile handles, so no error message can carry one to status, Events or logs.
     const values = new ValueScrubber();
     try {
@@ -178,7 +186,11 @@ export function externalSecretReconciler(deps: ExternalSecretReconcilerDeps): (k
         const renamable = target.creationPolicy === "Owner" && (decision.why === "new" || decision.why === "changed" || decision.why === "not-synced");
         const orphans = renamable ? orphanedSecrets(deps.cache.managedSecrets(namespace), es, target.name) : [];
         if (orphans.length > 0) orphansDeleted = await deps.writer.deleteOrphans(es, target.name, orphans);
-        outcome = await deps.writer.write(es, target, desiredSecret(es, target, rendered), deps.cache.managedSecret(namespace, target.name));
+        const before = deps.cache.managedSecret(namespace, target.name);
+        const desired = desiredSecret(es, target, rendered);
+        outcome = await deps.writer.write(es, target, desired, before);
+        const after = desired.annotations[ANNOTATION_DATA_HASH] ?? dataHash(desired.data);
+        if (dataChanged(outcome, before && dataDigestOf(before), after)) changedDigest = after;
       } else {
         // Logged at info once per transition (the condition's message changes); every later refresh at debug.
         const level = ready?.message?.startsWith(decided.message) ? "debug" : "info";
@@ -225,6 +237,7 @@ export function externalSecretReconciler(deps: ExternalSecretReconcilerDeps): (k
       await deps.events.normal(eventTarget, "Deleted", `secret ${orphan} deleted because it was orphaned`);
       log.info({ secret: orphan }, "deleted orphaned secret");
     }
+    if (changedDigest !== undefined) deps.onDataChanged?.(es, target.name, changedDigest);
     if (outcome !== "unchanged" && outcome !== "missing") log.info({ outcome, target: what }, manifest.kind ? "target written" : "secret written");
 
     if (refreshPolicy(es) !== "Periodic" || intervalMs === 0) return;

@@ -55,6 +55,12 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 - apiGroups: [""]
   resources: [events]
   verbs: [create]
+{{- if .Values.rolloutRestarts.enabled }}
+{{- /* spec.target.rolloutRestartTargets: read and patch the pod template of the named workloads. */}}
+- apiGroups: [apps]
+  resources: [deployments, statefulsets, daemonsets]
+  verbs: [get, patch]
+{{- end }}
 {{- if .Values.genericTargets.enabled }}
 {{- /* target.manifest kinds (values.yaml genericTargets): writable by every tenant through its ExternalSecrets. */}}
 {{- toYaml .Values.genericTargets.resources | nindent 0 }}
