@@ -4,7 +4,7 @@
 import { fn, GoError, perByte, type FuncMap } from "./func-types.ts";
 import { toInt64 } from "./convert.ts";
 import { parseGoDuration } from "./go-duration.ts";
-import { parseGoTime, ZERO_TIME_MS } from "./go-time-parse.ts";
+import { DAYS, MONTHS, parseGoTime, ZERO_TIME_MS } from "./go-time-parse.ts";
 import { formatGoDuration } from "./go-duration.ts";
 
 /** strconv.ParseInt(s, 10, 64) as Sprig uses it, ignoring the error: out-of-range text gives the clamped value, bad syntax 0. */
@@ -16,8 +16,6 @@ function parseDecimalInt64(s: string): bigint {
 }
 import { GoTime, Int64, intOf, isInt, type GoValue } from "./values.ts";
 
-const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
-const DAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
 const p2 = (n: number) => String(n).padStart(2, "0");
 
 // Longest tokens first, as Go's nextStdChunk matches them.

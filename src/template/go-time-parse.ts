@@ -6,8 +6,8 @@
 
 import { goQuote } from "./fmt.ts";
 
-const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
-const DAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+export const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+export const DAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
 
 /** Milliseconds of Go's zero time, 0001-01-01 00:00:00 UTC. */
 export const ZERO_TIME_MS = -62_135_596_800_000;

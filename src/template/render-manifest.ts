@@ -9,12 +9,11 @@ import { ConfigError } from "../provider/errors.ts";
 import type { Decoding } from "./decoding.ts";
 import { renderBytes, stringData, TemplateError } from "./engine.ts";
 import { decodedValue, templateConfigError, type LoadedSources } from "./render.ts";
-import { parseTargetPath, setAtPath } from "./target-path.ts";
+import { isMap, parseTargetPath, setAtPath } from "./target-path.ts";
 import { withKeygenQuota } from "./keygen-quota.ts";
 
 export type Manifest = Record<string, unknown> & { metadata: { labels?: Record<string, string>; annotations?: Record<string, string> } & Record<string, unknown> };
 
-const isMap = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 const text = (v: Uint8Array) => Buffer.from(v).toString("utf8");
 
 /** YAML as Go's sigs.k8s.io/yaml reads it (YAML 1.1: yes/on are booleans), bounded alias expansion. */

@@ -38,7 +38,7 @@ export function parseTargetPath(target: string): PathToken[] {
   return tokens;
 }
 
-const isMap = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+export const isMap = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 const typeName = (v: unknown): string => (Array.isArray(v) ? "[]interface {}" : isMap(v) ? "map[string]interface {}" : typeof v === "string" ? "string" : typeof v === "boolean" ? "bool" : typeof v === "number" ? (Number.isInteger(v) ? "int64" : "float64") : "<nil>");
 

@@ -67,8 +67,8 @@ function includesAll(have: Record<string, string> | undefined, want: Record<stri
   return Object.entries(want).every(([key, value]) => have?.[key] === value);
 }
 
-/** Who controls the Secret: undefined (no controller), "us", or "other". */
-export function controllerOf(secret: V1Secret, es: ExternalSecret): "us" | "other" | undefined {
+/** Who controls the object (a Secret, or a target.manifest resource): undefined (no controller), "us", or "other". */
+export function controllerOf(secret: Pick<V1Secret, "metadata">, es: ExternalSecret): "us" | "other" | undefined {
   const controller = secret.metadata?.ownerReferences?.find((ref) => ref.controller);
   if (!controller) return undefined;
   return controller.uid === es.metadata.uid ? "us" : "other";

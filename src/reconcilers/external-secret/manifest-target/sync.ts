@@ -8,11 +8,11 @@ import type { ManifestKind } from "../../../api/manifest-target.ts";
 import { LABEL_MANAGED } from "../../../api/markers.ts";
 import type { ValueScrubber } from "../../../provider/scrub.ts";
 import { renderManifestIsolated, type TemplateSources } from "../../../template/index.ts";
+import { controllerOf } from "../desired-secret.ts";
 import { secretError, type WriteOutcome } from "../secret-writer.ts";
 import { finishManifest, manifestBase, manifestUnchanged } from "./desired.ts";
 import type { ManifestWriter } from "./writer.ts";
 
-const controlledBy = (obj: KubernetesObject, es: ExternalSecret) => obj.metadata?.ownerReferences?.find((ref) => ref.controller)?.uid === es.metadata.uid;
 
 /** Every string in a rendered object, so an error message can never carry one (see ValueScrubber). */
 function strings(value: unknown, out: string[] = []): string[] {
@@ -44,7 +44,7 @@ export async function syncManifest(writer: ManifestWriter, input: ManifestSyncIn
   if (target.creationPolicy === "None") return "skipped";
   if (!existing && target.creationPolicy === "Merge") return "missing";
   const merging = target.creationPolicy === "Merge" || target.creationPolicy === "CreateOrMerge";
-  if (existing && !merging && !controlledBy(existing, es) && existing.metadata?.labels?.[LABEL_MANAGED] !== "true") {
+  if (existing && !merging && controllerOf(existing, es) !== "us" && existing.metadata?.labels?.[LABEL_MANAGED] !== "true") {
     throw secretError("SecretNotOwned", `${kind.kind} ${namespace}/${target.name} exists and is not managed by this ExternalSecret (use creationPolicy Merge to render into it)`);
   }
   const desired = finishManifest(es, target, rendered, existing);
@@ -62,7 +62,7 @@ export async function deleteManifest(writer: ManifestWriter, es: ExternalSecret,
   const namespace = es.metadata.namespace!;
   const existing = await writer.get(kind, namespace, name);
   if (!existing) return "unchanged";
-  if (!controlledBy(existing, es)) throw secretError("SecretNotOwned", `${kind.kind} ${namespace}/${name} is not owned by this ExternalSecret; not deleting it`);
+  if (controllerOf(existing, es) !== "us") throw secretError("SecretNotOwned", `${kind.kind} ${namespace}/${name} is not owned by this ExternalSecret; not deleting it`);
   await writer.delete(kind, namespace, name, existing.metadata!.uid!);
   return "deleted";
 }
