@@ -41,6 +41,11 @@ program
       .choices(["on", "off"])
       .default("on"),
   )
+  .addOption(
+    new Option("--reloader-annotations <mode>", "with --rollout-restarts=on, also restart workloads by their Stakater Reloader annotations (secret.reloader.stakater.com/reload|auto, reloader.stakater.com/auto) for Secrets this operator writes; needs list on the three kinds. Turn off while Reloader itself still runs")
+      .choices(["on", "off"])
+      .default("on"),
+  )
   .option("--rollout-restarts-per-second <n>", "restart budget per namespace; restarts over it wait", (v) => Number(v), DEFAULT_RESTART_BUDGET.perSecond)
   .option("--rollout-restarts-burst <n>", "burst of that budget", (v) => Number(v), DEFAULT_RESTART_BUDGET.burst)
   .option("--allow-ambient-credentials-for-namespaced-stores", "let namespaced SecretStores use the operator's own identity (its ServiceAccount token, AWS/GCP default credentials); ClusterSecretStores always may", false)
@@ -85,7 +90,11 @@ program
         minRefreshIntervalMs: parseDuration(opts.minRefreshInterval),
         allowAmbientCredentialsForNamespacedStores: opts.allowAmbientCredentialsForNamespacedStores === true,
         allowGenericTargets: opts.unsafeAllowGenericTargets === true,
-        rolloutRestarts: { enabled: opts.rolloutRestarts === "on", budget: { perSecond: opts.rolloutRestartsPerSecond, burst: opts.rolloutRestartsBurst } },
+        rolloutRestarts: {
+          enabled: opts.rolloutRestarts === "on",
+          reloaderAnnotations: opts.reloaderAnnotations === "on",
+          budget: { perSecond: opts.rolloutRestartsPerSecond, burst: opts.rolloutRestartsBurst },
+        },
         normalEvents: { mode: opts.events, perSecond: opts.normalEventsPerSecond, burst: opts.normalEventsBurst },
         serviceAccountTokenRequests: opts.serviceAccountTokenRequests,
         clusterExternalSecrets: opts.enableClusterExternalSecretReconciler,

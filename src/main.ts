@@ -41,7 +41,7 @@ export interface RunOptions {
   /** --unsafe-allow-generic-targets: target.manifest is served. */
   allowGenericTargets?: boolean;
   /** --rollout-restarts and its per-namespace budget. */
-  rolloutRestarts?: { enabled: boolean; budget: RestartBudget };
+  rolloutRestarts?: { enabled: boolean; reloaderAnnotations: boolean; budget: RestartBudget };
   /** Limits of the worker threads that run templates and parse SOPS files. */
   isolation: Omit<IsolationSettings, "onWorkerLost">;
   /** false: no TokenRequests (the platform withholds `serviceaccounts/token create`). */
@@ -79,7 +79,7 @@ export async function runOperator(options: RunOptions, providers: ReadonlyArray<
   const servers = options.metricsBindAddress
     ? [await startHttpServer(options.httpAddress, endpoints, { health: true, metrics: false }), await startHttpServer(options.metricsBindAddress, endpoints, { health: false, metrics: true })]
     : [await startHttpServer(options.httpAddress, endpoints)];
-  log.info({ address: options.httpAddress, metricsAddress: options.metricsBindAddress || options.httpAddress, metricsAuth: options.metricsAuth, leaderElect, namespace: options.namespace ?? "(all)", serviceAccountTokenRequests: options.serviceAccountTokenRequests, ambientCredentialsForSecretStores: options.allowAmbientCredentialsForNamespacedStores, genericTargets: options.allowGenericTargets === true, rolloutRestarts: options.rolloutRestarts?.enabled ?? true }, "starting");
+  log.info({ address: options.httpAddress, metricsAddress: options.metricsBindAddress || options.httpAddress, metricsAuth: options.metricsAuth, leaderElect, namespace: options.namespace ?? "(all)", serviceAccountTokenRequests: options.serviceAccountTokenRequests, ambientCredentialsForSecretStores: options.allowAmbientCredentialsForNamespacedStores, genericTargets: options.allowGenericTargets === true, rolloutRestarts: options.rolloutRestarts?.enabled ?? true, reloaderAnnotations: options.rolloutRestarts?.reloaderAnnotations ?? true }, "starting");
 
   const operator = await startOperator({
     kc,

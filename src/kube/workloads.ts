@@ -1,32 +1,84 @@
-// Reads and patches the pod-template annotation of Deployments, StatefulSets and DaemonSets (rollout restarts).
-import { AppsV1Api, PatchStrategy, setHeaderOptions, type KubeConfig } from "@kubernetes/client-node";
+// Reads Deployments, StatefulSets and DaemonSets (one, or all of a namespace) and patches their pod-template
+// annotation: what rollout restarts need. A read keeps only what the restarter looks at (annotations and the pod
+// spec), so a namespace listed after a rotation does not keep whole objects alive.
+import { AppsV1Api, PatchStrategy, setHeaderOptions, type KubeConfig, type V1PodSpec, type V1PodTemplateSpec } from "@kubernetes/client-node";
 import { isNotFound } from "./errors.ts";
 
 export type WorkloadKind = "Deployment" | "StatefulSet" | "DaemonSet";
+export const WORKLOAD_KINDS: readonly WorkloadKind[] = ["Deployment", "StatefulSet", "DaemonSet"];
 
-/** Contract: `annotation` returns null for a workload that does not exist; both throw the client's ApiException otherwise. */
-export interface WorkloadAnnotations {
-  annotation(kind: WorkloadKind, namespace: string, name: string, key: string): Promise<{ value: string | undefined; uid: string | undefined } | null>;
+/** What the restarter reads of a workload. */
+export interface Workload {
+  kind: WorkloadKind;
+  namespace: string;
+  name: string;
+  uid: string | undefined;
+  /** metadata.annotations */
+  annotations: Record<string, string>;
+  /** spec.template.metadata.annotations */
+  templateAnnotations: Record<string, string>;
+  podSpec: V1PodSpec | undefined;
+}
+
+/** Contract: `get` returns null for a workload that does not exist; all throw the client's ApiException otherwise. */
+export interface WorkloadApi {
+  get(kind: WorkloadKind, namespace: string, name: string): Promise<Workload | null>;
+  /** Every Deployment, StatefulSet and DaemonSet of the namespace (paged). */
+  list(namespace: string): Promise<Workload[]>;
   /** A JSON merge patch of spec.template.metadata.annotations[key]: the controller rolls the workload (a paused Deployment waits). */
   setAnnotation(kind: WorkloadKind, namespace: string, name: string, key: string, value: string): Promise<void>;
 }
 
-export function workloadAnnotations(kc: KubeConfig): WorkloadAnnotations {
+interface AppsObject {
+  metadata?: { name?: string; namespace?: string; uid?: string; annotations?: Record<string, string> };
+  spec?: { template: V1PodTemplateSpec };
+}
+
+const PAGE = 250;
+
+const summary = (kind: WorkloadKind, object: AppsObject, namespace: string): Workload => ({
+  kind,
+  namespace: object.metadata?.namespace ?? namespace,
+  name: object.metadata?.name ?? "",
+  uid: object.metadata?.uid,
+  annotations: object.metadata?.annotations ?? {},
+  templateAnnotations: object.spec?.template.metadata?.annotations ?? {},
+  podSpec: object.spec?.template.spec,
+});
+
+export function workloadApi(kc: KubeConfig): WorkloadApi {
   const apps = kc.makeApiClient(AppsV1Api);
-  const read = (kind: WorkloadKind, namespace: string, name: string) => {
+  const read = (kind: WorkloadKind, namespace: string, name: string): Promise<AppsObject> => {
     if (kind === "Deployment") return apps.readNamespacedDeployment({ name, namespace });
     if (kind === "StatefulSet") return apps.readNamespacedStatefulSet({ name, namespace });
     return apps.readNamespacedDaemonSet({ name, namespace });
   };
+  const page = (kind: WorkloadKind, namespace: string, _continue: string | undefined): Promise<{ items: AppsObject[]; metadata?: { _continue?: string } }> => {
+    const request = { namespace, limit: PAGE, _continue };
+    if (kind === "Deployment") return apps.listNamespacedDeployment(request);
+    if (kind === "StatefulSet") return apps.listNamespacedStatefulSet(request);
+    return apps.listNamespacedDaemonSet(request);
+  };
   return {
-    async annotation(kind, namespace, name, key) {
+    async get(kind, namespace, name) {
       try {
-        const workload = await read(kind, namespace, name);
-        return { value: workload.spec?.template.metadata?.annotations?.[key], uid: workload.metadata?.uid };
+        return summary(kind, await read(kind, namespace, name), namespace);
       } catch (err) {
         if (isNotFound(err)) return null;
         throw err;
       }
+    },
+    async list(namespace) {
+      const found: Workload[] = [];
+      for (const kind of WORKLOAD_KINDS) {
+        let next: string | undefined;
+        do {
+          const list = await page(kind, namespace, next);
+          for (const item of list.items) found.push(summary(kind, item, namespace));
+          next = list.metadata?._continue || undefined;
+        } while (next);
+      }
+      return found;
     },
     async setAnnotation(kind, namespace, name, key, value) {
       const body = { spec: { template: { metadata: { annotations: { [key]: value } } } } };

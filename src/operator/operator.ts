@@ -30,7 +30,7 @@ import { ManifestWatches, RETAIN_EVERY_MS, watchKey } from "./manifest-watches.t
 import { manifestKindOrUndefined } from "./dependents.ts";
 import { RolloutRestarter, type RestartBudget } from "../reconcilers/rollout-restart/restarter.ts";
 import { dataDigestOf } from "../reconcilers/external-secret/desired-secret.ts";
-import { workloadAnnotations } from "../kube/workloads.ts";
+import { workloadApi } from "../kube/workloads.ts";
 import { patchConditionsAt } from "../kube/status.ts";
 
 export interface OperatorOptions {
@@ -69,8 +69,10 @@ export interface OperatorOptions {
   /**
    * spec.target.rolloutRestartTargets (--rollout-restarts): on by default; false ignores the field (RBAC for
    * patching workloads is then not needed). `budget` is per namespace; `debounceMs` joins changes to one restart.
+   * `reloaderAnnotations` (--reloader-annotations, default on): Stakater Reloader's workload annotations too
+   * (needs list on the three kinds).
    */
-  rolloutRestarts?: { enabled: boolean; budget?: RestartBudget; debounceMs?: number };
+  rolloutRestarts?: { enabled: boolean; budget?: RestartBudget; debounceMs?: number; reloaderAnnotations?: boolean };
   /** Called when leadership is lost; the daemon exits so work from the lost term cannot continue. */
   onLostLeadership?: () => void;
   clock?: Clock;
@@ -138,8 +140,15 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
           clock,
           log: log.child({ component: "rollout-restart" }),
           events,
-          workloads: workloadAnnotations(kc),
+          workloads: workloadApi(kc),
           externalSecrets: (namespace) => informers.externalSecrets.list(namespace),
+          reloader:
+            opts.rolloutRestarts?.reloaderAnnotations === false
+              ? undefined
+              : {
+                  managedSecrets: (namespace) =>
+                    informers.managedSecrets.list(namespace).map((secret) => ({ name: secret.metadata?.name ?? "", annotations: secret.metadata?.annotations ?? {} })),
+                },
           secretDigest: (namespace, name) => {
             const secret = informers.managedSecrets.get(name, namespace);
             return secret && dataDigestOf(secret);

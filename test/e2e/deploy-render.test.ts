@@ -60,8 +60,12 @@ describe("Helm chart", () => {
     const workloadRules = (objects: KubernetesObject[]) => (clusterRole(objects, "secrets-bridge")?.rules ?? []).filter((rule) => rule.apiGroups?.includes("apps"));
     const argsOfChart = (objects: KubernetesObject[]) => (byKind(objects, "Deployment")[0] as V1Deployment).spec!.template.spec!.containers[0]!.args ?? [];
     const on = helmTemplate("sb-system");
-    assert.deepEqual(workloadRules(on).map((rule) => [rule.resources, rule.verbs]), [[["deployments", "statefulsets", "daemonsets"], ["get", "patch"]]]);
+    assert.deepEqual(workloadRules(on).map((rule) => [rule.resources, rule.verbs]), [[["deployments", "statefulsets", "daemonsets"], ["get", "list", "patch"]]]);
     assert.ok(argsOfChart(on).includes("--rollout-restarts=on"));
+    assert.ok(argsOfChart(on).includes("--reloader-annotations=on"));
+    const noReloader = helmTemplate("sb-system", ["rolloutRestarts.reloaderAnnotations=false"]);
+    assert.deepEqual(workloadRules(noReloader).map((rule) => rule.verbs), [["get", "patch"]], "Reloader off: no list");
+    assert.ok(argsOfChart(noReloader).includes("--reloader-annotations=off"));
     const off = helmTemplate("sb-system", ["rolloutRestarts.enabled=false"]);
     assert.deepEqual(workloadRules(off), []);
     assert.ok(argsOfChart(off).includes("--rollout-restarts=off"));

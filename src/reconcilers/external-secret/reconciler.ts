@@ -18,12 +18,11 @@ import type { StoreSessions } from "../../provider/sessions.ts";
 import type { SecretsClient } from "../../provider/types.ts";
 import { apiTemplateSources, renderIsolated } from "../../template/index.ts";
 import { findCondition, readyCondition, Reason, statusEqual, withCondition } from "./conditions.ts";
-import { dataDigestOf, desiredSecret, looksCurrent, orphanedSecrets } from "./desired-secret.ts";
-import { ANNOTATION_DATA_HASH } from "../../api/markers.ts";
+import { desiredSecret, looksCurrent, orphanedSecrets } from "./desired-secret.ts";
 import { dataChanged } from "../rollout-restart/dependencies.ts";
 import { fetchData } from "./fetch.ts";
 import { fetchOutcome, OutcomeMessage } from "./fetch-outcome.ts";
-import { dataHash, syncVersion } from "./hashes.ts";
+import { syncVersion } from "./hashes.ts";
 import { nextSlot, refreshDecision, refreshGroup, storeRefsOf } from "./refresh.ts";
 import { resolveStore, type StoreLookup } from "./store-access.ts";
 import { refreshFloor } from "../../api/refresh-floor.ts";
@@ -188,9 +187,9 @@ export function externalSecretReconciler(deps: ExternalSecretReconcilerDeps): (k
         if (orphans.length > 0) orphansDeleted = await deps.writer.deleteOrphans(es, target.name, orphans);
         const before = deps.cache.managedSecret(namespace, target.name);
         const desired = desiredSecret(es, target, rendered);
-        outcome = await deps.writer.write(es, target, desired, before);
-        const after = desired.annotations[ANNOTATION_DATA_HASH] ?? dataHash(desired.data);
-        if (dataChanged(outcome, before && dataDigestOf(before), after)) changedDigest = after;
+        const written = await deps.writer.write(es, target, desired, before);
+        outcome = written.outcome;
+        if (written.data && dataChanged(outcome, written.data.before, written.data.after)) changedDigest = written.data.after;
       } else {
         // Logged at info once per transition (the condition's message changes); every later refresh at debug.
         const level = ready?.message?.startsWith(decided.message) ? "debug" : "info";

@@ -6,15 +6,26 @@ import { PatchStrategy, setHeaderOptions } from "@kubernetes/client-node";
 import type { V1Secret } from "@kubernetes/client-node";
 import type { ExternalSecret } from "../../api/external-secret.ts";
 import type { ResolvedTarget } from "../../api/defaults.ts";
-import { FIELD_MANAGER, LABEL_CREATED_BY, LABEL_MANAGED, fieldManagerFor } from "../../api/markers.ts";
+import { ANNOTATION_DATA_HASH, FIELD_MANAGER, LABEL_CREATED_BY, LABEL_MANAGED, fieldManagerFor } from "../../api/markers.ts";
 import type { KubeClients } from "../../kube/clients.ts";
 import { isConflict, isNotFound, kubeErrorSummary } from "../../kube/errors.ts";
 import { ProviderError, ProviderUnavailableError } from "../../provider/errors.ts";
-import { controllerOf, encodeData, isCurrent, orphanedSecrets } from "./desired-secret.ts";
+import { controllerOf, dataDigestOf, encodeData, isCurrent, orphanedSecrets } from "./desired-secret.ts";
+import { dataHash } from "./hashes.ts";
 import type { DesiredSecret } from "./desired-secret.ts";
 
 /** `missing`: creationPolicy Merge and no Secret to merge into; nothing written (ESO: Ready=True, SecretMissing). */
 export type WriteOutcome = "created" | "updated" | "unchanged" | "deleted" | "skipped" | "missing";
+
+/**
+ * A write's outcome; an update also says the hash of the whole Secret's data before (as read live) and after it
+ * (rollout restarts act when they differ). For Merge targets that covers the other writers' keys too: the hash a
+ * workload is restarted on is the Secret it mounts.
+ */
+export interface WriteResult {
+  outcome: WriteOutcome;
+  data?: { before: string; after: string };
+}
 
 /** A Secret problem that is not the provider's: reported with its reason, retried with backoff. */
 export const secretError = (reason: "SecretNotOwned" | "ImmutableSecret" | "SecretWriteFailed", message: string) => new ProviderError(message, reason);
@@ -41,29 +52,29 @@ export class SecretWriter {
    * interval that GET alone was 166 reads a second). If the watch is behind and the Secret was just changed,
    * that change arrives as a watch event and its reconcile repairs it.
    */
-  async write(es: ExternalSecret, target: ResolvedTarget, desired: DesiredSecret, cached?: V1Secret): Promise<WriteOutcome> {
-    if (target.creationPolicy === "None") return "skipped";
+  async write(es: ExternalSecret, target: ResolvedTarget, desired: DesiredSecret, cached?: V1Secret): Promise<WriteResult> {
+    if (target.creationPolicy === "None") return { outcome: "skipped" };
     const merging = target.creationPolicy === "Merge" || target.creationPolicy === "CreateOrMerge";
     // Only a Secret we may write counts as current; anything else takes the live path and its checks.
-    if (cached && !merging && controllerOf(cached, es) !== "other" && isCurrent(cached, desired, false, es.metadata.name)) return "unchanged";
+    if (cached && !merging && controllerOf(cached, es) !== "other" && isCurrent(cached, desired, false, es.metadata.name)) return { outcome: "unchanged" };
     const existing = await this.get(desired.namespace, desired.name);
     if (merging) {
-      if (!existing && target.creationPolicy === "Merge") return "missing";
-      if (existing && isCurrent(existing, desired, true, es.metadata.name)) return "unchanged";
-      await this.#apply(es, desired);
-      return existing ? "updated" : "created";
+      if (!existing && target.creationPolicy === "Merge") return { outcome: "missing" };
+      if (existing && isCurrent(existing, desired, true, es.metadata.name)) return { outcome: "unchanged" };
+      const applied = await this.#apply(es, desired);
+      return existing ? { outcome: "updated", data: { before: dataDigestOf(existing), after: dataDigestOf(applied) } } : { outcome: "created" };
     }
     if (!existing) {
       await this.#guard(desired, () => this.#clients.core.createNamespacedSecret({ namespace: desired.namespace, body: this.#fullBody(desired, undefined), fieldManager: FIELD_MANAGER }));
-      return "created";
+      return { outcome: "created" };
     }
     this.#checkOwnership(existing, es, desired);
-    if (isCurrent(existing, desired, false, es.metadata.name)) return "unchanged";
+    if (isCurrent(existing, desired, false, es.metadata.name)) return { outcome: "unchanged" };
     if (existing.immutable) throw secretError("ImmutableSecret", `secret ${desired.namespace}/${desired.name} is immutable and its data would change`);
     await this.#guard(desired, () =>
       this.#clients.core.replaceNamespacedSecret({ name: desired.name, namespace: desired.namespace, body: this.#fullBody(desired, existing), fieldManager: FIELD_MANAGER }),
     );
-    return "updated";
+    return { outcome: "updated", data: { before: dataDigestOf(existing), after: desired.annotations[ANNOTATION_DATA_HASH] ?? dataHash(desired.data) } };
   }
 
   /** deletionPolicy Delete: remove the Secret if this ExternalSecret owns it. */
@@ -135,7 +146,8 @@ export class SecretWriter {
     };
   }
 
-  async #apply(es: ExternalSecret, desired: DesiredSecret): Promise<void> {
+  /** Server-side apply; returns the Secret as it is after the apply. */
+  async #apply(es: ExternalSecret, desired: DesiredSecret): Promise<V1Secret> {
     const body: V1Secret = {
       apiVersion: "v1",
       kind: "Secret",
@@ -148,7 +160,7 @@ export class SecretWriter {
       ...(desired.type ? { type: desired.type } : {}),
       data: encodeData(desired.data),
     };
-    await this.#guard(desired, () =>
+    return this.#guard(desired, () =>
       this.#clients.core.patchNamespacedSecret(
         { name: desired.name, namespace: desired.namespace, body, fieldManager: fieldManagerFor(es.metadata.name), force: true },
         setHeaderOptions("Content-Type", PatchStrategy.ServerSideApply),
@@ -156,9 +168,9 @@ export class SecretWriter {
     );
   }
 
-  async #guard(desired: DesiredSecret, write: () => Promise<unknown>): Promise<void> {
+  async #guard<T>(desired: DesiredSecret, write: () => Promise<T>): Promise<T> {
     try {
-      await write();
+      return await write();
     } catch (err) {
       const what = `writing secret ${desired.namespace}/${desired.name}`;
       if (isConflict(err)) throw new ProviderUnavailableError(`${what}: conflict, will retry`);

@@ -1,5 +1,5 @@
-// The ExternalSecret's RolloutRestart condition (ours, next to ESO's Ready): False while a workload it names could
-// not be restarted (missing, forbidden), True again once every one of them was. Absent until a restart failed, so
+// The ExternalSecret's RolloutRestart condition (ours, next to ESO's Ready): False while a workload depending on its Secret
+// could not be restarted (missing, forbidden), True again once every one of them was. Absent until a restart failed, so
 // an ExternalSecret whose restarts always work carries no extra condition and costs no extra status write.
 import type { Condition } from "../../api/common.ts";
 
@@ -20,7 +20,7 @@ export function rolloutCondition(failures: Failures, previous: Condition | undef
   const message =
     failures.size > 0
       ? [...failures.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, text]) => text).join("; ")
-      : "every workload in rolloutRestartTargets was restarted";
+      : "every workload depending on the secret was restarted";
   if (previous && previous.status === status && previous.reason === reason && previous.message === message) return undefined;
   const lastTransitionTime = previous?.status === status && previous.lastTransitionTime ? previous.lastTransitionTime : now.toISOString().replace(/\.\d{3}Z$/, "Z");
   return { type: ROLLOUT_RESTART_CONDITION, status, reason, message, lastTransitionTime };

@@ -1,8 +1,12 @@
-// Rollout restarts (spec.target.rolloutRestartTargets, issue 19): when a managed Secret's data really changed,
-// each workload that depends on it gets the hash of its Secrets' data on its pod template. Requests for one
-// workload within the debounce window become one patch; each namespace has a token-bucket budget, and what it
-// refuses waits (never dropped). The patch is skipped when the workload already carries the hash, so the same
-// data never rolls anything twice. Failures are Warning Events on the ExternalSecrets, never a failed sync.
+// Rollout restarts (issue 19): when a managed Secret's data really changed, each workload that depends on it gets
+// the hash of its Secrets' data on its pod template. A workload depends on a Secret when an ExternalSecret names
+// it in spec.target.rolloutRestartTargets, or when its Stakater Reloader annotations ask for that Secret (found by
+// listing the namespace's workloads once per debounce window after a change: nothing is watched or cached at rest).
+// Requests for one workload within the debounce window become one patch; each namespace has a token-bucket
+// budget, and what it refuses waits (never dropped). The hash covers every managed Secret the workload depends on,
+// read from the live workload at restart time, so both ways of asking give the same hash and the patch is skipped
+// when the workload already carries it: the same data never rolls anything twice. Failures are Warning Events on
+// the ExternalSecrets, never a failed sync.
 import type { Logger } from "pino";
 import type { ExternalSecret } from "../../api/external-secret.ts";
 import { API_VERSION } from "../../api/common.ts";
@@ -11,8 +15,9 @@ import type { Clock } from "../../controller/clock.ts";
 import { TokenBucket } from "../../controller/token-bucket.ts";
 import type { EventRecorder } from "../../kube/events.ts";
 import { isConflict, isNotFound, kubeErrorSummary } from "../../kube/errors.ts";
-import type { WorkloadAnnotations } from "../../kube/workloads.ts";
+import type { Workload, WorkloadApi } from "../../kube/workloads.ts";
 import { dependenciesOf, secretsHash, workloadKey, type WorkloadId } from "./dependencies.ts";
+import { reloaderRule, type SecretInfo } from "./reloader.ts";
 import type { Condition } from "../../api/common.ts";
 import { ROLLOUT_RESTART_CONDITION, rolloutCondition } from "./condition.ts";
 
@@ -27,6 +32,8 @@ export const DEFAULT_DEBOUNCE_MS = 1000;
 /** A conflicting condition write waits for the watch to deliver the newer ExternalSecret, a few times. */
 const CONDITION_ATTEMPTS = 5;
 const CONDITION_RETRY_MS = 500;
+/** A restart asked for while the same workload is being restarted looks again after this. */
+const RUNNING_RETRY_MS = 100;
 
 export type RestartResult = "restarted" | "unchanged" | "missing" | "failed";
 
@@ -34,9 +41,14 @@ export interface RolloutRestarterDeps {
   clock: Clock;
   log: Logger;
   events: EventRecorder;
-  workloads: WorkloadAnnotations;
+  workloads: WorkloadApi;
   /** The ExternalSecrets of a namespace, as the watch caches them. */
   externalSecrets(namespace: string): ExternalSecret[];
+  /**
+   * Honour Stakater Reloader's annotations on workloads (needs list on the three kinds). Then `managedSecrets`
+   * gives the namespace's managed Secrets (name and annotations) as the watch caches them.
+   */
+  reloader?: { managedSecrets(namespace: string): SecretInfo[] };
   /** The hash of a managed Secret's data, as the watch caches it (undefined: not seen). */
   secretDigest(namespace: string, name: string): string | undefined;
   debounceMs?: number;
@@ -57,9 +69,21 @@ interface Pending {
   causes: Map<string, string>;
 }
 
+/** Secrets that changed in a namespace, waiting for the debounce window before its workloads are listed. */
+interface PendingScan {
+  timer: unknown;
+  /** Secret name -> the ExternalSecret that wrote it. */
+  changed: Map<string, string>;
+}
+
 export class RolloutRestarter {
   readonly #deps: RolloutRestarterDeps;
   readonly #pending = new Map<string, Pending>();
+  readonly #scans = new Map<string, PendingScan>();
+  /** Workloads being read or patched now: a second restart of one waits for the first (one Event, one patch). */
+  readonly #running = new Set<string>();
+  /** Namespaces whose workload list failed, warned about once until a list works again. */
+  readonly #listWarned = new Set<string>();
   readonly #budgets = new Map<string, TokenBucket>();
   /** Digests just written by the reconciler: the watch may not have delivered those Secrets yet. */
   readonly #written = new Map<string, string>();
@@ -82,17 +106,67 @@ export class RolloutRestarter {
   /** The reconciler wrote `secret` (of `es`) with new data, whose hash is `digest`. */
   dataChanged(es: ExternalSecret, secret: string, digest: string): void {
     const targets = es.spec.target?.rolloutRestartTargets ?? [];
-    // Without targets nothing is remembered: #written holds only Secrets some workload may be hashed over.
-    if (this.#stopped || targets.length === 0) return;
+    // Without targets or Reloader nothing is remembered: #written holds only Secrets a workload may be hashed over.
+    if (this.#stopped || (targets.length === 0 && !this.#deps.reloader)) return;
     const namespace = es.metadata.namespace ?? "";
     this.#written.set(`${namespace}/${secret}`, digest);
-    for (const ref of targets) {
-      const workload = { kind: ref.kind, namespace, name: ref.name };
-      const key = workloadKey(workload);
-      const pending = this.#pending.get(key) ?? { workload, timer: undefined, causes: new Map() };
-      pending.causes.set(es.metadata.name, secret);
-      if (pending.timer === undefined) pending.timer = this.#deps.clock.setTimeout(() => this.#due(key), this.#deps.debounceMs ?? DEFAULT_DEBOUNCE_MS);
-      this.#pending.set(key, pending);
+    const debounceMs = this.#deps.debounceMs ?? DEFAULT_DEBOUNCE_MS;
+    for (const ref of targets) this.#request({ kind: ref.kind, namespace, name: ref.name }, es.metadata.name, secret, debounceMs);
+    if (!this.#deps.reloader) return;
+    const scan = this.#scans.get(namespace) ?? { timer: undefined, changed: new Map<string, string>() };
+    scan.changed.set(secret, es.metadata.name);
+    if (scan.timer === undefined) scan.timer = this.#deps.clock.setTimeout(() => void this.#scan(namespace), debounceMs);
+    this.#scans.set(namespace, scan);
+  }
+
+  /** Asks for a restart of `workload` after `delayMs`, joining one already waiting. */
+  #request(workload: WorkloadId, esName: string, secret: string, delayMs: number): void {
+    const key = workloadKey(workload);
+    const pending = this.#pending.get(key) ?? { workload, timer: undefined, causes: new Map() };
+    pending.causes.set(esName, secret);
+    if (pending.timer === undefined) pending.timer = this.#deps.clock.setTimeout(() => this.#due(key), delayMs);
+    this.#pending.set(key, pending);
+  }
+
+  /** Lists the namespace's workloads and asks for a restart of each whose Reloader annotations want a changed Secret. */
+  async #scan(namespace: string): Promise<void> {
+    const scan = this.#scans.get(namespace);
+    this.#scans.delete(namespace);
+    if (!scan || !this.#deps.reloader) return;
+    let workloads: Workload[];
+    try {
+      workloads = await this.#deps.workloads.list(namespace);
+      this.#listWarned.delete(namespace);
+    } catch (err) {
+      if (!this.#listWarned.has(namespace)) this.#deps.log.warn({ namespace, error: kubeErrorSummary(err) }, "cannot list workloads: Reloader annotations not honoured in this namespace");
+      this.#listWarned.add(namespace);
+      return;
+    }
+    const known = new Map(this.#managedSecrets(namespace).map((info) => [info.name, info]));
+    for (const workload of workloads) {
+      const rule = reloaderRule(workload);
+      if (!rule) continue;
+      for (const [secret, esName] of scan.changed) {
+        if (rule.reloadsOn(known.get(secret) ?? { name: secret, annotations: {} })) this.#request(workload, esName, secret, 0);
+      }
+    }
+    this.#forgetCaughtUp(namespace);
+  }
+
+  /** The namespace's managed Secrets: the watch's, and those just written that it has not delivered (or never will: Merge targets). */
+  #managedSecrets(namespace: string): SecretInfo[] {
+    const cached = this.#deps.reloader?.managedSecrets(namespace) ?? [];
+    const names = new Set(cached.map((info) => info.name));
+    const prefix = `${namespace}/`;
+    const written = [...this.#written.keys()].filter((id) => id.startsWith(prefix) && !names.has(id.slice(prefix.length)));
+    return [...cached, ...written.map((id) => ({ name: id.slice(prefix.length), annotations: {} }))];
+  }
+
+  /** Drops the namespace's just-written digests the watch has caught up with. */
+  #forgetCaughtUp(namespace: string): void {
+    const prefix = `${namespace}/`;
+    for (const [id, digest] of this.#written) {
+      if (id.startsWith(prefix) && this.#deps.secretDigest(namespace, id.slice(prefix.length)) === digest) this.#written.delete(id);
     }
   }
 
@@ -102,6 +176,10 @@ export class RolloutRestarter {
    * with a Warning Event on its ExternalSecrets. Call after the reconcilers stopped.
    */
   async drain(): Promise<void> {
+    // Changes waiting for their namespace's list are looked at now, so their restarts join the flush below.
+    const scans = [...this.#scans.entries()];
+    for (const [, scan] of scans) this.#deps.clock.clearTimeout(scan.timer);
+    await Promise.all(scans.map(([namespace]) => this.#scan(namespace)));
     this.#stopped = true;
     const pending = [...this.#pending.values()];
     this.#pending.clear();
@@ -125,6 +203,10 @@ export class RolloutRestarter {
   #due(key: string): void {
     const pending = this.#pending.get(key);
     if (!pending || this.#stopped) return;
+    if (this.#running.has(key)) {
+      pending.timer = this.#deps.clock.setTimeout(() => this.#due(key), RUNNING_RETRY_MS);
+      return;
+    }
     const budget = this.#budgetFor(pending.workload.namespace);
     if (!budget.tryTake()) {
       // Over budget: wait for the next token; further changes meanwhile join this same restart.
@@ -137,12 +219,16 @@ export class RolloutRestarter {
 
   /** One restart, its metric and its condition; never rejects. */
   async #run(pending: Pending): Promise<void> {
+    const key = workloadKey(pending.workload);
+    this.#running.add(key);
     try {
       const { result, failure } = await this.#restart(pending);
       this.#deps.onResult?.(pending.workload.namespace, pending.workload.kind, result);
       await this.#report(pending, failure);
     } catch (err) {
-      this.#deps.log.error({ workload: workloadKey(pending.workload), error: err instanceof Error ? err.message : "unknown" }, "rollout restart crashed");
+      this.#deps.log.error({ workload: key, error: err instanceof Error ? err.message : "unknown" }, "rollout restart crashed");
+    } finally {
+      this.#running.delete(key);
     }
   }
 
@@ -160,13 +246,19 @@ export class RolloutRestarter {
     return bucket;
   }
 
-  /** The hash of the workload's Secrets now: just-written digests first, then the watch's. */
-  #hashFor(workload: WorkloadId): string {
-    const deps = dependenciesOf(this.#deps.externalSecrets(workload.namespace), workload);
+  /**
+   * The hash of the managed Secrets the live workload depends on (rolloutRestartTargets naming it, and its
+   * Reloader annotations): just-written digests first, then the watch's.
+   */
+  #hashFor(workload: Workload): string {
+    const { namespace } = workload;
+    const secrets = new Set(dependenciesOf(this.#deps.externalSecrets(namespace), workload).map(({ secret }) => secret));
+    const rule = this.#deps.reloader && reloaderRule(workload);
+    if (rule) for (const info of this.#managedSecrets(namespace)) if (rule.reloadsOn(info)) secrets.add(info.name);
     return secretsHash(
-      deps.map(({ secret }) => {
-        const id = `${workload.namespace}/${secret}`;
-        const cached = this.#deps.secretDigest(workload.namespace, secret);
+      [...secrets].map((secret) => {
+        const id = `${namespace}/${secret}`;
+        const cached = this.#deps.secretDigest(namespace, secret);
         const written = this.#written.get(id);
         if (written !== undefined && written === cached) this.#written.delete(id);
         return [secret, written ?? cached] as const;
@@ -221,14 +313,14 @@ export class RolloutRestarter {
       for (const esName of causes.keys()) await this.#deps.events.warning(this.#esTarget(namespace, esName), "RolloutRestartFailed", message);
       return message;
     };
-    const hash = this.#hashFor(workload);
     try {
-      const current = await this.#deps.workloads.annotation(kind, namespace, name, ANNOTATION_SECRETS_HASH);
+      const current = await this.#deps.workloads.get(kind, namespace, name);
       if (current === null) {
         log.warn({ secrets }, "rollout restart target not found");
         return { result: "missing", failure: await warn(`${what} not found: not restarted after the data of secret ${secrets} changed`) };
       }
-      if (current.value === hash) return { result: "unchanged" };
+      const hash = this.#hashFor(current);
+      if (current.templateAnnotations[ANNOTATION_SECRETS_HASH] === hash) return { result: "unchanged" };
       await this.#deps.workloads.setAnnotation(kind, namespace, name, ANNOTATION_SECRETS_HASH, hash);
       log.info({ secrets }, "rollout restarted");
       const message = `${what} restarted: the data of secret ${secrets} changed`;

@@ -56,10 +56,11 @@ app.kubernetes.io/instance: {{ .Release.Name }}
   resources: [events]
   verbs: [create]
 {{- if .Values.rolloutRestarts.enabled }}
-{{- /* spec.target.rolloutRestartTargets: read and patch the pod template of the named workloads. */}}
+{{- /* spec.target.rolloutRestartTargets: read and patch the pod template of the named workloads; with
+     reloaderAnnotations, list a namespace's workloads after one of its Secrets changed (nothing is watched). */}}
 - apiGroups: [apps]
   resources: [deployments, statefulsets, daemonsets]
-  verbs: [get, patch]
+  verbs: {{ if .Values.rolloutRestarts.reloaderAnnotations }}[get, list, patch]{{ else }}[get, patch]{{ end }}
 {{- end }}
 {{- if .Values.genericTargets.enabled }}
 {{- /* target.manifest kinds (values.yaml genericTargets): writable by every tenant through its ExternalSecrets. */}}

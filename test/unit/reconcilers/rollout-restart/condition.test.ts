@@ -23,7 +23,7 @@ test("rolloutCondition", () => {
     {
       name: "all restarted after a failure: True",
       given: { failures: [], previous: failed },
-      want: { type: "RolloutRestart", status: "True", reason: "RolloutRestarted", message: "every workload in rolloutRestartTargets was restarted", lastTransitionTime: "2026-12-03T20:00:00Z" },
+      want: { type: "RolloutRestart", status: "True", reason: "RolloutRestarted", message: "every workload depending on the secret was restarted", lastTransitionTime: "2026-12-03T20:00:00Z" },
     },
   ] as const;
   for (const { name, given, want } of cases) {

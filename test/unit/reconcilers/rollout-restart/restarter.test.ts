@@ -5,7 +5,8 @@ import type { ExternalSecret } from "../../../../src/api/external-secret.ts";
 import { ANNOTATION_SECRETS_HASH } from "../../../../src/api/markers.ts";
 import { FakeClock } from "../../../../src/controller/clock.ts";
 import type { EventRecorder, EventTarget } from "../../../../src/kube/events.ts";
-import type { WorkloadAnnotations, WorkloadKind } from "../../../../src/kube/workloads.ts";
+import type { V1PodSpec } from "@kubernetes/client-node";
+import type { Workload, WorkloadApi, WorkloadKind } from "../../../../src/kube/workloads.ts";
 import { RolloutRestarter, type RestartResult } from "../../../../src/reconcilers/rollout-restart/restarter.ts";
 
 type Ref = { kind: WorkloadKind; name: string };
@@ -13,7 +14,10 @@ const es = (name: string, refs: Ref[], namespace = "team"): ExternalSecret =>
   ({ apiVersion: "external-secrets.io/v1", kind: "ExternalSecret", metadata: { name, namespace, uid: `uid-${name}` }, spec: { target: { rolloutRestartTargets: refs }, data: [] } }) as unknown as ExternalSecret;
 
 /** In-memory workloads and the patches they received. */
-function harness(externalSecrets: ExternalSecret[], opts: { budget?: { perSecond: number; burst: number }; forbidden?: string; conflicts?: number } = {}) {
+function harness(
+  externalSecrets: ExternalSecret[],
+  opts: { budget?: { perSecond: number; burst: number }; forbidden?: string; conflicts?: number; reloader?: boolean; listForbidden?: boolean } = {},
+) {
   let conflicts = opts.conflicts ?? 0;
   const clock = new FakeClock();
   const annotations = new Map<string, string | undefined>();
@@ -22,13 +26,37 @@ function harness(externalSecrets: ExternalSecret[], opts: { budget?: { perSecond
   const digests = new Map<string, string>();
   const results: RestartResult[] = [];
   const conditions: Array<{ es: string; status: string; message: string | undefined }> = [];
-  const workloads: WorkloadAnnotations = {
-    async annotation(kind, namespace, name, key) {
-      assert.equal(key, ANNOTATION_SECRETS_HASH);
+  /** Reloader annotations and pod specs by workload id (`namespace/Kind/name`); the hash annotation lives in `annotations`. */
+  const shapes = new Map<string, { annotations?: Record<string, string>; templateAnnotations?: Record<string, string>; podSpec?: V1PodSpec }>();
+  /** Managed Secrets' annotations by `namespace/name` (the watch's cache). */
+  const secretAnnotations = new Map<string, Record<string, string>>();
+  let lists = 0;
+  const workloadOf = (id: string): Workload => {
+    const [namespace, kind, name] = id.split("/") as [string, WorkloadKind, string];
+    const shape = shapes.get(id) ?? {};
+    const hash = annotations.get(id);
+    return {
+      kind,
+      namespace,
+      name,
+      uid: `uid-${name}`,
+      annotations: shape.annotations ?? {},
+      templateAnnotations: { ...(shape.templateAnnotations ?? {}), ...(hash === undefined ? {} : { [ANNOTATION_SECRETS_HASH]: hash }) },
+      podSpec: shape.podSpec,
+    };
+  };
+  const workloads: WorkloadApi = {
+    async get(kind, namespace, name) {
       const id = `${namespace}/${kind}/${name}`;
-      return annotations.has(id) ? { value: annotations.get(id), uid: `uid-${name}` } : null;
+      return annotations.has(id) ? workloadOf(id) : null;
     },
-    async setAnnotation(kind, namespace, name, _key, value) {
+    async list(namespace) {
+      lists++;
+      if (opts.listForbidden) throw Object.assign(new Error("forbidden"), { code: 403, body: { message: "list is forbidden" } });
+      return [...annotations.keys()].filter((id) => id.startsWith(`${namespace}/`)).map(workloadOf);
+    },
+    async setAnnotation(kind, namespace, name, key, value) {
+      assert.equal(key, ANNOTATION_SECRETS_HASH);
       const id = `${namespace}/${kind}/${name}`;
       if (id === opts.forbidden) throw Object.assign(new Error("forbidden"), { code: 403, body: { message: "patch is forbidden" } });
       patches.push(id);
@@ -47,6 +75,14 @@ function harness(externalSecrets: ExternalSecret[], opts: { budget?: { perSecond
     externalSecrets: (namespace) => externalSecrets.filter((e) => e.metadata.namespace === namespace),
     secretDigest: (namespace, name) => digests.get(`${namespace}/${name}`),
     debounceMs: 1000,
+    ...(opts.reloader
+      ? {
+          reloader: {
+            managedSecrets: (namespace: string) =>
+              [...digests.keys()].filter((id) => id.startsWith(`${namespace}/`)).map((id) => ({ name: id.slice(namespace.length + 1), annotations: secretAnnotations.get(id) ?? {} })),
+          },
+        }
+      : {}),
     ...(opts.budget ? { budget: opts.budget } : {}),
     onResult: (_ns, _kind, result) => results.push(result),
     writeConditions: async (es, written) => {
@@ -61,7 +97,7 @@ function harness(externalSecrets: ExternalSecret[], opts: { budget?: { perSecond
     clock.advance(ms);
     for (let i = 0; i < 20; i++) await Promise.resolve();
   };
-  return { clock, annotations, patches, events, digests, results, conditions, restarter, advance };
+  return { clock, annotations, shapes, secretAnnotations, lists: () => lists, patches, events, digests, results, conditions, restarter, advance };
 }
 
 test("several Secrets of one workload changing within the window restart it once", async () => {
@@ -171,7 +207,7 @@ test("drain (shutdown) restarts what waits for its window now; what the budget h
 
 test("a budget that would hold restarts forever is refused at start-up", () => {
   for (const budget of [{ perSecond: 0, burst: 1 }, { perSecond: 1, burst: 0 }, { perSecond: Number.NaN, burst: 1 }]) {
-    assert.throws(() => new RolloutRestarter({ clock: new FakeClock(), log: pino({ level: "silent" }), events: {} as EventRecorder, workloads: {} as WorkloadAnnotations, externalSecrets: () => [], secretDigest: () => undefined, budget }), /rollout restart budget/);
+    assert.throws(() => new RolloutRestarter({ clock: new FakeClock(), log: pino({ level: "silent" }), events: {} as EventRecorder, workloads: {} as WorkloadApi, externalSecrets: () => [], secretDigest: () => undefined, budget }), /rollout restart budget/);
   }
 });
 
@@ -198,4 +234,93 @@ test("a condition write that conflicts (stale copy) is retried, a few times only
   for (let i = 0; i < 20; i++) await stubborn.advance(500);
   assert.equal(stubborn.conditions.length, 0);
   assert.equal(stubborn.clock.pending(), 0, "gave up: no timer left");
+});
+
+const envFrom = (secret: string): V1PodSpec => ({ containers: [{ name: "app", envFrom: [{ secretRef: { name: secret } }] }] });
+
+test("Reloader: a changed Secret restarts the workloads whose annotations ask for it, after one list of the namespace", async () => {
+  const db = es("db", []);
+  const h = harness([db], { reloader: true });
+  h.digests.set("team/db", "d1");
+  h.digests.set("team/api", "a1");
+  h.annotations.set("team/Deployment/auto", undefined);
+  h.shapes.set("team/Deployment/auto", { annotations: { "reloader.stakater.com/auto": "true" }, podSpec: envFrom("db") });
+  h.annotations.set("team/StatefulSet/named", undefined);
+  h.shapes.set("team/StatefulSet/named", { templateAnnotations: { "secret.reloader.stakater.com/reload": "other, d[a-z]" } });
+  h.annotations.set("team/DaemonSet/other-secret", undefined);
+  h.shapes.set("team/DaemonSet/other-secret", { annotations: { "secret.reloader.stakater.com/auto": "true" }, podSpec: envFrom("api") });
+  h.annotations.set("team/Deployment/plain", undefined);
+  h.shapes.set("team/Deployment/plain", { podSpec: envFrom("db") });
+  h.restarter.dataChanged(db, "db", "d2");
+  h.restarter.dataChanged(db, "db", "d3");
+  await h.advance(999);
+  assert.equal(h.lists(), 0, "the list waits for the debounce window");
+  await h.advance(1);
+  await h.advance(0);
+  assert.equal(h.lists(), 1, "one list for both changes");
+  assert.deepEqual(h.patches.sort(), ["team/Deployment/auto", "team/StatefulSet/named"]);
+  const restarted = h.events.filter((e) => e.reason === "RolloutRestarted" && e.target.kind === "ExternalSecret").map((e) => e.message).sort();
+  assert.deepEqual(restarted, ["Deployment auto restarted: the data of secret db changed", "StatefulSet named restarted: the data of secret db changed"]);
+  // The hash covers every managed Secret the workload depends on: the same for both ways of asking.
+  assert.equal(h.annotations.get("team/Deployment/auto"), h.annotations.get("team/StatefulSet/named"));
+});
+
+test("Reloader: the hash is the same whichever way a workload asks, so both ways together restart it once", async () => {
+  const db = es("db", [{ kind: "Deployment", name: "web" }]);
+  const h = harness([db], { reloader: true });
+  h.digests.set("team/db", "d1");
+  h.annotations.set("team/Deployment/web", undefined);
+  h.shapes.set("team/Deployment/web", { annotations: { "reloader.stakater.com/auto": "true" }, podSpec: envFrom("db") });
+  h.restarter.dataChanged(db, "db", "d2");
+  await h.advance(1000);
+  await h.advance(0);
+  await h.advance(200);
+  assert.deepEqual(h.patches, ["team/Deployment/web"]);
+  assert.deepEqual(h.results.sort(), ["restarted", "unchanged"]);
+  assert.equal(h.events.filter((e) => e.reason === "RolloutRestarted" && e.target.kind === "ExternalSecret").length, 1);
+});
+
+test("Reloader: opt-outs are honoured; a list the RBAC refuses is one warning, the sync goes on", async () => {
+  const db = es("db", []);
+  const h = harness([db], { reloader: true });
+  h.digests.set("team/db", "d1");
+  h.secretAnnotations.set("team/db", { "reloader.stakater.com/ignore": "true" });
+  h.annotations.set("team/Deployment/auto", undefined);
+  h.shapes.set("team/Deployment/auto", { annotations: { "reloader.stakater.com/auto": "true" }, podSpec: envFrom("db") });
+  h.restarter.dataChanged(db, "db", "d2");
+  await h.advance(1000);
+  await h.advance(0);
+  assert.deepEqual(h.patches, []);
+  const refused = harness([db], { reloader: true, listForbidden: true });
+  refused.annotations.set("team/Deployment/auto", undefined);
+  refused.restarter.dataChanged(db, "db", "d2");
+  await refused.advance(1000);
+  refused.restarter.dataChanged(db, "db", "d3");
+  await refused.advance(1000);
+  assert.equal(refused.lists(), 2);
+  assert.deepEqual(refused.patches, []);
+  assert.equal(refused.restarter.queued(), 0);
+});
+
+test("Reloader off: no list, no restart for annotated workloads", async () => {
+  const db = es("db", []);
+  const h = harness([db]);
+  h.annotations.set("team/Deployment/auto", undefined);
+  h.shapes.set("team/Deployment/auto", { annotations: { "reloader.stakater.com/auto": "true" }, podSpec: envFrom("db") });
+  h.restarter.dataChanged(db, "db", "d2");
+  await h.advance(2000);
+  assert.equal(h.lists(), 0);
+  assert.deepEqual(h.patches, []);
+});
+
+test("Reloader: drain looks at the changes still waiting for their list", async () => {
+  const db = es("db", []);
+  const h = harness([db], { reloader: true });
+  h.digests.set("team/db", "d1");
+  h.annotations.set("team/Deployment/auto", undefined);
+  h.shapes.set("team/Deployment/auto", { annotations: { "reloader.stakater.com/auto": "true" }, podSpec: envFrom("db") });
+  h.restarter.dataChanged(db, "db", "d2");
+  await h.restarter.drain();
+  assert.deepEqual(h.patches, ["team/Deployment/auto"]);
+  assert.equal(h.clock.pending(), 0);
 });
