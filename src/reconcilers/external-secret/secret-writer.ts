@@ -10,7 +10,7 @@ import { ANNOTATION_DATA_HASH, FIELD_MANAGER, LABEL_CREATED_BY, LABEL_MANAGED, f
 import type { KubeClients } from "../../kube/clients.ts";
 import { isConflict, isNotFound, kubeErrorSummary } from "../../kube/errors.ts";
 import { ProviderError, ProviderUnavailableError } from "../../provider/errors.ts";
-import { controllerOf, dataDigestOf, encodeData, isCurrent, orphanedSecrets } from "./desired-secret.ts";
+import { controllerOf, dataDigestOf, encodeData, isCurrent, keysAppliedBy, orphanedSecrets } from "./desired-secret.ts";
 import { dataHash } from "./hashes.ts";
 import type { DesiredSecret } from "./desired-secret.ts";
 
@@ -61,8 +61,11 @@ export class SecretWriter {
     if (merging) {
       if (!existing && target.creationPolicy === "Merge") return { outcome: "missing" };
       if (existing && isCurrent(existing, desired, true, es.metadata.name)) return { outcome: "unchanged" };
+      // This ExternalSecret's first merge into a Secret is its creation of that data: no data change to report.
+      const merged = existing && keysAppliedBy(existing, es.metadata.name).length > 0;
       const applied = await this.#apply(es, desired);
-      return existing ? { outcome: "updated", data: { before: dataDigestOf(existing), after: dataDigestOf(applied) } } : { outcome: "created" };
+      if (!existing) return { outcome: "created" };
+      return merged ? { outcome: "updated", data: { before: dataDigestOf(existing), after: dataDigestOf(applied) } } : { outcome: "updated" };
     }
     if (!existing) {
       await this.#guard(desired, () => this.#clients.core.createNamespacedSecret({ namespace: desired.namespace, body: this.#fullBody(desired, undefined), fieldManager: FIELD_MANAGER }));
