@@ -2,7 +2,7 @@
 // TokenRequest token of the chart's ServiceAccount): sync, rotation and deletion under the chart's RBAC, two
 // replicas with leader failover and no double writes, metrics content behind the chart's default metrics auth
 // (scraped with a token bound to its metrics-reader role), a ClusterExternalSecret fanned out and collected,
-// a rollout restart (rolloutRestartTargets), a graceful SIGTERM, and the token-create switch off.
+// rollout restarts (rolloutRestartTargets and Reloader annotations), a graceful SIGTERM, and the token-create switch off.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -83,14 +83,23 @@ describe("in-cluster with the chart's RBAC: two replicas", () => {
     assert.equal(after - before, 1);
   });
 
-  it("restarts a rolloutRestartTargets Deployment under the chart's RBAC (apps get/patch), once per rotation", async () => {
+  it("restarts a rolloutRestartTargets Deployment and a Reloader-annotated one under the chart's RBAC (apps get/list/patch), once per rotation", async () => {
     const apps = kubeConfig().makeApiClient(AppsV1Api);
-    const labels = { app: "restart-me" };
-    const created = await apps.createNamespacedDeployment({
-      namespace: app,
-      body: { metadata: { name: "restart-me" }, spec: { selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: "app", image: "registry.invalid/app:1" }] } } } },
-    });
-    const replicaSets = async () => (await apps.listNamespacedReplicaSet({ namespace: app })).items.filter((rs) => rs.metadata?.ownerReferences?.some((ref) => ref.uid === created.metadata?.uid)).length;
+    const deploy = (name: string, annotations: Record<string, string>, envFromSecret?: string) =>
+      apps.createNamespacedDeployment({
+        namespace: app,
+        body: {
+          metadata: { name, annotations },
+          spec: {
+            selector: { matchLabels: { app: name } },
+            template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: "app", image: "registry.invalid/app:1", ...(envFromSecret ? { envFrom: [{ secretRef: { name: envFromSecret } }] } : {}) }] } },
+          },
+        },
+      });
+    const created = await deploy("restart-me", {});
+    const reloader = await deploy("reloader-auto", { "reloader.stakater.com/auto": "true" }, "restart");
+    const count = async (uid: string | undefined) => (await apps.listNamespacedReplicaSet({ namespace: app })).items.filter((rs) => rs.metadata?.ownerReferences?.some((ref) => ref.uid === uid)).length;
+    const replicaSets = async () => [await count(created.metadata?.uid), await count(reloader.metadata?.uid)].join(",");
     await k.create("SecretStore", app, "fake-restart", { provider: { fake: { data: [{ key: "k", value: plant() }] } } });
     await k.create("ExternalSecret", app, "restart", {
       refreshInterval: "1h",
@@ -99,11 +108,11 @@ describe("in-cluster with the chart's RBAC: two replicas", () => {
       data: [{ secretKey: "k", remoteRef: { key: "k" } }],
     });
     await waitFor("synced", async () => (ready(await k.es(app, "restart"))?.status === "True" ? true : undefined));
-    await waitFor("first ReplicaSet", async () => ((await replicaSets()) === 1 ? true : undefined));
+    await waitFor("first ReplicaSets", async () => ((await replicaSets()) === "1,1" ? true : undefined));
     await k.patch("SecretStore", app, "fake-restart", { spec: { provider: { fake: { data: [{ key: "k", value: plant() }] } } } });
-    await waitFor("restarted", async () => ((await replicaSets()) === 2 ? true : undefined));
+    await waitFor("both restarted", async () => ((await replicaSets()) === "2,2" ? true : undefined));
     await sleep(3000);
-    assert.equal(await replicaSets(), 2);
+    assert.equal(await replicaSets(), "2,2", "exactly one restart each");
     assert.equal((await k.es(app, "restart")).status?.conditions?.find((c) => c.type === "RolloutRestart"), undefined, "no failure condition");
   });
 
