@@ -7,9 +7,10 @@
 // refreshes that re-read identical data, not when a Secret this operator does not write changes.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { AppsV1Api, PatchStrategy, setHeaderOptions, type V1PodSpec } from "@kubernetes/client-node";
+import { PatchStrategy, setHeaderOptions, type V1PodSpec } from "@kubernetes/client-node";
 import { ANNOTATION_SECRETS_HASH } from "../../src/api/markers.ts";
-import { freshNamespace, kubeConfig } from "../helpers/bench.ts";
+import { freshNamespace } from "../helpers/bench.ts";
+import { appsApi, countReplicaSets } from "../helpers/workloads.ts";
 import { decoded, kube, sleep, startTestOperator, waitFor, waitForReady, type TestOperator } from "../helpers/operator.ts";
 import { assertNoLeaks, bao, baoApi, mountKv, unique, vaultServer, writeKv, writePolicy } from "../helpers/openbao.ts";
 import { leakForms, planted } from "../helpers/planted.ts";
@@ -17,7 +18,7 @@ import { leakForms, planted } from "../helpers/planted.ts";
 // Longer than the debounce window (1 s), a namespace list and a 1 s refresh: what would roll has rolled by then.
 const SETTLE_MS = 4000;
 
-const apps = kubeConfig().makeApiClient(AppsV1Api);
+const apps = appsApi();
 
 const usingEnv = (secret: string): V1PodSpec => ({
   containers: [{ name: "app", image: "registry.invalid/app:1", env: [{ name: "V", valueFrom: { secretKeyRef: { name: secret, key: "password" } } }] }],
@@ -35,13 +36,6 @@ async function deployment(namespace: string, name: string, spec: V1PodSpec, anno
   });
 }
 
-/** ReplicaSets the deployment controller made for the Deployment: one per pod template it has seen. */
-async function replicaSets(namespace: string, name: string): Promise<number> {
-  const uid = (await apps.readNamespacedDeployment({ name, namespace })).metadata!.uid;
-  const list = await apps.listNamespacedReplicaSet({ namespace });
-  return list.items.filter((rs) => rs.metadata?.ownerReferences?.some((ref) => ref.uid === uid)).length;
-}
-
 describe("rollout restarts through OpenBao: rolloutRestartTargets, Reloader annotations, Merge targets", () => {
   let ns: string;
   let other: string;
@@ -49,7 +43,7 @@ describe("rollout restarts through OpenBao: rolloutRestartTargets, Reloader anno
   const k = kube();
   const kv = unique("restart-kv");
   const values = { v1: planted("bao-v1"), v2: planted("bao-v2"), m1: planted("merge-v1"), m2: planted("merge-v2") };
-  const rolled = (name: string, namespace = ns) => replicaSets(namespace, name);
+  const rolled = (name: string, namespace = ns) => countReplicaSets(namespace, name);
   const hashOf = async (kind: "Deployment" | "StatefulSet", name: string) => {
     const object = kind === "Deployment" ? await apps.readNamespacedDeployment({ name, namespace: ns }) : await apps.readNamespacedStatefulSet({ name, namespace: ns });
     return object.spec?.template.metadata?.annotations?.[ANNOTATION_SECRETS_HASH];

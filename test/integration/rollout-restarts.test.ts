@@ -4,9 +4,10 @@
 // operator restart roll nothing; a missing workload is a Warning Event, never a failed sync.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { AppsV1Api, PatchStrategy, setHeaderOptions, type V1PodTemplateSpec } from "@kubernetes/client-node";
+import { PatchStrategy, setHeaderOptions, type V1PodTemplateSpec } from "@kubernetes/client-node";
 import { ANNOTATION_SECRETS_HASH } from "../../src/api/markers.ts";
-import { freshNamespace, kubeConfig } from "../helpers/bench.ts";
+import { freshNamespace } from "../helpers/bench.ts";
+import { appsApi, countReplicaSets } from "../helpers/workloads.ts";
 import { decoded, kube, sleep, startTestOperator, waitFor, waitForReady, type TestOperator } from "../helpers/operator.ts";
 import { leakForms, planted } from "../helpers/planted.ts";
 import { makeMetrics } from "../../src/metrics.ts";
@@ -14,7 +15,7 @@ import { makeMetrics } from "../../src/metrics.ts";
 // Longer than the restarter's debounce window (1 s) and a reconcile: what would roll has rolled by then.
 const SETTLE_MS = 3000;
 
-const apps = kubeConfig().makeApiClient(AppsV1Api);
+const apps = appsApi();
 
 const template = (labels: Record<string, string>, secret?: string): V1PodTemplateSpec => ({
   metadata: { labels },
@@ -30,12 +31,6 @@ const template = (labels: Record<string, string>, secret?: string): V1PodTemplat
 });
 const createDeployment = (namespace: string, name: string, secret?: string, paused = false) =>
   apps.createNamespacedDeployment({ namespace, body: { metadata: { name }, spec: { paused, selector: { matchLabels: { app: name } }, template: template({ app: name }, secret) } } });
-/** ReplicaSets the deployment controller made for `name` (owned by it): one per pod template it has seen. */
-const countReplicaSets = async (namespace: string, name: string): Promise<number> => {
-  const uid = (await apps.readNamespacedDeployment({ name, namespace })).metadata!.uid;
-  const list = await apps.listNamespacedReplicaSet({ namespace });
-  return list.items.filter((rs) => rs.metadata?.ownerReferences?.some((ref) => ref.uid === uid)).length;
-};
 
 describe("rollout restarts (spec.target.rolloutRestartTargets)", () => {
   let ns: string;
