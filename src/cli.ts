@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The `secrets-bridge` command: thin; each subcommand lives in its own module.
-import { Command, Option } from "commander";
+import { Command, InvalidArgumentError, Option } from "commander";
 import { builtinProviders, providerSchemas } from "../providers/index.ts";
 import { runOperator } from "./main.ts";
 import { genCrdsCommand } from "./commands/gen-crds.ts";
@@ -11,6 +11,18 @@ import { DEFAULT_STORE_RATE_LIMIT } from "./provider/limits.ts";
 import { DEFAULT_MIN_REFRESH_INTERVAL_MS } from "./api/refresh-floor.ts";
 import { formatDuration } from "./api/duration.ts";
 import { DEFAULT_RESTART_BUDGET } from "./reconcilers/rollout-restart/restarter.ts";
+import { LabelSelectorError, parseLabelSelector } from "./kube/label-selector-string.ts";
+
+/** A selector Kubernetes would refuse fails the command line, before anything starts. */
+function labelSelectorArgument(value: string): string {
+  try {
+    parseLabelSelector(value);
+    return value;
+  } catch (err) {
+    if (err instanceof LabelSelectorError) throw new InvalidArgumentError(err.message);
+    throw err;
+  }
+}
 
 const program = new Command("secrets-bridge").description("Bridges external secret stores into Kubernetes Secrets (ESO's external-secrets.io/v1 API).");
 
@@ -48,6 +60,7 @@ program
   )
   .option("--rollout-restarts-per-second <n>", "restart budget per namespace; restarts over it wait", (v) => Number(v), DEFAULT_RESTART_BUDGET.perSecond)
   .option("--rollout-restarts-burst <n>", "burst of that budget", (v) => Number(v), DEFAULT_RESTART_BUDGET.burst)
+  .option("--watch-label-selector <selector>", "manual shards: work only the ExternalSecrets, ClusterExternalSecrets and stores with these labels (e.g. sharding.secrets-bridge.dev/key=shard1, or '!sharding.secrets-bridge.dev/key' for the rest); give each shard its own --leader-election-id", labelSelectorArgument)
   .option("--allow-ambient-credentials-for-namespaced-stores", "let namespaced SecretStores use the operator's own identity (its ServiceAccount token, AWS/GCP default credentials); ClusterSecretStores always may", false)
   .addOption(new Option("--events <mode>", "Events to write: all (Normal ones within the budget below, Warnings always) or warnings").choices(["all", "warnings"]).default("all"))
   .option("--normal-events-per-second <n>", "budget of Normal Events (Created/Updated/Deleted); over it they are dropped and counted", (v) => Number(v), DEFAULT_NORMAL_EVENTS.perSecond)
@@ -98,6 +111,7 @@ program
         normalEvents: { mode: opts.events, perSecond: opts.normalEventsPerSecond, burst: opts.normalEventsBurst },
         serviceAccountTokenRequests: opts.serviceAccountTokenRequests,
         clusterExternalSecrets: opts.enableClusterExternalSecretReconciler,
+        ...(opts.watchLabelSelector ? { watchLabelSelector: opts.watchLabelSelector } : {}),
         inClusterRoot: opts.inClusterRoot,
         isolation: { workers: opts.isolationWorkers, timeoutMs: parseDuration(opts.isolationTimeout), heapMb: opts.isolationHeapMb },
       },

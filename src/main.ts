@@ -42,6 +42,8 @@ export interface RunOptions {
   allowGenericTargets?: boolean;
   /** --rollout-restarts and its per-namespace budget. */
   rolloutRestarts?: { enabled: boolean; reloaderAnnotations: boolean; budget: RestartBudget };
+  /** Manual shards (--watch-label-selector). */
+  watchLabelSelector?: string;
   /** Limits of the worker threads that run templates and parse SOPS files. */
   isolation: Omit<IsolationSettings, "onWorkerLost">;
   /** false: no TokenRequests (the platform withholds `serviceaccounts/token create`). */
@@ -79,7 +81,7 @@ export async function runOperator(options: RunOptions, providers: ReadonlyArray<
   const servers = options.metricsBindAddress
     ? [await startHttpServer(options.httpAddress, endpoints, { health: true, metrics: false }), await startHttpServer(options.metricsBindAddress, endpoints, { health: false, metrics: true })]
     : [await startHttpServer(options.httpAddress, endpoints)];
-  log.info({ address: options.httpAddress, metricsAddress: options.metricsBindAddress || options.httpAddress, metricsAuth: options.metricsAuth, leaderElect, namespace: options.namespace ?? "(all)", serviceAccountTokenRequests: options.serviceAccountTokenRequests, ambientCredentialsForSecretStores: options.allowAmbientCredentialsForNamespacedStores, genericTargets: options.allowGenericTargets === true, rolloutRestarts: options.rolloutRestarts?.enabled ?? true, reloaderAnnotations: options.rolloutRestarts?.reloaderAnnotations ?? true }, "starting");
+  log.info({ address: options.httpAddress, metricsAddress: options.metricsBindAddress || options.httpAddress, metricsAuth: options.metricsAuth, leaderElect, namespace: options.namespace ?? "(all)", serviceAccountTokenRequests: options.serviceAccountTokenRequests, ambientCredentialsForSecretStores: options.allowAmbientCredentialsForNamespacedStores, genericTargets: options.allowGenericTargets === true, rolloutRestarts: options.rolloutRestarts?.enabled ?? true, reloaderAnnotations: options.rolloutRestarts?.reloaderAnnotations ?? true, watchLabelSelector: options.watchLabelSelector ?? "(none)", lease: leaderElect ? `${leNamespace}/${options.leaderElectionId}` : "(none)" }, "starting");
 
   const operator = await startOperator({
     kc,
@@ -97,6 +99,7 @@ export async function runOperator(options: RunOptions, providers: ReadonlyArray<
     rolloutRestarts: options.rolloutRestarts,
     namespace: options.namespace,
     clusterExternalSecrets: options.clusterExternalSecrets,
+    ...(options.watchLabelSelector ? { watchLabelSelector: options.watchLabelSelector } : {}),
     leaderElection: leaderElect
       ? { namespace: leNamespace, name: options.leaderElectionId, leaseDurationMs: options.leaseDurationMs, renewDeadlineMs: options.renewDeadlineMs, retryPeriodMs: options.retryPeriodMs }
       : false,

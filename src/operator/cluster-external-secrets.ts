@@ -55,6 +55,8 @@ export function wireClusterExternalSecrets(deps: {
   log: Logger;
   clock: Clock;
   hooks: Pick<ControllerOptions, "onResult" | "onDequeue">;
+  /** Manual shards: see ClusterExternalSecretReconcilerDeps.shard. */
+  shard?: { selector: string; admits(labels: Record<string, string> | undefined): boolean };
 }): ClusterExternalSecretWiring {
   const { clusterExternalSecrets, namespaces, externalSecrets } = deps.informers;
   const queue = new WorkQueue({ clock: deps.clock, log: deps.log });
@@ -67,6 +69,7 @@ export function wireClusterExternalSecrets(deps: {
   };
 
   const reconcile = clusterExternalSecretReconciler({
+    ...(deps.shard ? { shard: deps.shard } : {}),
     clients: deps.clients,
     events: deps.events,
     log: deps.log,

@@ -35,19 +35,28 @@ const dropManagedFields = (obj: KubernetesObject): void => {
   if (obj.metadata?.managedFields) delete obj.metadata.managedFields;
 };
 
-function customInformer<T extends KubernetesObject>(kc: KubeConfig, clients: KubeClients, log: Logger, plural: string, kind: string, namespace: string | undefined, clusterScoped: boolean) {
+function customInformer<T extends KubernetesObject>(
+  kc: KubeConfig,
+  clients: KubeClients,
+  log: Logger,
+  plural: string,
+  kind: string,
+  namespace: string | undefined,
+  clusterScoped: boolean,
+  labelSelector?: string,
+) {
   const scoped = namespace && !clusterScoped;
   const path = scoped ? `/apis/${GROUP}/${VERSION}/namespaces/${namespace}/${plural}` : `/apis/${GROUP}/${VERSION}/${plural}`;
   const list = async (): Promise<KubernetesListObject<T>> => {
     const result = scoped
-      ? await clients.custom.listNamespacedCustomObject({ group: GROUP, version: VERSION, namespace, plural })
-      : await clients.custom.listClusterCustomObject({ group: GROUP, version: VERSION, plural });
+      ? await clients.custom.listNamespacedCustomObject({ group: GROUP, version: VERSION, namespace, plural, labelSelector })
+      : await clients.custom.listClusterCustomObject({ group: GROUP, version: VERSION, plural, labelSelector });
     const listObject = result as KubernetesListObject<T>;
     // The generic list carries no kind on items; the reconcilers rely on it.
     for (const item of listObject.items) item.kind ??= kind;
     return listObject;
   };
-  return new ResilientInformer<T>({ name: plural, kc, path, list, log, transform: dropManagedFields });
+  return new ResilientInformer<T>({ name: plural, kc, path, list, log, transform: dropManagedFields, ...(labelSelector ? { labelSelector } : {}) });
 }
 
 function secretInformer(kc: KubeConfig, clients: KubeClients, log: Logger, namespace: string | undefined): ResilientInformer<V1Secret> {
@@ -87,19 +96,31 @@ function namespaceInformer(kc: KubeConfig, clients: KubeClients, log: Logger): R
   });
 }
 
-/** Informers for the whole cluster (no namespaces) or for exactly the given namespaces. */
-export function makeInformers(kc: KubeConfig, clients: KubeClients, log: Logger, namespaces: string[] = [], opts: { clusterExternalSecrets?: boolean } = {}): OperatorInformers {
+/**
+ * Informers for the whole cluster (no namespaces) or for exactly the given namespaces. `shardSelector`
+ * (--watch-label-selector) narrows the ExternalSecrets and ClusterExternalSecrets this replica sees, on the
+ * apiserver's side; stores are seen whole, every shard's ExternalSecrets may use any of them.
+ */
+export function makeInformers(
+  kc: KubeConfig,
+  clients: KubeClients,
+  log: Logger,
+  namespaces: string[] = [],
+  opts: { clusterExternalSecrets?: boolean; shardSelector?: string } = {},
+): OperatorInformers {
   const scopes: Array<string | undefined> = namespaces.length > 0 ? namespaces : [undefined];
   const each = <T extends KubernetesObject>(make: (namespace: string | undefined) => ResilientInformer<T>) => new MultiInformer(scopes.map(make));
   const cluster = <T extends KubernetesObject>(informer: ResilientInformer<T>) => new MultiInformer([informer]);
   return {
-    externalSecrets: each((ns) => customInformer(kc, clients, log, "externalsecrets", "ExternalSecret", ns, false)),
+    externalSecrets: each((ns) => customInformer(kc, clients, log, "externalsecrets", "ExternalSecret", ns, false, opts.shardSelector)),
     secretStores: each((ns) => customInformer(kc, clients, log, "secretstores", "SecretStore", ns, false)),
     clusterSecretStores: cluster(customInformer(kc, clients, log, "clustersecretstores", "ClusterSecretStore", undefined, true)),
     managedSecrets: each((ns) => secretInformer(kc, clients, log, ns)),
     ...(opts.clusterExternalSecrets
       ? {
-          clusterExternalSecrets: cluster(customInformer<ClusterExternalSecret & KubernetesObject>(kc, clients, log, "clusterexternalsecrets", "ClusterExternalSecret", undefined, true)),
+          clusterExternalSecrets: cluster(
+            customInformer<ClusterExternalSecret & KubernetesObject>(kc, clients, log, "clusterexternalsecrets", "ClusterExternalSecret", undefined, true, opts.shardSelector),
+          ),
           namespaces: cluster(namespaceInformer(kc, clients, log)),
         }
       : {}),

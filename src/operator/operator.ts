@@ -23,6 +23,7 @@ import type { OperatorMetrics } from "../metrics.ts";
 import { esKey, metadataOrSpecChanged, TargetIndex, usesStore } from "./dependents.ts";
 import { allInformers, makeInformers } from "./informers.ts";
 import { wireClusterExternalSecrets } from "./cluster-external-secrets.ts";
+import { shardFilter } from "./shard-filter.ts";
 import { namespaceLabelCache } from "./namespace-labels.ts";
 import { registerObservedMetrics } from "./observed-metrics.ts";
 import { ManifestWriter } from "../reconcilers/external-secret/manifest-target/writer.ts";
@@ -73,6 +74,12 @@ export interface OperatorOptions {
    * (needs list on the three kinds).
    */
   rolloutRestarts?: { enabled: boolean; budget?: RestartBudget; debounceMs?: number; reloaderAnnotations?: boolean };
+  /**
+   * Manual shards (--watch-label-selector, Flux's convention): this replica sees only the ExternalSecrets and
+   * ClusterExternalSecrets the selector admits (the apiserver filters), and reconciles only the stores it admits
+   * (all stores stay in its cache: any ExternalSecret may use any store). Each shard runs its own leader election.
+   */
+  watchLabelSelector?: string;
   /** Called when leadership is lost; the daemon exits so work from the lost term cannot continue. */
   onLostLeadership?: () => void;
   clock?: Clock;
@@ -106,7 +113,8 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
   const watchedNamespaces = (opts.namespace ?? "").split(",").map((ns) => ns.trim()).filter(Boolean);
   const cesEnabled = opts.clusterExternalSecrets ?? watchedNamespaces.length === 0;
   if (opts.clusterExternalSecrets === undefined && !cesEnabled) log.info("ClusterExternalSecret controller off: --namespace restricts the operator to some namespaces");
-  const informers = makeInformers(kc, clients, log, watchedNamespaces, { clusterExternalSecrets: cesEnabled });
+  const shard = opts.watchLabelSelector ? shardFilter(opts.watchLabelSelector) : undefined;
+  const informers = makeInformers(kc, clients, log, watchedNamespaces, { clusterExternalSecrets: cesEnabled, ...(shard ? { shardSelector: shard.selector } : {}) });
   const index = new TargetIndex();
   const esQueue = new WorkQueue({ clock, log });
   const storeQueue = new WorkQueue({ clock, log });
@@ -201,6 +209,7 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
           log,
           clock,
           hooks: { onResult: report("clusterexternalsecret"), onDequeue: waited("clusterexternalsecret") },
+          ...(shard ? { shard } : {}),
         })
       : undefined;
   if (ces) controllers.push(ces.controller);
@@ -214,13 +223,20 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
     if (metadataOrSpecChanged(es, old)) esQueue.add(esKey(es), Priority.High);
   });
   informers.externalSecrets.onDelete((es) => index.remove(es));
+  const storeReady = (store: SecretStore | undefined) => store?.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") === true;
+  // A store outside this shard is another replica's to validate; this one only reads it.
+  const ownStore = (store: SecretStore) => !shard || shard.admits(store.metadata.labels);
   for (const storeInformer of [informers.secretStores, informers.clusterSecretStores]) {
-    const enqueue = (store: SecretStore) => storeQueue.add(storeQueueKey(store), Priority.High);
+    const enqueue = (store: SecretStore) => {
+      if (ownStore(store)) storeQueue.add(storeQueueKey(store), Priority.High);
+    };
     storeInformer.onAdd(enqueue);
     storeInformer.onUpdate((store, old) => {
       if (store.metadata.generation !== old?.metadata.generation || store.metadata.deletionTimestamp) enqueue(store);
       // A spec change re-syncs the store's ExternalSecrets now (the reconciler sees "store-changed"), not at their next refresh.
       if (store.metadata.generation !== old?.metadata.generation) wakeDependents(store, Priority.Normal);
+      // Sharded, another replica may validate the store: its turning Ready, seen here, wakes this shard's readers.
+      else if (shard && storeReady(store) && !storeReady(old)) wakeDependents(store);
     });
     storeInformer.onDelete(enqueue);
   }
@@ -231,7 +247,7 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
   informers.managedSecrets.onDelete(secretChanged);
   const requeueAll = () => {
     for (const es of informers.externalSecrets.list()) esQueue.add(esKey(es));
-    for (const store of [...informers.secretStores.list(), ...informers.clusterSecretStores.list()]) storeQueue.add(storeQueueKey(store));
+    for (const store of [...informers.secretStores.list(), ...informers.clusterSecretStores.list()]) if (ownStore(store)) storeQueue.add(storeQueueKey(store));
     ces?.requeueAll();
   };
   for (const [, informer] of allInformers(informers)) informer.onRestart(requeueAll);

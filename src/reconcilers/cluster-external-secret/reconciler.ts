@@ -18,7 +18,7 @@ import { childName } from "./children.ts";
 import { ESO_CES_FINALIZER, esoNamespaceFinalizer } from "./eso-finalizers.ts";
 import { FOREIGN_CHILD, planChildren } from "./plan.ts";
 import type { NamespaceInfo } from "./selection.ts";
-import { cesStatus, namedList } from "./status.ts";
+import { CesReason, cesStatus, namedList } from "./status.ts";
 import { createChild, deleteChild, removeCesFinalizer, removeNamespaceFinalizer, replaceChild } from "./writes.ts";
 
 export interface ClusterExternalSecretCache {
@@ -36,6 +36,12 @@ export interface ClusterExternalSecretReconcilerDeps {
   log: Logger;
   /** Parallel child writes per reconcile: a fan-out over hundreds of namespaces should not be serial round trips. */
   writeConcurrency?: number;
+  /**
+   * Manual shards (--watch-label-selector): whether children with these labels would be seen by this replica.
+   * A ClusterExternalSecret whose children would not is refused: this replica would never see them and create
+   * them again and again, and another shard would sync them.
+   */
+  shard?: { selector: string; admits(labels: Record<string, string> | undefined): boolean };
 }
 
 /** Server errors and transport failures go away by themselves; a refused child (422, 403) does not. */
@@ -93,6 +99,16 @@ export function clusterExternalSecretReconciler(deps: ClusterExternalSecretRecon
     }
 
     const esName = childName(ces);
+    if (deps.shard && !deps.shard.admits(ces.spec.externalSecretMetadata?.labels)) {
+      const notInShard = `its ExternalSecrets would not match this replica's --watch-label-selector ${JSON.stringify(deps.shard.selector)}: put the shard's label in spec.externalSecretMetadata.labels`;
+      const status = cesStatus({ externalSecretName: esName, provisioned: [], failed: [], notReady: [], notInShard }, ces.status);
+      if (!semanticEqual(status, ces.status ?? {})) {
+        await patchStatus(clients, { plural: "clusterexternalsecrets", name }, statusPatch(status, ces.status));
+        await deps.events.warning({ apiVersion: API_VERSION, kind: "ClusterExternalSecret", name, uid: ces.metadata.uid }, CesReason.NotInShard, notInShard);
+      }
+      log.warn({ selector: deps.shard.selector }, "ClusterExternalSecret refused: its ExternalSecrets would be outside this shard");
+      return;
+    }
     const namespaces = cache.namespaces();
     const plan = planChildren({ ces, namespaces, existing, children: cache.childrenOf(name) });
     const failures = new Map<string, string>();

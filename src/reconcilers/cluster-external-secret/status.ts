@@ -12,6 +12,8 @@ export const CesReason = {
   Provisioned: "Provisioned",
   NamespacesFailed: "NamespacesFailed",
   ExternalSecretsNotReady: "ExternalSecretsNotReady",
+  /** Ours: its children would carry no label this replica's --watch-label-selector admits (manual shards). */
+  NotInShard: "NotInShard",
 } as const;
 
 export interface StatusInput {
@@ -20,6 +22,8 @@ export interface StatusInput {
   failed: Array<{ namespace: string; reason: string }>;
   /** Provisioned namespaces whose ExternalSecret reports Ready=False (not yet synced ones are not failing). */
   notReady: string[];
+  /** Set when the children would fall outside this replica's shard: nothing is provisioned, this says why. */
+  notInShard?: string;
 }
 
 export function namedList(names: string[]): string {
@@ -28,6 +32,7 @@ export function namedList(names: string[]): string {
 }
 
 export function readyOf(input: StatusInput): ClusterExternalSecretCondition {
+  if (input.notInShard !== undefined) return { type: "Ready", status: "False", reason: CesReason.NotInShard, message: input.notInShard };
   if (input.failed.length > 0) return { type: "Ready", status: "False", reason: CesReason.NamespacesFailed, message: NAMESPACES_FAILED };
   if (input.notReady.length > 0) {
     const notReady = [...input.notReady].sort();

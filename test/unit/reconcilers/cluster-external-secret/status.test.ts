@@ -31,4 +31,9 @@ describe("ClusterExternalSecret status", () => {
     assert.deepEqual(a, b);
     assert.deepEqual(a.conditions?.map((c) => c.type), ["Other", "Ready"]);
   });
+
+  test("outside this replica's shard: Ready=False NotInShard with the reason, nothing provisioned", () => {
+    const status = cesStatus({ externalSecretName: "x", provisioned: [], failed: [], notReady: [], notInShard: "why" }, undefined);
+    assert.deepEqual(status, { externalSecretName: "x", conditions: [{ type: "Ready", status: "False", reason: "NotInShard", message: "why" }] });
+  });
 });
