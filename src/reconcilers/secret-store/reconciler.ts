@@ -92,6 +92,7 @@ export function secretStoreReconciler(deps: StoreReconcilerDeps): (key: string) 
       if (changed && condition.status === "False") await deps.events.warning(target, condition.reason!, condition.message!);
     }
     if (condition.status === "True" && previous?.status !== "True") deps.onBecameReady(store);
+    deps.log.debug({ store: key, ready: condition.status }, "store checked");
     if (failure) {
       deps.log.warn({ store: key, reason: condition.reason, error: condition.message }, "store not ready");
       if (failure instanceof ConfigError) throw new TerminalError(condition.message!);

@@ -43,7 +43,8 @@ test("matchesRequirements: Kubernetes semantics (!= and notin match a missing ke
 test("shardFilter: the documented convention splits objects between a shard and the rest", () => {
   const shard = shardFilter(`${SHARD_LABEL}=shard1`);
   const rest = shardFilter(`!${SHARD_LABEL}`);
-  for (const labels of [undefined, { [SHARD_LABEL]: "shard1" }, { [SHARD_LABEL]: "shard2" }, { other: "x" }]) {
+  const cases: Array<Record<string, string> | undefined> = [undefined, { [SHARD_LABEL]: "shard1" }, { [SHARD_LABEL]: "shard2" }, { other: "x" }];
+  for (const labels of cases) {
     assert.ok(!(shard.admits(labels) && rest.admits(labels)), "never both");
   }
   assert.equal(shard.admits({ [SHARD_LABEL]: "shard1" }), true);
