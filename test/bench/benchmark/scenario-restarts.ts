@@ -5,10 +5,11 @@
 // 1/s by default: ~N-10 seconds), N/10 namespaces of 10 each roll within the burst.
 import { AppsV1Api } from "@kubernetes/client-node";
 import { GROUP, VERSION } from "../../../src/api/common.ts";
-import { inBatches } from "./cluster.ts";
+import { rawRequest } from "../../../src/kube/raw-request.ts";
+import { inBatches, WRITE_VERBS } from "./cluster.ts";
 import { sumSeries } from "./prom.ts";
 import { RolloutView } from "./rollouts.ts";
-import { setupStore, type Context } from "./scenarios.ts";
+import { percentile, setupStore, type Context } from "./scenarios.ts";
 
 const LABEL = "bench.secrets-bridge.io/w10";
 const STORE = "bench";
@@ -34,6 +35,16 @@ async function pollUntil(check: () => boolean, timeoutMs: number, sample: () => 
     if (Date.now() > deadline) return false;
     await sleep(250);
   }
+}
+
+/**
+ * The deployment and ReplicaSet controllers' writes so far (ReplicaSets and Pods: the operator writes neither), from
+ * the apiserver's counters. Their rate during a rollout shows whether kube-controller-manager's own client budget
+ * (--kube-api-qps, 20/s by default) is what paces it.
+ */
+async function controllerWrites(ctx: Context): Promise<number> {
+  const { body } = await rawRequest(ctx.cluster.kc, "GET", "/metrics");
+  return sumSeries(String(body), "apiserver_request_total", { verb: WRITE_VERBS, resource: /^(replicasets|pods)$/ });
 }
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
@@ -102,6 +113,7 @@ export async function w10RolloutRestarts(ctx: Context, opts: RestartOptions) {
       maxQueued = Math.max(maxQueued, sumSeries(text, "secretsbridge_rollout_restarts_queued"));
     };
 
+    const controllerWrites0 = await controllerWrites(ctx);
     const t0 = Date.now();
     const value = `rotated-w10-${t0}`;
     if (await ctx.backend.rotate(key, value)) await setupStore(ctx, (k) => (k === key ? value : `value-${k}`));
@@ -109,6 +121,8 @@ export async function w10RolloutRestarts(ctx: Context, opts: RestartOptions) {
     const perNamespace = Math.ceil(deployments / namespaces);
     const allRolled = await pollUntil(() => workloads.every((w) => view.replicaSets(w) >= 2), (ctx.intervalSeconds + 120 + 2 * perNamespace) * 1000, sampleQueued);
     const rolledAt = workloads.map((w) => (view.replicaSetSeenAt(w, 2) ?? Number.NaN) - t0);
+    const rolloutWrites = (await controllerWrites(ctx)) - controllerWrites0;
+    const rolloutSeconds = (Date.now() - t0) / 1000;
     const patchedAt = workloads.map((w) => (view.patchedAt(w, t0) ?? Number.NaN) - t0);
     const secretAt = workloads.map((w) => {
       const seen = ctx.cluster.secretChangedAt.get(w);
@@ -128,7 +142,9 @@ export async function w10RolloutRestarts(ctx: Context, opts: RestartOptions) {
       allSecretsUpdatedSeconds: seconds(Math.max(...secretAt)),
       allPatchedSeconds: seconds(Math.max(...patchedAt)),
       firstRolledSeconds: seconds(Math.min(...rolledAt)),
+      rolledP50Seconds: seconds(percentile(rolledAt.filter(Number.isFinite), 50)),
       allRolledSeconds: allRolled ? seconds(Math.max(...rolledAt)) : "timeout",
+      controllerWritesPerSecond: rolloutWrites / rolloutSeconds,
       notRolled: restarts.filter((n) => n < 1).length,
       restartsMin: Math.min(...restarts),
       restartsMax: Math.max(...restarts),
@@ -144,8 +160,13 @@ export async function w10RolloutRestarts(ctx: Context, opts: RestartOptions) {
   }
 }
 
-/** Deletes the namespaces and waits until they are gone, so the next layout does not run beside their clean-up. */
+/**
+ * Deletes the ExternalSecrets, then the namespaces, and waits until they are gone, so the next layout does not run
+ * beside their clean-up. ExternalSecrets first: the namespace controller may delete a Secret before its
+ * ExternalSecret, which the operator then re-creates into a terminating namespace (refused, retried, logged).
+ */
 async function deleteNamespaces(ctx: Context, names: string[]): Promise<void> {
+  await inBatches(names, 8, (namespace) => ctx.cluster.custom.deleteCollectionNamespacedCustomObject({ group: GROUP, version: VERSION, namespace, plural: "externalsecrets" }));
   await inBatches(names, 8, (name) => ctx.cluster.core.deleteNamespace({ name }).catch(() => undefined));
   const gone = new Set<string>();
   const deadline = Date.now() + 5 * 60_000;
