@@ -1,6 +1,6 @@
 // `npm run bench`: the scale benchmark on the local bench (real etcd + kube-apiserver, the operator as its own
 // process). Prints tables and writes JSON. Options: --sizes 1000,5000,10000 --interval 60 --operator-cmd CMD
-// --crds DIR --out FILE --skip W4. See docs/benchmarks.md for a recorded run.
+// --crds DIR --out FILE --skip W4 --restart-deployments 100. See docs/benchmarks.md for a recorded run.
 import { Command } from "commander";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir, cpus, totalmem } from "node:os";
@@ -15,6 +15,7 @@ import { startOperatorProcess, type OperatorProcess } from "./operator-process.t
 import { awsBackend, fakeBackend, vaultBackend, type Backend } from "./backends.ts";
 import { KEYS, cleanup, setupStore, w1BurstCreate, w2SteadyRefresh, w3Rotation, w4UnrelatedSecrets, w5NewDuringRefresh, w7Restart, w9HostileNeighbours, type Context } from "./scenarios.ts";
 import { w8ClusterExternalSecret } from "./scenario-ces.ts";
+import { w10RolloutRestarts } from "./scenario-restarts.ts";
 import { table, writeJson } from "./report.ts";
 
 const REPO = new URL("../../../", import.meta.url).pathname;
@@ -25,13 +26,16 @@ const program = new Command("bench")
   .option("--unrelated <list>", "unrelated Secret counts for W4", "0,10000,50000")
   .option("--skip <list>", "scenarios to skip, e.g. W3,W4 (W1 and W2 always run)", "")
   .option("--ces-namespaces <n>", "W8: namespaces one ClusterExternalSecret fans out to (plus 10% labelled later)", "500")
+  .option("--restart-deployments <n>", "W10: Deployments (each fed by its own ExternalSecret of one shared key) rolled by one rotation", "100")
+  .option("--restart-namespaces <list>", "W10: the layouts, as namespace counts the Deployments are spread over (one run each)", "1,10")
+  .option("--restart-settle <seconds>", "W10: how long to keep counting ReplicaSets after every Deployment rolled", "10")
   .option("--provider <name>", "where the keys live: fake, aws (the moto peer, counted at its proxy) or vault (the OpenBao peer, counted from its audit log)", "fake")
   .option("--operator-cmd <cmd>", "run another operator executable (gets KUBECONFIG and METRICS_ADDR)")
   .option("--operator-args <args>", "extra arguments for our operator, space-separated, e.g. \"--events=warnings\"", "")
   .option("--crds <dir>", "install the CRDs from this directory instead of ours")
   .option("--out <file>", "JSON results", join(REPO, ".bench/benchmark.json"));
 program.parse();
-const opts = program.opts<{ cesNamespaces: string; provider: string; sizes: string; interval: string; unrelated: string; skip: string; operatorCmd?: string; operatorArgs: string; crds?: string; out: string }>();
+const opts = program.opts<{ restartDeployments: string; restartNamespaces: string; restartSettle: string; cesNamespaces: string; provider: string; sizes: string; interval: string; unrelated: string; skip: string; operatorCmd?: string; operatorArgs: string; crds?: string; out: string }>();
 const sizes = opts.sizes.split(",").map(Number);
 const skip = new Set(opts.skip.split(",").filter(Boolean));
 const log = (msg: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
@@ -110,6 +114,16 @@ try {
     // A clean slate for the next size: a new operator process (memory) after the deletes.
     await ctx.restartOperator();
   }
+  if (!skip.has("W10")) {
+    const deployments = Number(opts.restartDeployments);
+    const rows: Array<Record<string, unknown>> = [];
+    for (const namespaces of opts.restartNamespaces.split(",").map(Number)) {
+      log(`W10 rotation of a key read by ${deployments} ExternalSecrets feeding ${deployments} Deployments, over ${namespaces} namespaces`);
+      rows.push(await w10RolloutRestarts(ctx, { deployments, namespaces, settleSeconds: Number(opts.restartSettle), key: 0 }));
+      if (backend.name === "fake") await setupStore(ctx, (key) => `value-${key}`);
+    }
+    results.W10 = rows;
+  }
   if (!skip.has("W8")) {
     const fanOut = Number(opts.cesNamespaces);
     log(`W8 one ClusterExternalSecret over ${fanOut} namespaces`);
@@ -131,6 +145,7 @@ console.log(table("W5 100 new ExternalSecrets while the others refresh", sizeRow
 console.log(table("W9 W5 with 11 hostile ExternalSecrets retrying (goal: W5's numbers)", sizeRows("W9")));
 console.log(table("W7 restart with current ExternalSecrets: the first 15 s and the first refresh cycle", sizeRows("W7")));
 if (results.W8) console.log(table(`W8 one ClusterExternalSecret over ${KEYS} keys fanned out to namespaces, then 10% more labelled while it runs`, [results.W8 as Record<string, unknown>]));
+if (results.W10) console.log(table("W10 rollout restarts: one key read by every ExternalSecret rotated, each Secret feeding its own Deployment (goal: exactly 1 restart each)", results.W10 as Array<Record<string, unknown>>));
 if (results.W4) console.log(table("W4 operator RSS with unrelated Secrets in the cluster", results.W4 as Array<Record<string, unknown>>));
 mkdirSync(join(opts.out, ".."), { recursive: true });
 writeJson(opts.out, results);
