@@ -71,6 +71,13 @@ describe("Helm chart", () => {
     assert.ok(argsOfChart(off).includes("--rollout-restarts=off"));
   });
 
+  it("watchLabelSelector: absent by default; set, the operator is told (one release per shard)", () => {
+    const argsOfChart = (objects: KubernetesObject[]) => (byKind(objects, "Deployment")[0] as V1Deployment).spec!.template.spec!.containers[0]!.args ?? [];
+    assert.ok(!argsOfChart(helmTemplate("sb-system")).some((arg) => arg.startsWith("--watch-label-selector")));
+    const shard = helmTemplate("sb-system", ["watchLabelSelector=!sharding.secrets-bridge.dev/key"]);
+    assert.ok(argsOfChart(shard).includes("--watch-label-selector=!sharding.secrets-bridge.dev/key"));
+  });
+
   it("clusterExternalSecret: off drops its RBAC and tells the operator; releaseEsoFinalizers=false drops namespaces patch only", () => {
     const grants = (objects: KubernetesObject[], resource: string, verb: string) => (clusterRole(objects, "secrets-bridge-cluster")?.rules ?? []).some((rule) => rule.resources?.includes(resource) && rule.verbs.includes(verb));
     const off = helmTemplate("sb-system", ["clusterExternalSecret.enabled=false"]);
