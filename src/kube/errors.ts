@@ -28,14 +28,29 @@ export const isInvalid = (err: unknown): boolean => statusCode(err) === 422;
 export function kubeErrorSummary(err: unknown): string {
   const api = asApiException(err);
   if (!api) return err instanceof Error ? `${err.name}: ${err.message}` : "unknown error";
+  const message = statusBody(api)?.message;
+  return `HTTP ${api.code}${typeof message === "string" ? `: ${dropQuotedValues(message)}` : ""}`;
+}
+
+/** The apiserver's Status object in the error's body, parsed when it came as text. */
+function statusBody(api: ApiExceptionLike): { message?: unknown; details?: { causes?: Array<{ reason?: unknown }> } } | undefined {
   let body = api.body;
   if (typeof body === "string") {
     try {
       body = JSON.parse(body);
     } catch {
-      body = undefined;
+      return undefined;
     }
   }
-  const message = body && typeof body === "object" ? (body as { message?: unknown }).message : undefined;
-  return `HTTP ${api.code}${typeof message === "string" ? `: ${dropQuotedValues(message)}` : ""}`;
+  return body && typeof body === "object" ? (body as ReturnType<typeof statusBody>) : undefined;
+}
+
+/**
+ * A create refused because the namespace is being deleted (403 with the NamespaceTerminating cause): everything
+ * in it goes away with it, so there is nothing to retry or report.
+ */
+export function isNamespaceTerminating(err: unknown): boolean {
+  const api = asApiException(err);
+  if (api?.code !== 403) return false;
+  return statusBody(api)?.details?.causes?.some((cause) => cause.reason === "NamespaceTerminating") === true;
 }

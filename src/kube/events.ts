@@ -2,7 +2,7 @@
 import { randomBytes } from "node:crypto";
 import type { Logger } from "pino";
 import type { KubeClients } from "./clients.ts";
-import { kubeErrorSummary } from "./errors.ts";
+import { isNamespaceTerminating, kubeErrorSummary } from "./errors.ts";
 import { TokenBucket } from "../controller/token-bucket.ts";
 
 export interface EventTarget {
@@ -62,7 +62,9 @@ export function eventRecorder(
         },
       });
     } catch (err) {
-      log.warn({ kind: target.kind, name: target.name, namespace: target.namespace, reason, error: kubeErrorSummary(err) }, "recording an event failed");
+      // A namespace being deleted takes no new Events: expected while its objects go, not worth a warning.
+      const level = isNamespaceTerminating(err) ? "debug" : "warn";
+      log[level]({ kind: target.kind, name: target.name, namespace: target.namespace, reason, error: kubeErrorSummary(err) }, "recording an event failed");
     }
   };
   return {

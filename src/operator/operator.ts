@@ -24,7 +24,7 @@ import { esKey, metadataOrSpecChanged, TargetIndex, usesStore } from "./dependen
 import { allInformers, makeInformers } from "./informers.ts";
 import { wireClusterExternalSecrets } from "./cluster-external-secrets.ts";
 import { shardFilter } from "./shard-filter.ts";
-import { namespaceLabelCache } from "./namespace-labels.ts";
+import { namespaceLabelCache, namespaceTerminating } from "./namespace-labels.ts";
 import { registerObservedMetrics } from "./observed-metrics.ts";
 import { ManifestWriter } from "../reconcilers/external-secret/manifest-target/writer.ts";
 import { ManifestWatches, RETAIN_EVERY_MS, watchKey } from "./manifest-watches.ts";
@@ -179,6 +179,7 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
       managedSecrets: (namespace) => informers.managedSecrets.list(namespace),
       store: (kind, name, namespace) => (kind === "ClusterSecretStore" ? informers.clusterSecretStores.get(name) : informers.secretStores.get(name, namespace)),
       namespaceLabels,
+      namespaceTerminating: namespaceTerminating(clients, watchedLabels),
     },
     minRefreshIntervalMs: opts.minRefreshIntervalMs,
     onDataChanged: restarter && ((es, secret, digest) => restarter.dataChanged(es, secret, digest)),

@@ -59,6 +59,8 @@ export interface ExternalSecretCache extends StoreLookup {
   managedSecret(namespace: string, name: string): V1Secret | undefined;
   /** Every managed Secret of the namespace, as the watch caches it. */
   managedSecrets(namespace: string): V1Secret[];
+  /** Whether the namespace is being deleted (asked only after a failed sync); false when unknown. */
+  namespaceTerminating?(name: string): Promise<boolean>;
 }
 
 export interface ExternalSecretReconcilerDeps {
@@ -209,6 +211,12 @@ export function externalSecretReconciler(deps: ExternalSecretReconcilerDeps): (k
       };
       deps.onSync?.(es, true);
     } catch (err) {
+      // Deleting a namespace deletes stores and Secrets, possibly before their ExternalSecrets, and refuses new
+      // objects in it: the failures that follow are the deletion's, not the ExternalSecret's. Nothing to report.
+      if (await deps.cache.namespaceTerminating?.(namespace)) {
+        log.debug({ error: scrubMessage(safeMessage(err), values) }, "namespace is being deleted; sync abandoned");
+        return;
+      }
       deps.onSync?.(es, false);
       const reason = Reason.SecretSyncedError;
       // The Ready reason stays ESO's (tools key on it); the message names our finer reason (PermissionDenied,
