@@ -279,6 +279,7 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
   const startControllers = () => {
     log.info({ workers }, "controllers starting");
     for (const controller of controllers) controller.start();
+    void restarter?.resume(watchedNamespaces);
   };
 
   if (opts.leaderElection) {
