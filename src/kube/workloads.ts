@@ -23,8 +23,11 @@ export interface Workload {
 /** Contract: `get` returns null for a workload that does not exist; all throw the client's ApiException otherwise. */
 export interface WorkloadApi {
   get(kind: WorkloadKind, namespace: string, name: string): Promise<Workload | null>;
-  /** Every Deployment, StatefulSet and DaemonSet of the namespace, or of all namespaces when undefined (paged). */
-  list(namespace: string | undefined): Promise<Workload[]>;
+  /**
+   * The Deployments, StatefulSets and DaemonSets of the namespace (of all namespaces when undefined) that `keep`
+   * admits, read a page at a time so the others are never all held at once.
+   */
+  list(namespace: string | undefined, keep: (workload: Workload) => boolean): Promise<Workload[]>;
   /**
    * One JSON merge patch: the pod-template annotations (the controller rolls the workload; a paused Deployment
    * waits) and the workload's own annotations (no rollout). A null value removes the annotation.
@@ -77,13 +80,16 @@ export function workloadApi(kc: KubeConfig): WorkloadApi {
         throw err;
       }
     },
-    async list(namespace) {
+    async list(namespace, keep) {
       const found: Workload[] = [];
       for (const kind of WORKLOAD_KINDS) {
         let next: string | undefined;
         do {
           const list = await page(kind, namespace, next);
-          for (const item of list.items) found.push(summary(kind, item, namespace ?? ""));
+          for (const item of list.items) {
+            const workload = summary(kind, item, namespace ?? "");
+            if (keep(workload)) found.push(workload);
+          }
           next = list.metadata?._continue || undefined;
         } while (next);
       }

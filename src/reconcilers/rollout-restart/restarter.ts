@@ -137,7 +137,7 @@ export class RolloutRestarter {
     if (!scan || !this.#deps.reloader) return;
     let workloads: Workload[];
     try {
-      workloads = await this.#deps.workloads.list(namespace);
+      workloads = await this.#deps.workloads.list(namespace, (workload) => reloaderRule(workload) !== undefined);
       this.#listWarned.delete(namespace);
     } catch (err) {
       if (!this.#listWarned.has(namespace)) this.#deps.log.warn({ namespace, error: kubeErrorSummary(err) }, "cannot list workloads: Reloader annotations not honoured in this namespace");
@@ -146,8 +146,7 @@ export class RolloutRestarter {
     }
     const known = new Map(this.#managedSecrets(namespace).map((info) => [info.name, info]));
     for (const workload of workloads) {
-      const rule = reloaderRule(workload);
-      if (!rule) continue;
+      const rule = reloaderRule(workload)!;
       for (const [secret, esName] of scan.changed) {
         if (rule.reloadsOn(known.get(secret) ?? { name: secret, annotations: {} })) this.#request(workload, esName, secret, 0);
       }
@@ -280,7 +279,8 @@ export class RolloutRestarter {
   async resume(namespaces: string[]): Promise<void> {
     let workloads: Workload[] = [];
     try {
-      for (const namespace of namespaces.length > 0 ? namespaces : [undefined]) workloads.push(...(await this.#deps.workloads.list(namespace)));
+      const recorded = (workload: Workload) => ANNOTATION_RESTARTED_FOR in workload.annotations;
+      for (const namespace of namespaces.length > 0 ? namespaces : [undefined]) workloads.push(...(await this.#deps.workloads.list(namespace, recorded)));
     } catch (err) {
       this.#deps.log.debug({ error: kubeErrorSummary(err) }, "cannot list workloads; resuming restarts for rolloutRestartTargets only");
       workloads = await this.#namedWorkloads(namespaces);

@@ -50,10 +50,10 @@ function harness(
       const id = `${namespace}/${kind}/${name}`;
       return annotations.has(id) ? workloadOf(id) : null;
     },
-    async list(namespace) {
+    async list(namespace, keep) {
       lists++;
       if (opts.listForbidden) throw Object.assign(new Error("forbidden"), { code: 403, body: { message: "list is forbidden" } });
-      return [...annotations.keys()].filter((id) => namespace === undefined || id.startsWith(`${namespace}/`)).map(workloadOf);
+      return [...annotations.keys()].filter((id) => namespace === undefined || id.startsWith(`${namespace}/`)).map(workloadOf).filter(keep);
     },
     async annotate(kind, namespace, name, patch) {
       const id = `${namespace}/${kind}/${name}`;
