@@ -20,10 +20,11 @@ import { externalSecretReconciler } from "../reconcilers/external-secret/reconci
 import { SecretWriter } from "../reconcilers/external-secret/secret-writer.ts";
 import { secretStoreReconciler, storeQueueKey } from "../reconcilers/secret-store/reconciler.ts";
 import type { OperatorMetrics } from "../metrics.ts";
-import { esKey, metadataOrSpecChanged, TargetIndex, usesStore } from "./dependents.ts";
+import { esKey, metadataOrSpecChanged, storeKeysOf, TargetIndex, usesStore } from "./dependents.ts";
 import { allInformers, makeInformers } from "./informers.ts";
 import { wireClusterExternalSecrets } from "./cluster-external-secrets.ts";
 import { shardFilter } from "./shard-filter.ts";
+import { StoreRecovery } from "./store-recovery.ts";
 import { namespaceLabelCache, namespaceTerminating } from "./namespace-labels.ts";
 import { registerObservedMetrics } from "./observed-metrics.ts";
 import { ManifestWriter } from "../reconcilers/external-secret/manifest-target/writer.ts";
@@ -100,7 +101,15 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
   const clients = makeClients(kc, { tokenRequests: opts.serviceAccountTokenRequests ?? true });
   const registry = new ProviderRegistry(opts.providers);
   const cache = new FetchCache(opts.fetchCache ?? { ttlMs: 10_000, maxBytes: 64 * 1024 * 1024 });
+  // ExternalSecrets an outage failed are woken when their provider answers again (the queue exists by then).
+  const recovery = new StoreRecovery(
+    (keys) => {
+      for (const key of keys) esQueue.add(key, Priority.Normal);
+    },
+    { now: () => clock.now() },
+  );
   const sessions = new StoreSessions({
+    onProviderAnswer: (storeKey, available) => recovery.providerAnswered(storeKey, available),
     registry,
     clients,
     log,
@@ -184,10 +193,13 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
     minRefreshIntervalMs: opts.minRefreshIntervalMs,
     onDataChanged: restarter && ((es, secret, digest) => restarter.dataChanged(es, secret, digest)),
     manifests: manifestWriter && { allowed: true, writer: manifestWriter, cached: (kind, namespace, name) => manifestWatches!.cached(kind, namespace, name) },
-    onSync: (es, ok) => {
+    onSync: (es, ok, providerUnavailable) => {
       const labels = { name: es.metadata.name, namespace: es.metadata.namespace ?? "" };
       opts.metrics?.syncCalls.inc(labels);
       if (!ok) opts.metrics?.syncErrors.inc(labels);
+      // Only outages wait for a store to come back; other failures keep their backoff (a bad spec must not be
+      // retried on every success of its neighbours).
+      if (ok || providerUnavailable) recovery.synced(esKey(es), storeKeysOf(es), ok);
     },
   });
   const storeReconcile = secretStoreReconciler({ clients, store: storeByKey, registry, sessions, events, log, onBecameReady: wakeDependents, minRefreshIntervalMs: opts.minRefreshIntervalMs });
@@ -223,7 +235,10 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
     index.set(es);
     if (metadataOrSpecChanged(es, old)) esQueue.add(esKey(es), Priority.High);
   });
-  informers.externalSecrets.onDelete((es) => index.remove(es));
+  informers.externalSecrets.onDelete((es) => {
+    index.remove(es);
+    recovery.forget(esKey(es));
+  });
   const storeReady = (store: SecretStore | undefined) => store?.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") === true;
   // A store outside this shard is another replica's to validate; this one only reads it.
   const ownStore = (store: SecretStore) => !shard || shard.admits(store.metadata.labels);

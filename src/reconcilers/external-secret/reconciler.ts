@@ -12,7 +12,7 @@ import { unitHash } from "../../controller/jitter.ts";
 import type { EventRecorder } from "../../kube/events.ts";
 import type { KubeClients } from "../../kube/clients.ts";
 import { patchStatus } from "../../kube/status.ts";
-import { ConfigError, ProviderError, safeMessage } from "../../provider/errors.ts";
+import { ConfigError, ProviderError, ProviderUnavailableError, safeMessage } from "../../provider/errors.ts";
 import { scrubMessage, ValueScrubber } from "../../provider/scrub.ts";
 import type { StoreSessions } from "../../provider/sessions.ts";
 import type { SecretsClient } from "../../provider/types.ts";
@@ -71,8 +71,8 @@ export interface ExternalSecretReconcilerDeps {
   events: EventRecorder;
   clock: Clock;
   log: Logger;
-  /** Observes each sync's outcome (metrics). */
-  onSync?: (es: ExternalSecret, ok: boolean) => void;
+  /** Observes each sync's outcome (metrics; store recovery, which wakes ExternalSecrets a provider outage failed). */
+  onSync?: (es: ExternalSecret, ok: boolean, providerUnavailable?: boolean) => void;
   /** --min-refresh-interval: shorter refreshIntervals are raised to it (0 or unset: no floor). */
   minRefreshIntervalMs?: number;
   manifests?: ManifestTargets;
@@ -217,7 +217,7 @@ export function externalSecretReconciler(deps: ExternalSecretReconcilerDeps): (k
         log.debug({ error: scrubMessage(safeMessage(err), values) }, "namespace is being deleted; sync abandoned");
         return;
       }
-      deps.onSync?.(es, false);
+      deps.onSync?.(es, false, err instanceof ProviderUnavailableError);
       const reason = Reason.SecretSyncedError;
       // The Ready reason stays ESO's (tools key on it); the message names our finer reason (PermissionDenied,
       // ProviderUnavailable, SecretNotFound, StoreNotReady ...) first, so people and alerts can tell them apart.
