@@ -106,7 +106,7 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
     (keys) => {
       for (const key of keys) esQueue.add(key, Priority.Normal);
     },
-    { now: () => clock.now() },
+    { clock },
   );
   const sessions = new StoreSessions({
     onProviderAnswer: (storeKey, available) => recovery.providerAnswered(storeKey, available),
@@ -336,6 +336,7 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
       log.info("draining");
       await Promise.all(controllers.map((controller) => controller.stop()));
       await restarter?.drain();
+      recovery.stop();
       await elector?.release();
       await elector?.stop();
       await Promise.all(allInformers(informers).map(([, informer]) => informer.stop()));

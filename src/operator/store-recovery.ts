@@ -1,30 +1,38 @@
 // Recovery after a provider outage without waiting out the backoff: ExternalSecrets that failed because a
 // provider was unavailable back off exponentially (up to minutes), so after it returns most would stay
-// Ready=False for a long time. The first answer the provider itself gives again (a read that succeeds, or a
-// refusal: anything but "unavailable", seen below the cache and the budget) proves it is back; the ExternalSecrets
-// the outage failed on that store are then woken at once. They run together, so their reads of one key share
-// one fetch: the return costs about one read per key, not a herd. A store is woken at most once per
-// `minWakeIntervalMs`, so a provider that answers only some calls cannot turn its successes into a retry storm.
-// Measured by the provider-outage fault scenario (test/faults/provider-outage.ts).
+// Ready=False for a long time. Two things end that early:
+// - the first answer the provider itself gives again (a read that succeeds, or a refusal: anything but
+//   "unavailable", seen below the cache and the budget) wakes the ExternalSecrets the outage failed on that store
+//   at once. They run together, so their reads of one key share one fetch: about one read per key, not a herd;
+// - while a store has such ExternalSecrets, one of them is retried every `probeMs` (a probe: one call per store,
+//   whatever the backoff), so the provider's return is noticed within that time.
+// A store wakes everything at most once per `probeMs`, so a provider answering only some calls cannot turn its
+// successes into a retry storm. Measured by the provider-outage fault scenario (test/faults/provider-outage.ts).
+import type { Clock } from "../controller/clock.ts";
 
 /** A store as sessions key it: `<kind>/<namespace or empty for a ClusterSecretStore>/<name>`. */
 export type StoreKey = string;
 
+interface Waiting {
+  keys: Set<string>;
+  probe: unknown;
+}
+
 export class StoreRecovery {
   /** Store -> ExternalSecret keys whose last sync through it failed with the provider unavailable. */
-  readonly #failing = new Map<StoreKey, Set<string>>();
+  readonly #failing = new Map<StoreKey, Waiting>();
   /** ExternalSecret key -> the stores it is counted under (to forget it when it syncs or is deleted). */
   readonly #stores = new Map<string, StoreKey[]>();
   /** When each store last woke its ExternalSecrets (one number per store that ever recovered). */
   readonly #lastWake = new Map<StoreKey, number>();
   readonly #wake: (esKeys: string[]) => void;
-  readonly #now: () => number;
-  readonly #minWakeIntervalMs: number;
+  readonly #clock: Clock;
+  readonly #probeMs: number;
 
-  constructor(wake: (esKeys: string[]) => void, opts: { now?: () => number; minWakeIntervalMs?: number } = {}) {
+  constructor(wake: (esKeys: string[]) => void, opts: { clock: Clock; probeMs?: number }) {
     this.#wake = wake;
-    this.#now = opts.now ?? Date.now;
-    this.#minWakeIntervalMs = opts.minWakeIntervalMs ?? 5000;
+    this.#clock = opts.clock;
+    this.#probeMs = opts.probeMs ?? 5000;
   }
 
   /** A sync of `esKey` through `stores` ended: synced, or failed because the provider was unavailable. */
@@ -32,22 +40,23 @@ export class StoreRecovery {
     this.forget(esKey);
     if (ok) return;
     for (const store of stores) {
-      const failing = this.#failing.get(store) ?? new Set<string>();
-      failing.add(esKey);
-      this.#failing.set(store, failing);
+      let waiting = this.#failing.get(store);
+      if (!waiting) {
+        waiting = { keys: new Set(), probe: this.#clock.setTimeout(() => this.#probe(store), this.#probeMs) };
+        this.#failing.set(store, waiting);
+      }
+      waiting.keys.add(esKey);
     }
     this.#stores.set(esKey, stores);
   }
 
   /** The provider behind `store` answered a call (`available`), or was unavailable. */
   providerAnswered(store: StoreKey, available: boolean): void {
-    if (!available) return;
-    const failing = this.#failing.get(store);
-    if (!failing || failing.size === 0) return;
-    const now = this.#now();
-    if (now - (this.#lastWake.get(store) ?? -Infinity) < this.#minWakeIntervalMs) return;
+    if (!available || !this.#failing.has(store)) return;
+    const now = this.#clock.now();
+    if (now - (this.#lastWake.get(store) ?? -Infinity) < this.#probeMs) return;
     this.#lastWake.set(store, now);
-    const woken = [...failing];
+    const woken = [...this.#failing.get(store)!.keys];
     for (const key of woken) this.forget(key);
     this.#wake(woken);
   }
@@ -55,9 +64,12 @@ export class StoreRecovery {
   /** The ExternalSecret is gone (or synced): it is no longer waiting for any store. */
   forget(esKey: string): void {
     for (const store of this.#stores.get(esKey) ?? []) {
-      const failing = this.#failing.get(store);
-      failing?.delete(esKey);
-      if (failing?.size === 0) this.#failing.delete(store);
+      const waiting = this.#failing.get(store);
+      waiting?.keys.delete(esKey);
+      if (waiting?.keys.size === 0) {
+        this.#clock.clearTimeout(waiting.probe);
+        this.#failing.delete(store);
+      }
     }
     this.#stores.delete(esKey);
   }
@@ -65,5 +77,21 @@ export class StoreRecovery {
   /** ExternalSecrets waiting for a store to come back (for tests and metrics). */
   waiting(): number {
     return this.#stores.size;
+  }
+
+  /** Stops the probes (shutdown). */
+  stop(): void {
+    for (const waiting of this.#failing.values()) this.#clock.clearTimeout(waiting.probe);
+    this.#failing.clear();
+    this.#stores.clear();
+  }
+
+  /** Retries one of the store's failed ExternalSecrets (its sync says whether the provider is back), then again later. */
+  #probe(store: StoreKey): void {
+    const waiting = this.#failing.get(store);
+    if (!waiting) return;
+    const [first] = waiting.keys;
+    waiting.probe = this.#clock.setTimeout(() => this.#probe(store), this.#probeMs);
+    if (first !== undefined) this.#wake([first]);
   }
 }
