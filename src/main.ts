@@ -48,6 +48,9 @@ export interface RunOptions {
   serviceAccountTokenRequests: boolean;
   /** Run the ClusterExternalSecret controller (default: unless `namespace` restricts the operator). */
   clusterExternalSecrets?: boolean | undefined;
+  /** RefreshReceivers' webhook listener (--receiver-bind-address; "" or absent: receivers off) and each receiver's call budget. */
+  receiverBindAddress?: string | undefined;
+  receiverRateLimit?: { requestsPerSecond: number; burst: number } | undefined;
   /** Root under which the in-cluster service-account files live ("" in a pod; a directory in tests). */
   inClusterRoot: string;
 }
@@ -79,7 +82,7 @@ export async function runOperator(options: RunOptions, providers: ReadonlyArray<
   const servers = options.metricsBindAddress
     ? [await startHttpServer(options.httpAddress, endpoints, { health: true, metrics: false }), await startHttpServer(options.metricsBindAddress, endpoints, { health: false, metrics: true })]
     : [await startHttpServer(options.httpAddress, endpoints)];
-  log.info({ address: options.httpAddress, metricsAddress: options.metricsBindAddress || options.httpAddress, metricsAuth: options.metricsAuth, leaderElect, namespace: options.namespace ?? "(all)", serviceAccountTokenRequests: options.serviceAccountTokenRequests, ambientCredentialsForSecretStores: options.allowAmbientCredentialsForNamespacedStores, genericTargets: options.allowGenericTargets === true, rolloutRestarts: options.rolloutRestarts?.enabled ?? true }, "starting");
+  log.info({ address: options.httpAddress, metricsAddress: options.metricsBindAddress || options.httpAddress, metricsAuth: options.metricsAuth, leaderElect, namespace: options.namespace ?? "(all)", serviceAccountTokenRequests: options.serviceAccountTokenRequests, ambientCredentialsForSecretStores: options.allowAmbientCredentialsForNamespacedStores, genericTargets: options.allowGenericTargets === true, rolloutRestarts: options.rolloutRestarts?.enabled ?? true, receiverAddress: options.receiverBindAddress || "(off)" }, "starting");
 
   const operator = await startOperator({
     kc,
@@ -97,6 +100,7 @@ export async function runOperator(options: RunOptions, providers: ReadonlyArray<
     rolloutRestarts: options.rolloutRestarts,
     namespace: options.namespace,
     clusterExternalSecrets: options.clusterExternalSecrets,
+    receivers: options.receiverBindAddress ? { address: options.receiverBindAddress, rateLimit: options.receiverRateLimit } : undefined,
     leaderElection: leaderElect
       ? { namespace: leNamespace, name: options.leaderElectionId, leaseDurationMs: options.leaseDurationMs, renewDeadlineMs: options.renewDeadlineMs, retryPeriodMs: options.retryPeriodMs }
       : false,

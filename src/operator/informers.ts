@@ -6,6 +6,7 @@ import { GROUP, VERSION } from "../api/common.ts";
 import type { ClusterExternalSecret } from "../api/cluster-external-secret.ts";
 import type { ExternalSecret } from "../api/external-secret.ts";
 import type { SecretStore } from "../api/secret-store.ts";
+import { RECEIVER_GROUP, RECEIVER_VERSION, type RefreshReceiver } from "../api/refresh-receiver.ts";
 import { LABEL_MANAGED } from "../api/markers.ts";
 import { ResilientInformer } from "../controller/informer.ts";
 import { digestForCache } from "../reconcilers/external-secret/desired-secret.ts";
@@ -20,6 +21,8 @@ export interface OperatorInformers {
   /** Only when the ClusterExternalSecret controller runs (cluster-wide installations). */
   clusterExternalSecrets?: InformerLike<ClusterExternalSecret & KubernetesObject>;
   namespaces?: InformerLike<V1Namespace>;
+  /** Only when the receiver server runs (--receiver-bind-address). */
+  refreshReceivers?: InformerLike<RefreshReceiver & KubernetesObject>;
 }
 
 /** The informers that exist in this configuration (the optional ones only when enabled). */
@@ -35,13 +38,23 @@ const dropManagedFields = (obj: KubernetesObject): void => {
   if (obj.metadata?.managedFields) delete obj.metadata.managedFields;
 };
 
-function customInformer<T extends KubernetesObject>(kc: KubeConfig, clients: KubeClients, log: Logger, plural: string, kind: string, namespace: string | undefined, clusterScoped: boolean) {
+function customInformer<T extends KubernetesObject>(
+  kc: KubeConfig,
+  clients: KubeClients,
+  log: Logger,
+  plural: string,
+  kind: string,
+  namespace: string | undefined,
+  clusterScoped: boolean,
+  api: { group: string; version: string } = { group: GROUP, version: VERSION },
+) {
+  const { group, version } = api;
   const scoped = namespace && !clusterScoped;
-  const path = scoped ? `/apis/${GROUP}/${VERSION}/namespaces/${namespace}/${plural}` : `/apis/${GROUP}/${VERSION}/${plural}`;
+  const path = scoped ? `/apis/${group}/${version}/namespaces/${namespace}/${plural}` : `/apis/${group}/${version}/${plural}`;
   const list = async (): Promise<KubernetesListObject<T>> => {
     const result = scoped
-      ? await clients.custom.listNamespacedCustomObject({ group: GROUP, version: VERSION, namespace, plural })
-      : await clients.custom.listClusterCustomObject({ group: GROUP, version: VERSION, plural });
+      ? await clients.custom.listNamespacedCustomObject({ group, version, namespace, plural })
+      : await clients.custom.listClusterCustomObject({ group, version, plural });
     const listObject = result as KubernetesListObject<T>;
     // The generic list carries no kind on items; the reconcilers rely on it.
     for (const item of listObject.items) item.kind ??= kind;
@@ -88,7 +101,7 @@ function namespaceInformer(kc: KubeConfig, clients: KubeClients, log: Logger): R
 }
 
 /** Informers for the whole cluster (no namespaces) or for exactly the given namespaces. */
-export function makeInformers(kc: KubeConfig, clients: KubeClients, log: Logger, namespaces: string[] = [], opts: { clusterExternalSecrets?: boolean } = {}): OperatorInformers {
+export function makeInformers(kc: KubeConfig, clients: KubeClients, log: Logger, namespaces: string[] = [], opts: { clusterExternalSecrets?: boolean; refreshReceivers?: boolean } = {}): OperatorInformers {
   const scopes: Array<string | undefined> = namespaces.length > 0 ? namespaces : [undefined];
   const each = <T extends KubernetesObject>(make: (namespace: string | undefined) => ResilientInformer<T>) => new MultiInformer(scopes.map(make));
   const cluster = <T extends KubernetesObject>(informer: ResilientInformer<T>) => new MultiInformer([informer]);
@@ -102,6 +115,9 @@ export function makeInformers(kc: KubeConfig, clients: KubeClients, log: Logger,
           clusterExternalSecrets: cluster(customInformer<ClusterExternalSecret & KubernetesObject>(kc, clients, log, "clusterexternalsecrets", "ClusterExternalSecret", undefined, true)),
           namespaces: cluster(namespaceInformer(kc, clients, log)),
         }
+      : {}),
+    ...(opts.refreshReceivers
+      ? { refreshReceivers: each((ns) => customInformer<RefreshReceiver & KubernetesObject>(kc, clients, log, "refreshreceivers", "RefreshReceiver", ns, false, { group: RECEIVER_GROUP, version: RECEIVER_VERSION })) }
       : {}),
   };
 }

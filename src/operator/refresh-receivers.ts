@@ -1,0 +1,136 @@
+// Wires RefreshReceivers (issue 20): their queue and controller, the registry of served paths, the HTTP listener,
+// and what a verified call does: select the ExternalSecrets of the receiver's namespace (selection.ts), mark each
+// as asked-for (RefreshRequests, read by the ExternalSecret reconciler) and queue it in the high-priority lane.
+// Only the leader acts on calls (its controllers run); a standby answers 503 to every call.
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { KubernetesObject } from "@kubernetes/client-node";
+import type { Logger } from "pino";
+import type { ExternalSecret } from "../api/external-secret.ts";
+import type { RefreshReceiver } from "../api/refresh-receiver.ts";
+import type { SecretStore } from "../api/secret-store.ts";
+import type { Clock } from "../controller/clock.ts";
+import { Controller, type ControllerOptions } from "../controller/controller.ts";
+import type { RateLimit } from "../controller/token-bucket.ts";
+import { Priority, WorkQueue } from "../controller/work-queue.ts";
+import type { EventRecorder } from "../kube/events.ts";
+import type { KubeClients } from "../kube/clients.ts";
+import { namespaceAllowed } from "../reconcilers/external-secret/store-access.ts";
+import { refreshReceiverReconciler } from "../reconcilers/refresh-receiver/reconciler.ts";
+import { RefreshRequests } from "../receiver/refresh-requests.ts";
+import { ReceiverRegistry, type ServedReceiver } from "../receiver/registry.ts";
+import { ReplayGuard } from "../receiver/replay-guard.ts";
+import { selectExternalSecrets } from "../receiver/selection.ts";
+import { startReceiverServer, type CallResult } from "../receiver/server.ts";
+import type { InformerLike } from "./multi-informer.ts";
+
+export interface ReceiverOptions {
+  /** Listen address of the webhook server (":9292", "127.0.0.1:0" in tests). */
+  address: string;
+  /** Verified calls per receiver (default 1 per second, burst 10). */
+  rateLimit?: RateLimit;
+  /** Largest accepted body (default 1 MiB). */
+  maxBodyBytes?: number;
+  /** How long a delivery id is remembered (default 1 h) and how many at most (default 100 000). */
+  replay?: { ttlMs: number; maxEntries: number };
+}
+
+export const DEFAULT_RECEIVER_RATE_LIMIT: RateLimit = { requestsPerSecond: 1, burst: 10 };
+
+export interface ReceiverWiring {
+  queue: WorkQueue;
+  controller: Controller;
+  requests: RefreshRequests;
+  /** The port the listener bound (tests bind port 0). */
+  port(): number;
+  requeueAll(): void;
+  stop(): Promise<void>;
+}
+
+export async function wireRefreshReceivers(deps: {
+  options: ReceiverOptions;
+  informers: {
+    refreshReceivers: InformerLike<RefreshReceiver & KubernetesObject>;
+    externalSecrets: InformerLike<ExternalSecret & KubernetesObject>;
+    secretStores: InformerLike<SecretStore & KubernetesObject>;
+    clusterSecretStores: InformerLike<SecretStore & KubernetesObject>;
+  };
+  namespaceLabels: (name: string) => Promise<Record<string, string> | undefined>;
+  /** Queues one ExternalSecret key in the given lane. */
+  enqueueExternalSecret: (key: string, priority: Priority) => void;
+  accepting: () => boolean;
+  clients: KubeClients;
+  events: EventRecorder;
+  log: Logger;
+  clock: Clock;
+  hooks: Pick<ControllerOptions, "onResult" | "onDequeue">;
+  onCall?: (receiver: ServedReceiver | undefined, result: CallResult) => void;
+}): Promise<ReceiverWiring> {
+  const { refreshReceivers, externalSecrets, secretStores, clusterSecretStores } = deps.informers;
+  const log = deps.log.child({ component: "refresh-receiver" });
+  const registry = new ReceiverRegistry(deps.options.rateLimit ?? DEFAULT_RECEIVER_RATE_LIMIT, () => deps.clock.now());
+  const requests = new RefreshRequests();
+  const queue = new WorkQueue({ clock: deps.clock, log });
+  const reconcile = refreshReceiverReconciler({
+    clients: deps.clients,
+    receiver: (namespace, name) => refreshReceivers.get(name, namespace),
+    registry,
+    events: deps.events,
+    log,
+  });
+  const controller = new Controller({ name: "refreshreceiver", queue, reconcile, workers: 1, log, ...deps.hooks });
+  const key = (receiver: RefreshReceiver) => `${receiver.metadata.namespace}/${receiver.metadata.name}`;
+  refreshReceivers.onAdd((receiver) => queue.add(key(receiver), Priority.High));
+  refreshReceivers.onUpdate((receiver, old) => {
+    if (receiver.metadata.generation !== old?.metadata.generation || receiver.metadata.deletionTimestamp) queue.add(key(receiver), Priority.High);
+  });
+  refreshReceivers.onDelete((receiver) => queue.add(key(receiver), Priority.High));
+
+  const refresh = async (receiver: ServedReceiver, keys: string[] | undefined): Promise<void> => {
+    const admitted: SecretStore[] = [];
+    for (const store of clusterSecretStores.list()) {
+      if (await namespaceAllowed(store.spec.conditions, receiver.namespace, () => deps.namespaceLabels(receiver.namespace))) admitted.push(store);
+    }
+    const selected = selectExternalSecrets({
+      namespace: receiver.namespace,
+      resources: receiver.resources,
+      externalSecrets: externalSecrets.list(receiver.namespace),
+      secretStores: secretStores.list(receiver.namespace),
+      admittedClusterStores: admitted,
+      keys,
+    });
+    const at = deps.clock.now();
+    for (const esKey of selected) {
+      requests.request(esKey, at);
+      deps.enqueueExternalSecret(esKey, Priority.High);
+    }
+    log.info({ receiver: receiver.key, externalSecrets: selected.length, namedKeys: keys?.length ?? 0 }, "webhook call verified: refreshing");
+  };
+
+  const replay = deps.options.replay ?? { ttlMs: 3_600_000, maxEntries: 100_000 };
+  const server: Server = await startReceiverServer(deps.options.address, {
+    registry,
+    replays: new ReplayGuard({ ...replay, now: () => deps.clock.now() }),
+    accepting: deps.accepting,
+    refresh,
+    log,
+    onResult: deps.onCall,
+    maxBodyBytes: deps.options.maxBodyBytes,
+  });
+  log.info({ address: deps.options.address }, "webhook receiver listening");
+
+  return {
+    queue,
+    controller,
+    requests,
+    port: () => (server.address() as AddressInfo).port,
+    requeueAll: () => {
+      for (const receiver of refreshReceivers.list()) queue.add(key(receiver));
+    },
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

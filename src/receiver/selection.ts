@@ -1,0 +1,82 @@
+// Which ExternalSecrets a verified call refreshes (pure). Always only ExternalSecrets of the receiver's own
+// namespace, whatever its resources say: a tenant's receiver can never reach another namespace. A store resource
+// selects the ExternalSecrets of that namespace reading the store; a ClusterSecretStore only when its
+// spec.conditions admit the receiver's namespace (the caller passes that decision in, store-access.ts makes it).
+// With named keys (a generic call's {"keys": [...]}), only the reads of those keys count.
+import type { ExternalSecret } from "../api/external-secret.ts";
+import type { ReceiverResource } from "../api/refresh-receiver.ts";
+import type { SecretStore } from "../api/secret-store.ts";
+import { esKey } from "../operator/dependents.ts";
+
+type StoreKind = "SecretStore" | "ClusterSecretStore";
+
+/** One remote read of an ExternalSecret: the store it goes to and the key (or a find's path prefix). */
+export interface RemoteRead {
+  store: { kind: StoreKind; name: string };
+  key?: string;
+  /** dataFrom.find: every key under this path may be read ("" = anywhere). */
+  findPath?: string;
+}
+
+/** Every remote read an ExternalSecret makes (data[].remoteRef.key, dataFrom[].extract.key, dataFrom[].find.path). */
+export function remoteReads(es: ExternalSecret): RemoteRead[] {
+  const storeOf = (ref: { name: string; kind?: string | undefined } | undefined) => {
+    const store = ref ?? es.spec.secretStoreRef;
+    return { kind: (store?.kind === "ClusterSecretStore" ? "ClusterSecretStore" : "SecretStore") as StoreKind, name: store?.name ?? "" };
+  };
+  const reads: RemoteRead[] = [];
+  for (const item of es.spec.data ?? []) reads.push({ store: storeOf(item.sourceRef?.storeRef), key: item.remoteRef.key });
+  for (const item of es.spec.dataFrom ?? []) {
+    if (item.extract) reads.push({ store: storeOf(item.sourceRef?.storeRef), key: item.extract.key });
+    else if (item.find) reads.push({ store: storeOf(item.sourceRef?.storeRef), findPath: item.find.path ?? "" });
+  }
+  return reads;
+}
+
+/** Whether a read may touch one of `keys`; a find counts when a key lies under its path (over-refreshing is safe). */
+export function readTouches(read: RemoteRead, keys: ReadonlySet<string>): boolean {
+  if (read.key !== undefined) return keys.has(read.key);
+  const path = read.findPath ?? "";
+  for (const key of keys) if (key.startsWith(path)) return true;
+  return false;
+}
+
+const matchesResource = (resource: ReceiverResource, meta: { name: string; labels?: Record<string, string> | undefined }): boolean => {
+  if (resource.name !== undefined && resource.name !== "*" && resource.name !== meta.name) return false;
+  for (const [key, value] of Object.entries(resource.matchLabels ?? {})) if (meta.labels?.[key] !== value) return false;
+  return true;
+};
+
+export interface SelectionInput {
+  namespace: string;
+  resources: readonly ReceiverResource[];
+  /** The ExternalSecrets of the receiver's namespace. */
+  externalSecrets: readonly ExternalSecret[];
+  /** The SecretStores of the receiver's namespace. */
+  secretStores: readonly SecretStore[];
+  /** The ClusterSecretStores whose spec.conditions admit the receiver's namespace (others never count). */
+  admittedClusterStores: readonly SecretStore[];
+  /** Named keys: only reads of these count; undefined: every read. */
+  keys?: readonly string[] | undefined;
+}
+
+/** The keys ("<namespace>/<name>") of the ExternalSecrets to refresh, sorted. */
+export function selectExternalSecrets(input: SelectionInput): string[] {
+  const keys = input.keys ? new Set(input.keys) : undefined;
+  const own = input.externalSecrets.filter((es) => es.metadata.namespace === input.namespace);
+  const touches = (es: ExternalSecret, store?: { kind: StoreKind; name: string }) =>
+    remoteReads(es).some((read) => (!store || (read.store.kind === store.kind && read.store.name === store.name)) && (!keys || readTouches(read, keys)));
+  const selected = new Set<string>();
+  for (const resource of input.resources) {
+    if (resource.kind === "ExternalSecret") {
+      for (const es of own) if (matchesResource(resource, es.metadata) && touches(es)) selected.add(esKey(es));
+      continue;
+    }
+    const stores = resource.kind === "SecretStore" ? input.secretStores.filter((store) => store.metadata.namespace === input.namespace) : input.admittedClusterStores;
+    for (const store of stores) {
+      if (!matchesResource(resource, store.metadata)) continue;
+      for (const es of own) if (touches(es, { kind: resource.kind, name: store.metadata.name })) selected.add(esKey(es));
+    }
+  }
+  return [...selected].sort();
+}
