@@ -212,6 +212,7 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
           namespaceLabels,
           enqueueExternalSecret: (key, priority) => esQueue.add(key, priority),
           accepting: () => controllersRunning && (elector ? elector.isLeader() : true),
+          sessions,
           clients,
           events,
           log,

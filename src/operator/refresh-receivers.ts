@@ -20,7 +20,9 @@ import { refreshReceiverReconciler } from "../reconcilers/refresh-receiver/recon
 import { RefreshRequests } from "../receiver/refresh-requests.ts";
 import { ReceiverRegistry, type ServedReceiver } from "../receiver/registry.ts";
 import { ReplayGuard } from "../receiver/replay-guard.ts";
-import { selectExternalSecrets } from "../receiver/selection.ts";
+import { remoteReads as remoteReadsOf, selectExternalSecrets, touchesKeys, type RemoteRead } from "../receiver/selection.ts";
+import { pushedFiles } from "../receiver/push-event.ts";
+import { storeKeyOf, type StoreSessions } from "../provider/sessions.ts";
 import { startReceiverServer, type CallResult } from "../receiver/server.ts";
 import type { InformerLike } from "./multi-informer.ts";
 
@@ -59,6 +61,8 @@ export async function wireRefreshReceivers(deps: {
   /** Queues one ExternalSecret key in the given lane. */
   enqueueExternalSecret: (key: string, priority: Priority) => void;
   accepting: () => boolean;
+  /** Store sessions: a call re-fetches polled sources (SOPS from Git) and maps a push's files to keys. */
+  sessions: Pick<StoreSessions, "refreshSources" | "changedKeys">;
   clients: KubeClients;
   events: EventRecorder;
   log: Logger;
@@ -86,25 +90,49 @@ export async function wireRefreshReceivers(deps: {
   });
   refreshReceivers.onDelete((receiver) => queue.add(key(receiver), Priority.High));
 
-  const refresh = async (receiver: ServedReceiver, keys: string[] | undefined): Promise<void> => {
+  const refresh = async (receiver: ServedReceiver, keys: string[] | undefined, body: Uint8Array, event: string | undefined): Promise<void> => {
     const admitted: SecretStore[] = [];
     for (const store of clusterSecretStores.list()) {
       if (await namespaceAllowed(store.spec.conditions, receiver.namespace, () => deps.namespaceLabels(receiver.namespace))) admitted.push(store);
     }
-    const selected = selectExternalSecrets({
-      namespace: receiver.namespace,
-      resources: receiver.resources,
-      externalSecrets: externalSecrets.list(receiver.namespace),
-      secretStores: secretStores.list(receiver.namespace),
-      admittedClusterStores: admitted,
-      keys,
-    });
+    const own = secretStores.list(receiver.namespace);
+    // The stores an ExternalSecret of this namespace may read through (never another namespace's SecretStore).
+    const storeOf = (read: RemoteRead): SecretStore | undefined =>
+      read.store.kind === "SecretStore" ? own.find((store) => store.metadata.name === read.store.name) : admitted.find((store) => store.metadata.name === read.store.name);
+    const files = pushedFiles(receiver.type, event, body);
+    const touched = keys ? touchesKeys(keys) : files ? pushTouches(files, storeOf) : undefined;
+    const selected = selectExternalSecrets({ namespace: receiver.namespace, resources: receiver.resources, externalSecrets: externalSecrets.list(receiver.namespace), secretStores: own, admittedClusterStores: admitted, touched });
+    // Polled sources (SOPS from Git) of the stores these ExternalSecrets read fetch again on their next read.
+    const readStores = new Set<string>();
+    for (const key of selected) {
+      const es = externalSecrets.get(key.slice(key.indexOf("/") + 1), receiver.namespace);
+      for (const read of es ? remoteReadsOf(es) : []) {
+        const store = storeOf(read);
+        if (store) readStores.add(storeKeyOf(store));
+      }
+    }
+    for (const storeKey of readStores) await deps.sessions.refreshSources(storeKey);
     const at = deps.clock.now();
     for (const esKey of selected) {
       requests.request(esKey, at);
       deps.enqueueExternalSecret(esKey, Priority.High);
     }
-    log.info({ receiver: receiver.key, externalSecrets: selected.length, namedKeys: keys?.length ?? 0 }, "webhook call verified: refreshing");
+    log.info({ receiver: receiver.key, externalSecrets: selected.length, namedKeys: keys?.length ?? 0, pushedFiles: files?.length ?? 0 }, "webhook call verified: refreshing");
+  };
+
+  /** A push's files, mapped per store to that store's keys; a store that cannot map them counts every read. */
+  const pushTouches = (files: string[], storeOf: (read: RemoteRead) => SecretStore | undefined) => {
+    const byStore = new Map<SecretStore, ((read: RemoteRead) => boolean) | undefined>();
+    return (read: RemoteRead): boolean => {
+      const store = storeOf(read);
+      if (!store) return false;
+      if (!byStore.has(store)) {
+        const changed = deps.sessions.changedKeys(store, files);
+        byStore.set(store, changed && touchesKeys(changed));
+      }
+      const touches = byStore.get(store);
+      return touches ? touches(read) : true;
+    };
   };
 
   const replay = deps.options.replay ?? { ttlMs: 3_600_000, maxEntries: 100_000 };

@@ -2,7 +2,8 @@
 // namespace, whatever its resources say: a tenant's receiver can never reach another namespace. A store resource
 // selects the ExternalSecrets of that namespace reading the store; a ClusterSecretStore only when its
 // spec.conditions admit the receiver's namespace (the caller passes that decision in, store-access.ts makes it).
-// With named keys (a generic call's {"keys": [...]}), only the reads of those keys count.
+// A call may narrow what counts (`touched`): the reads of named keys (a generic call's {"keys": [...]}), or of the
+// files a Git push changed, mapped per store to that store's keys.
 import type { ExternalSecret } from "../api/external-secret.ts";
 import type { ReceiverResource } from "../api/refresh-receiver.ts";
 import type { SecretStore } from "../api/secret-store.ts";
@@ -34,6 +35,11 @@ export function remoteReads(es: ExternalSecret): RemoteRead[] {
 }
 
 /** Whether a read may touch one of `keys`; a find counts when a key lies under its path (over-refreshing is safe). */
+export const touchesKeys = (keys: Iterable<string>) => {
+  const set = new Set(keys);
+  return (read: RemoteRead) => readTouches(read, set);
+};
+
 export function readTouches(read: RemoteRead, keys: ReadonlySet<string>): boolean {
   if (read.key !== undefined) return keys.has(read.key);
   const path = read.findPath ?? "";
@@ -56,16 +62,15 @@ export interface SelectionInput {
   secretStores: readonly SecretStore[];
   /** The ClusterSecretStores whose spec.conditions admit the receiver's namespace (others never count). */
   admittedClusterStores: readonly SecretStore[];
-  /** Named keys: only reads of these count; undefined: every read. */
-  keys?: readonly string[] | undefined;
+  /** Which reads count (touchesKeys for named keys); undefined: every read. */
+  touched?: ((read: RemoteRead) => boolean) | undefined;
 }
 
 /** The keys ("<namespace>/<name>") of the ExternalSecrets to refresh, sorted. */
 export function selectExternalSecrets(input: SelectionInput): string[] {
-  const keys = input.keys ? new Set(input.keys) : undefined;
   const own = input.externalSecrets.filter((es) => es.metadata.namespace === input.namespace);
   const touches = (es: ExternalSecret, store?: { kind: StoreKind; name: string }) =>
-    remoteReads(es).some((read) => (!store || (read.store.kind === store.kind && read.store.name === store.name)) && (!keys || readTouches(read, keys)));
+    remoteReads(es).some((read) => (!store || (read.store.kind === store.kind && read.store.name === store.name)) && (!input.touched || input.touched(read)));
   const selected = new Set<string>();
   for (const resource of input.resources) {
     if (resource.kind === "ExternalSecret") {

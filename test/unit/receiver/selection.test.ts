@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import type { ExternalSecret } from "../../../src/api/external-secret.ts";
 import type { SecretStore } from "../../../src/api/secret-store.ts";
 import type { ReceiverResource } from "../../../src/api/refresh-receiver.ts";
-import { selectExternalSecrets } from "../../../src/receiver/selection.ts";
+import { selectExternalSecrets, touchesKeys } from "../../../src/receiver/selection.ts";
 
 const es = (namespace: string, name: string, spec: Partial<ExternalSecret["spec"]>, labels?: Record<string, string>): ExternalSecret =>
   ({ metadata: { name, namespace, labels }, spec: { secretStoreRef: { name: "vault", kind: "SecretStore" }, ...spec } }) as ExternalSecret;
@@ -24,7 +24,7 @@ const all = [
 const stores = [store("SecretStore", "vault", "team-a", { provider: "vault" }), store("SecretStore", "aws", "team-a"), store("SecretStore", "vault", "team-b")];
 
 const select = (resources: ReceiverResource[], opts: { keys?: string[]; admitted?: SecretStore[] } = {}) =>
-  selectExternalSecrets({ namespace: "team-a", resources, externalSecrets: all, secretStores: stores, admittedClusterStores: opts.admitted ?? [], keys: opts.keys });
+  selectExternalSecrets({ namespace: "team-a", resources, externalSecrets: all, secretStores: stores, admittedClusterStores: opts.admitted ?? [], touched: opts.keys && touchesKeys(opts.keys) });
 
 describe("selectExternalSecrets", () => {
   const table: Array<{ name: string; resources: ReceiverResource[]; keys?: string[]; admitted?: SecretStore[]; want: string[] }> = [
