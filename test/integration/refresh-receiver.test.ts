@@ -108,7 +108,7 @@ describe("RefreshReceiver: webhook refreshes on the real bench", () => {
     assert.match(await waitFor("warning", async () => ((await k.events(tenant)).includes("SecretNotFound") ? k.events(tenant) : undefined)), /Warning SecretNotFound Secret missing not found/);
   });
 
-  it("wrong token, wrong path and a bad signature are refused alike and change nothing", async () => {
+  it("wrong token, wrong path and a bad signature are refused alike, an oversize body with 413, and nothing changes", async () => {
     const before = { db: await resourceVersion(tenant, "db"), other: await resourceVersion(tenant, "other"), reads: dbReads() };
     const statuses = [
       await post(port, paths["rotation"]!, "", { authorization: `Bearer ${tokens.generic}x` }),
@@ -117,6 +117,8 @@ describe("RefreshReceiver: webhook refreshes on the real bench", () => {
       await post(port, paths["git"]!, "{}", { "x-hub-signature-256": `sha256=${createHmac("sha256", tokens.generic).update("{}").digest("hex")}`, "x-github-event": "push" }),
     ];
     assert.deepEqual(statuses, [404, 404, 404, 404]);
+    // Over 1 MiB, correctly authenticated: refused before anything is looked at.
+    assert.equal(await post(port, paths["rotation"]!, JSON.stringify({ keys: ["app/db"], pad: "x".repeat(1024 * 1024) }), { authorization: `Bearer ${tokens.generic}`, "content-type": "application/json" }), 413);
     await sleep(SETTLE_MS);
     assert.deepEqual({ db: await resourceVersion(tenant, "db"), other: await resourceVersion(tenant, "other"), reads: dbReads() }, before);
     assert.equal(await password(tenant, "db"), db1);
