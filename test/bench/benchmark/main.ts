@@ -15,6 +15,7 @@ import { startOperatorProcess, type OperatorProcess } from "./operator-process.t
 import { awsBackend, fakeBackend, vaultBackend, type Backend } from "./backends.ts";
 import { KEYS, cleanup, setupStore, w1BurstCreate, w2SteadyRefresh, w3Rotation, w4UnrelatedSecrets, w5NewDuringRefresh, w7Restart, w9HostileNeighbours, type Context } from "./scenarios.ts";
 import { w8ClusterExternalSecret } from "./scenario-ces.ts";
+import { w10WebhookLatency } from "./scenario-receiver.ts";
 import { table, writeJson } from "./report.ts";
 
 const REPO = new URL("../../../", import.meta.url).pathname;
@@ -110,6 +111,10 @@ try {
     // A clean slate for the next size: a new operator process (memory) after the deletes.
     await ctx.restartOperator();
   }
+  if (!skip.has("W10")) {
+    log("W10 webhook-to-Secret latency (RefreshReceiver)");
+    results.W10 = await w10WebhookLatency(ctx);
+  }
   if (!skip.has("W8")) {
     const fanOut = Number(opts.cesNamespaces);
     log(`W8 one ClusterExternalSecret over ${fanOut} namespaces`);
@@ -131,6 +136,7 @@ console.log(table("W5 100 new ExternalSecrets while the others refresh", sizeRow
 console.log(table("W9 W5 with 11 hostile ExternalSecrets retrying (goal: W5's numbers)", sizeRows("W9")));
 console.log(table("W7 restart with current ExternalSecrets: the first 15 s and the first refresh cycle", sizeRows("W7")));
 if (results.W8) console.log(table(`W8 one ClusterExternalSecret over ${KEYS} keys fanned out to namespaces, then 10% more labelled while it runs`, [results.W8 as Record<string, unknown>]));
+if (results.W10) console.log(table(`W10 webhook-to-Secret latency: a rotation at the provider, then a RefreshReceiver call naming the key (ExternalSecrets on a ${opts.interval}s interval)`, [results.W10 as Record<string, unknown>]));
 if (results.W4) console.log(table("W4 operator RSS with unrelated Secrets in the cluster", results.W4 as Array<Record<string, unknown>>));
 mkdirSync(join(opts.out, ".."), { recursive: true });
 writeJson(opts.out, results);
