@@ -206,7 +206,7 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
   const { refreshReceivers } = informers;
   const receivers =
     opts.receivers && refreshReceivers
-      ? await wireRefreshReceivers({
+      ? wireRefreshReceivers({
           options: opts.receivers,
           informers: { refreshReceivers, externalSecrets: informers.externalSecrets, secretStores: informers.secretStores, clusterSecretStores: informers.clusterSecretStores },
           namespaceLabels,
@@ -271,6 +271,8 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
     const queues = { externalsecret: esQueue, secretstore: storeQueue, ...(ces ? { clusterexternalsecret: ces.queue } : {}), ...(receivers ? { refreshreceiver: receivers.queue } : {}) };
     registerObservedMetrics(opts.metrics.registry, informers, queues, sessions, () => (elector ? elector.isLeader() : true), () => restarter?.queued() ?? 0);
   }
+  // Opened only after the metrics registration above could refuse (no listener left behind); 503 until controllers run.
+  await receivers?.listen();
 
   // Caches warm up on every replica so a standby can take over at once. The ClusterExternalSecret controller
   // needs namespaces and ExternalSecrets complete before it may judge a child missing or outdated.

@@ -43,13 +43,15 @@ export interface ReceiverWiring {
   queue: WorkQueue;
   controller: Controller;
   requests: RefreshRequests;
-  /** The port the listener bound (tests bind port 0). */
-  port(): number;
+  /** Opens the listener (it answers 503 until `accepting`); called once nothing else can fail to start. */
+  listen(): Promise<void>;
+  /** The port the listener bound (tests bind port 0); undefined before listen(). */
+  port(): number | undefined;
   requeueAll(): void;
   stop(): Promise<void>;
 }
 
-export async function wireRefreshReceivers(deps: {
+export function wireRefreshReceivers(deps: {
   options: ReceiverOptions;
   informers: {
     refreshReceivers: InformerLike<RefreshReceiver & KubernetesObject>;
@@ -69,7 +71,7 @@ export async function wireRefreshReceivers(deps: {
   clock: Clock;
   hooks: Pick<ControllerOptions, "onResult" | "onDequeue">;
   onCall?: (receiver: ServedReceiver | undefined, result: CallResult) => void;
-}): Promise<ReceiverWiring> {
+}): ReceiverWiring {
   const { refreshReceivers, externalSecrets, secretStores, clusterSecretStores } = deps.informers;
   const log = deps.log.child({ component: "refresh-receiver" });
   const registry = new ReceiverRegistry(deps.options.rateLimit ?? DEFAULT_RECEIVER_RATE_LIMIT, () => deps.clock.now());
@@ -136,27 +138,31 @@ export async function wireRefreshReceivers(deps: {
   };
 
   const replay = deps.options.replay ?? { ttlMs: 3_600_000, maxEntries: 100_000 };
-  const server: Server = await startReceiverServer(deps.options.address, {
-    registry,
-    replays: new ReplayGuard({ ...replay, now: () => deps.clock.now() }),
-    accepting: deps.accepting,
-    refresh,
-    log,
-    onResult: deps.onCall,
-    maxBodyBytes: deps.options.maxBodyBytes,
-  });
-  log.info({ address: deps.options.address }, "webhook receiver listening");
+  let server: Server | undefined;
 
   return {
     queue,
     controller,
     requests,
-    port: () => (server.address() as AddressInfo).port,
+    async listen() {
+      server = await startReceiverServer(deps.options.address, {
+        registry,
+        replays: new ReplayGuard({ ...replay, now: () => deps.clock.now() }),
+        accepting: deps.accepting,
+        refresh,
+        log,
+        onResult: deps.onCall,
+        maxBodyBytes: deps.options.maxBodyBytes,
+      });
+      log.info({ address: deps.options.address }, "webhook receiver listening");
+    },
+    port: () => (server?.address() as AddressInfo | undefined)?.port,
     requeueAll: () => {
       for (const receiver of refreshReceivers.list()) queue.add(key(receiver));
     },
     stop: () =>
       new Promise<void>((resolve) => {
+        if (!server) return resolve();
         server.close(() => resolve());
         server.closeAllConnections();
       }),
