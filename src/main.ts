@@ -57,6 +57,13 @@ export interface RunOptions {
 
 const SA_DIR = "/var/run/secrets/kubernetes.io/serviceaccount";
 
+/** The Pod this process runs in, from the downward API (the chart sets POD_NAME and POD_NAMESPACE with receivers on). */
+function ownPodFromEnv(): { namespace: string; name: string } | undefined {
+  const name = process.env["POD_NAME"];
+  const namespace = process.env["POD_NAMESPACE"];
+  return name && namespace ? { name, namespace } : undefined;
+}
+
 export async function runOperator(options: RunOptions, providers: ReadonlyArray<Provider<any>>): Promise<void> {
   const log = makeLogger({ level: options.logLevel });
   const namespaceFile = `${options.inClusterRoot}${SA_DIR}/namespace`;
@@ -100,7 +107,7 @@ export async function runOperator(options: RunOptions, providers: ReadonlyArray<
     rolloutRestarts: options.rolloutRestarts,
     namespace: options.namespace,
     clusterExternalSecrets: options.clusterExternalSecrets,
-    receivers: options.receiverBindAddress ? { address: options.receiverBindAddress, rateLimit: options.receiverRateLimit } : undefined,
+    receivers: options.receiverBindAddress ? { address: options.receiverBindAddress, rateLimit: options.receiverRateLimit, ownPod: ownPodFromEnv() } : undefined,
     leaderElection: leaderElect
       ? { namespace: leNamespace, name: options.leaderElectionId, leaseDurationMs: options.leaseDurationMs, renewDeadlineMs: options.renewDeadlineMs, retryPeriodMs: options.retryPeriodMs }
       : false,

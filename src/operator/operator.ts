@@ -33,6 +33,7 @@ import { dataDigestOf } from "../reconcilers/external-secret/desired-secret.ts";
 import { workloadAnnotations } from "../kube/workloads.ts";
 import { patchConditionsAt } from "../kube/status.ts";
 import { wireRefreshReceivers, type ReceiverOptions } from "./refresh-receivers.ts";
+import { labelOwnPod } from "../kube/own-pod-label.ts";
 
 export interface OperatorOptions {
   kc: KubeConfig;
@@ -273,6 +274,9 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
   }
   // Opened only after the metrics registration above could refuse (no listener left behind); 503 until controllers run.
   await receivers?.listen();
+  const ownPod = opts.receivers?.ownPod;
+  // A restarted container's Pod may still say "leader" from its previous term: standby until this process leads.
+  if (ownPod && opts.leaderElection) await labelOwnPod(clients, ownPod, "standby", log);
 
   // Caches warm up on every replica so a standby can take over at once. The ClusterExternalSecret controller
   // needs namespaces and ExternalSecrets complete before it may judge a child missing or outdated.
@@ -283,6 +287,7 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
     log.info({ workers }, "controllers starting");
     for (const controller of controllers) controller.start();
     controllersRunning = true;
+    if (ownPod) void labelOwnPod(clients, ownPod, "leader", log);
   };
 
   if (opts.leaderElection) {

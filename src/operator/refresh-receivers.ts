@@ -1,7 +1,8 @@
 // Wires RefreshReceivers (issue 20): their queue and controller, the registry of served paths, the HTTP listener,
 // and what a verified call does: select the ExternalSecrets of the receiver's namespace (selection.ts), mark each
 // as asked-for (RefreshRequests, read by the ExternalSecret reconciler) and queue it in the high-priority lane.
-// Only the leader acts on calls (its controllers run); a standby answers 503 to every call.
+// Only the leader acts on calls (its controllers run); a standby answers 503 to every call, and the chart's Service
+// routes to the leader alone by the Pod label kube/own-pod-label.ts sets.
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { KubernetesObject } from "@kubernetes/client-node";
@@ -25,6 +26,7 @@ import { pushedFiles } from "../receiver/push-event.ts";
 import { storeKeyOf, type StoreSessions } from "../provider/sessions.ts";
 import { startReceiverServer, type CallResult } from "../receiver/server.ts";
 import type { InformerLike } from "./multi-informer.ts";
+import type { OwnPod } from "../kube/own-pod-label.ts";
 
 export interface ReceiverOptions {
   /** Listen address of the webhook server (":9292", "127.0.0.1:0" in tests). */
@@ -35,6 +37,11 @@ export interface ReceiverOptions {
   maxBodyBytes?: number;
   /** How long a delivery id is remembered (default 1 h) and how many at most (default 100 000). */
   replay?: { ttlMs: number; maxEntries: number };
+  /**
+   * The operator's own Pod (downward API): labelled `secrets-bridge.io/webhooks=standby` at start and `=leader` once
+   * leading, so the receiver Service (which selects `leader`) routes calls to the replica that acts on them.
+   */
+  ownPod?: OwnPod | undefined;
 }
 
 export const DEFAULT_RECEIVER_RATE_LIMIT: RateLimit = { requestsPerSecond: 1, burst: 10 };

@@ -108,6 +108,17 @@ describe("Helm chart", () => {
     const policed = helmTemplate("sb-system", ["receiver.enabled=true", "networkPolicy.enabled=true"]);
     const policy = byKind(policed, "NetworkPolicy")[0] as V1NetworkPolicy;
     assert.ok(policy.spec?.ingress?.some((rule) => rule.ports?.some((p) => p.port === "webhooks")), "the NetworkPolicy admits the webhook port");
+    // Only the leader acts on calls: it labels its own Pod (downward API names it) and the Service selects that label.
+    const container = (byKind(on, "Deployment")[0] as V1Deployment).spec!.template.spec!.containers[0]!;
+    assert.deepEqual(container.env?.filter((e) => e.name.startsWith("POD_")).map((e) => [e.name, e.valueFrom?.fieldRef?.fieldPath]), [["POD_NAME", "metadata.name"], ["POD_NAMESPACE", "metadata.namespace"]]);
+    const selector = (objects: KubernetesObject[]) => (webhooksService(objects)?.spec as unknown as { selector: Record<string, string> }).selector;
+    assert.equal(selector(on)["secrets-bridge.io/webhooks"], "leader");
+    const podRole = (objects: KubernetesObject[]) => byKind(objects, "Role").find((r) => r.metadata?.name === "secrets-bridge-webhook-role") as V1Role | undefined;
+    assert.deepEqual(podRole(on)?.rules?.map((rule) => [rule.apiGroups, rule.resources, rule.verbs]), [[[""], ["pods"], ["patch"]]]);
+    assert.equal(podRole(on)?.metadata?.namespace, "sb-system");
+    const single = helmTemplate("sb-system", ["receiver.enabled=true", "leaderElection.enabled=false", "replicaCount=1"]);
+    assert.equal(selector(single)["secrets-bridge.io/webhooks"], undefined, "without leader election every pod is the leader");
+    assert.equal(podRole(single), undefined);
     const exposed = helmTemplate("sb-system", ["receiver.enabled=true", "receiver.ingress.enabled=true", "receiver.ingress.hosts={hooks.example.com}", "receiver.ingress.className=nginx"]);
     const ingress = byKind(exposed, "Ingress")[0] as KubernetesObject & { spec: { ingressClassName: string; rules: Array<{ host: string; http: { paths: Array<{ path: string; pathType: string; backend: { service: { name: string } } }> } }> } };
     assert.equal(ingress.spec.ingressClassName, "nginx");
@@ -205,6 +216,11 @@ describe("kustomize base", () => {
     assert.deepEqual((service(fromKustomize).spec as { ports: unknown }).ports, (service(fromHelm).spec as { ports: unknown }).ports);
     const granted = (rules: V1PolicyRule[] | undefined) => JSON.stringify((rules ?? []).filter((rule) => rule.apiGroups?.includes("secrets-bridge.io")));
     assert.equal(granted(clusterRole(fromKustomize, "secrets-bridge-refresh-receivers")?.rules), granted(clusterRole(fromHelm, "secrets-bridge")?.rules));
+    assert.deepEqual((service(fromKustomize).spec as { selector: unknown }).selector, (service(fromHelm).spec as { selector: unknown }).selector);
+    assert.deepEqual(container(fromKustomize).env, container(fromHelm).env);
+    const podRole = (objects: KubernetesObject[]) => byKind(objects, "Role").find((r) => r.metadata?.name === "secrets-bridge-webhook-role") as V1Role | undefined;
+    assert.equal(podRole(fromKustomize)?.metadata?.namespace, "secrets-bridge");
+    assert.deepEqual(podRole(fromKustomize)?.rules, podRole(fromHelm)?.rules);
   });
 
   it("deploy/overlays/hardened (no token create, the egress example) matches the chart with the same values", () => {

@@ -43,6 +43,8 @@ describe("in-cluster with the chart's RBAC: two replicas", () => {
   let stranger: string;
   /** Each pod's webhook listener (the chart's :9292 would collide between two processes on one host). */
   const receiverPorts = new Map<PodProcess, number>();
+  const podNames = new Map<PodProcess, string>();
+  const webhookRole = async (pod: PodProcess) => (await k.core.readNamespacedPod({ name: podNames.get(pod)!, namespace: system })).metadata?.labels?.["secrets-bridge.io/webhooks"];
   const leader = async () => {
     for (const pod of pods) if (pod.child.exitCode === null && (await isLeader(pod))) return pod;
     return undefined;
@@ -57,8 +59,12 @@ describe("in-cluster with the chart's RBAC: two replicas", () => {
     await mountServiceAccount(root, system, "sb-secrets-bridge");
     for (let i = 0; i < 2; i++) {
       const port = await freePort();
-      const pod = await startLikePod(deployment, root, [`--receiver-bind-address=127.0.0.1:${port}`], prometheus);
+      // A Pod object for each process (Pending: the bench has no nodes), named through the downward API's variables.
+      const podName = `sb-pod-${i}`;
+      await k.core.createNamespacedPod({ namespace: system, body: { metadata: { name: podName, labels: { app: "sb" } }, spec: { containers: [{ name: "operator", image: "registry.invalid/sb:1" }] } } });
+      const pod = await startLikePod(deployment, root, [`--receiver-bind-address=127.0.0.1:${port}`], prometheus, { POD_NAME: podName, POD_NAMESPACE: system });
       receiverPorts.set(pod, port);
+      podNames.set(pod, podName);
       pods.push(pod);
     }
     app = await freshNamespace("in-cluster-app");
@@ -103,6 +109,9 @@ describe("in-cluster with the chart's RBAC: two replicas", () => {
     const syncs = async () => Number(new RegExp(`externalsecret_sync_calls_total\\{name="hooked",namespace="${app}"\\} (\\d+)`).exec(await current.metrics())?.[1] ?? 0);
     const before = await syncs();
     const call = (pod: PodProcess) => fetch(`http://127.0.0.1:${receiverPorts.get(pod)}${path}`, { method: "POST", headers: { authorization: `Bearer ${token}` } }).then((res) => res.status);
+    // The webhooks Service selects the leader's Pod: each process labels its own (patch on pods, the chart's Role).
+    assert.equal(await waitFor("leader's pod labelled", async () => ((await webhookRole(current)) === "leader" ? "leader" : undefined)), "leader");
+    assert.equal(await webhookRole(standby), "standby");
     assert.equal(await call(standby), 503);
     assert.equal(await call(current), 202);
     await waitFor("synced by the webhook", async () => ((await syncs()) === before + 1 ? true : undefined), 10_000);
@@ -214,6 +223,7 @@ describe("in-cluster with the chart's RBAC: two replicas", () => {
     await sleep(2500);
     assert.equal((await apiserverRequestCount({ verbs: ["POST", "PUT", "PATCH", "APPLY", "DELETE"], resource: "secrets" })) - writesBefore, 2);
     assert.ok(next.child.exitCode === null);
+    await waitFor("the new leader's pod labelled for the webhooks Service", async () => ((await webhookRole(next)) === "leader" ? true : undefined));
   });
 
   it("drains on SIGTERM, exits 0 and releases the Lease", async () => {
