@@ -20,7 +20,7 @@ export async function readReceiverToken(clients: KubeClients, namespace: string,
   }
   const encoded = data?.["token"];
   if (encoded === undefined) return { problem: `Secret ${name} has no key token`, reason: "TokenInvalid" };
-  // Trailing newlines are what `echo token > file` leaves: trimmed, as Flux does for its tokens.
+  // Surrounding whitespace is what `echo token > file` leaves, never part of a token a sender is configured with.
   const token = Buffer.from(Buffer.from(encoded, "base64").toString("utf8").trim(), "utf8");
   if (token.byteLength < MIN_TOKEN_BYTES) return { problem: `the token in Secret ${name} is shorter than ${MIN_TOKEN_BYTES} bytes`, reason: "TokenInvalid" };
   return { token };
