@@ -7,7 +7,9 @@
 import type { ExternalSecret } from "../api/external-secret.ts";
 import type { ReceiverResource } from "../api/refresh-receiver.ts";
 import type { SecretStore } from "../api/secret-store.ts";
-import { esKey } from "../operator/dependents.ts";
+
+/** The work-queue key of an ExternalSecret (the operator's esKey), kept here so src/receiver does not import src/operator. */
+const esKey = (es: ExternalSecret) => `${es.metadata.namespace}/${es.metadata.name}`;
 
 type StoreKind = "SecretStore" | "ClusterSecretStore";
 
