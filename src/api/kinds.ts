@@ -4,6 +4,7 @@ import { ExternalSecretSpec, ExternalSecretStatus } from "./external-secret.ts";
 import { ClusterExternalSecretSpec, ClusterExternalSecretStatus } from "./cluster-external-secret.ts";
 import { clusterSecretStoreSpec, secretStoreSpec, SecretStoreStatus } from "./secret-store.ts";
 import { GROUP, VERSION } from "./common.ts";
+import { RECEIVER_GROUP, RECEIVER_VERSION, RefreshReceiverSpec, RefreshReceiverStatus } from "./refresh-receiver.ts";
 
 export interface PrinterColumn {
   name: string;
@@ -115,6 +116,27 @@ export function kinds(providerSlices: Record<string, z.ZodType>): KindInfo[] {
         { name: "Store", type: "string", jsonPath: ".spec.externalSecretSpec.secretStoreRef.name" },
         { name: "Refresh Interval", type: "string", jsonPath: ".spec.refreshTime" },
         { name: "Ready", type: "string", jsonPath: READY_STATUS },
+      ],
+    },
+    {
+      // Ours (issue 20), in our own group: the external-secrets.io/v1 API stays exactly ESO's.
+      group: RECEIVER_GROUP,
+      version: RECEIVER_VERSION,
+      kind: "RefreshReceiver",
+      listKind: "RefreshReceiverList",
+      plural: "refreshreceivers",
+      singular: "refreshreceiver",
+      shortNames: ["rr"],
+      categories: CATEGORIES,
+      scope: "Namespaced",
+      description: "RefreshReceiver is an authenticated webhook that refreshes the stores and ExternalSecrets it selects at once.",
+      spec: RefreshReceiverSpec,
+      status: RefreshReceiverStatus,
+      printerColumns: [
+        { name: "Type", type: "string", jsonPath: ".spec.type" },
+        { name: "Ready", type: "string", jsonPath: READY_STATUS },
+        { name: "Path", type: "string", jsonPath: ".status.webhookPath", priority: 1 },
+        { name: "Age", type: "date", jsonPath: ".metadata.creationTimestamp" },
       ],
     },
   ];

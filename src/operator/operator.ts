@@ -34,6 +34,8 @@ import { RolloutRestarter, type RestartBudget } from "../reconcilers/rollout-res
 import { dataDigestOf } from "../reconcilers/external-secret/desired-secret.ts";
 import { workloadApi } from "../kube/workloads.ts";
 import { patchConditionsAt } from "../kube/status.ts";
+import { wireRefreshReceivers, type ReceiverOptions } from "./refresh-receivers.ts";
+import { labelOwnPod } from "../kube/own-pod-label.ts";
 
 export interface OperatorOptions {
   kc: KubeConfig;
@@ -81,6 +83,8 @@ export interface OperatorOptions {
    * (all stores stay in its cache: any ExternalSecret may use any store). Each shard runs its own leader election.
    */
   watchLabelSelector?: string;
+  /** RefreshReceivers (issue 20): served on their own listener when set (--receiver-bind-address); off by default. */
+  receivers?: ReceiverOptions | undefined;
   /** Called when leadership is lost; the daemon exits so work from the lost term cannot continue. */
   onLostLeadership?: () => void;
   clock?: Clock;
@@ -92,6 +96,8 @@ export interface Operator {
   /** Caches synced (and, with leader election, whether this replica leads is separate). */
   ready(): boolean;
   isLeader(): boolean;
+  /** The port the webhook receiver listens on (undefined: receivers are off). */
+  receiverPort(): number | undefined;
   stop(): Promise<void>;
 }
 
@@ -123,7 +129,7 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
   const cesEnabled = opts.clusterExternalSecrets ?? watchedNamespaces.length === 0;
   if (opts.clusterExternalSecrets === undefined && !cesEnabled) log.info("ClusterExternalSecret controller off: --namespace restricts the operator to some namespaces");
   const shard = opts.watchLabelSelector ? shardFilter(opts.watchLabelSelector) : undefined;
-  const informers = makeInformers(kc, clients, log, watchedNamespaces, { clusterExternalSecrets: cesEnabled, ...(shard ? { shardSelector: shard.selector } : {}) });
+  const informers = makeInformers(kc, clients, log, watchedNamespaces, { clusterExternalSecrets: cesEnabled, refreshReceivers: opts.receivers !== undefined, ...(shard ? { shardSelector: shard.selector } : {}) });
   const index = new TargetIndex();
   const esQueue = new WorkQueue({ clock, log });
   const storeQueue = new WorkQueue({ clock, log });
@@ -192,6 +198,7 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
     },
     minRefreshIntervalMs: opts.minRefreshIntervalMs,
     onDataChanged: restarter && ((es, secret, digest) => restarter.dataChanged(es, secret, digest)),
+    takeRefreshRequest: (key) => receivers?.requests.take(key),
     manifests: manifestWriter && { allowed: true, writer: manifestWriter, cached: (kind, namespace, name) => manifestWatches!.cached(kind, namespace, name) },
     onSync: (es, ok, providerUnavailable) => {
       const labels = { name: es.metadata.name, namespace: es.metadata.namespace ?? "" };
@@ -226,6 +233,27 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
         })
       : undefined;
   if (ces) controllers.push(ces.controller);
+  let controllersRunning = false;
+  let elector: LeaderElector | undefined;
+  const { refreshReceivers } = informers;
+  const receivers =
+    opts.receivers && refreshReceivers
+      ? wireRefreshReceivers({
+          options: opts.receivers,
+          informers: { refreshReceivers, externalSecrets: informers.externalSecrets, secretStores: informers.secretStores, clusterSecretStores: informers.clusterSecretStores },
+          namespaceLabels,
+          enqueueExternalSecret: (key, priority) => esQueue.add(key, priority),
+          accepting: () => controllersRunning && (elector ? elector.isLeader() : true),
+          sessions,
+          clients,
+          events,
+          log,
+          clock,
+          hooks: { onResult: report("refreshreceiver"), onDequeue: waited("refreshreceiver") },
+          onCall: (receiver, result) => opts.metrics?.receiverCalls.inc({ namespace: receiver?.namespace ?? "", name: receiver?.name ?? "", result }),
+        })
+      : undefined;
+  if (receivers) controllers.push(receivers.controller);
 
   informers.externalSecrets.onAdd((es) => {
     index.set(es);
@@ -265,6 +293,7 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
     for (const es of informers.externalSecrets.list()) esQueue.add(esKey(es));
     for (const store of [...informers.secretStores.list(), ...informers.clusterSecretStores.list()]) if (ownStore(store)) storeQueue.add(storeQueueKey(store));
     ces?.requeueAll();
+    receivers?.requeueAll();
   };
   for (const [, informer] of allInformers(informers)) informer.onRestart(requeueAll);
 
@@ -279,22 +308,28 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
       }, RETAIN_EVERY_MS).unref()
     : undefined;
 
-  let elector: LeaderElector | undefined;
   // Registered before anything starts: a registry that refuses (a name taken twice) must not leave watches running.
   if (opts.metrics) {
-    const queues = { externalsecret: esQueue, secretstore: storeQueue, ...(ces ? { clusterexternalsecret: ces.queue } : {}) };
+    const queues = { externalsecret: esQueue, secretstore: storeQueue, ...(ces ? { clusterexternalsecret: ces.queue } : {}), ...(receivers ? { refreshreceiver: receivers.queue } : {}) };
     registerObservedMetrics(opts.metrics.registry, informers, queues, sessions, () => (elector ? elector.isLeader() : true), () => restarter?.queued() ?? 0);
   }
+  // Opened only after the metrics registration above could refuse (no listener left behind); 503 until controllers run.
+  await receivers?.listen();
+  const ownPod = opts.receivers?.ownPod;
+  // A restarted container's Pod may still say "leader" from its previous term: standby until this process leads.
+  if (ownPod && opts.leaderElection) await labelOwnPod(clients, ownPod, "standby", log);
 
   // Caches warm up on every replica so a standby can take over at once. The ClusterExternalSecret controller
   // needs namespaces and ExternalSecrets complete before it may judge a child missing or outdated.
-  await Promise.all([informers.secretStores.start(), informers.clusterSecretStores.start(), informers.managedSecrets.start(), namespaces?.start()]);
+  await Promise.all([informers.secretStores.start(), informers.clusterSecretStores.start(), informers.managedSecrets.start(), namespaces?.start(), refreshReceivers?.start()]);
   await informers.externalSecrets.start();
   await clusterExternalSecrets?.start();
   const startControllers = () => {
     log.info({ workers }, "controllers starting");
     for (const controller of controllers) controller.start();
     void restarter?.resume(watchedNamespaces);
+    controllersRunning = true;
+    if (ownPod) void labelOwnPod(clients, ownPod, "leader", log);
   };
 
   if (opts.leaderElection) {
@@ -330,10 +365,13 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
     sessions,
     ready: () => allInformers(informers).every(([, informer]) => informer.hasSynced()),
     isLeader: () => (elector ? elector.isLeader() : true),
+    receiverPort: () => receivers?.port(),
     async stop() {
       if (stopped) return;
       stopped = true;
       log.info("draining");
+      controllersRunning = false;
+      await receivers?.stop();
       await Promise.all(controllers.map((controller) => controller.stop()));
       await restarter?.drain();
       recovery.stop();

@@ -130,6 +130,33 @@ export class StoreSessions {
     return resolved;
   }
 
+  /**
+   * The source behind a store changed (a RefreshReceiver call): every open session of it re-fetches on its next
+   * read (sessions that do not poll ignore this). Opens nothing; returns how many sessions were told.
+   */
+  async refreshSources(storeKey: string): Promise<number> {
+    let told = 0;
+    for (const session of this.#sessions.values()) {
+      if (session.storeKey !== storeKey) continue;
+      const client = await session.client.catch(() => undefined);
+      if (client?.refreshSource) {
+        client.refreshSource();
+        told++;
+      }
+    }
+    return told;
+  }
+
+  /** The store's keys a Git push changed (Provider.keysForChangedFiles); undefined when the store cannot tell. */
+  changedKeys(store: SecretStore, files: readonly string[]): string[] | undefined {
+    try {
+      const { provider, spec } = this.#resolve(store);
+      return provider.keysForChangedFiles?.(spec, files);
+    } catch {
+      return undefined; // a bad spec is the store reconciler's to report
+    }
+  }
+
   /** Closes every session of a store (deleted or changed). */
   async closeStore(storeKey: string): Promise<void> {
     await this.#closeWhere((session) => session.storeKey === storeKey);

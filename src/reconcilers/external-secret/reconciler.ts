@@ -81,6 +81,11 @@ export interface ExternalSecretReconcilerDeps {
    * with the hash of the new data: rollout restarts of spec.target.rolloutRestartTargets. Must not throw.
    */
   onDataChanged?: (es: ExternalSecret, secret: string, digest: string) => void;
+  /**
+   * A refresh a RefreshReceiver call asked for (issue 20): the moment it was asked, consumed by this reconcile.
+   * Such a sync reads nothing cached from before that moment.
+   */
+  takeRefreshRequest?: (key: string) => number | undefined;
 }
 
 const rfc3339 = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
@@ -128,6 +133,7 @@ export function externalSecretReconciler(deps: ExternalSecretReconcilerDeps): (k
     const phaseMs = unitHash(refreshGroup(es)) * intervalMs;
     const refreshTimeMs = es.status?.refreshTime ? Date.parse(es.status.refreshTime) : undefined;
     const stores = storesVersion(es, namespace);
+    const requestedAt = deps.takeRefreshRequest?.(key);
     const seenStores = storesSeen.get(key);
     storesSeen.set(key, stores);
     const decision = refreshDecision({
@@ -142,6 +148,7 @@ export function externalSecretReconciler(deps: ExternalSecretReconcilerDeps): (k
       lastCheckedMs: lastChecked.get(key) ?? startedAt,
       phaseMs,
       nowMs: now,
+      requested: requestedAt !== undefined,
       syncWindows: es.spec.syncWindows,
     });
     if (decision.why === "window-closed") deps.log.debug({ externalSecret: key, kind: es.spec.syncWindows?.kind }, "periodic refresh blocked by SyncWindow");
@@ -159,6 +166,8 @@ export function externalSecretReconciler(deps: ExternalSecretReconcilerDeps): (k
       // A new ExternalSecret may share too: a burst of them reading one key costs one call.
       // A changed store is a new session, so its reads are only shared with others reading the changed store.
       const shareable = decision.why === "due" || decision.why === "secret-drift" || decision.why === "new" || decision.why === "store-changed";
+      // A webhook refresh takes only reads made after the call arrived: fresh, yet shared by the ExternalSecrets it wakes.
+      if (decision.why === "requested") return session.maxAge(Math.max(0, now - requestedAt!));
       return session.maxAge(shareable ? intervalMs / 4 : 0);
     };
 

@@ -26,13 +26,15 @@ export interface RefreshInput {
   /** Deterministic offset in [0, interval) of the refresh grid, shared by ExternalSecrets reading the same key. */
   phaseMs: number;
   nowMs: number;
+  /** A verified RefreshReceiver call asked for a refresh now (issue 20). */
+  requested?: boolean;
   /** spec.syncWindows: periodic refreshes wait while they are closed (sync-window-gate.ts). */
   syncWindows?: SyncWindowsSpec | undefined;
 }
 
 export interface RefreshDecision {
   sync: boolean;
-  why: "new" | "changed" | "not-synced" | "secret-drift" | "store-changed" | "due" | "not-due" | "once" | "window-closed";
+  why: "new" | "changed" | "not-synced" | "secret-drift" | "store-changed" | "due" | "not-due" | "once" | "window-closed" | "requested";
   /** When not syncing, how long until the next check is due (undefined: never, until something changes). */
   requeueAfterMs?: number;
 }
@@ -54,6 +56,8 @@ function decide(input: RefreshInput): RefreshDecision {
   if (input.syncedVersion !== input.currentVersion) return { sync: true, why: "changed" };
   if (!input.lastSyncOk || input.refreshTimeMs === undefined) return { sync: true, why: "not-synced" };
   if (!input.secretCurrent) return { sync: true, why: "secret-drift" };
+  // A webhook is a force-sync without the metadata write; CreatedOnce means never again, whoever asks.
+  if (input.requested && input.policy !== "CreatedOnce") return { sync: true, why: "requested" };
   if (input.policy !== "Periodic" || input.intervalMs === 0) return { sync: false, why: "once" };
   // A fixed or reconfigured store (new path, role, credentials) should not wait a whole interval to take effect.
   if (input.storeChanged) return { sync: true, why: "store-changed" };

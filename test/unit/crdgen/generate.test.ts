@@ -41,6 +41,7 @@ describe("generateCrds", () => {
       "external-secrets.io_clustersecretstores.yaml",
       "external-secrets.io_externalsecrets.yaml",
       "external-secrets.io_secretstores.yaml",
+      "secrets-bridge.io_refreshreceivers.yaml",
     ]);
     for (const file of files) assert.ok(file.yaml.startsWith(`${GENERATED_HEADER}\n`), file.fileName);
   });
@@ -69,7 +70,7 @@ describe("generateCrds", () => {
       assert.equal((crd.spec as unknown as Schema).scope, info.scope);
       assert.equal(crd.spec.versions.length, 1);
       const version = crd.spec.versions[0]!;
-      assert.deepEqual([version.name, version.served, version.storage, version.subresources], ["v1", true, true, { status: {} }]);
+      assert.deepEqual([version.name, version.served, version.storage, version.subresources], [info.version, true, true, { status: {} }]);
       assert.deepEqual(version.additionalPrinterColumns, info.printerColumns);
     }
     assert.deepEqual(crds.get("external-secrets.io_externalsecrets.yaml")!.spec.names.shortNames, ["es"]);

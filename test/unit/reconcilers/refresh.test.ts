@@ -35,6 +35,14 @@ describe("refreshDecision", () => {
     { name: "OnChange syncs on a change", given: { policy: "OnChange", syncedVersion: "0-x" }, want: { sync: true, why: "changed" } },
     { name: "a changed store re-syncs before the next slot", given: { storeChanged: true }, want: { sync: true, why: "store-changed" } },
     { name: "a changed store does not wake OnChange", given: { policy: "OnChange", storeChanged: true }, want: { sync: false, why: "once" } },
+    { name: "a webhook refresh syncs before the next slot", given: { requested: true }, want: { sync: true, why: "requested" } },
+    { name: "a webhook refresh wakes OnChange and sync-once (like force-sync)", given: { policy: "OnChange", intervalMs: 0, requested: true }, want: { sync: true, why: "requested" } },
+    { name: "a webhook refresh never wakes CreatedOnce", given: { policy: "CreatedOnce", requested: true }, want: { sync: false, why: "once" } },
+    {
+      name: "a webhook refresh waits while a deny window is open",
+      given: { requested: true, nowMs: Date.UTC(2026, 0, 5, 12), syncWindows: { kind: "deny", windows: [{ schedule: "0 12 * * *", duration: "1h" }] } },
+      want: { sync: false, why: "window-closed", requeueAfterMs: H + 1 },
+    },
   ];
   for (const { name, given, want } of table) {
     it(name, () => assert.deepEqual(refreshDecision({ ...base, ...given }), want));
