@@ -3,27 +3,19 @@
 // cache, so only calls that reached (or tried to reach) the provider count.
 import { ProviderError, ProviderUnavailableError } from "./errors.ts";
 import type { SecretsClient } from "./types.ts";
+import { wrapCalls } from "./wrap-calls.ts";
 
 export function answerWatched(client: SecretsClient, report: (available: boolean) => void): SecretsClient {
-  const watched =
-    <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>
-    async (...args: A): Promise<R> => {
-      try {
-        const result = await fn(...args);
-        report(true);
-        return result;
-      } catch (err) {
-        // A refusal or "not found" is an answer; "unavailable" is not; anything else says nothing.
-        if (err instanceof ProviderUnavailableError) report(false);
-        else if (err instanceof ProviderError) report(true);
-        throw err;
-      }
-    };
-  return {
-    getSecret: watched((ref) => client.getSecret(ref)),
-    getSecretMap: watched((ref) => client.getSecretMap(ref)),
-    findSecrets: watched((request) => client.findSecrets(request)),
-    validate: watched(() => client.validate()),
-    close: () => client.close(),
-  };
+  return wrapCalls(client, async (call) => {
+    try {
+      const result = await call();
+      report(true);
+      return result;
+    } catch (err) {
+      // A refusal or "not found" is an answer; "unavailable" is not; anything else says nothing.
+      if (err instanceof ProviderUnavailableError) report(false);
+      else if (err instanceof ProviderError) report(true);
+      throw err;
+    }
+  });
 }

@@ -25,3 +25,20 @@ test("answerWatched: a value or a refusal is an answer, unavailable is not, a fo
   for (let i = 0; i < behaviours.length; i++) await watched.getSecret({ key: "k" } as never).catch(() => undefined);
   assert.deepEqual(outcomes, [true, true, true, false]);
 });
+
+test("answerWatched: optional members of the contract pass through (refreshSource)", () => {
+  let refreshed = 0;
+  const client = {
+    getSecret: async () => new Uint8Array(),
+    getSecretMap: async () => ({}),
+    findSecrets: async () => ({}),
+    validate: async () => undefined,
+    close: async () => undefined,
+    refreshSource: () => void refreshed++,
+  } satisfies SecretsClient;
+  const watched = answerWatched(client, () => undefined);
+  watched.refreshSource?.();
+  assert.equal(refreshed, 1);
+  const without = answerWatched({ ...client, refreshSource: undefined } as unknown as SecretsClient, () => undefined);
+  assert.equal(without.refreshSource, undefined);
+});
