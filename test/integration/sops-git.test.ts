@@ -4,7 +4,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { freshNamespace } from "../helpers/bench.ts";
-import { decoded, kube, ready, startTestOperator, waitFor, type TestOperator } from "../helpers/operator.ts";
+import { decoded, kube, ready, sleep, startTestOperator, waitFor, type TestOperator } from "../helpers/operator.ts";
 import { basicAuth, fixtureKey, gitServer, gitStore, newRepo, planted, putSecret, sopsEncrypt } from "../helpers/sops.ts";
 import { sopsDecryptionCount } from "../../providers/sops/index.ts";
 import { providerCallCount } from "../../src/provider/call-metrics.ts";
@@ -123,14 +123,17 @@ describe("sops provider: git source", () => {
   it("reports refused credentials as Ready=False and keeps the last good Secret, then recovers", async () => {
     const last = await value("es-release");
     await putSecret(k.core, ns, "git-basic", { username: "bench", password: "wrong" });
-    const rotated = planted("rotated");
-    repo.commit({ "app.enc.yaml": enc({ password: rotated }) }, "rotated on release", "release");
-    repo.commit({}, "back", "main");
+    // The new commit lands only once the refusal is seen: a fetch that read the good credentials just before the
+    // change could otherwise still bring it, and the test would race the operator rather than test it.
     const es = await waitFor("es-release failing", async () => {
       const current = await k.es(ns, "es-release");
       return ready(current)?.status === "False" ? current : undefined;
     });
     assert.match(ready(es)?.message ?? "", /refused the credentials|not ready/);
+    const rotated = planted("rotated");
+    repo.commit({ "app.enc.yaml": enc({ password: rotated }) }, "rotated on release", "release");
+    repo.commit({}, "back", "main");
+    await sleep(2000); // refreshes that fail meanwhile
     assert.equal(await value("es-release"), last, "the last good Secret stays");
     await putSecret(k.core, ns, "git-basic", basicAuth());
     await waitFor("es-release recovered", async () => ((await value("es-release")) === rotated ? true : undefined), 60_000);
