@@ -140,6 +140,22 @@ describe("rollout restarts (spec.target.rolloutRestartTargets)", () => {
   });
 });
 
+/**
+ * A fake store with key `db`, one Deployment per name reading Secret `shared`, and ExternalSecret `shared` writing it
+ * and naming every Deployment in rolloutRestartTargets; returns once it is synced.
+ */
+async function sharedSecretFeeding(k: ReturnType<typeof kube>, ns: string, names: string[], value: string): Promise<void> {
+  await k.create("SecretStore", ns, "fake", { provider: { fake: { data: [{ key: "db", value }] } } });
+  for (const name of names) await createDeployment(ns, name, "shared");
+  await k.create("ExternalSecret", ns, "shared", {
+    refreshInterval: "1h",
+    secretStoreRef: { name: "fake", kind: "SecretStore" },
+    target: { rolloutRestartTargets: names.map((name) => ({ kind: "Deployment", name })) },
+    data: [{ secretKey: "password", remoteRef: { key: "db" } }],
+  });
+  await waitForReady(k, ns, "shared", "True", "SecretSynced");
+}
+
 describe("rollout restarts: the namespace budget defers a mass rotation, drops nothing", () => {
   let ns: string;
   let op: TestOperator;
@@ -153,15 +169,7 @@ describe("rollout restarts: the namespace budget defers a mass rotation, drops n
     ns = await freshNamespace("rollout-budget");
     // One restart now, then one per 10 s: the second waits long after the first is visible.
     op = await startTestOperator(ns, { metrics, rolloutRestarts: { enabled: true, budget: { perSecond: 0.1, burst: 1 } } });
-    await k.create("SecretStore", ns, "fake", { provider: { fake: { data: [{ key: "db", value: planted("budget-v1") }] } } });
-    for (const name of names) await createDeployment(ns, name, "shared");
-    await k.create("ExternalSecret", ns, "shared", {
-      refreshInterval: "1h",
-      secretStoreRef: { name: "fake", kind: "SecretStore" },
-      target: { rolloutRestartTargets: names.map((name) => ({ kind: "Deployment", name })) },
-      data: [{ secretKey: "password", remoteRef: { key: "db" } }],
-    });
-    await waitForReady(k, ns, "shared", "True", "SecretSynced");
+    await sharedSecretFeeding(k, ns, names, planted("budget-v1"));
     await waitFor("first ReplicaSets", async () => (await Promise.all(names.map((name) => countReplicaSets(ns, name)))).every((n) => n === 1) || undefined);
   });
   after(async () => {
@@ -196,15 +204,7 @@ describe("rollout restarts: one the previous run owed is made by the next", () =
   before(async () => {
     ns = await freshNamespace("rollout-resume");
     op = await startTestOperator(ns);
-    await k.create("SecretStore", ns, "fake", { provider: { fake: { data: [{ key: "db", value: planted("resume-v1") }] } } });
-    for (const name of names) await createDeployment(ns, name, "shared");
-    await k.create("ExternalSecret", ns, "shared", {
-      refreshInterval: "1h",
-      secretStoreRef: { name: "fake", kind: "SecretStore" },
-      target: { rolloutRestartTargets: names.map((name) => ({ kind: "Deployment", name })) },
-      data: [{ secretKey: "password", remoteRef: { key: "db" } }],
-    });
-    await waitForReady(k, ns, "shared", "True", "SecretSynced");
+    await sharedSecretFeeding(k, ns, names, planted("resume-v1"));
     await rotate(planted("resume-v2"));
     await waitFor("both rolled once", async () => ((await counts()).every((n) => n === 2) ? true : undefined));
   });
