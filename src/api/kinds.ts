@@ -4,6 +4,7 @@ import { ExternalSecretSpec, ExternalSecretStatus } from "./external-secret.ts";
 import { ClusterExternalSecretSpec, ClusterExternalSecretStatus } from "./cluster-external-secret.ts";
 import { clusterSecretStoreSpec, secretStoreSpec, SecretStoreStatus } from "./secret-store.ts";
 import { GROUP, VERSION } from "./common.ts";
+import { generatorKinds } from "./generator-kinds.ts";
 
 export interface PrinterColumn {
   name: string;
@@ -26,7 +27,8 @@ export interface KindInfo {
   scope: "Namespaced" | "Cluster";
   description: string;
   spec: z.ZodType;
-  status: z.ZodType;
+  /** Absent for kinds without status (generators): no status field, no status subresource. */
+  status?: z.ZodType;
   printerColumns: PrinterColumn[];
 }
 
@@ -117,5 +119,6 @@ export function kinds(providerSlices: Record<string, z.ZodType>): KindInfo[] {
         { name: "Ready", type: "string", jsonPath: READY_STATUS },
       ],
     },
+    ...generatorKinds(),
   ];
 }
