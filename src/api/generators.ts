@@ -18,6 +18,9 @@ export const GeneratorKind = z.enum([
 ]);
 export type GeneratorKind = z.infer<typeof GeneratorKind>;
 
+/** The resource (plural) of each kind we serve, for reads and RBAC. */
+export const GENERATOR_PLURALS: Record<string, string> = { Password: "passwords", UUID: "uuids", SSHKey: "sshkeys", Fake: "fakes", ClusterGenerator: "clustergenerators" };
+
 /** Password length beyond which we refuse: far above any real password, far below a CPU or Secret-size problem. */
 export const MAX_PASSWORD_LENGTH = 1024;
 export const MAX_PASSWORD_KEYS = 64;

@@ -26,6 +26,12 @@ export interface RefreshInput {
   /** Deterministic offset in [0, interval) of the refresh grid, shared by ExternalSecrets reading the same key. */
   phaseMs: number;
   nowMs: number;
+  /**
+   * A dataFrom entry runs a generator: every sync makes new values, so only what ESO refreshes on may sync. ESO's
+   * CreatedOnce then never syncs again while the Secret is intact (a spec or force-sync change included), and a
+   * changed store is no reason to replace generated values early.
+   */
+  generates?: boolean;
   /** spec.syncWindows: periodic refreshes wait while they are closed (sync-window-gate.ts). */
   syncWindows?: SyncWindowsSpec | undefined;
 }
@@ -51,12 +57,13 @@ export function refreshDecision(input: RefreshInput): RefreshDecision {
 
 function decide(input: RefreshInput): RefreshDecision {
   if (input.syncedVersion === undefined) return { sync: true, why: "new" };
+  if (input.generates && input.policy === "CreatedOnce" && input.refreshTimeMs !== undefined && input.secretCurrent) return { sync: false, why: "once" };
   if (input.syncedVersion !== input.currentVersion) return { sync: true, why: "changed" };
   if (!input.lastSyncOk || input.refreshTimeMs === undefined) return { sync: true, why: "not-synced" };
   if (!input.secretCurrent) return { sync: true, why: "secret-drift" };
   if (input.policy !== "Periodic" || input.intervalMs === 0) return { sync: false, why: "once" };
   // A fixed or reconfigured store (new path, role, credentials) should not wait a whole interval to take effect.
-  if (input.storeChanged) return { sync: true, why: "store-changed" };
+  if (input.storeChanged && !input.generates) return { sync: true, why: "store-changed" };
   const due = nextSlot(0, input.phaseMs, input.intervalMs, input.lastCheckedMs);
   if (due <= input.nowMs) return { sync: true, why: "due" };
   return { sync: false, why: "not-due", requeueAfterMs: due - input.nowMs };
@@ -68,6 +75,11 @@ interface RefreshSubject {
     data?: Array<{ remoteRef: { key: string }; sourceRef?: { storeRef?: { name: string; kind?: string | undefined } | undefined } | undefined }> | undefined;
     dataFrom?: Array<{ extract?: { key: string } | undefined; find?: unknown; sourceRef?: { storeRef?: { name: string; kind?: string | undefined } | undefined } | undefined }> | undefined;
   };
+}
+
+/** Whether any dataFrom entry runs a generator (see RefreshInput.generates). */
+export function usesGenerators(es: { spec: { dataFrom?: Array<{ sourceRef?: { generatorRef?: unknown } | undefined }> | undefined } }): boolean {
+  return (es.spec.dataFrom ?? []).some((entry) => entry.sourceRef?.generatorRef !== undefined);
 }
 
 /** Every store an ExternalSecret reads from (secretStoreRef and the sourceRef.storeRef of its entries), deduplicated. */
