@@ -38,6 +38,10 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 - apiGroups: [external-secrets.io]
   resources: [externalsecrets/status, secretstores/status]
   verbs: [patch]
+{{- /* dataFrom[].sourceRef.generatorRef: one live GET of the generator per sync (nothing is watched). */}}
+- apiGroups: [generators.external-secrets.io]
+  resources: [passwords, uuids, sshkeys, fakes]
+  verbs: [get]
 - apiGroups: [""]
   resources: [secrets]
   verbs: [get, list, watch, create, update, patch, delete]
