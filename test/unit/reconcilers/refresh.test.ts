@@ -35,6 +35,14 @@ describe("refreshDecision", () => {
     { name: "OnChange syncs on a change", given: { policy: "OnChange", syncedVersion: "0-x" }, want: { sync: true, why: "changed" } },
     { name: "a changed store re-syncs before the next slot", given: { storeChanged: true }, want: { sync: true, why: "store-changed" } },
     { name: "a changed store does not wake OnChange", given: { policy: "OnChange", storeChanged: true }, want: { sync: false, why: "once" } },
+    // Generators (issue 18): every sync makes new values, so only ESO's reasons may sync.
+    { name: "generator, CreatedOnce: a spec or force-sync change does not regenerate (ESO)", given: { generates: true, policy: "CreatedOnce", syncedVersion: "1-old" }, want: { sync: false, why: "once" } },
+    { name: "generator, CreatedOnce: a failed sync after the first one does not regenerate (ESO)", given: { generates: true, policy: "CreatedOnce", lastSyncOk: false }, want: { sync: false, why: "once" } },
+    { name: "generator, CreatedOnce: the first sync generates", given: { generates: true, policy: "CreatedOnce", syncedVersion: undefined, refreshTimeMs: undefined }, want: { sync: true, why: "new" } },
+    { name: "generator, CreatedOnce: a missing or altered Secret is regenerated (ESO)", given: { generates: true, policy: "CreatedOnce", secretCurrent: false }, want: { sync: true, why: "secret-drift" } },
+    { name: "generator, Periodic: a changed store waits for the slot", given: { generates: true, storeChanged: true }, want: { sync: false, why: "not-due", requeueAfterMs: H - 10_000 } },
+    { name: "generator, Periodic: a force-sync regenerates (ESO)", given: { generates: true, syncedVersion: "1-old" }, want: { sync: true, why: "changed" } },
+    { name: "generator, Periodic: due regenerates", given: { generates: true, nowMs: H }, want: { sync: true, why: "due" } },
   ];
   for (const { name, given, want } of table) {
     it(name, () => assert.deepEqual(refreshDecision({ ...base, ...given }), want));
