@@ -9,12 +9,16 @@ export const fake: Generator<FakeSpec> = {
   kind: "Fake",
   specKey: "fakeSpec",
   spec: FakeSpec,
-  async generate(spec) {
+  problem(spec) {
     const entries = Object.entries(spec.data ?? {});
-    if (entries.length > MAX_FAKE_ENTRIES) throw new GeneratorError(`Fake: ${entries.length} data entries, more than the ${MAX_FAKE_ENTRIES} allowed`);
-    const out = Object.fromEntries(entries.map(([key, value]) => [key, utf8(value)]));
-    const bytes = Object.values(out).reduce((sum, value) => sum + value.length, 0);
-    if (bytes > MAX_FAKE_BYTES) throw new GeneratorError(`Fake: data is larger than the ${MAX_FAKE_BYTES} bytes a Secret can hold`);
-    return out;
+    if (entries.length > MAX_FAKE_ENTRIES) return `${entries.length} data entries, more than the ${MAX_FAKE_ENTRIES} allowed`;
+    const bytes = entries.reduce((sum, [, value]) => sum + Buffer.byteLength(value, "utf8"), 0);
+    if (bytes > MAX_FAKE_BYTES) return `data is larger than the ${MAX_FAKE_BYTES} bytes a Secret can hold`;
+    return undefined;
+  },
+  async generate(spec) {
+    const problem = fake.problem(spec);
+    if (problem) throw new GeneratorError(`Fake: ${problem}`);
+    return Object.fromEntries(Object.entries(spec.data ?? {}).map(([key, value]) => [key, utf8(value)]));
   },
 };

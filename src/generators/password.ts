@@ -25,12 +25,16 @@ export const password: Generator<PasswordSpec> = {
   kind: "Password",
   specKey: "passwordSpec",
   spec: PasswordSpec,
+  problem(spec) {
+    const keys = spec.secretKeys ?? [];
+    if (new Set(keys).size !== keys.length) return "secretKeys must be non-empty and unique";
+    return policyProblem(passwordPolicy(spec));
+  },
   async generate(spec) {
-    const policy = passwordPolicy(spec);
-    const problem = policyProblem(policy);
+    const problem = password.problem(spec);
     if (problem) throw new GeneratorError(`Password: ${problem}`);
+    const policy = passwordPolicy(spec);
     const keys = spec.secretKeys ?? ["password"];
-    if (new Set(keys).size !== keys.length) throw new GeneratorError("Password: secretKeys must be non-empty and unique");
     return Object.fromEntries(keys.map((key) => [key, utf8(encodePassword(randomPassword(policy), spec.encoding ?? "raw"))]));
   },
 };

@@ -45,27 +45,30 @@ async function ecdsaParts(bits: number): Promise<SshKeyParts> {
   return { type, publicFields: [sshString(curve.ssh), point], privateFields: [sshString(curve.ssh), point, sshMpint(b64u(k.d))] };
 }
 
+/** Call after sshKey.problem: sizes are checked there. */
 async function keyParts(spec: SSHKeySpec): Promise<SshKeyParts> {
   const keyType = spec.keyType ?? "rsa";
   if (keyType === "ed25519") return ed25519Parts();
-  if (keyType === "ecdsa") {
-    const bits = spec.keySize ?? 256;
-    if (!ECDSA_CURVES[bits]) throw new GeneratorError(`SSHKey: keySize ${bits} is not an ECDSA size (256, 384 or 521)`);
-    return ecdsaParts(bits);
-  }
-  const bits = spec.keySize ?? 2048;
-  if (!RSA_SIZES.includes(bits)) throw new GeneratorError(`SSHKey: keySize ${bits} is not an RSA size we generate (${RSA_SIZES.join(", ")})`);
-  return rsaParts(bits);
+  if (keyType === "ecdsa") return ecdsaParts(spec.keySize ?? 256);
+  return rsaParts(spec.keySize ?? 2048);
 }
 
 export const sshKey: Generator<SSHKeySpec> = {
   kind: "SSHKey",
   specKey: "sshKeySpec",
   spec: SSHKeySpec,
-  async generate(spec) {
-    const comment = spec.comment ?? "";
+  problem(spec) {
     // A line break would end the authorized_keys line and start another one of the tenant's choosing.
-    if (/[\r\n\0]/.test(comment)) throw new GeneratorError("SSHKey: comment must be a single line");
+    if (/[\r\n\0]/.test(spec.comment ?? "")) return "comment must be a single line";
+    const keyType = spec.keyType ?? "rsa";
+    if (keyType === "ecdsa" && !ECDSA_CURVES[spec.keySize ?? 256]) return `keySize ${spec.keySize} is not an ECDSA size (256, 384 or 521)`;
+    if (keyType === "rsa" && !RSA_SIZES.includes(spec.keySize ?? 2048)) return `keySize ${spec.keySize} is not an RSA size we generate (${RSA_SIZES.join(", ")})`;
+    return undefined;
+  },
+  async generate(spec) {
+    const problem = sshKey.problem(spec);
+    if (problem) throw new GeneratorError(`SSHKey: ${problem}`);
+    const comment = spec.comment ?? "";
     const parts = await keyParts(spec);
     return { privateKey: utf8(privateKeyPem(parts, comment)), publicKey: utf8(publicKeyLine(parts, comment)) };
   },

@@ -11,6 +11,8 @@ export interface Generator<Spec> {
   kind: "Password" | "UUID" | "SSHKey" | "Fake";
   specKey: GeneratorSpecKey;
   spec: z.ZodType<Spec>;
+  /** Why a spec the schema accepts still cannot be generated (an impossible policy, a size we refuse), or undefined. */
+  problem(spec: Spec): string | undefined;
   /** Fresh values for the spec. Throws GeneratorError when the spec cannot be met (never with a generated value in it). */
   generate(spec: Spec): Promise<Record<string, Uint8Array>>;
 }

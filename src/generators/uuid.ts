@@ -7,6 +7,7 @@ export const uuid: Generator<UUIDSpec> = {
   kind: "UUID",
   specKey: "uuidSpec",
   spec: UUIDSpec,
+  problem: () => undefined,
   async generate() {
     return { uuid: utf8(randomUUID()) };
   },
