@@ -109,6 +109,17 @@ describe("generators (generators.external-secrets.io/v1alpha1)", () => {
     assert.deepEqual(await data("hourly"), hourly);
   });
 
+  it("a change of a store the ExternalSecret also reads regenerates nothing (its values wait for the due refresh)", async () => {
+    await k.create("SecretStore", ns, "fake", { provider: { fake: { data: [{ key: "host", value: "db-1" }] } } });
+    await k.create("ExternalSecret", ns, "mixed", { refreshInterval: "1h", secretStoreRef: { name: "fake" }, data: [{ secretKey: "host", remoteRef: { key: "host" } }], dataFrom: [generatorRef("Password", "db")] });
+    await waitForReady(k, ns, "mixed", "True", "SecretSynced");
+    const before = await data("mixed");
+    assert.equal(before.host, "db-1");
+    await k.patch("SecretStore", ns, "fake", { spec: { provider: { fake: { data: [{ key: "host", value: "db-2" }] } } } });
+    await sleep(SETTLE_MS);
+    assert.deepEqual(await data("mixed"), before);
+  });
+
   it("editing the Secret's data regenerates, as ESO does (the Secret no longer holds what was written)", async () => {
     const hourly = await data("hourly");
     await patchSecret("hourly", { data: { extra: Buffer.from("added by hand").toString("base64") } });
@@ -163,6 +174,28 @@ describe("generators (generators.external-secrets.io/v1alpha1)", () => {
     }
     // The private key's body lines are the secret part; the leak check searches for each.
     for (const line of privateKey!.split("\n").filter((l) => l.length === 64)) generated.add(line);
+  });
+
+  it("the CRDs refuse absurd specs and unknown generatorRef kinds, and keep the spec of a kind not served yet as written", async () => {
+    const refused = async (what: string, create: () => Promise<unknown>, message: RegExp) => {
+      await assert.rejects(create(), (err: { code?: number; body?: unknown }) => err.code === 422 && message.test(String(err.body)), what);
+    };
+    await refused("a 100000-character password", () => createGenerator("Password", "passwords", "absurd", { length: 100000 }), /spec.length/);
+    await refused("an 100000-bit key", () => createGenerator("SSHKey", "sshkeys", "absurd", { keyType: "rsa", keySize: 100000 }), /spec.keySize/);
+    await refused("an unknown kind", () => k.create("ExternalSecret", ns, "bogus", { dataFrom: [generatorRef("Bogus", "x")] }), /generatorRef.kind/);
+    const name = `ecr-${process.pid}-${Date.now()}`;
+    const ecr = { region: "eu-west-1", role: "arn:aws:iam::123456789012:role/pull" };
+    const body = { apiVersion: `${GENERATOR_GROUP}/${GENERATOR_VERSION}`, kind: "ClusterGenerator", metadata: { name }, spec: { kind: "ECRAuthorizationToken", generator: { ecrAuthorizationTokenSpec: ecr } } };
+    await k.custom.createClusterCustomObject({ group: GENERATOR_GROUP, version: GENERATOR_VERSION, plural: "clustergenerators", body });
+    try {
+      const stored = (await k.custom.getClusterCustomObject({ group: GENERATOR_GROUP, version: GENERATOR_VERSION, plural: "clustergenerators", name })) as { spec: { generator: Record<string, unknown> } };
+      assert.deepEqual(stored.spec.generator.ecrAuthorizationTokenSpec, ecr, "not pruned");
+      await k.create("ExternalSecret", ns, "ecr", { refreshInterval: "1h", dataFrom: [generatorRef("ClusterGenerator", name)] });
+      const failed = await waitForReady(k, ns, "ecr", "False", "SecretSyncedError");
+      assert.match(ready(failed)?.message ?? "", /ECRAuthorizationToken is not supported by secrets-bridge yet/);
+    } finally {
+      await k.custom.deleteClusterCustomObject({ group: GENERATOR_GROUP, version: GENERATOR_VERSION, plural: "clustergenerators", name });
+    }
   });
 
   it("no generated value in operator logs, Events or ExternalSecret status", async () => {
