@@ -1,24 +1,8 @@
 // The Password generator's output encodings, byte for byte as ESO's (Go's encoding packages): base64url and
 // base32 keep their '=' padding, which node's "base64url" drops and for which node has no base32 at all.
-const BASE32_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-
+import { base32Encode } from "../encoding/base32.ts";
 /** RFC 4648 base32 with padding (Go's base32.StdEncoding). */
-export function base32(bytes: Uint8Array): string {
-  let out = "";
-  let buffer = 0;
-  let bits = 0;
-  for (const byte of bytes) {
-    buffer = (buffer << 8) | byte;
-    bits += 8;
-    while (bits >= 5) {
-      out += BASE32_ALPHABET[(buffer >>> (bits - 5)) & 31];
-      bits -= 5;
-    }
-    buffer &= (1 << bits) - 1;
-  }
-  if (bits > 0) out += BASE32_ALPHABET[(buffer << (5 - bits)) & 31];
-  return out.padEnd(Math.ceil(out.length / 8) * 8, "=");
-}
+export const base32 = base32Encode;
 
 export type PasswordEncoding = "raw" | "base64" | "base64url" | "base32" | "hex";
 

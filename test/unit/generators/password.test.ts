@@ -106,6 +106,13 @@ describe("Password generator (ESO's spec)", () => {
     ];
     for (const [encoding, want] of table) assert.equal(encodePassword("Test>>Pass??word", encoding), want, encoding);
     for (const [input, want] of [["", ""], ["a", "ME======"], ["abcde", "MFRGGZDF"], ["abcdef", "MFRGGZDFMY======"]] as const) assert.equal(base32(Buffer.from(input)), want, input);
+    // Any length: against a bit-string reference (the encoder keeps only the pending bits in an int).
+    const reference = (bytes: Uint8Array) => {
+      const bits = Array.from(bytes, (b) => b.toString(2).padStart(8, "0")).join("");
+      const out = (bits.padEnd(Math.ceil(bits.length / 5) * 5, "0").match(/.{5}/g) ?? []).map((chunk) => "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"[parseInt(chunk, 2)]).join("");
+      return out.padEnd(Math.ceil(out.length / 8) * 8, "=");
+    };
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => assert.equal(base32(bytes), reference(bytes))));
     const hex = await password.generate({ encoding: "hex", length: 16 });
     assert.match(Buffer.from(hex.password!).toString(), /^[0-9a-f]{32}$/);
   });
