@@ -70,10 +70,11 @@ function decide(input: RefreshInput): RefreshDecision {
 }
 
 interface RefreshSubject {
+  metadata?: { namespace?: string | undefined; name?: string | undefined } | undefined;
   spec: {
     secretStoreRef?: { name: string; kind?: string | undefined } | undefined;
     data?: Array<{ remoteRef: { key: string }; sourceRef?: { storeRef?: { name: string; kind?: string | undefined } | undefined } | undefined }> | undefined;
-    dataFrom?: Array<{ extract?: { key: string } | undefined; find?: unknown; sourceRef?: { storeRef?: { name: string; kind?: string | undefined } | undefined } | undefined }> | undefined;
+    dataFrom?: Array<{ extract?: { key: string } | undefined; find?: unknown; sourceRef?: { storeRef?: { name: string; kind?: string | undefined } | undefined; generatorRef?: { kind: string; name: string } | undefined } | undefined }> | undefined;
   };
 }
 
@@ -97,7 +98,9 @@ export function storeRefsOf(es: RefreshSubject): Array<{ name: string; kind: "Se
 /**
  * What an ExternalSecret's refresh phase is derived from: its first remote read (store and key, the
  * smallest in sort order). ExternalSecrets that read the same secret land on the same grid point and
- * share the fetch; ones that read different secrets spread out.
+ * share the fetch; ones that read different secrets spread out. Generated values are never shared, so a
+ * generator entry is keyed by the ExternalSecret itself: ExternalSecrets that only generate spread out instead of
+ * all coming due in one moment. It sorts after store reads, so a mixed ExternalSecret keeps its store's grid point.
  */
 export function refreshGroup(es: RefreshSubject): string {
   const storeOf = (ref: { name: string; kind?: string | undefined } | undefined) => {
@@ -106,7 +109,11 @@ export function refreshGroup(es: RefreshSubject): string {
   };
   const reads = [
     ...(es.spec.data ?? []).map((item) => `${storeOf(item.sourceRef?.storeRef)}|${item.remoteRef.key}`),
-    ...(es.spec.dataFrom ?? []).map((item) => `${storeOf(item.sourceRef?.storeRef)}|${item.extract?.key ?? JSON.stringify(item.find ?? null)}`),
+    ...(es.spec.dataFrom ?? []).map((item) => {
+      const generator = item.sourceRef?.generatorRef;
+      if (generator) return `~generator|${es.metadata?.namespace ?? ""}/${es.metadata?.name ?? ""}|${generator.kind}/${generator.name}`;
+      return `${storeOf(item.sourceRef?.storeRef)}|${item.extract?.key ?? JSON.stringify(item.find ?? null)}`;
+    }),
   ].sort();
   return reads[0] ?? storeOf(undefined);
 }

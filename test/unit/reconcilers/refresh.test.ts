@@ -62,6 +62,12 @@ describe("refreshGroup", () => {
     assert.notEqual(base, refreshGroup(es({ secretStoreRef: { name: "s" }, data: [{ remoteRef: { key: "other" } }] })));
     assert.notEqual(base, refreshGroup(es({ secretStoreRef: { name: "s", kind: "ClusterSecretStore" }, data: [{ remoteRef: { key: "db" } }] })));
   });
+  it("a generator-only ExternalSecret has its own group (generated values are not shared); a mixed one keeps its store's", () => {
+    const generates = (name: string, extra: Record<string, unknown> = {}) => refreshGroup({ metadata: { namespace: "a", name }, spec: { dataFrom: [{ sourceRef: { generatorRef: { kind: "Password", name: "pw" } } }], ...extra } } as Parameters<typeof refreshGroup>[0]);
+    assert.notEqual(generates("one"), generates("two"));
+    const store = refreshGroup(es({ secretStoreRef: { name: "s" }, data: [{ remoteRef: { key: "db" } }] }));
+    assert.equal(generates("one", { secretStoreRef: { name: "s" }, data: [{ remoteRef: { key: "db" } }] }), store);
+  });
 });
 
 describe("storeRefsOf", () => {
