@@ -104,6 +104,8 @@ describe("Helm chart", () => {
       assert.deepEqual(generatorVerbs(namespaced, "clustergenerators"), [], "cluster-scoped kinds only in the cluster role");
       assert.deepEqual(generatorVerbs(clusterRole(objects, "secrets-bridge-cluster")?.rules, "clustergenerators"), ["get"]);
       assert.deepEqual(generatorVerbs(clusterRole(objects, "secrets-bridge-cluster")?.rules, "passwords"), [], "namespaced kinds only where the operator works");
+      const esVerbs = (namespaced ?? []).filter((rule) => rule.apiGroups?.includes("external-secrets.io") && rule.resources?.includes("externalsecrets")).flatMap((rule) => rule.verbs);
+      assert.ok(esVerbs.includes("get"), "a generator sync is confirmed against the live ExternalSecret");
     }
     // The no-token-requests component replaces the whole rule list: it must keep the generator grant.
     const hardened = kustomizeBuild(`${REPO}deploy/overlays/hardened`);

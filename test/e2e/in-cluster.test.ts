@@ -2,7 +2,7 @@
 // TokenRequest token of the chart's ServiceAccount): sync, rotation and deletion under the chart's RBAC, two
 // replicas with leader failover and no double writes, metrics content behind the chart's default metrics auth
 // (scraped with a token bound to its metrics-reader role), a ClusterExternalSecret fanned out and collected,
-// rollout restarts (rolloutRestartTargets and Reloader annotations), a graceful SIGTERM, and the token-create switch off.
+// rollout restarts (rolloutRestartTargets and Reloader annotations), generators, a graceful SIGTERM, and the token-create switch off.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -71,6 +71,29 @@ describe("in-cluster with the chart's RBAC: two replicas", () => {
     const secret = await waitFor("secret", () => k.secret(app, "es"));
     assert.equal(decoded(secret).k, planted);
     await waitFor("Ready", async () => (ready(await k.es(app, "es"))?.status === "True" ? true : undefined));
+  });
+
+  it("runs a Password and a ClusterGenerator (UUID) under the chart's RBAC (get on the generator kinds)", async () => {
+    const group = "generators.external-secrets.io";
+    const version = "v1alpha1";
+    const apiVersion = `${group}/${version}`;
+    const clusterGenerator = `uuid-${suffix}`;
+    await k.custom.createNamespacedCustomObject({ group, version, namespace: app, plural: "passwords", body: { apiVersion, kind: "Password", metadata: { name: "pw" }, spec: { length: 32 } } });
+    await k.custom.createClusterCustomObject({ group, version, plural: "clustergenerators", body: { apiVersion, kind: "ClusterGenerator", metadata: { name: clusterGenerator }, spec: { kind: "UUID", generator: { uuidSpec: {} } } } });
+    try {
+      const dataFrom = [{ sourceRef: { generatorRef: { apiVersion, kind: "Password", name: "pw" } } }, { sourceRef: { generatorRef: { apiVersion, kind: "ClusterGenerator", name: clusterGenerator } } }];
+      await k.create("ExternalSecret", app, "generated", { refreshInterval: "1h", refreshPolicy: "CreatedOnce", dataFrom });
+      await waitFor("generated Ready", async () => {
+        const condition = ready(await k.es(app, "generated"));
+        if (condition?.status === "False") throw new Error(`Ready=False: ${condition.message}`);
+        return condition?.status === "True" ? true : undefined;
+      });
+      const values = decoded(await k.secret(app, "generated"));
+      assert.equal(values.password?.length, 32);
+      assert.match(values.uuid ?? "", /^[0-9a-f-]{36}$/);
+    } finally {
+      await k.custom.deleteClusterCustomObject({ group, version, plural: "clustergenerators", name: clusterGenerator });
+    }
   });
 
   it("rotates with exactly one Secret write for one change, across both replicas", async () => {

@@ -155,9 +155,14 @@ export function externalSecretReconciler(deps: ExternalSecretReconcilerDeps): (k
     let decision = await decide(es, deps.cache.managedSecret(namespace, target.name));
     // A generator's sync replaces values: one the cache asks for (anything but the clock's "due") is confirmed live.
     if (decision.sync && generates && decision.why !== "due") {
-      const live = await liveView(deps.clients, namespace, name, target.name);
-      if (!live.es) return;
-      decision = await decide(live.es, live.secret);
+      // Unreadable (RBAC from before generators lacks get on externalsecrets): the cache decides, as for stores;
+      // only the rare race with our own last write is left unguarded.
+      const live = await liveView(deps.clients, namespace, name, target.name).catch((err: unknown) => {
+        deps.log.warn({ externalSecret: key, error: safeMessage(err) }, "could not read the ExternalSecret live before generating; deciding from the cache");
+        return undefined;
+      });
+      if (live && !live.es) return;
+      if (live) decision = await decide(live.es!, live.secret);
     }
     const refreshTimeMs = es.status?.refreshTime ? Date.parse(es.status.refreshTime) : undefined;
     if (decision.why === "window-closed") deps.log.debug({ externalSecret: key, kind: es.spec.syncWindows?.kind }, "periodic refresh blocked by SyncWindow");

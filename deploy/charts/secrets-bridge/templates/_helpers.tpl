@@ -35,6 +35,11 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 - apiGroups: [external-secrets.io]
   resources: [externalsecrets, secretstores]
   verbs: [list, watch]
+{{- /* get: before a generator runs for a reason the watch cache gives, the ExternalSecret is read live (the cache
+     may not have seen our own last status write yet, which would generate twice). */}}
+- apiGroups: [external-secrets.io]
+  resources: [externalsecrets]
+  verbs: [get]
 - apiGroups: [external-secrets.io]
   resources: [externalsecrets/status, secretstores/status]
   verbs: [patch]
