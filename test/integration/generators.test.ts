@@ -14,7 +14,7 @@ import { PatchStrategy, setHeaderOptions } from "@kubernetes/client-node";
 import { GENERATOR_GROUP, GENERATOR_VERSION } from "../../src/api/generators.ts";
 import { freshNamespace } from "../helpers/bench.ts";
 import { decoded, kube, ready, sleep, startTestOperator, waitFor, waitForReady, type TestOperator } from "../helpers/operator.ts";
-import { leakForms } from "../helpers/planted.ts";
+import { leakForms, rememberForSweep } from "../helpers/planted.ts";
 
 // Longer than a reconcile after an event: whatever would regenerate has by then.
 const SETTLE_MS = 3000;
@@ -35,7 +35,10 @@ describe("generators (generators.external-secrets.io/v1alpha1)", () => {
   const generatorRef = (kind: string, name: string) => ({ sourceRef: { generatorRef: { apiVersion: `${GENERATOR_GROUP}/${GENERATOR_VERSION}`, kind, name } } });
   const data = async (name: string) => {
     const values = decoded(await k.secret(ns, name));
-    for (const value of Object.values(values)) generated.add(value);
+    for (const value of Object.values(values)) {
+      if (!generated.has(value) && value.length >= 16 && !value.includes("\n")) rememberForSweep(value);
+      generated.add(value);
+    }
     return values;
   };
   const patchSecret = (name: string, body: unknown) => k.core.patchNamespacedSecret({ namespace: ns, name, body }, setHeaderOptions("Content-Type", PatchStrategy.MergePatch));
@@ -172,8 +175,12 @@ describe("generators (generators.external-secrets.io/v1alpha1)", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-    // The private key's body lines are the secret part; the leak check searches for each.
-    for (const line of privateKey!.split("\n").filter((l) => l.length === 64)) generated.add(line);
+    // The private key's body lines from the third on are key material (the first two: a fixed header and the
+    // public key); the leak checks search for each.
+    for (const line of privateKey!.split("\n").slice(3).filter((l) => l.length === 64)) {
+      generated.add(line);
+      rememberForSweep(line);
+    }
   });
 
   it("the CRDs refuse absurd specs and unknown generatorRef kinds, and keep the spec of a kind not served yet as written", async () => {
