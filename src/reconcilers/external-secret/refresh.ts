@@ -28,8 +28,8 @@ export interface RefreshInput {
   nowMs: number;
   /**
    * A dataFrom entry runs a generator: every sync makes new values, so only what ESO refreshes on may sync. ESO's
-   * CreatedOnce then never syncs again while the Secret is intact (a spec or force-sync change included), and a
-   * changed store is no reason to replace generated values early.
+   * CreatedOnce (and Periodic with interval 0) then never syncs again while the Secret is intact (a spec or
+   * force-sync change included), and a changed store is no reason to replace generated values early.
    */
   generates?: boolean;
   /** spec.syncWindows: periodic refreshes wait while they are closed (sync-window-gate.ts). */
@@ -57,7 +57,10 @@ export function refreshDecision(input: RefreshInput): RefreshDecision {
 
 function decide(input: RefreshInput): RefreshDecision {
   if (input.syncedVersion === undefined) return { sync: true, why: "new" };
-  if (input.generates && input.policy === "CreatedOnce" && input.refreshTimeMs !== undefined && input.secretCurrent) return { sync: false, why: "once" };
+  // ESO syncs a generator-backed ExternalSecret once under CreatedOnce, and under Periodic with interval 0 ("sync
+  // once"): neither a spec nor a metadata change regenerates while the Secret is intact.
+  const once = input.policy === "CreatedOnce" || (input.policy === "Periodic" && input.intervalMs === 0);
+  if (input.generates && once && input.refreshTimeMs !== undefined && input.secretCurrent) return { sync: false, why: "once" };
   if (input.syncedVersion !== input.currentVersion) return { sync: true, why: "changed" };
   if (!input.lastSyncOk || input.refreshTimeMs === undefined) return { sync: true, why: "not-synced" };
   if (!input.secretCurrent) return { sync: true, why: "secret-drift" };

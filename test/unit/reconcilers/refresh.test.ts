@@ -40,6 +40,7 @@ describe("refreshDecision", () => {
     { name: "generator, CreatedOnce: a failed sync after the first one does not regenerate (ESO)", given: { generates: true, policy: "CreatedOnce", lastSyncOk: false }, want: { sync: false, why: "once" } },
     { name: "generator, CreatedOnce: the first sync generates", given: { generates: true, policy: "CreatedOnce", syncedVersion: undefined, refreshTimeMs: undefined }, want: { sync: true, why: "new" } },
     { name: "generator, CreatedOnce: a missing or altered Secret is regenerated (ESO)", given: { generates: true, policy: "CreatedOnce", secretCurrent: false }, want: { sync: true, why: "secret-drift" } },
+    { name: "generator, Periodic with interval 0 (sync once): a force-sync does not regenerate (ESO)", given: { generates: true, intervalMs: 0, syncedVersion: "1-old" }, want: { sync: false, why: "once" } },
     { name: "generator, Periodic: a changed store waits for the slot", given: { generates: true, storeChanged: true }, want: { sync: false, why: "not-due", requeueAfterMs: H - 10_000 } },
     { name: "generator, Periodic: a force-sync regenerates (ESO)", given: { generates: true, syncedVersion: "1-old" }, want: { sync: true, why: "changed" } },
     { name: "generator, Periodic: due regenerates", given: { generates: true, nowMs: H }, want: { sync: true, why: "due" } },
