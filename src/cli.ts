@@ -23,6 +23,7 @@ function labelSelectorArgument(value: string): string {
     throw err;
   }
 }
+import { DEFAULT_RECEIVER_RATE_LIMIT } from "./operator/refresh-receivers.ts";
 
 const program = new Command("secrets-bridge").description("Bridges external secret stores into Kubernetes Secrets (ESO's external-secrets.io/v1 API).");
 
@@ -61,6 +62,9 @@ program
   .option("--rollout-restarts-per-second <n>", "restart budget per namespace; restarts over it wait", (v) => Number(v), DEFAULT_RESTART_BUDGET.perSecond)
   .option("--rollout-restarts-burst <n>", "burst of that budget", (v) => Number(v), DEFAULT_RESTART_BUDGET.burst)
   .option("--watch-label-selector <selector>", "manual shards: work only the ExternalSecrets, ClusterExternalSecrets and stores with these labels (e.g. sharding.secrets-bridge.dev/key=shard1, or '!sharding.secrets-bridge.dev/key' for the rest); give each shard its own --leader-election-id", labelSelectorArgument)
+  .option("--receiver-bind-address <addr>", "serve RefreshReceiver webhooks on this address (e.g. :9292); empty: receivers off (the default)", "")
+  .option("--receiver-requests-per-second <n>", "verified calls per second each RefreshReceiver may make; over it callers get 429", (v) => Number(v), DEFAULT_RECEIVER_RATE_LIMIT.requestsPerSecond)
+  .option("--receiver-requests-burst <n>", "burst of that budget", (v) => Number(v), DEFAULT_RECEIVER_RATE_LIMIT.burst)
   .option("--allow-ambient-credentials-for-namespaced-stores", "let namespaced SecretStores use the operator's own identity (its ServiceAccount token, AWS/GCP default credentials); ClusterSecretStores always may", false)
   .addOption(new Option("--events <mode>", "Events to write: all (Normal ones within the budget below, Warnings always) or warnings").choices(["all", "warnings"]).default("all"))
   .option("--normal-events-per-second <n>", "budget of Normal Events (Created/Updated/Deleted); over it they are dropped and counted", (v) => Number(v), DEFAULT_NORMAL_EVENTS.perSecond)
@@ -112,6 +116,8 @@ program
         serviceAccountTokenRequests: opts.serviceAccountTokenRequests,
         clusterExternalSecrets: opts.enableClusterExternalSecretReconciler,
         ...(opts.watchLabelSelector ? { watchLabelSelector: opts.watchLabelSelector } : {}),
+        receiverBindAddress: opts.receiverBindAddress,
+        receiverRateLimit: { requestsPerSecond: opts.receiverRequestsPerSecond, burst: opts.receiverRequestsBurst },
         inClusterRoot: opts.inClusterRoot,
         isolation: { workers: opts.isolationWorkers, timeoutMs: parseDuration(opts.isolationTimeout), heapMb: opts.isolationHeapMb },
       },

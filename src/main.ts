@@ -50,11 +50,21 @@ export interface RunOptions {
   serviceAccountTokenRequests: boolean;
   /** Run the ClusterExternalSecret controller (default: unless `namespace` restricts the operator). */
   clusterExternalSecrets?: boolean | undefined;
+  /** RefreshReceivers' webhook listener (--receiver-bind-address; "" or absent: receivers off) and each receiver's call budget. */
+  receiverBindAddress?: string | undefined;
+  receiverRateLimit?: { requestsPerSecond: number; burst: number } | undefined;
   /** Root under which the in-cluster service-account files live ("" in a pod; a directory in tests). */
   inClusterRoot: string;
 }
 
 const SA_DIR = "/var/run/secrets/kubernetes.io/serviceaccount";
+
+/** The Pod this process runs in, from the downward API (the chart sets POD_NAME and POD_NAMESPACE with receivers on). */
+function ownPodFromEnv(): { namespace: string; name: string } | undefined {
+  const name = process.env["POD_NAME"];
+  const namespace = process.env["POD_NAMESPACE"];
+  return name && namespace ? { name, namespace } : undefined;
+}
 
 export async function runOperator(options: RunOptions, providers: ReadonlyArray<Provider<any>>): Promise<void> {
   const log = makeLogger({ level: options.logLevel });
@@ -81,7 +91,7 @@ export async function runOperator(options: RunOptions, providers: ReadonlyArray<
   const servers = options.metricsBindAddress
     ? [await startHttpServer(options.httpAddress, endpoints, { health: true, metrics: false }), await startHttpServer(options.metricsBindAddress, endpoints, { health: false, metrics: true })]
     : [await startHttpServer(options.httpAddress, endpoints)];
-  log.info({ address: options.httpAddress, metricsAddress: options.metricsBindAddress || options.httpAddress, metricsAuth: options.metricsAuth, leaderElect, namespace: options.namespace ?? "(all)", serviceAccountTokenRequests: options.serviceAccountTokenRequests, ambientCredentialsForSecretStores: options.allowAmbientCredentialsForNamespacedStores, genericTargets: options.allowGenericTargets === true, rolloutRestarts: options.rolloutRestarts?.enabled ?? true, reloaderAnnotations: options.rolloutRestarts?.reloaderAnnotations ?? true, watchLabelSelector: options.watchLabelSelector ?? "(none)", lease: leaderElect ? `${leNamespace}/${options.leaderElectionId}` : "(none)" }, "starting");
+  log.info({ address: options.httpAddress, metricsAddress: options.metricsBindAddress || options.httpAddress, metricsAuth: options.metricsAuth, leaderElect, namespace: options.namespace ?? "(all)", serviceAccountTokenRequests: options.serviceAccountTokenRequests, ambientCredentialsForSecretStores: options.allowAmbientCredentialsForNamespacedStores, genericTargets: options.allowGenericTargets === true, rolloutRestarts: options.rolloutRestarts?.enabled ?? true, reloaderAnnotations: options.rolloutRestarts?.reloaderAnnotations ?? true, watchLabelSelector: options.watchLabelSelector ?? "(none)", lease: leaderElect ? `${leNamespace}/${options.leaderElectionId}` : "(none)", receiverAddress: options.receiverBindAddress || "(off)" }, "starting");
 
   const operator = await startOperator({
     kc,
@@ -100,6 +110,7 @@ export async function runOperator(options: RunOptions, providers: ReadonlyArray<
     namespace: options.namespace,
     clusterExternalSecrets: options.clusterExternalSecrets,
     ...(options.watchLabelSelector ? { watchLabelSelector: options.watchLabelSelector } : {}),
+    receivers: options.receiverBindAddress ? { address: options.receiverBindAddress, rateLimit: options.receiverRateLimit, ownPod: ownPodFromEnv() } : undefined,
     leaderElection: leaderElect
       ? { namespace: leNamespace, name: options.leaderElectionId, leaseDurationMs: options.leaseDurationMs, renewDeadlineMs: options.renewDeadlineMs, retryPeriodMs: options.retryPeriodMs }
       : false,

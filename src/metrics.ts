@@ -14,6 +14,8 @@ export interface OperatorMetrics {
   isolationWorkersLost: Counter<"why" | "lane">;
   /** Rollout restarts (rolloutRestartTargets) by result: restarted, unchanged (already current), missing, failed. */
   rolloutRestarts: Counter<"namespace" | "kind" | "result">;
+  /** RefreshReceiver calls by receiver and result (accepted, not-found, too-large, replayed, rate-limited ...); unknown paths count with empty names. */
+  receiverCalls: Counter<"namespace" | "name" | "result">;
   /** Stops feeding provider-call events into this registry. */
   close(): void;
 }
@@ -66,6 +68,12 @@ export function makeMetrics(opts: { defaultMetrics?: boolean } = {}): OperatorMe
       name: "secretsbridge_rollout_restarts_total",
       help: "Rollout restarts of rolloutRestartTargets workloads, by namespace, kind and result (restarted, unchanged, missing, failed).",
       labelNames: ["namespace", "kind", "result"],
+      registers: [registry],
+    }),
+    receiverCalls: new Counter({
+      name: "secretsbridge_receiver_calls_total",
+      help: "Webhook calls to RefreshReceivers, by receiver (empty when the path is unknown) and result.",
+      labelNames: ["namespace", "name", "result"],
       registers: [registry],
     }),
     syncCalls: new Counter({ name: "externalsecret_sync_calls_total", help: "ExternalSecret syncs (fetches) performed.", labelNames: ["name", "namespace"], registers: [registry] }),

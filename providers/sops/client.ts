@@ -88,5 +88,8 @@ export function sopsClient(opts: SopsClientOptions): SecretsClient {
       cache.clear();
       await source.close();
     },
+    refreshSource() {
+      source.invalidate();
+    },
   };
 }

@@ -2,6 +2,7 @@
 // MAC always verified, decryption cached by content digest. See README.md for what is supported.
 import type { Provider } from "../../src/provider/types.ts";
 import { SopsProviderSpec } from "./schema.ts";
+import { keysForChangedFiles } from "./changed-files.ts";
 
 /** ClusterSecretStore refs without a namespace resolve in the ExternalSecret's namespace: one session per namespace. */
 function referentAuth(spec: SopsProviderSpec): boolean {
@@ -19,6 +20,8 @@ export const sopsProvider = {
   offline: (spec) => spec.source.git === undefined,
   // Git credentials and age keys always come from Secrets the store names; nothing of the operator's own.
   operatorIdentity: () => undefined,
+  // A Git push names the files it changed: only the ExternalSecrets reading them need a refresh (issue 20).
+  keysForChangedFiles,
   connect: async (ctx) => (await import("./connect.ts")).connectSops(ctx),
 } satisfies Provider<SopsProviderSpec>;
 

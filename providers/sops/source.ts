@@ -21,6 +21,8 @@ export interface Snapshot {
  */
 export interface FileSource {
   snapshot(force?: boolean): Promise<Snapshot>;
+  /** The source changed (a push webhook): the next snapshot() fetches instead of reusing the current one. */
+  invalidate(): void;
   close(): Promise<void>;
 }
 
@@ -47,6 +49,9 @@ export function intervalSource(fetchSnapshot: () => Promise<Snapshot>, intervalM
           inFlight = undefined;
         });
       return inFlight;
+    },
+    invalidate() {
+      current = undefined;
     },
     async close() {
       current = undefined;

@@ -5,6 +5,7 @@ import { ClusterExternalSecretSpec, ClusterExternalSecretStatus } from "./cluste
 import { clusterSecretStoreSpec, secretStoreSpec, SecretStoreStatus } from "./secret-store.ts";
 import { GROUP, VERSION } from "./common.ts";
 import { generatorKinds } from "./generator-kinds.ts";
+import { RECEIVER_GROUP, RECEIVER_VERSION, RefreshReceiverSpec, RefreshReceiverStatus } from "./refresh-receiver.ts";
 
 export interface PrinterColumn {
   name: string;
@@ -120,5 +121,26 @@ export function kinds(providerSlices: Record<string, z.ZodType>): KindInfo[] {
       ],
     },
     ...generatorKinds(),
+    {
+      // Ours (issue 20), in our own group: the external-secrets.io/v1 API stays exactly ESO's.
+      group: RECEIVER_GROUP,
+      version: RECEIVER_VERSION,
+      kind: "RefreshReceiver",
+      listKind: "RefreshReceiverList",
+      plural: "refreshreceivers",
+      singular: "refreshreceiver",
+      shortNames: ["rr"],
+      categories: CATEGORIES,
+      scope: "Namespaced",
+      description: "RefreshReceiver is an authenticated webhook that refreshes the stores and ExternalSecrets it selects at once.",
+      spec: RefreshReceiverSpec,
+      status: RefreshReceiverStatus,
+      printerColumns: [
+        { name: "Type", type: "string", jsonPath: ".spec.type" },
+        { name: "Ready", type: "string", jsonPath: READY_STATUS },
+        { name: "Path", type: "string", jsonPath: ".status.webhookPath", priority: 1 },
+        { name: "Age", type: "date", jsonPath: ".metadata.creationTimestamp" },
+      ],
+    },
   ];
 }

@@ -18,3 +18,8 @@ export const FIELD_MANAGER = "secrets-bridge";
  * The same data gives the same value, so writing it again never rolls the workload (issue 19).
  */
 export const ANNOTATION_SECRETS_HASH = "secrets-bridge.dev/secrets-hash";
+/**
+ * Ours, on the workload's own metadata (not its pod template: changing it rolls nothing): the data digest of each
+ * Secret at the workload's last restart, so an operator that crashed before a restart can tell after it starts.
+ */
+export const ANNOTATION_RESTARTED_FOR = "secrets-bridge.dev/restarted-for";

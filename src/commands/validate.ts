@@ -6,6 +6,7 @@ import type { z } from "zod";
 import { Scalar } from "yaml";
 import { generateCrdsFor } from "../crdgen/index.ts";
 import { GROUP, VERSION } from "../api/common.ts";
+import { RECEIVER_API_VERSION, RECEIVER_GROUP } from "../api/refresh-receiver.ts";
 import type { ExternalSecretSpec, Template } from "../api/external-secret.ts";
 import { manifestKind, ManifestKindError } from "../api/manifest-target.ts";
 import { parseTargetPath } from "../template/target-path.ts";
@@ -125,11 +126,13 @@ function checkManifest(m: Located, root: Path, findings: Finding[]): void {
 export function validateFindings(paths: string[], providerSchemas: Record<string, z.ZodType>, opts: ValidateOptions = {}): { findings: Finding[]; files: number; objects: number } {
   const { objects, findings, files } = loadManifests(paths);
   const schemas = crdSchemas(generateCrdsFor(providerSchemas));
-  const ours = objects.filter((m) => String(m.obj.apiVersion ?? "").startsWith(`${GROUP}/`) || String(m.obj.apiVersion ?? "").startsWith(`${GENERATOR_GROUP}/`));
+  const ours = objects.filter((m) => [`${GROUP}/`, `${RECEIVER_GROUP}/`, `${GENERATOR_GROUP}/`].some((group) => String(m.obj.apiVersion ?? "").startsWith(group)));
   const seen = new Map<string, Located>();
   for (const m of ours) {
+    // RefreshReceiver is ours (issue 20) and lives in our own group; generators are ESO's generators group; every
+    // other kind is ESO's external-secrets.io.
     const generator = String(m.obj.apiVersion).startsWith(`${GENERATOR_GROUP}/`);
-    const served = generator ? GENERATOR_API_VERSION : `${GROUP}/${VERSION}`;
+    const served = m.obj.kind === "RefreshReceiver" ? RECEIVER_API_VERSION : generator ? GENERATOR_API_VERSION : `${GROUP}/${VERSION}`;
     if (m.obj.apiVersion !== served) {
       findings.push({ file: m.file, line: lineOf(m, ["apiVersion"]), severity: "error", message: `${where(m)}: apiVersion ${m.obj.apiVersion} is not served; use ${served}` });
       continue;

@@ -7,6 +7,8 @@ import { ProviderUnavailableError } from "../provider/errors.ts";
 
 export interface StatusTarget {
   plural: string;
+  /** Our own kinds (RefreshReceiver) live in another group; default: external-secrets.io/v1. */
+  api?: { group: string; version: string } | undefined;
   name: string;
   namespace?: string | undefined;
 }
@@ -15,11 +17,12 @@ export interface StatusTarget {
 export async function patchStatus(clients: KubeClients, target: StatusTarget, status: unknown): Promise<boolean> {
   const body = { status };
   const options = setHeaderOptions("Content-Type", PatchStrategy.MergePatch);
+  const { group, version } = target.api ?? { group: GROUP, version: VERSION };
   try {
     if (target.namespace) {
-      await clients.custom.patchNamespacedCustomObjectStatus({ group: GROUP, version: VERSION, plural: target.plural, namespace: target.namespace, name: target.name, body }, options);
+      await clients.custom.patchNamespacedCustomObjectStatus({ group, version, plural: target.plural, namespace: target.namespace, name: target.name, body }, options);
     } else {
-      await clients.custom.patchClusterCustomObjectStatus({ group: GROUP, version: VERSION, plural: target.plural, name: target.name, body }, options);
+      await clients.custom.patchClusterCustomObjectStatus({ group, version, plural: target.plural, name: target.name, body }, options);
     }
     return true;
   } catch (err) {

@@ -23,10 +23,16 @@ export interface Workload {
 /** Contract: `get` returns null for a workload that does not exist; all throw the client's ApiException otherwise. */
 export interface WorkloadApi {
   get(kind: WorkloadKind, namespace: string, name: string): Promise<Workload | null>;
-  /** Every Deployment, StatefulSet and DaemonSet of the namespace (paged). */
-  list(namespace: string): Promise<Workload[]>;
-  /** A JSON merge patch of spec.template.metadata.annotations[key]: the controller rolls the workload (a paused Deployment waits). */
-  setAnnotation(kind: WorkloadKind, namespace: string, name: string, key: string, value: string): Promise<void>;
+  /**
+   * The Deployments, StatefulSets and DaemonSets of the namespace (of all namespaces when undefined) that `keep`
+   * admits, read a page at a time so the others are never all held at once.
+   */
+  list(namespace: string | undefined, keep: (workload: Workload) => boolean): Promise<Workload[]>;
+  /**
+   * One JSON merge patch: the pod-template annotations (the controller rolls the workload; a paused Deployment
+   * waits) and the workload's own annotations (no rollout). A null value removes the annotation.
+   */
+  annotate(kind: WorkloadKind, namespace: string, name: string, patch: { template: Record<string, string>; metadata: Record<string, string | null> }): Promise<void>;
 }
 
 interface AppsObject {
@@ -53,7 +59,13 @@ export function workloadApi(kc: KubeConfig): WorkloadApi {
     if (kind === "StatefulSet") return apps.readNamespacedStatefulSet({ name, namespace });
     return apps.readNamespacedDaemonSet({ name, namespace });
   };
-  const page = (kind: WorkloadKind, namespace: string, _continue: string | undefined): Promise<{ items: AppsObject[]; metadata?: { _continue?: string } }> => {
+  const page = (kind: WorkloadKind, namespace: string | undefined, _continue: string | undefined): Promise<{ items: AppsObject[]; metadata?: { _continue?: string } }> => {
+    if (namespace === undefined) {
+      const request = { limit: PAGE, _continue };
+      if (kind === "Deployment") return apps.listDeploymentForAllNamespaces(request);
+      if (kind === "StatefulSet") return apps.listStatefulSetForAllNamespaces(request);
+      return apps.listDaemonSetForAllNamespaces(request);
+    }
     const request = { namespace, limit: PAGE, _continue };
     if (kind === "Deployment") return apps.listNamespacedDeployment(request);
     if (kind === "StatefulSet") return apps.listNamespacedStatefulSet(request);
@@ -68,20 +80,23 @@ export function workloadApi(kc: KubeConfig): WorkloadApi {
         throw err;
       }
     },
-    async list(namespace) {
+    async list(namespace, keep) {
       const found: Workload[] = [];
       for (const kind of WORKLOAD_KINDS) {
         let next: string | undefined;
         do {
           const list = await page(kind, namespace, next);
-          for (const item of list.items) found.push(summary(kind, item, namespace));
+          for (const item of list.items) {
+            const workload = summary(kind, item, namespace ?? "");
+            if (keep(workload)) found.push(workload);
+          }
           next = list.metadata?._continue || undefined;
         } while (next);
       }
       return found;
     },
-    async setAnnotation(kind, namespace, name, key, value) {
-      const body = { spec: { template: { metadata: { annotations: { [key]: value } } } } };
+    async annotate(kind, namespace, name, patch) {
+      const body = { metadata: { annotations: patch.metadata }, spec: { template: { metadata: { annotations: patch.template } } } };
       const options = setHeaderOptions("Content-Type", PatchStrategy.MergePatch);
       if (kind === "Deployment") await apps.patchNamespacedDeployment({ name, namespace, body }, options);
       else if (kind === "StatefulSet") await apps.patchNamespacedStatefulSet({ name, namespace, body }, options);

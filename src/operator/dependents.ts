@@ -47,3 +47,8 @@ export function metadataOrSpecChanged(next: Pick<ExternalSecret, "metadata">, pr
   if (next.metadata.generation !== prev.metadata.generation) return true;
   return JSON.stringify([next.metadata.labels ?? {}, next.metadata.annotations ?? {}]) !== JSON.stringify([prev.metadata.labels ?? {}, prev.metadata.annotations ?? {}]);
 }
+
+/** The stores an ExternalSecret reads, as StoreRecovery keys them (`<kind>/<namespace or "">/<name>`). */
+export function storeKeysOf(es: ExternalSecret): string[] {
+  return storeRefsOf(es).map((ref) => `${ref.kind}/${ref.kind === "ClusterSecretStore" ? "" : (es.metadata.namespace ?? "")}/${ref.name}`);
+}

@@ -6,6 +6,7 @@ import { GROUP, VERSION } from "../api/common.ts";
 import type { ClusterExternalSecret } from "../api/cluster-external-secret.ts";
 import type { ExternalSecret } from "../api/external-secret.ts";
 import type { SecretStore } from "../api/secret-store.ts";
+import { RECEIVER_GROUP, RECEIVER_VERSION, type RefreshReceiver } from "../api/refresh-receiver.ts";
 import { LABEL_MANAGED } from "../api/markers.ts";
 import { ResilientInformer } from "../controller/informer.ts";
 import { digestForCache } from "../reconcilers/external-secret/desired-secret.ts";
@@ -20,6 +21,8 @@ export interface OperatorInformers {
   /** Only when the ClusterExternalSecret controller runs (cluster-wide installations). */
   clusterExternalSecrets?: InformerLike<ClusterExternalSecret & KubernetesObject>;
   namespaces?: InformerLike<V1Namespace>;
+  /** Only when the receiver server runs (--receiver-bind-address). */
+  refreshReceivers?: InformerLike<RefreshReceiver & KubernetesObject>;
 }
 
 /** The informers that exist in this configuration (the optional ones only when enabled). */
@@ -44,13 +47,15 @@ function customInformer<T extends KubernetesObject>(
   namespace: string | undefined,
   clusterScoped: boolean,
   labelSelector?: string,
+  api: { group: string; version: string } = { group: GROUP, version: VERSION },
 ) {
+  const { group, version } = api;
   const scoped = namespace && !clusterScoped;
-  const path = scoped ? `/apis/${GROUP}/${VERSION}/namespaces/${namespace}/${plural}` : `/apis/${GROUP}/${VERSION}/${plural}`;
+  const path = scoped ? `/apis/${group}/${version}/namespaces/${namespace}/${plural}` : `/apis/${group}/${version}/${plural}`;
   const list = async (): Promise<KubernetesListObject<T>> => {
     const result = scoped
-      ? await clients.custom.listNamespacedCustomObject({ group: GROUP, version: VERSION, namespace, plural, labelSelector })
-      : await clients.custom.listClusterCustomObject({ group: GROUP, version: VERSION, plural, labelSelector });
+      ? await clients.custom.listNamespacedCustomObject({ group, version, namespace, plural, labelSelector })
+      : await clients.custom.listClusterCustomObject({ group, version, plural, labelSelector });
     const listObject = result as KubernetesListObject<T>;
     // The generic list carries no kind on items; the reconcilers rely on it.
     for (const item of listObject.items) item.kind ??= kind;
@@ -106,7 +111,7 @@ export function makeInformers(
   clients: KubeClients,
   log: Logger,
   namespaces: string[] = [],
-  opts: { clusterExternalSecrets?: boolean; shardSelector?: string } = {},
+  opts: { clusterExternalSecrets?: boolean; shardSelector?: string; refreshReceivers?: boolean } = {},
 ): OperatorInformers {
   const scopes: Array<string | undefined> = namespaces.length > 0 ? namespaces : [undefined];
   const each = <T extends KubernetesObject>(make: (namespace: string | undefined) => ResilientInformer<T>) => new MultiInformer(scopes.map(make));
@@ -123,6 +128,9 @@ export function makeInformers(
           ),
           namespaces: cluster(namespaceInformer(kc, clients, log)),
         }
+      : {}),
+    ...(opts.refreshReceivers
+      ? { refreshReceivers: each((ns) => customInformer<RefreshReceiver & KubernetesObject>(kc, clients, log, "refreshreceivers", "RefreshReceiver", ns, false, undefined, { group: RECEIVER_GROUP, version: RECEIVER_VERSION })) }
       : {}),
   };
 }

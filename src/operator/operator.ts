@@ -20,10 +20,11 @@ import { externalSecretReconciler } from "../reconcilers/external-secret/reconci
 import { SecretWriter } from "../reconcilers/external-secret/secret-writer.ts";
 import { secretStoreReconciler, storeQueueKey } from "../reconcilers/secret-store/reconciler.ts";
 import type { OperatorMetrics } from "../metrics.ts";
-import { esKey, metadataOrSpecChanged, TargetIndex, usesStore } from "./dependents.ts";
+import { esKey, metadataOrSpecChanged, storeKeysOf, TargetIndex, usesStore } from "./dependents.ts";
 import { allInformers, makeInformers } from "./informers.ts";
 import { wireClusterExternalSecrets } from "./cluster-external-secrets.ts";
 import { shardFilter } from "./shard-filter.ts";
+import { StoreRecovery } from "./store-recovery.ts";
 import { namespaceLabelCache, namespaceTerminating } from "./namespace-labels.ts";
 import { registerObservedMetrics } from "./observed-metrics.ts";
 import { ManifestWriter } from "../reconcilers/external-secret/manifest-target/writer.ts";
@@ -33,6 +34,8 @@ import { RolloutRestarter, type RestartBudget } from "../reconcilers/rollout-res
 import { dataDigestOf } from "../reconcilers/external-secret/desired-secret.ts";
 import { workloadApi } from "../kube/workloads.ts";
 import { patchConditionsAt } from "../kube/status.ts";
+import { wireRefreshReceivers, type ReceiverOptions } from "./refresh-receivers.ts";
+import { labelOwnPod } from "../kube/own-pod-label.ts";
 
 export interface OperatorOptions {
   kc: KubeConfig;
@@ -80,6 +83,8 @@ export interface OperatorOptions {
    * (all stores stay in its cache: any ExternalSecret may use any store). Each shard runs its own leader election.
    */
   watchLabelSelector?: string;
+  /** RefreshReceivers (issue 20): served on their own listener when set (--receiver-bind-address); off by default. */
+  receivers?: ReceiverOptions | undefined;
   /** Called when leadership is lost; the daemon exits so work from the lost term cannot continue. */
   onLostLeadership?: () => void;
   clock?: Clock;
@@ -91,6 +96,8 @@ export interface Operator {
   /** Caches synced (and, with leader election, whether this replica leads is separate). */
   ready(): boolean;
   isLeader(): boolean;
+  /** The port the webhook receiver listens on (undefined: receivers are off). */
+  receiverPort(): number | undefined;
   stop(): Promise<void>;
 }
 
@@ -100,7 +107,15 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
   const clients = makeClients(kc, { tokenRequests: opts.serviceAccountTokenRequests ?? true });
   const registry = new ProviderRegistry(opts.providers);
   const cache = new FetchCache(opts.fetchCache ?? { ttlMs: 10_000, maxBytes: 64 * 1024 * 1024 });
+  // ExternalSecrets an outage failed are woken when their provider answers again (the queue exists by then).
+  const recovery = new StoreRecovery(
+    (keys) => {
+      for (const key of keys) esQueue.add(key, Priority.Normal);
+    },
+    { clock },
+  );
   const sessions = new StoreSessions({
+    onProviderAnswer: (storeKey, available) => recovery.providerAnswered(storeKey, available),
     registry,
     clients,
     log,
@@ -114,7 +129,7 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
   const cesEnabled = opts.clusterExternalSecrets ?? watchedNamespaces.length === 0;
   if (opts.clusterExternalSecrets === undefined && !cesEnabled) log.info("ClusterExternalSecret controller off: --namespace restricts the operator to some namespaces");
   const shard = opts.watchLabelSelector ? shardFilter(opts.watchLabelSelector) : undefined;
-  const informers = makeInformers(kc, clients, log, watchedNamespaces, { clusterExternalSecrets: cesEnabled, ...(shard ? { shardSelector: shard.selector } : {}) });
+  const informers = makeInformers(kc, clients, log, watchedNamespaces, { clusterExternalSecrets: cesEnabled, refreshReceivers: opts.receivers !== undefined, ...(shard ? { shardSelector: shard.selector } : {}) });
   const index = new TargetIndex();
   const esQueue = new WorkQueue({ clock, log });
   const storeQueue = new WorkQueue({ clock, log });
@@ -183,11 +198,15 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
     },
     minRefreshIntervalMs: opts.minRefreshIntervalMs,
     onDataChanged: restarter && ((es, secret, digest) => restarter.dataChanged(es, secret, digest)),
+    takeRefreshRequest: (key) => receivers?.requests.take(key),
     manifests: manifestWriter && { allowed: true, writer: manifestWriter, cached: (kind, namespace, name) => manifestWatches!.cached(kind, namespace, name) },
-    onSync: (es, ok) => {
+    onSync: (es, ok, providerUnavailable) => {
       const labels = { name: es.metadata.name, namespace: es.metadata.namespace ?? "" };
       opts.metrics?.syncCalls.inc(labels);
       if (!ok) opts.metrics?.syncErrors.inc(labels);
+      // Only outages wait for a store to come back; other failures keep their backoff (a bad spec must not be
+      // retried on every success of its neighbours).
+      if (ok || providerUnavailable) recovery.synced(esKey(es), storeKeysOf(es), ok);
     },
   });
   const storeReconcile = secretStoreReconciler({ clients, store: storeByKey, registry, sessions, events, log, onBecameReady: wakeDependents, minRefreshIntervalMs: opts.minRefreshIntervalMs });
@@ -214,6 +233,27 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
         })
       : undefined;
   if (ces) controllers.push(ces.controller);
+  let controllersRunning = false;
+  let elector: LeaderElector | undefined;
+  const { refreshReceivers } = informers;
+  const receivers =
+    opts.receivers && refreshReceivers
+      ? wireRefreshReceivers({
+          options: opts.receivers,
+          informers: { refreshReceivers, externalSecrets: informers.externalSecrets, secretStores: informers.secretStores, clusterSecretStores: informers.clusterSecretStores },
+          namespaceLabels,
+          enqueueExternalSecret: (key, priority) => esQueue.add(key, priority),
+          accepting: () => controllersRunning && (elector ? elector.isLeader() : true),
+          sessions,
+          clients,
+          events,
+          log,
+          clock,
+          hooks: { onResult: report("refreshreceiver"), onDequeue: waited("refreshreceiver") },
+          onCall: (receiver, result) => opts.metrics?.receiverCalls.inc({ namespace: receiver?.namespace ?? "", name: receiver?.name ?? "", result }),
+        })
+      : undefined;
+  if (receivers) controllers.push(receivers.controller);
 
   informers.externalSecrets.onAdd((es) => {
     index.set(es);
@@ -223,7 +263,10 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
     index.set(es);
     if (metadataOrSpecChanged(es, old)) esQueue.add(esKey(es), Priority.High);
   });
-  informers.externalSecrets.onDelete((es) => index.remove(es));
+  informers.externalSecrets.onDelete((es) => {
+    index.remove(es);
+    recovery.forget(esKey(es));
+  });
   const storeReady = (store: SecretStore | undefined) => store?.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") === true;
   // A store outside this shard is another replica's to validate; this one only reads it.
   const ownStore = (store: SecretStore) => !shard || shard.admits(store.metadata.labels);
@@ -250,6 +293,7 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
     for (const es of informers.externalSecrets.list()) esQueue.add(esKey(es));
     for (const store of [...informers.secretStores.list(), ...informers.clusterSecretStores.list()]) if (ownStore(store)) storeQueue.add(storeQueueKey(store));
     ces?.requeueAll();
+    receivers?.requeueAll();
   };
   for (const [, informer] of allInformers(informers)) informer.onRestart(requeueAll);
 
@@ -264,21 +308,28 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
       }, RETAIN_EVERY_MS).unref()
     : undefined;
 
-  let elector: LeaderElector | undefined;
   // Registered before anything starts: a registry that refuses (a name taken twice) must not leave watches running.
   if (opts.metrics) {
-    const queues = { externalsecret: esQueue, secretstore: storeQueue, ...(ces ? { clusterexternalsecret: ces.queue } : {}) };
+    const queues = { externalsecret: esQueue, secretstore: storeQueue, ...(ces ? { clusterexternalsecret: ces.queue } : {}), ...(receivers ? { refreshreceiver: receivers.queue } : {}) };
     registerObservedMetrics(opts.metrics.registry, informers, queues, sessions, () => (elector ? elector.isLeader() : true), () => restarter?.queued() ?? 0);
   }
+  // Opened only after the metrics registration above could refuse (no listener left behind); 503 until controllers run.
+  await receivers?.listen();
+  const ownPod = opts.receivers?.ownPod;
+  // A restarted container's Pod may still say "leader" from its previous term: standby until this process leads.
+  if (ownPod && opts.leaderElection) await labelOwnPod(clients, ownPod, "standby", log);
 
   // Caches warm up on every replica so a standby can take over at once. The ClusterExternalSecret controller
   // needs namespaces and ExternalSecrets complete before it may judge a child missing or outdated.
-  await Promise.all([informers.secretStores.start(), informers.clusterSecretStores.start(), informers.managedSecrets.start(), namespaces?.start()]);
+  await Promise.all([informers.secretStores.start(), informers.clusterSecretStores.start(), informers.managedSecrets.start(), namespaces?.start(), refreshReceivers?.start()]);
   await informers.externalSecrets.start();
   await clusterExternalSecrets?.start();
   const startControllers = () => {
     log.info({ workers }, "controllers starting");
     for (const controller of controllers) controller.start();
+    void restarter?.resume(watchedNamespaces);
+    controllersRunning = true;
+    if (ownPod) void labelOwnPod(clients, ownPod, "leader", log);
   };
 
   if (opts.leaderElection) {
@@ -314,12 +365,16 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
     sessions,
     ready: () => allInformers(informers).every(([, informer]) => informer.hasSynced()),
     isLeader: () => (elector ? elector.isLeader() : true),
+    receiverPort: () => receivers?.port(),
     async stop() {
       if (stopped) return;
       stopped = true;
       log.info("draining");
+      controllersRunning = false;
+      await receivers?.stop();
       await Promise.all(controllers.map((controller) => controller.stop()));
       await restarter?.drain();
+      recovery.stop();
       await elector?.release();
       await elector?.stop();
       await Promise.all(allInformers(informers).map(([, informer]) => informer.stop()));

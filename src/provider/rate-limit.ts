@@ -17,5 +17,7 @@ export function rateLimited(client: SecretsClient, bucket: TokenBucket): Secrets
     findSecrets: gated((request) => client.findSecrets(request)),
     validate: gated(() => client.validate()),
     close: () => client.close(),
+    // Sends nothing: the read that follows spends the budget.
+    ...(client.refreshSource ? { refreshSource: () => client.refreshSource!() } : {}),
   };
 }

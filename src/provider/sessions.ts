@@ -12,6 +12,7 @@ import { storeLabel } from "./store-identity.ts";
 import { sharedFetches, type SharedSession } from "./shared-fetches.ts";
 import type { FetchCache } from "./fetch-cache.ts";
 import { rateLimited } from "./rate-limit.ts";
+import { answerWatched } from "./answer-watch.ts";
 import { TokenBucket, type RateLimit } from "../controller/token-bucket.ts";
 import { flooredStoreInterval } from "../api/refresh-floor.ts";
 import { ConfigError } from "./errors.ts";
@@ -47,6 +48,7 @@ export class StoreSessions {
   readonly #minRefreshIntervalMs: number;
   readonly #allowAmbientForNamespaced: boolean;
   readonly #resolved = new WeakMap<object, Resolved>();
+  readonly #onProviderAnswer: ((storeKey: string, available: boolean) => void) | undefined;
 
   constructor(opts: {
     registry: ProviderRegistry;
@@ -57,7 +59,10 @@ export class StoreSessions {
     minRefreshIntervalMs?: number;
     /** --allow-ambient-credentials-for-namespaced-stores: SecretStores may use the operator's own identity. */
     allowAmbientForNamespaced?: boolean;
+    /** Told whether the provider answered each call that reached it (see answer-watch.ts). */
+    onProviderAnswer?: (storeKey: string, available: boolean) => void;
   }) {
+    this.#onProviderAnswer = opts.onProviderAnswer;
     this.#allowAmbientForNamespaced = opts.allowAmbientForNamespaced ?? false;
     this.#cache = opts.cache;
     this.#defaultRateLimit = opts.defaultRateLimit;
@@ -98,7 +103,9 @@ export class StoreSessions {
       const refreshInterval = flooredStoreInterval(store.spec.refreshInterval, this.#minRefreshIntervalMs);
       const connected = await provider.connect({ spec, store: identity, kube: kubeAccess(this.#clients, identity), log, refreshInterval });
       const limit = store.spec.rateLimit ?? this.#defaultRateLimit;
-      const raw = limit ? rateLimited(connected, new TokenBucket(limit)) : connected;
+      const onAnswer = this.#onProviderAnswer;
+      const watched = onAnswer ? answerWatched(connected, (available) => onAnswer(storeKey, available)) : connected;
+      const raw = limit ? rateLimited(watched, new TokenBucket(limit)) : watched;
       this.#opened++;
       log.debug("provider session opened");
       return sharedFetches(raw, this.#cache, sessionKey);
@@ -121,6 +128,33 @@ export class StoreSessions {
     const resolved = { ...this.#registry.resolve(store.spec.provider), hash: specHash(store) };
     this.#resolved.set(store.spec, resolved);
     return resolved;
+  }
+
+  /**
+   * The source behind a store changed (a RefreshReceiver call): every open session of it re-fetches on its next
+   * read (sessions that do not poll ignore this). Opens nothing; returns how many sessions were told.
+   */
+  async refreshSources(storeKey: string): Promise<number> {
+    let told = 0;
+    for (const session of this.#sessions.values()) {
+      if (session.storeKey !== storeKey) continue;
+      const client = await session.client.catch(() => undefined);
+      if (client?.refreshSource) {
+        client.refreshSource();
+        told++;
+      }
+    }
+    return told;
+  }
+
+  /** The store's keys a Git push changed (Provider.keysForChangedFiles); undefined when the store cannot tell. */
+  changedKeys(store: SecretStore, files: readonly string[]): string[] | undefined {
+    try {
+      const { provider, spec } = this.#resolve(store);
+      return provider.keysForChangedFiles?.(spec, files);
+    } catch {
+      return undefined; // a bad spec is the store reconciler's to report
+    }
   }
 
   /** Closes every session of a store (deleted or changed). */

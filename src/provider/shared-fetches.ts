@@ -46,6 +46,7 @@ export function sharedFetches(client: SecretsClient, cache?: FetchCache, session
       cache?.dropPrefix(`${sessionKey}\u0000`);
       await client.close();
     },
+    ...(client.refreshSource ? { refreshSource: () => client.refreshSource!() } : {}),
   });
   return { ...view(reader(Infinity)), maxAge: (ms) => view(reader(ms)) };
 }

@@ -33,6 +33,12 @@ export interface SecretsClient {
   validate(): Promise<void>;
   /** Releases the session (revoke tokens, close sockets). Called when the store changes or on shutdown. */
   close(): Promise<void>;
+  /**
+   * For sessions that poll a source (SOPS from Git): the source changed (a RefreshReceiver call, issue 20), so
+   * the next read fetches it again instead of reusing a copy younger than the interval. Sends nothing itself
+   * (the next read does, under the store's budget); never throws. Absent: reads always reach the provider.
+   */
+  refreshSource?(): void;
 }
 
 /** What a provider gets to open a session. */
@@ -71,6 +77,12 @@ export interface Provider<Spec = unknown> {
    * layer refuses it for SecretStores (tenant-policy.ts) before connect is called. Pure; may throw ConfigError.
    */
   operatorIdentity(spec: Spec): string | undefined;
+  /**
+   * For stores backed by a Git repository: the remote keys a push changed, from the repository-relative paths of
+   * the pushed commits' added/modified/removed files (files outside the store's root dropped). Undefined when the
+   * spec is not backed by Git (a push says nothing about it). Pure.
+   */
+  keysForChangedFiles?(spec: Spec, files: readonly string[]): string[] | undefined;
   /** Opens a session. Throws ConfigError for a spec that cannot work, ProviderUnavailableError when unreachable. */
   connect(ctx: ConnectContext<Spec>): Promise<SecretsClient>;
 }

@@ -22,10 +22,10 @@ describe("Helm chart", () => {
 
   it("renders with default values: CRDs, RBAC, leader election, a restricted Deployment with probes", () => {
     const objects = helmTemplate("sb-system");
-    const crds = byKind(objects, "CustomResourceDefinition").map((crd) => crd.metadata?.name).sort();
-    assert.deepEqual(crds, [
+    assert.deepEqual(byKind(objects, "CustomResourceDefinition").map((crd) => crd.metadata?.name).sort(), [
       "clusterexternalsecrets.external-secrets.io", "clustergenerators.generators.external-secrets.io", "clustersecretstores.external-secrets.io", "externalsecrets.external-secrets.io",
-      "fakes.generators.external-secrets.io", "passwords.generators.external-secrets.io", "secretstores.external-secrets.io", "sshkeys.generators.external-secrets.io", "uuids.generators.external-secrets.io",
+      "fakes.generators.external-secrets.io", "passwords.generators.external-secrets.io", "refreshreceivers.secrets-bridge.io", "secretstores.external-secrets.io",
+      "sshkeys.generators.external-secrets.io", "uuids.generators.external-secrets.io",
     ]);
     const deployment = byKind(objects, "Deployment")[0] as V1Deployment;
     assert.equal(deployment.spec?.replicas, 2);
@@ -113,6 +113,46 @@ describe("Helm chart", () => {
     assert.deepEqual(generatorVerbs(clusterRole(kustomizeBuild(), "secrets-bridge-cluster")?.rules, "clustergenerators"), ["get"]);
   });
 
+  it("receiver: off by default (no flag, port, Service, Ingress or RBAC); on, the listener with its Service, RBAC in every scope, and an optional /hook/ Ingress", () => {
+    const receiverRules = (rules: V1PolicyRule[] | undefined) => (rules ?? []).filter((rule) => rule.apiGroups?.includes("secrets-bridge.io")).map((rule) => [rule.resources, rule.verbs]);
+    const webhooksService = (objects: KubernetesObject[]) => byKind(objects, "Service").find((s) => s.metadata?.name === "secrets-bridge-webhooks") as (KubernetesObject & { spec: { ports: Array<{ port: number; targetPort: string }> } }) | undefined;
+    const ports = (objects: KubernetesObject[]) => (byKind(objects, "Deployment")[0] as V1Deployment).spec!.template.spec!.containers[0]!.ports?.map((p) => `${p.name}:${p.containerPort}`);
+    const off = helmTemplate("sb-system");
+    assert.ok(!argsOf(off).some((arg) => arg.startsWith("--receiver")));
+    assert.deepEqual(ports(off), ["metrics:8080"]);
+    assert.equal(webhooksService(off), undefined);
+    assert.equal(byKind(off, "Ingress").length, 0);
+    assert.deepEqual(receiverRules(clusterRole(off, "secrets-bridge")?.rules), []);
+    const on = helmTemplate("sb-system", ["receiver.enabled=true"]);
+    assert.ok(argsOf(on).includes("--receiver-bind-address=:9292"));
+    assert.ok(argsOf(on).includes("--receiver-requests-per-second=1") && argsOf(on).includes("--receiver-requests-burst=10"));
+    assert.deepEqual(ports(on), ["metrics:8080", "webhooks:9292"]);
+    assert.deepEqual(webhooksService(on)?.spec.ports.map((p) => [p.port, p.targetPort]), [[9292, "webhooks"]]);
+    assert.equal(byKind(on, "Ingress").length, 0, "the Ingress is a separate choice");
+    const wanted = [[["refreshreceivers"], ["list", "watch"]], [["refreshreceivers/status"], ["patch"]]];
+    assert.deepEqual(receiverRules(clusterRole(on, "secrets-bridge")?.rules), wanted);
+    const scoped = helmTemplate("sb-system", ["receiver.enabled=true", "scope.namespaces={team-a}"]);
+    assert.deepEqual(receiverRules((byKind(scoped, "Role").find((r) => r.metadata?.namespace === "team-a") as V1Role).rules), wanted);
+    const policed = helmTemplate("sb-system", ["receiver.enabled=true", "networkPolicy.enabled=true"]);
+    const policy = byKind(policed, "NetworkPolicy")[0] as V1NetworkPolicy;
+    assert.ok(policy.spec?.ingress?.some((rule) => rule.ports?.some((p) => p.port === "webhooks")), "the NetworkPolicy admits the webhook port");
+    // Only the leader acts on calls: it labels its own Pod (downward API names it) and the Service selects that label.
+    const container = (byKind(on, "Deployment")[0] as V1Deployment).spec!.template.spec!.containers[0]!;
+    assert.deepEqual(container.env?.filter((e) => e.name.startsWith("POD_")).map((e) => [e.name, e.valueFrom?.fieldRef?.fieldPath]), [["POD_NAME", "metadata.name"], ["POD_NAMESPACE", "metadata.namespace"]]);
+    const selector = (objects: KubernetesObject[]) => (webhooksService(objects)?.spec as unknown as { selector: Record<string, string> }).selector;
+    assert.equal(selector(on)["secrets-bridge.io/webhooks"], "leader");
+    const podRole = (objects: KubernetesObject[]) => byKind(objects, "Role").find((r) => r.metadata?.name === "secrets-bridge-webhook-role") as V1Role | undefined;
+    assert.deepEqual(podRole(on)?.rules?.map((rule) => [rule.apiGroups, rule.resources, rule.verbs]), [[[""], ["pods"], ["patch"]]]);
+    assert.equal(podRole(on)?.metadata?.namespace, "sb-system");
+    const single = helmTemplate("sb-system", ["receiver.enabled=true", "leaderElection.enabled=false", "replicaCount=1"]);
+    assert.equal(selector(single)["secrets-bridge.io/webhooks"], undefined, "without leader election every pod is the leader");
+    assert.equal(podRole(single), undefined);
+    const exposed = helmTemplate("sb-system", ["receiver.enabled=true", "receiver.ingress.enabled=true", "receiver.ingress.hosts={hooks.example.com}", "receiver.ingress.className=nginx"]);
+    const ingress = byKind(exposed, "Ingress")[0] as KubernetesObject & { spec: { ingressClassName: string; rules: Array<{ host: string; http: { paths: Array<{ path: string; pathType: string; backend: { service: { name: string } } }> } }> } };
+    assert.equal(ingress.spec.ingressClassName, "nginx");
+    assert.deepEqual(ingress.spec.rules.map((r) => [r.host, r.http.paths.map((p) => [p.path, p.pathType, p.backend.service.name])]), [["hooks.example.com", [["/hook/", "Prefix", "secrets-bridge-webhooks"]]]]);
+  });
+
   it("genericTargets: off by default; on passes the flag and grants exactly the listed kinds, scoped like the rest", () => {
     const grantsConfigMapWrite = (rules: V1PolicyRule[] | undefined) => (rules ?? []).some((rule) => rule.resources?.includes("configmaps") && rule.verbs.includes("create"));
     const off = helmTemplate("sb-system");
@@ -188,6 +228,27 @@ describe("kustomize base", () => {
     const rules = clusterRole(objects, "secrets-bridge-generic-targets")?.rules ?? [];
     assert.ok(rules.some((rule) => rule.apiGroups?.[0] === "" && rule.resources?.includes("configmaps") && rule.verbs.includes("create")));
     assert.ok(!argsOf(kustomizeBuild()).includes("--unsafe-allow-generic-targets"), "not in the base");
+  });
+
+  it("components/refresh-receivers matches the chart's receiver.enabled: flags, port, Service and RBAC", () => {
+    const overlay = mkdtempSync(join(tmpdir(), "sb-kustomize-"));
+    const from = (path: string) => relative(overlay, `${REPO}${path}`);
+    writeFileSync(join(overlay, "kustomization.yaml"), `resources: [${from("deploy/kustomize")}]\ncomponents: [${from("deploy/kustomize/components/refresh-receivers")}]\n`);
+    const fromKustomize = kustomizeBuild(overlay);
+    const fromHelm = helmTemplate("secrets-bridge", ["receiver.enabled=true"]);
+    assert.deepEqual(argsOf(fromKustomize), argsOf(fromHelm));
+    const container = (objects: KubernetesObject[]) => (byKind(objects, "Deployment")[0] as V1Deployment).spec!.template.spec!.containers[0]!;
+    assert.deepEqual(container(fromKustomize).ports, container(fromHelm).ports);
+    const service = (objects: KubernetesObject[]) => byKind(objects, "Service").find((s) => s.metadata?.name === "secrets-bridge-webhooks") as KubernetesObject & { spec: unknown };
+    assert.equal(service(fromKustomize).metadata?.namespace, "secrets-bridge");
+    assert.deepEqual((service(fromKustomize).spec as { ports: unknown }).ports, (service(fromHelm).spec as { ports: unknown }).ports);
+    const granted = (rules: V1PolicyRule[] | undefined) => JSON.stringify((rules ?? []).filter((rule) => rule.apiGroups?.includes("secrets-bridge.io")));
+    assert.equal(granted(clusterRole(fromKustomize, "secrets-bridge-refresh-receivers")?.rules), granted(clusterRole(fromHelm, "secrets-bridge")?.rules));
+    assert.deepEqual((service(fromKustomize).spec as { selector: unknown }).selector, (service(fromHelm).spec as { selector: unknown }).selector);
+    assert.deepEqual(container(fromKustomize).env, container(fromHelm).env);
+    const podRole = (objects: KubernetesObject[]) => byKind(objects, "Role").find((r) => r.metadata?.name === "secrets-bridge-webhook-role") as V1Role | undefined;
+    assert.equal(podRole(fromKustomize)?.metadata?.namespace, "secrets-bridge");
+    assert.deepEqual(podRole(fromKustomize)?.rules, podRole(fromHelm)?.rules);
   });
 
   it("deploy/overlays/hardened (no token create, the egress example) matches the chart with the same values", () => {

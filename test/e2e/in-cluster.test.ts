@@ -2,7 +2,8 @@
 // TokenRequest token of the chart's ServiceAccount): sync, rotation and deletion under the chart's RBAC, two
 // replicas with leader failover and no double writes, metrics content behind the chart's default metrics auth
 // (scraped with a token bound to its metrics-reader role), a ClusterExternalSecret fanned out and collected,
-// rollout restarts (rolloutRestartTargets and Reloader annotations), generators, a graceful SIGTERM, and the token-create switch off.
+// rollout restarts (rolloutRestartTargets and Reloader annotations), a RefreshReceiver (receiver.enabled: the leader
+// refreshes at once, the standby answers 503), generators, a graceful SIGTERM, and the token-create switch off.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -13,7 +14,8 @@ import { AppsV1Api, CoordinationV1Api, PatchStrategy, RbacAuthorizationV1Api, se
 import { TOKEN_REQUESTS_DISABLED } from "../../src/kube/access.ts";
 import { accessReviewer } from "../../src/kube/access-review.ts";
 import { apiserverRequestCount, freshNamespace, kubeConfig } from "../helpers/bench.ts";
-import { installChart, isLeader, mountServiceAccount, startLikePod, type PodProcess } from "../helpers/in-cluster.ts";
+import { freePort, installChart, isLeader, mountServiceAccount, startLikePod, type PodProcess } from "../helpers/in-cluster.ts";
+import { RECEIVER_GROUP, RECEIVER_VERSION, type RefreshReceiver } from "../../src/api/refresh-receiver.ts";
 import { decoded, kube, ready, sleep, waitFor } from "../helpers/operator.ts";
 import { planted as plant } from "../helpers/planted.ts";
 
@@ -39,6 +41,10 @@ describe("in-cluster with the chart's RBAC: two replicas", () => {
   let deployment: V1Deployment;
   let prometheus: string;
   let stranger: string;
+  /** Each pod's webhook listener (the chart's :9292 would collide between two processes on one host). */
+  const receiverPorts = new Map<PodProcess, number>();
+  const podNames = new Map<PodProcess, string>();
+  const webhookRole = async (pod: PodProcess) => (await k.core.readNamespacedPod({ name: podNames.get(pod)!, namespace: system })).metadata?.labels?.["secrets-bridge.io/webhooks"];
   const leader = async () => {
     for (const pod of pods) if (pod.child.exitCode === null && (await isLeader(pod))) return pod;
     return undefined;
@@ -46,12 +52,21 @@ describe("in-cluster with the chart's RBAC: two replicas", () => {
 
   before(async () => {
     const reader = ["metrics.readerSubjects[0].kind=ServiceAccount", "metrics.readerSubjects[0].name=prometheus", `metrics.readerSubjects[0].namespace=${system}`];
-    deployment = await installChart("sb", system, ["leaderElection.leaseDuration=4s", "leaderElection.renewDeadline=3s", "leaderElection.retryPeriod=500ms", "logLevel=debug", ...reader]);
+    deployment = await installChart("sb", system, ["leaderElection.leaseDuration=4s", "leaderElection.renewDeadline=3s", "leaderElection.retryPeriod=500ms", "logLevel=debug", "receiver.enabled=true", ...reader]);
     assert.ok(deployment.spec!.template.spec!.containers[0]!.args!.includes("--metrics-auth=kubernetes"), "the chart's default");
     prometheus = await scraperToken(system, "prometheus", true);
     stranger = await scraperToken(system, "stranger", false);
     await mountServiceAccount(root, system, "sb-secrets-bridge");
-    pods.push(await startLikePod(deployment, root, [], prometheus), await startLikePod(deployment, root, [], prometheus));
+    for (let i = 0; i < 2; i++) {
+      const port = await freePort();
+      // A Pod object for each process (Pending: the bench has no nodes), named through the downward API's variables.
+      const podName = `sb-pod-${i}`;
+      await k.core.createNamespacedPod({ namespace: system, body: { metadata: { name: podName, labels: { app: "sb" } }, spec: { containers: [{ name: "operator", image: "registry.invalid/sb:1" }] } } });
+      const pod = await startLikePod(deployment, root, [`--receiver-bind-address=127.0.0.1:${port}`], prometheus, { POD_NAME: podName, POD_NAMESPACE: system });
+      receiverPorts.set(pod, port);
+      podNames.set(pod, podName);
+      pods.push(pod);
+    }
     app = await freshNamespace("in-cluster-app");
   });
   after(async () => {
@@ -94,6 +109,36 @@ describe("in-cluster with the chart's RBAC: two replicas", () => {
     } finally {
       await k.custom.deleteClusterCustomObject({ group, version, plural: "clustergenerators", name: clusterGenerator });
     }
+  });
+
+  it("serves a RefreshReceiver under the chart's RBAC: the leader syncs at once, the standby answers 503", async () => {
+    const token = randomBytes(24).toString("hex");
+    await k.core.createNamespacedSecret({ namespace: app, body: { metadata: { name: "hook" }, stringData: { token } } });
+    // Its own store: the later tests count Secret writes after changing "fake".
+    await k.create("SecretStore", app, "fake-hook", { provider: { fake: { data: [{ key: "k", value: plant() }] } } });
+    await k.create("ExternalSecret", app, "hooked", { refreshInterval: "1h", secretStoreRef: { name: "fake-hook" }, data: [{ secretKey: "k", remoteRef: { key: "k" } }] });
+    await waitFor("hooked Ready", async () => (ready(await k.es(app, "hooked"))?.status === "True" ? true : undefined));
+    await k.custom.createNamespacedCustomObject({
+      group: RECEIVER_GROUP,
+      version: RECEIVER_VERSION,
+      namespace: app,
+      plural: "refreshreceivers",
+      body: { apiVersion: `${RECEIVER_GROUP}/${RECEIVER_VERSION}`, kind: "RefreshReceiver", metadata: { name: "hook" }, spec: { type: "generic", secretRef: { name: "hook" }, resources: [{ kind: "ExternalSecret", name: "hooked" }] } },
+    });
+    // Ready with a path: the operator listed/watched the receiver, read its Secret and patched its status.
+    const path = await waitFor("receiver path", async () => ((await k.custom.getNamespacedCustomObject({ group: RECEIVER_GROUP, version: RECEIVER_VERSION, namespace: app, plural: "refreshreceivers", name: "hook" })) as RefreshReceiver).status?.webhookPath);
+    const current = (await leader())!;
+    const standby = pods.find((pod) => pod !== current && pod.child.exitCode === null)!;
+    const syncs = async () => Number(new RegExp(`externalsecret_sync_calls_total\\{name="hooked",namespace="${app}"\\} (\\d+)`).exec(await current.metrics())?.[1] ?? 0);
+    const before = await syncs();
+    const call = (pod: PodProcess) => fetch(`http://127.0.0.1:${receiverPorts.get(pod)}${path}`, { method: "POST", headers: { authorization: `Bearer ${token}` } }).then((res) => res.status);
+    // The webhooks Service selects the leader's Pod: each process labels its own (patch on pods, the chart's Role).
+    assert.equal(await waitFor("leader's pod labelled", async () => ((await webhookRole(current)) === "leader" ? "leader" : undefined)), "leader");
+    assert.equal(await webhookRole(standby), "standby");
+    assert.equal(await call(standby), 503);
+    assert.equal(await call(current), 202);
+    await waitFor("synced by the webhook", async () => ((await syncs()) === before + 1 ? true : undefined), 10_000);
+    for (const pod of pods) assert.ok(!pod.output().includes(token), "the receiver token in the logs");
   });
 
   it("rotates with exactly one Secret write for one change, across both replicas", async () => {
@@ -210,6 +255,7 @@ describe("in-cluster with the chart's RBAC: two replicas", () => {
     await sleep(2500);
     assert.equal((await apiserverRequestCount({ verbs: ["POST", "PUT", "PATCH", "APPLY", "DELETE"], resource: "secrets" })) - writesBefore, 2);
     assert.ok(next.child.exitCode === null);
+    await waitFor("the new leader's pod labelled for the webhooks Service", async () => ((await webhookRole(next)) === "leader" ? true : undefined));
   });
 
   it("drains on SIGTERM, exits 0 and releases the Lease", async () => {

@@ -44,11 +44,11 @@ export interface PodProcess {
 }
 
 /** Starts `node src/cli.ts <the Deployment's args>` with the in-cluster environment of a pod. */
-export async function startLikePod(deployment: V1Deployment, root: string, extraArgs: string[] = [], scraperToken?: string): Promise<PodProcess> {
+export async function startLikePod(deployment: V1Deployment, root: string, extraArgs: string[] = [], scraperToken?: string, extraEnv: Record<string, string> = {}): Promise<PodProcess> {
   const port = await freePort();
   const server = new URL(loadBench().server);
   const args = [...(deployment.spec!.template.spec!.containers[0]!.args ?? []), `--http-address=127.0.0.1:${port}`, "--in-cluster-root", root, ...extraArgs];
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, KUBERNETES_SERVICE_HOST: server.hostname, KUBERNETES_SERVICE_PORT: server.port };
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, KUBERNETES_SERVICE_HOST: server.hostname, KUBERNETES_SERVICE_PORT: server.port, ...extraEnv };
   const child = spawn(process.execPath, ["src/cli.ts", ...args], { cwd: REPO, env, stdio: ["ignore", "pipe", "pipe"] });
   let text = "";
   child.stdout!.on("data", (chunk) => (text += chunk));

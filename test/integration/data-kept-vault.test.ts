@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { freshNamespace } from "../helpers/bench.ts";
 import { kube, startTestOperator, waitFor, waitForReady, type TestOperator } from "../helpers/operator.ts";
 import { assertNoLeaks, bao, baoApi, mountKv, unique, vaultServer, writeKv, writePolicy } from "../helpers/openbao.ts";
-import { flakyProxy, MAINTENANCE_PAGE, type FlakyProxy } from "../helpers/flaky-proxy.ts";
+import { MAINTENANCE_PAGE, startFaultProxy, type FaultProxy } from "../faults/fault-proxy.ts";
 import { assertIntact, assertKeptThrough, propertyMissing, RETAINED, SYNCED, syncedSnapshot, waitForCondition } from "../helpers/secret-kept.ts";
 import { planted } from "../helpers/planted.ts";
 
@@ -20,7 +20,7 @@ const notVault = (op: "read" | "list", status: number) => ({
 describe("data is never lost silently: vault provider against OpenBao", () => {
   let ns: string;
   let op: TestOperator;
-  let proxy: FlakyProxy;
+  let proxy: FaultProxy;
   const k = kube();
   const kv = unique("kv-kept");
   const values = { password: planted(), team: planted(), cfg: planted(), proxied: planted(), svc: planted() };
@@ -40,7 +40,7 @@ describe("data is never lost silently: vault provider against OpenBao", () => {
     await writePolicy(b, `${kv}-read`, `path "${kv}/*" { capabilities = ["read", "list"] }`);
     const created = await baoApi(b, "POST", "auth/token/create", { policies: [`${kv}-read`], ttl: "1h" });
     const token = (created["auth"] as { client_token: string }).client_token;
-    proxy = await flakyProxy(b);
+    proxy = await startFaultProxy(b);
     op = await startTestOperator(ns);
     await k.core.createNamespacedSecret({ namespace: ns, body: { metadata: { name: "vault-token" }, stringData: { token } } });
     const auth = { tokenSecretRef: { name: "vault-token", key: "token" } };
@@ -76,18 +76,18 @@ describe("data is never lost silently: vault provider against OpenBao", () => {
     const read = await synced("proxied-read", { secretStoreRef: { name: "proxied" }, target: { deletionPolicy: "Delete" }, data: [{ secretKey: "pw", remoteRef: { key: "proxied/db", property: "password" } }] });
     const find = await synced("proxied-find", { secretStoreRef: { name: "proxied" }, target: { deletionPolicy: "Delete" }, dataFrom: [{ find: { path: "svc" } }] });
 
-    proxy.mode = "html-200";
+    proxy.fault = { kind: "html", code: 200 };
     await assertKeptThrough(k, ns, "proxied-read", read, notVault("read", 200));
     await assertKeptThrough(k, ns, "proxied-find", find, notVault("list", 200));
 
-    proxy.mode = "html-404";
+    proxy.fault = { kind: "html", code: 404 };
     await assertKeptThrough(k, ns, "proxied-read", read, notVault("read", 404));
     await assertKeptThrough(k, ns, "proxied-find", find, notVault("list", 404));
-    assert.ok(proxy.htmlAnswers > 0);
+    assert.ok((proxy.counts["html"] ?? 0) > 0);
     assert.ok(!op.logs().includes(MAINTENANCE_PAGE.slice(20, 40)), "the page's text never reaches the logs");
 
     // Healthy again: the real answers come through, and Vault's own 404 for a deleted key applies Delete.
-    proxy.mode = "forward";
+    proxy.fault = { kind: "none" };
     await waitForCondition(k, ns, "proxied-find", SYNCED);
     await assertIntact(k, ns, find);
     await baoApi(bao(), "DELETE", `${kv}/metadata/proxied/db`);

@@ -181,3 +181,57 @@ describe("rollout restarts: the namespace budget defers a mass rotation, drops n
     assert.deepEqual((await gauge("secretsbridge_rollout_restarts_queued")).map((v) => v.value), [0]);
   });
 });
+
+describe("rollout restarts: one the previous run owed is made by the next", () => {
+  let ns: string;
+  let op: TestOperator;
+  const k = kube();
+  const names = ["w0", "w1"];
+  const counts = async () => Promise.all(names.map((name) => countReplicaSets(ns, name)));
+  const rotate = async (value: string) => {
+    await k.patch("SecretStore", ns, "fake", { spec: { provider: { fake: { data: [{ key: "db", value }] } } } });
+    await waitFor("rotated Secret", async () => (decoded(await k.secret(ns, "shared")).password === value ? true : undefined));
+  };
+
+  before(async () => {
+    ns = await freshNamespace("rollout-resume");
+    op = await startTestOperator(ns);
+    await k.create("SecretStore", ns, "fake", { provider: { fake: { data: [{ key: "db", value: planted("resume-v1") }] } } });
+    for (const name of names) await createDeployment(ns, name, "shared");
+    await k.create("ExternalSecret", ns, "shared", {
+      refreshInterval: "1h",
+      secretStoreRef: { name: "fake", kind: "SecretStore" },
+      target: { rolloutRestartTargets: names.map((name) => ({ kind: "Deployment", name })) },
+      data: [{ secretKey: "password", remoteRef: { key: "db" } }],
+    });
+    await waitForReady(k, ns, "shared", "True", "SecretSynced");
+    await rotate(planted("resume-v2"));
+    await waitFor("both rolled once", async () => ((await counts()).every((n) => n === 2) ? true : undefined));
+  });
+  after(async () => {
+    await op?.stop();
+  });
+
+  it("a restart the budget still held back when the operator stopped is made after it starts again, once", async () => {
+    await op.stop();
+    // One restart now, the next in ~17 minutes: the second is still queued when this run stops.
+    op = await startTestOperator(ns, { rolloutRestarts: { enabled: true, budget: { perSecond: 0.001, burst: 1 } } });
+    await rotate(planted("resume-v3"));
+    await waitFor("one rolled", async () => ((await counts()).some((n) => n === 3) ? true : undefined));
+    await sleep(SETTLE_MS);
+    assert.deepEqual((await counts()).sort(), [2, 3], "the other waits for the budget");
+    await op.stop();
+    assert.deepEqual((await counts()).sort(), [2, 3], "a graceful stop does not make it either");
+    op = await startTestOperator(ns);
+    await waitFor("the owed restart made", async () => ((await counts()).every((n) => n === 3) ? true : undefined));
+    await sleep(SETTLE_MS);
+    assert.deepEqual(await counts(), [3, 3], "exactly once each");
+  });
+
+  it("an operator restart with nothing owed restarts nothing", async () => {
+    await op.stop();
+    op = await startTestOperator(ns);
+    await sleep(SETTLE_MS);
+    assert.deepEqual(await counts(), [3, 3]);
+  });
+});

@@ -12,7 +12,7 @@ import { unitHash } from "../../controller/jitter.ts";
 import type { EventRecorder } from "../../kube/events.ts";
 import type { KubeClients } from "../../kube/clients.ts";
 import { patchStatus } from "../../kube/status.ts";
-import { ConfigError, ProviderError, safeMessage } from "../../provider/errors.ts";
+import { ConfigError, ProviderError, ProviderUnavailableError, safeMessage } from "../../provider/errors.ts";
 import { scrubMessage, ValueScrubber } from "../../provider/scrub.ts";
 import type { StoreSessions } from "../../provider/sessions.ts";
 import type { SecretsClient } from "../../provider/types.ts";
@@ -74,8 +74,8 @@ export interface ExternalSecretReconcilerDeps {
   events: EventRecorder;
   clock: Clock;
   log: Logger;
-  /** Observes each sync's outcome (metrics). */
-  onSync?: (es: ExternalSecret, ok: boolean) => void;
+  /** Observes each sync's outcome (metrics; store recovery, which wakes ExternalSecrets a provider outage failed). */
+  onSync?: (es: ExternalSecret, ok: boolean, providerUnavailable?: boolean) => void;
   /** --min-refresh-interval: shorter refreshIntervals are raised to it (0 or unset: no floor). */
   minRefreshIntervalMs?: number;
   manifests?: ManifestTargets;
@@ -84,6 +84,11 @@ export interface ExternalSecretReconcilerDeps {
    * with the hash of the new data: rollout restarts of spec.target.rolloutRestartTargets. Must not throw.
    */
   onDataChanged?: (es: ExternalSecret, secret: string, digest: string) => void;
+  /**
+   * A refresh a RefreshReceiver call asked for (issue 20): the moment it was asked, consumed by this reconcile.
+   * Such a sync reads nothing cached from before that moment.
+   */
+  takeRefreshRequest?: (key: string) => number | undefined;
 }
 
 const rfc3339 = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
@@ -131,6 +136,7 @@ export function externalSecretReconciler(deps: ExternalSecretReconcilerDeps): (k
     };
     const phaseMs = unitHash(refreshGroup(es)) * intervalMs;
     const stores = storesVersion(es, namespace);
+    const requestedAt = deps.takeRefreshRequest?.(key);
     const seenStores = storesSeen.get(key);
     storesSeen.set(key, stores);
     const generates = usesGenerators(es);
@@ -149,6 +155,7 @@ export function externalSecretReconciler(deps: ExternalSecretReconcilerDeps): (k
         lastCheckedMs: lastChecked.get(key) ?? startedAt,
         phaseMs,
         nowMs: now,
+        requested: requestedAt !== undefined,
         syncWindows: es.spec.syncWindows,
       });
     };
@@ -180,6 +187,8 @@ export function externalSecretReconciler(deps: ExternalSecretReconcilerDeps): (k
       // A new ExternalSecret may share too: a burst of them reading one key costs one call.
       // A changed store is a new session, so its reads are only shared with others reading the changed store.
       const shareable = decision.why === "due" || decision.why === "secret-drift" || decision.why === "new" || decision.why === "store-changed";
+      // A webhook refresh takes only reads made after the call arrived: fresh, yet shared by the ExternalSecrets it wakes.
+      if (decision.why === "requested") return session.maxAge(Math.max(0, now - requestedAt!));
       return session.maxAge(shareable ? intervalMs / 4 : 0);
     };
 
@@ -238,7 +247,7 @@ export function externalSecretReconciler(deps: ExternalSecretReconcilerDeps): (k
         log.debug({ error: scrubMessage(safeMessage(err), values) }, "namespace is being deleted; sync abandoned");
         return;
       }
-      deps.onSync?.(es, false);
+      deps.onSync?.(es, false, err instanceof ProviderUnavailableError);
       const reason = Reason.SecretSyncedError;
       // The Ready reason stays ESO's (tools key on it); the message names our finer reason (PermissionDenied,
       // ProviderUnavailable, SecretNotFound, StoreNotReady ...) first, so people and alerts can tell them apart.

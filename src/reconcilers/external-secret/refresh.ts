@@ -29,16 +29,19 @@ export interface RefreshInput {
   /**
    * A dataFrom entry runs a generator: every sync makes new values, so only what ESO refreshes on may sync. ESO's
    * CreatedOnce (and Periodic with interval 0) then never syncs again while the Secret is intact (a spec or
-   * force-sync change included), and a changed store is no reason to replace generated values early.
+   * force-sync change included), and a changed store or a RefreshReceiver call is no reason to replace generated
+   * values early.
    */
   generates?: boolean;
+  /** A verified RefreshReceiver call asked for a refresh now (issue 20). */
+  requested?: boolean;
   /** spec.syncWindows: periodic refreshes wait while they are closed (sync-window-gate.ts). */
   syncWindows?: SyncWindowsSpec | undefined;
 }
 
 export interface RefreshDecision {
   sync: boolean;
-  why: "new" | "changed" | "not-synced" | "secret-drift" | "store-changed" | "due" | "not-due" | "once" | "window-closed";
+  why: "new" | "changed" | "not-synced" | "secret-drift" | "store-changed" | "due" | "not-due" | "once" | "window-closed" | "requested";
   /** When not syncing, how long until the next check is due (undefined: never, until something changes). */
   requeueAfterMs?: number;
 }
@@ -64,6 +67,9 @@ function decide(input: RefreshInput): RefreshDecision {
   if (input.syncedVersion !== input.currentVersion) return { sync: true, why: "changed" };
   if (!input.lastSyncOk || input.refreshTimeMs === undefined) return { sync: true, why: "not-synced" };
   if (!input.secretCurrent) return { sync: true, why: "secret-drift" };
+  // A webhook is a force-sync without the metadata write; CreatedOnce means never again, whoever asks.
+  // Generated values have no source a webhook could announce a change of: like a store change, no reason to regenerate.
+  if (input.requested && input.policy !== "CreatedOnce" && !input.generates) return { sync: true, why: "requested" };
   if (input.policy !== "Periodic" || input.intervalMs === 0) return { sync: false, why: "once" };
   // A fixed or reconfigured store (new path, role, credentials) should not wait a whole interval to take effect.
   if (input.storeChanged && !input.generates) return { sync: true, why: "store-changed" };

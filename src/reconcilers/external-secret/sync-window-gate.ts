@@ -12,7 +12,8 @@ export const MAX_HOLD_MS = 24 * 3_600_000;
 /** The decisions ESO makes in shouldRefreshPeriodic after the windows check could have stopped them. */
 function periodic(decision: RefreshDecision, input: RefreshInput): boolean {
   if (input.policy !== "Periodic" || input.intervalMs === 0) return false;
-  if (decision.why === "due" || decision.why === "store-changed") return true;
+  // A webhook refresh is automation, not a person: a freeze holds it like a refresh that is due.
+  if (decision.why === "due" || decision.why === "store-changed" || decision.why === "requested") return true;
   // A failed periodic refresh being retried (the spec unchanged, a sync before, the Secret as we wrote it).
   return decision.why === "not-synced" && input.refreshTimeMs !== undefined && input.secretCurrent;
 }

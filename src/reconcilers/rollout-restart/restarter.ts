@@ -10,7 +10,8 @@
 import type { Logger } from "pino";
 import type { ExternalSecret } from "../../api/external-secret.ts";
 import { API_VERSION } from "../../api/common.ts";
-import { ANNOTATION_SECRETS_HASH } from "../../api/markers.ts";
+import { ANNOTATION_RESTARTED_FOR, ANNOTATION_SECRETS_HASH } from "../../api/markers.ts";
+import { resolvedTarget } from "../../api/defaults.ts";
 import type { Clock } from "../../controller/clock.ts";
 import { TokenBucket } from "../../controller/token-bucket.ts";
 import type { EventRecorder } from "../../kube/events.ts";
@@ -18,6 +19,7 @@ import { isConflict, isNotFound, kubeErrorSummary } from "../../kube/errors.ts";
 import type { Workload, WorkloadApi } from "../../kube/workloads.ts";
 import { dependenciesOf, secretsHash, workloadKey, type WorkloadId } from "./dependencies.ts";
 import { reloaderRule, type SecretInfo } from "./reloader.ts";
+import { changedSince, formatRestartedFor, parseRestartedFor } from "./restarted-for.ts";
 import type { Condition } from "../../api/common.ts";
 import { ROLLOUT_RESTART_CONDITION, rolloutCondition } from "./condition.ts";
 
@@ -42,7 +44,7 @@ export interface RolloutRestarterDeps {
   log: Logger;
   events: EventRecorder;
   workloads: WorkloadApi;
-  /** The ExternalSecrets of a namespace, as the watch caches them. */
+  /** The ExternalSecrets of a namespace (of all namespaces for ""), as the watch caches them. */
   externalSecrets(namespace: string): ExternalSecret[];
   /**
    * Honour Stakater Reloader's annotations on workloads (needs list on the three kinds). Then `managedSecrets`
@@ -135,7 +137,7 @@ export class RolloutRestarter {
     if (!scan || !this.#deps.reloader) return;
     let workloads: Workload[];
     try {
-      workloads = await this.#deps.workloads.list(namespace);
+      workloads = await this.#deps.workloads.list(namespace, (workload) => reloaderRule(workload) !== undefined);
       this.#listWarned.delete(namespace);
     } catch (err) {
       if (!this.#listWarned.has(namespace)) this.#deps.log.warn({ namespace, error: kubeErrorSummary(err) }, "cannot list workloads: Reloader annotations not honoured in this namespace");
@@ -144,8 +146,7 @@ export class RolloutRestarter {
     }
     const known = new Map(this.#managedSecrets(namespace).map((info) => [info.name, info]));
     for (const workload of workloads) {
-      const rule = reloaderRule(workload);
-      if (!rule) continue;
+      const rule = reloaderRule(workload)!;
       for (const [secret, esName] of scan.changed) {
         if (rule.reloadsOn(known.get(secret) ?? { name: secret, annotations: {} })) this.#request(workload, esName, secret, 0);
       }
@@ -194,7 +195,7 @@ export class RolloutRestarter {
       const secrets = [...new Set(entry.causes.values())].sort().join(", ");
       this.#deps.log.warn({ workload: `${kind}/${name}`, namespace, secrets }, "operator stopping: rollout restart over budget not done");
       for (const esName of entry.causes.keys()) {
-        await this.#deps.events.warning(this.#esTarget(namespace, esName), "RolloutRestartFailed", `${kind} ${name} not restarted after the data of secret ${secrets} changed: the operator stopped while the namespace's restart budget held it back`);
+        await this.#deps.events.warning(this.#esTarget(namespace, esName), "RolloutRestartFailed", `${kind} ${name} not restarted after the data of secret ${secrets} changed: the operator stopped while the namespace's restart budget held it back (the next start makes it if the workload was restarted before)`);
       }
     }
     await Promise.all(runs);
@@ -250,20 +251,75 @@ export class RolloutRestarter {
    * The hash of the managed Secrets the live workload depends on (rolloutRestartTargets naming it, and its
    * Reloader annotations): just-written digests first, then the watch's.
    */
-  #hashFor(workload: Workload): string {
+  #hashFor(workload: Workload): { hash: string; digests: Array<readonly [string, string | undefined]> } {
     const { namespace } = workload;
     const secrets = new Set(dependenciesOf(this.#deps.externalSecrets(namespace), workload).map(({ secret }) => secret));
     const rule = this.#deps.reloader && reloaderRule(workload);
     if (rule) for (const info of this.#managedSecrets(namespace)) if (rule.reloadsOn(info)) secrets.add(info.name);
-    return secretsHash(
-      [...secrets].map((secret) => {
-        const id = `${namespace}/${secret}`;
-        const cached = this.#deps.secretDigest(namespace, secret);
-        const written = this.#written.get(id);
-        if (written !== undefined && written === cached) this.#written.delete(id);
-        return [secret, written ?? cached] as const;
-      }),
-    );
+    const digests = [...secrets].map((secret) => [secret, this.#currentDigest(namespace, secret)] as const);
+    return { hash: secretsHash(digests), digests };
+  }
+
+  /** A Secret's data digest now: just written (the watch may lag, or never see a Merge target), else the watch's. */
+  #currentDigest(namespace: string, secret: string): string | undefined {
+    const id = `${namespace}/${secret}`;
+    const cached = this.#deps.secretDigest(namespace, secret);
+    const written = this.#written.get(id);
+    if (written !== undefined && written === cached) this.#written.delete(id);
+    return written ?? cached;
+  }
+
+  /**
+   * After start-up (and on gaining leadership): a restart the previous operator owed and never made (it crashed
+   * inside the debounce window or while the budget held the restart back) is made now. Judged per workload from
+   * its restarted-for record, so only a Secret it was restarted for before, whose data changed since, restarts
+   * it. Workloads come from one list of the three kinds (or, without list permission, a GET of each named in
+   * rolloutRestartTargets). A workload never restarted has no record: its first restart cannot be recovered.
+   */
+  async resume(namespaces: string[]): Promise<void> {
+    let workloads: Workload[] = [];
+    try {
+      const recorded = (workload: Workload) => ANNOTATION_RESTARTED_FOR in workload.annotations;
+      for (const namespace of namespaces.length > 0 ? namespaces : [undefined]) workloads.push(...(await this.#deps.workloads.list(namespace, recorded)));
+    } catch (err) {
+      this.#deps.log.debug({ error: kubeErrorSummary(err) }, "cannot list workloads; resuming restarts for rolloutRestartTargets only");
+      workloads = await this.#namedWorkloads(namespaces);
+    }
+    let owed = 0;
+    for (const workload of workloads) {
+      const record = parseRestartedFor(workload.annotations[ANNOTATION_RESTARTED_FOR]);
+      if (record.size === 0) continue;
+      for (const secret of changedSince(record, (name) => this.#currentDigest(workload.namespace, name))) {
+        const writer = this.#deps.externalSecrets(workload.namespace).find((es) => !es.spec.target?.manifest && resolvedTarget(es).name === secret);
+        if (!writer) continue;
+        this.#request(workload, writer.metadata.name, secret, 0);
+        owed++;
+      }
+    }
+    if (owed > 0) this.#deps.log.info({ owed }, "resuming rollout restarts a previous run did not make");
+  }
+
+  /** The workloads rolloutRestartTargets name, read one by one (no list permission needed). */
+  async #namedWorkloads(namespaces: string[]): Promise<Workload[]> {
+    const scopes = namespaces.length > 0 ? namespaces : [undefined];
+    const found: Workload[] = [];
+    const seen = new Set<string>();
+    for (const scope of scopes) {
+      for (const es of this.#deps.externalSecrets(scope ?? "")) {
+        for (const ref of es.spec.target?.rolloutRestartTargets ?? []) {
+          const id = { kind: ref.kind, namespace: es.metadata.namespace ?? "", name: ref.name };
+          if (seen.has(workloadKey(id))) continue;
+          seen.add(workloadKey(id));
+          try {
+            const workload = await this.#deps.workloads.get(id.kind, id.namespace, id.name);
+            if (workload) found.push(workload);
+          } catch (err) {
+            this.#deps.log.debug({ workload: workloadKey(id), error: kubeErrorSummary(err) }, "cannot read workload to resume its restart");
+          }
+        }
+      }
+    }
+    return found;
   }
 
   /** Updates the RolloutRestart condition of the ExternalSecrets behind a restart; a failed write is only logged. */
@@ -319,9 +375,12 @@ export class RolloutRestarter {
         log.warn({ secrets }, "rollout restart target not found");
         return { result: "missing", failure: await warn(`${what} not found: not restarted after the data of secret ${secrets} changed`) };
       }
-      const hash = this.#hashFor(current);
+      const { hash, digests } = this.#hashFor(current);
       if (current.templateAnnotations[ANNOTATION_SECRETS_HASH] === hash) return { result: "unchanged" };
-      await this.#deps.workloads.setAnnotation(kind, namespace, name, ANNOTATION_SECRETS_HASH, hash);
+      await this.#deps.workloads.annotate(kind, namespace, name, {
+        template: { [ANNOTATION_SECRETS_HASH]: hash },
+        metadata: { [ANNOTATION_RESTARTED_FOR]: formatRestartedFor(digests) ?? null },
+      });
       log.info({ secrets }, "rollout restarted");
       const message = `${what} restarted: the data of secret ${secrets} changed`;
       for (const esName of causes.keys()) await this.#deps.events.normal(this.#esTarget(namespace, esName), "RolloutRestarted", message);

@@ -16,6 +16,7 @@ import { awsBackend, fakeBackend, vaultBackend, type Backend } from "./backends.
 import { KEYS, cleanup, setupStore, w1BurstCreate, w2SteadyRefresh, w3Rotation, w4UnrelatedSecrets, w5NewDuringRefresh, w7Restart, w9HostileNeighbours, type Context } from "./scenarios.ts";
 import { w8ClusterExternalSecret } from "./scenario-ces.ts";
 import { w10RolloutRestarts } from "./scenario-restarts.ts";
+import { w11WebhookLatency } from "./scenario-receiver.ts";
 import { table, writeJson } from "./report.ts";
 
 const REPO = new URL("../../../", import.meta.url).pathname;
@@ -124,6 +125,10 @@ try {
     }
     results.W10 = rows;
   }
+  if (!skip.has("W11")) {
+    log("W11 webhook-to-Secret latency (RefreshReceiver)");
+    results.W11 = await w11WebhookLatency(ctx);
+  }
   if (!skip.has("W8")) {
     const fanOut = Number(opts.cesNamespaces);
     log(`W8 one ClusterExternalSecret over ${fanOut} namespaces`);
@@ -146,6 +151,7 @@ console.log(table("W9 W5 with 11 hostile ExternalSecrets retrying (goal: W5's nu
 console.log(table("W7 restart with current ExternalSecrets: the first 15 s and the first refresh cycle", sizeRows("W7")));
 if (results.W8) console.log(table(`W8 one ClusterExternalSecret over ${KEYS} keys fanned out to namespaces, then 10% more labelled while it runs`, [results.W8 as Record<string, unknown>]));
 if (results.W10) console.log(table("W10 rollout restarts: one key read by every ExternalSecret rotated, each Secret feeding its own Deployment (goal: exactly 1 restart each)", results.W10 as Array<Record<string, unknown>>));
+if (results.W11) console.log(table(`W11 webhook-to-Secret latency: a rotation at the provider, then a RefreshReceiver call naming the key (ExternalSecrets on a ${opts.interval}s interval)`, [results.W11 as Record<string, unknown>]));
 if (results.W4) console.log(table("W4 operator RSS with unrelated Secrets in the cluster", results.W4 as Array<Record<string, unknown>>));
 mkdirSync(join(opts.out, ".."), { recursive: true });
 writeJson(opts.out, results);

@@ -9,6 +9,8 @@ import { imageNodeFlags } from "../../helpers/dockerfile.ts";
 export interface OperatorProcess {
   pid: number;
   metricsUrl: string | undefined;
+  /** Base URL of the RefreshReceiver listener (ours only; W11). */
+  receiverUrl?: string | undefined;
   metrics(): Promise<string>;
   stop(): Promise<void>;
 }
@@ -18,12 +20,13 @@ export async function startOperatorProcess(opts: { kubeconfig: string; logFile: 
   const port = await freePort();
   let child: ChildProcess;
   let metricsUrl: string | undefined = `http://127.0.0.1:${port}/metrics`;
+  const receiverPort = opts.command ? undefined : await freePort();
   const log = createWriteStream(opts.logFile, { flags: "a" });
   if (opts.command) {
     // Another operator: it gets KUBECONFIG and METRICS_ADDR and must expose Prometheus metrics there to be measured.
     child = spawn("bash", ["-c", opts.command], { env: { ...process.env, KUBECONFIG: opts.kubeconfig, METRICS_ADDR: `127.0.0.1:${port}` }, stdio: ["ignore", "pipe", "pipe"] });
   } else {
-    const args = [...imageNodeFlags(opts.repo), "src/cli.ts", "run", "--kubeconfig", opts.kubeconfig, "--http-address", `127.0.0.1:${port}`, "--leader-elect=false", "--log-level", "warn", ...(opts.extraArgs ?? [])];
+    const args = [...imageNodeFlags(opts.repo), "src/cli.ts", "run", "--kubeconfig", opts.kubeconfig, "--http-address", `127.0.0.1:${port}`, "--leader-elect=false", "--log-level", "warn", "--receiver-bind-address", `127.0.0.1:${receiverPort}`, ...(opts.extraArgs ?? [])];
     child = spawn(process.execPath, args, { cwd: opts.repo, stdio: ["ignore", "pipe", "pipe"] });
   }
   child.stdout!.pipe(log);
@@ -44,6 +47,7 @@ export async function startOperatorProcess(opts: { kubeconfig: string; logFile: 
   return {
     pid: child.pid!,
     metricsUrl,
+    receiverUrl: receiverPort === undefined ? undefined : `http://127.0.0.1:${receiverPort}`,
     metrics: async () => (metricsUrl ? fetch(metricsUrl).then((r) => r.text(), () => "") : ""),
     async stop() {
       if (child.exitCode !== null) return;

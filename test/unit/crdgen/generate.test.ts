@@ -46,6 +46,7 @@ describe("generateCrds", () => {
       "generators.external-secrets.io_passwords.yaml",
       "generators.external-secrets.io_sshkeys.yaml",
       "generators.external-secrets.io_uuids.yaml",
+      "secrets-bridge.io_refreshreceivers.yaml",
     ]);
     for (const file of files) assert.ok(file.yaml.startsWith(`${GENERATED_HEADER}\n`), file.fileName);
   });
@@ -77,7 +78,7 @@ describe("generateCrds", () => {
       assert.equal((crd.spec as unknown as Schema).scope, info.scope);
       assert.equal(crd.spec.versions.length, 1);
       const version = crd.spec.versions[0]!;
-      assert.deepEqual([version.name, version.served, version.storage, version.subresources], generator ? ["v1alpha1", true, true, undefined] : ["v1", true, true, { status: {} }]);
+      assert.deepEqual([version.name, version.served, version.storage, version.subresources], [info.version, true, true, generator ? undefined : { status: {} }]);
       assert.deepEqual(version.additionalPrinterColumns, info.printerColumns.length > 0 ? info.printerColumns : undefined);
     }
     assert.deepEqual(crds.get("external-secrets.io_externalsecrets.yaml")!.spec.names.shortNames, ["es"]);

@@ -35,6 +35,14 @@ describe("refreshDecision", () => {
     { name: "OnChange syncs on a change", given: { policy: "OnChange", syncedVersion: "0-x" }, want: { sync: true, why: "changed" } },
     { name: "a changed store re-syncs before the next slot", given: { storeChanged: true }, want: { sync: true, why: "store-changed" } },
     { name: "a changed store does not wake OnChange", given: { policy: "OnChange", storeChanged: true }, want: { sync: false, why: "once" } },
+    { name: "a webhook refresh syncs before the next slot", given: { requested: true }, want: { sync: true, why: "requested" } },
+    { name: "a webhook refresh wakes OnChange and sync-once (like force-sync)", given: { policy: "OnChange", intervalMs: 0, requested: true }, want: { sync: true, why: "requested" } },
+    { name: "a webhook refresh never wakes CreatedOnce", given: { policy: "CreatedOnce", requested: true }, want: { sync: false, why: "once" } },
+    {
+      name: "a webhook refresh waits while a deny window is open",
+      given: { requested: true, nowMs: Date.UTC(2026, 0, 5, 12), syncWindows: { kind: "deny", windows: [{ schedule: "0 12 * * *", duration: "1h" }] } },
+      want: { sync: false, why: "window-closed", requeueAfterMs: H + 1 },
+    },
     // Generators (issue 18): every sync makes new values, so only ESO's reasons may sync.
     { name: "generator, CreatedOnce: a spec or force-sync change does not regenerate (ESO)", given: { generates: true, policy: "CreatedOnce", syncedVersion: "1-old" }, want: { sync: false, why: "once" } },
     { name: "generator, CreatedOnce: a failed sync after the first one does not regenerate (ESO)", given: { generates: true, policy: "CreatedOnce", lastSyncOk: false }, want: { sync: false, why: "once" } },
@@ -44,6 +52,7 @@ describe("refreshDecision", () => {
     { name: "generator, Periodic: a changed store waits for the slot", given: { generates: true, storeChanged: true }, want: { sync: false, why: "not-due", requeueAfterMs: H - 10_000 } },
     { name: "generator, Periodic: a force-sync regenerates (ESO)", given: { generates: true, syncedVersion: "1-old" }, want: { sync: true, why: "changed" } },
     { name: "generator, Periodic: due regenerates", given: { generates: true, nowMs: H }, want: { sync: true, why: "due" } },
+    { name: "generator, Periodic: a webhook refresh does not regenerate (generated values have no source to change)", given: { generates: true, requested: true }, want: { sync: false, why: "not-due", requeueAfterMs: H - 10_000 } },
   ];
   for (const { name, given, want } of table) {
     it(name, () => assert.deepEqual(refreshDecision({ ...base, ...given }), want));

@@ -71,6 +71,15 @@ app.kubernetes.io/instance: {{ .Release.Name }}
   resources: [deployments, statefulsets, daemonsets]
   verbs: {{ if .Values.rolloutRestarts.reloaderAnnotations }}[get, list, patch]{{ else }}[get, patch]{{ end }}
 {{- end }}
+{{- if .Values.receiver.enabled }}
+{{- /* RefreshReceivers: watched, status written; their token Secrets are read with the secrets get above. */}}
+- apiGroups: [secrets-bridge.io]
+  resources: [refreshreceivers]
+  verbs: [list, watch]
+- apiGroups: [secrets-bridge.io]
+  resources: [refreshreceivers/status]
+  verbs: [patch]
+{{- end }}
 {{- if .Values.genericTargets.enabled }}
 {{- /* target.manifest kinds (values.yaml genericTargets): writable by every tenant through its ExternalSecrets. */}}
 {{- toYaml .Values.genericTargets.resources | nindent 0 }}

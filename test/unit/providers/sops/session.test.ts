@@ -150,7 +150,7 @@ describe("sopsClient on an in-memory snapshot", () => {
     "README.md": Buffer.from("plain text"),
   };
   const snapshot: Snapshot = objectSnapshot(files);
-  const client = sopsClient({ source: { snapshot: async () => snapshot, close: async () => {} }, identities: async () => teamA, storeLabel: "SecretStore/ns/s", log: pino({ level: "silent" }) });
+  const client = sopsClient({ source: { snapshot: async () => snapshot, invalidate: () => {}, close: async () => {} }, identities: async () => teamA, storeLabel: "SecretStore/ns/s", log: pino({ level: "silent" }) });
   const text = (bytes: Uint8Array) => Buffer.from(bytes).toString("utf8");
   const table = [
     { name: "YAML property", given: { key: "app.enc.yaml", property: "db.password" }, want: "fixture-pw" },

@@ -50,17 +50,23 @@ function harness(
       const id = `${namespace}/${kind}/${name}`;
       return annotations.has(id) ? workloadOf(id) : null;
     },
-    async list(namespace) {
+    async list(namespace, keep) {
       lists++;
       if (opts.listForbidden) throw Object.assign(new Error("forbidden"), { code: 403, body: { message: "list is forbidden" } });
-      return [...annotations.keys()].filter((id) => id.startsWith(`${namespace}/`)).map(workloadOf);
+      return [...annotations.keys()].filter((id) => namespace === undefined || id.startsWith(`${namespace}/`)).map(workloadOf).filter(keep);
     },
-    async setAnnotation(kind, namespace, name, key, value) {
-      assert.equal(key, ANNOTATION_SECRETS_HASH);
+    async annotate(kind, namespace, name, patch) {
       const id = `${namespace}/${kind}/${name}`;
       if (id === opts.forbidden) throw Object.assign(new Error("forbidden"), { code: 403, body: { message: "patch is forbidden" } });
       patches.push(id);
-      annotations.set(id, value);
+      annotations.set(id, patch.template[ANNOTATION_SECRETS_HASH]);
+      const shape = shapes.get(id) ?? {};
+      const metadata = { ...(shape.annotations ?? {}) };
+      for (const [key, value] of Object.entries(patch.metadata)) {
+        if (value === null) delete metadata[key];
+        else metadata[key] = value;
+      }
+      shapes.set(id, { ...shape, annotations: metadata });
     },
   };
   const recorder: EventRecorder = {
@@ -72,7 +78,7 @@ function harness(
     log: pino({ level: "silent" }),
     events: recorder,
     workloads,
-    externalSecrets: (namespace) => externalSecrets.filter((e) => e.metadata.namespace === namespace),
+    externalSecrets: (namespace) => externalSecrets.filter((e) => namespace === "" || e.metadata.namespace === namespace),
     secretDigest: (namespace, name) => digests.get(`${namespace}/${name}`),
     debounceMs: 1000,
     ...(opts.reloader
@@ -199,7 +205,7 @@ test("drain (shutdown) restarts what waits for its window now; what the budget h
   assert.equal(h.clock.pending(), 0);
   const warnings = h.events.filter((e) => e.type === "Warning").map((e) => e.message);
   assert.equal(warnings.length, 1);
-  assert.match(warnings[0]!, /^Deployment w[01] not restarted after the data of secret a changed: the operator stopped while the namespace's restart budget held it back$/);
+  assert.match(warnings[0]!, /^Deployment w[01] not restarted after the data of secret a changed: the operator stopped while the namespace's restart budget held it back \(the next start makes it if the workload was restarted before\)$/);
   h.restarter.dataChanged(a, "a", "a3");
   await h.advance(5000);
   assert.equal(h.patches.length, 1, "nothing after drain");
@@ -323,4 +329,29 @@ test("Reloader: drain looks at the changes still waiting for their list", async 
   await h.restarter.drain();
   assert.deepEqual(h.patches, ["team/Deployment/auto"]);
   assert.equal(h.clock.pending(), 0);
+});
+
+test("resume: a restart a crashed run owed is made; a Secret the workload was never restarted for restarts nothing", async () => {
+  const db = es("db", [{ kind: "Deployment", name: "owed" }, { kind: "Deployment", name: "settled" }]);
+  const api = es("api", [{ kind: "Deployment", name: "settled" }]);
+  for (const listForbidden of [false, true]) {
+    const h = harness([db, api], { listForbidden });
+    h.digests.set("team/db", "d2".padEnd(64, "0"));
+    h.digests.set("team/api", "a1".padEnd(64, "0"));
+    // Restarted for db's d1; db is at d2 now: owed.
+    h.annotations.set("team/Deployment/owed", "old-hash");
+    h.shapes.set("team/Deployment/owed", { annotations: { "secrets-bridge.dev/restarted-for": `db=${"d1".padEnd(16, "0")}` } });
+    // Restarted for api only, which has not changed; db is a new dependency: nothing owed.
+    h.annotations.set("team/Deployment/settled", "old-hash");
+    h.shapes.set("team/Deployment/settled", { annotations: { "secrets-bridge.dev/restarted-for": `api=${"a1".padEnd(16, "0")}` } });
+    // Never restarted: no record, nothing to judge.
+    h.annotations.set("team/Deployment/fresh", undefined);
+    await h.restarter.resume([]);
+    await h.advance(0);
+    assert.deepEqual(h.patches, ["team/Deployment/owed"], `list forbidden: ${listForbidden}`);
+    assert.equal(h.shapes.get("team/Deployment/owed")?.annotations?.["secrets-bridge.dev/restarted-for"], `db=${"d2".padEnd(16, "0")}`, "the record follows the restart");
+    await h.restarter.resume([]);
+    await h.advance(0);
+    assert.equal(h.patches.length, 1, "a second resume owes nothing");
+  }
 });
