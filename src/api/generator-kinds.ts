@@ -6,7 +6,7 @@ import { ClusterGeneratorSpec, FakeSpec, GENERATOR_GROUP, GENERATOR_VERSION, Pas
 const CATEGORIES = ["external-secrets", "external-secrets-generators"];
 
 function generatorKind(kind: string, plural: string, scope: KindInfo["scope"], description: string, spec: z.ZodType): KindInfo {
-  // Generators have no status in ESO: the CRD gets neither a status field nor the subresource.
+  // Generators have no status field in ESO (its CRDs declare the status subresource all the same, as ours do).
   return { group: GENERATOR_GROUP, version: GENERATOR_VERSION, kind, listKind: `${kind}List`, plural, singular: kind.toLowerCase(), shortNames: [], categories: CATEGORIES, scope, description, spec, printerColumns: [] };
 }
 

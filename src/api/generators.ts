@@ -18,6 +18,9 @@ export const GeneratorKind = z.enum([
 ]);
 export type GeneratorKind = z.infer<typeof GeneratorKind>;
 
+/** What a ClusterGenerator may wrap: ESO's list without ClusterGenerator itself. */
+export const WrappedGeneratorKind = GeneratorKind.exclude(["ClusterGenerator"]);
+
 /** The resource (plural) of each kind we serve, for reads and RBAC. */
 export const GENERATOR_PLURALS: Record<string, string> = { Password: "passwords", UUID: "uuids", SSHKey: "sshkeys", Fake: "fakes", ClusterGenerator: "clustergenerators" };
 
@@ -68,7 +71,7 @@ const NotServedSpec = (kind: string) => z.looseObject({}).optional().describe(`T
 
 export const ClusterGeneratorSpec = z
   .object({
-    kind: GeneratorKind.describe("Kind of the generator this ClusterGenerator wraps."),
+    kind: WrappedGeneratorKind.describe("Kind of the generator this ClusterGenerator wraps."),
     generator: z
       .object({
         acrAccessTokenSpec: NotServedSpec("ACRAccessToken"),

@@ -28,7 +28,7 @@ export interface KindInfo {
   scope: "Namespaced" | "Cluster";
   description: string;
   spec: z.ZodType;
-  /** Absent for kinds without status (generators): no status field, no status subresource. */
+  /** Absent for kinds without status (generators, as ESO's CRDs: the subresource is declared, the field is not). */
   status?: z.ZodType;
   printerColumns: PrinterColumn[];
 }

@@ -57,7 +57,7 @@ export function buildCrd(info: KindInfo): Crd {
     served: true,
     storage: true,
     // Status is written through its own subresource only, so spec edits never race the operator.
-    ...(info.status ? { subresources: { status: {} } } : {}),
+    subresources: { status: {} },
     schema: { openAPIV3Schema: kindSchema(info) },
   };
   // The apiserver drops an empty list on write; omitting it keeps the file equal to what is stored.

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { generateFromRef, type ReadGenerator } from "../../../src/generators/index.ts";
 import { GeneratorError } from "../../../src/generators/types.ts";
 import { ConfigError } from "../../../src/provider/errors.ts";
-import type { GeneratorObject } from "../../../src/api/generators.ts";
+import { ClusterGeneratorSpec, type GeneratorObject } from "../../../src/api/generators.ts";
 import { fetchData } from "../../../src/reconcilers/external-secret/fetch.ts";
 import type { ExternalSecret } from "../../../src/api/external-secret.ts";
 
@@ -45,6 +45,14 @@ describe("generateFromRef", () => {
     { name: "another apiVersion: its spec error", ref: { apiVersion: "generators.external-secrets.io/v1", kind: "Fake", name: "static" }, want: (e) => e instanceof ConfigError && /apiVersion must be generators.external-secrets.io\/v1alpha1/.test((e as Error).message) },
   ];
   for (const c of failures) it(c.name, async () => assert.rejects(generateFromRef(c.ref, "team-a", read), c.want));
+});
+
+describe("ClusterGenerator schema (ESO's)", () => {
+  it("wraps any of ESO's kinds but not another ClusterGenerator", () => {
+    assert.equal(ClusterGeneratorSpec.safeParse({ kind: "VaultDynamicSecret", generator: { vaultDynamicSecretSpec: { path: "db/creds/app" } } }).success, true);
+    assert.equal(ClusterGeneratorSpec.safeParse({ kind: "ClusterGenerator", generator: {} }).success, false);
+    assert.equal(ClusterGeneratorSpec.safeParse({ kind: "Password" }).success, false, "generator is required");
+  });
 });
 
 describe("fetchData with a generatorRef", () => {
