@@ -4,17 +4,17 @@
 import { GENERATOR_API_VERSION, type GeneratorObject } from "../api/generators.ts";
 import type { GeneratorRef } from "../api/external-secret.ts";
 import { ConfigError } from "../provider/errors.ts";
-import { servedGenerator } from "./registry.ts";
+import { GENERATORS, servedGenerator } from "./registry.ts";
 import { GeneratorError, type Generator } from "./types.ts";
 
 /** Reads a generator object; undefined when it does not exist. `namespace` is undefined for ClusterGenerator. */
 export type ReadGenerator = (kind: string, name: string, namespace: string | undefined) => Promise<GeneratorObject | undefined>;
 
-const SERVED = "Password, UUID, SSHKey, Fake and ClusterGenerator";
+const SERVED = GENERATORS.map((generator) => generator.kind).join(", ");
 
 function served(kind: string, where: string): Generator<any> {
   const generator = servedGenerator(kind);
-  if (!generator) throw new ConfigError(`${where}: generator kind ${kind} is not supported by secrets-bridge yet (served: ${SERVED})`);
+  if (!generator) throw new ConfigError(`${where}: generator kind ${kind} is not supported by secrets-bridge yet (served: ${SERVED} and ClusterGenerator)`);
   return generator;
 }
 
@@ -39,7 +39,7 @@ export async function generateFromRef(ref: GeneratorRef, namespace: string, read
   const where = `ClusterGenerator ${ref.name}`;
   const generator = servedGenerator(spec.kind ?? "");
   // The ClusterGenerator is not the ExternalSecret's spec: a fix to it is picked up by the retry.
-  if (!generator) throw new GeneratorError(`${where}: generator kind ${spec.kind} is not supported by secrets-bridge yet (served: Password, UUID, SSHKey, Fake)`);
+  if (!generator) throw new GeneratorError(`${where}: generator kind ${spec.kind} is not supported by secrets-bridge yet (served: ${SERVED})`);
   const inner = spec.generator?.[generator.specKey];
   if (inner === undefined) throw new GeneratorError(`${where}: spec.generator.${generator.specKey} is missing for kind ${spec.kind}`);
   return generator.generate(parseSpec(generator, inner, where));
