@@ -4,6 +4,7 @@
 import { z } from "zod";
 import { Condition, Duration, SecretDataKey, StoreRef } from "./common.ts";
 import type { ObjectMeta } from "./common.ts";
+import { GeneratorKind } from "./generators.ts";
 
 export const RefreshPolicy = z.enum(["Periodic", "OnChange", "CreatedOnce"]);
 export const CreationPolicy = z.enum(["Owner", "Orphan", "Merge", "CreateOrMerge", "None"]);
@@ -28,11 +29,17 @@ export type RemoteRef = z.infer<typeof RemoteRef>;
 
 export const GeneratorRef = z
   .object({
-    apiVersion: z.string().optional().describe("API version of the generator."),
-    kind: z.string().describe("Kind of the generator."),
-    name: z.string().describe("Name of the generator."),
+    apiVersion: z.string().optional().describe("API version of the generator resource (generators.external-secrets.io/v1alpha1)."),
+    kind: GeneratorKind.describe("Kind of the generator resource: Password, UUID, SSHKey, Fake or ClusterGenerator run here; ESO's other kinds are accepted and fail at sync."),
+    name: z
+      .string()
+      .min(1)
+      .max(253)
+      .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, "must be a DNS subdomain name")
+      .describe("Name of the generator resource (in the ExternalSecret's namespace; a ClusterGenerator is cluster-wide)."),
   })
-  .describe("Reference to a generator (not supported yet: an ExternalSecret using one reports Ready=False).");
+  .describe("Reference to a generator: its values are generated on each refresh (once with refreshPolicy CreatedOnce).");
+export type GeneratorRef = z.infer<typeof GeneratorRef>;
 
 export const SourceRef = z
   .object({

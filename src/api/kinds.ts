@@ -4,6 +4,7 @@ import { ExternalSecretSpec, ExternalSecretStatus } from "./external-secret.ts";
 import { ClusterExternalSecretSpec, ClusterExternalSecretStatus } from "./cluster-external-secret.ts";
 import { clusterSecretStoreSpec, secretStoreSpec, SecretStoreStatus } from "./secret-store.ts";
 import { GROUP, VERSION } from "./common.ts";
+import { generatorKinds } from "./generator-kinds.ts";
 import { RECEIVER_GROUP, RECEIVER_VERSION, RefreshReceiverSpec, RefreshReceiverStatus } from "./refresh-receiver.ts";
 
 export interface PrinterColumn {
@@ -27,7 +28,8 @@ export interface KindInfo {
   scope: "Namespaced" | "Cluster";
   description: string;
   spec: z.ZodType;
-  status: z.ZodType;
+  /** Absent for kinds without status (generators, as ESO's CRDs: the subresource is declared, the field is not). */
+  status?: z.ZodType;
   printerColumns: PrinterColumn[];
 }
 
@@ -118,6 +120,7 @@ export function kinds(providerSlices: Record<string, z.ZodType>): KindInfo[] {
         { name: "Ready", type: "string", jsonPath: READY_STATUS },
       ],
     },
+    ...generatorKinds(),
     {
       // Ours (issue 20), in our own group: the external-secrets.io/v1 API stays exactly ESO's.
       group: RECEIVER_GROUP,

@@ -5,6 +5,8 @@
 // --allow-live-stores).
 import type { V1Secret } from "@kubernetes/client-node";
 import { ANNOTATION_DATA_HASH } from "../api/markers.ts";
+import type { ExternalSecretSpec } from "../api/external-secret.ts";
+import { usesGenerators } from "../reconcilers/external-secret/refresh.ts";
 import { isNotFound } from "../kube/errors.ts";
 import type { Provider } from "../provider/types.ts";
 import { MASKED, maskingFor, type Field } from "./masking.ts";
@@ -66,6 +68,11 @@ export async function diffCommand(paths: string[], providers: ReadonlyArray<Prov
       // Not compared: a live object holds fields others own (status, defaults), which a diff would show as noise.
       errors.push({ file: m.file, line: m.line, severity: "warning", message: `${where(m)}: renders a target.manifest object, not a Secret; diff compares Secrets only (use render to see it)` });
       continue;
+    }
+    if (usesGenerators(m.obj as { spec: ExternalSecretSpec })) {
+      // A render generates fresh values; the cluster's were generated at the last refresh (once, for CreatedOnce).
+      // Printed, not counted: the diff itself still runs and decides the exit code.
+      printErr(formatFindings([{ file: m.file, line: m.line, severity: "warning", message: `${where(m)}: uses generators: their values are new on every render, so diff shows them as changed (the operator regenerates only when a refresh is due)` }]));
     }
     try {
       const rendered = await renderOffline(m.obj, ctx);

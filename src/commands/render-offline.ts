@@ -2,7 +2,8 @@
 // sources come from the manifests (and, with a kubeconfig, from the cluster as the user), Secrets a store
 // references can be supplied from local files (--secret NAME=KEY=FILE, e.g. a SOPS age key), and the
 // provider session is the real adapter. The manifests may come from an untrusted pull request, so only
-// offline stores (fake, SOPS from a ConfigMap or Secret) are opened unless allowLiveStores: a live store named
+// offline stores (fake, SOPS from a ConfigMap or Secret) are opened unless allowLiveStores (generators run
+// here too: the ones served are all offline): a live store named
 // in a PR would otherwise receive the CI job's credentials (issue 14).
 import type { Logger } from "pino";
 import { ExternalSecret } from "../api/external-secret.ts";
@@ -22,6 +23,9 @@ import { manifestKind } from "../api/manifest-target.ts";
 import { LABEL_MANAGED } from "../api/markers.ts";
 import { manifestBase } from "../reconcilers/external-secret/manifest-target/desired.ts";
 import type { Located } from "./render-manifests.ts";
+import { GENERATOR_GROUP, type GeneratorObject } from "../api/generators.ts";
+import { generateFromRef, type ReadGenerator } from "../generators/index.ts";
+import { kubeGeneratorReader } from "../kube/generators.ts";
 
 export interface OfflineContext {
   objects: Located[];
@@ -127,6 +131,20 @@ function templateSources(ctx: OfflineContext, namespace: string): TemplateSource
   };
 }
 
+/**
+ * Generator objects for generatorRef: from the manifests, else (live mode) the cluster. Every generator served
+ * today (Password, UUID, SSHKey, Fake) runs offline: nothing leaves the process.
+ */
+function generatorReader(ctx: OfflineContext): ReadGenerator {
+  const live = ctx.clients ? kubeGeneratorReader(ctx.clients) : undefined;
+  return async (kind, name, namespace) => {
+    const found = ctx.objects.find((m) => m.obj.kind === kind && m.obj.metadata?.name === name && String(m.obj.apiVersion ?? "").startsWith(`${GENERATOR_GROUP}/`) && (namespace === undefined || nsOf(m.obj, ctx.namespace) === namespace))?.obj;
+    if (found) return found as GeneratorObject;
+    if (live) return live(kind, name, namespace);
+    throw new ConfigError(`${kind} ${name} is not in the manifests (or pass --kubeconfig to read it from the cluster)`);
+  };
+}
+
 async function storeObject(ctx: OfflineContext, ref: StoreRef, namespace: string): Promise<Obj> {
   const kind = ref.kind ?? "SecretStore";
   const found = manifest(ctx, kind, ref.name, kind === "SecretStore" ? namespace : undefined);
@@ -165,7 +183,8 @@ async function withFetched<T>(esObj: Obj, ctx: OfflineContext, use: (es: Externa
     return client;
   };
   try {
-    const fetched = await fetchData(es, sessionFor, false);
+    const readGenerator = generatorReader(ctx);
+    const fetched = await fetchData(es, sessionFor, false, (ref) => generateFromRef(ref, namespace, readGenerator));
     return await use(es, fetched.data, templateSources(ctx, namespace));
   } finally {
     await Promise.allSettled(sessions.map((s) => s.close()));

@@ -1,6 +1,6 @@
 // `secrets-bridge validate PATH...`: checks every ExternalSecret and store manifest under the paths, offline,
 // as a CI step: the CRD schema and its CEL rules, unknown fields, template parse (with the template's line),
-// regexps Go rejects, sync window schedules robfig rejects (a warning), JSON merges without `into`, and
+// regexps Go rejects, generators (validate-generators.ts), sync window schedules robfig rejects (a warning), JSON merges without `into`, and
 // references between files (stores, templateFrom ConfigMaps/Secrets). Exit 1 on any error.
 import type { z } from "zod";
 import { Scalar } from "yaml";
@@ -15,6 +15,8 @@ import { externalSecretSpecPath, formatFindings, lineOf, loadManifests, where, t
 import { checkRegexps } from "./validate-regexps.ts";
 import { checkWindowsAndMerges } from "./validate-windows-merge.ts";
 import { crdSchemas, validateAgainst } from "./validate-rules.ts";
+import { checkGeneratorObject, checkGeneratorRefs } from "./validate-generators.ts";
+import { GENERATOR_API_VERSION, GENERATOR_GROUP } from "../api/generators.ts";
 
 export interface ValidateOptions {
   /** Missing store references are warnings instead of errors (stores managed in another repository). */
@@ -98,17 +100,6 @@ function checkReferences(m: Located, root: Path, objects: Located[], opts: Valid
   });
 }
 
-/** `sourceRef.generatorRef` is ESO's and valid, but generators are not served yet: the entry would fail at sync. */
-function checkGenerators(m: Located, root: Path, findings: Finding[]): void {
-  for (const list of ["data", "dataFrom"] as const) {
-    ((get(m.obj, ...root, list) as Obj[]) ?? []).forEach((entry, i) => {
-      if (get(entry, "sourceRef", "generatorRef") === undefined) return;
-      const path = [...root, list, i, "sourceRef", "generatorRef"];
-      findings.push({ file: m.file, line: lineOf(m, path), severity: "warning", message: `${where(m)}: ${[...root, list].join(".")}[${i}].sourceRef.generatorRef: generators are not supported by secrets-bridge yet; this entry will not sync` });
-    });
-  }
-}
-
 /** target.manifest: a kind the operator may render, templateFrom target paths that parse, and what the operator needs. */
 function checkManifest(m: Located, root: Path, findings: Finding[]): void {
   const manifest = get(m.obj, ...root, "target", "manifest");
@@ -135,15 +126,18 @@ function checkManifest(m: Located, root: Path, findings: Finding[]): void {
 export function validateFindings(paths: string[], providerSchemas: Record<string, z.ZodType>, opts: ValidateOptions = {}): { findings: Finding[]; files: number; objects: number } {
   const { objects, findings, files } = loadManifests(paths);
   const schemas = crdSchemas(generateCrdsFor(providerSchemas));
-  const ours = objects.filter((m) => [`${GROUP}/`, `${RECEIVER_GROUP}/`].some((group) => String(m.obj.apiVersion ?? "").startsWith(group)));
+  const ours = objects.filter((m) => [`${GROUP}/`, `${RECEIVER_GROUP}/`, `${GENERATOR_GROUP}/`].some((group) => String(m.obj.apiVersion ?? "").startsWith(group)));
   const seen = new Map<string, Located>();
   for (const m of ours) {
-    // RefreshReceiver is ours (issue 20) and lives in our own group; every other kind is ESO's.
-    const served = m.obj.kind === "RefreshReceiver" ? RECEIVER_API_VERSION : `${GROUP}/${VERSION}`;
+    // RefreshReceiver is ours (issue 20) and lives in our own group; generators are ESO's generators group; every
+    // other kind is ESO's external-secrets.io.
+    const generator = String(m.obj.apiVersion).startsWith(`${GENERATOR_GROUP}/`);
+    const served = m.obj.kind === "RefreshReceiver" ? RECEIVER_API_VERSION : generator ? GENERATOR_API_VERSION : `${GROUP}/${VERSION}`;
     if (m.obj.apiVersion !== served) {
       findings.push({ file: m.file, line: lineOf(m, ["apiVersion"]), severity: "error", message: `${where(m)}: apiVersion ${m.obj.apiVersion} is not served; use ${served}` });
       continue;
     }
+    // Kind names are unique across both groups, so one map serves both.
     const schema = schemas.get(m.obj.kind!);
     if (!schema) {
       findings.push({ file: m.file, line: lineOf(m, ["kind"]), severity: "warning", message: `${where(m)}: kind ${m.obj.kind} is not supported by secrets-bridge` });
@@ -154,15 +148,22 @@ export function validateFindings(paths: string[], providerSchemas: Record<string
     if (dup) findings.push({ file: m.file, line: m.line, severity: "error", message: `${where(m)}: defined twice (also at ${dup.file}:${dup.line})` });
     seen.set(id, m);
     if (!m.obj.metadata?.name) findings.push({ file: m.file, line: lineOf(m, ["metadata"]), severity: "error", message: `${where(m)}: metadata.name: required value` });
-    for (const issue of validateAgainst(schema, { ...m.obj, metadata: undefined, status: undefined })) {
+    // Generators have no status field: an absent one must not be reported as unknown.
+    const body: Obj = generator ? { ...m.obj, metadata: undefined } : { ...m.obj, metadata: undefined, status: undefined };
+    if (generator) delete body.status;
+    for (const issue of validateAgainst(schema, body)) {
       findings.push({ file: m.file, line: lineOf(m, issue.path), severity: "error", message: `${where(m)}: ${issue.message}` });
+    }
+    if (generator) {
+      checkGeneratorObject(m, findings);
+      continue;
     }
     checkRegexps(m, findings);
     const root = externalSecretSpecPath(m.obj.kind);
     if (root) {
       checkTemplates(m, root, findings);
       checkReferences(m, root, objects, opts, findings);
-      checkGenerators(m, root, findings);
+      checkGeneratorRefs(m, root, objects, findings);
       checkManifest(m, root, findings);
       checkWindowsAndMerges(m, root, findings);
     }

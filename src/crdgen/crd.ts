@@ -16,7 +16,7 @@ export type Crd = Schema;
 /** The full openAPIV3Schema of a kind: apiVersion/kind/metadata plus the structural spec and status. */
 export function kindSchema(info: KindInfo): Schema {
   const spec = toStructural(toOpenApi(info.spec));
-  const status = toStructural(toOpenApi(info.status));
+  const status = info.status ? toStructural(toOpenApi(info.status)) : undefined;
   const schema: Schema = {
     type: "object",
     description: info.description,
@@ -26,7 +26,7 @@ export function kindSchema(info: KindInfo): Schema {
       // The apiserver validates ObjectMeta itself; a schema here would only shadow its rules.
       metadata: { type: "object" },
       spec,
-      status,
+      ...(status ? { status } : {}),
     },
   };
   if (specIsRequired(spec)) schema.required = ["spec"];

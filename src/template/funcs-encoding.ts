@@ -6,6 +6,7 @@ import { marshalJson, unmarshalJson } from "./json.ts";
 import { isPrint, toBin } from "./gostr.ts";
 import { fromYaml, toYaml } from "./yaml.ts";
 import type { GoValue } from "./values.ts";
+import { base32Encode } from "../encoding/base32.ts";
 
 const B64 = /^[A-Za-z0-9+/]*$/;
 const B64URL = /^[A-Za-z0-9_-]*$/;
@@ -47,23 +48,7 @@ export function b64decode(s: string, url = false): { ok: true; value: string } |
 
 const B32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 
-function b32encode(s: string): string {
-  const bytes = Buffer.from(s, "latin1");
-  let bits = 0;
-  let value = 0;
-  let out = "";
-  for (const b of bytes) {
-    value = (value << 8) | b;
-    bits += 8;
-    while (bits >= 5) {
-      out += B32[(value >>> (bits - 5)) & 31];
-      bits -= 5;
-    }
-  }
-  if (bits > 0) out += B32[(value << (5 - bits)) & 31];
-  while (out.length % 8 !== 0) out += "=";
-  return out;
-}
+const b32encode = (s: string): string => base32Encode(Buffer.from(s, "latin1"));
 
 function b32decode(s: string): string {
   const clean = s.replace(/[\r\n]/g, "");

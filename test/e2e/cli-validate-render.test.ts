@@ -72,7 +72,7 @@ describe("secrets-bridge validate", () => {
     assert.match(r.out, /3 files, 3 external-secrets\.io objects: 3 errors, 0 warnings/);
   });
 
-  it("an invalid YAML document is reported at file:line and the rest of the file is still checked; generatorRef warns", () => {
+  it("an invalid YAML document is reported at file:line and the rest of the file is still checked; a generatorRef to a generator not in the files warns", () => {
     const dir = mkdtempSync(join(tmpdir(), "sb-validate-"));
     const store = "apiVersion: external-secrets.io/v1\nkind: SecretStore\nmetadata:\n  name: fake\nspec:\n  provider:\n    fake:\n      data: []\n";
     const broken = "apiVersion: external-secrets.io/v1\nkind: ExternalSecret\nmetadata:\n  name: alias\nspec:\n  secretStoreRef: *nowhere\n";
@@ -86,7 +86,7 @@ describe("secrets-bridge validate", () => {
     const want = [
       "all.yaml:15: error: YAML: Unresolved alias (the anchor must be set before the alias): nowhere",
       'all.yaml:23: error: ExternalSecret/typo: spec.dataa: unknown field "dataa"',
-      "all.yaml:32: warning: ExternalSecret/gen: spec.dataFrom[0].sourceRef.generatorRef: generators are not supported by secrets-bridge yet; this entry will not sync",
+      'all.yaml:32: warning: ExternalSecret/gen: spec.dataFrom[0].sourceRef.generatorRef: Password "pw" is not defined in the validated files',
     ];
     for (const line of want) assert.ok(r.out.includes(line), `missing: ${line}\n---\n${r.out}`);
     assert.match(r.out, /1 files, 3 external-secrets\.io objects: 3 errors, 1 warnings/);

@@ -21,11 +21,14 @@ describe("secrets-bridge demo", () => {
       const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
       clearTimeout(timer);
       assert.equal(code, 0, output);
-      for (const name of ["payments-db", "payments-db-all", "feature-flags", "smtp"]) assert.match(output, new RegExp(`ExternalSecret demo/${name} +Ready=True`));
+      for (const name of ["payments-db", "payments-db-all", "feature-flags", "smtp", "orders-db", "deploy-key"]) assert.match(output, new RegExp(`ExternalSecret demo/${name} +Ready=True`));
       // The ClusterExternalSecret example fans the shared SMTP credentials out to both team=payments namespaces.
       assert.match(output, /ClusterExternalSecret smtp-shared +Ready=True \(Provisioned\) +namespaces demo, demo-2/);
       for (const namespace of ["demo", "demo-2"]) assert.match(output, new RegExp(`ExternalSecret ${namespace}/smtp-shared +Ready=True`));
       assert.match(output, /password = \*{8} \(28 bytes\)/);
+      // The generators example: a 32-character password and an SSH key pair, masked like fetched values.
+      assert.match(output, /db-password = \*{8} \(32 bytes\)/);
+      assert.match(output, /privateKey = \*{8} \(\d+ bytes\)/);
       // Every value of the example stores, planted in the manifests, stays hidden.
       const manifests = readFileSync(join(REPO, "examples/demo/10-fake-store.yaml"), "utf8") + readFileSync(join(REPO, "examples/demo/20-cluster-store.yaml"), "utf8");
       for (const value of ["correct-horse-battery-staple", "tok-1234567890", "smtp-pass-42"]) {

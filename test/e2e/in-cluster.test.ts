@@ -3,7 +3,7 @@
 // replicas with leader failover and no double writes, metrics content behind the chart's default metrics auth
 // (scraped with a token bound to its metrics-reader role), a ClusterExternalSecret fanned out and collected,
 // rollout restarts (rolloutRestartTargets and Reloader annotations), a RefreshReceiver (receiver.enabled: the leader
-// refreshes at once, the standby answers 503), a graceful SIGTERM, and the token-create switch off.
+// refreshes at once, the standby answers 503), generators, a graceful SIGTERM, and the token-create switch off.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -86,6 +86,29 @@ describe("in-cluster with the chart's RBAC: two replicas", () => {
     const secret = await waitFor("secret", () => k.secret(app, "es"));
     assert.equal(decoded(secret).k, planted);
     await waitFor("Ready", async () => (ready(await k.es(app, "es"))?.status === "True" ? true : undefined));
+  });
+
+  it("runs a Password and a ClusterGenerator (UUID) under the chart's RBAC (get on the generator kinds)", async () => {
+    const group = "generators.external-secrets.io";
+    const version = "v1alpha1";
+    const apiVersion = `${group}/${version}`;
+    const clusterGenerator = `uuid-${suffix}`;
+    await k.custom.createNamespacedCustomObject({ group, version, namespace: app, plural: "passwords", body: { apiVersion, kind: "Password", metadata: { name: "pw" }, spec: { length: 32 } } });
+    await k.custom.createClusterCustomObject({ group, version, plural: "clustergenerators", body: { apiVersion, kind: "ClusterGenerator", metadata: { name: clusterGenerator }, spec: { kind: "UUID", generator: { uuidSpec: {} } } } });
+    try {
+      const dataFrom = [{ sourceRef: { generatorRef: { apiVersion, kind: "Password", name: "pw" } } }, { sourceRef: { generatorRef: { apiVersion, kind: "ClusterGenerator", name: clusterGenerator } } }];
+      await k.create("ExternalSecret", app, "generated", { refreshInterval: "1h", refreshPolicy: "CreatedOnce", dataFrom });
+      await waitFor("generated Ready", async () => {
+        const condition = ready(await k.es(app, "generated"));
+        if (condition?.status === "False") throw new Error(`Ready=False: ${condition.message}`);
+        return condition?.status === "True" ? true : undefined;
+      });
+      const values = decoded(await k.secret(app, "generated"));
+      assert.equal(values.password?.length, 32);
+      assert.match(values.uuid ?? "", /^[0-9a-f-]{36}$/);
+    } finally {
+      await k.custom.deleteClusterCustomObject({ group, version, plural: "clustergenerators", name: clusterGenerator });
+    }
   });
 
   it("serves a RefreshReceiver under the chart's RBAC: the leader syncs at once, the standby answers 503", async () => {

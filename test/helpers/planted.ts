@@ -10,8 +10,13 @@ const registry = (): string => join(loadBench().dir, "planted-values.txt");
 /** A fresh value (`<label>-<16 hex>`), remembered for the run's sweep. */
 export function planted(label = "planted"): string {
   const value = `${label}-${randomBytes(8).toString("hex")}`;
-  appendFileSync(registry(), `${value}\n`);
+  rememberForSweep(value);
   return value;
+}
+
+/** A value made elsewhere (a generator's output) that must not leak either, remembered for the run's sweep. */
+export function rememberForSweep(value: string): void {
+  appendFileSync(registry(), `${value}\n`);
 }
 
 /** Every value planted so far in this run. */

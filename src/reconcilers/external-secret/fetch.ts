@@ -4,8 +4,10 @@
 // A missing key (NoSecretError) is fatal under deletionPolicy Retain and skipped under Delete/Merge, where it
 // is counted so fetch-outcome.ts can tell "every key confirmed gone" from "the provider returned nothing".
 // Any other error (a missing property, an unparsable answer) fails the fetch whatever the policy.
+// A dataFrom entry with sourceRef.generatorRef runs the generator instead (fresh values each time: the caller's
+// refresh decision is what keeps them from being regenerated early); its keys are rewritten and never converted, as ESO.
 import type { StoreRef } from "../../api/common.ts";
-import type { ExternalSecret } from "../../api/external-secret.ts";
+import type { ExternalSecret, GeneratorRef } from "../../api/external-secret.ts";
 import { ConfigError, NoSecretError } from "../../provider/errors.ts";
 import type { SecretsClient } from "../../provider/types.ts";
 import { rewriteIsolated } from "./rewrite-isolated.ts";
@@ -20,8 +22,14 @@ export interface FetchResult {
 }
 
 export type SessionFor = (ref: StoreRef | undefined) => Promise<SecretsClient>;
+/** Runs the generator a generatorRef names (src/generators/resolve.ts over a reader of generator objects). */
+export type GenerateFor = (ref: GeneratorRef) => Promise<Record<string, Uint8Array>>;
 
-export async function fetchData(es: ExternalSecret, sessionFor: SessionFor, tolerateMissing: boolean): Promise<FetchResult> {
+const noGenerators: GenerateFor = async () => {
+  throw new ConfigError("generators are not available here");
+};
+
+export async function fetchData(es: ExternalSecret, sessionFor: SessionFor, tolerateMissing: boolean, generateFor: GenerateFor = noGenerators): Promise<FetchResult> {
   const data: Record<string, Uint8Array> = {};
   const missing: string[] = [];
   const esKey = `${es.metadata.namespace}/${es.metadata.name}`;
@@ -35,7 +43,11 @@ export async function fetchData(es: ExternalSecret, sessionFor: SessionFor, tole
   };
 
   for (const [index, entry] of (es.spec.dataFrom ?? []).entries()) {
-    if (entry.sourceRef?.generatorRef) throw new ConfigError(`dataFrom[${index}]: generators are not supported`);
+    if (entry.sourceRef?.generatorRef) {
+      const generated = await rewriteIsolated(await generateFor(entry.sourceRef.generatorRef), entry.rewrite, esKey);
+      Object.assign(data, generated);
+      continue;
+    }
     const storeRef = entry.sourceRef?.storeRef ?? es.spec.secretStoreRef;
     const rewritten = (entry.rewrite ?? []).length > 0;
     const keyOf = (key: string, strategy: "Default" | "Unicode" | undefined) => (rewritten ? key : convertKey(key, strategy));
@@ -57,7 +69,8 @@ export async function fetchData(es: ExternalSecret, sessionFor: SessionFor, tole
   // data[] entries are read concurrently, so a provider can batch an ExternalSecret's distinct keys (AWS
   // BatchGetSecretValue) and entries on one key join one read; results are applied in spec order.
   const items = es.spec.data ?? [];
-  for (const item of items) if (item.sourceRef?.generatorRef) throw new ConfigError(`data ${item.secretKey}: generators are not supported`);
+  // ESO deprecated generatorRef in data[] (it generates a whole map, not one key); we never served it there.
+  for (const item of items) if (item.sourceRef?.generatorRef) throw new ConfigError(`data ${item.secretKey}: sourceRef.generatorRef is only supported in dataFrom`);
   const values = await Promise.all(
     items.map(async (item) => {
       let value: Uint8Array | undefined;

@@ -23,7 +23,10 @@ import { dataChanged } from "../rollout-restart/dependencies.ts";
 import { fetchData } from "./fetch.ts";
 import { fetchOutcome, OutcomeMessage } from "./fetch-outcome.ts";
 import { syncVersion } from "./hashes.ts";
-import { nextSlot, refreshDecision, refreshGroup, storeRefsOf } from "./refresh.ts";
+import { nextSlot, refreshDecision, refreshGroup, storeRefsOf, usesGenerators } from "./refresh.ts";
+import { liveView } from "./live-view.ts";
+import { generateFromRef } from "../../generators/index.ts";
+import { kubeGeneratorReader } from "../../kube/generators.ts";
 import { resolveStore, type StoreLookup } from "./store-access.ts";
 import { refreshFloor } from "../../api/refresh-floor.ts";
 import { FloorLog, floorNote } from "../refresh-floor.ts";
@@ -97,6 +100,7 @@ export function externalSecretReconciler(deps: ExternalSecretReconcilerDeps): (k
   // process only: empty after a restart, so a restart alone never looks like a store change.
   const storesSeen = new Map<string, string>();
   const floorLog = new FloorLog(deps.log);
+  const readGenerator = kubeGeneratorReader(deps.clients);
   const storesVersion = (es: ExternalSecret, namespace: string): string =>
     storeRefsOf(es)
       .map(({ kind, name }) => {
@@ -123,34 +127,51 @@ export function externalSecretReconciler(deps: ExternalSecretReconcilerDeps): (k
     const ready = findCondition(es.status?.conditions, "Ready");
     const expectsManagedSecret = (target.creationPolicy === "Owner" || target.creationPolicy === "Orphan") && ready?.reason !== Reason.SecretDeleted;
     const manifest = manifestTargetOf(es, deps.manifests);
-    const targetCurrent = async (): Promise<boolean> => {
+    const targetCurrent = async (secret: V1Secret | undefined): Promise<boolean> => {
       if (!expectsManagedSecret) return true;
       if (manifest.problem) return false;
-      if (!manifest.kind) return looksCurrent(deps.cache.managedSecret(namespace, target.name));
+      if (!manifest.kind) return looksCurrent(secret);
       const cached = await deps.manifests?.cached?.(manifest.kind, namespace, target.name);
       return cached !== "unknown" && manifestLooksCurrent(cached, target);
     };
     const phaseMs = unitHash(refreshGroup(es)) * intervalMs;
-    const refreshTimeMs = es.status?.refreshTime ? Date.parse(es.status.refreshTime) : undefined;
     const stores = storesVersion(es, namespace);
     const requestedAt = deps.takeRefreshRequest?.(key);
     const seenStores = storesSeen.get(key);
     storesSeen.set(key, stores);
-    const decision = refreshDecision({
-      policy: refreshPolicy(es),
-      intervalMs,
-      currentVersion: syncVersion(es.metadata),
-      syncedVersion: es.status?.syncedResourceVersion,
-      refreshTimeMs,
-      lastSyncOk: ready?.status === "True",
-      secretCurrent: await targetCurrent(),
-      storeChanged: seenStores !== undefined && seenStores !== stores,
-      lastCheckedMs: lastChecked.get(key) ?? startedAt,
-      phaseMs,
-      nowMs: now,
-      requested: requestedAt !== undefined,
-      syncWindows: es.spec.syncWindows,
-    });
+    const generates = usesGenerators(es);
+    const decide = async (view: ExternalSecret, secret: V1Secret | undefined) => {
+      const viewReady = findCondition(view.status?.conditions, "Ready");
+      return refreshDecision({
+        policy: refreshPolicy(es),
+        intervalMs,
+        currentVersion: syncVersion(view.metadata),
+        syncedVersion: view.status?.syncedResourceVersion,
+        refreshTimeMs: view.status?.refreshTime ? Date.parse(view.status.refreshTime) : undefined,
+        lastSyncOk: viewReady?.status === "True",
+        secretCurrent: await targetCurrent(secret),
+        storeChanged: seenStores !== undefined && seenStores !== stores,
+        generates,
+        lastCheckedMs: lastChecked.get(key) ?? startedAt,
+        phaseMs,
+        nowMs: now,
+        requested: requestedAt !== undefined,
+        syncWindows: es.spec.syncWindows,
+      });
+    };
+    let decision = await decide(es, deps.cache.managedSecret(namespace, target.name));
+    // A generator's sync replaces values: one the cache asks for (anything but the clock's "due") is confirmed live.
+    if (decision.sync && generates && decision.why !== "due") {
+      // Unreadable (RBAC from before generators lacks get on externalsecrets): the cache decides, as for stores;
+      // only the rare race with our own last write is left unguarded.
+      const live = await liveView(deps.clients, namespace, name, target.name).catch((err: unknown) => {
+        deps.log.warn({ externalSecret: key, error: safeMessage(err) }, "could not read the ExternalSecret live before generating; deciding from the cache");
+        return undefined;
+      });
+      if (live && !live.es) return;
+      if (live) decision = await decide(live.es!, live.secret);
+    }
+    const refreshTimeMs = es.status?.refreshTime ? Date.parse(es.status.refreshTime) : undefined;
     if (decision.why === "window-closed") deps.log.debug({ externalSecret: key, kind: es.spec.syncWindows?.kind }, "periodic refresh blocked by SyncWindow");
     if (!decision.sync) return decision.requeueAfterMs === undefined ? undefined : { requeueAfterMs: decision.requeueAfterMs };
     lastChecked.set(key, now);
@@ -179,7 +200,7 @@ export function externalSecretReconciler(deps: ExternalSecretReconcilerDeps): (k
     const values = new ValueScrubber();
     try {
       if (manifest.problem) throw new ConfigError(manifest.problem);
-      const fetched = await fetchData(es, sessionFor, target.deletionPolicy !== "Retain");
+      const fetched = await fetchData(es, sessionFor, target.deletionPolicy !== "Retain", (ref) => generateFromRef(ref, namespace, readGenerator));
       values.addAll(Object.values(fetched.data));
       const decided = fetchOutcome({ deletionPolicy: target.deletionPolicy, entries: fetched.entries, gone: fetched.missing.length, keys: Object.keys(fetched.data).length });
       if (decided.action === "delete") {

@@ -41,6 +41,11 @@ describe("generateCrds", () => {
       "external-secrets.io_clustersecretstores.yaml",
       "external-secrets.io_externalsecrets.yaml",
       "external-secrets.io_secretstores.yaml",
+      "generators.external-secrets.io_clustergenerators.yaml",
+      "generators.external-secrets.io_fakes.yaml",
+      "generators.external-secrets.io_passwords.yaml",
+      "generators.external-secrets.io_sshkeys.yaml",
+      "generators.external-secrets.io_uuids.yaml",
       "secrets-bridge.io_refreshreceivers.yaml",
     ]);
     for (const file of files) assert.ok(file.yaml.startsWith(`${GENERATED_HEADER}\n`), file.fileName);
@@ -63,27 +68,32 @@ describe("generateCrds", () => {
     assert.deepEqual(generateCrds([...kinds(slices)].reverse()), files);
   });
 
-  test("names, short names, categories, scope, one served storage version with a status subresource", () => {
+  test("names, short names, categories, scope, one served storage version with a status subresource (generators too, as ESO's)", () => {
     for (const info of kinds(slices)) {
       const crd = crds.get(`${info.group}_${info.plural}.yaml`)!;
-      assert.deepEqual(crd.spec.names, { categories: ["external-secrets"], kind: info.kind, listKind: info.listKind, plural: info.plural, shortNames: info.shortNames, singular: info.singular });
+      const generator = info.group === "generators.external-secrets.io";
+      const categories = generator ? ["external-secrets", "external-secrets-generators"] : ["external-secrets"];
+      const shortNames = info.shortNames.length > 0 ? { shortNames: info.shortNames } : {};
+      assert.deepEqual(crd.spec.names, { categories, kind: info.kind, listKind: info.listKind, plural: info.plural, ...shortNames, singular: info.singular });
       assert.equal((crd.spec as unknown as Schema).scope, info.scope);
       assert.equal(crd.spec.versions.length, 1);
       const version = crd.spec.versions[0]!;
       assert.deepEqual([version.name, version.served, version.storage, version.subresources], [info.version, true, true, { status: {} }]);
-      assert.deepEqual(version.additionalPrinterColumns, info.printerColumns);
+      assert.deepEqual(version.additionalPrinterColumns, info.printerColumns.length > 0 ? info.printerColumns : undefined);
     }
     assert.deepEqual(crds.get("external-secrets.io_externalsecrets.yaml")!.spec.names.shortNames, ["es"]);
     const columns = (crds.get("external-secrets.io_externalsecrets.yaml")!.spec.versions[0]!.additionalPrinterColumns as Schema[]).map((c) => c.name);
     for (const name of ["Store", "Refresh Interval", "Status", "Ready", "Last Sync"]) assert.ok(columns.includes(name), name);
   });
 
-  test("top level: apiVersion, kind, metadata {type: object}, spec required, status", () => {
+  test("top level: apiVersion, kind, metadata {type: object}, spec required, status (generators: no status, spec optional where ESO's is)", () => {
     for (const fileName of crds.keys()) {
       const schema = schemaOf(fileName);
-      assert.deepEqual(Object.keys(schema.properties as Schema), ["apiVersion", "kind", "metadata", "spec", "status"]);
+      const generator = fileName.startsWith("generators.");
+      assert.deepEqual(Object.keys(schema.properties as Schema), generator ? ["apiVersion", "kind", "metadata", "spec"] : ["apiVersion", "kind", "metadata", "spec", "status"]);
       assert.deepEqual(at(schema, "metadata"), { type: "object" });
-      assert.deepEqual(schema.required, ["spec"], fileName);
+      const specRequired = !generator || fileName === "generators.external-secrets.io_clustergenerators.yaml";
+      assert.deepEqual(schema.required, specRequired ? ["spec"] : undefined, fileName);
     }
   });
 

@@ -43,6 +43,16 @@ describe("refreshDecision", () => {
       given: { requested: true, nowMs: Date.UTC(2026, 0, 5, 12), syncWindows: { kind: "deny", windows: [{ schedule: "0 12 * * *", duration: "1h" }] } },
       want: { sync: false, why: "window-closed", requeueAfterMs: H + 1 },
     },
+    // Generators (issue 18): every sync makes new values, so only ESO's reasons may sync.
+    { name: "generator, CreatedOnce: a spec or force-sync change does not regenerate (ESO)", given: { generates: true, policy: "CreatedOnce", syncedVersion: "1-old" }, want: { sync: false, why: "once" } },
+    { name: "generator, CreatedOnce: a failed sync after the first one does not regenerate (ESO)", given: { generates: true, policy: "CreatedOnce", lastSyncOk: false }, want: { sync: false, why: "once" } },
+    { name: "generator, CreatedOnce: the first sync generates", given: { generates: true, policy: "CreatedOnce", syncedVersion: undefined, refreshTimeMs: undefined }, want: { sync: true, why: "new" } },
+    { name: "generator, CreatedOnce: a missing or altered Secret is regenerated (ESO)", given: { generates: true, policy: "CreatedOnce", secretCurrent: false }, want: { sync: true, why: "secret-drift" } },
+    { name: "generator, Periodic with interval 0 (sync once): a force-sync does not regenerate (ESO)", given: { generates: true, intervalMs: 0, syncedVersion: "1-old" }, want: { sync: false, why: "once" } },
+    { name: "generator, Periodic: a changed store waits for the slot", given: { generates: true, storeChanged: true }, want: { sync: false, why: "not-due", requeueAfterMs: H - 10_000 } },
+    { name: "generator, Periodic: a force-sync regenerates (ESO)", given: { generates: true, syncedVersion: "1-old" }, want: { sync: true, why: "changed" } },
+    { name: "generator, Periodic: due regenerates", given: { generates: true, nowMs: H }, want: { sync: true, why: "due" } },
+    { name: "generator, Periodic: a webhook refresh does not regenerate (generated values have no source to change)", given: { generates: true, requested: true }, want: { sync: false, why: "not-due", requeueAfterMs: H - 10_000 } },
   ];
   for (const { name, given, want } of table) {
     it(name, () => assert.deepEqual(refreshDecision({ ...base, ...given }), want));
@@ -61,6 +71,12 @@ describe("refreshGroup", () => {
     assert.notEqual(base, refreshGroup(es({ secretStoreRef: { name: "t" }, data: [{ remoteRef: { key: "db" } }] })));
     assert.notEqual(base, refreshGroup(es({ secretStoreRef: { name: "s" }, data: [{ remoteRef: { key: "other" } }] })));
     assert.notEqual(base, refreshGroup(es({ secretStoreRef: { name: "s", kind: "ClusterSecretStore" }, data: [{ remoteRef: { key: "db" } }] })));
+  });
+  it("a generator-only ExternalSecret has its own group (generated values are not shared); a mixed one keeps its store's", () => {
+    const generates = (name: string, extra: Record<string, unknown> = {}) => refreshGroup({ metadata: { namespace: "a", name }, spec: { dataFrom: [{ sourceRef: { generatorRef: { kind: "Password", name: "pw" } } }], ...extra } } as Parameters<typeof refreshGroup>[0]);
+    assert.notEqual(generates("one"), generates("two"));
+    const store = refreshGroup(es({ secretStoreRef: { name: "s" }, data: [{ remoteRef: { key: "db" } }] }));
+    assert.equal(generates("one", { secretStoreRef: { name: "s" }, data: [{ remoteRef: { key: "db" } }] }), store);
   });
 });
 

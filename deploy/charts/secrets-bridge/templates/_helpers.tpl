@@ -35,9 +35,18 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 - apiGroups: [external-secrets.io]
   resources: [externalsecrets, secretstores]
   verbs: [list, watch]
+{{- /* get: before a generator runs for a reason the watch cache gives, the ExternalSecret is read live (the cache
+     may not have seen our own last status write yet, which would generate twice). */}}
+- apiGroups: [external-secrets.io]
+  resources: [externalsecrets]
+  verbs: [get]
 - apiGroups: [external-secrets.io]
   resources: [externalsecrets/status, secretstores/status]
   verbs: [patch]
+{{- /* dataFrom[].sourceRef.generatorRef: one live GET of the generator per sync (nothing is watched). */}}
+- apiGroups: [generators.external-secrets.io]
+  resources: [passwords, uuids, sshkeys, fakes]
+  verbs: [get]
 - apiGroups: [""]
   resources: [secrets]
   verbs: [get, list, watch, create, update, patch, delete]

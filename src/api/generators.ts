@@ -1,0 +1,106 @@
+// The generators.external-secrets.io/v1alpha1 kinds we serve: ESO's offline generators (Password, UUID, SSHKey,
+// Fake) and ClusterGenerator, field for field. Defaults are applied in code (src/generators/), never in the CRD.
+// The bounds below are ours: a generator's cost follows its spec, which a tenant writes, so absurd values are
+// refused by the apiserver (and again at run time, for objects stored before the CRD had them).
+import { z } from "zod";
+import { SecretDataKey } from "./common.ts";
+import type { ObjectMeta } from "./common.ts";
+
+export const GENERATOR_GROUP = "generators.external-secrets.io";
+export const GENERATOR_VERSION = "v1alpha1";
+export const GENERATOR_API_VERSION = `${GENERATOR_GROUP}/${GENERATOR_VERSION}`;
+
+/** Every kind ESO's generatorRef and ClusterGenerator accept (ESO's enum); only SERVED_GENERATOR_KINDS run here. */
+export const GeneratorKind = z.enum([
+  "ACRAccessToken", "BeyondtrustWorkloadCredentialsDynamicSecret", "ClusterGenerator", "CloudsmithAccessToken", "ECRAuthorizationToken", "Fake",
+  "GCRAccessToken", "GithubAccessToken", "GitlabDeployToken", "QuayAccessToken", "Password", "SSHKey", "STSSessionToken", "UUID",
+  "VaultDynamicSecret", "Webhook", "Grafana", "MFA",
+]);
+export type GeneratorKind = z.infer<typeof GeneratorKind>;
+
+/** What a ClusterGenerator may wrap: ESO's list without ClusterGenerator itself. */
+export const WrappedGeneratorKind = GeneratorKind.exclude(["ClusterGenerator"]);
+
+/** The resource (plural) of each kind we serve, for reads and RBAC. */
+export const GENERATOR_PLURALS: Record<string, string> = { Password: "passwords", UUID: "uuids", SSHKey: "sshkeys", Fake: "fakes", ClusterGenerator: "clustergenerators" };
+
+/** Password length beyond which we refuse: far above any real password, far below a CPU or Secret-size problem. */
+export const MAX_PASSWORD_LENGTH = 1024;
+export const MAX_PASSWORD_KEYS = 64;
+export const MAX_SYMBOL_CHARACTERS = 256;
+export const MAX_SSH_COMMENT = 1024;
+
+export const PasswordEncoding = z.enum(["base64", "base64url", "base32", "hex", "raw"]);
+
+export const PasswordSpec = z
+  .object({
+    length: z.int().min(0).max(MAX_PASSWORD_LENGTH).optional().describe(`Length of the password to be generated. Defaults to 24 (0 also means 24); at most ${MAX_PASSWORD_LENGTH}.`),
+    digits: z.int().min(0).max(MAX_PASSWORD_LENGTH).optional().describe("Number of digits in the generated password. If omitted it defaults to 25% of the length of the password."),
+    symbols: z.int().min(0).max(MAX_PASSWORD_LENGTH).optional().describe("Number of symbol characters in the generated password. If omitted it defaults to 25% of the length of the password."),
+    symbolCharacters: z.string().max(MAX_SYMBOL_CHARACTERS).optional().describe('The special characters used in the generated password. Defaults to ~!@#$%^&*()_+`-={}|[]\\:"<>?,./'),
+    noUpper: z.boolean().optional().describe("Set NoUpper to disable uppercase characters (default false)."),
+    allowRepeat: z.boolean().optional().describe("Set AllowRepeat to true to allow repeating characters (default false)."),
+    secretKeys: z.array(SecretDataKey).min(1).max(MAX_PASSWORD_KEYS).optional().describe("The keys populated with generated passwords, each with its own. Defaults to \"password\"."),
+    encoding: PasswordEncoding.optional().describe("Encoding of the generated password: raw (default), base64, base64url, base32 or hex."),
+  })
+  .describe("Generates a random password of the given length, digits, symbols and character set.");
+export type PasswordSpec = z.infer<typeof PasswordSpec>;
+
+export const UUIDSpec = z.object({}).describe("Generates a random (version 4) UUID under the key uuid.");
+export type UUIDSpec = z.infer<typeof UUIDSpec>;
+
+export const SSHKeySpec = z
+  .object({
+    keyType: z.enum(["rsa", "ecdsa", "ed25519"]).optional().describe("SSH key type: rsa (default), ecdsa or ed25519."),
+    keySize: z.int().min(256).max(8192).optional().describe("Key size: for rsa 2048 (default), 3072 or 4096; for ecdsa 256 (default), 384 or 521; ignored for ed25519."),
+    comment: z.string().max(MAX_SSH_COMMENT).optional().describe("Comment of the key, in the public key line and the private key."),
+  })
+  .describe("Generates an SSH key pair: privateKey (OpenSSH format) and publicKey (authorized_keys line).");
+export type SSHKeySpec = z.infer<typeof SSHKeySpec>;
+
+export const FakeSpec = z
+  .object({
+    controller: z.string().optional().describe("Used to select the correct ESO controller (think: ingress.ingressClassName)."),
+    data: z.record(z.string(), z.string()).optional().describe("The static data returned by this generator."),
+  })
+  .describe("Returns static data: for tests and demos.");
+export type FakeSpec = z.infer<typeof FakeSpec>;
+
+/** A spec of a kind ESO has and we do not serve yet: stored as written, so nothing is pruned before a later stage serves it. */
+const NotServedSpec = (kind: string) => z.looseObject({}).optional().describe(`The ${kind} generator's spec (not served by secrets-bridge yet: kept as written).`);
+
+export const ClusterGeneratorSpec = z
+  .object({
+    kind: WrappedGeneratorKind.describe("Kind of the generator this ClusterGenerator wraps."),
+    generator: z
+      .object({
+        acrAccessTokenSpec: NotServedSpec("ACRAccessToken"),
+        beyondtrustWorkloadCredentialsDynamicSecretSpec: NotServedSpec("BeyondtrustWorkloadCredentialsDynamicSecret"),
+        cloudsmithAccessTokenSpec: NotServedSpec("CloudsmithAccessToken"),
+        ecrAuthorizationTokenSpec: NotServedSpec("ECRAuthorizationToken"),
+        fakeSpec: FakeSpec.optional(),
+        gcrAccessTokenSpec: NotServedSpec("GCRAccessToken"),
+        githubAccessTokenSpec: NotServedSpec("GithubAccessToken"),
+        gitlabDeployTokenSpec: NotServedSpec("GitlabDeployToken"),
+        quayAccessTokenSpec: NotServedSpec("QuayAccessToken"),
+        passwordSpec: PasswordSpec.optional(),
+        sshKeySpec: SSHKeySpec.optional(),
+        stsSessionTokenSpec: NotServedSpec("STSSessionToken"),
+        uuidSpec: UUIDSpec.optional(),
+        vaultDynamicSecretSpec: NotServedSpec("VaultDynamicSecret"),
+        webhookSpec: NotServedSpec("Webhook"),
+        grafanaSpec: NotServedSpec("Grafana"),
+        mfaSpec: NotServedSpec("MFA"),
+      })
+      .describe("The spec of the generator, under <kind>Spec (passwordSpec, uuidSpec, sshKeySpec, fakeSpec ...); must match kind."),
+  })
+  .describe("A cluster-wide generator, referenced from generatorRef in any namespace.");
+export type ClusterGeneratorSpec = z.infer<typeof ClusterGeneratorSpec>;
+
+/** A generator object as read from the apiserver (spec still unparsed: its kind decides the schema). */
+export interface GeneratorObject {
+  apiVersion?: string;
+  kind?: string;
+  metadata: ObjectMeta;
+  spec?: unknown;
+}
