@@ -50,6 +50,10 @@ fi
 command -v openssl >/dev/null || apt_install openssl ||
   fail "openssl is missing; install it (Debian: apt-get install openssl)"
 
+# --- ssh-keygen: the SSHKey generator's keys are checked by OpenSSH itself (test/unit/generators) ----
+[[ -x /usr/bin/ssh-keygen ]] || apt_install openssh-client ||
+  fail "ssh-keygen is missing; install it (Debian: apt-get install openssh-client)"
+
 # --- kube-apiserver and kube-controller-manager: pinned builds from the Go module proxy ----------
 # build-kube.sh skips what is cached and names Go when it has to build without it.
 KUBE_APISERVER="$BENCH_BIN/kube-apiserver-$KUBE_VERSION"
