@@ -5,7 +5,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { freshNamespace } from "../helpers/bench.ts";
-import { kube, startTestOperator, waitFor, waitForReady, type TestOperator } from "../helpers/operator.ts";
+import { kube, sleep, startTestOperator, waitFor, waitForReady, type TestOperator } from "../helpers/operator.ts";
 import { planted } from "../helpers/planted.ts";
 
 describe("ExternalSecrets in a namespace being deleted", () => {
@@ -28,7 +28,9 @@ describe("ExternalSecrets in a namespace being deleted", () => {
   it("the syncs that fail meanwhile are neither warnings nor retried", async () => {
     await k.core.deleteNamespace({ name: ns });
     await waitFor("secret deleted by the namespace controller", async () => ((await k.secret(ns, "held")) === undefined ? true : undefined), 60_000);
-    await waitFor("the failed sync seen", async () => (op.logs().includes("namespace is being deleted; sync abandoned") ? true : undefined));
+    // Whether a sync runs in between depends on the order the namespace controller deletes in (the ExternalSecret's
+    // deletionTimestamp first: nothing syncs); when one does, it fails and must say nothing above debug.
+    await sleep(3000);
     const warnings = op.logs().split("\n").filter((line) => line.includes('"level":"warn"') && line.includes(ns));
     assert.deepEqual(warnings, [], "no warning about the ExternalSecret");
     await k.patch("ExternalSecret", ns, "held", { metadata: { finalizers: null } });
