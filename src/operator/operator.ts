@@ -235,6 +235,9 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
   if (ces) controllers.push(ces.controller);
   let controllersRunning = false;
   let elector: LeaderElector | undefined;
+  // With leader election, not leading until the elector says so: the caches warm up before it exists, and a replica
+  // reporting itself leader meanwhile (metrics, the receivers' readiness) would be one of two leaders.
+  const leading = (): boolean => (opts.leaderElection ? (elector?.isLeader() ?? false) : true);
   const { refreshReceivers } = informers;
   const receivers =
     opts.receivers && refreshReceivers
@@ -243,7 +246,7 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
           informers: { refreshReceivers, externalSecrets: informers.externalSecrets, secretStores: informers.secretStores, clusterSecretStores: informers.clusterSecretStores },
           namespaceLabels,
           enqueueExternalSecret: (key, priority) => esQueue.add(key, priority),
-          accepting: () => controllersRunning && (elector ? elector.isLeader() : true),
+          accepting: () => controllersRunning && leading(),
           sessions,
           clients,
           events,
@@ -311,7 +314,7 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
   // Registered before anything starts: a registry that refuses (a name taken twice) must not leave watches running.
   if (opts.metrics) {
     const queues = { externalsecret: esQueue, secretstore: storeQueue, ...(ces ? { clusterexternalsecret: ces.queue } : {}), ...(receivers ? { refreshreceiver: receivers.queue } : {}) };
-    registerObservedMetrics(opts.metrics.registry, informers, queues, sessions, () => (elector ? elector.isLeader() : true), () => restarter?.queued() ?? 0);
+    registerObservedMetrics(opts.metrics.registry, informers, queues, sessions, leading, () => restarter?.queued() ?? 0);
   }
   // Opened only after the metrics registration above could refuse (no listener left behind); 503 until controllers run.
   await receivers?.listen();
@@ -364,7 +367,7 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
     clients,
     sessions,
     ready: () => allInformers(informers).every(([, informer]) => informer.hasSynced()),
-    isLeader: () => (elector ? elector.isLeader() : true),
+    isLeader: leading,
     receiverPort: () => receivers?.port(),
     async stop() {
       if (stopped) return;
