@@ -1,8 +1,11 @@
 // Kubernetes' label selector strings (`a=b,c!=d,e in (f,g),h notin (i),j,!k`), as `kubectl -l` and the API's
 // `labelSelector` parameter take them: parsed once to fail early with a clear message (a selector the apiserver
-// rejects would otherwise surface as a watch that never starts), and matched client-side where the operator
-// filters its caches. Written by hand: client-node has no parser, and the grammar is a handful of forms; the
-// parser is a single pass over operator configuration (never tenant input).
+// rejects would otherwise surface as a watch that never starts), and turned into a LabelSelector so the matching
+// is kube/label-selector.ts's, the one every selector in the operator goes through. Written by hand: client-node
+// has no parser, and the grammar is a handful of forms; the parser is a single pass over operator configuration
+// (never tenant input).
+import type { LabelSelector } from "../api/common.ts";
+import { matchesSelector } from "./label-selector.ts";
 
 export type Requirement =
   | { key: string; op: "=" | "!="; value: string }
@@ -64,24 +67,19 @@ export function parseLabelSelector(selector: string): Requirement[] {
   });
 }
 
+/** The requirements as a LabelSelector (= is In of one value, != NotIn of one), for kube/label-selector.ts to match. */
+export function asLabelSelector(requirements: readonly Requirement[]): LabelSelector {
+  const operators = { "=": "In", "!=": "NotIn", in: "In", notin: "NotIn", exists: "Exists", "!exists": "DoesNotExist" } as const;
+  return {
+    matchExpressions: requirements.map((req) => ({
+      key: req.key,
+      operator: operators[req.op],
+      ...("value" in req ? { values: [req.value] } : "values" in req ? { values: req.values } : {}),
+    })),
+  };
+}
+
 /** Whether `labels` satisfy every requirement (Kubernetes semantics: != and notin also match a missing key). */
 export function matchesRequirements(requirements: readonly Requirement[], labels: Record<string, string> | undefined): boolean {
-  const have = labels ?? {};
-  return requirements.every((req) => {
-    const present = Object.hasOwn(have, req.key);
-    switch (req.op) {
-      case "=":
-        return present && have[req.key] === req.value;
-      case "!=":
-        return !present || have[req.key] !== req.value;
-      case "in":
-        return present && req.values.includes(have[req.key]!);
-      case "notin":
-        return !present || !req.values.includes(have[req.key]!);
-      case "exists":
-        return present;
-      case "!exists":
-        return !present;
-    }
-  });
+  return matchesSelector(asLabelSelector(requirements), labels);
 }

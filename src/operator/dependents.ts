@@ -3,6 +3,7 @@ import type { ExternalSecret } from "../api/external-secret.ts";
 import type { SecretStore } from "../api/secret-store.ts";
 import { resolvedTarget } from "../api/defaults.ts";
 import { storeRefsOf } from "../reconcilers/external-secret/refresh.ts";
+import { storeKeyOf } from "../provider/sessions.ts";
 import { GroupIndex } from "./group-index.ts";
 import { manifestKind, targetIndexKey, type ManifestKind } from "../api/manifest-target.ts";
 
@@ -48,7 +49,7 @@ export function metadataOrSpecChanged(next: Pick<ExternalSecret, "metadata">, pr
   return JSON.stringify([next.metadata.labels ?? {}, next.metadata.annotations ?? {}]) !== JSON.stringify([prev.metadata.labels ?? {}, prev.metadata.annotations ?? {}]);
 }
 
-/** The stores an ExternalSecret reads, as StoreRecovery keys them (`<kind>/<namespace or "">/<name>`). */
+/** The stores an ExternalSecret reads, keyed as sessions key them (StoreRecovery matches the two). */
 export function storeKeysOf(es: ExternalSecret): string[] {
-  return storeRefsOf(es).map((ref) => `${ref.kind}/${ref.kind === "ClusterSecretStore" ? "" : (es.metadata.namespace ?? "")}/${ref.name}`);
+  return storeRefsOf(es).map((ref) => storeKeyOf({ kind: ref.kind, metadata: { name: ref.name, namespace: es.metadata.namespace } }));
 }

@@ -46,10 +46,9 @@ function customInformer<T extends KubernetesObject>(
   kind: string,
   namespace: string | undefined,
   clusterScoped: boolean,
-  labelSelector?: string,
-  api: { group: string; version: string } = { group: GROUP, version: VERSION },
+  opts: { labelSelector?: string | undefined; group?: string; version?: string } = {},
 ) {
-  const { group, version } = api;
+  const { labelSelector, group = GROUP, version = VERSION } = opts;
   const scoped = namespace && !clusterScoped;
   const path = scoped ? `/apis/${group}/${version}/namespaces/${namespace}/${plural}` : `/apis/${group}/${version}/${plural}`;
   const list = async (): Promise<KubernetesListObject<T>> => {
@@ -117,20 +116,20 @@ export function makeInformers(
   const each = <T extends KubernetesObject>(make: (namespace: string | undefined) => ResilientInformer<T>) => new MultiInformer(scopes.map(make));
   const cluster = <T extends KubernetesObject>(informer: ResilientInformer<T>) => new MultiInformer([informer]);
   return {
-    externalSecrets: each((ns) => customInformer(kc, clients, log, "externalsecrets", "ExternalSecret", ns, false, opts.shardSelector)),
+    externalSecrets: each((ns) => customInformer(kc, clients, log, "externalsecrets", "ExternalSecret", ns, false, { labelSelector: opts.shardSelector })),
     secretStores: each((ns) => customInformer(kc, clients, log, "secretstores", "SecretStore", ns, false)),
     clusterSecretStores: cluster(customInformer(kc, clients, log, "clustersecretstores", "ClusterSecretStore", undefined, true)),
     managedSecrets: each((ns) => secretInformer(kc, clients, log, ns)),
     ...(opts.clusterExternalSecrets
       ? {
           clusterExternalSecrets: cluster(
-            customInformer<ClusterExternalSecret & KubernetesObject>(kc, clients, log, "clusterexternalsecrets", "ClusterExternalSecret", undefined, true, opts.shardSelector),
+            customInformer<ClusterExternalSecret & KubernetesObject>(kc, clients, log, "clusterexternalsecrets", "ClusterExternalSecret", undefined, true, { labelSelector: opts.shardSelector }),
           ),
           namespaces: cluster(namespaceInformer(kc, clients, log)),
         }
       : {}),
     ...(opts.refreshReceivers
-      ? { refreshReceivers: each((ns) => customInformer<RefreshReceiver & KubernetesObject>(kc, clients, log, "refreshreceivers", "RefreshReceiver", ns, false, undefined, { group: RECEIVER_GROUP, version: RECEIVER_VERSION })) }
+      ? { refreshReceivers: each((ns) => customInformer<RefreshReceiver & KubernetesObject>(kc, clients, log, "refreshreceivers", "RefreshReceiver", ns, false, { group: RECEIVER_GROUP, version: RECEIVER_VERSION })) }
       : {}),
   };
 }

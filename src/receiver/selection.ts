@@ -4,6 +4,7 @@
 // spec.conditions admit the receiver's namespace (the caller passes that decision in, store-access.ts makes it).
 // A call may narrow what counts (`touched`): the reads of named keys (a generic call's {"keys": [...]}), or of the
 // files a Git push changed, mapped per store to that store's keys.
+import { matchesSelector } from "../kube/label-selector.ts";
 import type { ExternalSecret } from "../api/external-secret.ts";
 import type { ReceiverResource } from "../api/refresh-receiver.ts";
 import type { SecretStore } from "../api/secret-store.ts";
@@ -51,8 +52,7 @@ export function readTouches(read: RemoteRead, keys: ReadonlySet<string>): boolea
 
 const matchesResource = (resource: ReceiverResource, meta: { name: string; labels?: Record<string, string> | undefined }): boolean => {
   if (resource.name !== undefined && resource.name !== "*" && resource.name !== meta.name) return false;
-  for (const [key, value] of Object.entries(resource.matchLabels ?? {})) if (meta.labels?.[key] !== value) return false;
-  return true;
+  return matchesSelector({ matchLabels: resource.matchLabels }, meta.labels);
 };
 
 export interface SelectionInput {
