@@ -6,6 +6,7 @@ import { findNameRegexp } from "../../src/provider/spec-regexp.ts";
 import type { FindRequest, SecretsClient } from "../../src/provider/types.ts";
 import type { FakeProviderSpec } from "./schema.ts";
 import { countFakeCall } from "./counter.ts";
+import { fakePushClient, pushedValues } from "./push.ts";
 
 type Entry = FakeProviderSpec["data"][number];
 
@@ -19,6 +20,9 @@ export function fakeClient(spec: FakeProviderSpec, storeLabel: string): SecretsC
   for (const entry of spec.data) byKey.set(`${entry.key}\u0000${entry.version ?? ""}`, entry);
 
   const lookup = (ref: RemoteRef): string => {
+    // What a PushSecret wrote wins over the manifest (it can only have written keys the manifest lacks).
+    const pushed = ref.version ? undefined : pushedValues(storeLabel).get(ref.key);
+    if (pushed !== undefined) return pushed;
     const entry = byKey.get(`${ref.key}\u0000${ref.version ?? ""}`);
     if (!entry) {
       const version = ref.version ? ` version ${ref.version}` : "";
@@ -57,5 +61,6 @@ export function fakeClient(spec: FakeProviderSpec, storeLabel: string): SecretsC
     },
     async validate() {},
     async close() {},
+    push: fakePushClient(storeLabel, new Set(spec.data.map((entry) => entry.key))),
   };
 }

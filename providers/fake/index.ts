@@ -7,7 +7,7 @@ import { fakeClient } from "./client.ts";
 export const fakeProvider = {
   name: "fake",
   schema: FakeProviderSpec,
-  capabilities: "ReadOnly",
+  capabilities: "ReadWrite",
   // The values are in the store manifest itself.
   offline: () => true,
   // The values live in the manifest: no credentials at all.
@@ -18,3 +18,4 @@ export const fakeProvider = {
 } satisfies Provider<FakeProviderSpec>;
 
 export { fakeCallCount, resetFakeCalls } from "./counter.ts";
+export { resetFakePushes } from "./push.ts";

@@ -65,6 +65,24 @@ export class ResponseTooLargeError extends ProviderError {
   }
 }
 
+/**
+ * A push would overwrite (or a delete remove) a remote secret that lacks our ownership mark (ESO's
+ * `managed-by: external-secrets`): nothing is written; Ready=False naming the remote key, retried with backoff
+ * (someone may mark it, or remove it).
+ */
+export class NotOwnedError extends ProviderError {
+  constructor(what: string) {
+    super(`${what} exists and is not managed by external-secrets; refusing to overwrite it`, "NotOwned");
+  }
+}
+
+/** A write lost a check-and-set (someone else wrote in between): retried with backoff from a fresh read. */
+export class WriteConflictError extends ProviderError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, "Conflict", options);
+  }
+}
+
 /** A message that is safe to log or put in status: our own errors' messages, or only the class of a foreign error. */
 export function safeMessage(err: unknown): string {
   if (err instanceof ProviderError) return err.message;

@@ -1,7 +1,7 @@
 // Wraps a session so reads are shared: identical concurrent requests join one provider call (single-flight),
 // and a read answered within the cache window is served again without a call.
 import type { RemoteRef } from "../api/external-secret.ts";
-import type { FindRequest, SecretsClient, SecretValue } from "./types.ts";
+import type { FindRequest, PushClient, SecretsClient, SecretValue } from "./types.ts";
 import { SingleFlight } from "./single-flight.ts";
 import { recordFetch } from "./call-metrics.ts";
 import type { FetchCache } from "./fetch-cache.ts";
@@ -37,6 +37,22 @@ export function sharedFetches(client: SecretsClient, cache?: FetchCache, session
       record,
     ) as Promise<T>;
   };
+  // Writes are never shared or cached; one that changed the store drops the session's cached reads, so an
+  // ExternalSecret reading what a PushSecret just wrote does not get the value from before the write.
+  const dropCached = () => cache?.dropPrefix(`${sessionKey}\u0000`);
+  const push: PushClient | undefined = client.push && {
+    pushSecret: async (request) => {
+      const outcome = await client.push!.pushSecret(request);
+      if (outcome !== "unchanged") dropCached();
+      return outcome;
+    },
+    deleteSecret: async (ref) => {
+      const outcome = await client.push!.deleteSecret(ref);
+      if (outcome === "deleted") dropCached();
+      return outcome;
+    },
+    secretExists: (ref) => client.push!.secretExists(ref),
+  };
   const view = (read: ReturnType<typeof reader>): SecretsClient => ({
     getSecret: (ref) => read(refKey("get", ref), () => client.getSecret(ref)),
     getSecretMap: (ref) => read(refKey("map", ref), () => client.getSecretMap(ref)),
@@ -47,6 +63,7 @@ export function sharedFetches(client: SecretsClient, cache?: FetchCache, session
       await client.close();
     },
     ...(client.refreshSource ? { refreshSource: () => client.refreshSource!() } : {}),
+    ...(push ? { push } : {}),
   });
   return { ...view(reader(Infinity)), maxAge: (ms) => view(reader(ms)) };
 }

@@ -14,6 +14,51 @@ export interface FindRequest {
   tags?: Record<string, string> | undefined;
 }
 
+/** Where one PushSecret entry goes (ESO's PushSecretRemoteRef): a remote secret, or one property of it. */
+export interface PushRemoteRef {
+  remoteKey: string;
+  /** A property merged into the remote secret's JSON object (absent: the whole remote secret). */
+  property?: string | undefined;
+}
+
+/** One PushSecret entry to write, as ESO hands it to a provider (the Secret's data plus the entry). */
+export interface PushRequest {
+  remoteRef: PushRemoteRef;
+  /**
+   * The source key whose value is pushed; "" or absent: the whole Secret, as one JSON object of strings
+   * (each provider serialises it as ESO's does).
+   */
+  secretKey?: string | undefined;
+  /** The source Secret's data (after the entry's conversionStrategy); values are bytes. */
+  data: Record<string, SecretValue>;
+  /** The entry's `metadata` (ESO's PushSecretMetadata, provider-specific); the adapter validates it (ConfigError). */
+  metadata?: unknown;
+}
+
+/**
+ * What a push did. "unchanged": the remote value already equals what would be written, and nothing was written
+ * (a read or a version check only): the zero-writes-at-rest rule.
+ */
+export type PushOutcome = "created" | "updated" | "unchanged";
+
+/** What a delete did. "not-owned": the remote secret lacks our ownership mark, and was left as it is. */
+export type DeleteOutcome = "deleted" | "absent" | "not-owned";
+
+/**
+ * The write half of a session (PushSecret), for providers whose capabilities include writing. Ownership is marked
+ * as ESO marks it (`managed-by: external-secrets` as a tag, label or custom metadata): pushSecret throws
+ * NotOwnedError rather than touch a remote secret without the mark, and deleteSecret leaves such a secret alone.
+ * Same error classes as reads, plus WriteConflictError (a check-and-set lost).
+ */
+export interface PushClient {
+  /** Creates or updates the remote secret (or property) when it differs; compares before writing. */
+  pushSecret(request: PushRequest): Promise<PushOutcome>;
+  /** Removes what was pushed: the property (the secret when it was the last one), or the whole secret. */
+  deleteSecret(ref: PushRemoteRef): Promise<DeleteOutcome>;
+  /** Whether the remote secret (or, with a property, that property) exists: updatePolicy IfNotExists. */
+  secretExists(ref: PushRemoteRef): Promise<boolean>;
+}
+
 /**
  * A connected session to one store with one set of credentials, shared by every ExternalSecret using it.
  * Methods throw NoSecretError only when the provider itself says the whole key (or version) does not exist,
@@ -39,6 +84,8 @@ export interface SecretsClient {
    * (the next read does, under the store's budget); never throws. Absent: reads always reach the provider.
    */
   refreshSource?(): void;
+  /** Present when the provider can write (capabilities ReadWrite or WriteOnly): PushSecret. */
+  push?: PushClient | undefined;
 }
 
 /** What a provider gets to open a session. */

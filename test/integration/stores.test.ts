@@ -34,11 +34,11 @@ describe("stores", () => {
     await op?.stop();
   });
 
-  it("a valid SecretStore becomes Ready with reason Valid and ReadOnly capabilities", async () => {
+  it("a valid SecretStore becomes Ready with reason Valid and ReadWrite capabilities (the fake store takes pushes, as in ESO)", async () => {
     await k.create("SecretStore", ns, "fake", { provider: fake });
     const store = await storeReady("SecretStore", "fake", "True");
     assert.equal(ready(store)?.reason, "Valid");
-    assert.equal(store.status?.capabilities, "ReadOnly");
+    assert.equal(store.status?.capabilities, "ReadWrite");
   });
 
   it("a ClusterSecretStore without conditions serves every namespace", async () => {
