@@ -5,6 +5,8 @@ import { ClusterExternalSecretSpec, ClusterExternalSecretStatus } from "./cluste
 import { clusterSecretStoreSpec, secretStoreSpec, SecretStoreStatus } from "./secret-store.ts";
 import { GROUP, VERSION } from "./common.ts";
 import { generatorKinds } from "./generator-kinds.ts";
+import { PUSH_VERSION, PushSecretSpec, PushSecretStatus } from "./push-secret.ts";
+import { ClusterPushSecretSpec, ClusterPushSecretStatus } from "./cluster-push-secret.ts";
 import { RECEIVER_GROUP, RECEIVER_VERSION, RefreshReceiverSpec, RefreshReceiverStatus } from "./refresh-receiver.ts";
 
 export interface PrinterColumn {
@@ -118,6 +120,44 @@ export function kinds(providerSlices: Record<string, z.ZodType>): KindInfo[] {
         { name: "Store", type: "string", jsonPath: ".spec.externalSecretSpec.secretStoreRef.name" },
         { name: "Refresh Interval", type: "string", jsonPath: ".spec.refreshTime" },
         { name: "Ready", type: "string", jsonPath: READY_STATUS },
+      ],
+    },
+    {
+      group: GROUP,
+      version: PUSH_VERSION,
+      kind: "PushSecret",
+      listKind: "PushSecretList",
+      plural: "pushsecrets",
+      singular: "pushsecret",
+      shortNames: ["ps"],
+      categories: CATEGORIES,
+      scope: "Namespaced",
+      description: "PushSecret writes Secrets of its namespace (or a generator's output) to external secret stores.",
+      spec: PushSecretSpec,
+      status: PushSecretStatus,
+      // ESO's columns, in ESO's order.
+      printerColumns: [
+        { name: "AGE", type: "date", jsonPath: ".metadata.creationTimestamp" },
+        { name: "Status", type: "string", jsonPath: READY_REASON },
+        { name: "Last Sync", type: "date", jsonPath: ".status.refreshTime" },
+      ],
+    },
+    {
+      group: GROUP,
+      version: PUSH_VERSION,
+      kind: "ClusterPushSecret",
+      listKind: "ClusterPushSecretList",
+      plural: "clusterpushsecrets",
+      singular: "clusterpushsecret",
+      shortNames: [],
+      categories: CATEGORIES,
+      scope: "Cluster",
+      description: "ClusterPushSecret makes one PushSecret in every namespace its selectors match.",
+      spec: ClusterPushSecretSpec,
+      status: ClusterPushSecretStatus,
+      printerColumns: [
+        { name: "AGE", type: "date", jsonPath: ".metadata.creationTimestamp" },
+        { name: "Status", type: "string", jsonPath: READY_REASON },
       ],
     },
     ...generatorKinds(),
