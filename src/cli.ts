@@ -83,6 +83,7 @@ program
       "run the ClusterExternalSecret controller (ESO's flag). Default: on, but off with --namespace; turned on with --namespace it provisions only into those namespaces (enable it in one such installation only)",
     ).argParser((v) => v !== "false"),
   )
+  .addOption(new Option("--enable-push-secret-reconciler [bool]", "run the PushSecret controller (ESO's flag); false when RBAC does not grant pushsecrets").argParser((v) => v !== "false").default(true))
   .addOption(new Option("--in-cluster-root <dir>", "prefix of the service-account files (tests)").default("").hideHelp())
   .action(async (opts) => {
     await runOperator(
@@ -115,6 +116,7 @@ program
         normalEvents: { mode: opts.events, perSecond: opts.normalEventsPerSecond, burst: opts.normalEventsBurst },
         serviceAccountTokenRequests: opts.serviceAccountTokenRequests,
         clusterExternalSecrets: opts.enableClusterExternalSecretReconciler,
+        pushSecrets: opts.enablePushSecretReconciler,
         ...(opts.watchLabelSelector ? { watchLabelSelector: opts.watchLabelSelector } : {}),
         receiverBindAddress: opts.receiverBindAddress,
         receiverRateLimit: { requestsPerSecond: opts.receiverRequestsPerSecond, burst: opts.receiverRequestsBurst },

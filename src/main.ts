@@ -50,6 +50,8 @@ export interface RunOptions {
   serviceAccountTokenRequests: boolean;
   /** Run the ClusterExternalSecret controller (default: unless `namespace` restricts the operator). */
   clusterExternalSecrets?: boolean | undefined;
+  /** Run the PushSecret controller (default: on). */
+  pushSecrets?: boolean | undefined;
   /** RefreshReceivers' webhook listener (--receiver-bind-address; "" or absent: receivers off) and each receiver's call budget. */
   receiverBindAddress?: string | undefined;
   receiverRateLimit?: { requestsPerSecond: number; burst: number } | undefined;
@@ -109,6 +111,7 @@ export async function runOperator(options: RunOptions, providers: ReadonlyArray<
     rolloutRestarts: options.rolloutRestarts,
     namespace: options.namespace,
     clusterExternalSecrets: options.clusterExternalSecrets,
+    pushSecrets: options.pushSecrets,
     ...(options.watchLabelSelector ? { watchLabelSelector: options.watchLabelSelector } : {}),
     receivers: options.receiverBindAddress ? { address: options.receiverBindAddress, rateLimit: options.receiverRateLimit, ownPod: ownPodFromEnv() } : undefined,
     leaderElection: leaderElect

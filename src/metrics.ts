@@ -4,6 +4,8 @@ import { onFetch, onProviderCall } from "./provider/call-metrics.ts";
 
 export interface OperatorMetrics {
   registry: Registry;
+  pushWrites: Counter<"name" | "namespace" | "operation">;
+  pushSyncErrors: Counter<"name" | "namespace">;
   syncCalls: Counter<"name" | "namespace">;
   syncErrors: Counter<"name" | "namespace">;
   reconcileDuration: Histogram<"controller" | "outcome">;
@@ -76,6 +78,13 @@ export function makeMetrics(opts: { defaultMetrics?: boolean } = {}): OperatorMe
       labelNames: ["namespace", "name", "result"],
       registers: [registry],
     }),
+    pushWrites: new Counter({
+      name: "pushsecret_provider_writes_total",
+      help: "Provider secrets a PushSecret created or updated (write) or removed (delete); a push that found the provider current writes nothing and counts nothing.",
+      labelNames: ["name", "namespace", "operation"],
+      registers: [registry],
+    }),
+    pushSyncErrors: new Counter({ name: "pushsecret_sync_calls_error", help: "PushSecret syncs that failed.", labelNames: ["name", "namespace"], registers: [registry] }),
     syncCalls: new Counter({ name: "externalsecret_sync_calls_total", help: "ExternalSecret syncs (fetches) performed.", labelNames: ["name", "namespace"], registers: [registry] }),
     syncErrors: new Counter({ name: "externalsecret_sync_calls_error", help: "ExternalSecret syncs that failed.", labelNames: ["name", "namespace"], registers: [registry] }),
     reconcileDuration: new Histogram({

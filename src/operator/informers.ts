@@ -7,6 +7,7 @@ import type { ClusterExternalSecret } from "../api/cluster-external-secret.ts";
 import type { ExternalSecret } from "../api/external-secret.ts";
 import type { SecretStore } from "../api/secret-store.ts";
 import { RECEIVER_GROUP, RECEIVER_VERSION, type RefreshReceiver } from "../api/refresh-receiver.ts";
+import { PUSH_VERSION, type PushSecret } from "../api/push-secret.ts";
 import { LABEL_MANAGED } from "../api/markers.ts";
 import { ResilientInformer } from "../controller/informer.ts";
 import { digestForCache } from "../reconcilers/external-secret/desired-secret.ts";
@@ -21,6 +22,8 @@ export interface OperatorInformers {
   /** Only when the ClusterExternalSecret controller runs (cluster-wide installations). */
   clusterExternalSecrets?: InformerLike<ClusterExternalSecret & KubernetesObject>;
   namespaces?: InformerLike<V1Namespace>;
+  /** Only when the PushSecret controller runs (--enable-push-secret-reconciler, default on). */
+  pushSecrets?: InformerLike<PushSecret & KubernetesObject>;
   /** Only when the receiver server runs (--receiver-bind-address). */
   refreshReceivers?: InformerLike<RefreshReceiver & KubernetesObject>;
 }
@@ -110,7 +113,7 @@ export function makeInformers(
   clients: KubeClients,
   log: Logger,
   namespaces: string[] = [],
-  opts: { clusterExternalSecrets?: boolean; shardSelector?: string; refreshReceivers?: boolean } = {},
+  opts: { clusterExternalSecrets?: boolean; shardSelector?: string; refreshReceivers?: boolean; pushSecrets?: boolean } = {},
 ): OperatorInformers {
   const scopes: Array<string | undefined> = namespaces.length > 0 ? namespaces : [undefined];
   const each = <T extends KubernetesObject>(make: (namespace: string | undefined) => ResilientInformer<T>) => new MultiInformer(scopes.map(make));
@@ -127,6 +130,9 @@ export function makeInformers(
           ),
           namespaces: cluster(namespaceInformer(kc, clients, log)),
         }
+      : {}),
+    ...(opts.pushSecrets
+      ? { pushSecrets: each((ns) => customInformer<PushSecret & KubernetesObject>(kc, clients, log, "pushsecrets", "PushSecret", ns, false, { labelSelector: opts.shardSelector, version: PUSH_VERSION })) }
       : {}),
     ...(opts.refreshReceivers
       ? { refreshReceivers: each((ns) => customInformer<RefreshReceiver & KubernetesObject>(kc, clients, log, "refreshreceivers", "RefreshReceiver", ns, false, { group: RECEIVER_GROUP, version: RECEIVER_VERSION })) }

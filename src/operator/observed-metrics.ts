@@ -85,6 +85,18 @@ export function registerObservedMetrics(
       },
     });
   }
+  const { pushSecrets } = informers;
+  if (pushSecrets) {
+    new Gauge({
+      name: "pushsecret_status_condition",
+      help: "PushSecret conditions (1 for the current status of each condition).",
+      labelNames: ["name", "namespace", "condition", "status"],
+      registers: [registry],
+      collect() {
+        setConditions(this, pushSecrets.list(), true);
+      },
+    });
+  }
   new Gauge({
     name: "secretsbridge_workqueue_depth",
     help: "Keys waiting to be reconciled now, by controller.",

@@ -36,6 +36,7 @@ import { workloadApi } from "../kube/workloads.ts";
 import { patchConditionsAt } from "../kube/status.ts";
 import { wireRefreshReceivers, type ReceiverOptions } from "./refresh-receivers.ts";
 import { labelOwnPod } from "../kube/own-pod-label.ts";
+import { wirePushSecrets } from "./push-secrets.ts";
 
 export interface OperatorOptions {
   kc: KubeConfig;
@@ -83,6 +84,8 @@ export interface OperatorOptions {
    * (all stores stay in its cache: any ExternalSecret may use any store). Each shard runs its own leader election.
    */
   watchLabelSelector?: string;
+  /** Run the PushSecret controller (ESO's --enable-push-secret-reconciler); default: on. */
+  pushSecrets?: boolean | undefined;
   /** RefreshReceivers (issue 20): served on their own listener when set (--receiver-bind-address); off by default. */
   receivers?: ReceiverOptions | undefined;
   /** Called when leadership is lost; the daemon exits so work from the lost term cannot continue. */
@@ -129,7 +132,7 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
   const cesEnabled = opts.clusterExternalSecrets ?? watchedNamespaces.length === 0;
   if (opts.clusterExternalSecrets === undefined && !cesEnabled) log.info("ClusterExternalSecret controller off: --namespace restricts the operator to some namespaces");
   const shard = opts.watchLabelSelector ? shardFilter(opts.watchLabelSelector) : undefined;
-  const informers = makeInformers(kc, clients, log, watchedNamespaces, { clusterExternalSecrets: cesEnabled, refreshReceivers: opts.receivers !== undefined, ...(shard ? { shardSelector: shard.selector } : {}) });
+  const informers = makeInformers(kc, clients, log, watchedNamespaces, { clusterExternalSecrets: cesEnabled, refreshReceivers: opts.receivers !== undefined, pushSecrets: opts.pushSecrets !== false, ...(shard ? { shardSelector: shard.selector } : {}) });
   const index = new TargetIndex();
   const esQueue = new WorkQueue({ clock, log });
   const storeQueue = new WorkQueue({ clock, log });
@@ -233,6 +236,28 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
         })
       : undefined;
   if (ces) controllers.push(ces.controller);
+  const { pushSecrets } = informers;
+  const push = pushSecrets
+    ? wirePushSecrets({
+        kc,
+        informers: { pushSecrets, secretStores: informers.secretStores, clusterSecretStores: informers.clusterSecretStores },
+        namespaceLabels,
+        clients,
+        sessions,
+        events,
+        log,
+        clock,
+        minRefreshIntervalMs: opts.minRefreshIntervalMs,
+        hooks: { onResult: report("pushsecret"), onDequeue: waited("pushsecret") },
+        onSync: (ps, result) => {
+          const labels = { name: ps.metadata.name, namespace: ps.metadata.namespace ?? "" };
+          if (!result.ok) opts.metrics?.pushSyncErrors.inc(labels);
+          if (result.writes > 0) opts.metrics?.pushWrites.inc({ ...labels, operation: "write" }, result.writes);
+          if (result.deletes > 0) opts.metrics?.pushWrites.inc({ ...labels, operation: "delete" }, result.deletes);
+        },
+      })
+    : undefined;
+  if (push) controllers.push(push.controller);
   let controllersRunning = false;
   let elector: LeaderElector | undefined;
   // With leader election, not leading until the elector says so: the caches warm up before it exists, and a replica
@@ -282,6 +307,7 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
       if (store.metadata.generation !== old?.metadata.generation || store.metadata.deletionTimestamp) enqueue(store);
       // A spec change re-syncs the store's ExternalSecrets now (the reconciler sees "store-changed"), not at their next refresh.
       if (store.metadata.generation !== old?.metadata.generation) wakeDependents(store, Priority.Normal);
+      if (store.metadata.generation !== old?.metadata.generation || storeReady(store) !== storeReady(old)) push?.storeChanged(store);
       // Sharded, another replica may validate the store: its turning Ready, seen here, wakes this shard's readers.
       else if (shard && storeReady(store) && !storeReady(old)) wakeDependents(store);
     });
@@ -296,6 +322,7 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
     for (const es of informers.externalSecrets.list()) esQueue.add(esKey(es));
     for (const store of [...informers.secretStores.list(), ...informers.clusterSecretStores.list()]) if (ownStore(store)) storeQueue.add(storeQueueKey(store));
     ces?.requeueAll();
+    push?.requeueAll();
     receivers?.requeueAll();
   };
   for (const [, informer] of allInformers(informers)) informer.onRestart(requeueAll);
@@ -313,7 +340,7 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
 
   // Registered before anything starts: a registry that refuses (a name taken twice) must not leave watches running.
   if (opts.metrics) {
-    const queues = { externalsecret: esQueue, secretstore: storeQueue, ...(ces ? { clusterexternalsecret: ces.queue } : {}), ...(receivers ? { refreshreceiver: receivers.queue } : {}) };
+    const queues = { externalsecret: esQueue, secretstore: storeQueue, ...(ces ? { clusterexternalsecret: ces.queue } : {}), ...(push ? { pushsecret: push.queue } : {}), ...(receivers ? { refreshreceiver: receivers.queue } : {}) };
     registerObservedMetrics(opts.metrics.registry, informers, queues, sessions, leading, () => restarter?.queued() ?? 0);
   }
   // Opened only after the metrics registration above could refuse (no listener left behind); 503 until controllers run.
@@ -324,7 +351,7 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
 
   // Caches warm up on every replica so a standby can take over at once. The ClusterExternalSecret controller
   // needs namespaces and ExternalSecrets complete before it may judge a child missing or outdated.
-  await Promise.all([informers.secretStores.start(), informers.clusterSecretStores.start(), informers.managedSecrets.start(), namespaces?.start(), refreshReceivers?.start()]);
+  await Promise.all([informers.secretStores.start(), informers.clusterSecretStores.start(), informers.managedSecrets.start(), namespaces?.start(), refreshReceivers?.start(), pushSecrets?.start()]);
   await informers.externalSecrets.start();
   await clusterExternalSecrets?.start();
   const startControllers = () => {
@@ -383,6 +410,7 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
       await Promise.all(allInformers(informers).map(([, informer]) => informer.stop()));
       clearInterval(sweep);
       await manifestWatches?.stop();
+      await push?.stop();
       await sessions.closeAll();
       log.info("stopped");
     },

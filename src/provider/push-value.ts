@@ -22,7 +22,7 @@ export const pushesWholeSecret = (request: PushRequest): boolean => !request.sec
 /** The value an entry pushes. A missing key is the controller's to catch first; here it is a ConfigError. */
 export function pushedValue(request: PushRequest): SecretValue {
   if (pushesWholeSecret(request)) return toBytes(wholeSecretJson(request.data));
-  const value = request.data[request.secretKey!];
+  const value = Object.hasOwn(request.data, request.secretKey!) ? request.data[request.secretKey!] : undefined;
   if (value === undefined) throw new ConfigError(`secret key ${JSON.stringify(request.secretKey)} does not exist in the source Secret`);
   return value;
 }

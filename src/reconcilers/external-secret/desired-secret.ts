@@ -50,9 +50,8 @@ export function desiredSecret(es: ExternalSecret, target: ResolvedTarget, render
 }
 
 export function decodeData(secret: V1Secret): Record<string, Uint8Array> {
-  const out: Record<string, Uint8Array> = {};
-  for (const [key, value] of Object.entries(secret.data ?? {})) out[key] = new Uint8Array(Buffer.from(value, "base64"));
-  return out;
+  // fromEntries defines own properties: "__proto__" is a valid Secret key and must stay one.
+  return Object.fromEntries(Object.entries(secret.data ?? {}).map(([key, value]) => [key, new Uint8Array(Buffer.from(value, "base64"))]));
 }
 
 export function encodeData(data: Record<string, Uint8Array>): Record<string, string> {
