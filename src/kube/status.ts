@@ -15,8 +15,19 @@ export interface StatusTarget {
 
 /** Returns false when the object is gone (nothing to update). Other failures are transient. */
 export async function patchStatus(clients: KubeClients, target: StatusTarget, status: unknown): Promise<boolean> {
-  const body = { status };
-  const options = setHeaderOptions("Content-Type", PatchStrategy.MergePatch);
+  return sendStatusPatch(clients, target, { status }, PatchStrategy.MergePatch);
+}
+
+/**
+ * Replaces the whole status (a JSON patch "add" of /status, which replaces it when present): for statuses holding
+ * maps whose entries go away (a PushSecret's syncedPushSecrets), which a merge patch can only add to.
+ */
+export async function replaceStatus(clients: KubeClients, target: StatusTarget, status: unknown): Promise<boolean> {
+  return sendStatusPatch(clients, target, [{ op: "add", path: "/status", value: status }], PatchStrategy.JsonPatch);
+}
+
+async function sendStatusPatch(clients: KubeClients, target: StatusTarget, body: unknown, strategy: PatchStrategy): Promise<boolean> {
+  const options = setHeaderOptions("Content-Type", strategy);
   const { group, version } = target.api ?? { group: GROUP, version: VERSION };
   try {
     if (target.namespace) {

@@ -14,7 +14,7 @@ import type { Clock } from "../../controller/clock.ts";
 import { unitHash } from "../../controller/jitter.ts";
 import type { EventRecorder } from "../../kube/events.ts";
 import type { KubeClients } from "../../kube/clients.ts";
-import { patchStatus } from "../../kube/status.ts";
+import { replaceStatus } from "../../kube/status.ts";
 import { ConfigError, ProviderError, safeMessage } from "../../provider/errors.ts";
 import { scrubMessage, ValueScrubber } from "../../provider/scrub.ts";
 import type { StoreSessions } from "../../provider/sessions.ts";
@@ -85,7 +85,7 @@ export function pushSecretReconciler(deps: PushSecretReconcilerDeps): (key: stri
 
   async function writeStatus(ps: PushSecret, status: PushSecretStatus): Promise<void> {
     if (statusEqual(status, ps.status)) return;
-    await patchStatus(deps.clients, { plural: "pushsecrets", api: { group: GROUP, version: PUSH_VERSION }, namespace: ps.metadata.namespace, name: ps.metadata.name }, status);
+    await replaceStatus(deps.clients, { plural: "pushsecrets", api: { group: GROUP, version: PUSH_VERSION }, namespace: ps.metadata.namespace, name: ps.metadata.name }, status);
   }
 
   return async (key) => {
