@@ -32,7 +32,8 @@ function leaves(doc: Doc): string[] {
     const node = stack.pop();
     if (typeof node === "string") out.push(node);
     else if (typeof node === "number") out.push(String(node));
-    else if (node !== null && typeof node === "object") stack.push(...Object.values(node));
+    // One by one: spreading a list of a million values into push() would overflow the call stack.
+    else if (node !== null && typeof node === "object") for (const child of Object.values(node)) stack.push(child);
   }
   return out;
 }

@@ -210,3 +210,31 @@ describe("vault push client: requests and answers", () => {
     }
   });
 });
+
+describe("vault push client: large documents", () => {
+  it("a failed write of a document holding a list of 300k values still reports (values withheld without overflowing)", async () => {
+    const big = Array.from({ length: 300_000 }, (_, i) => i);
+    const server = await startHostileServer((req, res) => {
+      req.resume();
+      req.on("end", () => {
+        const url = req.url ?? "";
+        const answer =
+          req.method === "GET" && url === "/v1/kv/metadata/app" ? metadata(MARKED)
+          : req.method === "GET" && url === "/v1/kv/data/app" ? data({ big, p: "old" })
+          : json(400, { errors: ["invalid request"] });
+        res.writeHead(answer.status, { "content-type": "application/json" });
+        res.end(answer.body);
+      });
+      return undefined;
+    });
+    const http = new VaultHttp({ server: server.url, tls: {}, headers: {}, readYourWrites: false });
+    try {
+      const source = { label: "token", obtain: async () => ({ token: "t", ttlMs: 0, since: 0, renewable: false, owned: false }) };
+      const push = vaultPushClient({ server: server.url, path: "kv", version: "v2" } as VaultProviderSpec, new VaultSession({ http, source, log: pino({ level: "silent" }) }));
+      await assert.rejects(push.pushSecret({ remoteRef: { remoteKey: "app", property: "p" }, secretKey: "k", data: { k: bytes(SECRET) } }), (err: Error) => /HTTP 400 \(invalid request\)/.test(err.message));
+    } finally {
+      http.close();
+      await server.close();
+    }
+  });
+});
