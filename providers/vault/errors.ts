@@ -1,11 +1,11 @@
 // The one place where Vault's HTTP answers and transport failures become the provider contract's typed errors.
 // Messages carry the operation, the path and Vault's own error text (which names paths and roles, never
 // values), truncated; request and response bodies are never included.
-import { ConfigError, NoSecretError, PermissionDeniedError, ProviderError, ProviderUnavailableError } from "../../src/provider/errors.ts";
+import { ConfigError, NoSecretError, PermissionDeniedError, ProviderError, ProviderUnavailableError, WriteConflictError } from "../../src/provider/errors.ts";
 import { ValueScrubber } from "../../src/provider/scrub.ts";
 
 /** What the request was for: login failures with 400 mean rejected credentials, not a bad request. */
-export type VaultOperation = "login" | "read" | "list" | "token";
+export type VaultOperation = "login" | "read" | "list" | "token" | "write" | "delete";
 
 /** A Vault response that was not 2xx, or a 2xx that was not Vault's JSON. */
 export interface VaultFailure {
@@ -31,12 +31,12 @@ const MAX_ERROR_CHARS = 512;
  * Vault's `errors` array from an answer, bounded, with every credential the request carried withheld. A server
  * is tenant-chosen and may echo the token or the login body back; its text goes into messages and status.
  */
-export function errorTexts(body: Record<string, unknown> | undefined, sent: { token?: string | undefined; body?: unknown }): string[] {
+export function errorTexts(body: Record<string, unknown> | undefined, sent: { token?: string | undefined; body?: unknown; withheld?: readonly string[] | undefined }): string[] {
   const raw = body?.["errors"];
   if (!Array.isArray(raw) || raw.length === 0) return [];
   const texts = raw.slice(0, MAX_ERRORS).map((e) => String(e).slice(0, MAX_ERROR_CHARS));
   const fields = sent.body !== null && typeof sent.body === "object" ? (sent.body as Record<string, unknown>) : {};
-  const credentials = [sent.token, ...CREDENTIAL_FIELDS.map((f) => fields[f])].filter((v): v is string => typeof v === "string" && v !== "");
+  const credentials = [sent.token, ...CREDENTIAL_FIELDS.map((f) => fields[f]), ...(sent.withheld ?? [])].filter((v): v is string => typeof v === "string" && v !== "");
   if (credentials.length === 0) return texts;
   const scrubber = new ValueScrubber().addAll(credentials);
   return texts.map((text) => scrubber.scrub(text));
@@ -56,6 +56,8 @@ export function vaultError(op: VaultOperation, path: string, failure: VaultFailu
   if (status === 401 || status === 403) return new PermissionDeniedError(message);
   // Vault answers 400 to logins with a wrong role, secret_id, password or JWT.
   if (status === 400 && op === "login") return new PermissionDeniedError(message);
+  // KV v2 answers 400 to a write whose options.cas is not the current version: someone wrote in between.
+  if (status === 400 && op === "write" && failure.errors.some((e) => /check-and-set parameter did not match/i.test(e))) return new WriteConflictError(message);
   if (status === 429 || status === 412 || status >= 500) {
     return new ProviderUnavailableError(message, failure.retryAfterMs === undefined ? {} : { retryAfterMs: failure.retryAfterMs });
   }

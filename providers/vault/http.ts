@@ -37,7 +37,7 @@ export interface VaultHttpOptions {
 }
 
 export interface VaultRequest {
-  method: "GET" | "POST" | "LIST";
+  method: "GET" | "POST" | "LIST" | "DELETE";
   /** Path under /v1/, without a leading slash. */
   path: string;
   op: VaultOperation;
@@ -46,6 +46,8 @@ export interface VaultRequest {
   token?: string | undefined;
   body?: unknown;
   query?: Record<string, string> | undefined;
+  /** Values the body carries (a push's secret values): withheld from Vault's error texts, which a server may echo. */
+  withheld?: readonly string[] | undefined;
   /** Overrides X-Vault-Namespace (auth.namespace for logins). */
   namespace?: string | undefined;
 }

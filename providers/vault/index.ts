@@ -34,7 +34,8 @@ function operatorIdentity(spec: VaultProviderSpec): string | undefined {
 export const vaultProvider = {
   name: "vault",
   schema: VaultProviderSpec,
-  capabilities: "ReadOnly",
+  // As ESO's vault provider: reads, and PushSecret writes (push.ts).
+  capabilities: "ReadWrite",
   // A ClusterSecretStore ref without a namespace resolves in each ExternalSecret's namespace: one session
   // (and one login) per namespace, since the credentials may differ.
   referentAuth: unqualifiedRefs,

@@ -37,3 +37,16 @@ export function listPath(spec: Pick<VaultProviderSpec, "path" | "version">, path
   const base = isV2(spec) ? `${mount}/metadata` : mount;
   return under ? `${base}/${under}` : base;
 }
+
+/**
+ * The KV v2 metadata path of the same secret as `kvPath(spec, key, "data")`: that path with its `data` segment
+ * (right after the mount) swapped. Derived from the data path, so a push marks and deletes exactly the secret it
+ * reads and writes, whichever way the key is spelled (ESO builds the two separately and can disagree, e.g. for
+ * a key that repeats the mount).
+ */
+export function kvMetadataPath(spec: Pick<VaultProviderSpec, "path" | "version">, key: string): string {
+  const segments = kvPath(spec, key, "data").split("/");
+  const mountSegments = spec.path !== undefined && trimSlashes(spec.path) !== "" ? trimSlashes(spec.path).split("/").length : 1;
+  segments[mountSegments] = "metadata";
+  return segments.join("/");
+}

@@ -99,9 +99,14 @@ export const VaultProviderSpec = z
       .describe("Client certificate presented on every connection (mutual TLS)."),
     readYourWrites: z.boolean().optional().describe("Send back the X-Vault-Index of earlier responses (Vault Enterprise performance standbys)."),
     checkAndSet: z
-      .object({ required: z.boolean().optional().describe("Every write carries a check-and-set version.") })
+      .object({
+        required: z
+          .boolean()
+          .optional()
+          .describe("Every KV v2 data write of a PushSecret carries options.cas (the version read before writing, 0 for a new secret); a lost race fails with a conflict and is retried."),
+      })
       .optional()
-      .describe("Check-and-set for KV v2 writes (PushSecret only). Not supported by secrets-bridge yet: PushSecret is not served, so the store is accepted and this has no effect."),
+      .describe("Check-and-set for KV v2 writes (PushSecret only; ignored for KV v1, which has no versions)."),
     forwardInconsistent: z.boolean().optional().describe("Ask standbys to forward requests they cannot serve consistently (X-Vault-Inconsistent)."),
     headers: z.record(z.string(), z.string()).optional().describe("Extra HTTP headers sent on every request."),
     auth: VaultAuth.optional(),

@@ -1,7 +1,7 @@
 // Where remoteRef.key lives on the Vault API (ESO's buildPath), and Go-compatible JSON of a secret document.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { kvPath, listPath } from "../../../../providers/vault/kv-path.ts";
+import { kvMetadataPath, kvPath, listPath } from "../../../../providers/vault/kv-path.ts";
 import { goJson } from "../../../../src/provider/json-value.ts";
 import type { KvPart } from "../../../../providers/vault/kv-path.ts";
 
@@ -22,6 +22,19 @@ describe("kvPath", () => {
     { name: "v2 without a mount, metadata", given: { key: "secret/app", part: "metadata" }, want: "secret/metadata/app" },
   ];
   for (const { name, given, want } of cases) it(name, () => assert.equal(kvPath({ path: given.path, version: given.version }, given.key, given.part), want));
+});
+
+describe("kvMetadataPath (PushSecret: the metadata of exactly the secret kvPath writes)", () => {
+  const cases: Array<{ name: string; given: { path?: string; key: string }; want: string }> = [
+    { name: "with a mount", given: { path: "secret", key: "app/db" }, want: "secret/metadata/app/db" },
+    { name: "a key repeating the mount", given: { path: "secret", key: "secret/app" }, want: "secret/metadata/app" },
+    { name: "a key repeating mount and data/", given: { path: "secret", key: "secret/data/app" }, want: "secret/metadata/app" },
+    { name: "a nested mount", given: { path: "/team/kv/", key: "x/y" }, want: "team/kv/metadata/x/y" },
+    { name: "a key segment named data below the mount stays", given: { path: "secret", key: "app/data/x" }, want: "secret/metadata/app/data/x" },
+    { name: "no mount: the first segment is the mount", given: { key: "secret/app" }, want: "secret/metadata/app" },
+    { name: "no mount, data/ spelled out (ESO replaces it)", given: { key: "secret/data/app" }, want: "secret/metadata/app" },
+  ];
+  for (const { name, given, want } of cases) it(name, () => assert.equal(kvMetadataPath({ path: given.path, version: "v2" }, given.key), want));
 });
 
 describe("listPath", () => {
