@@ -11,7 +11,7 @@ import type { SecretManagerApi } from "./api.ts";
 import type { NewSecret, SecretManagerWrites } from "./api-write.ts";
 import type { Scope } from "./names.ts";
 import { secretName, shortName, versionNumber } from "./names.ts";
-import { desiredAnnotations, desiredLabels, isOwned, MANAGED_BY_KEY, MANAGED_BY_VALUE, parsePushMetadata, replicationFor, sameEntries } from "./push-metadata.ts";
+import { desiredAnnotations, desiredLabels, isOwned, parsePushMetadata, replicationFor, sameEntries } from "./push-metadata.ts";
 import type { GcpPushSecretMetadataSpec } from "./push-metadata.ts";
 import { holdsProperty, jsonObjectOf, withoutProperty, withProperty } from "./push-property.ts";
 
@@ -105,7 +105,8 @@ export function gcpsmPush(deps: PushDeps): PushClient {
         deps.log.debug({ key: remoteKey, property }, "gcpsm: pushed a new secret");
         return "created";
       }
-      if (!isOwned(existing.labels)) throw new NotOwnedError(`secret ${remoteKey} (no label ${MANAGED_BY_KEY}: ${MANAGED_BY_VALUE})`);
+      // ESO takes over a foreign secret when a property is pushed; the contract refuses in both cases.
+      if (!isOwned(existing.labels)) throw new NotOwnedError(`secret ${remoteKey}`);
 
       // Everything is decided before the first write.
       const now = await current(remoteKey);
