@@ -37,7 +37,13 @@ export function parsePushMetadata(metadata: unknown): GcpPushSecretMetadataSpec 
   const parsed = GcpPushSecretMetadata.safeParse(metadata);
   if (!parsed.success) {
     // Paths and zod's own words only: metadata is not secret, but keep the message short and fixed.
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.code}`).join("; ");
+    const problems = parsed.error.issues
+      .map((issue) => {
+        const where = issue.path.join(".") || "(root)";
+        // Field names are not secret and say what to fix; values are never quoted.
+        return issue.code === "unrecognized_keys" ? `${where}: unknown field(s) ${issue.keys.join(", ")}` : `${where}: ${issue.code}`;
+      })
+      .join("; ");
     throw new ConfigError(`invalid PushSecret metadata for gcpsm (kubernetes.external-secrets.io/v1alpha1 PushSecretMetadata): ${problems}`);
   }
   return parsed.data.spec ?? {};

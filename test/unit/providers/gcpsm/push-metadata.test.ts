@@ -23,8 +23,8 @@ describe("gcpsm push metadata: parsing", () => {
   const invalid = [
     { name: "wrong apiVersion", given: { apiVersion: "v1", kind: "PushSecretMetadata" }, want: /apiVersion/ },
     { name: "wrong kind", given: { apiVersion: "kubernetes.external-secrets.io/v1alpha1", kind: "Other" }, want: /kind/ },
-    { name: "unknown spec field (ESO: DisallowUnknownFields)", given: meta({ label: {} }), want: /spec: unrecognized_keys/ },
-    { name: "unknown top-level field", given: { ...meta({}), extra: 1 }, want: /unrecognized_keys/ },
+    { name: "unknown spec field (ESO: DisallowUnknownFields)", given: meta({ label: {} }), want: /spec: unknown field\(s\) label$/ },
+    { name: "unknown top-level field", given: { ...meta({}), extra: 1 }, want: /\(root\): unknown field\(s\) extra/ },
     { name: "label value not a string", given: meta({ labels: { a: 1 } }), want: /spec\.labels\.a/ },
     { name: "unknown mergePolicy", given: meta({ mergePolicy: "Sometimes" }), want: /spec\.mergePolicy/ },
     { name: "not an object", given: "labels: {}", want: /\(root\)/ },
