@@ -1,5 +1,6 @@
 // The Secrets Manager session: GetSecretValue by stage or `uuid/<VersionId>`, AWSCURRENT reads batched into
-// BatchGetSecretValue (20 ids per call) and shared for a short window, tags for metadataPolicy: Fetch.
+// BatchGetSecretValue (20 ids per call) and shared for a short window, tags for metadataPolicy: Fetch; the
+// write half (PushSecret) is in sm-push.ts.
 import { BatchGetSecretValueCommand, DescribeSecretCommand, GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import type { SecretValueEntry } from "@aws-sdk/client-secrets-manager";
 import type { Logger } from "pino";
@@ -15,6 +16,7 @@ import type { AwsProviderSpec } from "./schema.ts";
 import { shapeMap, shapeTags, shapeValue, tagsDocument, toRaw, withPrefix } from "./values.ts";
 import type { RawValue } from "./values.ts";
 import { findSecretsManager } from "./sm-find.ts";
+import { secretsManagerPush } from "./sm-push.ts";
 
 export const SM_BATCH_MAX = 20;
 
@@ -100,6 +102,12 @@ export function secretsManagerClient(deps: SmDeps): SecretsClient {
     ttlMs: SHARED_FETCH_TTL_MS,
   });
 
+  const forgetReads = () => {
+    current.clear();
+    versioned.clear();
+    tags.clear();
+  };
+
   const read = (ref: RemoteRef): Promise<RawValue> => {
     const id = withPrefix(spec.prefix, ref.key);
     const stage = versionSelector(ref.version);
@@ -118,6 +126,8 @@ export function secretsManagerClient(deps: SmDeps): SecretsClient {
     },
     findSecrets: (request) => findSecretsManager({ sdk, spec, guarded, current }, request),
     validate: () => validateCredentials(credentials),
+    // Same SDK client (credentials, endpoint, bounded bodies, call counts); a write drops the shared reads.
+    push: secretsManagerPush({ sdk, spec, guarded, onWrite: forgetReads }),
     async close() {
       current.clear();
       sdk.destroy();
