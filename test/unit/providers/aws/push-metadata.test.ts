@@ -67,7 +67,7 @@ describe("parameterText", () => {
 });
 
 describe("tagChanges", () => {
-  const table = [
+  const table: Array<{ name: string; current: Record<string, string>; desired: Record<string, string>; want: unknown }> = [
     { name: "equal: nothing", current: { "managed-by": "external-secrets", a: "1" }, desired: { "managed-by": "external-secrets", a: "1" }, want: { remove: [], set: false } },
     { name: "a changed value", current: { "managed-by": "external-secrets", a: "1" }, desired: { "managed-by": "external-secrets", a: "2" }, want: { remove: [], set: true } },
     { name: "an extra tag", current: { "managed-by": "external-secrets", x: "1" }, desired: { "managed-by": "external-secrets" }, want: { remove: ["x"], set: false } },
