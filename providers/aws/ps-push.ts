@@ -20,6 +20,7 @@ import { EXTERNAL_SECRETS, MANAGED_BY, parameterStorePushOptions, tagChanges, ta
 import { mergeProperty, propertyValue, removeProperty } from "./push-property.ts";
 import type { AwsProviderSpec } from "./schema.ts";
 import { withPrefix } from "./values.ts";
+import { guardedWrite } from "./write-errors.ts";
 
 export interface PsPushDeps {
   sdk: SSMClient;
@@ -60,7 +61,8 @@ export function parameterStorePush(deps: PsPushDeps): PushClient {
   };
   const tagsOf = async (name: string): Promise<Record<string, string>> =>
     tagMap((await guarded(`ListTagsForResource ${name}`, () => sdk.send(new ListTagsForResourceCommand({ ResourceType: "Parameter", ResourceId: name })))).TagList);
-  const put = (input: ConstructorParameters<typeof PutParameterCommand>[0]) => guarded(`PutParameter ${input.Name}`, () => sdk.send(new PutParameterCommand(input)));
+  const put = (input: ConstructorParameters<typeof PutParameterCommand>[0] & { Value: string }, pushed: string) =>
+    guardedWrite(guarded, `PutParameter ${input.Name}`, [input.Value, pushed], () => sdk.send(new PutParameterCommand(input)));
 
   return {
     async pushSecret(request) {
@@ -81,7 +83,7 @@ export function parameterStorePush(deps: PsPushDeps): PushClient {
         const first = property ? mergeProperty(undefined, property, text, label)! : text;
         // Tags go with the create (AWS refuses them together with Overwrite); a parameter created meanwhile
         // makes this fail with ParameterAlreadyExists (WriteConflictError): never overwritten unseen.
-        await put({ ...settings, Value: first, Overwrite: false, Tags: tagList(options.tags) });
+        await put({ ...settings, Value: first, Overwrite: false, Tags: tagList(options.tags) }, text);
         onWrite();
         return "created";
       }
@@ -91,7 +93,7 @@ export function parameterStorePush(deps: PsPushDeps): PushClient {
       let wrote = false;
       const next = property ? mergeProperty(existing.value, property, text, label) : existing.value === text ? undefined : text;
       if (next !== undefined || existing.type !== options.type) {
-        await put({ ...settings, Value: next ?? existing.value, Overwrite: true });
+        await put({ ...settings, Value: next ?? existing.value, Overwrite: true }, text);
         wrote = true;
       }
       // The entry's tags are the parameter's whole set (ESO removes the others too); the mark stays.
@@ -119,7 +121,7 @@ export function parameterStorePush(deps: PsPushDeps): PushClient {
         if (removed.kind === "absent") return "absent";
         if (removed.kind === "rest") {
           // Type and key left out: an update keeps the parameter's own (AWS needs them only to create).
-          await put({ Name: name, Value: removed.text, Overwrite: true });
+          await put({ Name: name, Value: removed.text, Overwrite: true }, removed.text);
           onWrite();
           return "deleted";
         }

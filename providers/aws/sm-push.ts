@@ -24,6 +24,7 @@ import { EXTERNAL_SECRETS, MANAGED_BY, secretsManagerPushOptions, tagChanges, ta
 import { mergeProperty, propertyValue, removeProperty } from "./push-property.ts";
 import type { AwsProviderSpec } from "./schema.ts";
 import { rawBytes, rawText, toRaw, withPrefix, type RawValue } from "./values.ts";
+import { guardedWrite } from "./write-errors.ts";
 
 /** ESO's ClientRequestToken for the first version of a secret it creates. */
 const INITIAL_VERSION = "00000000-0000-0000-0000-000000000001";
@@ -78,8 +79,8 @@ export function secretsManagerPush(deps: SmPushDeps): PushClient {
       throw err;
     }
   };
-  const putValue = (id: string, value: Uint8Array, format: "string" | "binary") =>
-    guarded(`PutSecretValue ${id}`, () => sdk.send(new PutSecretValueCommand({ SecretId: id, ClientRequestToken: randomUUID(), ...payload(value, format) })));
+  const putValue = (id: string, value: Uint8Array, format: "string" | "binary", pushed: Uint8Array) =>
+    guardedWrite(guarded, `PutSecretValue ${id}`, [value, pushed], () => sdk.send(new PutSecretValueCommand({ SecretId: id, ClientRequestToken: randomUUID(), ...payload(value, format) })));
 
   return {
     async pushSecret(request) {
@@ -91,7 +92,7 @@ export function secretsManagerPush(deps: SmPushDeps): PushClient {
       const described = await describe(id);
       if (!described) {
         const first = property ? toBytes(mergeProperty(undefined, property, bytesToString(value), label)!) : value;
-        await guarded(`CreateSecret ${id}`, () =>
+        await guardedWrite(guarded, `CreateSecret ${id}`, [first, value], () =>
           sdk.send(
             new CreateSecretCommand({
               Name: id,
@@ -131,7 +132,7 @@ export function secretsManagerPush(deps: SmPushDeps): PushClient {
       const current = hasVersions ? await currentValue(id) : undefined;
       const next = property ? textBytes(mergeProperty(current && rawText(current), property, bytesToString(value), label)) : value;
       if (next !== undefined && !(current && sameValue(current, next))) {
-        await putValue(id, next, options.format);
+        await putValue(id, next, options.format, value);
         wrote = true;
       }
       if (wrote) onWrite();
@@ -151,7 +152,8 @@ export function secretsManagerPush(deps: SmPushDeps): PushClient {
         const removed = removeProperty(rawText(current), ref.property, label);
         if (removed.kind === "absent") return "absent";
         if (removed.kind === "rest") {
-          await putValue(id, toBytes(removed.text), "binary" in current ? "binary" : "string");
+          const rest = toBytes(removed.text);
+          await putValue(id, rest, "binary" in current ? "binary" : "string", rest);
           onWrite();
           return "deleted";
         }
