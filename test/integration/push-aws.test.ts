@@ -13,6 +13,7 @@ import { storeReady } from "../helpers/tenants.ts";
 import { awsStoreSpec, createCredentialsSecret, moto, opCounts, secretRefAuth, type ProxiedRequest } from "../helpers/moto.ts";
 import { leakForms, planted } from "../helpers/planted.ts";
 import type { SecretStore } from "../../src/api/secret-store.ts";
+import { providerCallCount } from "../../src/provider/call-metrics.ts";
 import type { PushClient, PushRequest } from "../../src/provider/types.ts";
 import { wholeSecretJson } from "../../src/provider/push-value.ts";
 
@@ -323,6 +324,31 @@ describe("aws provider: PushSecret on moto", () => {
     it("missing: delete is absent, secretExists false", async () => {
       assert.equal(await ps.deleteSecret({ remoteKey: "/push/never" }), "absent");
       assert.equal(await ps.secretExists({ remoteKey: "/push/never" }), false);
+    });
+  });
+
+  describe("failing writes (faults injected at the counting proxy)", () => {
+    it("a create that lost a race is a WriteConflictError; 5xx beyond the SDK's retries is ProviderUnavailableError", async () => {
+      await m.inject([
+        { op: "secretsmanager.CreateSecret", id: "push/race", status: 400, code: "ResourceExistsException", times: 1 },
+        { op: "ssm.PutParameter", id: "/push/race", status: 400, code: "ParameterAlreadyExists", times: 1 },
+      ]);
+      await refused(sm.pushSecret(one("push/race", plant("race-sm"))), "WriteConflictError", /^CreateSecret push\/race: ResourceExistsException/);
+      await refused(ps.pushSecret(one("/push/race", plant("race-ps"))), "WriteConflictError", /^PutParameter \/push\/race: ParameterAlreadyExists/);
+      // The next attempt reads again and creates it.
+      assert.equal(await sm.pushSecret(one("push/race", plant("race-sm-2"))), "created");
+
+      await m.clearLog();
+      await m.inject([{ op: "secretsmanager.PutSecretValue", id: "push/race", status: 503, code: "ServiceUnavailable", times: 3 }]);
+      await refused(sm.pushSecret(one("push/race", plant("race-sm-3"))), "ProviderUnavailableError", /^PutSecretValue push\/race: ServiceUnavailable \(HTTP 503\)/);
+      const attempts = await m.requests("secretsmanager.PutSecretValue");
+      assert.deepEqual(attempts.map((r) => r.fault ?? "ok"), ["ServiceUnavailable", "ServiceUnavailable", "ServiceUnavailable"], "the SDK's 3 attempts, then the error");
+    });
+
+    it("writes are counted in the provider calls metric", async () => {
+      const before = providerCallCount({ provider: "aws", call: "PutSecretValue", status: "success" });
+      assert.equal(await sm.pushSecret(one("push/race", plant("counted"))), "updated");
+      assert.equal(providerCallCount({ provider: "aws", call: "PutSecretValue", status: "success" }) - before, 1);
     });
   });
 
