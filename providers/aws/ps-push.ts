@@ -91,22 +91,26 @@ export function parameterStorePush(deps: PsPushDeps): PushClient {
       if (tags[MANAGED_BY] !== EXTERNAL_SECRETS) throw new NotOwnedError(label);
 
       let wrote = false;
-      const next = property ? mergeProperty(existing.value, property, text, label) : existing.value === text ? undefined : text;
-      if (next !== undefined || existing.type !== options.type) {
-        await put({ ...settings, Value: next ?? existing.value, Overwrite: true }, text);
-        wrote = true;
+      // A write that went through is followed by dropping shared reads even when a later call fails.
+      try {
+        const next = property ? mergeProperty(existing.value, property, text, label) : existing.value === text ? undefined : text;
+        if (next !== undefined || existing.type !== options.type) {
+          await put({ ...settings, Value: next ?? existing.value, Overwrite: true }, text);
+          wrote = true;
+        }
+        // The entry's tags are the parameter's whole set (ESO removes the others too); the mark stays.
+        const { remove, set } = tagChanges(tags, options.tags);
+        if (remove.length > 0) {
+          await guarded(`RemoveTagsFromResource ${name}`, () => sdk.send(new RemoveTagsFromResourceCommand({ ResourceType: "Parameter", ResourceId: name, TagKeys: remove })));
+          wrote = true;
+        }
+        if (set) {
+          await guarded(`AddTagsToResource ${name}`, () => sdk.send(new AddTagsToResourceCommand({ ResourceType: "Parameter", ResourceId: name, Tags: tagList(options.tags) })));
+          wrote = true;
+        }
+      } finally {
+        if (wrote) onWrite();
       }
-      // The entry's tags are the parameter's whole set (ESO removes the others too); the mark stays.
-      const { remove, set } = tagChanges(tags, options.tags);
-      if (remove.length > 0) {
-        await guarded(`RemoveTagsFromResource ${name}`, () => sdk.send(new RemoveTagsFromResourceCommand({ ResourceType: "Parameter", ResourceId: name, TagKeys: remove })));
-        wrote = true;
-      }
-      if (set) {
-        await guarded(`AddTagsToResource ${name}`, () => sdk.send(new AddTagsToResourceCommand({ ResourceType: "Parameter", ResourceId: name, Tags: tagList(options.tags) })));
-        wrote = true;
-      }
-      if (wrote) onWrite();
       return wrote ? "updated" : "unchanged";
     },
 

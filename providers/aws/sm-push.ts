@@ -110,32 +110,36 @@ export function secretsManagerPush(deps: SmPushDeps): PushClient {
       if (!owned(described)) throw new NotOwnedError(label);
 
       let wrote = false;
-      // Ours but scheduled for deletion (an earlier PushSecret deleted it): bring it back rather than fail until
-      // the recovery window ends (ESO fails here).
-      if (described.DeletedDate) {
-        await guarded(`RestoreSecret ${id}`, () => sdk.send(new RestoreSecretCommand({ SecretId: id })));
-        wrote = true;
-      }
-      // ESO patches tags only when the entry names some; the mark is never removed (it is in options.tags).
-      if (options.manageTags) {
-        const { remove, set } = tagChanges(tagMap(described.Tags), options.tags);
-        if (remove.length > 0) {
-          await guarded(`UntagResource ${id}`, () => sdk.send(new UntagResourceCommand({ SecretId: id, TagKeys: remove })));
+      // A write that went through is followed by dropping shared reads even when a later call fails.
+      try {
+        // Ours but scheduled for deletion (an earlier PushSecret deleted it): bring it back rather than fail until
+        // the recovery window ends (ESO fails here).
+        if (described.DeletedDate) {
+          await guarded(`RestoreSecret ${id}`, () => sdk.send(new RestoreSecretCommand({ SecretId: id })));
           wrote = true;
         }
-        if (set) {
-          await guarded(`TagResource ${id}`, () => sdk.send(new TagResourceCommand({ SecretId: id, Tags: tagList(options.tags) })));
+        // ESO patches tags only when the entry names some; the mark is never removed (it is in options.tags).
+        if (options.manageTags) {
+          const { remove, set } = tagChanges(tagMap(described.Tags), options.tags);
+          if (remove.length > 0) {
+            await guarded(`UntagResource ${id}`, () => sdk.send(new UntagResourceCommand({ SecretId: id, TagKeys: remove })));
+            wrote = true;
+          }
+          if (set) {
+            await guarded(`TagResource ${id}`, () => sdk.send(new TagResourceCommand({ SecretId: id, Tags: tagList(options.tags) })));
+            wrote = true;
+          }
+        }
+        const hasVersions = Object.keys(described.VersionIdsToStages ?? {}).length > 0;
+        const current = hasVersions ? await currentValue(id) : undefined;
+        const next = property ? textBytes(mergeProperty(current && rawText(current), property, bytesToString(value), label)) : value;
+        if (next !== undefined && !(current && sameValue(current, next))) {
+          await putValue(id, next, options.format, value);
           wrote = true;
         }
+      } finally {
+        if (wrote) onWrite();
       }
-      const hasVersions = Object.keys(described.VersionIdsToStages ?? {}).length > 0;
-      const current = hasVersions ? await currentValue(id) : undefined;
-      const next = property ? textBytes(mergeProperty(current && rawText(current), property, bytesToString(value), label)) : value;
-      if (next !== undefined && !(current && sameValue(current, next))) {
-        await putValue(id, next, options.format, value);
-        wrote = true;
-      }
-      if (wrote) onWrite();
       return wrote ? "updated" : "unchanged";
     },
 
