@@ -19,5 +19,5 @@ export async function connectAws(ctx: ConnectContext<AwsProviderSpec>): Promise<
   const credentials = sessionCredentials(ctx, endpointFor("sts", ctx.spec, env));
   ctx.log.debug({ service: ctx.spec.service, region: ctx.spec.region, auth: authMethod(ctx.spec) }, "aws session");
   if (ctx.spec.service === "ParameterStore") return parameterStoreClient({ spec: ctx.spec, credentials, endpoint: endpointFor("ssm", ctx.spec, env) });
-  return secretsManagerClient({ spec: ctx.spec, credentials, endpoint: endpointFor("secretsManager", ctx.spec, env), log: ctx.log });
+  return secretsManagerClient({ spec: ctx.spec, credentials, endpoint: endpointFor("secretsManager", ctx.spec, env), log: ctx.log, kube: ctx.kube });
 }

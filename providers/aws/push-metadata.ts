@@ -11,13 +11,27 @@ const DEFAULT_DESCRIPTION = `secret '${MANAGED_BY}:${EXTERNAL_SECRETS}'`;
 
 const Tags = z.record(z.string(), z.string()).describe("Tags set on the secret besides managed-by: external-secrets.");
 
+const PolicySourceRef = z
+  .strictObject({
+    kind: z.enum(["ConfigMap", "Secret"]).describe("Where the policy document is."),
+    name: z.string().min(1).describe("Its name, in the store's namespace (a ClusterSecretStore: the referent namespace)."),
+    key: z.string().min(1).describe("The key holding the policy JSON."),
+  })
+  .describe("The resource policy document, read from a ConfigMap or Secret.");
+
 export const SecretsManagerPushSpec = z.strictObject({
   tags: Tags.optional(),
   description: z.string().optional().describe("Description at creation (default \"secret 'managed-by:external-secrets'\")."),
   secretPushFormat: z.enum(["string", "binary"]).optional().describe("SecretString or SecretBinary (default binary, as ESO)."),
   kmsKeyId: z.string().optional().describe("KMS key at creation (default alias/aws/secretsmanager)."),
-  // ESO fields we do not implement: refused rather than silently ignored (a resource policy is a security setting).
-  resourcePolicy: z.unknown().optional(),
+  resourcePolicy: z
+    .strictObject({
+      blockPublicPolicy: z.boolean().optional().describe("Sent with PutResourcePolicy: refuse a policy granting public access."),
+      policySourceRef: PolicySourceRef.optional(),
+    })
+    .optional()
+    .describe("The secret's resource policy (an empty document removes it)."),
+  // ESO field we do not implement: refused rather than silently ignored.
   replicationLocations: z.array(z.string()).optional(),
 });
 
@@ -54,7 +68,11 @@ export interface SecretsManagerPushOptions {
   tags: Record<string, string>;
   /** Whether the entry named tags at all: ESO leaves an existing secret's tags alone otherwise. */
   manageTags: boolean;
+  /** The entry's resource policy; undefined: the secret's policy is left as it is. */
+  resourcePolicy: { source: PolicySource | undefined; blockPublicPolicy: boolean | undefined } | undefined;
 }
+
+export type PolicySource = z.infer<typeof PolicySourceRef>;
 
 /** What a Parameter Store push writes besides the value. */
 export interface ParameterStorePushOptions {
@@ -87,7 +105,6 @@ function withMark(tags: Record<string, string> | undefined, remoteKey: string): 
 
 export function secretsManagerPushOptions(metadata: unknown, remoteKey: string): SecretsManagerPushOptions {
   const spec = parse(SecretsManagerPushMetadata, metadata, remoteKey) ?? {};
-  if (spec.resourcePolicy !== undefined) throw new ConfigError(`metadata of the entry for ${remoteKey}: resourcePolicy is not supported`);
   if (spec.replicationLocations?.length) throw new ConfigError(`metadata of the entry for ${remoteKey}: replicationLocations is not supported`);
   return {
     format: spec.secretPushFormat ?? "binary",
@@ -95,6 +112,7 @@ export function secretsManagerPushOptions(metadata: unknown, remoteKey: string):
     kmsKeyId: spec.kmsKeyId || "alias/aws/secretsmanager",
     tags: withMark(spec.tags, remoteKey),
     manageTags: Object.keys(spec.tags ?? {}).length > 0,
+    resourcePolicy: spec.resourcePolicy && { source: spec.resourcePolicy.policySourceRef, blockPublicPolicy: spec.resourcePolicy.blockPublicPolicy },
   };
 }
 

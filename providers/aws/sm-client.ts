@@ -8,6 +8,7 @@ import type { RemoteRef } from "../../src/api/external-secret.ts";
 import { explodeJson } from "../../src/provider/json-value.ts";
 import { PermissionDeniedError, ProviderError } from "../../src/provider/errors.ts";
 import type { SecretsClient } from "../../src/provider/types.ts";
+import type { KubeAccess } from "../../src/kube/access.ts";
 import { BATCH_WINDOW_MS, Batcher, SHARED_FETCH_TTL_MS } from "./batcher.ts";
 import { awsCall, countRequests } from "./calls.ts";
 import { credentialsRefused, mapAwsError } from "./errors.ts";
@@ -25,6 +26,7 @@ export interface SmDeps {
   credentials: SessionCredentials;
   endpoint: string | undefined;
   log: Logger;
+  kube: KubeAccess;
 }
 
 /** GetSecretValue's version selector for remoteRef.version (ESO: a stage, or `uuid/<VersionId>`). Pure. */
@@ -127,7 +129,7 @@ export function secretsManagerClient(deps: SmDeps): SecretsClient {
     findSecrets: (request) => findSecretsManager({ sdk, spec, guarded, current }, request),
     validate: () => validateCredentials(credentials),
     // Same SDK client (credentials, endpoint, bounded bodies, call counts); a write drops the shared reads.
-    push: secretsManagerPush({ sdk, spec, guarded, onWrite: forgetReads }),
+    push: secretsManagerPush({ sdk, spec, guarded, kube: deps.kube, onWrite: forgetReads }),
     async close() {
       current.clear();
       sdk.destroy();

@@ -1,8 +1,9 @@
 // The Secrets Manager write half (PushSecret), with ESO's behaviour: a secret is ours when tagged
 // managed-by: external-secrets; create with CreateSecret (tags, description, KMS key, string or binary); on an
 // existing secret, tags are patched and PutSecretValue sent only when they differ from what is there, so a push
-// of an unchanged value costs reads only (DescribeSecret, GetSecretValue); delete honours the store's
-// secretsManager deletion settings and never touches a secret without the mark.
+// of an unchanged value costs reads only (DescribeSecret, GetSecretValue, and GetResourcePolicy when the entry
+// names a resource policy: sm-resource-policy.ts); delete honours the store's secretsManager deletion settings
+// and never touches a secret without the mark.
 import { randomUUID } from "node:crypto";
 import {
   CreateSecretCommand,
@@ -25,6 +26,8 @@ import { mergeProperty, propertyValue, removeProperty } from "./push-property.ts
 import type { AwsProviderSpec } from "./schema.ts";
 import { rawBytes, rawText, toRaw, withPrefix, type RawValue } from "./values.ts";
 import { guardedWrite } from "./write-errors.ts";
+import { applyPolicy, wantedPolicy } from "./sm-resource-policy.ts";
+import type { KubeAccess } from "../../src/kube/access.ts";
 
 /** ESO's ClientRequestToken for the first version of a secret it creates. */
 const INITIAL_VERSION = "00000000-0000-0000-0000-000000000001";
@@ -33,6 +36,8 @@ export interface SmPushDeps {
   sdk: SecretsManagerClient;
   spec: AwsProviderSpec;
   guarded: <T>(what: string, fn: () => Promise<T>) => Promise<T>;
+  /** For the resource policy document (metadata resourcePolicy.policySourceRef). */
+  kube: KubeAccess;
   /** A write changed the store: the session drops the values it shares between reads. */
   onWrite: () => void;
 }
@@ -58,7 +63,7 @@ const payload = (value: Uint8Array, format: "string" | "binary") => (format === 
 const sameValue = (current: RawValue, next: Uint8Array) => Buffer.from(rawBytes(current)).equals(Buffer.from(next));
 
 export function secretsManagerPush(deps: SmPushDeps): PushClient {
-  const { sdk, spec, guarded, onWrite } = deps;
+  const { sdk, spec, guarded, kube, onWrite } = deps;
   const idOf = (remoteKey: string) => withPrefix(spec.prefix, remoteKey);
 
   /** The secret's description, or undefined when it does not exist. */
@@ -88,11 +93,12 @@ export function secretsManagerPush(deps: SmPushDeps): PushClient {
       const label = `secret ${remoteKey}`;
       const options = secretsManagerPushOptions(request.metadata, remoteKey);
       const value = pushedValue(request);
+      const policy = await wantedPolicy(kube, options, remoteKey);
       const id = idOf(remoteKey);
       const described = await describe(id);
       if (!described) {
         const first = property ? toBytes(mergeProperty(undefined, property, bytesToString(value), label)!) : value;
-        await guardedWrite(guarded, `CreateSecret ${id}`, [first, value], () =>
+        const created = await guardedWrite(guarded, `CreateSecret ${id}`, [first, value], () =>
           sdk.send(
             new CreateSecretCommand({
               Name: id,
@@ -105,6 +111,7 @@ export function secretsManagerPush(deps: SmPushDeps): PushClient {
           ),
         );
         onWrite();
+        if (policy) await applyPolicy({ sdk, guarded }, created.ARN ?? id, policy, "none");
         return "created";
       }
       if (!owned(described)) throw new NotOwnedError(label);
@@ -130,6 +137,7 @@ export function secretsManagerPush(deps: SmPushDeps): PushClient {
             wrote = true;
           }
         }
+        if (policy && (await applyPolicy({ sdk, guarded }, id, policy))) wrote = true;
         const hasVersions = Object.keys(described.VersionIdsToStages ?? {}).length > 0;
         const current = hasVersions ? await currentValue(id) : undefined;
         const next = property ? textBytes(mergeProperty(current && rawText(current), property, bytesToString(value), label)) : value;

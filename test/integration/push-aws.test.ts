@@ -4,7 +4,7 @@
 // deletion settings, an IAM-denied write, and no planted value in any error message or operator log.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { CreateSecretCommand, DescribeSecretCommand, GetSecretValueCommand, PutSecretValueCommand } from "@aws-sdk/client-secrets-manager";
+import { CreateSecretCommand, DescribeSecretCommand, GetResourcePolicyCommand, GetSecretValueCommand } from "@aws-sdk/client-secrets-manager";
 import { DescribeParametersCommand, GetParameterCommand, ListTagsForResourceCommand, PutParameterCommand } from "@aws-sdk/client-ssm";
 import { CreateAccessKeyCommand, CreateUserCommand, PutUserPolicyCommand } from "@aws-sdk/client-iam";
 import { freshNamespace } from "../helpers/bench.ts";
@@ -24,6 +24,8 @@ const WRITES = new Set([
   "secretsmanager.UntagResource",
   "secretsmanager.DeleteSecret",
   "secretsmanager.RestoreSecret",
+  "secretsmanager.PutResourcePolicy",
+  "secretsmanager.DeleteResourcePolicy",
   "ssm.PutParameter",
   "ssm.AddTagsToResource",
   "ssm.RemoveTagsFromResource",
@@ -145,6 +147,55 @@ describe("aws provider: PushSecret on moto", () => {
 
       await refused(sm.pushSecret(one("push/meta", v, { metadata: meta({ secretPushFormat: "yaml" }) })), "ConfigError", /metadata of the entry for push\/meta is not a valid PushSecretMetadata/);
       await refused(sm.pushSecret(one("push/meta", v, { metadata: meta({ tags: { "managed-by": "me" } }) })), "ConfigError", /cannot set "managed-by"/);
+    });
+
+    it("metadata resourcePolicy: the document from a ConfigMap or a Secret, written only when it differs", async () => {
+      const policy = (effect: string) =>
+        JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: effect, Principal: { AWS: "arn:aws:iam::123456789012:root" }, Action: "secretsmanager:GetSecretValue", Resource: "*" }] });
+      const currentPolicy = async () => (await m.sm.send(new GetResourcePolicyCommand({ SecretId: "push/policy" }))).ResourcePolicy;
+      const fromConfigMap = meta({ resourcePolicy: { blockPublicPolicy: true, policySourceRef: { kind: "ConfigMap", name: "policy", key: "doc" } } });
+      const v = plant("sm-policy");
+      await k.core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: "policy" }, data: { doc: policy("Allow") } } });
+
+      await m.clearLog();
+      assert.equal(await sm.pushSecret(one("push/policy", v, { metadata: fromConfigMap })), "created");
+      assert.deepEqual(writesIn(await m.requests()), { "secretsmanager.CreateSecret": 1, "secretsmanager.PutResourcePolicy": 1 });
+      assert.deepEqual(JSON.parse((await currentPolicy())!), JSON.parse(policy("Allow")));
+
+      await m.clearLog();
+      assert.equal(await sm.pushSecret(one("push/policy", v, { metadata: fromConfigMap })), "unchanged");
+      const requests = await m.requests();
+      assert.deepEqual(writesIn(requests), {}, "zero writes at rest");
+      assert.equal(readsIn(requests)["secretsmanager.GetResourcePolicy"], 1);
+
+      await k.core.replaceNamespacedConfigMap({ name: "policy", namespace: ns, body: { metadata: { name: "policy" }, data: { doc: policy("Deny") } } });
+      await m.clearLog();
+      assert.equal(await sm.pushSecret(one("push/policy", v, { metadata: fromConfigMap })), "updated");
+      assert.deepEqual(writesIn(await m.requests()), { "secretsmanager.PutResourcePolicy": 1 });
+      assert.deepEqual(JSON.parse((await currentPolicy())!), JSON.parse(policy("Deny")));
+
+      // An empty document (here from a Secret) removes the policy, once.
+      await k.core.createNamespacedSecret({ namespace: ns, body: { metadata: { name: "policy" }, stringData: { doc: "" } } });
+      const fromSecret = meta({ resourcePolicy: { policySourceRef: { kind: "Secret", name: "policy", key: "doc" } } });
+      await m.clearLog();
+      assert.equal(await sm.pushSecret(one("push/policy", v, { metadata: fromSecret })), "updated");
+      assert.deepEqual(writesIn(await m.requests()), { "secretsmanager.DeleteResourcePolicy": 1 });
+      assert.equal(await currentPolicy(), undefined);
+      await m.clearLog();
+      assert.equal(await sm.pushSecret(one("push/policy", v, { metadata: fromSecret })), "unchanged");
+      assert.deepEqual(writesIn(await m.requests()), {});
+
+      // Without resourcePolicy the policy is not looked at (ESO would delete it on every push).
+      await m.clearLog();
+      assert.equal(await sm.pushSecret(one("push/policy", v)), "unchanged");
+      assert.equal(readsIn(await m.requests())["secretsmanager.GetResourcePolicy"], undefined);
+
+      // A reference that does not resolve fails before anything is written.
+      await m.clearLog();
+      const missing = meta({ resourcePolicy: { policySourceRef: { kind: "ConfigMap", name: "policy", key: "nope" } } });
+      await refused(sm.pushSecret(one("push/policy-new", v, { metadata: missing })), "ConfigError", /^resourcePolicy of the entry for push\/policy-new: key nope not found in ConfigMap policy$/);
+      const none = await m.requests();
+      assert.deepEqual({ ...writesIn(none), ...readsIn(none) }, {}, "not even a read");
     });
 
     it("a property is merged into the JSON object (others kept); delete removes one property, then the secret", async () => {

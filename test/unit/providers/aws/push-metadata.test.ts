@@ -3,6 +3,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { parameterStorePushOptions, secretsManagerPushOptions, tagChanges } from "../../../../providers/aws/push-metadata.ts";
 import { deletionSettingsRefusal } from "../../../../providers/aws/sm-push.ts";
+import { samePolicy } from "../../../../providers/aws/sm-resource-policy.ts";
 import { parameterText } from "../../../../providers/aws/ps-push.ts";
 import { ConfigError } from "../../../../src/provider/errors.ts";
 
@@ -17,11 +18,14 @@ describe("secretsManagerPushOptions", () => {
       kmsKeyId: "alias/aws/secretsmanager",
       tags: { "managed-by": "external-secrets" },
       manageTags: false,
+      resourcePolicy: undefined,
     });
   });
   it("takes the entry's fields", () => {
     const got = secretsManagerPushOptions(meta({ secretPushFormat: "string", description: "d", kmsKeyId: "alias/k", tags: { team: "a" } }), "k");
-    assert.deepEqual(got, { format: "string", description: "d", kmsKeyId: "alias/k", tags: { team: "a", "managed-by": "external-secrets" }, manageTags: true });
+    assert.deepEqual(got, { format: "string", description: "d", kmsKeyId: "alias/k", tags: { team: "a", "managed-by": "external-secrets" }, manageTags: true, resourcePolicy: undefined });
+    const policy = secretsManagerPushOptions(meta({ resourcePolicy: { blockPublicPolicy: true, policySourceRef: { kind: "ConfigMap", name: "p", key: "k" } } }), "k").resourcePolicy;
+    assert.deepEqual(policy, { source: { kind: "ConfigMap", name: "p", key: "k" }, blockPublicPolicy: true });
   });
   const invalid = [
     { name: "a wrong kind", given: { apiVersion: "kubernetes.external-secrets.io/v1alpha1", kind: "Other" } },
@@ -29,7 +33,7 @@ describe("secretsManagerPushOptions", () => {
     { name: "an unknown field (ESO parses strictly)", given: meta({ tag: { a: "b" } }) },
     { name: "an unknown format", given: meta({ secretPushFormat: "yaml" }) },
     { name: "the mark among the tags", given: meta({ tags: { "managed-by": "me" } }) },
-    { name: "a resource policy (not supported)", given: meta({ resourcePolicy: { policySourceRef: { kind: "ConfigMap", name: "p", key: "k" } } }) },
+    { name: "a policy source of another kind", given: meta({ resourcePolicy: { policySourceRef: { kind: "Namespace", name: "p", key: "k" } } }) },
     { name: "replication (not supported)", given: meta({ replicationLocations: ["eu-west-1"] }) },
     { name: "not an object", given: "tags: x" },
   ];
@@ -85,4 +89,17 @@ describe("deletionSettingsRefusal", () => {
     { name: "both", given: { secretsManager: { recoveryWindowInDays: 10, forceDeleteWithoutRecovery: true } }, refused: true },
   ];
   for (const { name, given, refused } of table) it(name, () => assert.equal(deletionSettingsRefusal(given) !== undefined, refused));
+});
+
+describe("samePolicy", () => {
+  const doc = '{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"*","Resource":"*"}]}';
+  const reordered = '{ "Statement": [{"Resource":"*","Action":"*","Principal":"*","Effect":"Deny"}], "Version": "2012-10-17" }';
+  const table = [
+    { name: "none wanted, none there", current: undefined, wanted: "", want: true },
+    { name: "none wanted, one there", current: doc, wanted: "", want: false },
+    { name: "one wanted, none there", current: undefined, wanted: doc, want: false },
+    { name: "the same document, keys and spaces aside", current: reordered, wanted: doc, want: true },
+    { name: "a different document", current: doc.replace("Deny", "Allow"), wanted: doc, want: false },
+  ];
+  for (const { name, current, wanted, want } of table) it(name, () => assert.equal(samePolicy(current, wanted), want));
 });
