@@ -31,8 +31,10 @@ export const SecretsManagerPushSpec = z.strictObject({
     })
     .optional()
     .describe("The secret's resource policy (an empty document removes it)."),
-  // ESO field we do not implement: refused rather than silently ignored.
-  replicationLocations: z.array(z.string()).optional(),
+  replicationLocations: z
+    .array(z.string().min(1))
+    .optional()
+    .describe("Regions the secret is replicated to (the exact set; empty removes every replica; absent leaves replication alone)."),
 });
 
 export const ParameterStorePushSpec = z.strictObject({
@@ -68,6 +70,8 @@ export interface SecretsManagerPushOptions {
   tags: Record<string, string>;
   /** Whether the entry named tags at all: ESO leaves an existing secret's tags alone otherwise. */
   manageTags: boolean;
+  /** Replica regions, the exact set; undefined: replication is left as it is. */
+  replicationLocations: string[] | undefined;
   /** The entry's resource policy; undefined: the secret's policy is left as it is. */
   resourcePolicy: { source: PolicySource | undefined; blockPublicPolicy: boolean | undefined } | undefined;
 }
@@ -105,13 +109,13 @@ function withMark(tags: Record<string, string> | undefined, remoteKey: string): 
 
 export function secretsManagerPushOptions(metadata: unknown, remoteKey: string): SecretsManagerPushOptions {
   const spec = parse(SecretsManagerPushMetadata, metadata, remoteKey) ?? {};
-  if (spec.replicationLocations?.length) throw new ConfigError(`metadata of the entry for ${remoteKey}: replicationLocations is not supported`);
   return {
     format: spec.secretPushFormat ?? "binary",
     description: spec.description || DEFAULT_DESCRIPTION,
     kmsKeyId: spec.kmsKeyId || "alias/aws/secretsmanager",
     tags: withMark(spec.tags, remoteKey),
     manageTags: Object.keys(spec.tags ?? {}).length > 0,
+    replicationLocations: spec.replicationLocations,
     resourcePolicy: spec.resourcePolicy && { source: spec.resourcePolicy.policySourceRef, blockPublicPolicy: spec.resourcePolicy.blockPublicPolicy },
   };
 }

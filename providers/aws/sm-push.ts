@@ -2,8 +2,8 @@
 // managed-by: external-secrets; create with CreateSecret (tags, description, KMS key, string or binary); on an
 // existing secret, tags are patched and PutSecretValue sent only when they differ from what is there, so a push
 // of an unchanged value costs reads only (DescribeSecret, GetSecretValue, and GetResourcePolicy when the entry
-// names a resource policy: sm-resource-policy.ts); delete honours the store's secretsManager deletion settings
-// and never touches a secret without the mark.
+// names a resource policy: sm-resource-policy.ts; replica regions: sm-replication.ts); delete honours the
+// store's secretsManager deletion settings and never touches a secret without the mark.
 import { randomUUID } from "node:crypto";
 import {
   CreateSecretCommand,
@@ -27,6 +27,7 @@ import type { AwsProviderSpec } from "./schema.ts";
 import { rawBytes, rawText, toRaw, withPrefix, type RawValue } from "./values.ts";
 import { guardedWrite } from "./write-errors.ts";
 import { applyPolicy, wantedPolicy } from "./sm-resource-policy.ts";
+import { applyReplication, removeReplicas, replicaRegions, replicasAtCreation } from "./sm-replication.ts";
 import type { KubeAccess } from "../../src/kube/access.ts";
 
 /** ESO's ClientRequestToken for the first version of a secret it creates. */
@@ -107,6 +108,7 @@ export function secretsManagerPush(deps: SmPushDeps): PushClient {
               Description: options.description,
               KmsKeyId: options.kmsKeyId,
               ClientRequestToken: INITIAL_VERSION,
+              ...replicasAtCreation(options.replicationLocations, options.kmsKeyId),
             }),
           ),
         );
@@ -138,6 +140,7 @@ export function secretsManagerPush(deps: SmPushDeps): PushClient {
           }
         }
         if (policy && (await applyPolicy({ sdk, guarded }, id, policy))) wrote = true;
+        if (await applyReplication({ sdk, guarded }, id, described, options.replicationLocations)) wrote = true;
         const hasVersions = Object.keys(described.VersionIdsToStages ?? {}).length > 0;
         const current = hasVersions ? await currentValue(id) : undefined;
         const next = property ? textBytes(mergeProperty(current && rawText(current), property, bytesToString(value), label)) : value;
@@ -172,6 +175,9 @@ export function secretsManagerPush(deps: SmPushDeps): PushClient {
       }
       const refused = deletionSettingsRefusal(spec);
       if (refused) throw new ConfigError(refused);
+      // AWS refuses to delete a secret that has replicas (ESO removes them first too).
+      const replicas = replicaRegions(described);
+      if (replicas.length > 0) await removeReplicas({ sdk, guarded }, id, replicas);
       const { forceDeleteWithoutRecovery, recoveryWindowInDays } = spec.secretsManager ?? {};
       await guarded(`DeleteSecret ${id}`, () =>
         sdk.send(

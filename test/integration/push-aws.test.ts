@@ -26,6 +26,8 @@ const WRITES = new Set([
   "secretsmanager.RestoreSecret",
   "secretsmanager.PutResourcePolicy",
   "secretsmanager.DeleteResourcePolicy",
+  "secretsmanager.ReplicateSecretToRegions",
+  "secretsmanager.RemoveRegionsFromReplication",
   "ssm.PutParameter",
   "ssm.AddTagsToResource",
   "ssm.RemoveTagsFromResource",
@@ -196,6 +198,35 @@ describe("aws provider: PushSecret on moto", () => {
       await refused(sm.pushSecret(one("push/policy-new", v, { metadata: missing })), "ConfigError", /^resourcePolicy of the entry for push\/policy-new: key nope not found in ConfigMap policy$/);
       const none = await m.requests();
       assert.deepEqual({ ...writesIn(none), ...readsIn(none) }, {}, "not even a read");
+    });
+
+    it("metadata replicationLocations: replicas made with the secret, changed only when the set differs, removed before deletion", async () => {
+      const v = plant("sm-replica");
+      const regions = async () => ((await m.sm.send(new DescribeSecretCommand({ SecretId: "push/replicated" }))).ReplicationStatus ?? []).map((r) => r.Region).sort();
+      const replicated = (replicationLocations: string[]) => one("push/replicated", v, { metadata: meta({ replicationLocations }) });
+      await m.clearLog();
+      assert.equal(await smForce.pushSecret(replicated(["us-east-1", "us-west-2"])), "created");
+      assert.deepEqual(writesIn(await m.requests()), { "secretsmanager.CreateSecret": 1 }, "replicas are part of the create");
+      assert.deepEqual(await regions(), ["us-east-1", "us-west-2"]);
+
+      await m.clearLog();
+      assert.equal(await smForce.pushSecret(replicated(["us-west-2", "us-east-1"])), "unchanged");
+      assert.deepEqual(writesIn(await m.requests()), {});
+
+      await m.clearLog();
+      assert.equal(await smForce.pushSecret(replicated(["us-west-2", "ap-south-1"])), "updated");
+      assert.deepEqual(writesIn(await m.requests()), { "secretsmanager.RemoveRegionsFromReplication": 1, "secretsmanager.ReplicateSecretToRegions": 1 });
+      assert.deepEqual(await regions(), ["ap-south-1", "us-west-2"]);
+
+      // Without replicationLocations, replication is left as it is.
+      await m.clearLog();
+      assert.equal(await smForce.pushSecret(one("push/replicated", v)), "unchanged");
+      assert.deepEqual(writesIn(await m.requests()), {});
+
+      await m.clearLog();
+      assert.equal(await smForce.deleteSecret({ remoteKey: "push/replicated" }), "deleted");
+      assert.deepEqual(writesIn(await m.requests()), { "secretsmanager.RemoveRegionsFromReplication": 1, "secretsmanager.DeleteSecret": 1 });
+      await assert.rejects(m.sm.send(new DescribeSecretCommand({ SecretId: "push/replicated" })), { name: "ResourceNotFoundException" });
     });
 
     it("a property is merged into the JSON object (others kept); delete removes one property, then the secret", async () => {

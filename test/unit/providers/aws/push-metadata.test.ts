@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { parameterStorePushOptions, secretsManagerPushOptions, tagChanges } from "../../../../providers/aws/push-metadata.ts";
 import { deletionSettingsRefusal } from "../../../../providers/aws/sm-push.ts";
 import { samePolicy } from "../../../../providers/aws/sm-resource-policy.ts";
+import { replicationChanges } from "../../../../providers/aws/sm-replication.ts";
 import { parameterText } from "../../../../providers/aws/ps-push.ts";
 import { ConfigError } from "../../../../src/provider/errors.ts";
 
@@ -18,12 +19,13 @@ describe("secretsManagerPushOptions", () => {
       kmsKeyId: "alias/aws/secretsmanager",
       tags: { "managed-by": "external-secrets" },
       manageTags: false,
+      replicationLocations: undefined,
       resourcePolicy: undefined,
     });
   });
   it("takes the entry's fields", () => {
     const got = secretsManagerPushOptions(meta({ secretPushFormat: "string", description: "d", kmsKeyId: "alias/k", tags: { team: "a" } }), "k");
-    assert.deepEqual(got, { format: "string", description: "d", kmsKeyId: "alias/k", tags: { team: "a", "managed-by": "external-secrets" }, manageTags: true, resourcePolicy: undefined });
+    assert.deepEqual(got, { format: "string", description: "d", kmsKeyId: "alias/k", tags: { team: "a", "managed-by": "external-secrets" }, manageTags: true, replicationLocations: undefined, resourcePolicy: undefined });
     const policy = secretsManagerPushOptions(meta({ resourcePolicy: { blockPublicPolicy: true, policySourceRef: { kind: "ConfigMap", name: "p", key: "k" } } }), "k").resourcePolicy;
     assert.deepEqual(policy, { source: { kind: "ConfigMap", name: "p", key: "k" }, blockPublicPolicy: true });
   });
@@ -34,7 +36,7 @@ describe("secretsManagerPushOptions", () => {
     { name: "an unknown format", given: meta({ secretPushFormat: "yaml" }) },
     { name: "the mark among the tags", given: meta({ tags: { "managed-by": "me" } }) },
     { name: "a policy source of another kind", given: meta({ resourcePolicy: { policySourceRef: { kind: "Namespace", name: "p", key: "k" } } }) },
-    { name: "replication (not supported)", given: meta({ replicationLocations: ["eu-west-1"] }) },
+    { name: "an empty region", given: meta({ replicationLocations: [""] }) },
     { name: "not an object", given: "tags: x" },
   ];
   for (const { name, given } of invalid) it(`refuses ${name}`, () => assert.throws(() => secretsManagerPushOptions(given, "k"), ConfigError));
@@ -102,4 +104,14 @@ describe("samePolicy", () => {
     { name: "a different document", current: doc.replace("Deny", "Allow"), wanted: doc, want: false },
   ];
   for (const { name, current, wanted, want } of table) it(name, () => assert.equal(samePolicy(current, wanted), want));
+});
+
+describe("replicationChanges", () => {
+  const table = [
+    { name: "absent: left alone", current: ["eu-west-1"], wanted: undefined, want: { add: [], remove: [] } },
+    { name: "empty: every replica removed", current: ["eu-west-1"], wanted: [], want: { add: [], remove: ["eu-west-1"] } },
+    { name: "the same set in another order: nothing", current: ["eu-west-1", "us-west-2"], wanted: ["us-west-2", "eu-west-1"], want: { add: [], remove: [] } },
+    { name: "one added, one removed", current: ["eu-west-1"], wanted: ["us-west-2", "us-west-2"], want: { add: ["us-west-2"], remove: ["eu-west-1"] } },
+  ];
+  for (const { name, current, wanted, want } of table) it(name, () => assert.deepEqual(replicationChanges(current, wanted), want));
 });
