@@ -61,6 +61,8 @@ describe("aws provider: PushSecret on moto", () => {
   const session = async (name: string, provider: Record<string, unknown>): Promise<PushClient> => {
     const store = (await k.create("SecretStore", ns, name, storeSpec(provider))) as SecretStore;
     await storeReady("SecretStore", ns, name, "True");
+    const status = ((await k.custom.getNamespacedCustomObject({ group: "external-secrets.io", version: "v1", namespace: ns, plural: "secretstores", name })) as SecretStore).status;
+    assert.equal(status?.capabilities, "ReadWrite");
     const client = await op.operator.sessions.get(store, ns);
     assert.ok(client.push, "an AWS session can write");
     return client.push;
