@@ -58,8 +58,9 @@ export async function w12PushSecrets(ctx: Context, n: number): Promise<Record<st
     const latencies = [...createdAt].map(([name, at]) => readyAt.get(name)! - at);
     const creationWrites = (await writes()) - w0;
 
-    // One idle cycle: every PushSecret comes due once and compares with the provider.
-    await sleep(2_000);
+    // One idle cycle: every PushSecret comes due once and compares with the provider. Measured one interval after the
+    // burst: a refresh the creation backlog delayed would otherwise land in the window next to the following one.
+    await sleep(ctx.intervalSeconds * 1000);
     const [w1, r1, a1] = [await writes(), await reads(), await ctx.cluster.apiserverWrites()];
     await sleep(ctx.intervalSeconds * 1000);
     const idle = { providerWrites: (await writes()) - w1, providerReads: (await reads()) - r1, apiserverWrites: (await ctx.cluster.apiserverWrites()) - a1 };
