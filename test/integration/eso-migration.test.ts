@@ -1,4 +1,4 @@
-// Migration: ExternalSecrets written from ESO 2.9's documentation (test/fixtures/eso-migration) applied unchanged
+// Migration: ExternalSecrets and PushSecrets written from ESO 2.9's documentation (test/fixtures/eso-migration) applied unchanged
 // to the real apiserver, against a store named as in ESO's examples. Templates, rewrite merge, target.manifest
 // into ConfigMaps and syncWindows must come out as ESO documents them; `validate` must accept the files.
 import { after, before, describe, it } from "node:test";
@@ -12,6 +12,7 @@ import { parseAllDocuments } from "yaml";
 import { freshNamespace, kubeConfig } from "../helpers/bench.ts";
 import { decoded, kube, startTestOperator, waitFor, waitForReady, type TestOperator } from "../helpers/operator.ts";
 import { leakForms, planted } from "../helpers/planted.ts";
+import { pushApi } from "../helpers/push.ts";
 
 const FIXTURES = new URL("../fixtures/eso-migration/", import.meta.url).pathname;
 const files = readdirSync(FIXTURES).filter((f) => f.endsWith(".yaml")).sort();
@@ -128,6 +129,23 @@ describe("ESO-documented manifests, applied unchanged", () => {
     // Several more refresh intervals (1s) of the frozen one pass while it stays as it was.
     await new Promise((resolve) => setTimeout(resolve, 3000));
     assert.deepEqual(decoded(await k.secret(ns, "frozen")), { release: "r1" });
+  });
+
+  it("PushSecret: the template's output pushed as a property, dataTo's keys renamed, each readable back from the store", async () => {
+    const push = pushApi();
+    await push.waitReady(ns, "pushsecret-example", "True", "Synced");
+    const datato = await push.waitReady(ns, "pushsecret-datato", "True", "Synced");
+    assert.deepEqual(Object.keys(datato.status?.syncedPushSecrets?.["SecretStore/vault-backend"] ?? {}).sort(), ["app/db-HOST", "app/db-NAME"]);
+    await k.create("ExternalSecret", ns, "pushed-back", {
+      refreshInterval: "0",
+      secretStoreRef: { name: "vault-backend" },
+      data: [
+        { secretKey: "pokemon", remoteRef: { key: "destination-secret", property: "best-pokemon-dst" } },
+        { secretKey: "host", remoteRef: { key: "app/db-HOST" } },
+      ],
+    });
+    await waitForReady(k, ns, "pushed-back", "True");
+    assert.deepEqual(decoded(await k.secret(ns, "pushed-back")), { pokemon: "PIKACHU is the best", host: "db.internal" });
   });
 
   it("no planted value reaches the operator's log", () => {

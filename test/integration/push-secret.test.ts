@@ -108,6 +108,15 @@ describe("PushSecret (fake store)", () => {
     assert.equal(writes("app/later"), 1);
   });
 
+  it("a key the source Secret lacks: Ready=False naming it, one Event, nothing pushed (also for the entries before it)", async () => {
+    await ps.create(ns, "nokey", { secretStoreRefs: [{ name: store }], selector: { secret: { name: "source" } }, data: [{ match: { secretKey: "db", remoteRef: { remoteKey: "nokey/db" } } }, { match: { secretKey: "nope", remoteRef: { remoteKey: "nokey/nope" } } }] });
+    const failed = await ps.waitReady(ns, "nokey", "False", "Errored");
+    assert.match(ready(failed)?.message ?? "", /secret key nope does not exist/);
+    assert.equal(writes("nokey/db"), 0, "the plan fails before any write");
+    await sleep(1_500);
+    assert.equal((await k.events(ns)).split("\n").filter((line) => line.startsWith("Warning Errored") && line.includes("nope")).length, 1);
+  });
+
   it("a Secret of another namespace is out of reach (the source is looked up in the PushSecret's namespace only)", async () => {
     await ps.putSecret(ns, "only-here", { k: values.other });
     await ps.create(otherNs, "reach", { secretStoreRefs: [{ name: store }], selector: { secret: { name: "only-here" } }, data: [{ match: { secretKey: "k", remoteRef: { remoteKey: "stolen" } } }] });
