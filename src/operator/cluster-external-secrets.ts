@@ -13,7 +13,7 @@ import type { EventRecorder } from "../kube/events.ts";
 import { controllingCes } from "../reconcilers/cluster-external-secret/children.ts";
 import { esoFinalizerOwners } from "../reconcilers/cluster-external-secret/eso-finalizers.ts";
 import { clusterExternalSecretReconciler } from "../reconcilers/cluster-external-secret/reconciler.ts";
-import { covers, type NamespaceInfo } from "../reconcilers/cluster-external-secret/selection.ts";
+import { covers, type NamespaceInfo } from "../reconcilers/fan-out/selection.ts";
 import { esKey, metadataOrSpecChanged } from "./dependents.ts";
 import { GroupIndex } from "./group-index.ts";
 import type { InformerLike } from "./multi-informer.ts";
