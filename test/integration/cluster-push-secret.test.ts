@@ -1,8 +1,9 @@
 // ClusterPushSecret on the real apiserver + controller-manager, with the fake store (its write half counts every
 // provider call): fan-out by ORed selectors with ESO's names, metadata and owner references, the children really
 // pushing, relabelling in and out, a foreign PushSecret left alone and its namespace reported, an edited or deleted
-// child put back, a rename, the children's Ready=False rolled up, zero writes at rest over several refreshTime
-// cycles, and deletion cascading through the real garbage collector.
+// child put back, a rename, the children's Ready=False rolled up, children ESO made adopted without a write, zero
+// writes at rest over several refreshTime cycles, and deletion cascading through the real garbage collector (and on
+// to the provider with deletionPolicy Delete).
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { PatchStrategy, setHeaderOptions } from "@kubernetes/client-node";
@@ -14,6 +15,7 @@ import { fakeCallCount } from "../../providers/fake/index.ts";
 import { pushedValues } from "../../providers/fake/push.ts";
 import type { ClusterPushSecret } from "../../src/api/cluster-push-secret.ts";
 import type { PushSecret } from "../../src/api/push-secret.ts";
+import { FIELD_MANAGER } from "../../src/api/markers.ts";
 import { makeMetrics } from "../../src/metrics.ts";
 
 const GROUP = "external-secrets.io";
@@ -30,7 +32,7 @@ describe("ClusterPushSecret", () => {
   const namespaces: string[] = [];
   /** One planted value per namespace, pushed to the remote key `cps-<namespace>`. */
   const values: Record<string, string> = {};
-  const metrics = makeMetrics();
+  let metrics = makeMetrics();
   let op: TestOperator;
 
   const cpsApi = {
@@ -61,6 +63,9 @@ describe("ClusterPushSecret", () => {
   const gone = (what: string, probe: () => Promise<unknown>, timeoutMs?: number) => waitFor(`${what} deleted`, async () => ((await probe()) === undefined ? true : undefined), timeoutMs);
   const label = (namespace: string, labels: Record<string, string | null>) => k.core.patchNamespace({ name: namespace, body: { metadata: { labels } } }, mergePatch);
   const pushes = (namespace?: string) => fakeCallCount({ store: storeLabel, operation: "PushSecret", ...(namespace ? { key: `cps-${namespace}` } : {}) });
+  /** Whether the operator wrote the object itself (create or replace), not only its status. */
+  const writtenByUs = (obj: { metadata: object }) =>
+    ((obj.metadata as { managedFields?: Array<{ manager?: string; subresource?: string }> }).managedFields ?? []).some((entry) => entry.manager === FIELD_MANAGER && entry.subresource !== "status");
   const pushSpec = (extra: Record<string, unknown> = {}) => ({
     refreshInterval: "1h",
     secretStoreRefs: [{ name: store, kind: "ClusterSecretStore" }],
@@ -105,6 +110,7 @@ describe("ClusterPushSecret", () => {
       assert.deepEqual(child.metadata.annotations, { note: "from-cps" });
       const owner = child.metadata.ownerReferences?.[0];
       assert.deepEqual([owner?.apiVersion, owner?.kind, owner?.name, owner?.uid, owner?.controller, owner?.blockOwnerDeletion], [`${GROUP}/${VERSION}`, "ClusterPushSecret", `fan-${run}`, cps.metadata.uid, true, true]);
+      assert.equal(writtenByUs(child), true, "made by the operator (the adoption test below relies on this mark)");
       assert.equal(pushes(ns), 1, `${ns} pushed once`);
       assert.equal(pushedValues(storeLabel).get(`cps-${ns}`), values[ns]);
     }
@@ -187,6 +193,26 @@ describe("ClusterPushSecret", () => {
     await cpsReady(`rollup-${run}`, "True", "Provisioned");
   });
 
+  it("adopts PushSecrets ESO made without writing them", async () => {
+    const c = namespaces[2]!;
+    const name = `eso-made-${run}`;
+    // The swap: ESO made these while our operator was not running.
+    await op.stop();
+    const cps = await cpsApi.create(name, { pushSecretSpec: pushSpec(), namespaceSelectors: [{ matchLabels: { "kubernetes.io/metadata.name": c } }] });
+    await ps.create(c, name, pushSpec(), {
+      ownerReferences: [{ apiVersion: `${GROUP}/${VERSION}`, kind: "ClusterPushSecret", name, uid: cps.metadata.uid, controller: true, blockOwnerDeletion: true }],
+    });
+    metrics = makeMetrics();
+    op = await startTestOperator(namespaces.join(","), { clusterPushSecrets: true, metrics });
+    await cpsReady(name);
+    const child = await ps.waitReady(c, name, "True", "Synced");
+    assert.equal(child.metadata.generation, 1, "the adopted child's spec was not rewritten");
+    // Status writes (the PushSecret controller's) carry subresource "status"; a replace of the object would not.
+    assert.equal(writtenByUs(child), false, "the adopted child was not written at all");
+    assert.equal(pushedValues(storeLabel).get(`cps-${c}`), values[c]);
+    await cpsApi.delete(name);
+  });
+
   it("renaming pushSecretName replaces the children", async () => {
     const [a, b] = namespaces as [string, string];
     await cpsApi.patch(`fan-${run}`, { spec: { pushSecretName: "renamed-push" } });
@@ -228,6 +254,18 @@ describe("ClusterPushSecret", () => {
     for (const ns of [a, b]) await gone(`${ns}/renamed-push`, () => ps.get(ns, "renamed-push"), CASCADE_TIMEOUT_MS);
     // deletionPolicy None (the default): what was pushed stays in the provider.
     assert.equal(pushedValues(storeLabel).get(`cps-${a}`), values[a]);
+  });
+
+  it("deletionPolicy Delete: the garbage collector's deletion of a child reaches the provider through the PushSecret's finalizer", async () => {
+    const d = namespaces[3]!;
+    await label(d, { [`del-${run}`]: "1" });
+    await cpsApi.create(`del-${run}`, { pushSecretSpec: pushSpec({ deletionPolicy: "Delete" }), namespaceSelectors: [{ matchLabels: { [`del-${run}`]: "1" } }] });
+    await ps.waitReady(d, `del-${run}`, "True", "Synced");
+    assert.equal(pushedValues(storeLabel).get(`cps-${d}`), values[d]);
+    await cpsApi.delete(`del-${run}`);
+    await gone(`${d}/del-${run}`, () => ps.get(d, `del-${run}`), CASCADE_TIMEOUT_MS);
+    assert.equal(pushedValues(storeLabel).has(`cps-${d}`), false, "the pushed value was deleted");
+    assert.equal(fakeCallCount({ store: storeLabel, operation: "DeleteSecret", key: `cps-${d}` }), 1);
   });
 
   it("never logs a value", () => {
