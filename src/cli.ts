@@ -175,7 +175,7 @@ const renderOptions = (cmd: Command) =>
     .option("--show-values", "print the values (default: masked)")
     .option("--log-level <level>", "provider logs on stderr", "warn");
 
-renderOptions(program.command("render").argument("<paths...>", "manifest files or directories").description("Render the Secrets that the ExternalSecrets under PATHS would produce (values masked)."))
+renderOptions(program.command("render").argument("<paths...>", "manifest files or directories").description("Render the Secrets that the ExternalSecrets under PATHS would produce, and what the PushSecrets would push where (values masked)."))
   .action(async (paths: string[], opts) => {
     keepPodIdentityOut();
     const { renderCommand } = await import("./commands/render.ts");

@@ -1,10 +1,11 @@
 // Prometheus metrics, with ESO's names where the meaning matches. Labels carry object names, never values.
-import { Counter, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 import { onFetch, onProviderCall } from "./provider/call-metrics.ts";
 
 export interface OperatorMetrics {
   registry: Registry;
   pushWrites: Counter<"name" | "namespace" | "operation">;
+  pushReconcileDuration: Gauge<"name" | "namespace">;
   pushSyncErrors: Counter<"name" | "namespace">;
   syncCalls: Counter<"name" | "namespace">;
   syncErrors: Counter<"name" | "namespace">;
@@ -82,6 +83,12 @@ export function makeMetrics(opts: { defaultMetrics?: boolean } = {}): OperatorMe
       name: "pushsecret_provider_writes_total",
       help: "Provider secrets a PushSecret created or updated (write) or removed (delete); a push that found the provider current writes nothing and counts nothing.",
       labelNames: ["name", "namespace", "operation"],
+      registers: [registry],
+    }),
+    pushReconcileDuration: new Gauge({
+      name: "pushsecret_reconcile_duration",
+      help: "Duration of each PushSecret's last reconcile, in nanoseconds as ESO reports it (removed when the PushSecret goes).",
+      labelNames: ["name", "namespace"],
       registers: [registry],
     }),
     pushSyncErrors: new Counter({ name: "pushsecret_sync_calls_error", help: "PushSecret syncs that failed.", labelNames: ["name", "namespace"], registers: [registry] }),

@@ -1,6 +1,6 @@
 // The one place AWS SDK errors become the provider contract's typed errors. Messages carry the operation,
 // the key and AWS's error code, never a value (AWS error texts name ARNs and actions, not secret data).
-import { ConfigError, NoSecretError, PermissionDeniedError, ProviderError, ProviderUnavailableError } from "../../src/provider/errors.ts";
+import { ConfigError, NoSecretError, PermissionDeniedError, ProviderError, ProviderUnavailableError, WriteConflictError } from "../../src/provider/errors.ts";
 import type { ProviderCallStatus } from "../../src/provider/call-metrics.ts";
 
 const NOT_FOUND = new Set(["ResourceNotFoundException", "ParameterNotFound", "ParameterVersionNotFound", "ParameterVersionLabelNotFound"]);
@@ -19,10 +19,33 @@ const DENIED = new Set([
   "DecryptionFailure",
   "KMSAccessDeniedException",
 ]);
-const THROTTLED = new Set(["ThrottlingException", "Throttling", "TooManyRequestsException", "RequestLimitExceeded", "ThrottledException", "RequestThrottled"]);
+// TooManyUpdates: SSM refuses concurrent writes to one parameter; a later attempt succeeds.
+const THROTTLED = new Set(["ThrottlingException", "Throttling", "TooManyRequestsException", "RequestLimitExceeded", "ThrottledException", "RequestThrottled", "TooManyUpdates"]);
+// A create lost a race (someone created the secret or parameter after we looked): retried from a fresh read.
+const CONFLICT = new Set(["ResourceExistsException", "ParameterAlreadyExists"]);
 const BAD_CREDENTIALS = new Set(["UnrecognizedClientException", "InvalidClientTokenId", "InvalidSignatureException", "SignatureDoesNotMatch", "ExpiredTokenException", "ExpiredToken"]);
 const refusedCredentials = new WeakSet<ProviderError>();
-const BAD_REQUEST = new Set(["ValidationException", "InvalidParameterException", "InvalidParameterValue", "InvalidKeyId", "ParameterVersionLabelLimitExceeded"]);
+const BAD_REQUEST = new Set([
+  "ValidationException",
+  "InvalidParameterException",
+  "InvalidParameterValue",
+  "InvalidKeyId",
+  "ParameterVersionLabelLimitExceeded",
+  // Writes (PushSecret): a name, type, tier, policy or size AWS refuses, or a quota a spec change must fix.
+  "ParameterPatternMismatchException",
+  "UnsupportedParameterType",
+  "HierarchyTypeMismatchException",
+  "HierarchyLevelLimitExceeded",
+  "InvalidPolicyTypeException",
+  "InvalidPolicyAttributeException",
+  "IncompatiblePolicyException",
+  "PoliciesLimitExceededException",
+  "ParameterLimitExceeded",
+  "ParameterMaxVersionLimitExceeded",
+  "TooManyTagsError",
+  "LimitExceededException",
+  "EncryptionFailure",
+]);
 
 /** The shape of an SDK error as far as we read it. */
 interface AwsErrorLike {
@@ -86,6 +109,7 @@ export function mapAwsError(err: unknown, what: string): ProviderError {
     const hint = retryAfterMs(e.$response?.headers);
     return new ProviderUnavailableError(`${detail}: throttled`, hint === undefined ? { cause: err } : { cause: err, retryAfterMs: hint });
   }
+  if (CONFLICT.has(code)) return new WriteConflictError(`${detail}: ${short(e.message)}`, { cause: err });
   if (BAD_REQUEST.has(code) || code === "InvalidRequestException") return new ConfigError(`${detail}: ${short(e.message)}`, { cause: err });
   // 5xx, timeouts, connection errors and anything unknown: transient, the last good Secret stays.
   return new ProviderUnavailableError(detail, { cause: err });

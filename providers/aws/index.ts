@@ -1,6 +1,6 @@
 // The AWS provider (ESO's `aws`): Secrets Manager or Parameter Store, with static keys, web identity through a
 // chosen ServiceAccount, the default chain, and chained AssumeRole; one credential set and one SDK client per
-// session, reused by every reconcile.
+// session, reused by every reconcile, for reads and for PushSecret's writes.
 import type { Provider } from "../../src/provider/types.ts";
 import { AwsProviderSpec } from "./schema.ts";
 import { authMethod } from "./auth-method.ts";
@@ -8,7 +8,8 @@ import { authMethod } from "./auth-method.ts";
 export const awsProvider = {
   name: "aws",
   schema: AwsProviderSpec,
-  capabilities: "ReadOnly",
+  // Reads, and PushSecret to Secrets Manager or Parameter Store (sm-push.ts, ps-push.ts), as ESO.
+  capabilities: "ReadWrite",
   // Refs without a namespace in a ClusterSecretStore resolve in the ExternalSecret's namespace (ESO's referent auth).
   referentAuth(spec) {
     const method = authMethod(spec);

@@ -1,6 +1,7 @@
 // The Parameter Store session: GetParameter with decryption, `name:version` / `name:label` selectors (ESO
 // appends remoteRef.version as `:version`), unversioned reads batched into GetParameters (10 names per call)
-// and shared for a short window, tags (ListTagsForResource) for metadataPolicy: Fetch.
+// and shared for a short window, tags (ListTagsForResource) for metadataPolicy: Fetch; the write half
+// (PushSecret) is in ps-push.ts.
 import { GetParameterCommand, GetParametersCommand, ListTagsForResourceCommand, SSMClient } from "@aws-sdk/client-ssm";
 import type { RemoteRef } from "../../src/api/external-secret.ts";
 import { explodeJson } from "../../src/provider/json-value.ts";
@@ -14,6 +15,7 @@ import type { AwsProviderSpec } from "./schema.ts";
 import { shapeMap, shapeTags, shapeValue, tagsDocument, withPrefix } from "./values.ts";
 import type { RawValue } from "./values.ts";
 import { findParameters } from "./ps-find.ts";
+import { parameterStorePush } from "./ps-push.ts";
 
 export const PS_BATCH_MAX = 10;
 
@@ -91,6 +93,16 @@ export function parameterStoreClient(deps: PsDeps): SecretsClient {
     },
     findSecrets: (request) => findParameters({ sdk, spec, guarded, values }, request),
     validate: () => validateCredentials(credentials),
+    // Same SDK client (credentials, endpoint, bounded bodies, call counts); a write drops the shared reads.
+    push: parameterStorePush({
+      sdk,
+      spec,
+      guarded,
+      onWrite: () => {
+        values.clear();
+        tags.clear();
+      },
+    }),
     async close() {
       values.clear();
       sdk.destroy();

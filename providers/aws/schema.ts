@@ -60,11 +60,18 @@ export const AwsProviderSpec = z
     auth: AwsAuth.optional(),
     secretsManager: z
       .object({
-        forceDeleteWithoutRecovery: z.boolean().optional().describe("PushSecret only (not supported here); accepted for compatibility."),
-        recoveryWindowInDays: z.number().int().optional().describe("PushSecret only (not supported here); accepted for compatibility."),
+        forceDeleteWithoutRecovery: z
+          .boolean()
+          .optional()
+          .describe("PushSecret deletion (deletionPolicy: Delete): delete the secret at once, without a recovery window. Cannot be combined with recoveryWindowInDays."),
+        recoveryWindowInDays: z
+          .number()
+          .int()
+          .optional()
+          .describe("PushSecret deletion: days (7 to 30) Secrets Manager keeps a deleted secret recoverable; AWS's default is 30. Cannot be combined with forceDeleteWithoutRecovery."),
       })
       .optional()
-      .describe("Secrets Manager deletion settings for PushSecret; accepted for compatibility, unused by a read-only store."),
+      .describe("How PushSecret deletes Secrets Manager secrets (only when deletionPolicy is Delete)."),
     endpoints: AwsEndpoints.optional(),
   })
   .describe("AWS Secrets Manager or Systems Manager Parameter Store.");

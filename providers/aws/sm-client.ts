@@ -1,5 +1,6 @@
 // The Secrets Manager session: GetSecretValue by stage or `uuid/<VersionId>`, AWSCURRENT reads batched into
-// BatchGetSecretValue (20 ids per call) and shared for a short window, tags for metadataPolicy: Fetch.
+// BatchGetSecretValue (20 ids per call) and shared for a short window, tags for metadataPolicy: Fetch; the
+// write half (PushSecret) is in sm-push.ts.
 import { BatchGetSecretValueCommand, DescribeSecretCommand, GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import type { SecretValueEntry } from "@aws-sdk/client-secrets-manager";
 import type { Logger } from "pino";
@@ -7,6 +8,7 @@ import type { RemoteRef } from "../../src/api/external-secret.ts";
 import { explodeJson } from "../../src/provider/json-value.ts";
 import { PermissionDeniedError, ProviderError } from "../../src/provider/errors.ts";
 import type { SecretsClient } from "../../src/provider/types.ts";
+import type { KubeAccess } from "../../src/kube/access.ts";
 import { BATCH_WINDOW_MS, Batcher, SHARED_FETCH_TTL_MS } from "./batcher.ts";
 import { awsCall, countRequests } from "./calls.ts";
 import { credentialsRefused, mapAwsError } from "./errors.ts";
@@ -15,6 +17,7 @@ import type { AwsProviderSpec } from "./schema.ts";
 import { shapeMap, shapeTags, shapeValue, tagsDocument, toRaw, withPrefix } from "./values.ts";
 import type { RawValue } from "./values.ts";
 import { findSecretsManager } from "./sm-find.ts";
+import { secretsManagerPush } from "./sm-push.ts";
 
 export const SM_BATCH_MAX = 20;
 
@@ -23,6 +26,7 @@ export interface SmDeps {
   credentials: SessionCredentials;
   endpoint: string | undefined;
   log: Logger;
+  kube: KubeAccess;
 }
 
 /** GetSecretValue's version selector for remoteRef.version (ESO: a stage, or `uuid/<VersionId>`). Pure. */
@@ -100,6 +104,12 @@ export function secretsManagerClient(deps: SmDeps): SecretsClient {
     ttlMs: SHARED_FETCH_TTL_MS,
   });
 
+  const forgetReads = () => {
+    current.clear();
+    versioned.clear();
+    tags.clear();
+  };
+
   const read = (ref: RemoteRef): Promise<RawValue> => {
     const id = withPrefix(spec.prefix, ref.key);
     const stage = versionSelector(ref.version);
@@ -118,6 +128,8 @@ export function secretsManagerClient(deps: SmDeps): SecretsClient {
     },
     findSecrets: (request) => findSecretsManager({ sdk, spec, guarded, current }, request),
     validate: () => validateCredentials(credentials),
+    // Same SDK client (credentials, endpoint, bounded bodies, call counts); a write drops the shared reads.
+    push: secretsManagerPush({ sdk, spec, guarded, kube: deps.kube, onWrite: forgetReads }),
     async close() {
       current.clear();
       sdk.destroy();

@@ -1,11 +1,12 @@
-// The four Secret Manager calls the provider makes, behind a narrow interface: the SDK client in production
-// (gRPC, or REST for emulators), an in-memory table in unit tests.
+// The Secret Manager calls the provider reads with, behind a narrow interface: the SDK client in production
+// (gRPC, or REST for emulators), an in-memory table in unit tests. PushSecret's writes are in api-write.ts.
 import { v1 } from "@google-cloud/secret-manager";
 import { grpc } from "google-gax";
 import type { CallOptions } from "google-gax";
 import type { AuthClient } from "google-auth-library";
 import type { Endpoint } from "./endpoint.ts";
 import { Limits } from "../../src/provider/limits.ts";
+import { sdkWrites, type SecretManagerWrites } from "./api-write.ts";
 
 export interface AccessedVersion {
   /** Resource name of the version actually served (`latest` resolved to its number). */
@@ -26,7 +27,8 @@ export interface ListedSecret {
  */
 export interface SecretManagerApi {
   access(versionName: string): Promise<AccessedVersion>;
-  getSecret(secretName: string): Promise<{ labels: Record<string, string>; annotations: Record<string, string> }>;
+  /** `etag` is for PushSecret's conditional updates and deletes; reads ignore it. */
+  getSecret(secretName: string): Promise<{ labels: Record<string, string>; annotations: Record<string, string>; etag?: string | undefined }>;
   listSecrets(parent: string, filter: string | undefined, pageToken: string | undefined): Promise<{ secrets: ListedSecret[]; nextPageToken?: string | undefined }>;
   /** One page of a secret's versions in state ENABLED (names only). */
   listEnabledVersions(secretName: string, pageToken: string | undefined): Promise<{ names: string[]; nextPageToken?: string | undefined }>;
@@ -41,7 +43,7 @@ const CALL: CallOptions = { timeout: 30_000, retry: { retryCodes: [] }, autoPagi
  * `maxResponseBytes` fail in grpc-js (google-gax turns its 4 MiB default off; a `grpc.*` option turns a limit back
  * on; errors.ts maps the failure to ResponseTooLargeError). The REST transport (gaxios) offers no such hook.
  */
-export function sdkApi(endpoint: Endpoint, authClient: AuthClient, maxResponseBytes: number = Limits.providerResponseBytes): SecretManagerApi {
+export function sdkApi(endpoint: Endpoint, authClient: AuthClient, maxResponseBytes: number = Limits.providerResponseBytes): SecretManagerApi & SecretManagerWrites {
   const options =
     endpoint.transport === "rest"
       ? { fallback: true, apiEndpoint: endpoint.host, port: endpoint.port, protocol: endpoint.secure ? "https" : "http", authClient }
@@ -54,6 +56,7 @@ export function sdkApi(endpoint: Endpoint, authClient: AuthClient, maxResponseBy
         };
   const client = new v1.SecretManagerServiceClient(options as ConstructorParameters<typeof v1.SecretManagerServiceClient>[0]);
   return {
+    ...sdkWrites(client, CALL),
     async access(name) {
       const [response] = await client.accessSecretVersion({ name }, CALL);
       const data = response.payload?.data;
@@ -62,7 +65,7 @@ export function sdkApi(endpoint: Endpoint, authClient: AuthClient, maxResponseBy
     },
     async getSecret(name) {
       const [secret] = await client.getSecret({ name }, CALL);
-      return { labels: { ...secret.labels }, annotations: { ...secret.annotations } };
+      return { labels: { ...secret.labels }, annotations: { ...secret.annotations }, etag: secret.etag || undefined };
     },
     async listSecrets(parent, filter, pageToken) {
       const [secrets, , raw] = await client.listSecrets({ parent, pageSize: 250, ...(filter ? { filter } : {}), ...(pageToken ? { pageToken } : {}) }, CALL);

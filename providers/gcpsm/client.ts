@@ -9,12 +9,14 @@ import { recordProviderCall } from "../../src/provider/call-metrics.ts";
 import { explodeJson, pickProperty, toBytes, bytesToString } from "../../src/provider/json-value.ts";
 import type { SecretsClient } from "../../src/provider/types.ts";
 import type { SecretManagerApi } from "./api.ts";
+import type { SecretManagerWrites } from "./api-write.ts";
 import { crc32c, sentChecksum } from "./crc32c.ts";
-import { callStatus, mapGcpError } from "./errors.ts";
+import { callStatus, mapGcpError, mapGcpWriteError } from "./errors.ts";
 import { Limiter } from "./limiter.ts";
 import type { Scope } from "./names.ts";
 import { metadataDocument, secretName, versionId, versionName, versionNumber } from "./names.ts";
 import { findSecrets } from "./client-find.ts";
+import { gcpsmPush } from "./push.ts";
 
 export const MAX_IN_FLIGHT = 16;
 
@@ -25,12 +27,14 @@ export interface SessionDeps {
   /** LatestOrFetch: when `latest` is disabled or destroyed, serve the newest enabled version. */
   fallbackToEnabled: boolean;
   log: Logger;
+  /** Secret Manager's write calls (same SDK client as `api`): present, the session can push (PushSecret). */
+  writes?: SecretManagerWrites | undefined;
 }
 
 /** Runs one request: bounded, with credentials resolved first (so auth errors keep their type), counted and mapped. */
 export type Call = <T>(call: string, what: string, fn: () => Promise<T>) => Promise<T>;
 
-export function makeCall(deps: Pick<SessionDeps, "api" | "auth">, limiter: Limiter): Call {
+export function makeCall(deps: Pick<SessionDeps, "api" | "auth">, limiter: Limiter, mapError: typeof mapGcpError = mapGcpError): Call {
   return (call, what, fn) =>
     limiter.run(async () => {
       await deps.auth.getRequestHeaders();
@@ -40,7 +44,7 @@ export function makeCall(deps: Pick<SessionDeps, "api" | "auth">, limiter: Limit
         return result;
       } catch (err) {
         recordProviderCall("gcpsm", call, callStatus(err));
-        throw mapGcpError(err, call, what);
+        throw mapError(err, call, what);
       }
     });
 }
@@ -118,5 +122,7 @@ export function gcpsmClient(deps: SessionDeps): SecretsClient {
     async close() {
       await deps.api.close();
     },
+    // Writes share the reads' limiter: one bound on what a session has in flight.
+    ...(deps.writes ? { push: gcpsmPush({ ...deps, writes: deps.writes, read: call, write: makeCall(deps, limiter, mapGcpWriteError), access, newestEnabled }) } : {}),
   };
 }

@@ -14,8 +14,10 @@ export async function connectGcpsm({ spec, kube, log }: ConnectContext<GcpsmProv
   const project = spec.projectID || projectId;
   if (!project) throw new ConfigError("gcpsm needs projectID (or a service-account key naming its project); we never ask the metadata server");
   log.debug({ endpoint: `${endpoint.host}:${endpoint.port}`, transport: endpoint.transport }, "gcpsm: session opened");
+  const api = sdkApi(endpoint, auth);
   return gcpsmClient({
-    api: sdkApi(endpoint, auth),
+    api,
+    writes: api,
     auth,
     scope: { project, location: spec.location },
     fallbackToEnabled: spec.secretVersionSelectionPolicy === "LatestOrFetch",

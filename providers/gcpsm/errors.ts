@@ -1,6 +1,6 @@
 // The one place where Secret Manager (gRPC or REST) errors become our typed errors. Server messages are not
 // passed through (only a few fixed words picked out of them), so no remote text reaches status or logs.
-import { ConfigError, NoSecretError, PermissionDeniedError, ProviderError, ProviderUnavailableError, ResponseTooLargeError } from "../../src/provider/errors.ts";
+import { ConfigError, NoSecretError, PermissionDeniedError, ProviderError, ProviderUnavailableError, ResponseTooLargeError, WriteConflictError } from "../../src/provider/errors.ts";
 import type { ProviderCallStatus } from "../../src/provider/call-metrics.ts";
 
 /** gRPC status codes (google.rpc.Code); the REST transport maps HTTP statuses onto the same codes. */
@@ -82,4 +82,20 @@ export function mapGcpError(err: unknown, call: string, what: string): Error {
     default:
       return new ProviderUnavailableError(`${call} on ${what}: Secret Manager unavailable (gRPC code ${code})`, cause);
   }
+}
+
+/**
+ * mapGcpError for PushSecret's write calls, where a few codes mean "the secret changed since we read it": a create
+ * that finds it already there, an etag that no longer matches (FAILED_PRECONDITION or ABORTED), a secret deleted
+ * in between (NOT_FOUND; except DeleteSecret, where the caller treats it as already gone). All become
+ * WriteConflictError: retried with backoff from a fresh read, never "not found" for deletionPolicy.
+ */
+export function mapGcpWriteError(err: unknown, call: string, what: string): Error {
+  if (err instanceof ProviderError) return err;
+  const code = codeOf(err);
+  const conflict = (detail: string) => new WriteConflictError(`${call} on ${what}: ${detail}; retrying from a fresh read`, { cause: err });
+  if (code === Code.ALREADY_EXISTS) return conflict("created by someone else meanwhile");
+  if (code === Code.FAILED_PRECONDITION || code === Code.ABORTED) return conflict("changed meanwhile (etag mismatch or concurrent change)");
+  if (code === Code.NOT_FOUND && call !== "DeleteSecret") return conflict("deleted meanwhile");
+  return mapGcpError(err, call, what);
 }

@@ -1,4 +1,4 @@
-// The Google Cloud Secret Manager provider (ESO's `gcpsm`): read-only, one SDK client per store and credentials.
+// The Google Cloud Secret Manager provider (ESO's `gcpsm`): reads and PushSecret, one SDK client per store and credentials.
 import type { Provider } from "../../src/provider/types.ts";
 import { GcpsmProviderSpec } from "./schema.ts";
 import { resolveEndpoint } from "./endpoint.ts";
@@ -23,7 +23,7 @@ function operatorIdentity(spec: GcpsmProviderSpec): string | undefined {
 export const gcpsmProvider = {
   name: "gcpsm",
   schema: GcpsmProviderSpec,
-  capabilities: "ReadOnly",
+  capabilities: "ReadWrite",
   referentAuth,
   operatorIdentity,
   connect: async (ctx) => (await import("./connect.ts")).connectGcpsm(ctx),

@@ -65,11 +65,11 @@ export const LIVE_STORES_FLAG = "--allow-live-stores";
 type Obj = Located["obj"];
 const nsOf = (o: Obj, fallback: string) => o.metadata?.namespace ?? fallback;
 
-function manifest(ctx: OfflineContext, kind: string, name: string, namespace: string | undefined): Obj | undefined {
+export function manifest(ctx: OfflineContext, kind: string, name: string, namespace: string | undefined): Obj | undefined {
   return ctx.objects.find((m) => m.obj.kind === kind && m.obj.metadata?.name === name && (namespace === undefined || nsOf(m.obj, ctx.namespace) === namespace))?.obj;
 }
 
-function secretData(o: Obj): Record<string, Uint8Array> {
+export function secretData(o: Obj): Record<string, Uint8Array> {
   const out: Record<string, Uint8Array> = {};
   for (const [k, v] of Object.entries((o.data as Record<string, string>) ?? {})) out[k] = new Uint8Array(Buffer.from(v, "base64"));
   for (const [k, v] of Object.entries((o.stringData as Record<string, string>) ?? {})) out[k] = new Uint8Array(Buffer.from(v, "utf8"));
@@ -113,7 +113,7 @@ function offlineKube(ctx: OfflineContext, store: StoreIdentity): KubeAccess {
   };
 }
 
-function templateSources(ctx: OfflineContext, namespace: string): TemplateSources {
+export function templateSources(ctx: OfflineContext, namespace: string): TemplateSources {
   const live = ctx.clients ? apiTemplateSources(ctx.clients.core, namespace) : undefined;
   return {
     async configMap(name) {

@@ -1,4 +1,5 @@
 // `secrets-bridge render PATH...`: renders the ExternalSecrets found under the paths against their stores
+// (and shows what each PushSecret would push where, render-push.ts)
 // (fake, SOPS with a local key; a live store only with --allow-live-stores) and prints the Secrets they
 // would produce as YAML, masked (masking.ts) unless --show-values. Exit 1 if any ExternalSecret fails.
 import { readFileSync } from "node:fs";
@@ -13,6 +14,7 @@ import { MASKED, maskedFailure, maskingFor, type Field } from "./masking.ts";
 import { formatFindings, loadManifests, where, type Finding, type Located } from "./render-manifests.ts";
 import { DataDependentError, renderManifestOffline, renderOffline, type OfflineContext, type OfflineRender } from "./render-offline.ts";
 import type { Manifest } from "../template/index.ts";
+import { renderPushOffline } from "./render-push.ts";
 
 export interface RenderOptions {
   name?: string | undefined;
@@ -80,6 +82,10 @@ export function offlineContext(objects: Located[], providers: ReadonlyArray<Prov
 /** An ExternalSecret's failure as printed: in full with --show-values, else masked (masking.ts). */
 export const failureMessage = (err: unknown, showValues: boolean): string => (showValues ? safeMessage(err instanceof DataDependentError ? err.original : err) : maskedFailure(err));
 
+export function selectPushSecrets(objects: Located[], name: string | undefined): Located[] {
+  return objects.filter((m) => m.obj.kind === "PushSecret" && String(m.obj.apiVersion ?? "").startsWith("external-secrets.io/") && (!name || m.obj.metadata?.name === name));
+}
+
 export function selectExternalSecrets(objects: Located[], name: string | undefined): Located[] {
   return objects.filter((m) => m.obj.kind === "ExternalSecret" && String(m.obj.apiVersion ?? "").startsWith("external-secrets.io/") && (!name || m.obj.metadata?.name === name));
 }
@@ -98,8 +104,9 @@ export function renderedManifest(manifest: Manifest, showValues: boolean): Recor
 export async function renderCommand(paths: string[], providers: ReadonlyArray<Provider<any>>, opts: RenderOptions, print: (s: string) => void, printErr: (s: string) => void): Promise<number> {
   const { objects, findings } = loadManifests(paths);
   const selected = selectExternalSecrets(objects, opts.name);
-  if (selected.length === 0) {
-    printErr(opts.name ? `no ExternalSecret named ${opts.name} under ${paths.join(", ")}` : `no ExternalSecret under ${paths.join(", ")}`);
+  const pushes = selectPushSecrets(objects, opts.name);
+  if (selected.length === 0 && pushes.length === 0) {
+    printErr(opts.name ? `no ExternalSecret or PushSecret named ${opts.name} under ${paths.join(", ")}` : `no ExternalSecret or PushSecret under ${paths.join(", ")}`);
     return 1;
   }
   const ctx = offlineContext(objects, providers, opts);
@@ -111,6 +118,13 @@ export async function renderCommand(paths: string[], providers: ReadonlyArray<Pr
         ? renderedManifest((await renderManifestOffline(m.obj, ctx)).manifest, opts.showValues ?? false)
         : secretManifest(await renderOffline(m.obj, ctx), opts.showValues ?? false);
       docs.push(`# ${where(m)} (${m.file}:${m.line})\n${stringify(shown)}`);
+    } catch (err) {
+      failures.push({ file: m.file, line: m.line, severity: "error", message: `${where(m)}: ${failureMessage(err, opts.showValues ?? false)}` });
+    }
+  }
+  for (const m of pushes) {
+    try {
+      docs.push(`# ${where(m)}: what it would push (${m.file}:${m.line})\n${stringify({ pushes: await renderPushOffline(m.obj, ctx, opts.showValues ?? false) })}`);
     } catch (err) {
       failures.push({ file: m.file, line: m.line, severity: "error", message: `${where(m)}: ${failureMessage(err, opts.showValues ?? false)}` });
     }

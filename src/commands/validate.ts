@@ -1,4 +1,4 @@
-// `secrets-bridge validate PATH...`: checks every ExternalSecret and store manifest under the paths, offline,
+// `secrets-bridge validate PATH...`: checks every ExternalSecret, PushSecret and store manifest under the paths, offline,
 // as a CI step: the CRD schema and its CEL rules, unknown fields, template parse (with the template's line),
 // regexps Go rejects, generators (validate-generators.ts), sync window schedules robfig rejects (a warning), JSON merges without `into`, and
 // references between files (stores, templateFrom ConfigMaps/Secrets). Exit 1 on any error.
@@ -17,6 +17,8 @@ import { checkWindowsAndMerges } from "./validate-windows-merge.ts";
 import { crdSchemas, validateAgainst } from "./validate-rules.ts";
 import { checkGeneratorObject, checkGeneratorRefs } from "./validate-generators.ts";
 import { GENERATOR_API_VERSION, GENERATOR_GROUP } from "../api/generators.ts";
+import { PUSH_API_VERSION } from "../api/push-secret.ts";
+import { checkPushSecret, pushSecretSpecPath } from "./validate-push.ts";
 
 export interface ValidateOptions {
   /** Missing store references are warnings instead of errors (stores managed in another repository). */
@@ -132,7 +134,8 @@ export function validateFindings(paths: string[], providerSchemas: Record<string
     // RefreshReceiver is ours (issue 20) and lives in our own group; generators are ESO's generators group; every
     // other kind is ESO's external-secrets.io.
     const generator = String(m.obj.apiVersion).startsWith(`${GENERATOR_GROUP}/`);
-    const served = m.obj.kind === "RefreshReceiver" ? RECEIVER_API_VERSION : generator ? GENERATOR_API_VERSION : `${GROUP}/${VERSION}`;
+    const pushKind = pushSecretSpecPath(m.obj.kind);
+    const served = m.obj.kind === "RefreshReceiver" ? RECEIVER_API_VERSION : generator ? GENERATOR_API_VERSION : pushKind ? PUSH_API_VERSION : `${GROUP}/${VERSION}`;
     if (m.obj.apiVersion !== served) {
       findings.push({ file: m.file, line: lineOf(m, ["apiVersion"]), severity: "error", message: `${where(m)}: apiVersion ${m.obj.apiVersion} is not served; use ${served}` });
       continue;
@@ -156,6 +159,10 @@ export function validateFindings(paths: string[], providerSchemas: Record<string
     }
     if (generator) {
       checkGeneratorObject(m, findings);
+      continue;
+    }
+    if (pushKind) {
+      checkPushSecret(m, pushKind, objects, opts, findings);
       continue;
     }
     checkRegexps(m, findings);

@@ -270,6 +270,10 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
           if (result.writes > 0) opts.metrics?.pushWrites.inc({ ...labels, operation: "write" }, result.writes);
           if (result.deletes > 0) opts.metrics?.pushWrites.inc({ ...labels, operation: "delete" }, result.deletes);
         },
+        onReconciled: (namespace, name, ms) => {
+          if (ms === undefined) opts.metrics?.pushReconcileDuration.remove({ name, namespace });
+          else opts.metrics?.pushReconcileDuration.set({ name, namespace }, Math.round(ms * 1e6));
+        },
       })
     : undefined;
   if (push) controllers.push(push.controller);

@@ -60,6 +60,8 @@ export function wirePushSecrets(deps: {
   workers?: number;
   hooks: Pick<ControllerOptions, "onResult" | "onDequeue">;
   onSync?: PushSecretReconcilerDeps["onSync"];
+  /** Each reconcile's duration for the PushSecret that still exists (ms), or undefined once it is gone. */
+  onReconciled?: (namespace: string, name: string, ms: number | undefined) => void;
 }): PushSecretWiring {
   const { pushSecrets, secretStores, clusterSecretStores } = deps.informers;
   const log = deps.log.child({ controller: "pushsecret" });
@@ -86,7 +88,16 @@ export function wirePushSecrets(deps: {
       namespaceLabels: deps.namespaceLabels,
     },
   });
-  const controller = new Controller({ name: "pushsecret", queue, reconcile, workers: deps.workers ?? 4, log, ...deps.hooks });
+  const timed = async (key: string) => {
+    const started = performance.now();
+    try {
+      return await reconcile(key);
+    } finally {
+      const [namespace, name] = key.split("/") as [string, string];
+      deps.onReconciled?.(namespace, name, pushSecrets.get(name, namespace) ? performance.now() - started : undefined);
+    }
+  };
+  const controller = new Controller({ name: "pushsecret", queue, reconcile: timed, workers: deps.workers ?? 4, log, ...deps.hooks });
 
   pushSecrets.onAdd((ps) => enqueue(ps));
   pushSecrets.onUpdate((ps, old) => {

@@ -23,8 +23,8 @@ describe("Helm chart", () => {
   it("renders with default values: CRDs, RBAC, leader election, a restricted Deployment with probes", () => {
     const objects = helmTemplate("sb-system");
     assert.deepEqual(byKind(objects, "CustomResourceDefinition").map((crd) => crd.metadata?.name).sort(), [
-      "clusterexternalsecrets.external-secrets.io", "clustergenerators.generators.external-secrets.io", "clustersecretstores.external-secrets.io", "externalsecrets.external-secrets.io",
-      "fakes.generators.external-secrets.io", "passwords.generators.external-secrets.io", "refreshreceivers.secrets-bridge.io", "secretstores.external-secrets.io",
+      "clusterexternalsecrets.external-secrets.io", "clustergenerators.generators.external-secrets.io", "clusterpushsecrets.external-secrets.io", "clustersecretstores.external-secrets.io", "externalsecrets.external-secrets.io",
+      "fakes.generators.external-secrets.io", "passwords.generators.external-secrets.io", "pushsecrets.external-secrets.io", "refreshreceivers.secrets-bridge.io", "secretstores.external-secrets.io",
       "sshkeys.generators.external-secrets.io", "uuids.generators.external-secrets.io",
     ]);
     const deployment = byKind(objects, "Deployment")[0] as V1Deployment;

@@ -2,7 +2,7 @@
 // TokenRequest token of the chart's ServiceAccount): sync, rotation and deletion under the chart's RBAC, two
 // replicas with leader failover and no double writes, metrics content behind the chart's default metrics auth
 // (scraped with a token bound to its metrics-reader role), a ClusterExternalSecret fanned out and collected,
-// rollout restarts (rolloutRestartTargets and Reloader annotations), a RefreshReceiver (receiver.enabled: the leader
+// rollout restarts (rolloutRestartTargets and Reloader annotations), a PushSecret, a RefreshReceiver (receiver.enabled: the leader
 // refreshes at once, the standby answers 503), generators, a graceful SIGTERM, and the token-create switch off.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
@@ -18,6 +18,7 @@ import { freePort, installChart, isLeader, mountServiceAccount, startLikePod, ty
 import { RECEIVER_GROUP, RECEIVER_VERSION, type RefreshReceiver } from "../../src/api/refresh-receiver.ts";
 import { decoded, kube, ready, sleep, waitFor } from "../helpers/operator.ts";
 import { planted as plant } from "../helpers/planted.ts";
+import { pushApi } from "../helpers/push.ts";
 
 /** A ServiceAccount token for a scraper; waits until `allowedToScrape` is what RBAC says (no stale 403 gets remembered). */
 async function scraperToken(namespace: string, name: string, allowedToScrape: boolean): Promise<string> {
@@ -86,6 +87,16 @@ describe("in-cluster with the chart's RBAC: two replicas", () => {
     const secret = await waitFor("secret", () => k.secret(app, "es"));
     assert.equal(decoded(secret).k, planted);
     await waitFor("Ready", async () => (ready(await k.es(app, "es"))?.status === "True" ? true : undefined));
+  });
+
+  it("pushes a Secret with a PushSecret under the chart's RBAC (watch, status, finalizer), and removes it on delete", async () => {
+    const push = pushApi();
+    await push.putSecret(app, "push-source", { k: planted });
+    await push.create(app, "push", { deletionPolicy: "Delete", secretStoreRefs: [{ name: "fake" }], selector: { secret: { name: "push-source" } }, data: [{ match: { secretKey: "k", remoteRef: { remoteKey: "pushed" } } }] });
+    const done = await push.waitReady(app, "push", "True", "Synced");
+    assert.ok(done.metadata.finalizers?.includes("pushsecret.externalsecrets.io/finalizer"));
+    await push.delete(app, "push");
+    await waitFor("PushSecret gone (finalizer released)", async () => ((await push.get(app, "push")) ? undefined : true));
   });
 
   it("runs a Password and a ClusterGenerator (UUID) under the chart's RBAC (get on the generator kinds)", async () => {

@@ -10,6 +10,7 @@ import { decoded, kube, ready, sleep, startTestOperator, waitFor, type TestOpera
 import { leakForms, planted } from "../helpers/planted.ts";
 import { pushApi } from "../helpers/push.ts";
 import { fakeCallCount } from "../../providers/fake/index.ts";
+import { makeMetrics } from "../../src/metrics.ts";
 
 describe("PushSecret (fake store)", () => {
   const k = kube();
@@ -17,6 +18,7 @@ describe("PushSecret (fake store)", () => {
   let ns: string;
   let otherNs: string;
   let op: TestOperator;
+  const metrics = makeMetrics();
   const store = "push-fake";
   const storeLabel = () => `SecretStore/${ns}/${store}`;
   const writes = (key?: string) => fakeCallCount({ store: storeLabel(), operation: "PushSecret", ...(key ? { key } : {}) });
@@ -34,7 +36,7 @@ describe("PushSecret (fake store)", () => {
   before(async () => {
     ns = await freshNamespace("push");
     otherNs = await freshNamespace("push-other");
-    op = await startTestOperator(`${ns},${otherNs}`);
+    op = await startTestOperator(`${ns},${otherNs}`, { metrics });
     await k.create("SecretStore", ns, store, { provider: { fake: { data: [{ key: "foreign", value: values.foreign }] } } });
     await waitFor("store Ready", async () => {
       const got = (await k.custom.getNamespacedCustomObject({ group: "external-secrets.io", version: "v1", namespace: ns, plural: "secretstores", name: store })) as { status?: { conditions?: Array<{ type: string; status: string }> } };
@@ -174,6 +176,50 @@ describe("PushSecret (fake store)", () => {
     await ps.create(ns, "readonly", { secretStoreRefs: [{ name: "sops-ro" }], selector: { secret: { name: "source" } }, data: [{ match: { secretKey: "db", remoteRef: { remoteKey: "x" } } }] });
     const failed = await ps.waitReady(ns, "readonly", "False", "Errored");
     assert.match(ready(failed)?.message ?? "", /sops-ro (cannot be written to: its provider is ReadOnly|is not ready)/);
+  });
+
+  it("a hostile tenant (a ClusterSecretStore closed to it, a rewrite template without end, a backtracking-style pattern) stalls nothing: an ordinary PushSecret next to it syncs", async () => {
+    const closed = `push-closed-${ns}`;
+    await k.create("ClusterSecretStore", undefined, closed, { provider: { fake: { data: [] } }, conditions: [{ namespaces: ["somewhere-else"] }] });
+    try {
+      await ps.putSecret(otherNs, "tenant", { aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab: values.other });
+      await ps.create(otherNs, "closed", { secretStoreRefs: [{ name: closed, kind: "ClusterSecretStore" }], selector: { secret: { name: "tenant" } }, data: [{ match: { remoteRef: { remoteKey: "taken" } } }] });
+      await k.create("SecretStore", otherNs, "tenant-fake", { provider: { fake: { data: [] } } });
+      await ps.create(otherNs, "endless", {
+        secretStoreRefs: [{ name: "tenant-fake" }],
+        selector: { secret: { name: "tenant" } },
+        dataTo: [{ storeRef: { name: "tenant-fake" }, rewrite: [{ transform: { template: "{{ range until 100000000 }}{{ end }}{{ .value }}" } }] }],
+      });
+      await ps.create(otherNs, "backtracking", {
+        secretStoreRefs: [{ name: "tenant-fake" }],
+        selector: { secret: { name: "tenant" } },
+        dataTo: [{ storeRef: { name: "tenant-fake" }, match: { regexp: "^(a+)+$" } }],
+      });
+      const refused = await ps.waitReady(otherNs, "closed", "False", "Errored");
+      assert.match(ready(refused)?.message ?? "", /does not allow namespace .* \(spec\.conditions\)/);
+      // RE2: the pattern runs in linear time and matches nothing here; the PushSecret completes with nothing to push.
+      const linear = await ps.waitReady(otherNs, "backtracking", "True", "Synced");
+      assert.deepEqual(linear.status?.syncedPushSecrets?.["SecretStore/tenant-fake"] ?? {}, {});
+      // Meanwhile an ordinary tenant's push goes through at once.
+      await ps.create(ns, "ordinary", { secretStoreRefs: [{ name: store }], selector: { secret: { name: "source" } }, data: [{ match: { secretKey: "api", remoteRef: { remoteKey: "ordinary" } } }] });
+      await ps.waitReady(ns, "ordinary", "True", "Synced", 10_000);
+      assert.equal(fakeCallCount({ operation: "PushSecret", key: "taken" }), 0);
+      // The template without end is stopped by the isolation worker's time limit: a spec error, nothing pushed.
+      const stopped = await ps.waitReady(otherNs, "endless", "False", "Errored", 60_000);
+      assert.match(ready(stopped)?.message ?? "", /InvalidProviderConfig: dataTo\[0\]\.rewrite\.transform/);
+    } finally {
+      await k.custom.deleteClusterCustomObject({ group: "external-secrets.io", version: "v1", plural: "clustersecretstores", name: closed });
+    }
+  });
+
+  it("metrics with ESO's names: pushsecret_status_condition, pushsecret_reconcile_duration; writes counted", async () => {
+    const text = await metrics.registry.metrics();
+    assert.match(text, new RegExp(`pushsecret_status_condition\\{name="one",namespace="${ns}",condition="Ready",status="True"\\} 1`));
+    assert.match(text, new RegExp(`pushsecret_status_condition\\{name="foreign",namespace="${ns}",condition="Ready",status="False"\\} 1`));
+    assert.match(text, new RegExp(`pushsecret_reconcile_duration\\{name="one",namespace="${ns}"\\} \\d+`));
+    assert.doesNotMatch(text, /pushsecret_reconcile_duration\{name="del",/, "a deleted PushSecret's series is removed");
+    assert.match(text, new RegExp(`pushsecret_provider_writes_total\\{name="one",namespace="${ns}",operation="write"\\} 2`));
+    for (const value of Object.values(values)) for (const form of leakForms(value)) assert.ok(!text.includes(form));
   });
 
   it("no pushed value appears in any status or Event", async () => {

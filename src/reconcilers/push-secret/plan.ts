@@ -84,7 +84,11 @@ async function expandOne(dataTo: PushSecretDataTo, index: number, source: Record
   }
   // Rewrites run over the names only: each name maps to itself, the rewrite turns that into new name -> old name.
   const names = Object.fromEntries(matched.map((key) => [key, new Uint8Array(Buffer.from(key, "utf8"))]));
-  const renamed = await rewriteIsolated(names, dataTo.rewrite, psKey);
+  const renamed = await rewriteIsolated(names, dataTo.rewrite, psKey).catch((err: unknown) => {
+    // The shared rewrite code names ExternalSecret's field; here it is this dataTo entry's.
+    if (err instanceof ConfigError) throw new ConfigError(err.message.replace(/^dataFrom\.rewrite(\[\d+\])?/, `${field}.rewrite$1`));
+    throw err;
+  });
   const remoteKeys = new Map<string, string>();
   for (const [remoteKey, from] of Object.entries(renamed)) {
     const convertedKey = Buffer.from(from).toString("utf8");

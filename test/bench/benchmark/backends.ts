@@ -20,6 +20,8 @@ export interface Backend {
   rotate(key: number, value: string): Promise<boolean>;
   /** Provider reads so far, counted as close to the provider as the backend allows. */
   providerCalls(operator: OperatorProcess): Promise<number>;
+  /** Provider writes so far (PushSecret: creates, updates, tags, deletes), counted like providerCalls. */
+  providerWrites(operator: OperatorProcess): Promise<number>;
   /** Whether the count survives an operator restart (counted at the provider) or restarts at zero (its metrics). */
   countsSurviveRestart: boolean;
   stop(): Promise<void>;
@@ -36,7 +38,10 @@ export function fakeBackend(keys: number): Backend {
       return true;
     },
     async providerCalls(operator) {
-      return sumSeries(await operator.metrics(), "externalsecret_provider_api_calls_count");
+      return sumSeries(await operator.metrics(), "externalsecret_provider_api_calls_count", { call: /^(?!PushSecret$|DeleteSecret$)/ });
+    },
+    async providerWrites(operator) {
+      return sumSeries(await operator.metrics(), "externalsecret_provider_api_calls_count", { call: /^(PushSecret|DeleteSecret)$/ });
     },
     async stop() {},
   };
@@ -53,10 +58,10 @@ export async function awsBackend(keys: number, kube: KubeBench, cluster: Cluster
   await cluster.core
     .createNamespacedSecret({ namespace: credsNamespace, body: { metadata: { name: "aws" }, stringData: { "access-key-id": MOTO_TEST_KEYS.accessKeyId, "secret-access-key": MOTO_TEST_KEYS.secretAccessKey } } })
     .catch(() => undefined);
-  const reads = async () => {
-    const requests = (await (await fetch(`${state.proxy.endpoint}/__bench/requests`)).json()) as Array<{ op: string; ids: string[] }>;
-    return requests.filter((r) => r.op.startsWith("secretsmanager.")).length;
-  };
+  const requests = async () => (await (await fetch(`${state.proxy.endpoint}/__bench/requests`)).json()) as Array<{ op: string; ids: string[] }>;
+  const WRITE_OPS = /^secretsmanager\.(CreateSecret|PutSecretValue|TagResource|UntagResource|DeleteSecret)$/;
+  const reads = async () => (await requests()).filter((r) => r.op.startsWith("secretsmanager.") && !WRITE_OPS.test(r.op)).length;
+  const writes = async () => (await requests()).filter((r) => WRITE_OPS.test(r.op)).length;
   return {
     name: "aws (moto)",
     countsSurviveRestart: true,
@@ -78,6 +83,7 @@ export async function awsBackend(keys: number, kube: KubeBench, cluster: Cluster
       return false;
     },
     providerCalls: () => reads(),
+    providerWrites: () => writes(),
     async stop() {
       sm.destroy();
       await motoPeer.stop(state);
@@ -96,12 +102,14 @@ export async function vaultBackend(keys: number, kube: KubeBench, cluster: Clust
   const credsNamespace = "bench-vault-credentials";
   await cluster.core.createNamespace({ body: { metadata: { name: credsNamespace } } }).catch(() => undefined);
   await cluster.core.createNamespacedSecret({ namespace: credsNamespace, body: { metadata: { name: "vault" }, stringData: { token: state.rootToken } } }).catch(() => undefined);
-  const reads = () =>
+  const requests = (operation: RegExp, path: RegExp) =>
     readFileSync(state.auditLogPath, "utf8")
       .split("\n")
-      // Reads only: the benchmark's own writes (seeding, rotation) are not the operator's calls.
-      .filter((line) => line.includes('"type":"request"') && line.includes('"operation":"read"') && line.includes('"path":"bench/data/'))
-      .length;
+      .filter((line) => line.includes('"type":"request"') && operation.test(line) && path.test(line)).length;
+  // Reads only: the benchmark's own writes (seeding, rotation) are not the operator's calls.
+  const reads = () => requests(/"operation":"read"/, /"path":"bench\/data\//);
+  // Writes under push/: only PushSecrets write there (the benchmark seeds and rotates key-N).
+  const writes = () => requests(/"operation":"(create|update|delete)"/, /"path":"bench\/(data|metadata)\/push-/);
   return {
     name: "vault (OpenBao)",
     countsSurviveRestart: true,
@@ -123,6 +131,7 @@ export async function vaultBackend(keys: number, kube: KubeBench, cluster: Clust
       return false;
     },
     providerCalls: async () => reads(),
+    providerWrites: async () => writes(),
     async stop() {
       await openbaoPeer.stop(state);
     },

@@ -17,6 +17,7 @@ import { KEYS, cleanup, setupStore, w1BurstCreate, w2SteadyRefresh, w3Rotation, 
 import { w8ClusterExternalSecret } from "./scenario-ces.ts";
 import { w10RolloutRestarts } from "./scenario-restarts.ts";
 import { w11WebhookLatency } from "./scenario-receiver.ts";
+import { w12PushSecrets } from "./scenario-push.ts";
 import { table, writeJson } from "./report.ts";
 
 const REPO = new URL("../../../", import.meta.url).pathname;
@@ -30,13 +31,14 @@ const program = new Command("bench")
   .option("--restart-deployments <n>", "W10: Deployments (each fed by its own ExternalSecret of one shared key) rolled by one rotation", "100")
   .option("--restart-namespaces <list>", "W10: the layouts, as namespace counts the Deployments are spread over (one run each)", "1,10")
   .option("--restart-settle <seconds>", "W10: how long to keep counting ReplicaSets after every Deployment rolled", "10")
+  .option("--push-secrets <n>", "W12: PushSecrets, each pushing one key of its own Secret", "200")
   .option("--provider <name>", "where the keys live: fake, aws (the moto peer, counted at its proxy) or vault (the OpenBao peer, counted from its audit log)", "fake")
   .option("--operator-cmd <cmd>", "run another operator executable (gets KUBECONFIG and METRICS_ADDR)")
   .option("--operator-args <args>", "extra arguments for our operator, space-separated, e.g. \"--events=warnings\"", "")
   .option("--crds <dir>", "install the CRDs from this directory instead of ours")
   .option("--out <file>", "JSON results", join(REPO, ".bench/benchmark.json"));
 program.parse();
-const opts = program.opts<{ restartDeployments: string; restartNamespaces: string; restartSettle: string; cesNamespaces: string; provider: string; sizes: string; interval: string; unrelated: string; skip: string; operatorCmd?: string; operatorArgs: string; crds?: string; out: string }>();
+const opts = program.opts<{ pushSecrets: string; restartDeployments: string; restartNamespaces: string; restartSettle: string; cesNamespaces: string; provider: string; sizes: string; interval: string; unrelated: string; skip: string; operatorCmd?: string; operatorArgs: string; crds?: string; out: string }>();
 const sizes = opts.sizes.split(",").map(Number);
 const skip = new Set(opts.skip.split(",").filter(Boolean));
 const log = (msg: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
@@ -81,6 +83,11 @@ try {
     log,
   };
   await setupStore(ctx, (key) => `value-${key}`);
+  // First, on a cluster with no ExternalSecret: the idle cycle's provider reads are then the PushSecrets' own.
+  if (!skip.has("W12")) {
+    log(`W12 ${opts.pushSecrets} PushSecrets: creation, one idle cycle, ${10} sources changed`);
+    results.W12 = await w12PushSecrets(ctx, Number(opts.pushSecrets));
+  }
   for (const n of sizes) {
     const prefix = `bench-${n}`;
     const row: Record<string, unknown> = {};
@@ -152,6 +159,7 @@ console.log(table("W7 restart with current ExternalSecrets: the first 15 s and t
 if (results.W8) console.log(table(`W8 one ClusterExternalSecret over ${KEYS} keys fanned out to namespaces, then 10% more labelled while it runs`, [results.W8 as Record<string, unknown>]));
 if (results.W10) console.log(table("W10 rollout restarts: one key read by every ExternalSecret rotated, each Secret feeding its own Deployment (goal: exactly 1 restart each)", results.W10 as Array<Record<string, unknown>>));
 if (results.W11) console.log(table(`W11 webhook-to-Secret latency: a rotation at the provider, then a RefreshReceiver call naming the key (ExternalSecrets on a ${opts.interval}s interval)`, [results.W11 as Record<string, unknown>]));
+if (results.W12) console.log(table(`W12 PushSecrets: creation, one ${opts.interval}s idle cycle (goal: 0 writes on both sides), 10 sources changed (goal: 10 writes, at once)`, [results.W12 as Record<string, unknown>]));
 if (results.W4) console.log(table("W4 operator RSS with unrelated Secrets in the cluster", results.W4 as Array<Record<string, unknown>>));
 mkdirSync(join(opts.out, ".."), { recursive: true });
 writeJson(opts.out, results);

@@ -38,8 +38,10 @@ describe("generateCrds", () => {
   test("one file per kind, named <group>_<plural>.yaml, each starting with the generated header", () => {
     assert.deepEqual(files.map((file) => file.fileName), [
       "external-secrets.io_clusterexternalsecrets.yaml",
+      "external-secrets.io_clusterpushsecrets.yaml",
       "external-secrets.io_clustersecretstores.yaml",
       "external-secrets.io_externalsecrets.yaml",
+      "external-secrets.io_pushsecrets.yaml",
       "external-secrets.io_secretstores.yaml",
       "generators.external-secrets.io_clustergenerators.yaml",
       "generators.external-secrets.io_fakes.yaml",

@@ -71,6 +71,16 @@ app.kubernetes.io/instance: {{ .Release.Name }}
   resources: [deployments, statefulsets, daemonsets]
   verbs: {{ if .Values.rolloutRestarts.reloaderAnnotations }}[get, list, patch]{{ else }}[get, patch]{{ end }}
 {{- end }}
+{{- if .Values.pushSecret.enabled }}
+{{- /* PushSecrets: watched, status written; patch sets and clears the finalizer of deletionPolicy Delete. The Secrets
+     they push are read (get, and watched per namespace that has PushSecrets) with the secrets verbs above. */}}
+- apiGroups: [external-secrets.io]
+  resources: [pushsecrets]
+  verbs: [list, watch, patch]
+- apiGroups: [external-secrets.io]
+  resources: [pushsecrets/status]
+  verbs: [patch]
+{{- end }}
 {{- if .Values.receiver.enabled }}
 {{- /* RefreshReceivers: watched, status written; their token Secrets are read with the secrets get above. */}}
 - apiGroups: [secrets-bridge.io]

@@ -2,7 +2,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { callStatus, credentialsRefused, errorBodies, fromUnparsedBody, mapAwsError, retryAfterMs } from "../../../../providers/aws/errors.ts";
-import { ConfigError, NoSecretError, PermissionDeniedError, ProviderUnavailableError } from "../../../../src/provider/errors.ts";
+import { ConfigError, NoSecretError, PermissionDeniedError, ProviderUnavailableError, WriteConflictError } from "../../../../src/provider/errors.ts";
 
 const awsError = (name: string, message = "", status?: number, headers?: Record<string, string>) =>
   Object.assign(new Error(message), { name, $metadata: { httpStatusCode: status }, $response: { statusCode: status, headers: headers ?? {} } });
@@ -22,6 +22,10 @@ describe("mapAwsError", () => {
     { name: "5xx is transient", given: awsError("InternalServiceError", "", 500), want: ProviderUnavailableError, status: "error" },
     { name: "a connection error is transient", given: Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" }), want: ProviderUnavailableError, status: "error" },
     { name: "ValidationException is a config error", given: awsError("ValidationException", "1 validation error", 400), want: ConfigError, status: "error" },
+    { name: "a create that lost a race is a write conflict", given: awsError("ResourceExistsException", "exists", 400), want: WriteConflictError, status: "error" },
+    { name: "a parameter created meanwhile is a write conflict", given: awsError("ParameterAlreadyExists", "exists", 400), want: WriteConflictError, status: "error" },
+    { name: "SSM TooManyUpdates is throttled", given: awsError("TooManyUpdates", "", 400), want: ProviderUnavailableError, status: "throttled" },
+    { name: "a refused parameter name is a config error", given: awsError("ParameterPatternMismatchException", "", 400), want: ConfigError, status: "error" },
     { name: "another InvalidRequestException is a config error", given: awsError("InvalidRequestException", "You can't do that", 400), want: ConfigError, status: "error" },
   ];
   for (const { name, given, want, status } of table) {
