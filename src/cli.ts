@@ -84,6 +84,12 @@ program
     ).argParser((v) => v !== "false"),
   )
   .addOption(new Option("--enable-push-secret-reconciler [bool]", "run the PushSecret controller (ESO's flag); false when RBAC does not grant pushsecrets").argParser((v) => v !== "false").default(true))
+  .addOption(
+    new Option(
+      "--enable-cluster-push-secret-reconciler [bool]",
+      "run the ClusterPushSecret controller (ESO's flag). Default: on, but off with --namespace; turned on with --namespace it provisions only into those namespaces (enable it in one such installation only)",
+    ).argParser((v) => v !== "false"),
+  )
   .addOption(new Option("--in-cluster-root <dir>", "prefix of the service-account files (tests)").default("").hideHelp())
   .action(async (opts) => {
     await runOperator(
@@ -117,6 +123,7 @@ program
         serviceAccountTokenRequests: opts.serviceAccountTokenRequests,
         clusterExternalSecrets: opts.enableClusterExternalSecretReconciler,
         pushSecrets: opts.enablePushSecretReconciler,
+        clusterPushSecrets: opts.enableClusterPushSecretReconciler,
         ...(opts.watchLabelSelector ? { watchLabelSelector: opts.watchLabelSelector } : {}),
         receiverBindAddress: opts.receiverBindAddress,
         receiverRateLimit: { requestsPerSecond: opts.receiverRequestsPerSecond, burst: opts.receiverRequestsBurst },

@@ -52,6 +52,8 @@ export interface RunOptions {
   clusterExternalSecrets?: boolean | undefined;
   /** Run the PushSecret controller (default: on). */
   pushSecrets?: boolean | undefined;
+  /** Run the ClusterPushSecret controller (default: unless `namespace` restricts the operator). */
+  clusterPushSecrets?: boolean | undefined;
   /** RefreshReceivers' webhook listener (--receiver-bind-address; "" or absent: receivers off) and each receiver's call budget. */
   receiverBindAddress?: string | undefined;
   receiverRateLimit?: { requestsPerSecond: number; burst: number } | undefined;
@@ -112,6 +114,7 @@ export async function runOperator(options: RunOptions, providers: ReadonlyArray<
     namespace: options.namespace,
     clusterExternalSecrets: options.clusterExternalSecrets,
     pushSecrets: options.pushSecrets,
+    clusterPushSecrets: options.clusterPushSecrets,
     ...(options.watchLabelSelector ? { watchLabelSelector: options.watchLabelSelector } : {}),
     receivers: options.receiverBindAddress ? { address: options.receiverBindAddress, rateLimit: options.receiverRateLimit, ownPod: ownPodFromEnv() } : undefined,
     leaderElection: leaderElect

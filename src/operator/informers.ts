@@ -4,6 +4,7 @@ import type { KubeConfig, KubernetesListObject, KubernetesObject, V1Namespace, V
 import type { Logger } from "pino";
 import { GROUP, VERSION } from "../api/common.ts";
 import type { ClusterExternalSecret } from "../api/cluster-external-secret.ts";
+import type { ClusterPushSecret } from "../api/cluster-push-secret.ts";
 import type { ExternalSecret } from "../api/external-secret.ts";
 import type { SecretStore } from "../api/secret-store.ts";
 import { RECEIVER_GROUP, RECEIVER_VERSION, type RefreshReceiver } from "../api/refresh-receiver.ts";
@@ -21,8 +22,11 @@ export interface OperatorInformers {
   managedSecrets: InformerLike<V1Secret>;
   /** Only when the ClusterExternalSecret controller runs (cluster-wide installations). */
   clusterExternalSecrets?: InformerLike<ClusterExternalSecret & KubernetesObject>;
+  /** Only when the ClusterPushSecret controller runs (cluster-wide installations). */
+  clusterPushSecrets?: InformerLike<ClusterPushSecret & KubernetesObject>;
+  /** Only when one of the two cluster fan-out controllers runs. */
   namespaces?: InformerLike<V1Namespace>;
-  /** Only when the PushSecret controller runs (--enable-push-secret-reconciler, default on). */
+  /** Only when the PushSecret or the ClusterPushSecret controller runs. */
   pushSecrets?: InformerLike<PushSecret & KubernetesObject>;
   /** Only when the receiver server runs (--receiver-bind-address). */
   refreshReceivers?: InformerLike<RefreshReceiver & KubernetesObject>;
@@ -84,7 +88,7 @@ function secretInformer(kc: KubeConfig, clients: KubeClients, log: Logger, names
 }
 
 /**
- * Namespaces, for ClusterExternalSecret selection: only what selection reads is kept (name, labels, whether it is
+ * Namespaces, for ClusterExternalSecret and ClusterPushSecret selection: only what selection reads is kept (name, labels, whether it is
  * terminating, finalizers), so a cluster with thousands of namespaces costs little memory.
  */
 function namespaceInformer(kc: KubeConfig, clients: KubeClients, log: Logger): ResilientInformer<V1Namespace> {
@@ -113,7 +117,7 @@ export function makeInformers(
   clients: KubeClients,
   log: Logger,
   namespaces: string[] = [],
-  opts: { clusterExternalSecrets?: boolean; shardSelector?: string; refreshReceivers?: boolean; pushSecrets?: boolean } = {},
+  opts: { clusterExternalSecrets?: boolean; clusterPushSecrets?: boolean; shardSelector?: string; refreshReceivers?: boolean; pushSecrets?: boolean } = {},
 ): OperatorInformers {
   const scopes: Array<string | undefined> = namespaces.length > 0 ? namespaces : [undefined];
   const each = <T extends KubernetesObject>(make: (namespace: string | undefined) => ResilientInformer<T>) => new MultiInformer(scopes.map(make));
@@ -128,10 +132,17 @@ export function makeInformers(
           clusterExternalSecrets: cluster(
             customInformer<ClusterExternalSecret & KubernetesObject>(kc, clients, log, "clusterexternalsecrets", "ClusterExternalSecret", undefined, true, { labelSelector: opts.shardSelector }),
           ),
-          namespaces: cluster(namespaceInformer(kc, clients, log)),
         }
       : {}),
-    ...(opts.pushSecrets
+    ...(opts.clusterPushSecrets
+      ? {
+          clusterPushSecrets: cluster(
+            customInformer<ClusterPushSecret & KubernetesObject>(kc, clients, log, "clusterpushsecrets", "ClusterPushSecret", undefined, true, { labelSelector: opts.shardSelector, version: PUSH_VERSION }),
+          ),
+        }
+      : {}),
+    ...(opts.clusterExternalSecrets || opts.clusterPushSecrets ? { namespaces: cluster(namespaceInformer(kc, clients, log)) } : {}),
+    ...(opts.pushSecrets || opts.clusterPushSecrets
       ? { pushSecrets: each((ns) => customInformer<PushSecret & KubernetesObject>(kc, clients, log, "pushsecrets", "PushSecret", ns, false, { labelSelector: opts.shardSelector, version: PUSH_VERSION })) }
       : {}),
     ...(opts.refreshReceivers

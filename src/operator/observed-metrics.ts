@@ -85,6 +85,18 @@ export function registerObservedMetrics(
       },
     });
   }
+  const { clusterPushSecrets } = informers;
+  if (clusterPushSecrets) {
+    new Gauge({
+      name: "clusterpushsecret_status_condition",
+      help: "ClusterPushSecret conditions (1 for the current status of each condition).",
+      labelNames: ["name", "condition", "status"],
+      registers: [registry],
+      collect() {
+        setConditions(this, clusterPushSecrets.list(), false);
+      },
+    });
+  }
   const { pushSecrets } = informers;
   if (pushSecrets) {
     new Gauge({

@@ -37,6 +37,7 @@ import { patchConditionsAt } from "../kube/status.ts";
 import { wireRefreshReceivers, type ReceiverOptions } from "./refresh-receivers.ts";
 import { labelOwnPod } from "../kube/own-pod-label.ts";
 import { wirePushSecrets } from "./push-secrets.ts";
+import { wireClusterPushSecrets } from "./cluster-push-secrets.ts";
 
 export interface OperatorOptions {
   kc: KubeConfig;
@@ -86,6 +87,11 @@ export interface OperatorOptions {
   watchLabelSelector?: string;
   /** Run the PushSecret controller (ESO's --enable-push-secret-reconciler); default: on. */
   pushSecrets?: boolean | undefined;
+  /**
+   * Run the ClusterPushSecret controller (ESO's --enable-cluster-push-secret-reconciler). Default as
+   * `clusterExternalSecrets`: yes, unless `namespace` restricts the operator (then, asked for, only into those).
+   */
+  clusterPushSecrets?: boolean | undefined;
   /** RefreshReceivers (issue 20): served on their own listener when set (--receiver-bind-address); off by default. */
   receivers?: ReceiverOptions | undefined;
   /** Called when leadership is lost; the daemon exits so work from the lost term cannot continue. */
@@ -131,12 +137,21 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
   const watchedNamespaces = (opts.namespace ?? "").split(",").map((ns) => ns.trim()).filter(Boolean);
   const cesEnabled = opts.clusterExternalSecrets ?? watchedNamespaces.length === 0;
   if (opts.clusterExternalSecrets === undefined && !cesEnabled) log.info("ClusterExternalSecret controller off: --namespace restricts the operator to some namespaces");
+  const cpsEnabled = opts.clusterPushSecrets ?? watchedNamespaces.length === 0;
+  if (opts.clusterPushSecrets === undefined && !cpsEnabled) log.info("ClusterPushSecret controller off: --namespace restricts the operator to some namespaces");
+  const pushEnabled = opts.pushSecrets !== false;
   const shard = opts.watchLabelSelector ? shardFilter(opts.watchLabelSelector) : undefined;
-  const informers = makeInformers(kc, clients, log, watchedNamespaces, { clusterExternalSecrets: cesEnabled, refreshReceivers: opts.receivers !== undefined, pushSecrets: opts.pushSecrets !== false, ...(shard ? { shardSelector: shard.selector } : {}) });
+  const informers = makeInformers(kc, clients, log, watchedNamespaces, {
+    clusterExternalSecrets: cesEnabled,
+    clusterPushSecrets: cpsEnabled,
+    refreshReceivers: opts.receivers !== undefined,
+    pushSecrets: pushEnabled,
+    ...(shard ? { shardSelector: shard.selector } : {}),
+  });
   const index = new TargetIndex();
   const esQueue = new WorkQueue({ clock, log });
   const storeQueue = new WorkQueue({ clock, log });
-  // With the namespace watch (ClusterExternalSecrets on) its cache answers; otherwise a live GET with a short cache.
+  // With the namespace watch (ClusterExternalSecrets or ClusterPushSecrets on) its cache answers; otherwise a live GET with a short cache.
   const watchedLabels = informers.namespaces;
   const namespaceLabels = watchedLabels
     ? async (name: string) => {
@@ -236,8 +251,8 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
         })
       : undefined;
   if (ces) controllers.push(ces.controller);
-  const { pushSecrets } = informers;
-  const push = pushSecrets
+  const { pushSecrets, clusterPushSecrets } = informers;
+  const push = pushSecrets && pushEnabled
     ? wirePushSecrets({
         kc,
         informers: { pushSecrets, secretStores: informers.secretStores, clusterSecretStores: informers.clusterSecretStores },
@@ -262,6 +277,20 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
       })
     : undefined;
   if (push) controllers.push(push.controller);
+  const cps =
+    clusterPushSecrets && namespaces && pushSecrets
+      ? wireClusterPushSecrets({
+          informers: { clusterPushSecrets, namespaces, pushSecrets },
+          scope: watchedNamespaces,
+          clients,
+          events,
+          log,
+          clock,
+          hooks: { onResult: report("clusterpushsecret"), onDequeue: waited("clusterpushsecret") },
+          ...(shard ? { shard } : {}),
+        })
+      : undefined;
+  if (cps) controllers.push(cps.controller);
   let controllersRunning = false;
   let elector: LeaderElector | undefined;
   // With leader election, not leading until the elector says so: the caches warm up before it exists, and a replica
@@ -327,6 +356,7 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
     for (const store of [...informers.secretStores.list(), ...informers.clusterSecretStores.list()]) if (ownStore(store)) storeQueue.add(storeQueueKey(store));
     ces?.requeueAll();
     push?.requeueAll();
+    cps?.requeueAll();
     receivers?.requeueAll();
   };
   for (const [, informer] of allInformers(informers)) informer.onRestart(requeueAll);
@@ -344,7 +374,7 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
 
   // Registered before anything starts: a registry that refuses (a name taken twice) must not leave watches running.
   if (opts.metrics) {
-    const queues = { externalsecret: esQueue, secretstore: storeQueue, ...(ces ? { clusterexternalsecret: ces.queue } : {}), ...(push ? { pushsecret: push.queue } : {}), ...(receivers ? { refreshreceiver: receivers.queue } : {}) };
+    const queues = { externalsecret: esQueue, secretstore: storeQueue, ...(ces ? { clusterexternalsecret: ces.queue } : {}), ...(push ? { pushsecret: push.queue } : {}), ...(cps ? { clusterpushsecret: cps.queue } : {}), ...(receivers ? { refreshreceiver: receivers.queue } : {}) };
     registerObservedMetrics(opts.metrics.registry, informers, queues, sessions, leading, () => restarter?.queued() ?? 0);
   }
   // Opened only after the metrics registration above could refuse (no listener left behind); 503 until controllers run.
@@ -353,11 +383,12 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
   // A restarted container's Pod may still say "leader" from its previous term: standby until this process leads.
   if (ownPod && opts.leaderElection) await labelOwnPod(clients, ownPod, "standby", log);
 
-  // Caches warm up on every replica so a standby can take over at once. The ClusterExternalSecret controller
-  // needs namespaces and ExternalSecrets complete before it may judge a child missing or outdated.
+  // Caches warm up on every replica so a standby can take over at once. The fan-out controllers need namespaces
+  // and their children (ExternalSecrets, PushSecrets) complete before they may judge a child missing or outdated.
   await Promise.all([informers.secretStores.start(), informers.clusterSecretStores.start(), informers.managedSecrets.start(), namespaces?.start(), refreshReceivers?.start(), pushSecrets?.start()]);
   await informers.externalSecrets.start();
   await clusterExternalSecrets?.start();
+  await clusterPushSecrets?.start();
   const startControllers = () => {
     log.info({ workers }, "controllers starting");
     for (const controller of controllers) controller.start();

@@ -23,8 +23,8 @@ describe("Helm chart", () => {
   it("renders with default values: CRDs, RBAC, leader election, a restricted Deployment with probes", () => {
     const objects = helmTemplate("sb-system");
     assert.deepEqual(byKind(objects, "CustomResourceDefinition").map((crd) => crd.metadata?.name).sort(), [
-      "clusterexternalsecrets.external-secrets.io", "clustergenerators.generators.external-secrets.io", "clustersecretstores.external-secrets.io", "externalsecrets.external-secrets.io",
-      "fakes.generators.external-secrets.io", "passwords.generators.external-secrets.io", "refreshreceivers.secrets-bridge.io", "secretstores.external-secrets.io",
+      "clusterexternalsecrets.external-secrets.io", "clustergenerators.generators.external-secrets.io", "clusterpushsecrets.external-secrets.io", "clustersecretstores.external-secrets.io", "externalsecrets.external-secrets.io",
+      "fakes.generators.external-secrets.io", "passwords.generators.external-secrets.io", "pushsecrets.external-secrets.io", "refreshreceivers.secrets-bridge.io", "secretstores.external-secrets.io",
       "sshkeys.generators.external-secrets.io", "uuids.generators.external-secrets.io",
     ]);
     const deployment = byKind(objects, "Deployment")[0] as V1Deployment;
@@ -85,13 +85,26 @@ describe("Helm chart", () => {
   it("clusterExternalSecret: off drops its RBAC and tells the operator; releaseEsoFinalizers=false drops namespaces patch only", () => {
     const grants = (objects: KubernetesObject[], resource: string, verb: string) => (clusterRole(objects, "secrets-bridge-cluster")?.rules ?? []).some((rule) => rule.resources?.includes(resource) && rule.verbs.includes(verb));
     const off = helmTemplate("sb-system", ["clusterExternalSecret.enabled=false"]);
-    assert.ok(!grants(off, "clusterexternalsecrets", "watch") && !grants(off, "namespaces", "watch") && !grants(off, "namespaces", "patch"));
+    assert.ok(!grants(off, "clusterexternalsecrets", "watch") && !grants(off, "namespaces", "patch"));
+    assert.ok(grants(off, "namespaces", "watch"), "the ClusterPushSecret controller still watches namespaces");
+    assert.ok(!grants(helmTemplate("sb-system", ["clusterExternalSecret.enabled=false", "clusterPushSecret.enabled=false"]), "namespaces", "watch"));
     assert.ok((byKind(off, "Deployment")[0] as V1Deployment).spec!.template.spec!.containers[0]!.args?.includes("--enable-cluster-external-secret-reconciler=false"));
     const kept = helmTemplate("sb-system", ["clusterExternalSecret.releaseEsoFinalizers=false"]);
     assert.ok(grants(kept, "clusterexternalsecrets", "watch") && grants(kept, "namespaces", "watch"));
     assert.ok(!grants(kept, "namespaces", "patch") && !grants(kept, "clusterexternalsecrets", "patch"));
     const scoped = helmTemplate("sb-system", ["scope.namespaces={team-a}"]);
     assert.ok(!grants(scoped, "clusterexternalsecrets", "watch"), "namespace-scoped installations run no ClusterExternalSecret controller");
+  });
+
+  it("clusterPushSecret: on by default (its RBAC, no flag); off drops its RBAC and tells the operator; never in namespace scope", () => {
+    const grants = (objects: KubernetesObject[], resource: string, verb: string) => (clusterRole(objects, "secrets-bridge-cluster")?.rules ?? []).some((rule) => rule.resources?.includes(resource) && rule.verbs.includes(verb));
+    const on = helmTemplate("sb-system");
+    assert.ok(grants(on, "clusterpushsecrets", "watch") && grants(on, "clusterpushsecrets/status", "patch") && grants(on, "pushsecrets", "create") && grants(on, "pushsecrets", "delete"));
+    assert.ok(!argsOf(on).some((arg) => arg.startsWith("--enable-cluster-push-secret-reconciler")));
+    const off = helmTemplate("sb-system", ["clusterPushSecret.enabled=false"]);
+    assert.ok(!grants(off, "clusterpushsecrets", "watch") && !grants(off, "pushsecrets", "create"));
+    assert.ok(argsOf(off).includes("--enable-cluster-push-secret-reconciler=false"));
+    assert.ok(!grants(helmTemplate("sb-system", ["scope.namespaces={team-a}"]), "clusterpushsecrets", "watch"));
   });
 
   it("generators: get (no list, no watch) on the four namespaced kinds wherever the operator works, and on clustergenerators cluster-wide", () => {

@@ -145,7 +145,8 @@ describe("ClusterExternalSecret", () => {
     assert.equal(foreignAfter.metadata.resourceVersion === foreignBefore.metadata.resourceVersion || foreignAfter.metadata.generation === foreignBefore.metadata.generation, true);
     assert.deepEqual(foreignAfter.metadata.labels, { mine: "yes" });
     assert.equal(foreignAfter.metadata.ownerReferences, undefined);
-    assert.match(await k.events("default"), new RegExp(`Warning NamespacesFailed one or more namespaces failed: ${f}`));
+    // The Event follows the status write: wait for it rather than race it.
+    await waitFor("the NamespacesFailed Event", async () => (new RegExp(`Warning NamespacesFailed one or more namespaces failed: ${f}`).test(await k.events("default")) ? true : undefined));
     // Out of the selection again: the failure clears and the foreign object still stands.
     await label(f, { [`team-${run}`]: null });
     await cesReady(`fan-${run}`, "True");

@@ -4,8 +4,8 @@ import type { ClusterExternalSecret } from "../../../../src/api/cluster-external
 import type { ExternalSecret } from "../../../../src/api/external-secret.ts";
 import { childCurrent, controllingCes, desiredChild } from "../../../../src/reconcilers/cluster-external-secret/children.ts";
 import { FOREIGN_CHILD, planChildren } from "../../../../src/reconcilers/cluster-external-secret/plan.ts";
-import { covers, matchesNamespace } from "../../../../src/reconcilers/cluster-external-secret/selection.ts";
-import type { NamespaceInfo } from "../../../../src/reconcilers/cluster-external-secret/selection.ts";
+import { covers, matchesNamespace } from "../../../../src/reconcilers/fan-out/selection.ts";
+import type { NamespaceInfo } from "../../../../src/reconcilers/fan-out/selection.ts";
 
 const spec = { secretStoreRef: { name: "vault", kind: "ClusterSecretStore" as const }, data: [{ secretKey: "k", remoteRef: { key: "shared/k" } }] };
 

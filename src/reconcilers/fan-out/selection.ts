@@ -1,5 +1,6 @@
-// Which namespaces a ClusterExternalSecret covers: ESO's rule, selectors ORed with the deprecated
-// namespaceSelector and the deprecated list of names. A terminating namespace is covered by nobody.
+// Which namespaces a ClusterExternalSecret or ClusterPushSecret covers: ESO's rule, selectors ORed (a
+// ClusterExternalSecret also with its deprecated namespaceSelector and list of names; a ClusterPushSecret has only
+// namespaceSelectors). A terminating namespace is covered by nobody.
 import type { LabelSelector } from "../../api/common.ts";
 import type { ClusterExternalSecretSpec } from "../../api/cluster-external-secret.ts";
 import { matchesSelector } from "../../kube/label-selector.ts";
@@ -12,7 +13,7 @@ export interface NamespaceInfo {
   finalizers?: string[] | undefined;
 }
 
-type Selection = Pick<ClusterExternalSecretSpec, "namespaceSelector" | "namespaceSelectors" | "namespaces">;
+export type Selection = Pick<ClusterExternalSecretSpec, "namespaceSelector" | "namespaceSelectors" | "namespaces">;
 
 /** The selectors in ESO's order: the deprecated single one first. Null entries (a YAML `- ` slip) select nothing. */
 export function selectorsOf(spec: Selection): LabelSelector[] {
@@ -25,7 +26,7 @@ export function matchesNamespace(spec: Selection, namespace: Pick<NamespaceInfo,
   return selectorsOf(spec).some((selector) => matchesSelector(selector, namespace.labels));
 }
 
-/** Whether the namespace should hold the ClusterExternalSecret's ExternalSecret now. */
+/** Whether the namespace should hold the cluster object's child (ExternalSecret or PushSecret) now. */
 export function covers(spec: Selection, namespace: NamespaceInfo): boolean {
   return !namespace.terminating && matchesNamespace(spec, namespace);
 }
