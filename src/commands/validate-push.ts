@@ -4,11 +4,11 @@
 // served yet).
 import { ConfigError } from "../provider/errors.ts";
 import { GoRegexp, GoRegexpError } from "../regexp/index.ts";
-import { parseOnly, TemplateError } from "../template/index.ts";
 import type { PushSecretSpec } from "../api/push-secret.ts";
 import { validateDataToRefs } from "../reconcilers/push-secret/plan.ts";
 import { lineOf, where, type Finding, type Located } from "./render-manifests.ts";
 import { pathText } from "./validate-rules.ts";
+import { checkTemplate } from "./validate-template.ts";
 
 type Obj = Record<string, unknown>;
 type Path = (string | number)[];
@@ -32,7 +32,7 @@ export function checkPushSecret(m: Located, root: Path, objects: Located[], opts
     const patterns: Array<[Path, unknown]> = [[[...root, "dataTo", i, "match", "regexp"], get(entry, "match", "regexp")]];
     list(get(entry, "rewrite")).forEach((rule, j) => {
       patterns.push([[...root, "dataTo", i, "rewrite", j, "regexp", "source"], get(rule, "regexp", "source")]);
-      template([...root, "dataTo", i, "rewrite", j, "transform", "template"], "transform");
+      checkTemplate(m, [...root, "dataTo", i, "rewrite", j, "transform", "template"], "transform", findings);
     });
     for (const [path, pattern] of patterns) {
       if (typeof pattern !== "string") continue;
@@ -45,9 +45,9 @@ export function checkPushSecret(m: Located, root: Path, objects: Located[], opts
     }
   });
   const tpl = [...root, "template"];
-  for (const key of Object.keys((get(m.obj, ...tpl, "data") as Obj) ?? {})) template([...tpl, "data", key], key);
-  for (const part of ["labels", "annotations"]) for (const key of Object.keys((get(m.obj, ...tpl, "metadata", part) as Obj) ?? {})) template([...tpl, "metadata", part, key], key);
-  list(get(m.obj, ...tpl, "templateFrom")).forEach((_f, i) => template([...tpl, "templateFrom", i, "literal"], `templateFrom[${i}].literal`));
+  for (const key of Object.keys((get(m.obj, ...tpl, "data") as Obj) ?? {})) checkTemplate(m, [...tpl, "data", key], key, findings);
+  for (const part of ["labels", "annotations"]) for (const key of Object.keys((get(m.obj, ...tpl, "metadata", part) as Obj) ?? {})) checkTemplate(m, [...tpl, "metadata", part, key], key, findings);
+  list(get(m.obj, ...tpl, "templateFrom")).forEach((_f, i) => checkTemplate(m, [...tpl, "templateFrom", i, "literal"], `templateFrom[${i}].literal`, findings));
 
   try {
     if (Array.isArray(get(spec, "secretStoreRefs"))) validateDataToRefs(spec as PushSecretSpec);
@@ -64,15 +64,4 @@ export function checkPushSecret(m: Located, root: Path, objects: Located[], opts
     if (!defined) report([...root, "secretStoreRefs", i, "name"], `${pathText([...root, "secretStoreRefs", i, "name"])}: ${kind} ${JSON.stringify(name)} is not defined in the validated files`, opts.allowMissingStores ? "warning" : "error");
   });
   if (get(spec, "selector", "generatorRef") !== undefined) report([...root, "selector", "generatorRef"], `${pathText([...root, "selector", "generatorRef"])}: not supported yet by secrets-bridge (push a Secret instead)`);
-
-  function template(path: Path, name: string): void {
-    const text = get(m.obj, ...path);
-    if (typeof text !== "string") return;
-    try {
-      parseOnly(name, text);
-    } catch (err) {
-      if (!(err instanceof TemplateError)) throw err;
-      report(path, `${pathText(path)}: template ${JSON.stringify(name)} line ${err.line}: ${err.message.replace(/^template: [^:]*:\d+: /, "")}`);
-    }
-  }
 }

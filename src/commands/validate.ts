@@ -3,7 +3,6 @@
 // regexps Go rejects, generators (validate-generators.ts), sync window schedules robfig rejects (a warning), JSON merges without `into`, and
 // references between files (stores, templateFrom ConfigMaps/Secrets). Exit 1 on any error.
 import type { z } from "zod";
-import { Scalar } from "yaml";
 import { generateCrdsFor } from "../crdgen/index.ts";
 import { GROUP, VERSION } from "../api/common.ts";
 import { RECEIVER_API_VERSION, RECEIVER_GROUP } from "../api/refresh-receiver.ts";
@@ -19,6 +18,7 @@ import { checkGeneratorObject, checkGeneratorRefs } from "./validate-generators.
 import { GENERATOR_API_VERSION, GENERATOR_GROUP } from "../api/generators.ts";
 import { PUSH_API_VERSION } from "../api/push-secret.ts";
 import { checkPushSecret, pushSecretSpecPath } from "./validate-push.ts";
+import { checkTemplate } from "./validate-template.ts";
 
 export interface ValidateOptions {
   /** Missing store references are warnings instead of errors (stores managed in another repository). */
@@ -29,21 +29,6 @@ type Obj = Record<string, unknown>;
 type Path = (string | number)[];
 
 const get = (o: unknown, ...path: (string | number)[]): unknown => path.reduce<unknown>((acc, k) => (acc && typeof acc === "object" ? (acc as Obj)[k as string] : undefined), o);
-
-/** Template parse errors, placed at the template's own line inside the manifest. */
-function checkTemplate(m: Located, path: (string | number)[], name: string, findings: Finding[]): void {
-  const text = get(m.obj, ...path);
-  if (typeof text !== "string") return;
-  try {
-    parseOnly(name, text);
-  } catch (err) {
-    if (!(err instanceof TemplateError)) throw err;
-    const node = m.doc.getIn(path, true) as Scalar | undefined;
-    const block = node?.type === Scalar.BLOCK_LITERAL || node?.type === Scalar.BLOCK_FOLDED;
-    const base = node?.range ? m.lines.linePos(node.range[0]).line : lineOf(m, path);
-    findings.push({ file: m.file, line: base + (block ? err.line : err.line - 1), severity: "error", message: `${where(m)}: ${path.join(".")}: template ${JSON.stringify(name)} line ${err.line}: ${err.message.replace(/^template: [^:]*:\d+: /, "")}` });
-  }
-}
 
 function checkTemplates(m: Located, root: Path, findings: Finding[]): void {
   const tpl = get(m.obj, ...root, "target", "template") as Obj | undefined;

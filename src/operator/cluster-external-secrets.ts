@@ -2,33 +2,19 @@
 // leftover namespace finalizers: a namespace carrying one wakes its ClusterExternalSecret when the namespace is
 // being deleted or the ClusterExternalSecret is gone.
 import type { KubernetesObject, V1Namespace } from "@kubernetes/client-node";
-import type { Logger } from "pino";
 import type { ClusterExternalSecret } from "../api/cluster-external-secret.ts";
 import type { ExternalSecret } from "../api/external-secret.ts";
-import type { ControllerOptions } from "../controller/controller.ts";
-import type { Clock } from "../controller/clock.ts";
-import type { KubeClients } from "../kube/clients.ts";
-import type { EventRecorder } from "../kube/events.ts";
 import { controllingCes } from "../reconcilers/cluster-external-secret/children.ts";
 import { esoFinalizerOwners } from "../reconcilers/cluster-external-secret/eso-finalizers.ts";
 import { clusterExternalSecretReconciler } from "../reconcilers/cluster-external-secret/reconciler.ts";
-import { wireFanOut, type FanOutWiring } from "./fan-out-wiring.ts";
+import { wireFanOut, type FanOutControllerDeps, type FanOutWiring } from "./fan-out-wiring.ts";
 import type { InformerLike } from "./multi-informer.ts";
 
 export type ClusterExternalSecretWiring = FanOutWiring;
 
 export function wireClusterExternalSecrets(deps: {
   informers: { clusterExternalSecrets: InformerLike<ClusterExternalSecret & KubernetesObject>; namespaces: InformerLike<V1Namespace>; externalSecrets: InformerLike<ExternalSecret & KubernetesObject> };
-  /** The namespaces the operator is restricted to (empty: all); children go nowhere else. */
-  scope: string[];
-  clients: KubeClients;
-  events: EventRecorder;
-  log: Logger;
-  clock: Clock;
-  hooks: Pick<ControllerOptions, "onResult" | "onDequeue">;
-  /** Manual shards: see ClusterExternalSecretReconcilerDeps.shard. */
-  shard?: { selector: string; admits(labels: Record<string, string> | undefined): boolean };
-}): ClusterExternalSecretWiring {
+} & FanOutControllerDeps): ClusterExternalSecretWiring {
   const { clusterExternalSecrets, namespaces, externalSecrets } = deps.informers;
   return wireFanOut<ClusterExternalSecret, ExternalSecret>({
     name: "clusterexternalsecret",

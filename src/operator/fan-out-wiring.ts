@@ -7,6 +7,8 @@ import type { ObjectMeta } from "../api/common.ts";
 import { Controller, type ControllerOptions, type ReconcileResult } from "../controller/controller.ts";
 import { Priority, WorkQueue } from "../controller/work-queue.ts";
 import type { Clock } from "../controller/clock.ts";
+import type { KubeClients } from "../kube/clients.ts";
+import type { EventRecorder } from "../kube/events.ts";
 import { covers, type NamespaceInfo, type Selection } from "../reconcilers/fan-out/selection.ts";
 import { esKey, metadataOrSpecChanged } from "./dependents.ts";
 import { GroupIndex } from "./group-index.ts";
@@ -14,6 +16,19 @@ import type { InformerLike } from "./multi-informer.ts";
 
 type Owner = { metadata: ObjectMeta & { finalizers?: string[] }; spec: Selection };
 type Child = { metadata: ObjectMeta; status?: { conditions?: Array<{ type: string; status: string }> | undefined } | undefined };
+
+/** What a cluster-scoped fan-out controller's wiring needs besides its informers (ClusterExternalSecret, ClusterPushSecret). */
+export interface FanOutControllerDeps {
+  /** The namespaces the operator is restricted to (empty: all); children go nowhere else. */
+  scope: string[];
+  clients: KubeClients;
+  events: EventRecorder;
+  log: Logger;
+  clock: Clock;
+  hooks: Pick<ControllerOptions, "onResult" | "onDequeue">;
+  /** Manual shards: an owner whose children the shard would not see is refused (NotInShard). */
+  shard?: { selector: string; admits(labels: Record<string, string> | undefined): boolean };
+}
 
 export interface FanOutWiring {
   queue: WorkQueue;
