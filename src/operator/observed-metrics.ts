@@ -46,66 +46,24 @@ export function registerObservedMetrics(
       this.set(isLeader() ? 1 : 0);
     },
   });
-  new Gauge({
-    name: "externalsecret_status_condition",
-    help: "ExternalSecret conditions (1 for the current status of each condition).",
-    labelNames: ["name", "namespace", "condition", "status"],
-    registers: [registry],
-    collect() {
-      setConditions(this, informers.externalSecrets.list(), true);
-    },
-  });
-  new Gauge({
-    name: "secretstore_status_condition",
-    help: "SecretStore conditions (1 for the current status of each condition).",
-    labelNames: ["name", "namespace", "condition", "status"],
-    registers: [registry],
-    collect() {
-      setConditions(this, informers.secretStores.list(), true);
-    },
-  });
-  new Gauge({
-    name: "clustersecretstore_status_condition",
-    help: "ClusterSecretStore conditions (1 for the current status of each condition).",
-    labelNames: ["name", "condition", "status"],
-    registers: [registry],
-    collect() {
-      setConditions(this, informers.clusterSecretStores.list(), false);
-    },
-  });
-  const { clusterExternalSecrets } = informers;
-  if (clusterExternalSecrets) {
+  // ESO's <kind>_status_condition gauges, one per kind this configuration watches (metric name: the kind, lower case).
+  const conditionKinds: Array<[string, { list(): WithConditions[] } | undefined, boolean]> = [
+    ["ExternalSecret", informers.externalSecrets, true],
+    ["SecretStore", informers.secretStores, true],
+    ["ClusterSecretStore", informers.clusterSecretStores, false],
+    ["ClusterExternalSecret", informers.clusterExternalSecrets, false],
+    ["ClusterPushSecret", informers.clusterPushSecrets, false],
+    ["PushSecret", informers.pushSecrets, true],
+  ];
+  for (const [kind, informer, namespaced] of conditionKinds) {
+    if (!informer) continue;
     new Gauge({
-      name: "clusterexternalsecret_status_condition",
-      help: "ClusterExternalSecret conditions (1 for the current status of each condition).",
-      labelNames: ["name", "condition", "status"],
+      name: `${kind.toLowerCase()}_status_condition`,
+      help: `${kind} conditions (1 for the current status of each condition).`,
+      labelNames: namespaced ? ["name", "namespace", "condition", "status"] : ["name", "condition", "status"],
       registers: [registry],
       collect() {
-        setConditions(this, clusterExternalSecrets.list(), false);
-      },
-    });
-  }
-  const { clusterPushSecrets } = informers;
-  if (clusterPushSecrets) {
-    new Gauge({
-      name: "clusterpushsecret_status_condition",
-      help: "ClusterPushSecret conditions (1 for the current status of each condition).",
-      labelNames: ["name", "condition", "status"],
-      registers: [registry],
-      collect() {
-        setConditions(this, clusterPushSecrets.list(), false);
-      },
-    });
-  }
-  const { pushSecrets } = informers;
-  if (pushSecrets) {
-    new Gauge({
-      name: "pushsecret_status_condition",
-      help: "PushSecret conditions (1 for the current status of each condition).",
-      labelNames: ["name", "namespace", "condition", "status"],
-      registers: [registry],
-      collect() {
-        setConditions(this, pushSecrets.list(), true);
+        setConditions(this, informer.list(), namespaced);
       },
     });
   }
