@@ -135,7 +135,7 @@ export function templateSources(ctx: OfflineContext, namespace: string): Templat
  * Generator objects for generatorRef: from the manifests, else (live mode) the cluster. Every generator served
  * today (Password, UUID, SSHKey, Fake) runs offline: nothing leaves the process.
  */
-function generatorReader(ctx: OfflineContext): ReadGenerator {
+export function generatorReader(ctx: OfflineContext): ReadGenerator {
   const live = ctx.clients ? kubeGeneratorReader(ctx.clients) : undefined;
   return async (kind, name, namespace) => {
     const found = ctx.objects.find((m) => m.obj.kind === kind && m.obj.metadata?.name === name && String(m.obj.apiVersion ?? "").startsWith(`${GENERATOR_GROUP}/`) && (namespace === undefined || nsOf(m.obj, ctx.namespace) === namespace))?.obj;

@@ -9,7 +9,8 @@ import type { SecretValue } from "../provider/types.ts";
 import { planForStore, validateDataToRefs, validateDataToSelectors, type PlanStore } from "../reconcilers/push-secret/plan.ts";
 import { loadTemplateSources, renderTemplate } from "../template/index.ts";
 import { MASKED } from "./masking.ts";
-import { manifest, secretData, templateSources, type OfflineContext } from "./render-offline.ts";
+import { generatorReader, manifest, secretData, templateSources, type OfflineContext } from "./render-offline.ts";
+import { generateFromRef } from "../generators/index.ts";
 import type { Located } from "./render-manifests.ts";
 
 export interface PlannedPush {
@@ -23,9 +24,13 @@ export interface PlannedPush {
 
 type Obj = Located["obj"];
 
-function sources(ps: PushSecret, ctx: OfflineContext, namespace: string): Array<{ name: string; data: Record<string, SecretValue> }> {
+async function sources(ps: PushSecret, ctx: OfflineContext, namespace: string): Promise<Array<{ name: string; data: Record<string, SecretValue> }>> {
   const selector = ps.spec.selector;
-  if (selector.generatorRef) throw new ConfigError("selector.generatorRef is not supported yet");
+  if (selector.generatorRef) {
+    // Generators that need nothing but their spec run here, as for ExternalSecrets: nothing leaves the process.
+    const ref = selector.generatorRef;
+    return [{ name: `${ref.kind}/${ref.name}`, data: await generateFromRef(ref, namespace, generatorReader(ctx)) }];
+  }
   const name = selector.secret?.name;
   if (name) {
     const data = ctx.secrets.get(name) ?? (manifest(ctx, "Secret", name, namespace) ? secretData(manifest(ctx, "Secret", name, namespace)!) : undefined);
@@ -62,7 +67,7 @@ export async function renderPushOffline(obj: Obj, ctx: OfflineContext, showValue
   validateDataToSelectors(ps.spec, targets);
   const out: PlannedPush[] = [];
   const loaded = await loadTemplateSources(ps.spec.template, templateSources(ctx, namespace));
-  for (const source of sources(ps, ctx, namespace)) {
+  for (const source of await sources(ps, ctx, namespace)) {
     const data = ps.spec.template ? renderTemplate(ps.spec.template, source.data, loaded).data : source.data;
     for (const store of targets) {
       for (const { request } of await planForStore(ps.spec, store, data, `${namespace}/${obj.metadata?.name}`)) {

@@ -1,11 +1,13 @@
 // `validate` for PushSecret and ClusterPushSecret manifests: what the schema cannot say and the controller would
 // only report after the apply: patterns Go rejects (dataTo match and rewrite), templates that do not parse, dataTo
-// store references that name no listed store, stores not defined in the validated files, and generatorRef (not
-// served yet).
+// store references that name no listed store, stores not defined in the validated files, and generatorRef (served
+// kind, defined in the files).
 import { ConfigError } from "../provider/errors.ts";
 import { GoRegexp, GoRegexpError } from "../regexp/index.ts";
 import type { PushSecretSpec } from "../api/push-secret.ts";
 import { validateDataToRefs } from "../reconcilers/push-secret/plan.ts";
+import { GENERATOR_API_VERSION, GENERATOR_GROUP } from "../api/generators.ts";
+import { servedGenerator } from "../generators/index.ts";
 import { lineOf, where, type Finding, type Located } from "./render-manifests.ts";
 import { pathText } from "./validate-rules.ts";
 import { checkTemplate } from "./validate-template.ts";
@@ -63,5 +65,12 @@ export function checkPushSecret(m: Located, root: Path, objects: Located[], opts
     const defined = objects.some((o) => o.obj.kind === kind && o.obj.metadata?.name === name && (kind !== "SecretStore" || m.obj.kind === "ClusterPushSecret" || o.obj.metadata?.namespace === undefined || ns === undefined || o.obj.metadata.namespace === ns));
     if (!defined) report([...root, "secretStoreRefs", i, "name"], `${pathText([...root, "secretStoreRefs", i, "name"])}: ${kind} ${JSON.stringify(name)} is not defined in the validated files`, opts.allowMissingStores ? "warning" : "error");
   });
-  if (get(spec, "selector", "generatorRef") !== undefined) report([...root, "selector", "generatorRef"], `${pathText([...root, "selector", "generatorRef"])}: not supported yet by secrets-bridge (push a Secret instead)`);
+  const generator = get(spec, "selector", "generatorRef") as Obj | undefined;
+  if (generator !== undefined) {
+    const path = [...root, "selector", "generatorRef"];
+    const kind = String(generator.kind ?? "");
+    if (generator.apiVersion !== undefined && generator.apiVersion !== GENERATOR_API_VERSION) report(path, `${pathText(path)}: apiVersion must be ${GENERATOR_API_VERSION}`);
+    else if (kind !== "ClusterGenerator" && !servedGenerator(kind)) report(path, `${pathText(path)}: ${kind} generators are not supported by secrets-bridge yet; this PushSecret will not sync`, "warning");
+    else if (!objects.some((o) => o.obj.kind === kind && o.obj.metadata?.name === generator.name && String(o.obj.apiVersion ?? "").startsWith(`${GENERATOR_GROUP}/`))) report(path, `${pathText(path)}: ${kind} ${JSON.stringify(generator.name)} is not defined in the validated files`, "warning");
+  }
 }

@@ -231,6 +231,30 @@ describe("PushSecret (fake store)", () => {
     for (const value of Object.values(values)) for (const form of leakForms(value)) assert.ok(!text.includes(form));
   });
 
+  it("selector.generatorRef: a Password pushed once, rotated only by the interval or a spec change, never by a wake-up or a restart", async () => {
+    const generators = "generators.external-secrets.io";
+    await k.custom.createNamespacedCustomObject({ group: generators, version: "v1alpha1", namespace: ns, plural: "passwords", body: { apiVersion: `${generators}/v1alpha1`, kind: "Password", metadata: { name: "pw" }, spec: { length: 24 } } });
+    await ps.create(ns, "generated", { refreshInterval: "1h", secretStoreRefs: [{ name: store }], selector: { generatorRef: { apiVersion: `${generators}/v1alpha1`, kind: "Password", name: "pw" } }, data: [{ match: { secretKey: "password", remoteRef: { remoteKey: "gen/pw" } } }] });
+    await ps.waitReady(ns, "generated", "True", "Synced");
+    const first = await readBack("gen/pw");
+    assert.equal(first.length, 24);
+    assert.equal(writes("gen/pw"), 1);
+    // Wake-ups that are not a reason to rotate: a label-free status read, a source-Secret event in the namespace, a restart.
+    await ps.putSecret(ns, "source", { db: values.next, api: values.api, touched: "yes" });
+    await op.stop();
+    op = await startTestOperator(`${ns},${otherNs}`);
+    await sleep(3_000);
+    assert.equal(writes("gen/pw"), 1, "no rotation without a reason");
+    // A spec change rotates; then a short interval rotates on its own.
+    await ps.patch(ns, "generated", { spec: { refreshInterval: "2s" } });
+    await waitFor("rotated by the spec change and the interval", async () => (writes("gen/pw") >= 3 ? true : undefined), 20_000);
+    const rotated = await readBack("gen/pw");
+    assert.notEqual(rotated, first);
+    for (const generated of [first, rotated]) for (const form of leakForms(generated)) assert.ok(!op.logs().includes(form), "a generated value reached the logs");
+    await ps.patch(ns, "generated", { spec: { refreshInterval: "0" } });
+    await ps.waitReady(ns, "generated", "True", "Synced");
+  });
+
   it("no pushed value appears in any status or Event", async () => {
     const list = (await k.custom.listNamespacedCustomObject({ group: "external-secrets.io", version: "v1alpha1", namespace: ns, plural: "pushsecrets" })) as { items: unknown[] };
     const text = JSON.stringify(list.items) + (await k.events(ns));

@@ -29,6 +29,8 @@ import { planForStore, validateDataToRefs, validateDataToSelectors } from "./pla
 import { readSources, selectedCached, sourcesDigest } from "./sources.ts";
 import { pushStoreKey, resolvePushStores, type PushStoreLookup } from "./stores.ts";
 import { removeUnpushed, type PushSessionFor } from "./cleanup.ts";
+import { generateFromRef } from "../../generators/index.ts";
+import { kubeGeneratorReader } from "../../kube/generators.ts";
 
 export const PushReason = { Synced: "Synced", Errored: "Errored", SourceDeleted: "SourceDeleted" } as const;
 
@@ -70,7 +72,22 @@ class SourceMissingError extends ProviderError {
   }
 }
 
+/**
+ * With selector.generatorRef every run pushes new values (a rotation), so it runs only when asked for: a new or
+ * changed spec, changed stores, a failed last run, or the interval passed since the last push. The last push's time
+ * is status.refreshTime, which survives a restart: a restart alone never rotates. "run", or when to look again.
+ */
+function generatorWait(ps: PushSecret, intervalMs: number, now: number, storesChanged: boolean): "run" | ReconcileResult {
+  const ready = findCondition(ps.status?.conditions, "Ready");
+  const pushedAt = ps.status?.refreshTime ? Date.parse(ps.status.refreshTime) : Number.NaN;
+  if (storesChanged || ready?.status !== "True" || ps.status?.syncedResourceVersion !== syncVersion(ps.metadata) || Number.isNaN(pushedAt)) return "run";
+  if (intervalMs === 0) return undefined;
+  const dueAt = pushedAt + intervalMs;
+  return dueAt <= now ? "run" : { requeueAfterMs: dueAt - now };
+}
+
 export function pushSecretReconciler(deps: PushSecretReconcilerDeps): (key: string) => Promise<ReconcileResult> {
+  const readGenerator = kubeGeneratorReader(deps.clients);
   // What each PushSecret last pushed successfully from (spec version, source data hashes, stores' versions) and
   // when: a reconcile woken by anything else with the same inputs before the next slot makes no call.
   const lastPushed = new Map<string, { inputs: string; atMs: number }>();
@@ -120,7 +137,8 @@ export function pushSecretReconciler(deps: PushSecretReconcilerDeps): (key: stri
     const now = deps.clock.now();
     const intervalMs = intervalMsOf(ps, deps.minRefreshIntervalMs ?? 0);
     const phaseMs = unitHash(key) * (intervalMs || 1);
-    await deps.watchSources(namespace);
+    // Secrets are watched only in namespaces whose PushSecrets push Secrets (a generator's output is not one).
+    if (ps.spec.selector.secret) await deps.watchSources(namespace);
     const digest = sourcesDigest(selectedCached(ps, deps.cache.sourceSecrets(namespace)));
     let stores: SecretStore[] = [];
     const values = new ValueScrubber();
@@ -137,14 +155,20 @@ export function pushSecretReconciler(deps: PushSecretReconcilerDeps): (key: stri
     try {
       validateDataToRefs(ps.spec);
       stores = await resolvePushStores(ps, deps.cache);
-      const inputs = `${syncVersion(ps.metadata)}|${digest ?? "?"}|${storesVersion(stores)}`;
+      const generated = ps.spec.selector.generatorRef !== undefined;
+      const inputs = `${syncVersion(ps.metadata)}|${generated ? "generator" : (digest ?? "?")}|${storesVersion(stores)}`;
       const last = lastPushed.get(key);
-      const dueAt = last && intervalMs > 0 ? nextSlot(0, phaseMs, intervalMs, last.atMs) : undefined;
-      if (last && digest !== undefined && last.inputs === inputs && (dueAt === undefined || dueAt > now)) {
-        return dueAt === undefined ? undefined : { requeueAfterMs: dueAt - now };
+      if (generated) {
+        const wait = generatorWait(ps, intervalMs, now, last !== undefined && last.inputs !== inputs);
+        if (wait !== "run") return wait;
+      } else {
+        const dueAt = last && intervalMs > 0 ? nextSlot(0, phaseMs, intervalMs, last.atMs) : undefined;
+        if (last && digest !== undefined && last.inputs === inputs && (dueAt === undefined || dueAt > now)) {
+          return dueAt === undefined ? undefined : { requeueAfterMs: dueAt - now };
+        }
       }
 
-      const sources = await readSources(deps.clients, ps, deps.cache.sourceSecrets(namespace));
+      const sources = await readSources(deps.clients, ps, deps.cache.sourceSecrets(namespace), (ref, ns) => generateFromRef(ref, ns, readGenerator));
       if ("missing" in sources) {
         if (!deleteMode || Object.keys(previous).length === 0) throw new SourceMissingError(sources.missing);
         // ESO: the source is gone and Delete is asked for: what was pushed from it goes too.

@@ -1,7 +1,8 @@
 // The Secrets a PushSecret pushes, read live at push time (the watch cache holds no values): one by name, or every
-// Secret of the PushSecret's own namespace matching a label selector (chosen from the cache, then read). A PushSecret
-// never reads another namespace: its namespace is the only one asked.
+// Secret of the PushSecret's own namespace matching a label selector (chosen from the cache, then read), or what its
+// generator makes (selector.generatorRef). A PushSecret never reads another namespace: its namespace is the only one asked.
 import type { V1Secret } from "@kubernetes/client-node";
+import type { GeneratorRef } from "../../api/external-secret.ts";
 import type { PushSecret } from "../../api/push-secret.ts";
 import type { KubeClients } from "../../kube/clients.ts";
 import { isNotFound, kubeErrorSummary } from "../../kube/errors.ts";
@@ -48,10 +49,16 @@ async function readOne(clients: KubeClients, namespace: string, name: string): P
   }
 }
 
-export async function readSources(clients: KubeClients, ps: PushSecret, cached: V1Secret[] | undefined): Promise<Sources> {
+/** Runs the generator a PushSecret names (selector.generatorRef) in its namespace: fresh values on every call. */
+export type Generate = (ref: GeneratorRef, namespace: string) => Promise<Record<string, SecretValue>>;
+
+export async function readSources(clients: KubeClients, ps: PushSecret, cached: V1Secret[] | undefined, generate: Generate): Promise<Sources> {
   const namespace = ps.metadata.namespace!;
   const selector = ps.spec.selector;
-  if (selector.generatorRef) throw new ConfigError("selector.generatorRef is not supported yet: push a Secret (an ExternalSecret can render a generator's output into one)");
+  if (selector.generatorRef) {
+    const ref = selector.generatorRef;
+    return { found: [{ name: `${ref.kind}/${ref.name}`, data: await generate(ref, namespace) }] };
+  }
   if (selector.secret?.name) {
     const secret = await readOne(clients, namespace, selector.secret.name);
     return secret ? { found: [secret] } : { missing: selector.secret.name };

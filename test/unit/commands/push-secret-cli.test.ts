@@ -69,6 +69,18 @@ describe("render: PushSecret", () => {
     assert.ok(out.includes("hunter2-not-shown"));
   });
 
+  it("selector.generatorRef: an offline generator runs, its value masked", async () => {
+    const password = { apiVersion: "generators.external-secrets.io/v1alpha1", kind: "Password", metadata: { name: "pw", namespace: "apps" }, spec: { length: 20 } };
+    const generated = push({ secretStoreRefs: [{ name: "vault" }], selector: { generatorRef: { apiVersion: "generators.external-secrets.io/v1alpha1", kind: "Password", name: "pw" } }, data: [{ match: { secretKey: "password", remoteRef: { remoteKey: "app/pw" } } }] });
+    const masked = await render(false, store, password, generated);
+    assert.equal(masked.code, 0, masked.err);
+    assert.deepEqual((YAML.parse(masked.out) as { pushes: unknown[] }).pushes, [{ store: "SecretStore/vault", remoteKey: "app/pw", secretKey: "password", source: "Password/pw", value: "<masked>" }]);
+    const shown = await render(true, store, password, generated);
+    assert.equal(((YAML.parse(shown.out) as { pushes: Array<{ value: string }> }).pushes[0]!.value).length, 20);
+    const { findings } = validateFindings([dirWith(store, generated)], providerSchemas());
+    assert.deepEqual(findings.map((f) => f.message.replace(/^.*?: /, "")), ['spec.selector.generatorRef: Password "pw" is not defined in the validated files']);
+  });
+
   it("a missing source Secret is an error naming --secret", async () => {
     const { code, err } = await render(false, store, push(valid));
     assert.equal(code, 1);
