@@ -138,6 +138,20 @@ describe("PushSecret against OpenBao (controller, counted at the peer)", () => {
     assert.deepEqual(await peer("outage/x"), { k: values.outage });
   });
 
+  it("deleting a PushSecret while the provider is down: the finalizer holds, Ready=False says why; done once it answers", async () => {
+    await ps.putSecret(ns, "held", { k: values.user });
+    await ps.create(ns, "held", { deletionPolicy: "Delete", secretStoreRefs: [{ name: "flaky" }], selector: { secret: { name: "held" } }, data: [{ match: { secretKey: "k", remoteRef: { remoteKey: "held/x", property: "k" } } }] });
+    await ps.waitReady(ns, "held", "True", "Synced");
+    proxy.fault = { kind: "status", code: 503 };
+    await ps.delete(ns, "held");
+    const failed = await ps.waitReady(ns, "held", "False", "Errored", 30_000);
+    assert.match(ready(failed)?.message ?? "", /Failed to Delete Secrets from Provider/);
+    assert.deepEqual(await peer("held/x"), { k: values.user }, "nothing deleted yet");
+    proxy.fault = { kind: "none" };
+    await waitFor("PushSecret gone", async () => ((await ps.get(ns, "held")) ? undefined : true), 90_000);
+    await assert.rejects(baoApi(bao(), "GET", `${mount}/data/held/x`), /HTTP 404/);
+  });
+
   it("deletionPolicy Delete removes what was pushed when the PushSecret goes, and nothing else", async () => {
     await ps.putSecret(ns, "del", { k: values.user });
     await ps.create(ns, "del", { deletionPolicy: "Delete", secretStoreRefs: [{ name: "rw" }], selector: { secret: { name: "del" } }, data: [{ match: { secretKey: "k", remoteRef: { remoteKey: "del/x", property: "k" } } }] });

@@ -116,6 +116,7 @@ export function pushSecretReconciler(deps: PushSecretReconcilerDeps): (key: stri
     const eventTarget = { apiVersion: PUSH_API_VERSION, kind: "PushSecret", name, namespace, uid: ps.metadata.uid };
     const previous: SyncedPushSecrets = ps.status?.syncedPushSecrets ?? {};
     const deleteMode = ps.spec.deletionPolicy === "Delete";
+    const now = deps.clock.now();
 
     if (ps.metadata.deletionTimestamp) {
       lastPushed.delete(key);
@@ -134,7 +135,6 @@ export function pushSecretReconciler(deps: PushSecretReconcilerDeps): (key: stri
     if (deleteMode && !hasFinalizer(ps)) return void (await addFinalizer(deps.clients, ps));
     if (!deleteMode && hasFinalizer(ps)) await removeFinalizer(deps.clients, ps);
 
-    const now = deps.clock.now();
     const intervalMs = intervalMsOf(ps, deps.minRefreshIntervalMs ?? 0);
     const phaseMs = unitHash(key) * (intervalMs || 1);
     // Secrets are watched only in namespaces whose PushSecrets push Secrets (a generator's output is not one).
