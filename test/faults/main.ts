@@ -1,11 +1,13 @@
 // `npm run faults`: issue 23's scenarios at full size on the local bench (started and stopped here, as the test
 // runner's global setup does), printed as a table and written as JSON. The reduced set runs in `npm test`
-// (test/integration/faults-*.test.ts). Options: --externals 1000 --keys 100 --interval 10 --outage 120.
+// (test/integration/faults-*.test.ts). Options: --externals 1000 --keys 100 --interval 10 --outage 120, --fuzz-runs 300
+// --fuzz-seed N, --skip outage,fuzz.
 import { Command } from "commander";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { globalSetup, globalTeardown } from "../integration/global-setup.ts";
 import { runProviderOutage } from "./provider-outage.ts";
+import { runObjectFuzz } from "./object-fuzz.ts";
 
 const REPO = new URL("../../", import.meta.url).pathname;
 const program = new Command("faults")
@@ -13,13 +15,33 @@ const program = new Command("faults")
   .option("--keys <n>", "distinct remote keys they read", "100")
   .option("--interval <seconds>", "their refreshInterval (compressed bench time)", "10")
   .option("--outage <seconds>", "how long the provider answers 503", "120")
+  .option("--fuzz-runs <n>", "objects the fuzzer applies (ExternalSecrets, SecretStores, PushSecrets)", "300")
+  .option("--fuzz-seed <n>", "the fuzzer's seed (a failure is reproduced with the same seed)", String(Date.now() % 1_000_000))
+  .option("--skip <list>", "scenarios to skip: outage, fuzz", "")
   .option("--out <file>", "JSON results", join(REPO, ".bench/faults.json"));
 program.parse();
-const opts = program.opts<{ externals: string; keys: string; interval: string; outage: string; out: string }>();
+const opts = program.opts<{ externals: string; keys: string; interval: string; outage: string; fuzzRuns: string; fuzzSeed: string; skip: string; out: string }>();
+const skip = new Set(opts.skip.split(",").filter(Boolean));
 const log = (line: string) => process.stderr.write(`[faults ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 
 await globalSetup();
 try {
+  const results: Record<string, unknown> = { date: new Date().toISOString() };
+  if (!skip.has("outage")) results.providerOutage = await outageScenario();
+  if (!skip.has("fuzz")) results.objectFuzz = await fuzzScenario();
+  mkdirSync(dirname(opts.out), { recursive: true });
+  writeFileSync(opts.out, `${JSON.stringify(results, null, 2)}\n`);
+} finally {
+  await globalTeardown();
+}
+
+function printRows(title: string, rows: Array<[string, string, string]>): void {
+  const width = Math.max(...rows.map(([what]) => what.length));
+  process.stdout.write(`\n${title}\n`);
+  for (const [what, got, goal] of rows) process.stdout.write(`  ${what.padEnd(width)}  ${got.padEnd(24)}  goal ${goal}\n`);
+}
+
+async function outageScenario() {
   const outage = await runProviderOutage(
     {
       externalSecrets: Number(opts.externals),
@@ -39,11 +61,20 @@ try {
     ["recovery after its return", `${outage.recoverySeconds.toFixed(1)}s`, `< ${opts.interval}s (one interval)`],
     ["provider reads until recovered", `${outage.readsDuringRecovery} for ${outage.keys} keys`, "about one per key"],
   ];
-  const width = Math.max(...rows.map(([what]) => what.length));
-  process.stdout.write(`\nprovider outage: ${outage.externalSecrets} ExternalSecrets, ${outage.keys} keys, interval ${opts.interval}s, ${outage.outageSeconds}s of 503\n`);
-  for (const [what, got, goal] of rows) process.stdout.write(`  ${what.padEnd(width)}  ${got.padEnd(24)}  goal ${goal}\n`);
-  mkdirSync(dirname(opts.out), { recursive: true });
-  writeFileSync(opts.out, `${JSON.stringify({ date: new Date().toISOString(), providerOutage: outage }, null, 2)}\n`);
-} finally {
-  await globalTeardown();
+  printRows(`provider outage: ${outage.externalSecrets} ExternalSecrets, ${outage.keys} keys, interval ${opts.interval}s, ${outage.outageSeconds}s of 503`, rows);
+  return outage;
+}
+
+async function fuzzScenario() {
+  const fuzz = await runObjectFuzz({ runs: Number(opts.fuzzRuns), seed: Number(opts.fuzzSeed), conditionTimeoutMs: 60_000 }, log);
+  printRows(`object fuzzing: ${fuzz.tried} objects (seed ${fuzz.seed}): ${fuzz.refused} refused by the CRDs, ${fuzz.readyTrue + fuzz.readyFalse + fuzz.noCondition.length} accepted`, [
+    ["refused without a message", String(fuzz.refusedWithoutMessage), "0"],
+    ["accepted without a Ready condition", String(fuzz.noCondition.length), "0"],
+    ["Ready=False without a message", String(fuzz.readyFalseWithoutMessage), "0"],
+    ["Ready=True / Ready=False", `${fuzz.readyTrue} / ${fuzz.readyFalse}`, "-"],
+    ["operator still running", String(fuzz.operatorStillReady), "true"],
+    ["planted values in the logs", String(fuzz.leakedValues), "0"],
+    ["foreign Secret written", String(fuzz.foreignSecretTouched), "false"],
+  ]);
+  return fuzz;
 }
