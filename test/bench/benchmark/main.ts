@@ -39,7 +39,7 @@ const program = new Command("bench")
   .option("--operator-args <args>", "extra arguments for our operator, space-separated, e.g. \"--events=warnings\"", "")
   .option("--crds <dir>", "install the CRDs from this directory instead of ours")
   .option("--out <file>", "JSON results", join(REPO, ".bench/benchmark.json"))
-  .option("--plot [dir]", "after the run, draw its results as SVG charts into DIR (default: charts/ next to --out); npm run bench:plot draws recorded ones");
+  .option("--plot [dir]", "after the run, draw its results as SVG charts into DIR (default: <--out without .json>-charts/); npm run bench:plot draws the recorded ones into docs/charts");
 program.parse();
 const opts = program.opts<{ plot?: string | boolean; pushSecrets: string; restartDeployments: string; restartNamespaces: string; restartSettle: string; cesNamespaces: string; provider: string; sizes: string; interval: string; unrelated: string; skip: string; operatorCmd?: string; operatorArgs: string; crds?: string; out: string }>();
 const sizes = opts.sizes.split(",").map(Number);
@@ -168,7 +168,8 @@ mkdirSync(join(opts.out, ".."), { recursive: true });
 writeJson(opts.out, results);
 console.log(`results written to ${opts.out}`);
 if (opts.plot) {
-  // Next to --out by default, so a one-provider run never overwrites the recorded docs/charts by surprise.
-  const chartDir = typeof opts.plot === "string" ? opts.plot : join(opts.out, "..", "charts");
-  for (const path of writeCharts([runFromResults(results, opts.out)], chartDir)) console.log(`chart written to ${path}`);
+  // By default next to --out and named after it: docs/charts holds several runs side by side (npm run bench:plot),
+  // which a one-provider run recorded into docs/ must not replace. The JSON round trip draws exactly what was written.
+  const chartDir = typeof opts.plot === "string" ? opts.plot : `${opts.out.replace(/\.json$/, "")}-charts`;
+  for (const path of writeCharts([runFromResults(JSON.parse(JSON.stringify(results)), opts.out)], chartDir)) console.log(`chart written to ${path}`);
 }

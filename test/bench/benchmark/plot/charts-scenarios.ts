@@ -12,7 +12,7 @@ export function scenarioFigures(runs: Run[]): Figure[] {
 function w4Figure(allRuns: Run[]): Figure | undefined {
   const runs = allRuns.filter((run) => run.W4.length > 0);
   if (runs.length === 0) return undefined;
-  // Unordered providers here: two W4 runs are usually the same provider at different sizes, so style by run.
+  // Styled by run, not by provider: W4 runs are usually one provider at different sizes (the 10,000 and 1,000 runs).
   const counts = unique(runs.flatMap((run) => run.W4.map((row) => row.unrelatedSecrets)).filter((n) => n !== undefined)).sort((a, b) => a - b);
   return {
     file: "rss-unrelated-secrets.svg",
@@ -86,7 +86,7 @@ function w12Figure(allRuns: Run[]): Figure | undefined {
   const cycleText = cycle === undefined ? "idle cycle" : `idle ${cycle} s cycle`;
   return {
     file: "push-secrets.svg",
-    title: "W12 PushSecrets: nothing written at rest, changes pushed at once",
+    title: "W12 PushSecrets: writes and reads at rest, time to push a change",
     subtitle: `${pushSecrets === undefined ? "N" : formatNumber(pushSecrets)} PushSecrets, one key each, measured one interval after creation; ${machineAndDays(runs)}`,
     footnote: "Writes and reads counted at the provider (fake: its counter, OpenBao: audit log, moto: its proxy) and at kube-apiserver.",
     width: 900,
