@@ -1,6 +1,6 @@
 // `npm run bench`: the scale benchmark on the local bench (real etcd + kube-apiserver, the operator as its own
 // process). Prints tables and writes JSON. Options: --sizes 1000,5000,10000 --interval 60 --operator-cmd CMD
-// --crds DIR --out FILE --skip W4 --restart-deployments 100. See docs/benchmarks.md for a recorded run.
+// --crds DIR --out FILE --skip W4 --restart-deployments 100 --plot [DIR]. See docs/benchmarks.md for a recorded run.
 import { Command } from "commander";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir, cpus, totalmem } from "node:os";
@@ -19,6 +19,8 @@ import { w10RolloutRestarts } from "./scenario-restarts.ts";
 import { w11WebhookLatency } from "./scenario-receiver.ts";
 import { w12PushSecrets } from "./scenario-push.ts";
 import { table, writeJson } from "./report.ts";
+import { writeCharts } from "./plot/plot.ts";
+import { runFromResults } from "./plot/results.ts";
 
 const REPO = new URL("../../../", import.meta.url).pathname;
 
@@ -36,9 +38,10 @@ const program = new Command("bench")
   .option("--operator-cmd <cmd>", "run another operator executable (gets KUBECONFIG and METRICS_ADDR)")
   .option("--operator-args <args>", "extra arguments for our operator, space-separated, e.g. \"--events=warnings\"", "")
   .option("--crds <dir>", "install the CRDs from this directory instead of ours")
-  .option("--out <file>", "JSON results", join(REPO, ".bench/benchmark.json"));
+  .option("--out <file>", "JSON results", join(REPO, ".bench/benchmark.json"))
+  .option("--plot [dir]", "after the run, draw its results as SVG charts into DIR (default: <--out without .json>-charts/); npm run bench:plot draws the recorded ones into docs/charts");
 program.parse();
-const opts = program.opts<{ pushSecrets: string; restartDeployments: string; restartNamespaces: string; restartSettle: string; cesNamespaces: string; provider: string; sizes: string; interval: string; unrelated: string; skip: string; operatorCmd?: string; operatorArgs: string; crds?: string; out: string }>();
+const opts = program.opts<{ plot?: string | boolean; pushSecrets: string; restartDeployments: string; restartNamespaces: string; restartSettle: string; cesNamespaces: string; provider: string; sizes: string; interval: string; unrelated: string; skip: string; operatorCmd?: string; operatorArgs: string; crds?: string; out: string }>();
 const sizes = opts.sizes.split(",").map(Number);
 const skip = new Set(opts.skip.split(",").filter(Boolean));
 const log = (msg: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
@@ -164,3 +167,9 @@ if (results.W4) console.log(table("W4 operator RSS with unrelated Secrets in the
 mkdirSync(join(opts.out, ".."), { recursive: true });
 writeJson(opts.out, results);
 console.log(`results written to ${opts.out}`);
+if (opts.plot) {
+  // By default next to --out and named after it: docs/charts holds several runs side by side (npm run bench:plot),
+  // which a one-provider run recorded into docs/ must not replace. The JSON round trip draws exactly what was written.
+  const chartDir = typeof opts.plot === "string" ? opts.plot : `${opts.out.replace(/\.json$/, "")}-charts`;
+  for (const path of writeCharts([runFromResults(JSON.parse(JSON.stringify(results)), opts.out)], chartDir)) console.log(`chart written to ${path}`);
+}
