@@ -18,6 +18,7 @@ import { w8ClusterExternalSecret } from "./scenario-ces.ts";
 import { w10RolloutRestarts } from "./scenario-restarts.ts";
 import { w11WebhookLatency } from "./scenario-receiver.ts";
 import { w12PushSecrets } from "./scenario-push.ts";
+import { floorBurst } from "./floor.ts";
 import { table, writeJson } from "./report.ts";
 import { writeCharts } from "./plot/plot.ts";
 import { runFromResults } from "./plot/results.ts";
@@ -28,7 +29,7 @@ const program = new Command("bench")
   .option("--sizes <list>", "ExternalSecret counts for W1-W7", "1000,5000,10000")
   .option("--interval <seconds>", "refreshInterval of the benchmark's ExternalSecrets (W2 measures one)", "60")
   .option("--unrelated <list>", "unrelated Secret counts for W4", "0,10000,50000")
-  .option("--skip <list>", "scenarios to skip, e.g. W3,W4 (W1 and W2 always run)", "")
+  .option("--skip <list>", "scenarios to skip, e.g. W3,W4,floor (W1 and W2 always run)", "")
   .option("--ces-namespaces <n>", "W8: namespaces one ClusterExternalSecret fans out to (plus 10% labelled later)", "500")
   .option("--restart-deployments <n>", "W10: Deployments (each fed by its own ExternalSecret of one shared key) rolled by one rotation", "100")
   .option("--restart-namespaces <list>", "W10: the layouts, as namespace counts the Deployments are spread over (one run each)", "1,10")
@@ -94,8 +95,19 @@ try {
   for (const n of sizes) {
     const prefix = `bench-${n}`;
     const row: Record<string, unknown> = {};
+    // The floor first, with the operator stopped: the same burst's writes alone (floor.ts). Not for another
+    // implementation (--operator-cmd): its floor is the same, run ours.
+    const floor = !skip.has("floor") && !opts.operatorCmd ? await (async () => {
+      log(`floor: the writes of a ${n} burst, no operator`);
+      await operator!.stop();
+      const result = await floorBurst(ctx, `floor-${n}`, n);
+      operator = await startOperator();
+      return result;
+    })() : undefined;
+    if (floor) row.floor = floor;
     log(`W1 burst create: ${n} ExternalSecrets`);
     row.W1 = await w1BurstCreate(ctx, prefix, n);
+    if (floor) (row.W1 as Record<string, unknown>).floorRatio = Math.round(((row.W1 as { allReadySeconds: number }).allReadySeconds / floor.floorSeconds) * 100) / 100;
     log(`W2 steady refresh: one ${opts.interval}s cycle`);
     row.W2 = await w2SteadyRefresh(ctx);
     if (!skip.has("W5")) {
@@ -153,7 +165,8 @@ try {
 
 const sizeRows = (name: string) => Object.entries(results.sizes as Record<string, Record<string, Record<string, unknown>>>).filter(([, row]) => row[name]).map(([n, row]) => ({ N: Number(n), ...row[name] }));
 console.log(`\nsecrets-bridge benchmark, ${results.date}, ${(results.machine as { cpus: number }).cpus} cores, operator: ${results.operator}, provider: ${results.provider}\n`);
-console.log(table("W1 burst create (N ExternalSecrets over 100 keys in 50 namespaces)", sizeRows("W1")));
+console.log(table("floor: the writes of a W1 burst (N Secret creates + N status patches, 8 workers) with no operator", sizeRows("floor")));
+console.log(table("W1 burst create (N ExternalSecrets over 100 keys in 50 namespaces; floorRatio = allReadySeconds / floor, goal <= 1.25)", sizeRows("W1")));
 console.log(table(`W2 steady refresh, one ${opts.interval}s cycle with no change`, sizeRows("W2")));
 console.log(table("W3 rotation of one key read by 1% of the ExternalSecrets", sizeRows("W3")));
 console.log(table("W5 100 new ExternalSecrets while the others refresh", sizeRows("W5")));
