@@ -76,5 +76,8 @@ export async function floorBurst(ctx: Context, prefix: string, n: number, worker
     await core.deleteCollectionNamespacedSecret({ namespace, labelSelector: `${LABEL_MANAGED}=true` });
     await core.deleteNamespace({ name: namespace });
   });
+  // The namespace controller's own deletes (a DELETE per resource kind and namespace) must not land in W1's counts.
+  const deadline = Date.now() + 180_000;
+  while (Date.now() < deadline && (await core.listNamespace()).items.some((ns) => ns.metadata?.name?.startsWith(`${prefix}-`))) await sleep(500);
   return { n, workers, floorSeconds, secretCreates, statusPatches };
 }
