@@ -36,13 +36,14 @@ const program = new Command("bench")
   .option("--restart-settle <seconds>", "W10: how long to keep counting ReplicaSets after every Deployment rolled", "10")
   .option("--push-secrets <n>", "W12: PushSecrets, each pushing one key of its own Secret", "200")
   .option("--provider <name>", "where the keys live: fake, aws (the moto peer, counted at its proxy) or vault (the OpenBao peer, counted from its audit log)", "fake")
+  .option("--cpu-prof <dir>", "write a V8 CPU profile of each operator process (one file per process) into this directory")
   .option("--operator-cmd <cmd>", "run another operator executable (gets KUBECONFIG and METRICS_ADDR)")
   .option("--operator-args <args>", "extra arguments for our operator, space-separated, e.g. \"--events=warnings\"", "")
   .option("--crds <dir>", "install the CRDs from this directory instead of ours")
   .option("--out <file>", "JSON results", join(REPO, ".bench/benchmark.json"))
   .option("--plot [dir]", "after the run, draw its results as SVG charts into DIR (default: <--out without .json>-charts/); npm run bench:plot draws the recorded ones into docs/charts");
 program.parse();
-const opts = program.opts<{ plot?: string | boolean; pushSecrets: string; restartDeployments: string; restartNamespaces: string; restartSettle: string; cesNamespaces: string; provider: string; sizes: string; interval: string; unrelated: string; skip: string; operatorCmd?: string; operatorArgs: string; crds?: string; out: string }>();
+const opts = program.opts<{ cpuProf?: string; plot?: string | boolean; pushSecrets: string; restartDeployments: string; restartNamespaces: string; restartSettle: string; cesNamespaces: string; provider: string; sizes: string; interval: string; unrelated: string; skip: string; operatorCmd?: string; operatorArgs: string; crds?: string; out: string }>();
 const sizes = opts.sizes.split(",").map(Number);
 const skip = new Set(opts.skip.split(",").filter(Boolean));
 const log = (msg: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
@@ -73,7 +74,7 @@ try {
     : opts.provider === "vault" ? await vaultBackend(KEYS, kube, cluster, dir)
     : fakeBackend(KEYS);
   results.provider = backend.name;
-  const startOperator = () => startOperatorProcess({ kubeconfig: kube.kubeconfigPath, logFile: join(dir, "operator.log"), command: opts.operatorCmd, repo: REPO, extraArgs: opts.operatorArgs.split(" ").filter(Boolean) });
+  const startOperator = () => startOperatorProcess({ kubeconfig: kube.kubeconfigPath, logFile: join(dir, "operator.log"), command: opts.operatorCmd, repo: REPO, extraArgs: opts.operatorArgs.split(" ").filter(Boolean), ...(opts.cpuProf ? { nodeFlags: ["--cpu-prof", `--cpu-prof-dir=${opts.cpuProf}`] } : {}) });
   operator = await startOperator();
   const ctx: Context = {
     cluster,

@@ -16,7 +16,7 @@ export interface OperatorProcess {
 }
 
 
-export async function startOperatorProcess(opts: { kubeconfig: string; logFile: string; command?: string; repo: string; extraArgs?: string[] }): Promise<OperatorProcess> {
+export async function startOperatorProcess(opts: { kubeconfig: string; logFile: string; command?: string; repo: string; extraArgs?: string[]; nodeFlags?: string[] }): Promise<OperatorProcess> {
   const port = await freePort();
   let child: ChildProcess;
   let metricsUrl: string | undefined = `http://127.0.0.1:${port}/metrics`;
@@ -26,7 +26,7 @@ export async function startOperatorProcess(opts: { kubeconfig: string; logFile: 
     // Another operator: it gets KUBECONFIG and METRICS_ADDR and must expose Prometheus metrics there to be measured.
     child = spawn("bash", ["-c", opts.command], { env: { ...process.env, KUBECONFIG: opts.kubeconfig, METRICS_ADDR: `127.0.0.1:${port}` }, stdio: ["ignore", "pipe", "pipe"] });
   } else {
-    const args = [...imageNodeFlags(opts.repo), "src/cli.ts", "run", "--kubeconfig", opts.kubeconfig, "--http-address", `127.0.0.1:${port}`, "--leader-elect=false", "--log-level", "warn", "--receiver-bind-address", `127.0.0.1:${receiverPort}`, ...(opts.extraArgs ?? [])];
+    const args = [...imageNodeFlags(opts.repo), ...(opts.nodeFlags ?? []), "src/cli.ts", "run", "--kubeconfig", opts.kubeconfig, "--http-address", `127.0.0.1:${port}`, "--leader-elect=false", "--log-level", "warn", "--receiver-bind-address", `127.0.0.1:${receiverPort}`, ...(opts.extraArgs ?? [])];
     child = spawn(process.execPath, args, { cwd: opts.repo, stdio: ["ignore", "pipe", "pipe"] });
   }
   child.stdout!.pipe(log);
