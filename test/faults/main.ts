@@ -1,13 +1,14 @@
 // `npm run faults`: issue 23's scenarios at full size on the local bench (started and stopped here, as the test
 // runner's global setup does), printed as a table and written as JSON. The reduced set runs in `npm test`
 // (test/integration/faults-*.test.ts). Options: --externals 1000 --keys 100 --interval 10 --outage 120, --fuzz-runs 300
-// --fuzz-seed N, --skip outage,fuzz.
+// --fuzz-seed N, --skip outage,restart,fuzz.
 import { Command } from "commander";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { globalSetup, globalTeardown } from "../integration/global-setup.ts";
 import { runProviderOutage } from "./provider-outage.ts";
 import { runObjectFuzz } from "./object-fuzz.ts";
+import { runApiserverRestart } from "./apiserver-restart.ts";
 
 const REPO = new URL("../../", import.meta.url).pathname;
 const program = new Command("faults")
@@ -17,7 +18,7 @@ const program = new Command("faults")
   .option("--outage <seconds>", "how long the provider answers 503", "120")
   .option("--fuzz-runs <n>", "objects the fuzzer applies (ExternalSecrets, SecretStores, PushSecrets)", "300")
   .option("--fuzz-seed <n>", "the fuzzer's seed (a failure is reproduced with the same seed)", String(Date.now() % 1_000_000))
-  .option("--skip <list>", "scenarios to skip: outage, fuzz", "")
+  .option("--skip <list>", "scenarios to skip: outage, restart, fuzz", "")
   .option("--out <file>", "JSON results", join(REPO, ".bench/faults.json"));
 program.parse();
 const opts = program.opts<{ externals: string; keys: string; interval: string; outage: string; fuzzRuns: string; fuzzSeed: string; skip: string; out: string }>();
@@ -28,6 +29,7 @@ await globalSetup();
 try {
   const results: Record<string, unknown> = { date: new Date().toISOString() };
   if (!skip.has("outage")) results.providerOutage = await outageScenario();
+  if (!skip.has("restart")) results.apiserverRestart = await restartScenario();
   if (!skip.has("fuzz")) results.objectFuzz = await fuzzScenario();
   mkdirSync(dirname(opts.out), { recursive: true });
   writeFileSync(opts.out, `${JSON.stringify(results, null, 2)}\n`);
@@ -63,6 +65,18 @@ async function outageScenario() {
   ];
   printRows(`provider outage: ${outage.externalSecrets} ExternalSecrets, ${outage.keys} keys, interval ${opts.interval}s, ${outage.outageSeconds}s of 503`, rows);
   return outage;
+}
+
+async function restartScenario() {
+  const restart = await runApiserverRestart({ externalSecrets: Number(opts.externals), keys: Number(opts.keys), quietSeconds: 15 }, log);
+  const lists = Object.entries(restart.listsAfterRestart).map(([resource, n]) => `${resource} ${n}`).join(", ");
+  printRows(`apiserver restart: ${restart.externalSecrets} ExternalSecrets current`, [
+    ["LISTs after the restart (all clients, 503s included)", lists, "1-2 per informer"],
+    ["writes while nothing changed (15 s)", String(restart.writesWhileNothingChanged), "0"],
+    ["missed updates (rotation right after)", String(restart.missedUpdates), "0"],
+    ["rotation everywhere after", `${restart.rotationSeconds.toFixed(1)}s`, "-"],
+  ]);
+  return restart;
 }
 
 async function fuzzScenario() {

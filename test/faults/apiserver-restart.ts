@@ -1,0 +1,74 @@
+// Fault scenario (issue 23): the kube-apiserver restarts under N current ExternalSecrets (etcd and its data stay).
+// Every watch breaks; the informers must relist and carry on. Measured, from the restarted apiserver's own counters
+// (they start at zero with the process, so they hold exactly what came after): LISTs per resource (goal: one relist
+// per informer, plus a retry when the restarting apiserver answered 503; no relist storm), writes while nothing
+// changed (goal 0), then a rotation made right after the restart: ExternalSecrets that never got the new value
+// (missed updates, goal 0) and how long until all had it. Used by the reduced test in `npm test` and by
+// `npm run faults` at full size.
+import { GROUP, VERSION } from "../../src/api/common.ts";
+import { apiserverRequestCount, freshNamespace, restartApiserverFromTest } from "../helpers/bench.ts";
+import { decoded, kube, ready, sleep, startTestOperator, waitFor, type TestOperator } from "../helpers/operator.ts";
+import type { ExternalSecret } from "../../src/api/external-secret.ts";
+
+export interface RestartOptions {
+  externalSecrets: number;
+  keys: number;
+  /** How long to watch the operator after the restart before the rotation (relists, writes). */
+  quietSeconds: number;
+}
+
+export interface RestartFigures {
+  externalSecrets: number;
+  /**
+   * LIST requests per resource after the restart, as the apiserver counts them: every client's, and the ones it
+   * answered 503 while still starting (an informer that relisted too early retries after its backoff).
+   */
+  listsAfterRestart: Record<string, number>;
+  /** Writes (POST/PUT/PATCH/DELETE) on secrets and externalsecrets during the quiet window: nothing had changed. */
+  writesWhileNothingChanged: number;
+  /** ExternalSecrets whose Secret did not get the value rotated right after the restart. */
+  missedUpdates: number;
+  rotationSeconds: number;
+}
+
+const RESOURCES = ["externalsecrets", "secretstores", "clustersecretstores", "secrets", "pushsecrets"];
+const WRITES = ["POST", "PUT", "PATCH", "APPLY", "DELETE"];
+
+export async function runApiserverRestart(opts: RestartOptions, log: (line: string) => void = () => undefined): Promise<RestartFigures> {
+  const k = kube();
+  const ns = await freshNamespace("faults-restart");
+  let op: TestOperator | undefined;
+  const store = (round: string) => ({ provider: { fake: { data: Array.from({ length: opts.keys }, (_, key) => ({ key: `key-${key}`, value: `${round}-${key}` })) } } });
+  const names = Array.from({ length: opts.externalSecrets }, (_, i) => `es-${i}`);
+  const allHave = async (round: string) => {
+    let missing = 0;
+    for (const [i, name] of names.entries()) if (decoded(await k.secret(ns, name))["v"] !== `${round}-${i % opts.keys}`) missing++;
+    return missing;
+  };
+  try {
+    op = await startTestOperator(ns, { minRefreshIntervalMs: 0 });
+    await k.create("SecretStore", ns, "fake", store("before"));
+    for (const name of names) {
+      const i = Number(name.slice(3));
+      await k.create("ExternalSecret", ns, name, { refreshInterval: "1h", secretStoreRef: { name: "fake" }, data: [{ secretKey: "v", remoteRef: { key: `key-${i % opts.keys}` } }] });
+    }
+    await waitFor("all Ready", async () => {
+      const list = (await k.custom.listNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: ns, plural: "externalsecrets" })) as { items: ExternalSecret[] };
+      return list.items.length === names.length && list.items.every((es) => ready(es)?.status === "True") ? true : undefined;
+    }, 300_000);
+    log(`apiserver restart: ${names.length} ExternalSecrets current; restarting the apiserver`);
+    await restartApiserverFromTest();
+    await sleep(opts.quietSeconds * 1000);
+    const listsAfterRestart = Object.fromEntries(await Promise.all(RESOURCES.map(async (resource) => [resource, await apiserverRequestCount({ verbs: ["LIST"], resource })] as const)));
+    let writesWhileNothingChanged = 0;
+    for (const resource of ["secrets", "externalsecrets"]) writesWhileNothingChanged += await apiserverRequestCount({ verbs: WRITES, resource });
+    log(`apiserver restart: lists ${JSON.stringify(listsAfterRestart)}, writes while nothing changed ${writesWhileNothingChanged}`);
+    const t0 = Date.now();
+    await k.patch("SecretStore", ns, "fake", { spec: store("after") });
+    await waitFor("every Secret rotated", async () => ((await allHave("after")) === 0 ? true : undefined), 300_000).catch(() => undefined);
+    const rotationSeconds = (Date.now() - t0) / 1000;
+    return { externalSecrets: names.length, listsAfterRestart, writesWhileNothingChanged, missedUpdates: await allHave("after"), rotationSeconds };
+  } finally {
+    await op?.stop();
+  }
+}
