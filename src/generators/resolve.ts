@@ -4,7 +4,7 @@
 // in `render`), and so is the context provider-backed generators run with.
 import { GENERATOR_API_VERSION, type GeneratorObject } from "../api/generators.ts";
 import type { GeneratorRef } from "../api/external-secret.ts";
-import { ConfigError } from "../provider/errors.ts";
+import { ConfigError, NoSecretError } from "../provider/errors.ts";
 import { ambientRefusal, endpointRefusal } from "../provider/tenant-policy.ts";
 import { GENERATORS, servedGenerator } from "./registry.ts";
 import { GeneratorError, type GenerateContext, type Generator } from "./types.ts";
@@ -52,7 +52,16 @@ async function run(generator: Generator<any>, raw: unknown, where: string, scope
   const spec = parseSpec(generator, raw, where);
   const refused = tenantRefusal(generator, spec, scope, env);
   if (refused) throw new GeneratorError(`${where}: ${refused}`);
-  return generator.generate(spec, env.context?.(scope, namespace));
+  try {
+    return await generator.generate(spec, env.context?.(scope, namespace));
+  } catch (err) {
+    // A provider's ConfigError (a missing credentials Secret, a refused ref) would wait for the ExternalSecret to
+    // change, and its NoSecretError would apply deletionPolicy: neither fits a generator, whose object is not
+    // watched and whose values have no "gone" state. Both become GeneratorErrors, retried with backoff.
+    if (err instanceof ConfigError) throw new GeneratorError(`${where}: ${err.message}`, "InvalidGeneratorSpec");
+    if (err instanceof NoSecretError) throw new GeneratorError(`${where}: ${err.message}`, "GeneratorUnavailable");
+    throw err;
+  }
 }
 
 export async function generateFromRef(ref: GeneratorRef, namespace: string, read: ReadGenerator, env: GenerateEnv = {}): Promise<Record<string, Uint8Array>> {

@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { z } from "zod";
 import { generateFromRef, servedGenerators, type GenerateContext, type Generator, type ReadGenerator } from "../../../src/generators/index.ts";
 import { GeneratorError } from "../../../src/generators/types.ts";
+import { ConfigError, NoSecretError } from "../../../src/provider/errors.ts";
 import type { GeneratorObject } from "../../../src/api/generators.ts";
 
 const Spec = z.object({ server: z.string(), ambient: z.boolean().optional() });
@@ -67,4 +68,18 @@ describe("provider-backed generators and the tenant rules", () => {
     await assert.rejects(generateFromRef(ref("VaultDynamicSecret", "tls"), "team-a", read), /not supported by secrets-bridge yet/);
     assert.throws(() => servedGenerators([{ generators: [probe] }, { generators: [probe] }]), /registered twice/);
   });
+});
+
+describe("errors of a provider-backed run", () => {
+  const failing = (err: Error): Generator<Spec> => ({ ...probe, async generate() { throw err; } });
+  const table = [
+    { name: "a ConfigError (a missing credentials Secret) is retried, not parked until the ExternalSecret changes", err: new ConfigError("secret team-a/creds not found"), reason: "InvalidGeneratorSpec" },
+    { name: "a NoSecretError never reaches deletionPolicy", err: new NoSecretError("path gone"), reason: "GeneratorUnavailable" },
+  ];
+  for (const c of table) {
+    it(c.name, async () => {
+      const run = generateFromRef(ref("VaultDynamicSecret", "tls"), "team-a", read, { generators: servedGenerators([{ generators: [failing(c.err)] }]), context });
+      await assert.rejects(run, (err: Error) => err instanceof GeneratorError && (err as GeneratorError).reason === c.reason && err.message.includes(c.err.message));
+    });
+  }
 });
