@@ -28,6 +28,7 @@ export const GENERATOR_PLURALS: Record<string, string> = {
   SSHKey: "sshkeys",
   Fake: "fakes",
   VaultDynamicSecret: "vaultdynamicsecrets",
+  STSSessionToken: "stssessiontokens",
   ClusterGenerator: "clustergenerators",
 };
 
@@ -113,8 +114,40 @@ export type VaultDynamicSecretSpec<Provider> = {
   allowEmptyResponse?: boolean | undefined;
 };
 
+/**
+ * ESO's STSSessionTokenSpec around the aws provider's `auth` field (its slice's, passed in like the vault slice),
+ * plus the store's `endpoints.sts` extension (local and private endpoints, as on the aws store).
+ */
+export function stsSessionTokenSpec<A extends z.ZodType>(awsAuthField: A) {
+  return z
+    .object({
+      region: z.string().min(1).describe("Region specifies the region to operate in."),
+      auth: awsAuthField,
+      role: z.string().optional().describe("A role to assume (AssumeRole) before calling GetSessionToken."),
+      requestParameters: z
+        .object({
+          sessionDuration: z.int().min(900).max(129600).optional().describe("Seconds the credentials stay valid: 900 to 129600 (AWS's bounds); AWS's default is 43200."),
+          serialNumber: z.string().max(256).optional().describe("The MFA device's serial number or ARN, when the IAM user needs MFA."),
+          tokenCode: z.string().max(64).optional().describe("The MFA device's current code, when MFA is required."),
+        })
+        .optional()
+        .describe("Parameters passed to STS GetSessionToken."),
+      endpoints: z
+        .object({ sts: z.string().regex(/^https?:\/\/[^\s]+$/, "must be an http(s) URL").optional().describe("STS endpoint URL (overrides AWS_ENDPOINT_URL_STS).") })
+        .optional()
+        .describe("secrets-bridge extension (not in ESO), as on the aws store: an STS endpoint override; https only (plain http only to loopback), and only with credentials named in auth."),
+    })
+    .describe("Generates temporary AWS credentials with STS GetSessionToken: access_key_id, secret_access_key, session_token, expiration (Unix seconds).");
+}
+
 /** A spec of a kind ESO has and we do not serve yet: stored as written, so nothing is pruned before a later stage serves it. */
 const NotServedSpec = (kind: string) => z.looseObject({}).optional().describe(`The ${kind} generator's spec (not served by secrets-bridge yet: kept as written).`);
+
+/** The aws slice's `auth` field (optional AWSAuth), which the AWS generators embed; undefined without the aws provider. */
+export function awsAuthField(providerSlices: Record<string, z.ZodType>): z.ZodType | undefined {
+  const aws = providerSlices["aws"];
+  return aws instanceof z.ZodObject ? (aws.shape as Record<string, z.ZodType>)["auth"] : undefined;
+}
 
 /**
  * The ClusterGenerator schema; provider-backed kinds get their real spec when the provider's slice is passed in
@@ -137,7 +170,7 @@ export function clusterGeneratorSpec(providerSlices: Record<string, z.ZodType> =
           quayAccessTokenSpec: NotServedSpec("QuayAccessToken"),
           passwordSpec: PasswordSpec.optional(),
           sshKeySpec: SSHKeySpec.optional(),
-          stsSessionTokenSpec: NotServedSpec("STSSessionToken"),
+          stsSessionTokenSpec: awsAuthField(providerSlices) ? stsSessionTokenSpec(awsAuthField(providerSlices)!).optional() : NotServedSpec("STSSessionToken"),
           uuidSpec: UUIDSpec.optional(),
           vaultDynamicSecretSpec: providerSlices["vault"] ? vaultDynamicSecretSpec(providerSlices["vault"]).optional() : NotServedSpec("VaultDynamicSecret"),
           webhookSpec: NotServedSpec("Webhook"),
