@@ -29,6 +29,7 @@ export const GENERATOR_PLURALS: Record<string, string> = {
   Fake: "fakes",
   VaultDynamicSecret: "vaultdynamicsecrets",
   STSSessionToken: "stssessiontokens",
+  ECRAuthorizationToken: "ecrauthorizationtokens",
   ClusterGenerator: "clustergenerators",
 };
 
@@ -140,6 +141,24 @@ export function stsSessionTokenSpec<A extends z.ZodType>(awsAuthField: A) {
     .describe("Generates temporary AWS credentials with STS GetSessionToken: access_key_id, secret_access_key, session_token, expiration (Unix seconds).");
 }
 
+const endpointUrl = (what: string, env: string) => z.string().regex(/^https?:\/\/[^\s]+$/, "must be an http(s) URL").optional().describe(`${what} endpoint URL (overrides ${env}).`);
+
+/** ESO's ECRAuthorizationTokenSpec around the aws slice's `auth` field, plus our `endpoints` extension (ecr, sts). */
+export function ecrAuthorizationTokenSpec<A extends z.ZodType>(awsAuthField: A) {
+  return z
+    .object({
+      region: z.string().min(1).describe("Region specifies the region to operate in."),
+      auth: awsAuthField,
+      role: z.string().optional().describe("A role to assume (AssumeRole) before calling GetAuthorizationToken."),
+      scope: z.string().optional().describe('The ECR service scope: "private" (default). "public" (ECR Public) is not served by secrets-bridge yet.'),
+      endpoints: z
+        .object({ ecr: endpointUrl("ECR", "AWS_ENDPOINT_URL_ECR"), sts: endpointUrl("STS", "AWS_ENDPOINT_URL_STS") })
+        .optional()
+        .describe("secrets-bridge extension (not in ESO), as on the aws store: endpoint overrides; https only (plain http only to loopback), and only with credentials named in auth."),
+    })
+    .describe("Generates a registry login with ECR GetAuthorizationToken: username, password, proxy_endpoint, expires_at (Unix seconds).");
+}
+
 /** A spec of a kind ESO has and we do not serve yet: stored as written, so nothing is pruned before a later stage serves it. */
 const NotServedSpec = (kind: string) => z.looseObject({}).optional().describe(`The ${kind} generator's spec (not served by secrets-bridge yet: kept as written).`);
 
@@ -162,7 +181,7 @@ export function clusterGeneratorSpec(providerSlices: Record<string, z.ZodType> =
           acrAccessTokenSpec: NotServedSpec("ACRAccessToken"),
           beyondtrustWorkloadCredentialsDynamicSecretSpec: NotServedSpec("BeyondtrustWorkloadCredentialsDynamicSecret"),
           cloudsmithAccessTokenSpec: NotServedSpec("CloudsmithAccessToken"),
-          ecrAuthorizationTokenSpec: NotServedSpec("ECRAuthorizationToken"),
+          ecrAuthorizationTokenSpec: awsAuthField(providerSlices) ? ecrAuthorizationTokenSpec(awsAuthField(providerSlices)!).optional() : NotServedSpec("ECRAuthorizationToken"),
           fakeSpec: FakeSpec.optional(),
           gcrAccessTokenSpec: NotServedSpec("GCRAccessToken"),
           githubAccessTokenSpec: NotServedSpec("GithubAccessToken"),

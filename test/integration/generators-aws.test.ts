@@ -1,4 +1,4 @@
-// Issue 18 stage 2 on the bench's moto: STSSessionToken (STS GetSessionToken) with the aws provider's auth:
+// Issue 18 stage 2 on the bench's moto: ECRAuthorizationToken (a signed GetAuthorizationToken) and STSSessionToken (STS GetSessionToken) with the aws provider's auth:
 // static keys from a Secret, then an assumed role first; ESO's four keys; a new token on every forced sync; the
 // tenant rules for a namespaced generator (no operator identity, no plain http to a remote host, no Secret of
 // another namespace); no generated secret key or session token in logs, Events or status.
@@ -7,14 +7,14 @@ import assert from "node:assert/strict";
 import { GENERATOR_GROUP, GENERATOR_VERSION } from "../../src/api/generators.ts";
 import { freshNamespace } from "../helpers/bench.ts";
 import { decoded, kube, startTestOperator, waitFor, waitForReady, type TestOperator } from "../helpers/operator.ts";
-import { MOTO_REGION, createCredentialsSecret, moto, secretRefAuth } from "../helpers/moto.ts";
+import { MOTO_REGION, MOTO_TEST_KEYS, createCredentialsSecret, moto, secretRefAuth } from "../helpers/moto.ts";
 import { assertNoLeaks } from "../helpers/openbao.ts";
 import { rememberForSweep } from "../helpers/planted.ts";
 
 const API_VERSION = `${GENERATOR_GROUP}/${GENERATOR_VERSION}`;
 const ROLE = "arn:aws:iam::123456789012:role/session-maker";
 
-describe("STSSessionToken generator (moto)", () => {
+describe("STSSessionToken and ECRAuthorizationToken generators (moto)", () => {
   let ns: string;
   let other: string;
   let op: TestOperator;
@@ -103,6 +103,28 @@ describe("STSSessionToken generator (moto)", () => {
     await createSts("jwt", spec({ auth: { jwt: { serviceAccountRef: { name: "app" } } } }));
     await k.create("ExternalSecret", ns, "jwt", fromGenerator("jwt"));
     await failure("jwt", /jwt auth cannot be used for STS Session Token generation/);
+  });
+
+  it("ECRAuthorizationToken: ESO's keys from one signed GetAuthorizationToken; ECR Public is refused as not served", async () => {
+    await m.clearLog();
+    const body = { region: MOTO_REGION, auth: secretRefAuth("aws-creds"), endpoints: { ecr: m.endpoint, sts: m.endpoint } };
+    await k.custom.createNamespacedCustomObject({ group: GENERATOR_GROUP, version: GENERATOR_VERSION, namespace: ns, plural: "ecrauthorizationtokens", body: { apiVersion: API_VERSION, kind: "ECRAuthorizationToken", metadata: { name: "registry" }, spec: body } });
+    await k.create("ExternalSecret", ns, "registry", { refreshInterval: "1h", dataFrom: [{ sourceRef: { generatorRef: { apiVersion: API_VERSION, kind: "ECRAuthorizationToken", name: "registry" } } }] });
+    await waitForReady(k, ns, "registry", "True", "SecretSynced");
+    const values = decoded(await k.secret(ns, "registry"));
+    rememberForSweep(values.password!);
+    generated.push(values.password!);
+    assert.deepEqual(Object.keys(values).sort(), ["expires_at", "password", "proxy_endpoint", "username"]);
+    assert.equal(values.username, "AWS");
+    assert.match(values.proxy_endpoint!, /^https:\/\/[0-9]{12}\.dkr\.ecr\.eu-west-1\.amazonaws\.com$/);
+    assert.match(values.expires_at!, /^[0-9]+$/);
+    const calls = (await m.requests()).filter((r) => r.op.endsWith("GetAuthorizationToken"));
+    assert.equal(calls.length, 1);
+    assert.equal(calls[0]!.accessKeyId, MOTO_TEST_KEYS.accessKeyId, "signed with the Secret's keys");
+
+    await k.custom.createNamespacedCustomObject({ group: GENERATOR_GROUP, version: GENERATOR_VERSION, namespace: ns, plural: "ecrauthorizationtokens", body: { apiVersion: API_VERSION, kind: "ECRAuthorizationToken", metadata: { name: "public" }, spec: { ...body, scope: "public" } } });
+    await k.create("ExternalSecret", ns, "public", { refreshInterval: "1h", dataFrom: [{ sourceRef: { generatorRef: { apiVersion: API_VERSION, kind: "ECRAuthorizationToken", name: "public" } } }] });
+    await failure("public", /ECR Public\) is not supported by secrets-bridge yet/);
   });
 
   it("no generated secret key or session token in logs, Events or status", async () => {

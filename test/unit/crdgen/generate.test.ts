@@ -44,6 +44,7 @@ describe("generateCrds", () => {
       "external-secrets.io_pushsecrets.yaml",
       "external-secrets.io_secretstores.yaml",
       "generators.external-secrets.io_clustergenerators.yaml",
+      "generators.external-secrets.io_ecrauthorizationtokens.yaml",
       "generators.external-secrets.io_fakes.yaml",
       "generators.external-secrets.io_passwords.yaml",
       "generators.external-secrets.io_sshkeys.yaml",
@@ -96,10 +97,10 @@ describe("generateCrds", () => {
       const generator = fileName.startsWith("generators.");
       assert.deepEqual(Object.keys(schema.properties as Schema), generator ? ["apiVersion", "kind", "metadata", "spec"] : ["apiVersion", "kind", "metadata", "spec", "status"]);
       assert.deepEqual(at(schema, "metadata"), { type: "object" });
-      // A spec with required fields (ClusterGenerator's kind, VaultDynamicSecret's path and provider, STSSessionToken's region) is required
+      // A spec with required fields (ClusterGenerator's kind, VaultDynamicSecret's path and provider, STSSessionToken's and ECRAuthorizationToken's region) is required
       // itself: an empty one could never be valid (ESO marks them omitempty; the apiserver would accept a spec-less
       // object that can only fail later).
-      const specRequired = !generator || ["generators.external-secrets.io_clustergenerators.yaml", "generators.external-secrets.io_vaultdynamicsecrets.yaml", "generators.external-secrets.io_stssessiontokens.yaml"].includes(fileName);
+      const specRequired = !generator || ["generators.external-secrets.io_clustergenerators.yaml", "generators.external-secrets.io_vaultdynamicsecrets.yaml", "generators.external-secrets.io_stssessiontokens.yaml", "generators.external-secrets.io_ecrauthorizationtokens.yaml"].includes(fileName);
       assert.deepEqual(schema.required, specRequired ? ["spec"] : undefined, fileName);
     }
   });

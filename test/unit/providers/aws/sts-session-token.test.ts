@@ -36,7 +36,7 @@ describe("STSSessionToken", () => {
     assert.equal(stsSessionToken.spec.safeParse({}).success, false, "region is required");
   });
 
-  it("comes with the aws provider", () => {
-    assert.deepEqual(awsProvider.generators.map((generator) => generator.kind), ["STSSessionToken"]);
+  it("comes with the aws provider (with ECRAuthorizationToken)", () => {
+    assert.deepEqual(awsProvider.generators.map((generator) => generator.kind), ["STSSessionToken", "ECRAuthorizationToken"]);
   });
 });
