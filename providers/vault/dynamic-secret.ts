@@ -52,14 +52,28 @@ export function shapeAnswer(spec: VaultDynamicSecretSpec, body: Doc | undefined)
   return Object.fromEntries(Object.entries(part).map(([key, value]) => [key, valueBytes(value)]));
 }
 
-/** Vault's answer as a document; undefined when Vault has none (ESO's nil secret: a read's 404, a write's 204). */
-async function answer(session: VaultSession, http: VaultHttp, req: Omit<VaultRequest, "token">): Promise<Doc | undefined> {
-  const res: VaultResponse = await session.request(req);
+/**
+ * Vault's answer as a document; undefined when Vault has none (ESO's nil secret); "failed" for an error answer.
+ * As the vault client ESO uses: a 204 is no answer; a read's, list's or delete's 404 is no answer unless its body
+ * carries data or warnings (then it is the answer), whatever errors it lists; a write's 404 is an error.
+ */
+export function answerOf(req: Pick<VaultRequest, "method">, res: Pick<VaultResponse, "status" | "body" | "fromVault">): Doc | undefined | "failed" {
   if (res.status === 204) return undefined;
-  // The vault client reads a 404 without errors (or with data or warnings) as "nothing there", not a failure.
-  if (res.status === 404 && res.fromVault && (req.method === "GET" || req.method === "LIST") && res.errors.length === 0) return undefined;
+  if (res.status === 404 && res.fromVault && req.method !== "POST") {
+    const data = res.body["data"];
+    const warnings = res.body["warnings"];
+    const carries = (isDoc(data) && Object.keys(data).length > 0) || (Array.isArray(warnings) && warnings.length > 0);
+    return carries ? res.body : undefined;
+  }
   if (res.status < 300 && res.fromVault) return res.body;
-  throw http.failure(req, res);
+  return "failed";
+}
+
+async function answer(session: VaultSession, http: VaultHttp, req: Omit<VaultRequest, "token">): Promise<Doc | undefined> {
+  const res = await session.request(req);
+  const doc = answerOf(req, res);
+  if (doc === "failed") throw http.failure(req, res);
+  return doc;
 }
 
 async function withRetries<T>(spec: VaultDynamicSecretSpec, run: () => Promise<T>): Promise<T> {

@@ -3,7 +3,7 @@
 // (test/integration/generators-vault.test.ts).
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { dynamicRequest, shapeAnswer, valueBytes } from "../../../../providers/vault/dynamic-secret.ts";
+import { answerOf, dynamicRequest, shapeAnswer, valueBytes } from "../../../../providers/vault/dynamic-secret.ts";
 import { vaultDynamicSecret, type VaultDynamicSecretSpec } from "../../../../providers/vault/generator-dynamic-secret.ts";
 import { vaultProvider } from "../../../../providers/vault/index.ts";
 import { GeneratorError } from "../../../../src/generators/types.ts";
@@ -55,6 +55,22 @@ describe("VaultDynamicSecret", () => {
     assert.equal(shapeAnswer(base, undefined), undefined);
     assert.deepEqual(shapeAnswer({ ...base, resultType: "Auth" }, { auth: null }), {});
     assert.throws(() => shapeAnswer(base, { data: "not an object" }), ProviderUnavailableError);
+  });
+
+  it("which answers are no answer, as the vault client ESO uses reads them", () => {
+    const vault = (status: number, body: Record<string, unknown> = {}) => ({ status, body, fromVault: true });
+    const table: Array<{ name: string; method: "GET" | "LIST" | "DELETE" | "POST"; res: { status: number; body: Record<string, unknown>; fromVault: boolean }; want: unknown }> = [
+      { name: "a 200", method: "POST", res: vault(200, { data: { a: 1 } }), want: { data: { a: 1 } } },
+      { name: "a 204", method: "DELETE", res: vault(204), want: undefined },
+      { name: "a read's 404 with errors", method: "GET", res: vault(404, { errors: [] }), want: undefined },
+      { name: "a read's 404 with data", method: "GET", res: vault(404, { data: { a: 1 } }), want: { data: { a: 1 } } },
+      { name: "a list's 404 with warnings", method: "LIST", res: vault(404, { warnings: ["w"] }), want: { warnings: ["w"] } },
+      { name: "a write's 404", method: "POST", res: vault(404, { errors: ["no handler"] }), want: "failed" },
+      { name: "a proxy's 404 (not Vault's JSON)", method: "GET", res: { status: 404, body: {}, fromVault: false }, want: "failed" },
+      { name: "a 403", method: "GET", res: vault(403, { errors: ["permission denied"] }), want: "failed" },
+      { name: "a 200 that is not Vault's JSON", method: "GET", res: { status: 200, body: {}, fromVault: false }, want: "failed" },
+    ];
+    for (const c of table) assert.deepEqual(answerOf({ method: c.method }, c.res), c.want, c.name);
   });
 
   it("refuses specs it cannot run, and names the operator's identity and the endpoint for the tenant rules", async () => {
