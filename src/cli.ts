@@ -196,7 +196,8 @@ program
   .option("--allow-missing-stores", "stores not in PATHS are warnings (stores managed elsewhere)")
   .action(async (paths: string[], opts) => {
     const { validateCommand } = await import("./commands/validate.ts");
-    process.exitCode = validateCommand(paths, providerSchemas(), { allowMissingStores: opts.allowMissingStores }, (s) => console.log(s));
+    const { servedGenerators } = await import("./generators/index.ts");
+    process.exitCode = validateCommand(paths, providerSchemas(), { allowMissingStores: opts.allowMissingStores, generators: servedGenerators(builtinProviders) }, (s) => console.log(s));
   });
 
 await program.parseAsync(process.argv);

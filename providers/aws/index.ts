@@ -4,6 +4,8 @@
 import type { Provider } from "../../src/provider/types.ts";
 import { AwsProviderSpec } from "./schema.ts";
 import { authMethod } from "./auth-method.ts";
+import { stsSessionToken } from "./generator-sts-session-token.ts";
+import { ecrAuthorizationToken } from "./generator-ecr-authorization-token.ts";
 
 export const awsProvider = {
   name: "aws",
@@ -25,4 +27,7 @@ export const awsProvider = {
     authMethod(spec) === "default" ? "empty auth uses the operator's AWS default credential chain: environment, IRSA / Pod Identity, container credentials, instance metadata" : undefined,
   // The SDKs load on first use (see connect.ts).
   connect: async (ctx) => (await import("./connect.ts")).connectAws(ctx),
+  // ESO's STSSessionToken and ECRAuthorizationToken: the same credential chain and endpoint rules as the store
+  // (see Provider.generators).
+  generators: [stsSessionToken, ecrAuthorizationToken],
 } satisfies Provider<AwsProviderSpec>;

@@ -7,11 +7,16 @@ import type { VaultProviderSpec } from "./schema.ts";
 import { VaultSession } from "./session.ts";
 import { sessionTls } from "./tls.ts";
 
-export async function connectVault({ spec, kube, log }: ConnectContext<VaultProviderSpec>): Promise<SecretsClient> {
+/** The headers every request of a session carries: the spec's own, the Vault namespace, forwarding. */
+export function sessionHeaders(spec: VaultProviderSpec): Record<string, string> {
   const headers: Record<string, string> = { ...(spec.headers ?? {}) };
   if (spec.namespace) headers["X-Vault-Namespace"] = spec.namespace;
   if (spec.forwardInconsistent) headers["X-Vault-Inconsistent"] = "forward-active-node";
-  const http = new VaultHttp({ server: spec.server, tls: await sessionTls(spec, kube), headers, readYourWrites: spec.readYourWrites ?? false });
+  return headers;
+}
+
+export async function connectVault({ spec, kube, log }: ConnectContext<VaultProviderSpec>): Promise<SecretsClient> {
+  const http = new VaultHttp({ server: spec.server, tls: await sessionTls(spec, kube), headers: sessionHeaders(spec), readYourWrites: spec.readYourWrites ?? false });
   try {
     const session = new VaultSession({ http, source: tokenSource(spec, kube, http, Date.now), log });
     return vaultClient(spec, session);

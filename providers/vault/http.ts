@@ -45,7 +45,8 @@ export interface VaultRequest {
   call: string;
   token?: string | undefined;
   body?: unknown;
-  query?: Record<string, string> | undefined;
+  /** Query parameters; an array repeats the name (VaultDynamicSecret's getParameters). */
+  query?: Record<string, string | readonly string[]> | undefined;
   /** Values the body carries (a push's secret values): withheld from Vault's error texts, which a server may echo. */
   withheld?: readonly string[] | undefined;
   /** Overrides X-Vault-Namespace (auth.namespace for logins). */
@@ -97,7 +98,10 @@ export class VaultHttp {
     // Node's http client accepts arbitrary verbs, but some proxies do not: LIST goes as GET ?list=true.
     const method = req.method === "LIST" ? "GET" : req.method;
     if (req.method === "LIST") url.searchParams.set("list", "true");
-    for (const [name, value] of Object.entries(req.query ?? {})) url.searchParams.set(name, value);
+    for (const [name, value] of Object.entries(req.query ?? {})) {
+      if (typeof value === "string") url.searchParams.set(name, value);
+      else for (const item of value) url.searchParams.append(name, item);
+    }
     const headers: Record<string, string> = { ...this.#opts.headers };
     if (req.namespace !== undefined) headers["X-Vault-Namespace"] = req.namespace;
     if (req.token) headers["X-Vault-Token"] = req.token;

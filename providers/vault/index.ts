@@ -2,6 +2,8 @@
 // shared by every ExternalSecret using the store, renewed before expiry and revoked on close.
 import type { Provider } from "../../src/provider/types.ts";
 import { VaultProviderSpec } from "./schema.ts";
+import { operatorIdentity } from "./identity.ts";
+import { vaultDynamicSecret } from "./generator-dynamic-secret.ts";
 
 /** Every Kubernetes reference of a spec whose namespace is left to the store's rules. */
 function unqualifiedRefs(spec: VaultProviderSpec): boolean {
@@ -24,12 +26,6 @@ function unqualifiedRefs(spec: VaultProviderSpec): boolean {
   return refs.some((ref) => ref !== undefined && !ref.namespace);
 }
 
-/** Kubernetes auth without a ServiceAccount or token Secret logs in with the operator's own token (ESO). */
-function operatorIdentity(spec: VaultProviderSpec): string | undefined {
-  const k8s = spec.auth?.kubernetes;
-  if (!k8s || k8s.serviceAccountRef || k8s.secretRef) return undefined;
-  return "auth.kubernetes without serviceAccountRef or secretRef logs in with the operator's ServiceAccount token";
-}
 
 export const vaultProvider = {
   name: "vault",
@@ -41,4 +37,6 @@ export const vaultProvider = {
   referentAuth: unqualifiedRefs,
   operatorIdentity,
   connect: async (ctx) => (await import("./connect.ts")).connectVault(ctx),
+  // ESO's VaultDynamicSecret: the same auth, TLS and transport as the store (see Provider.generators).
+  generators: [vaultDynamicSecret],
 } satisfies Provider<VaultProviderSpec>;

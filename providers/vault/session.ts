@@ -18,8 +18,15 @@ export class VaultSession {
   #pending: Promise<HeldToken> | undefined;
   #renewTimer: NodeJS.Timeout | undefined;
   #closed = false;
+  readonly #keepTokenOnClose: boolean;
 
-  constructor(opts: { http: VaultHttp; source: TokenSource; log: Logger; now?: () => number }) {
+  /**
+   * `keepTokenOnClose`: close() leaves a login's token to expire with its lease instead of revoking it. For the
+   * VaultDynamicSecret generator: Vault revokes a token's child leases with the token, and the dynamic secret it
+   * just handed out (database credentials ...) is such a lease.
+   */
+  constructor(opts: { http: VaultHttp; source: TokenSource; log: Logger; now?: () => number; keepTokenOnClose?: boolean }) {
+    this.#keepTokenOnClose = opts.keepTokenOnClose ?? false;
     this.#http = opts.http;
     this.#source = opts.source;
     this.#log = opts.log;
@@ -77,7 +84,7 @@ export class VaultSession {
     clearTimeout(this.#renewTimer);
     const held = this.#held ?? (await this.#pending?.catch(() => undefined));
     this.#held = undefined;
-    if (held?.owned) {
+    if (held?.owned && !this.#keepTokenOnClose) {
       try {
         await this.#http.send({ method: "POST", path: "auth/token/revoke-self", op: "token", call: "RevokeSelf", token: held.token });
         this.#log.debug({ auth: this.#source.label }, "vault token revoked");

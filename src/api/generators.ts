@@ -22,7 +22,16 @@ export type GeneratorKind = z.infer<typeof GeneratorKind>;
 export const WrappedGeneratorKind = GeneratorKind.exclude(["ClusterGenerator"]);
 
 /** The resource (plural) of each kind we serve, for reads and RBAC. */
-export const GENERATOR_PLURALS: Record<string, string> = { Password: "passwords", UUID: "uuids", SSHKey: "sshkeys", Fake: "fakes", ClusterGenerator: "clustergenerators" };
+export const GENERATOR_PLURALS: Record<string, string> = {
+  Password: "passwords",
+  UUID: "uuids",
+  SSHKey: "sshkeys",
+  Fake: "fakes",
+  VaultDynamicSecret: "vaultdynamicsecrets",
+  STSSessionToken: "stssessiontokens",
+  ECRAuthorizationToken: "ecrauthorizationtokens",
+  ClusterGenerator: "clustergenerators",
+};
 
 /** Password length beyond which we refuse: far above any real password, far below a CPU or Secret-size problem. */
 export const MAX_PASSWORD_LENGTH = 1024;
@@ -66,35 +75,132 @@ export const FakeSpec = z
   .describe("Returns static data: for tests and demos.");
 export type FakeSpec = z.infer<typeof FakeSpec>;
 
+/** Retries of a provider-backed generator's request (ESO's SecretStoreRetrySettings); bounded, since a tenant writes it. */
+export const MAX_GENERATOR_RETRIES = 10;
+export const GeneratorRetrySettings = z
+  .object({
+    maxRetries: z.int().min(0).max(MAX_GENERATOR_RETRIES).optional().describe(`Retries of a failed request (at most ${MAX_GENERATOR_RETRIES}).`),
+    retryInterval: z.string().optional().describe('Wait between retries, a Go duration such as "2s" (default 1s, at most 30s).'),
+  })
+  .describe("Retries of the generator's provider request when it fails for a transient reason.");
+
+/**
+ * ESO's VaultDynamicSecretSpec around the vault provider's own slice of SecretStore.spec.provider (auth, TLS,
+ * server): src/ never imports a provider, so whoever builds the CRDs passes that slice in (see kinds.ts).
+ */
+export function vaultDynamicSecretSpec<P extends z.ZodType>(vaultProvider: P) {
+  return z
+    .object({
+      controller: z.string().optional().describe("Used to select the correct ESO controller (think: ingress.ingressClassName)."),
+      method: z.string().max(16).optional().describe("Vault API method: GET (default), LIST, DELETE, or any other (POST, PUT) for a write with parameters."),
+      parameters: z.looseObject({}).optional().describe("Parameters to pass to Vault write (for non-GET methods)."),
+      getParameters: z.record(z.string(), z.array(z.string())).optional().describe("Query-string parameters passed to Vault on GET calls; ignored for other methods."),
+      resultType: z.enum(["Data", "Auth", "Raw"]).optional().describe('Which part of Vault\'s answer becomes the keys: "data" (Data, default), "auth" (Auth, e.g. auth/token/create) or the whole answer (Raw).'),
+      retrySettings: GeneratorRetrySettings.optional(),
+      provider: vaultProvider.describe("The Vault provider spec (server, auth, TLS), as in a SecretStore's spec.provider.vault."),
+      path: z.string().min(1).describe("Vault path to obtain the dynamic secret from, e.g. pki/issue/web or database/creds/app."),
+      allowEmptyResponse: z.boolean().optional().describe("Do not fail if Vault answers without a body (a 404 on read, a 204 on write): the generator then yields no keys."),
+    })
+    .describe("Reads or writes a Vault path whose answer is a fresh secret (a dynamic secret, a certificate, a token).");
+}
+export type VaultDynamicSecretSpec<Provider> = {
+  controller?: string | undefined;
+  method?: string | undefined;
+  parameters?: Record<string, unknown> | undefined;
+  getParameters?: Record<string, string[]> | undefined;
+  resultType?: "Data" | "Auth" | "Raw" | undefined;
+  retrySettings?: { maxRetries?: number | undefined; retryInterval?: string | undefined } | undefined;
+  provider: Provider;
+  path: string;
+  allowEmptyResponse?: boolean | undefined;
+};
+
+/**
+ * ESO's STSSessionTokenSpec around the aws provider's `auth` field (its slice's, passed in like the vault slice),
+ * plus the store's `endpoints.sts` extension (local and private endpoints, as on the aws store).
+ */
+export function stsSessionTokenSpec<A extends z.ZodType>(awsAuthField: A) {
+  return z
+    .object({
+      region: z.string().min(1).describe("Region specifies the region to operate in."),
+      auth: awsAuthField,
+      role: z.string().optional().describe("A role to assume (AssumeRole) before calling GetSessionToken."),
+      requestParameters: z
+        .object({
+          sessionDuration: z.int().min(900).max(129600).optional().describe("Seconds the credentials stay valid: 900 to 129600 (AWS's bounds); AWS's default is 43200."),
+          serialNumber: z.string().max(256).optional().describe("The MFA device's serial number or ARN, when the IAM user needs MFA."),
+          tokenCode: z.string().max(64).optional().describe("The MFA device's current code, when MFA is required."),
+        })
+        .optional()
+        .describe("Parameters passed to STS GetSessionToken."),
+      endpoints: z
+        .object({ sts: z.string().regex(/^https?:\/\/[^\s]+$/, "must be an http(s) URL").optional().describe("STS endpoint URL (overrides AWS_ENDPOINT_URL_STS).") })
+        .optional()
+        .describe("secrets-bridge extension (not in ESO), as on the aws store: an STS endpoint override; https only (plain http only to loopback), and only with credentials named in auth."),
+    })
+    .describe("Generates temporary AWS credentials with STS GetSessionToken: access_key_id, secret_access_key, session_token, expiration (Unix seconds).");
+}
+
+const endpointUrl = (what: string, env: string) => z.string().regex(/^https?:\/\/[^\s]+$/, "must be an http(s) URL").optional().describe(`${what} endpoint URL (overrides ${env}).`);
+
+/** ESO's ECRAuthorizationTokenSpec around the aws slice's `auth` field, plus our `endpoints` extension (ecr, sts). */
+export function ecrAuthorizationTokenSpec<A extends z.ZodType>(awsAuthField: A) {
+  return z
+    .object({
+      region: z.string().min(1).describe("Region specifies the region to operate in."),
+      auth: awsAuthField,
+      role: z.string().optional().describe("A role to assume (AssumeRole) before calling GetAuthorizationToken."),
+      scope: z.string().optional().describe('The ECR service scope: "private" (default). "public" (ECR Public) is not served by secrets-bridge yet.'),
+      endpoints: z
+        .object({ ecr: endpointUrl("ECR", "AWS_ENDPOINT_URL_ECR"), sts: endpointUrl("STS", "AWS_ENDPOINT_URL_STS") })
+        .optional()
+        .describe("secrets-bridge extension (not in ESO), as on the aws store: endpoint overrides; https only (plain http only to loopback), and only with credentials named in auth."),
+    })
+    .describe("Generates a registry login with ECR GetAuthorizationToken: username, password, proxy_endpoint, expires_at (Unix seconds).");
+}
+
 /** A spec of a kind ESO has and we do not serve yet: stored as written, so nothing is pruned before a later stage serves it. */
 const NotServedSpec = (kind: string) => z.looseObject({}).optional().describe(`The ${kind} generator's spec (not served by secrets-bridge yet: kept as written).`);
 
-export const ClusterGeneratorSpec = z
-  .object({
-    kind: WrappedGeneratorKind.describe("Kind of the generator this ClusterGenerator wraps."),
-    generator: z
-      .object({
-        acrAccessTokenSpec: NotServedSpec("ACRAccessToken"),
-        beyondtrustWorkloadCredentialsDynamicSecretSpec: NotServedSpec("BeyondtrustWorkloadCredentialsDynamicSecret"),
-        cloudsmithAccessTokenSpec: NotServedSpec("CloudsmithAccessToken"),
-        ecrAuthorizationTokenSpec: NotServedSpec("ECRAuthorizationToken"),
-        fakeSpec: FakeSpec.optional(),
-        gcrAccessTokenSpec: NotServedSpec("GCRAccessToken"),
-        githubAccessTokenSpec: NotServedSpec("GithubAccessToken"),
-        gitlabDeployTokenSpec: NotServedSpec("GitlabDeployToken"),
-        quayAccessTokenSpec: NotServedSpec("QuayAccessToken"),
-        passwordSpec: PasswordSpec.optional(),
-        sshKeySpec: SSHKeySpec.optional(),
-        stsSessionTokenSpec: NotServedSpec("STSSessionToken"),
-        uuidSpec: UUIDSpec.optional(),
-        vaultDynamicSecretSpec: NotServedSpec("VaultDynamicSecret"),
-        webhookSpec: NotServedSpec("Webhook"),
-        grafanaSpec: NotServedSpec("Grafana"),
-        mfaSpec: NotServedSpec("MFA"),
-      })
-      .describe("The spec of the generator, under <kind>Spec (passwordSpec, uuidSpec, sshKeySpec, fakeSpec ...); must match kind."),
-  })
-  .describe("A cluster-wide generator, referenced from generatorRef in any namespace.");
+/** The aws slice's `auth` field (optional AWSAuth), which the AWS generators embed; undefined without the aws provider. */
+export function awsAuthField(providerSlices: Record<string, z.ZodType>): z.ZodType | undefined {
+  const aws = providerSlices["aws"];
+  return aws instanceof z.ZodObject ? (aws.shape as Record<string, z.ZodType>)["auth"] : undefined;
+}
+
+/**
+ * The ClusterGenerator schema; provider-backed kinds get their real spec when the provider's slice is passed in
+ * (the CRDs), and are kept as written otherwise (a build without that provider).
+ */
+export function clusterGeneratorSpec(providerSlices: Record<string, z.ZodType> = {}) {
+  return z
+    .object({
+      kind: WrappedGeneratorKind.describe("Kind of the generator this ClusterGenerator wraps."),
+      generator: z
+        .object({
+          acrAccessTokenSpec: NotServedSpec("ACRAccessToken"),
+          beyondtrustWorkloadCredentialsDynamicSecretSpec: NotServedSpec("BeyondtrustWorkloadCredentialsDynamicSecret"),
+          cloudsmithAccessTokenSpec: NotServedSpec("CloudsmithAccessToken"),
+          ecrAuthorizationTokenSpec: awsAuthField(providerSlices) ? ecrAuthorizationTokenSpec(awsAuthField(providerSlices)!).optional() : NotServedSpec("ECRAuthorizationToken"),
+          fakeSpec: FakeSpec.optional(),
+          gcrAccessTokenSpec: NotServedSpec("GCRAccessToken"),
+          githubAccessTokenSpec: NotServedSpec("GithubAccessToken"),
+          gitlabDeployTokenSpec: NotServedSpec("GitlabDeployToken"),
+          quayAccessTokenSpec: NotServedSpec("QuayAccessToken"),
+          passwordSpec: PasswordSpec.optional(),
+          sshKeySpec: SSHKeySpec.optional(),
+          stsSessionTokenSpec: awsAuthField(providerSlices) ? stsSessionTokenSpec(awsAuthField(providerSlices)!).optional() : NotServedSpec("STSSessionToken"),
+          uuidSpec: UUIDSpec.optional(),
+          vaultDynamicSecretSpec: providerSlices["vault"] ? vaultDynamicSecretSpec(providerSlices["vault"]).optional() : NotServedSpec("VaultDynamicSecret"),
+          webhookSpec: NotServedSpec("Webhook"),
+          grafanaSpec: NotServedSpec("Grafana"),
+          mfaSpec: NotServedSpec("MFA"),
+        })
+        .describe("The spec of the generator, under <kind>Spec (passwordSpec, uuidSpec, sshKeySpec, fakeSpec ...); must match kind."),
+    })
+    .describe("A cluster-wide generator, referenced from generatorRef in any namespace.");
+}
+export const ClusterGeneratorSpec = clusterGeneratorSpec();
 export type ClusterGeneratorSpec = z.infer<typeof ClusterGeneratorSpec>;
 
 /** A generator object as read from the apiserver (spec still unparsed: its kind decides the schema). */

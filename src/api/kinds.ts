@@ -160,7 +160,7 @@ export function kinds(providerSlices: Record<string, z.ZodType>): KindInfo[] {
         { name: "Status", type: "string", jsonPath: READY_REASON },
       ],
     },
-    ...generatorKinds(),
+    ...generatorKinds(providerSlices),
     {
       // Ours (issue 20), in our own group: the external-secrets.io/v1 API stays exactly ESO's.
       group: RECEIVER_GROUP,

@@ -15,6 +15,7 @@ import { checkRegexps } from "./validate-regexps.ts";
 import { checkWindowsAndMerges } from "./validate-windows-merge.ts";
 import { crdSchemas, validateAgainst } from "./validate-rules.ts";
 import { checkGeneratorObject, checkGeneratorRefs } from "./validate-generators.ts";
+import type { Generator } from "../generators/index.ts";
 import { GENERATOR_API_VERSION, GENERATOR_GROUP } from "../api/generators.ts";
 import { PUSH_API_VERSION } from "../api/push-secret.ts";
 import { checkPushSecret, pushSecretSpecPath } from "./validate-push.ts";
@@ -23,6 +24,8 @@ import { checkTemplate } from "./validate-template.ts";
 export interface ValidateOptions {
   /** Missing store references are warnings instead of errors (stores managed in another repository). */
   allowMissingStores?: boolean;
+  /** The generator kinds served (the offline ones plus the providers', generators/registry.ts); default: the offline ones. */
+  generators?: ReadonlyArray<Generator<any>>;
 }
 
 type Obj = Record<string, unknown>;
@@ -143,7 +146,7 @@ export function validateFindings(paths: string[], providerSchemas: Record<string
       findings.push({ file: m.file, line: lineOf(m, issue.path), severity: "error", message: `${where(m)}: ${issue.message}` });
     }
     if (generator) {
-      checkGeneratorObject(m, findings);
+      checkGeneratorObject(m, findings, opts.generators);
       continue;
     }
     if (pushKind) {
@@ -155,7 +158,7 @@ export function validateFindings(paths: string[], providerSchemas: Record<string
     if (root) {
       checkTemplates(m, root, findings);
       checkReferences(m, root, objects, opts, findings);
-      checkGeneratorRefs(m, root, objects, findings);
+      checkGeneratorRefs(m, root, objects, findings, opts.generators);
       checkManifest(m, root, findings);
       checkWindowsAndMerges(m, root, findings);
     }

@@ -1,20 +1,53 @@
 // The generator contract: a kind, the zod schema of its spec, and a function from a parsed spec to the keys it
 // generates. Generators run on every due refresh (src/reconcilers/external-secret/fetch.ts), so they must be
 // cheap for any spec their schema accepts: bounds live in src/api/generators.ts and in each generate().
+// Offline generators (Password, UUID, SSHKey, Fake) live here; provider-backed ones (VaultDynamicSecret ...) live
+// in their provider's folder and reach the operator through Provider.generators (src/provider/types.ts).
 import type { z } from "zod";
+import type { Logger } from "pino";
+import type { ClusterGeneratorSpec, GeneratorKind } from "../api/generators.ts";
+import type { KubeAccess } from "../kube/access.ts";
 import { ProviderError } from "../provider/errors.ts";
 
-/** The ClusterGenerator field that holds each served kind's spec (ESO's names). */
-export type GeneratorSpecKey = "passwordSpec" | "uuidSpec" | "sshKeySpec" | "fakeSpec";
+/** The ClusterGenerator field that holds each kind's spec (ESO's names). */
+export type GeneratorSpecKey = keyof ClusterGeneratorSpec["generator"];
+
+/**
+ * What a provider-backed generator gets for one run: the same things a provider gets to connect, with the rules of
+ * the object the spec came from. A namespaced generator is a tenant's object, read like a SecretStore: its refs
+ * resolve in the ExternalSecret's namespace only. A ClusterGenerator is the platform's, read like a
+ * ClusterSecretStore: refs without a namespace resolve in the ExternalSecret's namespace. The operator's own
+ * identity and endpoint overrides are checked by resolve.ts before generate is called (Generator.operatorIdentity,
+ * Generator.endpoints); token audiences by KubeAccess.serviceAccountToken.
+ */
+export interface GenerateContext {
+  /** Namespace of the ExternalSecret the values are for. */
+  namespace: string;
+  /** Where the spec came from: a namespaced generator (a tenant's) or a ClusterGenerator (the platform's). */
+  scope: "Namespaced" | "Cluster";
+  kube: KubeAccess;
+  log: Logger;
+}
 
 export interface Generator<Spec> {
-  kind: "Password" | "UUID" | "SSHKey" | "Fake";
+  kind: Exclude<GeneratorKind, "ClusterGenerator">;
   specKey: GeneratorSpecKey;
   spec: z.ZodType<Spec>;
   /** Why a spec the schema accepts still cannot be generated (an impossible policy, a size we refuse), or undefined. */
   problem(spec: Spec): string | undefined;
-  /** Fresh values for the spec. Throws GeneratorError when the spec cannot be met (never with a generated value in it). */
-  generate(spec: Spec): Promise<Record<string, Uint8Array>>;
+  /**
+   * Fresh values for the spec. Throws GeneratorError when the spec cannot be met (never with a generated value in
+   * it), and the provider's typed errors (ProviderUnavailableError: retried with backoff). `ctx` is absent where
+   * nothing but offline generation is possible (the CLI's render): a generator that needs it throws GeneratorError.
+   */
+  generate(spec: Spec, ctx?: GenerateContext): Promise<Record<string, Uint8Array>>;
+  /**
+   * Provider-backed generators: the operator's own identity the spec would authenticate as (its ServiceAccount
+   * token ...), as Provider.operatorIdentity; refused for namespaced generators (tenant-policy.ts ambientRefusal).
+   */
+  operatorIdentity?(spec: Spec): string | undefined;
+  /** Provider-backed generators: the URLs the spec sends credentials to, by field; https or loopback http for namespaced ones. */
+  endpoints?(spec: Spec): Record<string, string>;
 }
 
 /**

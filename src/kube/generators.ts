@@ -2,7 +2,10 @@
 // cache of every Password in the cluster would cost more than it saves (needs get on the generator kinds only).
 import type { KubeClients } from "./clients.ts";
 import { GENERATOR_GROUP, GENERATOR_PLURALS, GENERATOR_VERSION, type GeneratorObject } from "../api/generators.ts";
-import { GeneratorError, type ReadGenerator } from "../generators/index.ts";
+import type { Logger } from "pino";
+import { GeneratorError, type GenerateContext, type ReadGenerator } from "../generators/index.ts";
+import type { StoreIdentity } from "../provider/store-identity.ts";
+import { kubeAccess } from "./access.ts";
 import { ProviderUnavailableError } from "../provider/errors.ts";
 import { isForbidden, isNotFound, kubeErrorSummary } from "./errors.ts";
 
@@ -21,5 +24,18 @@ export function kubeGeneratorReader(clients: KubeClients): ReadGenerator {
       if (isForbidden(err)) throw new GeneratorError(`${where}: the operator may not get ${plural}.${GENERATOR_GROUP} (RBAC)`, "GeneratorUnavailable");
       throw new ProviderUnavailableError(`reading ${where}: ${kubeErrorSummary(err)}`);
     }
+  };
+}
+
+/**
+ * The context provider-backed generators run with: Kubernetes reads with a store's namespace rules, a namespaced
+ * generator read like a SecretStore of the ExternalSecret's namespace, a ClusterGenerator like a
+ * ClusterSecretStore whose refs without a namespace resolve there (kube/access.ts).
+ */
+export function generateContexts(clients: KubeClients, log: Logger): (scope: GenerateContext["scope"], namespace: string) => GenerateContext {
+  return (scope, namespace) => {
+    const identity: StoreIdentity =
+      scope === "Cluster" ? { kind: "ClusterSecretStore", name: "ClusterGenerator", referentNamespace: namespace } : { kind: "SecretStore", name: "generator", namespace };
+    return { namespace, scope, kube: kubeAccess(clients, identity), log };
   };
 }

@@ -17,6 +17,7 @@ import { StoreSessions } from "../provider/sessions.ts";
 import { FetchCache } from "../provider/fetch-cache.ts";
 import type { Provider } from "../provider/types.ts";
 import { externalSecretReconciler } from "../reconcilers/external-secret/reconciler.ts";
+import { servedGenerators } from "../generators/index.ts";
 import { SecretWriter } from "../reconcilers/external-secret/secret-writer.ts";
 import { secretStoreReconciler, storeQueueKey } from "../reconcilers/secret-store/reconciler.ts";
 import type { OperatorMetrics } from "../metrics.ts";
@@ -217,6 +218,7 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
     minRefreshIntervalMs: opts.minRefreshIntervalMs,
     onDataChanged: restarter && ((es, secret, digest) => restarter.dataChanged(es, secret, digest)),
     takeRefreshRequest: (key) => receivers?.requests.take(key),
+    generators: { generators: servedGenerators(opts.providers), allowAmbientForNamespaced: opts.allowAmbientCredentialsForNamespacedStores ?? false },
     manifests: manifestWriter && { allowed: true, writer: manifestWriter, cached: (kind, namespace, name) => manifestWatches!.cached(kind, namespace, name) },
     onSync: (es, ok, providerUnavailable) => {
       const labels = { name: es.metadata.name, namespace: es.metadata.namespace ?? "" };

@@ -4,6 +4,7 @@ import type { Logger } from "pino";
 import type { RemoteRef } from "../api/external-secret.ts";
 import type { StoreIdentity } from "./store-identity.ts";
 import type { KubeAccess } from "../kube/access.ts";
+import type { Generator } from "../generators/types.ts";
 
 /** A fetched value: raw bytes, because providers hold binary secrets too. */
 export type SecretValue = Uint8Array;
@@ -132,4 +133,11 @@ export interface Provider<Spec = unknown> {
   keysForChangedFiles?(spec: Spec, files: readonly string[]): string[] | undefined;
   /** Opens a session. Throws ConfigError for a spec that cannot work, ProviderUnavailableError when unreachable. */
   connect(ctx: ConnectContext<Spec>): Promise<SecretsClient>;
+  /**
+   * The generator kinds built on this provider's auth and transport (vault: VaultDynamicSecret). A member of the
+   * provider rather than a second list in providers/index.ts: a provider-backed generator cannot exist without
+   * its provider, so registering the provider is what serves it (one folder, no second line to forget), and the
+   * operator and the CLI pick them up from the same registry (src/generators/registry.ts servedGenerators).
+   */
+  readonly generators?: ReadonlyArray<Generator<any>>;
 }

@@ -190,16 +190,16 @@ describe("generators (generators.external-secrets.io/v1alpha1)", () => {
     await refused("a 100000-character password", () => createGenerator("Password", "passwords", "absurd", { length: 100000 }), /spec.length/);
     await refused("an 100000-bit key", () => createGenerator("SSHKey", "sshkeys", "absurd", { keyType: "rsa", keySize: 100000 }), /spec.keySize/);
     await refused("an unknown kind", () => k.create("ExternalSecret", ns, "bogus", { dataFrom: [generatorRef("Bogus", "x")] }), /generatorRef.kind/);
-    const name = `ecr-${process.pid}-${Date.now()}`;
-    const ecr = { region: "eu-west-1", role: "arn:aws:iam::123456789012:role/pull" };
-    const body = { apiVersion: `${GENERATOR_GROUP}/${GENERATOR_VERSION}`, kind: "ClusterGenerator", metadata: { name }, spec: { kind: "ECRAuthorizationToken", generator: { ecrAuthorizationTokenSpec: ecr } } };
+    const name = `gcr-${process.pid}-${Date.now()}`;
+    const gcr = { projectID: "bench", auth: { workloadIdentity: { serviceAccountRef: { name: "puller" } } } };
+    const body = { apiVersion: `${GENERATOR_GROUP}/${GENERATOR_VERSION}`, kind: "ClusterGenerator", metadata: { name }, spec: { kind: "GCRAccessToken", generator: { gcrAccessTokenSpec: gcr } } };
     await k.custom.createClusterCustomObject({ group: GENERATOR_GROUP, version: GENERATOR_VERSION, plural: "clustergenerators", body });
     try {
       const stored = (await k.custom.getClusterCustomObject({ group: GENERATOR_GROUP, version: GENERATOR_VERSION, plural: "clustergenerators", name })) as { spec: { generator: Record<string, unknown> } };
-      assert.deepEqual(stored.spec.generator.ecrAuthorizationTokenSpec, ecr, "not pruned");
-      await k.create("ExternalSecret", ns, "ecr", { refreshInterval: "1h", dataFrom: [generatorRef("ClusterGenerator", name)] });
-      const failed = await waitForReady(k, ns, "ecr", "False", "SecretSyncedError");
-      assert.match(ready(failed)?.message ?? "", /ECRAuthorizationToken is not supported by secrets-bridge yet/);
+      assert.deepEqual(stored.spec.generator.gcrAccessTokenSpec, gcr, "not pruned");
+      await k.create("ExternalSecret", ns, "gcr", { refreshInterval: "1h", dataFrom: [generatorRef("ClusterGenerator", name)] });
+      const failed = await waitForReady(k, ns, "gcr", "False", "SecretSyncedError");
+      assert.match(ready(failed)?.message ?? "", /GCRAccessToken is not supported by secrets-bridge yet/);
     } finally {
       await k.custom.deleteClusterCustomObject({ group: GENERATOR_GROUP, version: GENERATOR_VERSION, plural: "clustergenerators", name });
     }

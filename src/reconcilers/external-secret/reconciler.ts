@@ -25,8 +25,8 @@ import { fetchOutcome, OutcomeMessage } from "./fetch-outcome.ts";
 import { syncVersion } from "./hashes.ts";
 import { nextSlot, refreshDecision, refreshGroup, storeRefsOf, usesGenerators } from "./refresh.ts";
 import { liveView } from "./live-view.ts";
-import { generateFromRef } from "../../generators/index.ts";
-import { kubeGeneratorReader } from "../../kube/generators.ts";
+import { generateFromRef, type GenerateEnv } from "../../generators/index.ts";
+import { generateContexts, kubeGeneratorReader } from "../../kube/generators.ts";
 import { resolveStore, type StoreLookup } from "./store-access.ts";
 import { refreshFloor } from "../../api/refresh-floor.ts";
 import { FloorLog, floorNote } from "../refresh-floor.ts";
@@ -89,6 +89,8 @@ export interface ExternalSecretReconcilerDeps {
    * Such a sync reads nothing cached from before that moment.
    */
   takeRefreshRequest?: (key: string) => number | undefined;
+  /** Generators beyond the offline ones (the providers' own), and the tenant rules they run under (src/generators/resolve.ts). */
+  generators?: Omit<GenerateEnv, "context">;
 }
 
 const rfc3339 = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
@@ -101,6 +103,7 @@ export function externalSecretReconciler(deps: ExternalSecretReconcilerDeps): (k
   const storesSeen = new Map<string, string>();
   const floorLog = new FloorLog(deps.log);
   const readGenerator = kubeGeneratorReader(deps.clients);
+  const generateEnv: GenerateEnv = { ...deps.generators, context: generateContexts(deps.clients, deps.log.child({ component: "generator" })) };
   const storesVersion = (es: ExternalSecret, namespace: string): string =>
     storeRefsOf(es)
       .map(({ kind, name }) => {
@@ -200,7 +203,7 @@ export function externalSecretReconciler(deps: ExternalSecretReconcilerDeps): (k
     const values = new ValueScrubber();
     try {
       if (manifest.problem) throw new ConfigError(manifest.problem);
-      const fetched = await fetchData(es, sessionFor, target.deletionPolicy !== "Retain", (ref) => generateFromRef(ref, namespace, readGenerator));
+      const fetched = await fetchData(es, sessionFor, target.deletionPolicy !== "Retain", (ref) => generateFromRef(ref, namespace, readGenerator, generateEnv));
       values.addAll(Object.values(fetched.data));
       const decided = fetchOutcome({ deletionPolicy: target.deletionPolicy, entries: fetched.entries, gone: fetched.missing.length, keys: Object.keys(fetched.data).length });
       if (decided.action === "delete") {

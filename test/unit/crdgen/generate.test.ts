@@ -44,10 +44,13 @@ describe("generateCrds", () => {
       "external-secrets.io_pushsecrets.yaml",
       "external-secrets.io_secretstores.yaml",
       "generators.external-secrets.io_clustergenerators.yaml",
+      "generators.external-secrets.io_ecrauthorizationtokens.yaml",
       "generators.external-secrets.io_fakes.yaml",
       "generators.external-secrets.io_passwords.yaml",
       "generators.external-secrets.io_sshkeys.yaml",
+      "generators.external-secrets.io_stssessiontokens.yaml",
       "generators.external-secrets.io_uuids.yaml",
+      "generators.external-secrets.io_vaultdynamicsecrets.yaml",
       "secrets-bridge.io_refreshreceivers.yaml",
     ]);
     for (const file of files) assert.ok(file.yaml.startsWith(`${GENERATED_HEADER}\n`), file.fileName);
@@ -94,7 +97,10 @@ describe("generateCrds", () => {
       const generator = fileName.startsWith("generators.");
       assert.deepEqual(Object.keys(schema.properties as Schema), generator ? ["apiVersion", "kind", "metadata", "spec"] : ["apiVersion", "kind", "metadata", "spec", "status"]);
       assert.deepEqual(at(schema, "metadata"), { type: "object" });
-      const specRequired = !generator || fileName === "generators.external-secrets.io_clustergenerators.yaml";
+      // A spec with required fields (ClusterGenerator's kind, VaultDynamicSecret's path and provider, STSSessionToken's and ECRAuthorizationToken's region) is required
+      // itself: an empty one could never be valid (ESO marks them omitempty; the apiserver would accept a spec-less
+      // object that can only fail later).
+      const specRequired = !generator || ["generators.external-secrets.io_clustergenerators.yaml", "generators.external-secrets.io_vaultdynamicsecrets.yaml", "generators.external-secrets.io_stssessiontokens.yaml", "generators.external-secrets.io_ecrauthorizationtokens.yaml"].includes(fileName);
       assert.deepEqual(schema.required, specRequired ? ["spec"] : undefined, fileName);
     }
   });

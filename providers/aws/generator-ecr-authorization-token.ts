@@ -1,0 +1,31 @@
+// ESO's ECRAuthorizationToken generator: a registry login from ECR GetAuthorizationToken, with the aws store's
+// auth (static keys, web identity through a chosen ServiceAccount, an assumed role) and endpoint rules. Private
+// ECR only: ECR Public (scope "public") is refused as not served yet. The run is loaded on first use.
+import type { z } from "zod";
+import { ecrAuthorizationTokenSpec } from "../../src/api/generators.ts";
+import { GeneratorError, type Generator } from "../../src/generators/types.ts";
+import { authMethod } from "./auth-method.ts";
+import { AwsAuth } from "./schema.ts";
+
+export const ECRAuthorizationTokenSpec = ecrAuthorizationTokenSpec(AwsAuth.optional());
+export type ECRAuthorizationTokenSpec = z.infer<typeof ECRAuthorizationTokenSpec>;
+
+export const ecrAuthorizationToken: Generator<ECRAuthorizationTokenSpec> = {
+  kind: "ECRAuthorizationToken",
+  specKey: "ecrAuthorizationTokenSpec",
+  spec: ECRAuthorizationTokenSpec,
+  problem(spec) {
+    if (spec.scope === "public") return 'scope "public" (ECR Public) is not supported by secrets-bridge yet; private ECR only';
+    if (spec.scope !== undefined && spec.scope !== "" && spec.scope !== "private") return `scope must be "private" or "public"`;
+    return undefined;
+  },
+  operatorIdentity: (spec) =>
+    authMethod(spec) === "default" ? "empty auth uses the operator's AWS default credential chain: environment, IRSA / Pod Identity, container credentials, instance metadata" : undefined,
+  endpoints: (spec) => Object.fromEntries(Object.entries(spec.endpoints ?? {}).filter((entry): entry is [string, string] => Boolean(entry[1])).map(([kind, url]) => [`endpoints.${kind}`, url])),
+  async generate(spec, ctx) {
+    const problem = ecrAuthorizationToken.problem(spec);
+    if (problem) throw new GeneratorError(`ECRAuthorizationToken: ${problem}`);
+    if (!ctx) throw new GeneratorError("ECRAuthorizationToken needs the operator's Kubernetes access and AWS; it is not generated offline", "GeneratorUnavailable");
+    return (await import("./ecr-authorization-token.ts")).generateEcrToken(spec, ctx);
+  },
+};

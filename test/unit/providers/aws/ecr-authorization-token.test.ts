@@ -1,0 +1,36 @@
+// ECRAuthorizationToken's pure parts: ESO's keys from an answer, the endpoint order, and the spec checks.
+// The run is tested on moto (test/integration/generators-aws.test.ts).
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { ecrEndpoint, ecrTokenKeys } from "../../../../providers/aws/ecr-authorization-token.ts";
+import { ecrAuthorizationToken } from "../../../../providers/aws/generator-ecr-authorization-token.ts";
+import { ProviderUnavailableError } from "../../../../src/provider/errors.ts";
+
+const text = (out: Record<string, Uint8Array>) => Object.fromEntries(Object.entries(out).map(([k, v]) => [k, Buffer.from(v).toString()]));
+const token = (text: string) => Buffer.from(text).toString("base64");
+
+describe("ECRAuthorizationToken", () => {
+  it("answers ESO's keys from the one authorization", () => {
+    const answer = { authorizationData: [{ authorizationToken: token("AWS:secret-pass"), proxyEndpoint: "https://1.dkr.ecr.eu-west-1.amazonaws.com", expiresAt: 1796385600.25 }] };
+    assert.deepEqual(text(ecrTokenKeys(answer)), { username: "AWS", password: "secret-pass", proxy_endpoint: "https://1.dkr.ecr.eu-west-1.amazonaws.com", expires_at: "1796385600" });
+  });
+
+  it("an answer of another shape is transient, and never quotes the token", () => {
+    const bad = [{}, { authorizationData: [] }, { authorizationData: [{ authorizationToken: token("no-colon-secret"), proxyEndpoint: "x", expiresAt: 1 }] }, { authorizationData: [{ authorizationToken: 7 }] }];
+    for (const answer of bad) assert.throws(() => ecrTokenKeys(answer), (err: Error) => err instanceof ProviderUnavailableError && !err.message.includes("no-colon-secret"));
+  });
+
+  it("endpoint: the spec's, then the SDK's environment variables, then AWS's", () => {
+    assert.equal(ecrEndpoint({ region: "eu-west-1", endpoints: { ecr: "https://ecr.internal" } }, { AWS_ENDPOINT_URL_ECR: "https://env" }), "https://ecr.internal");
+    assert.equal(ecrEndpoint({ region: "eu-west-1" }, { AWS_ENDPOINT_URL_ECR: "https://env-ecr", AWS_ENDPOINT_URL: "https://env" }), "https://env-ecr");
+    assert.equal(ecrEndpoint({ region: "eu-west-1" }, { AWS_ENDPOINT_URL: "https://env", AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: "true" }), "https://api.ecr.eu-west-1.amazonaws.com");
+  });
+
+  it("private scope only; operator identity for empty auth; both endpoint overrides for the tenant rules", () => {
+    assert.match(ecrAuthorizationToken.problem({ region: "r", scope: "public" })!, /not supported by secrets-bridge yet/);
+    assert.match(ecrAuthorizationToken.problem({ region: "r", scope: "galactic" })!, /"private" or "public"/);
+    assert.equal(ecrAuthorizationToken.problem({ region: "r", scope: "private" }), undefined);
+    assert.match(ecrAuthorizationToken.operatorIdentity!({ region: "r" })!, /default credential chain/);
+    assert.deepEqual(ecrAuthorizationToken.endpoints!({ region: "r", endpoints: { ecr: "http://a", sts: "http://b" } }), { "endpoints.ecr": "http://a", "endpoints.sts": "http://b" });
+  });
+});
