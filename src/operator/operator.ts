@@ -200,6 +200,8 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
           onResult: (namespace, kind, result) => opts.metrics?.rolloutRestarts.inc({ namespace, kind, result }),
           writeConditions: (es, conditions) => patchConditionsAt(clients, es, conditions),
         });
+  // Generators (offline ones and the providers' own) and the tenant rules they run under, for ExternalSecrets and PushSecrets.
+  const generators = { generators: servedGenerators(opts.providers), allowAmbientForNamespaced: opts.allowAmbientCredentialsForNamespacedStores ?? false };
   const esReconcile = externalSecretReconciler({
     clients,
     sessions,
@@ -218,7 +220,7 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
     minRefreshIntervalMs: opts.minRefreshIntervalMs,
     onDataChanged: restarter && ((es, secret, digest) => restarter.dataChanged(es, secret, digest)),
     takeRefreshRequest: (key) => receivers?.requests.take(key),
-    generators: { generators: servedGenerators(opts.providers), allowAmbientForNamespaced: opts.allowAmbientCredentialsForNamespacedStores ?? false },
+    generators,
     manifests: manifestWriter && { allowed: true, writer: manifestWriter, cached: (kind, namespace, name) => manifestWatches!.cached(kind, namespace, name) },
     onSync: (es, ok, providerUnavailable) => {
       const labels = { name: es.metadata.name, namespace: es.metadata.namespace ?? "" };
@@ -265,6 +267,7 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
         log,
         clock,
         minRefreshIntervalMs: opts.minRefreshIntervalMs,
+        generators,
         hooks: { onResult: report("pushsecret"), onDequeue: waited("pushsecret") },
         onSync: (ps, result) => {
           const labels = { name: ps.metadata.name, namespace: ps.metadata.namespace ?? "" };

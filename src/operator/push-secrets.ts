@@ -60,6 +60,7 @@ export function wirePushSecrets(deps: {
   workers?: number;
   hooks: Pick<ControllerOptions, "onResult" | "onDequeue">;
   onSync?: PushSecretReconcilerDeps["onSync"];
+  generators?: PushSecretReconcilerDeps["generators"];
   /** Each reconcile's duration for the PushSecret that still exists (ms), or undefined once it is gone. */
   onReconciled?: (namespace: string, name: string, ms: number | undefined) => void;
 }): PushSecretWiring {
@@ -80,6 +81,7 @@ export function wirePushSecrets(deps: {
     minRefreshIntervalMs: deps.minRefreshIntervalMs,
     watchSources: (namespace) => sources.ensure(namespace),
     ...(deps.onSync ? { onSync: deps.onSync } : {}),
+    ...(deps.generators ? { generators: deps.generators } : {}),
     cache: {
       pushSecret: (namespace, name) => pushSecrets.get(name, namespace),
       sourceSecrets: (namespace) => sources.list(namespace),

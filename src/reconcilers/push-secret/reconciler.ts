@@ -29,8 +29,8 @@ import { planForStore, validateDataToRefs, validateDataToSelectors } from "./pla
 import { readSources, selectedCached, sourcesDigest } from "./sources.ts";
 import { pushStoreKey, resolvePushStores, type PushStoreLookup } from "./stores.ts";
 import { removeUnpushed, type PushSessionFor } from "./cleanup.ts";
-import { generateFromRef } from "../../generators/index.ts";
-import { kubeGeneratorReader } from "../../kube/generators.ts";
+import { generateFromRef, type GenerateEnv } from "../../generators/index.ts";
+import { generateContexts, kubeGeneratorReader } from "../../kube/generators.ts";
 
 export const PushReason = { Synced: "Synced", Errored: "Errored", SourceDeleted: "SourceDeleted" } as const;
 
@@ -52,6 +52,8 @@ export interface PushSecretReconcilerDeps {
   /** Starts the watch of the namespace's Secrets (resolves when its cache is complete). */
   watchSources(namespace: string): Promise<void>;
   minRefreshIntervalMs?: number;
+  /** Generators beyond the offline ones (the providers' own), and the tenant rules they run under (as for ExternalSecrets). */
+  generators?: Omit<GenerateEnv, "context">;
   /** Observes each sync: provider writes and deletes made, and whether it succeeded (metrics). */
   onSync?: (ps: PushSecret, result: { ok: boolean; writes: number; deletes: number }) => void;
 }
@@ -88,6 +90,7 @@ function generatorWait(ps: PushSecret, intervalMs: number, now: number, storesCh
 
 export function pushSecretReconciler(deps: PushSecretReconcilerDeps): (key: string) => Promise<ReconcileResult> {
   const readGenerator = kubeGeneratorReader(deps.clients);
+  const generateEnv: GenerateEnv = { ...deps.generators, context: generateContexts(deps.clients, deps.log.child({ component: "generator" })) };
   // What each PushSecret last pushed successfully from (spec version, source data hashes, stores' versions) and
   // when: a reconcile woken by anything else with the same inputs before the next slot makes no call.
   const lastPushed = new Map<string, { inputs: string; atMs: number }>();
@@ -168,7 +171,7 @@ export function pushSecretReconciler(deps: PushSecretReconcilerDeps): (key: stri
         }
       }
 
-      const sources = await readSources(deps.clients, ps, deps.cache.sourceSecrets(namespace), (ref, ns) => generateFromRef(ref, ns, readGenerator));
+      const sources = await readSources(deps.clients, ps, deps.cache.sourceSecrets(namespace), (ref, ns) => generateFromRef(ref, ns, readGenerator, generateEnv));
       if ("missing" in sources) {
         if (!deleteMode || Object.keys(previous).length === 0) throw new SourceMissingError(sources.missing);
         // ESO: the source is gone and Delete is asked for: what was pushed from it goes too.
