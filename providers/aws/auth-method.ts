@@ -9,3 +9,10 @@ export function authMethod(spec: Pick<AwsProviderSpec, "auth">): "secretRef" | "
   return "default";
 }
 
+/**
+ * Empty auth is the SDK's default chain: whatever identity the operator's pod has. The description the tenant
+ * policy refuses it with (stores and generators alike), or undefined when the spec names its credentials.
+ */
+export function defaultChainIdentity(spec: Pick<AwsProviderSpec, "auth">): string | undefined {
+  return authMethod(spec) === "default" ? "empty auth uses the operator's AWS default credential chain: environment, IRSA / Pod Identity, container credentials, instance metadata" : undefined;
+}

@@ -4,7 +4,7 @@
 import type { z } from "zod";
 import { ecrAuthorizationTokenSpec } from "../../src/api/generators.ts";
 import { GeneratorError, type Generator } from "../../src/generators/types.ts";
-import { authMethod } from "./auth-method.ts";
+import { defaultChainIdentity } from "./auth-method.ts";
 import { AwsAuth } from "./schema.ts";
 
 export const ECRAuthorizationTokenSpec = ecrAuthorizationTokenSpec(AwsAuth.optional());
@@ -19,8 +19,7 @@ export const ecrAuthorizationToken: Generator<ECRAuthorizationTokenSpec> = {
     if (spec.scope !== undefined && spec.scope !== "" && spec.scope !== "private") return `scope must be "private" or "public"`;
     return undefined;
   },
-  operatorIdentity: (spec) =>
-    authMethod(spec) === "default" ? "empty auth uses the operator's AWS default credential chain: environment, IRSA / Pod Identity, container credentials, instance metadata" : undefined,
+  operatorIdentity: defaultChainIdentity,
   endpoints: (spec) => Object.fromEntries(Object.entries(spec.endpoints ?? {}).filter((entry): entry is [string, string] => Boolean(entry[1])).map(([kind, url]) => [`endpoints.${kind}`, url])),
   async generate(spec, ctx) {
     const problem = ecrAuthorizationToken.problem(spec);

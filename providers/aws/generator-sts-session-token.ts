@@ -4,7 +4,7 @@
 import type { z } from "zod";
 import { stsSessionTokenSpec } from "../../src/api/generators.ts";
 import { GeneratorError, type Generator } from "../../src/generators/types.ts";
-import { authMethod } from "./auth-method.ts";
+import { defaultChainIdentity } from "./auth-method.ts";
 import { AwsAuth } from "./schema.ts";
 
 export const STSSessionTokenSpec = stsSessionTokenSpec(AwsAuth.optional());
@@ -19,8 +19,7 @@ export const stsSessionToken: Generator<STSSessionTokenSpec> = {
     if (spec.auth?.jwt) return "jwt auth cannot be used for STS Session Token generation";
     return undefined;
   },
-  operatorIdentity: (spec) =>
-    authMethod(spec) === "default" ? "empty auth uses the operator's AWS default credential chain: environment, IRSA / Pod Identity, container credentials, instance metadata" : undefined,
+  operatorIdentity: defaultChainIdentity,
   endpoints: (spec): Record<string, string> => (spec.endpoints?.sts ? { "endpoints.sts": spec.endpoints.sts } : {}),
   async generate(spec, ctx) {
     const problem = stsSessionToken.problem(spec);

@@ -3,7 +3,7 @@
 // session, reused by every reconcile, for reads and for PushSecret's writes.
 import type { Provider } from "../../src/provider/types.ts";
 import { AwsProviderSpec } from "./schema.ts";
-import { authMethod } from "./auth-method.ts";
+import { authMethod, defaultChainIdentity } from "./auth-method.ts";
 import { stsSessionToken } from "./generator-sts-session-token.ts";
 import { ecrAuthorizationToken } from "./generator-ecr-authorization-token.ts";
 
@@ -23,8 +23,7 @@ export const awsProvider = {
     return false;
   },
   // Empty auth is the SDK's default chain: whatever identity the operator's pod has.
-  operatorIdentity: (spec) =>
-    authMethod(spec) === "default" ? "empty auth uses the operator's AWS default credential chain: environment, IRSA / Pod Identity, container credentials, instance metadata" : undefined,
+  operatorIdentity: defaultChainIdentity,
   // The SDKs load on first use (see connect.ts).
   connect: async (ctx) => (await import("./connect.ts")).connectAws(ctx),
   // ESO's STSSessionToken and ECRAuthorizationToken: the same credential chain and endpoint rules as the store
