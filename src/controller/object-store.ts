@@ -30,12 +30,19 @@ function sameVersion(a: KubernetesObject, b: KubernetesObject): boolean {
  */
 export class ObjectStore<T extends KubernetesObject> {
   private readonly objects = new Map<string, T>();
+  // The same objects by namespace: reconcilers list one namespace per sync (a new ExternalSecret looks for the
+  // Secrets it orphaned), and filtering every object each time made a 5,000 burst quadratic (15 s of CPU).
+  private readonly byNamespace = new Map<string, Map<string, T>>();
 
   upsert(obj: T): UpsertResult<T> {
     const key = objectKey(obj);
     const old = this.objects.get(key);
     if (old && sameVersion(old, obj)) return { kind: "unchanged" };
     this.objects.set(key, obj);
+    const namespace = obj.metadata?.namespace ?? "";
+    let inNamespace = this.byNamespace.get(namespace);
+    if (!inNamespace) this.byNamespace.set(namespace, (inNamespace = new Map()));
+    inNamespace.set(key, obj);
     return old ? { kind: "update", old } : { kind: "add" };
   }
 
@@ -43,16 +50,24 @@ export class ObjectStore<T extends KubernetesObject> {
   remove(obj: KubernetesObject): T | undefined {
     const key = objectKey(obj);
     const old = this.objects.get(key);
-    if (old) this.objects.delete(key);
+    if (old) this.delete(key, old);
     return old;
+  }
+
+  private delete(key: string, old: T): void {
+    this.objects.delete(key);
+    const namespace = old.metadata?.namespace ?? "";
+    const inNamespace = this.byNamespace.get(namespace);
+    inNamespace?.delete(key);
+    if (inNamespace?.size === 0) this.byNamespace.delete(namespace);
   }
 
   replace(items: readonly T[]): ReplaceResult<T> {
     const result: ReplaceResult<T> = { deleted: [], added: [], updated: [] };
     const listed = new Set(items.map(objectKey));
-    for (const [key, old] of this.objects) {
+    for (const [key, old] of [...this.objects]) {
       if (listed.has(key)) continue;
-      this.objects.delete(key);
+      this.delete(key, old);
       result.deleted.push(old);
     }
     for (const obj of items) {
@@ -68,9 +83,8 @@ export class ObjectStore<T extends KubernetesObject> {
   }
 
   list(namespace?: string): T[] {
-    const all = [...this.objects.values()];
-    if (!namespace) return all;
-    return all.filter((o) => (o.metadata?.namespace ?? "") === namespace);
+    if (!namespace) return [...this.objects.values()];
+    return [...(this.byNamespace.get(namespace)?.values() ?? [])];
   }
 
   size(): number {

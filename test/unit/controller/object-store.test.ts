@@ -92,3 +92,18 @@ test("remove, get and list by namespace", { timeout: TEST_TIMEOUT_MS }, () => {
   assert.equal(store.remove(obj("a", "x", "9")), undefined, "second delete is a no-op");
   assert.equal(store.size(), 2);
 });
+
+test("list(namespace) follows adds, updates, removals and replaces (the per-namespace index)", () => {
+  const store = new ObjectStore<KubernetesObject>();
+  store.upsert(obj("a", "x", "1"));
+  store.upsert(obj("a", "y", "1"));
+  store.upsert(obj("b", "x", "1"));
+  store.upsert(obj("a", "x", "2"));
+  assert.deepEqual(store.list("a").map((o) => `${o.metadata!.name}@${o.metadata!.resourceVersion}`).sort(), ["x@2", "y@1"]);
+  store.remove(obj("a", "y", "1"));
+  assert.deepEqual(store.list("a").map((o) => o.metadata!.name), ["x"]);
+  store.replace([obj("b", "x", "1"), obj("c", "z", "1")]);
+  assert.deepEqual(store.list("a"), []);
+  assert.deepEqual(store.list("c").map((o) => o.metadata!.name), ["z"]);
+  assert.equal(store.list().length, 2);
+});
