@@ -79,12 +79,14 @@ function secretInformer(kc: KubeConfig, clients: KubeClients, log: Logger, names
     labelSelector,
     list: () => (namespace ? clients.core.listNamespacedSecret({ namespace, labelSelector }) : clients.core.listSecretForAllNamespaces({ labelSelector })),
     log,
-    // Values never stay in the operator's memory: the cache keeps their hash (see digestForCache).
-    transform: (secret) => {
-      dropManagedFields(secret);
-      digestForCache(secret);
-    },
+    transform: secretWithoutValues,
   });
+}
+
+/** Values never stay in the operator's memory: a cached Secret keeps their hash (see digestForCache), no managedFields. */
+export function secretWithoutValues(secret: V1Secret): void {
+  dropManagedFields(secret);
+  digestForCache(secret);
 }
 
 /**

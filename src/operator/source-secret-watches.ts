@@ -6,7 +6,7 @@ import type { KubeConfig, V1Secret } from "@kubernetes/client-node";
 import type { Logger } from "pino";
 import { ResilientInformer } from "../controller/informer.ts";
 import type { KubeClients } from "../kube/clients.ts";
-import { digestForCache } from "../reconcilers/external-secret/desired-secret.ts";
+import { secretWithoutValues } from "./informers.ts";
 
 export type SourceSecretListener = (namespace: string, secret: V1Secret) => void;
 
@@ -34,10 +34,7 @@ export class SourceSecretWatches {
         path: `/api/v1/namespaces/${namespace}/secrets`,
         list: () => this.#clients.core.listNamespacedSecret({ namespace }),
         log: this.#log,
-        transform: (secret) => {
-          delete secret.metadata?.managedFields;
-          digestForCache(secret);
-        },
+        transform: secretWithoutValues,
       });
       const changed = (secret: V1Secret) => this.#onChange(namespace, secret);
       watch.onAdd(changed);

@@ -5,7 +5,7 @@
 import type { Logger } from "pino";
 import type { V1Secret } from "@kubernetes/client-node";
 import { GROUP } from "../../api/common.ts";
-import { parseDuration } from "../../api/duration.ts";
+import { intervalMs as writtenIntervalMs } from "../../api/defaults.ts";
 import { PUSH_API_VERSION, PUSH_VERSION, type PushSecret, type PushSecretStatus, type SyncedPushSecrets } from "../../api/push-secret.ts";
 import type { SecretStore } from "../../api/secret-store.ts";
 import { refreshFloor } from "../../api/refresh-floor.ts";
@@ -34,8 +34,6 @@ import { generateContexts, kubeGeneratorReader } from "../../kube/generators.ts"
 
 export const PushReason = { Synced: "Synced", Errored: "Errored", SourceDeleted: "SourceDeleted" } as const;
 
-const DEFAULT_INTERVAL_MS = 60 * 60 * 1000;
-
 export interface PushSecretCache extends PushStoreLookup {
   pushSecret(namespace: string, name: string): PushSecret | undefined;
   /** The cached Secrets of the namespace (metadata and data hash), undefined until its watch has synced. */
@@ -62,9 +60,7 @@ const statusEqual = (a: PushSecretStatus | undefined, b: PushSecretStatus | unde
 const rfc3339 = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
 
 function intervalMsOf(ps: PushSecret, floorMs: number): number {
-  const raw = ps.spec.refreshInterval;
-  const ms = raw === undefined ? DEFAULT_INTERVAL_MS : parseDuration(raw);
-  return refreshFloor(ms, floorMs).ms;
+  return refreshFloor(writtenIntervalMs(ps.spec.refreshInterval), floorMs).ms;
 }
 
 /** A source Secret named by the spec does not exist (and nothing was pushed from it that Delete must remove). */
