@@ -39,6 +39,12 @@ export interface ControllerOptions {
   onResult?: (key: string, outcome: ReconcileOutcome, durationMs: number) => void;
   /** Metrics hook: how long a key waited in the queue before a worker took it, by priority lane. */
   onDequeue?: (priority: string, waitedMs: number) => void;
+  /**
+   * Work split across replicas (automatic shards): a key this replica may not work now is dropped unreconciled
+   * (whoever works it has it queued; this replica queues it again when it takes the key over). Otherwise the
+   * returned function is called when the reconcile is over, so a handover can wait for work in flight.
+   */
+  gate?: { enter(key: string): (() => void) | undefined };
 }
 
 /**
@@ -90,7 +96,17 @@ export class Controller {
       } catch (err) {
         this.log.warn({ key: item.key, err: errorMessage(err) }, "onDequeue hook threw");
       }
-      await this.process(item.key);
+      const leave = this.opts.gate ? this.opts.gate.enter(item.key) : () => {};
+      if (!leave) {
+        queue.forget(item.key);
+        queue.done(item.key);
+        continue;
+      }
+      try {
+        await this.process(item.key);
+      } finally {
+        leave();
+      }
     }
   }
 

@@ -8,6 +8,7 @@ import { jittered } from "./jitter.ts";
 import { canTakeLease, holderOf, nextLeaseSpec, observe, releasedLeaseSpec } from "./lease-record.ts";
 import type { Observation } from "./lease-record.ts";
 import { errorMessage, silentLogger } from "./logging.ts";
+import { withTimeout } from "./with-timeout.ts";
 
 /** The three Lease calls we need; CoordinationV1Api satisfies it. Failures are ApiException with `.code`. */
 export interface LeaseApi {
@@ -204,11 +205,7 @@ export class LeaderElector {
   }
 
   private withTimeout<T>(work: Promise<T>): Promise<T | "timeout"> {
-    let handle: unknown;
-    const timeout = new Promise<"timeout">((resolve) => {
-      handle = this.clock.setTimeout(() => resolve("timeout"), this.renewDeadlineMs);
-    });
-    return Promise.race([work, timeout]).finally(() => this.clock.clearTimeout(handle));
+    return withTimeout(work, this.renewDeadlineMs, this.clock);
   }
 }
 

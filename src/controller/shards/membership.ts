@@ -1,0 +1,277 @@
+// Automatic shards: every replica is a member with its own Lease, the slots (see rendezvous.ts) are split among the
+// live members, and a slot changes hands only through the claims the members publish in their Leases.
+//
+// Why claims and not just "everyone computes the same split": members see joins and deaths at slightly different
+// moments, so two of them can believe the same slot is theirs. The handover rule closes that window:
+//   - a member starts a slot only after it has published its claim AND a fresh (quorum) list of the Leases, read
+//     after that write, shows no other live member claiming it. Of two members claiming at once, at least one sees
+//     the other's claim (etcd is linearizable) and waits; if both see each other, both wait and retry.
+//   - a member gives a slot up by first refusing new work in it, then waiting for the work in flight there, and
+//     only then removing the claim from its Lease.
+//   - a member that has not renewed its Lease for renewDeadline stops all work at once; the others treat its
+//     claims as void only after leaseDuration (> renewDeadline) without seeing its Lease change, on their own
+//     clocks, as client-go's leader election judges expiry. A dead member's slots are taken over after that.
+// Writes to Secrets keep their own compare-before-write and resourceVersion preconditions besides.
+import { CoordinationV1Api, type KubeConfig, type V1Lease } from "@kubernetes/client-node";
+import type { Logger } from "pino";
+import { realClock, type Clock } from "../clock.ts";
+import { jittered } from "../jitter.ts";
+import { observe, type Observation } from "../lease-record.ts";
+import { errorMessage, silentLogger } from "../logging.ts";
+import { withTimeout } from "../with-timeout.ts";
+import { decodeClaims, encodeClaims } from "./claims.ts";
+import { CLAIMS_ANNOTATION, fleetLabelValue, MEMBER_LABEL, memberLeaseBody, memberLeaseName, SLOTS_ANNOTATION, type MemberLeaseApi } from "./member-lease.ts";
+import { SLOT_COUNT, slotsWonBy } from "./rendezvous.ts";
+
+export interface ShardMembershipOptions {
+  kc: KubeConfig;
+  namespace: string;
+  /** The fleet's name (the leader-election id): member Leases are `<fleet>-member-<hash of identity>`. */
+  fleet: string;
+  /** Unique per process (`${hostname}_${randomUUID()}`). */
+  identity: string;
+  leaseDurationMs?: number;
+  renewDeadlineMs?: number;
+  retryPeriodMs?: number;
+  slotCount?: number;
+  /** Slots this member has just started (claim confirmed): queue the work in them. */
+  onAcquired: (slots: ReadonlySet<number>) => void;
+  log?: Logger;
+  clock?: Clock;
+  /** Defaults to kc.makeApiClient(CoordinationV1Api). For tests. */
+  api?: MemberLeaseApi;
+}
+
+/** What the metrics report. */
+export interface ShardStats {
+  /** Live members seen, this one included. */
+  members: number;
+  /** Slots this member works now. */
+  slots: number;
+  /** Slots started since the process began (first start included) and slots given up. */
+  acquired: number;
+  released: number;
+}
+
+interface View {
+  /** Identities of the other live members. */
+  others: Set<string>;
+  /** Slots the other live members claim. */
+  claimedByOthers: Set<number>;
+  /** Our own Lease as the apiserver has it (undefined: absent). */
+  own: V1Lease | undefined;
+}
+
+export class ShardMembership {
+  readonly #opts: ShardMembershipOptions;
+  readonly #api: MemberLeaseApi;
+  readonly #log: Logger;
+  readonly #clock: Clock;
+  readonly #leaseDurationMs: number;
+  readonly #renewDeadlineMs: number;
+  readonly #retryPeriodMs: number;
+  readonly #slotCount: number;
+  readonly #leaseName: string;
+  readonly #selector: string;
+  /** Slots work may start in. */
+  readonly #working = new Set<number>();
+  /** Work in flight, by slot: a slot given up keeps its claim until this reaches 0. */
+  readonly #inFlight = new Map<number, number>();
+  readonly #observed = new Map<string, Observation>();
+  #lastRenewAt = Number.NEGATIVE_INFINITY;
+  #desired: { members: string; slots: Set<number> } | undefined;
+  #members = 1;
+  #acquired = 0;
+  #released = 0;
+  #phase: "idle" | "running" | "stopped" = "idle";
+  #timer: unknown;
+  #step: Promise<unknown> | undefined;
+
+  constructor(opts: ShardMembershipOptions) {
+    this.#opts = opts;
+    this.#leaseDurationMs = opts.leaseDurationMs ?? 15_000;
+    this.#renewDeadlineMs = opts.renewDeadlineMs ?? 10_000;
+    this.#retryPeriodMs = opts.retryPeriodMs ?? 2_000;
+    if (!(this.#leaseDurationMs > this.#renewDeadlineMs && this.#renewDeadlineMs > this.#retryPeriodMs && this.#retryPeriodMs > 0)) {
+      throw new Error("automatic shards need leaseDurationMs > renewDeadlineMs > retryPeriodMs > 0");
+    }
+    this.#slotCount = opts.slotCount ?? SLOT_COUNT;
+    this.#api = opts.api ?? opts.kc.makeApiClient(CoordinationV1Api);
+    this.#clock = opts.clock ?? realClock;
+    this.#leaseName = memberLeaseName(opts.fleet, opts.identity);
+    this.#selector = `${MEMBER_LABEL}=${fleetLabelValue(opts.fleet)}`;
+    this.#log = (opts.log ?? silentLogger()).child({ component: "shards", lease: `${opts.namespace}/${this.#leaseName}` });
+  }
+
+  get slotCount(): number {
+    return this.#slotCount;
+  }
+
+  start(): void {
+    if (this.#phase !== "idle") return;
+    this.#phase = "running";
+    this.#schedule(0);
+  }
+
+  /** Whether work in `slot` may start now (the slot is ours and our Lease is fresh). */
+  owns(slot: number): boolean {
+    return this.#working.has(slot) && this.#fresh();
+  }
+
+  /**
+   * Enters `slot` for one piece of work: undefined when the slot is not ours, otherwise the function to call when
+   * the work is over. A slot being given up waits for every entered piece of work to leave.
+   */
+  enter(slot: number): (() => void) | undefined {
+    if (!this.owns(slot)) return undefined;
+    this.#inFlight.set(slot, (this.#inFlight.get(slot) ?? 0) + 1);
+    let left = false;
+    return () => {
+      if (left) return;
+      left = true;
+      const count = (this.#inFlight.get(slot) ?? 1) - 1;
+      if (count > 0) this.#inFlight.set(slot, count);
+      else this.#inFlight.delete(slot);
+    };
+  }
+
+  stats(): ShardStats {
+    return { members: this.#members, slots: this.#fresh() ? this.#working.size : 0, acquired: this.#acquired, released: this.#released };
+  }
+
+  /** Stops taking work, waits (up to renewDeadline) for work in flight, and deletes our Lease so others take over at once. */
+  async stop(): Promise<void> {
+    if (this.#phase === "stopped") return;
+    const wasRunning = this.#phase === "running";
+    this.#phase = "stopped";
+    this.#clock.clearTimeout(this.#timer);
+    this.#released += this.#working.size;
+    this.#working.clear();
+    if (this.#step) await withTimeout(this.#step, this.#renewDeadlineMs, this.#clock);
+    if (!wasRunning) return;
+    const deadline = this.#clock.now() + this.#renewDeadlineMs;
+    while (this.#inFlight.size > 0 && this.#clock.now() < deadline) await new Promise<void>((resolve) => this.#clock.setTimeout(() => resolve(), 50));
+    if (this.#inFlight.size > 0) {
+      this.#log.warn({ slots: this.#inFlight.size }, "work still in flight at stop; leaving the Lease to expire instead of deleting it");
+      return;
+    }
+    try {
+      const done = await withTimeout(this.#api.deleteNamespacedLease({ name: this.#leaseName, namespace: this.#opts.namespace }), this.#renewDeadlineMs, this.#clock);
+      if (done === "timeout") throw new Error("timed out deleting the member Lease");
+      this.#log.info("left the fleet");
+    } catch (err) {
+      if (statusCode(err) !== 404) this.#log.warn({ err: errorMessage(err) }, "could not delete the member Lease; the others take over when it expires");
+    }
+  }
+
+  #fresh(): boolean {
+    return this.#clock.now() - this.#lastRenewAt < this.#renewDeadlineMs;
+  }
+
+  #schedule(ms: number): void {
+    this.#timer = this.#clock.setTimeout(() => void this.#tick(), ms);
+  }
+
+  async #tick(): Promise<void> {
+    if (this.#phase !== "running") return;
+    const step = this.#reconcileMembership();
+    this.#step = step;
+    try {
+      if ((await withTimeout(step, this.#renewDeadlineMs, this.#clock)) === "timeout") this.#log.warn("membership step timed out");
+    } catch (err) {
+      this.#log.warn({ err: errorMessage(err) }, "membership step failed; retrying");
+    }
+    if (this.#phase === "running") this.#schedule(jittered(this.#retryPeriodMs, 0.2));
+  }
+
+  async #reconcileMembership(): Promise<void> {
+    // Fencing first: past renewDeadline without a renewal, the others may soon count us dead.
+    if (this.#working.size > 0 && !this.#fresh()) {
+      this.#log.error({ slots: this.#working.size }, "member Lease not renewed within renewDeadline: stopping all work until it is");
+      this.#released += this.#working.size;
+      this.#working.clear();
+    }
+    const view = await this.#view();
+    const desired = this.#desiredSlots(view.others);
+    const givenUp: number[] = [];
+    for (const slot of this.#working) if (!desired.has(slot)) givenUp.push(slot);
+    for (const slot of givenUp) this.#working.delete(slot);
+    this.#released += givenUp.length;
+    if (givenUp.length > 0) this.#log.info({ slots: givenUp.length, members: view.others.size + 1 }, "giving slots up to other members");
+    const busy = [...this.#inFlight.keys()].filter((slot) => !this.#working.has(slot));
+    const candidates = [...desired].filter((slot) => !this.#working.has(slot) && !view.claimedByOthers.has(slot));
+    const claims = new Set([...this.#working, ...busy, ...candidates]);
+    const sentAt = this.#clock.now();
+    await this.#writeOwn(view.own, claims);
+    this.#lastRenewAt = sentAt;
+    if (candidates.length === 0 || this.#phase !== "running") return;
+    // Confirm after our claim is on record: a member claiming the same slot concurrently is seen now, or sees ours.
+    const after = await this.#view();
+    const confirmed = new Set(candidates.filter((slot) => !after.claimedByOthers.has(slot)));
+    if (confirmed.size === 0 || this.#phase !== "running" || !this.#fresh()) return;
+    for (const slot of confirmed) this.#working.add(slot);
+    this.#acquired += confirmed.size;
+    this.#log.info({ slots: confirmed.size, working: this.#working.size, members: after.others.size + 1 }, "started slots");
+    try {
+      this.#opts.onAcquired(confirmed);
+    } catch (err) {
+      this.#log.error({ err: errorMessage(err) }, "onAcquired threw");
+    }
+  }
+
+  /** Lists the member Leases (a quorum read) and judges who is alive, on our clock. */
+  async #view(): Promise<View> {
+    const list = await this.#api.listNamespacedLease({ namespace: this.#opts.namespace, labelSelector: this.#selector });
+    const now = this.#clock.now();
+    const others = new Set<string>();
+    const claimedByOthers = new Set<number>();
+    let own: V1Lease | undefined;
+    const seen = new Set<string>();
+    for (const lease of list.items) {
+      const name = lease.metadata?.name ?? "";
+      seen.add(name);
+      if (name === this.#leaseName) {
+        own = lease;
+        continue;
+      }
+      const holder = lease.spec?.holderIdentity ?? "";
+      const observation = observe(this.#observed.get(name), lease, now);
+      this.#observed.set(name, observation);
+      const seconds = lease.spec?.leaseDurationSeconds;
+      const durationMs = typeof seconds === "number" && seconds > 0 ? seconds * 1000 : this.#leaseDurationMs;
+      if (holder === "" || observation.at + durationMs < now) continue;
+      others.add(holder);
+      const annotations = lease.metadata?.annotations ?? {};
+      const theirCount = Number(annotations[SLOTS_ANNOTATION] ?? this.#slotCount);
+      if (theirCount !== this.#slotCount) {
+        // Another version hashing differently: its claims cannot be mapped onto ours, so none of ours may start.
+        this.#log.warn({ member: holder, slots: annotations[SLOTS_ANNOTATION] }, "a member counts slots differently; treating it as claiming every slot");
+        for (let slot = 0; slot < this.#slotCount; slot++) claimedByOthers.add(slot);
+        continue;
+      }
+      for (const slot of decodeClaims(annotations[CLAIMS_ANNOTATION], this.#slotCount)) claimedByOthers.add(slot);
+    }
+    for (const name of this.#observed.keys()) if (!seen.has(name)) this.#observed.delete(name);
+    this.#members = others.size + 1;
+    return { others, claimedByOthers, own };
+  }
+
+  /** The slots rendezvous hashing gives us among the live members (recomputed only when they change). */
+  #desiredSlots(others: Set<string>): Set<number> {
+    const members = [this.#opts.identity, ...[...others].sort()].join("\n");
+    if (this.#desired?.members !== members) this.#desired = { members, slots: slotsWonBy(this.#opts.identity, [this.#opts.identity, ...others], this.#slotCount) };
+    return this.#desired.slots;
+  }
+
+  async #writeOwn(current: V1Lease | undefined, claims: Set<number>): Promise<void> {
+    const { namespace, fleet, identity } = this.#opts;
+    const body = memberLeaseBody({ fleet, namespace, identity, leaseDurationMs: this.#leaseDurationMs, claims: encodeClaims(claims, this.#slotCount), slotCount: this.#slotCount, now: this.#clock.now() }, current);
+    if (current) await this.#api.replaceNamespacedLease({ name: this.#leaseName, namespace, body });
+    else await this.#api.createNamespacedLease({ namespace, body });
+  }
+}
+
+function statusCode(err: unknown): number | undefined {
+  const code = typeof err === "object" && err !== null ? (err as { code?: unknown }).code : undefined;
+  return typeof code === "number" ? code : undefined;
+}
