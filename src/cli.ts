@@ -62,6 +62,11 @@ program
   .option("--rollout-restarts-per-second <n>", "restart budget per namespace; restarts over it wait", (v) => Number(v), DEFAULT_RESTART_BUDGET.perSecond)
   .option("--rollout-restarts-burst <n>", "burst of that budget", (v) => Number(v), DEFAULT_RESTART_BUDGET.burst)
   .option("--watch-label-selector <selector>", "manual shards: work only the ExternalSecrets, ClusterExternalSecrets, PushSecrets, ClusterPushSecrets and stores with these labels (e.g. sharding.secrets-bridge.dev/key=shard1, or '!sharding.secrets-bridge.dev/key' for the rest); give each shard its own --leader-election-id", labelSelectorArgument)
+  .addOption(
+    new Option("--shards <mode>", "auto: every replica works, each the share of ExternalSecrets (by the key they read), stores and PushSecrets rendezvous hashing gives it among the live replicas, handed over through member Leases (named after --leader-election-id, with its durations) instead of one leader; off: one leader works everything")
+      .choices(["off", "auto"])
+      .default("off"),
+  )
   .option("--receiver-bind-address <addr>", "serve RefreshReceiver webhooks on this address (e.g. :9292); empty: receivers off (the default)", "")
   .option("--receiver-requests-per-second <n>", "verified calls per second each RefreshReceiver may make; over it callers get 429", (v) => Number(v), DEFAULT_RECEIVER_RATE_LIMIT.requestsPerSecond)
   .option("--receiver-requests-burst <n>", "burst of that budget", (v) => Number(v), DEFAULT_RECEIVER_RATE_LIMIT.burst)
@@ -125,6 +130,7 @@ program
         pushSecrets: opts.enablePushSecretReconciler,
         clusterPushSecrets: opts.enableClusterPushSecretReconciler,
         ...(opts.watchLabelSelector ? { watchLabelSelector: opts.watchLabelSelector } : {}),
+        shards: opts.shards,
         receiverBindAddress: opts.receiverBindAddress,
         receiverRateLimit: { requestsPerSecond: opts.receiverRequestsPerSecond, burst: opts.receiverRequestsBurst },
         inClusterRoot: opts.inClusterRoot,

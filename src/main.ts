@@ -44,6 +44,8 @@ export interface RunOptions {
   rolloutRestarts?: { enabled: boolean; reloaderAnnotations: boolean; budget: RestartBudget };
   /** Manual shards (--watch-label-selector). */
   watchLabelSelector?: string;
+  /** --shards: "auto" splits the work across every replica (member Leases replace leader election). */
+  shards?: "off" | "auto";
   /** Limits of the worker threads that run templates and parse SOPS files. */
   isolation: Omit<IsolationSettings, "onWorkerLost">;
   /** false: no TokenRequests (the platform withholds `serviceaccounts/token create`). */
@@ -76,7 +78,9 @@ export async function runOperator(options: RunOptions, providers: ReadonlyArray<
   const inCluster = !options.kubeconfig && !process.env.KUBECONFIG && existsSync(namespaceFile);
   const kc = inCluster ? loadInCluster(options.inClusterRoot) : loadKubeConfig(options.kubeconfig);
   // Leader election is on by default in a cluster (several replicas), off by default elsewhere.
-  const leaderElect = options.leaderElect ?? inCluster;
+  const autoShards = options.shards === "auto";
+  if (autoShards && options.leaderElect === true) throw new Error("--shards auto replaces leader election: drop --leader-elect");
+  const leaderElect = !autoShards && (options.leaderElect ?? inCluster);
   const leNamespace = options.leaderElectionNamespace ?? (inCluster ? readFileSync(namespaceFile, "utf8").trim() : "default");
   const metrics = makeMetrics();
   configureIsolation({
@@ -95,7 +99,7 @@ export async function runOperator(options: RunOptions, providers: ReadonlyArray<
   const servers = options.metricsBindAddress
     ? [await startHttpServer(options.httpAddress, endpoints, { health: true, metrics: false }), await startHttpServer(options.metricsBindAddress, endpoints, { health: false, metrics: true })]
     : [await startHttpServer(options.httpAddress, endpoints)];
-  log.info({ address: options.httpAddress, metricsAddress: options.metricsBindAddress || options.httpAddress, metricsAuth: options.metricsAuth, leaderElect, namespace: options.namespace ?? "(all)", serviceAccountTokenRequests: options.serviceAccountTokenRequests, ambientCredentialsForSecretStores: options.allowAmbientCredentialsForNamespacedStores, genericTargets: options.allowGenericTargets === true, rolloutRestarts: options.rolloutRestarts?.enabled ?? true, reloaderAnnotations: options.rolloutRestarts?.reloaderAnnotations ?? true, watchLabelSelector: options.watchLabelSelector ?? "(none)", lease: leaderElect ? `${leNamespace}/${options.leaderElectionId}` : "(none)", receiverAddress: options.receiverBindAddress || "(off)" }, "starting");
+  log.info({ address: options.httpAddress, metricsAddress: options.metricsBindAddress || options.httpAddress, metricsAuth: options.metricsAuth, leaderElect, namespace: options.namespace ?? "(all)", serviceAccountTokenRequests: options.serviceAccountTokenRequests, ambientCredentialsForSecretStores: options.allowAmbientCredentialsForNamespacedStores, genericTargets: options.allowGenericTargets === true, rolloutRestarts: options.rolloutRestarts?.enabled ?? true, reloaderAnnotations: options.rolloutRestarts?.reloaderAnnotations ?? true, watchLabelSelector: options.watchLabelSelector ?? "(none)", shards: options.shards ?? "off", lease: leaderElect || autoShards ? `${leNamespace}/${options.leaderElectionId}` : "(none)", receiverAddress: options.receiverBindAddress || "(off)" }, "starting");
 
   const operator = await startOperator({
     kc,
@@ -117,6 +121,9 @@ export async function runOperator(options: RunOptions, providers: ReadonlyArray<
     clusterPushSecrets: options.clusterPushSecrets,
     ...(options.watchLabelSelector ? { watchLabelSelector: options.watchLabelSelector } : {}),
     receivers: options.receiverBindAddress ? { address: options.receiverBindAddress, rateLimit: options.receiverRateLimit, ownPod: ownPodFromEnv() } : undefined,
+    ...(autoShards
+      ? { autoShards: { namespace: leNamespace, fleet: options.leaderElectionId, leaseDurationMs: options.leaseDurationMs, renewDeadlineMs: options.renewDeadlineMs, retryPeriodMs: options.retryPeriodMs } }
+      : {}),
     leaderElection: leaderElect
       ? { namespace: leNamespace, name: options.leaderElectionId, leaseDurationMs: options.leaseDurationMs, renewDeadlineMs: options.renewDeadlineMs, retryPeriodMs: options.retryPeriodMs }
       : false,

@@ -25,7 +25,7 @@ export interface FanOutControllerDeps {
   events: EventRecorder;
   log: Logger;
   clock: Clock;
-  hooks: Pick<ControllerOptions, "onResult" | "onDequeue">;
+  hooks: Pick<ControllerOptions, "onResult" | "onDequeue" | "gate">;
   /** Manual shards: an owner whose children the shard would not see is refused (NotInShard). */
   shard?: { selector: string; admits(labels: Record<string, string> | undefined): boolean };
 }
@@ -77,7 +77,7 @@ export function wireFanOut<O extends Owner, C extends Child>(deps: {
   alsoWake?(namespace: NamespaceInfo | undefined): string[];
   log: Logger;
   clock: Clock;
-  hooks: Pick<ControllerOptions, "onResult" | "onDequeue">;
+  hooks: Pick<ControllerOptions, "onResult" | "onDequeue" | "gate">;
 }): FanOutWiring {
   const { owners, namespaces, children: childInformer } = deps.informers;
   const queue = new WorkQueue({ clock: deps.clock, log: deps.log });

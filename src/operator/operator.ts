@@ -39,6 +39,9 @@ import { wireRefreshReceivers, type ReceiverOptions } from "./refresh-receivers.
 import { labelOwnPod } from "../kube/own-pod-label.ts";
 import { wirePushSecrets } from "./push-secrets.ts";
 import { wireClusterPushSecrets } from "./cluster-push-secrets.ts";
+import { ShardMembership } from "../controller/shards/membership.ts";
+import { ExternalSecretSlots, keyedSlot, slotGate, type KeyGate } from "./auto-shards.ts";
+import { registerShardMetrics } from "./shard-metrics.ts";
 
 export interface OperatorOptions {
   kc: KubeConfig;
@@ -86,6 +89,11 @@ export interface OperatorOptions {
    * (all stores stay in its cache: any ExternalSecret may use any store). Each shard runs its own leader election.
    */
   watchLabelSelector?: string;
+  /**
+   * Automatic shards (--shards auto): every replica works, each the slots rendezvous hashing gives it among the
+   * live members (member Leases in `namespace`, named after `fleet`); replaces leader election. Off: as before.
+   */
+  autoShards?: { namespace: string; fleet?: string; leaseDurationMs?: number; renewDeadlineMs?: number; retryPeriodMs?: number } | undefined;
   /** Run the PushSecret controller (ESO's --enable-push-secret-reconciler); default: on. */
   pushSecrets?: boolean | undefined;
   /**
@@ -114,6 +122,11 @@ export interface Operator {
 export async function startOperator(opts: OperatorOptions): Promise<Operator> {
   const { kc, log } = opts;
   const clock = opts.clock ?? realClock;
+  if (opts.autoShards && opts.receivers) {
+    // A webhook call lands on one replica while the ExternalSecrets it refreshes may be another's: not served yet.
+    throw new Error("--shards auto cannot serve RefreshReceivers yet: turn the receiver off (--receiver-bind-address) or run --shards off");
+  }
+  if (opts.autoShards && opts.leaderElection) throw new Error("--shards auto replaces leader election: every replica works its share");
   const clients = makeClients(kc, { tokenRequests: opts.serviceAccountTokenRequests ?? true });
   const registry = new ProviderRegistry(opts.providers);
   const cache = new FetchCache(opts.fetchCache ?? { ttlMs: 10_000, maxBytes: 64 * 1024 * 1024 });
@@ -150,6 +163,24 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
     ...(shard ? { shardSelector: shard.selector } : {}),
   });
   const index = new TargetIndex();
+  const identity = `${hostname()}_${randomUUID()}`;
+  // Automatic shards: slots change hands only through the members' claims (see controller/shards/membership.ts).
+  const membership = opts.autoShards
+    ? new ShardMembership({
+        kc,
+        namespace: opts.autoShards.namespace,
+        fleet: opts.autoShards.fleet ?? "secrets-bridge-leader",
+        identity,
+        leaseDurationMs: opts.autoShards.leaseDurationMs,
+        renewDeadlineMs: opts.autoShards.renewDeadlineMs,
+        retryPeriodMs: opts.autoShards.retryPeriodMs,
+        log,
+        clock,
+        onAcquired: (slots) => slotsAcquired(slots),
+      })
+    : undefined;
+  const esSlots = membership ? new ExternalSecretSlots(membership.slotCount) : undefined;
+  const gateFor = (kind: string): { gate?: KeyGate } => (membership ? { gate: slotGate(membership, keyedSlot(kind, membership.slotCount)) } : {});
   const esQueue = new WorkQueue({ clock, log });
   const storeQueue = new WorkQueue({ clock, log });
   // With the namespace watch (ClusterExternalSecrets or ClusterPushSecrets on) its cache answers; otherwise a live GET with a short cache.
@@ -237,8 +268,17 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
   const waited = (controller: string) => (priority: string, ms: number) => opts.metrics?.queueWait.observe({ controller, priority }, ms / 1000);
   const workers = opts.workers ?? 8;
   const controllers = [
-    new Controller({ name: "externalsecret", queue: esQueue, reconcile: esReconcile, workers, log, onResult: report("externalsecret"), onDequeue: waited("externalsecret") }),
-    new Controller({ name: "secretstore", queue: storeQueue, reconcile: storeReconcile, workers: 2, log, onResult: report("secretstore"), onDequeue: waited("secretstore") }),
+    new Controller({
+      name: "externalsecret",
+      queue: esQueue,
+      reconcile: esReconcile,
+      workers,
+      log,
+      onResult: report("externalsecret"),
+      onDequeue: waited("externalsecret"),
+      ...(membership && esSlots ? { gate: slotGate(membership, (key) => esSlots.slot(key)) } : {}),
+    }),
+    new Controller({ name: "secretstore", queue: storeQueue, reconcile: storeReconcile, workers: 2, log, onResult: report("secretstore"), onDequeue: waited("secretstore"), ...gateFor("store") }),
   ];
   const { clusterExternalSecrets, namespaces } = informers;
   const ces =
@@ -250,7 +290,7 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
           events,
           log,
           clock,
-          hooks: { onResult: report("clusterexternalsecret"), onDequeue: waited("clusterexternalsecret") },
+          hooks: { onResult: report("clusterexternalsecret"), onDequeue: waited("clusterexternalsecret"), ...gateFor("ClusterExternalSecret") },
           ...(shard ? { shard } : {}),
         })
       : undefined;
@@ -268,7 +308,7 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
         clock,
         minRefreshIntervalMs: opts.minRefreshIntervalMs,
         generators,
-        hooks: { onResult: report("pushsecret"), onDequeue: waited("pushsecret") },
+        hooks: { onResult: report("pushsecret"), onDequeue: waited("pushsecret"), ...gateFor("PushSecret") },
         onSync: (ps, result) => {
           const labels = { name: ps.metadata.name, namespace: ps.metadata.namespace ?? "" };
           if (!result.ok) opts.metrics?.pushSyncErrors.inc(labels);
@@ -291,7 +331,7 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
           events,
           log,
           clock,
-          hooks: { onResult: report("clusterpushsecret"), onDequeue: waited("clusterpushsecret") },
+          hooks: { onResult: report("clusterpushsecret"), onDequeue: waited("clusterpushsecret"), ...gateFor("ClusterPushSecret") },
           ...(shard ? { shard } : {}),
         })
       : undefined;
@@ -300,7 +340,8 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
   let elector: LeaderElector | undefined;
   // With leader election, not leading until the elector says so: the caches warm up before it exists, and a replica
   // reporting itself leader meanwhile (metrics, the receivers' readiness) would be one of two leaders.
-  const leading = (): boolean => (opts.leaderElection ? (elector?.isLeader() ?? false) : true);
+  // Sharded, a replica "leads" while it works some slots.
+  const leading = (): boolean => (membership ? membership.stats().slots > 0 : opts.leaderElection ? (elector?.isLeader() ?? false) : true);
   const { refreshReceivers } = informers;
   const receivers =
     opts.receivers && refreshReceivers
@@ -323,14 +364,17 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
 
   informers.externalSecrets.onAdd((es) => {
     index.set(es);
+    esSlots?.set(es);
     esQueue.add(esKey(es), Priority.High);
   });
   informers.externalSecrets.onUpdate((es, old) => {
     index.set(es);
+    esSlots?.set(es);
     if (metadataOrSpecChanged(es, old)) esQueue.add(esKey(es), Priority.High);
   });
   informers.externalSecrets.onDelete((es) => {
     index.remove(es);
+    esSlots?.remove(es);
     recovery.forget(esKey(es));
   });
   const storeReady = (store: SecretStore | undefined) => store?.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") === true;
@@ -347,7 +391,7 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
       if (store.metadata.generation !== old?.metadata.generation) wakeDependents(store, Priority.Normal);
       if (store.metadata.generation !== old?.metadata.generation || storeReady(store) !== storeReady(old)) push?.storeChanged(store);
       // Sharded, another replica may validate the store: its turning Ready, seen here, wakes this shard's readers.
-      else if (shard && storeReady(store) && !storeReady(old)) wakeDependents(store);
+      else if ((shard || membership) && storeReady(store) && !storeReady(old)) wakeDependents(store);
     });
     storeInformer.onDelete(enqueue);
   }
@@ -365,6 +409,15 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
     receivers?.requeueAll();
   };
   for (const [, informer] of allInformers(informers)) informer.onRestart(requeueAll);
+  // Slots just taken (at start, from a member that left or died): their work is queued; the gates drop the rest.
+  const slotsAcquired = (slots: ReadonlySet<number>) => {
+    for (const key of esSlots?.keysIn(slots) ?? []) esQueue.add(key);
+    for (const store of [...informers.secretStores.list(), ...informers.clusterSecretStores.list()]) if (ownStore(store)) storeQueue.add(storeQueueKey(store));
+    ces?.requeueAll();
+    push?.requeueAll();
+    cps?.requeueAll();
+    if (restarter && esSlots) void restarter.resume(watchedNamespaces, (es) => slots.has(esSlots.slot(esKey(es))));
+  };
 
   // A kind nobody renders any more costs a watch connection until this sweep stops it.
   const sweep = manifestWatches
@@ -381,6 +434,9 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
   if (opts.metrics) {
     const queues = { externalsecret: esQueue, secretstore: storeQueue, ...(ces ? { clusterexternalsecret: ces.queue } : {}), ...(push ? { pushsecret: push.queue } : {}), ...(cps ? { clusterpushsecret: cps.queue } : {}), ...(receivers ? { refreshreceiver: receivers.queue } : {}) };
     registerObservedMetrics(opts.metrics.registry, informers, queues, sessions, leading, () => restarter?.queued() ?? 0);
+    if (membership && esSlots) {
+      registerShardMetrics(opts.metrics.registry, () => membership.stats(), () => informers.externalSecrets.list().filter((es) => membership.owns(esSlots.slot(esKey(es)))).length);
+    }
   }
   // Opened only after the metrics registration above could refuse (no listener left behind); 503 until controllers run.
   await receivers?.listen();
@@ -397,7 +453,8 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
   const startControllers = () => {
     log.info({ workers }, "controllers starting");
     for (const controller of controllers) controller.start();
-    void restarter?.resume(watchedNamespaces);
+    // Sharded, restarts owed by a previous run are resumed slot by slot as this replica takes them (slotsAcquired).
+    if (!membership) void restarter?.resume(watchedNamespaces);
     controllersRunning = true;
     if (ownPod) void labelOwnPod(clients, ownPod, "leader", log);
   };
@@ -408,7 +465,7 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
       kc,
       namespace: le.namespace,
       name: le.name ?? "secrets-bridge-leader",
-      identity: `${hostname()}_${randomUUID()}`,
+      identity,
       leaseDurationMs: le.leaseDurationMs,
       renewDeadlineMs: le.renewDeadlineMs,
       retryPeriodMs: le.retryPeriodMs,
@@ -427,6 +484,7 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
     });
   } else {
     startControllers();
+    membership?.start();
   }
 
   let stopped = false;
@@ -443,6 +501,8 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
       controllersRunning = false;
       await receivers?.stop();
       await Promise.all(controllers.map((controller) => controller.stop()));
+      // After the controllers: no reconcile is in flight, so the member Lease can go and the others take over at once.
+      await membership?.stop();
       await restarter?.drain();
       recovery.stop();
       await elector?.release();

@@ -58,7 +58,7 @@ export function wirePushSecrets(deps: {
   clock: Clock;
   minRefreshIntervalMs?: number | undefined;
   workers?: number;
-  hooks: Pick<ControllerOptions, "onResult" | "onDequeue">;
+  hooks: Pick<ControllerOptions, "onResult" | "onDequeue" | "gate">;
   onSync?: PushSecretReconcilerDeps["onSync"];
   generators?: PushSecretReconcilerDeps["generators"];
   /** Each reconcile's duration for the PushSecret that still exists (ms), or undefined once it is gone. */

@@ -276,7 +276,7 @@ export class RolloutRestarter {
    * it. Workloads come from one list of the three kinds (or, without list permission, a GET of each named in
    * rolloutRestartTargets). A workload never restarted has no record: its first restart cannot be recovered.
    */
-  async resume(namespaces: string[]): Promise<void> {
+  async resume(namespaces: string[], worksHere: (es: ExternalSecret) => boolean = () => true): Promise<void> {
     let workloads: Workload[] = [];
     try {
       const recorded = (workload: Workload) => ANNOTATION_RESTARTED_FOR in workload.annotations;
@@ -291,7 +291,8 @@ export class RolloutRestarter {
       if (record.size === 0) continue;
       for (const secret of changedSince(record, (name) => this.#currentDigest(workload.namespace, name))) {
         const writer = this.#deps.externalSecrets(workload.namespace).find((es) => !es.spec.target?.manifest && resolvedTarget(es).name === secret);
-        if (!writer) continue;
+        // Sharded, the replica working the writer owes its restarts; the others leave them.
+        if (!writer || !worksHere(writer)) continue;
         this.#request(workload, writer.metadata.name, secret, 0);
         owed++;
       }
