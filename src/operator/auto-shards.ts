@@ -6,6 +6,8 @@ import type { ShardMembership } from "../controller/shards/membership.ts";
 import { slotOf } from "../controller/shards/rendezvous.ts";
 import { refreshGroup } from "../reconcilers/external-secret/refresh.ts";
 import { esKey } from "./dependents.ts";
+import type { SecretStore } from "../api/secret-store.ts";
+import { storeQueueKey } from "../reconcilers/secret-store/reconciler.ts";
 
 /**
  * What decides an ExternalSecret's replica: its refresh group, qualified by the namespace when it reads a
@@ -57,4 +59,25 @@ export function slotGate(membership: ShardMembership, slotOfKey: (key: string) =
 /** The slot of a kind keyed by name alone (stores, PushSecrets, the cluster-wide fan-outs). */
 export function keyedSlot(kind: string, slotCount: number): (key: string) => number {
   return (key) => slotOf(`${kind}:${key}`, slotCount);
+}
+
+/**
+ * The slot of an object of any sharded kind, keyed as its controller's queue keys it (stores by kind, namespace
+ * and name; namespaced kinds by namespace/name; cluster-wide ones by name).
+ */
+export function slotOfObject(slotCount: number, externalSecrets: ExternalSecretSlots): (kind: string, object: { metadata: { name: string; namespace?: string } }) => number {
+  const store = keyedSlot("store", slotCount);
+  return (kind, { metadata }) => {
+    switch (kind) {
+      case "ExternalSecret":
+        return externalSecrets.slot(esKey({ metadata }));
+      case "SecretStore":
+      case "ClusterSecretStore":
+        return store(storeQueueKey({ kind, metadata } as Pick<SecretStore, "kind" | "metadata">));
+      case "PushSecret":
+        return keyedSlot(kind, slotCount)(`${metadata.namespace}/${metadata.name}`);
+      default:
+        return keyedSlot(kind, slotCount)(metadata.name);
+    }
+  };
 }

@@ -29,6 +29,8 @@ export function registerObservedMetrics(
   sessions: StoreSessions,
   isLeader: () => boolean,
   rolloutRestartsQueued: () => number = () => 0,
+  /** Automatic shards: each replica reports the conditions of the objects it works, so a fleet's sum counts each once. */
+  reports: (kind: string, object: WithConditions) => boolean = () => true,
 ): void {
   new Gauge({
     name: "secretsbridge_rollout_restarts_queued",
@@ -63,7 +65,7 @@ export function registerObservedMetrics(
       labelNames: namespaced ? ["name", "namespace", "condition", "status"] : ["name", "condition", "status"],
       registers: [registry],
       collect() {
-        setConditions(this, informer.list(), namespaced);
+        setConditions(this, informer.list().filter((object) => reports(kind, object)), namespaced);
       },
     });
   }

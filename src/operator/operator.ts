@@ -40,7 +40,7 @@ import { labelOwnPod } from "../kube/own-pod-label.ts";
 import { wirePushSecrets } from "./push-secrets.ts";
 import { wireClusterPushSecrets } from "./cluster-push-secrets.ts";
 import { ShardMembership } from "../controller/shards/membership.ts";
-import { ExternalSecretSlots, keyedSlot, slotGate, type KeyGate } from "./auto-shards.ts";
+import { ExternalSecretSlots, keyedSlot, slotGate, slotOfObject, type KeyGate } from "./auto-shards.ts";
 import { registerShardMetrics } from "./shard-metrics.ts";
 
 export interface OperatorOptions {
@@ -433,7 +433,8 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
   // Registered before anything starts: a registry that refuses (a name taken twice) must not leave watches running.
   if (opts.metrics) {
     const queues = { externalsecret: esQueue, secretstore: storeQueue, ...(ces ? { clusterexternalsecret: ces.queue } : {}), ...(push ? { pushsecret: push.queue } : {}), ...(cps ? { clusterpushsecret: cps.queue } : {}), ...(receivers ? { refreshreceiver: receivers.queue } : {}) };
-    registerObservedMetrics(opts.metrics.registry, informers, queues, sessions, leading, () => restarter?.queued() ?? 0);
+    const worksHere = membership && esSlots ? slotOfObject(membership.slotCount, esSlots) : undefined;
+    registerObservedMetrics(opts.metrics.registry, informers, queues, sessions, leading, () => restarter?.queued() ?? 0, worksHere && ((kind, object) => membership!.owns(worksHere(kind, object))));
     if (membership && esSlots) {
       registerShardMetrics(opts.metrics.registry, () => membership.stats(), () => informers.externalSecrets.list().filter((es) => membership.owns(esSlots.slot(esKey(es)))).length);
     }

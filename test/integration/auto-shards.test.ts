@@ -62,7 +62,12 @@ describe("automatic shards (--shards auto): three replicas in one fleet", () => 
     // The first replica up works everything until the others join: judge the split once all three see each other.
     await waitFor("the fleet settled", async () => {
       const seen = await Promise.all(replicas.map((r) => gauge(r.metrics, "secretsbridge_shard_members")));
-      const slots = await Promise.all(replicas.map((r) => gauge(r.metrics, "secretsbridge_shard_slots")));
+      // ESO's condition gauge: each replica reports the ExternalSecrets it works, so the fleet's sum counts each once.
+    const readyReported = await Promise.all(
+      replicas.map(async (r) => (await r.metrics.registry.getSingleMetric("externalsecret_status_condition")!.get()).values.filter((v) => v.labels.condition === "Ready" && v.labels.status === "True" && v.value === 1).length),
+    );
+    assert.equal(readyReported.reduce((a, b) => a + b, 0), names.length, `Ready reported ${readyReported.join("+")} times`);
+    const slots = await Promise.all(replicas.map((r) => gauge(r.metrics, "secretsbridge_shard_slots")));
       return seen.every((n) => n === 3) && slots.reduce((a, b) => a + b, 0) === 1024 ? true : undefined;
     });
     const baseline = await Promise.all(replicas.map((r) => syncs(r.metrics)));
@@ -89,6 +94,11 @@ describe("automatic shards (--shards auto): three replicas in one fleet", () => 
       assert.equal(await gauge(r.metrics, "secretsbridge_shard_members"), 3);
       assert.equal(await gauge(r.metrics, "secretsbridge_shard_externalsecrets"), shares[i]);
     }
+    // ESO's condition gauge: each replica reports the ExternalSecrets it works, so the fleet's sum counts each once.
+    const readyReported = await Promise.all(
+      replicas.map(async (r) => (await r.metrics.registry.getSingleMetric("externalsecret_status_condition")!.get()).values.filter((v) => v.labels.condition === "Ready" && v.labels.status === "True" && v.value === 1).length),
+    );
+    assert.equal(readyReported.reduce((a, b) => a + b, 0), names.length, `Ready reported ${readyReported.join("+")} times`);
     const slots = await Promise.all(replicas.map((r) => gauge(r.metrics, "secretsbridge_shard_slots")));
     assert.equal(slots.reduce((a, b) => a + b, 0), 1024, `slots ${slots.join("+")} cover all 1024 once`);
     const leases = await kubeConfig().makeApiClient(CoordinationV1Api).listNamespacedLease({ namespace: ns, labelSelector: `${MEMBER_LABEL}=${fleet}` });

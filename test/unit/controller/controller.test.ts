@@ -172,3 +172,37 @@ test("failures are logged by message (safeMessage first), never as raw objects",
   assert.deepEqual(failures.map((l) => [l.key, l.err]), [["safe", "template failed"], ["plain", "boom"]]);
   assert.ok(!lines.join("").includes(secret), "no secret value in any log line");
 });
+
+test("gate: a key the gate refuses is dropped unreconciled with no retry; an admitted one leaves the gate when its reconcile ends", { timeout: TEST_TIMEOUT_MS }, async () => {
+  const clock = new FakeClock(0);
+  const queue = new WorkQueue({ clock });
+  const reconciled: string[] = [];
+  const left: string[] = [];
+  const running = deferred();
+  const gate = { enter: (key: string) => (key.startsWith("mine/") ? () => left.push(key) : undefined) };
+  const controller = new Controller({
+    name: "test",
+    queue,
+    workers: 2,
+    gate,
+    reconcile: async (key) => {
+      reconciled.push(key);
+      if (key === "mine/slow") await running.promise;
+      throw new Error("retry me");
+    },
+  });
+  controller.start();
+  queue.add("theirs/a");
+  queue.add("mine/slow");
+  await settle();
+  assert.deepEqual(reconciled, ["mine/slow"]);
+  assert.deepEqual(left, [], "still in the gate while reconciling");
+  running.resolve();
+  await settle();
+  assert.deepEqual(left, ["mine/slow"]);
+  assert.equal(queue.waitingDelayed(), 1, "the admitted key's failure retries with backoff");
+  clock.advance(60_000);
+  await settle();
+  assert.ok(!reconciled.includes("theirs/a"), "the refused key never ran and was not retried");
+  await controller.stop();
+});
