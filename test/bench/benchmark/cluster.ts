@@ -101,6 +101,12 @@ export class ClusterView {
     return Object.fromEntries(WRITTEN_RESOURCES.map((resource) => [resource, count(resource)])) as Record<WrittenResource, number>;
   }
 
+  /** Lease write requests so far (leader election, shard membership): the cost of coordination, kept apart from the work's writes. */
+  async leaseWrites(): Promise<number> {
+    const { body } = await rawRequest(this.kc, "GET", "/metrics");
+    return sumSeries(String(body), "apiserver_request_total", { verb: WRITE_VERBS, resource: "leases" });
+  }
+
   /** The etcd revision: the resourceVersion of any list. */
   async etcdRevision(): Promise<number> {
     const list = await this.core.listNamespace({ limit: 1 });

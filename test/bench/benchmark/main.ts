@@ -18,6 +18,7 @@ import { w8ClusterExternalSecret } from "./scenario-ces.ts";
 import { w10RolloutRestarts } from "./scenario-restarts.ts";
 import { w11WebhookLatency } from "./scenario-receiver.ts";
 import { w12PushSecrets } from "./scenario-push.ts";
+import { w13Shards } from "./scenario-shards.ts";
 import { floorBurst } from "./floor.ts";
 import { table, writeJson } from "./report.ts";
 import { writeCharts } from "./plot/plot.ts";
@@ -35,6 +36,8 @@ const program = new Command("bench")
   .option("--restart-namespaces <list>", "W10: the layouts, as namespace counts the Deployments are spread over (one run each)", "1,10")
   .option("--restart-settle <seconds>", "W10: how long to keep counting ReplicaSets after every Deployment rolled", "10")
   .option("--push-secrets <n>", "W12: PushSecrets, each pushing one key of its own Secret", "200")
+  .option("--shards-size <n>", "W13: ExternalSecrets in the burst the fleets of --shard-fleets take (default: the largest of --sizes)")
+  .option("--shard-fleets <list>", "W13: fleet sizes compared, each a run of replicas with --shards auto", "1,3")
   .option("--provider <name>", "where the keys live: fake, aws (the moto peer, counted at its proxy) or vault (the OpenBao peer, counted from its audit log)", "fake")
   .option("--cpu-prof <dir>", "write a V8 CPU profile of each operator process (one file per process) into this directory")
   .option("--operator-cmd <cmd>", "run another operator executable (gets KUBECONFIG and METRICS_ADDR)")
@@ -43,7 +46,7 @@ const program = new Command("bench")
   .option("--out <file>", "JSON results", join(REPO, ".bench/benchmark.json"))
   .option("--plot [dir]", "after the run, draw its results as SVG charts into DIR (default: <--out without .json>-charts/); npm run bench:plot draws the recorded ones into docs/charts");
 program.parse();
-const opts = program.opts<{ cpuProf?: string; plot?: string | boolean; pushSecrets: string; restartDeployments: string; restartNamespaces: string; restartSettle: string; cesNamespaces: string; provider: string; sizes: string; interval: string; unrelated: string; skip: string; operatorCmd?: string; operatorArgs: string; crds?: string; out: string }>();
+const opts = program.opts<{ shardsSize?: string; shardFleets: string; cpuProf?: string; plot?: string | boolean; pushSecrets: string; restartDeployments: string; restartNamespaces: string; restartSettle: string; cesNamespaces: string; provider: string; sizes: string; interval: string; unrelated: string; skip: string; operatorCmd?: string; operatorArgs: string; crds?: string; out: string }>();
 const sizes = opts.sizes.split(",").map(Number);
 const skip = new Set(opts.skip.split(",").filter(Boolean));
 const log = (msg: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
@@ -74,7 +77,8 @@ try {
     : opts.provider === "vault" ? await vaultBackend(KEYS, kube, cluster, dir)
     : fakeBackend(KEYS);
   results.provider = backend.name;
-  const startOperator = () => startOperatorProcess({ kubeconfig: kube.kubeconfigPath, logFile: join(dir, "operator.log"), command: opts.operatorCmd, repo: REPO, extraArgs: opts.operatorArgs.split(" ").filter(Boolean), ...(opts.cpuProf ? { nodeFlags: ["--cpu-prof", `--cpu-prof-dir=${opts.cpuProf}`] } : {}) });
+  const startOperator = (extraArgs: string[] = [], receivers = true) =>
+    startOperatorProcess({ kubeconfig: kube.kubeconfigPath, logFile: join(dir, "operator.log"), command: opts.operatorCmd, repo: REPO, receivers, extraArgs: [...opts.operatorArgs.split(" ").filter(Boolean), ...extraArgs], ...(opts.cpuProf ? { nodeFlags: ["--cpu-prof", `--cpu-prof-dir=${opts.cpuProf}`] } : {}) });
   operator = await startOperator();
   const ctx: Context = {
     cluster,
@@ -138,6 +142,14 @@ try {
     // A clean slate for the next size: a new operator process (memory) after the deletes.
     await ctx.restartOperator();
   }
+  if (!skip.has("W13") && !opts.operatorCmd) {
+    // The single operator steps aside while the fleets run (its own replica would be a fourth worker).
+    await operator!.stop();
+    const shardsSize = Number(opts.shardsSize ?? sizes[sizes.length - 1]);
+    const fleets = opts.shardFleets.split(",").map(Number);
+    results.W13 = await w13Shards(ctx, shardsSize, fleets, (fleet) => startOperator(["--shards=auto", "--leader-election-namespace=default", `--leader-election-id=${fleet}`], false));
+    operator = await startOperator();
+  }
   if (!skip.has("W10")) {
     const deployments = Number(opts.restartDeployments);
     const rows: Array<Record<string, unknown>> = [];
@@ -177,6 +189,15 @@ if (results.W8) console.log(table(`W8 one ClusterExternalSecret over ${KEYS} key
 if (results.W10) console.log(table("W10 rollout restarts: one key read by every ExternalSecret rotated, each Secret feeding its own Deployment (goal: exactly 1 restart each)", results.W10 as Array<Record<string, unknown>>));
 if (results.W11) console.log(table(`W11 webhook-to-Secret latency: a rotation at the provider, then a RefreshReceiver call naming the key (ExternalSecrets on a ${opts.interval}s interval)`, [results.W11 as Record<string, unknown>]));
 if (results.W12) console.log(table(`W12 PushSecrets: creation, one ${opts.interval}s idle cycle (goal: 0 writes on both sides), 10 sources changed (goal: 10 writes, at once)`, [results.W12 as Record<string, unknown>]));
+if (results.W13) {
+  const rows = (results.W13 as Array<Record<string, unknown> & { perReplica: Array<Record<string, number>> }>).map(({ perReplica, ...row }) => ({
+    ...row,
+    shares: perReplica.map((p) => p.share).join("/"),
+    cpuSecondsPerCycle: perReplica.map((p) => p.cpuSecondsPerCycle).join("/"),
+    rssMiB: perReplica.map((p) => p.rssMiB).join("/"),
+  }));
+  console.log(table(`W13 --shards auto, 1 vs 3 replicas: a burst, then one ${opts.interval}s idle cycle (goal: provider calls = distinct keys, 0 writes); per replica: share, CPU s per cycle, RSS`, rows));
+}
 if (results.W4) console.log(table("W4 operator RSS with unrelated Secrets in the cluster", results.W4 as Array<Record<string, unknown>>));
 mkdirSync(join(opts.out, ".."), { recursive: true });
 writeJson(opts.out, results);

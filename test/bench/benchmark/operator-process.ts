@@ -16,17 +16,18 @@ export interface OperatorProcess {
 }
 
 
-export async function startOperatorProcess(opts: { kubeconfig: string; logFile: string; command?: string; repo: string; extraArgs?: string[]; nodeFlags?: string[] }): Promise<OperatorProcess> {
+/** `receivers: false` leaves the RefreshReceiver listener off (--shards auto refuses it). */
+export async function startOperatorProcess(opts: { kubeconfig: string; logFile: string; command?: string; repo: string; extraArgs?: string[]; nodeFlags?: string[]; receivers?: boolean }): Promise<OperatorProcess> {
   const port = await freePort();
   let child: ChildProcess;
   let metricsUrl: string | undefined = `http://127.0.0.1:${port}/metrics`;
-  const receiverPort = opts.command ? undefined : await freePort();
+  const receiverPort = opts.command || opts.receivers === false ? undefined : await freePort();
   const log = createWriteStream(opts.logFile, { flags: "a" });
   if (opts.command) {
     // Another operator: it gets KUBECONFIG and METRICS_ADDR and must expose Prometheus metrics there to be measured.
     child = spawn("bash", ["-c", opts.command], { env: { ...process.env, KUBECONFIG: opts.kubeconfig, METRICS_ADDR: `127.0.0.1:${port}` }, stdio: ["ignore", "pipe", "pipe"] });
   } else {
-    const args = [...imageNodeFlags(opts.repo), ...(opts.nodeFlags ?? []), "src/cli.ts", "run", "--kubeconfig", opts.kubeconfig, "--http-address", `127.0.0.1:${port}`, "--leader-elect=false", "--log-level", "warn", "--receiver-bind-address", `127.0.0.1:${receiverPort}`, ...(opts.extraArgs ?? [])];
+    const args = [...imageNodeFlags(opts.repo), ...(opts.nodeFlags ?? []), "src/cli.ts", "run", "--kubeconfig", opts.kubeconfig, "--http-address", `127.0.0.1:${port}`, "--leader-elect=false", "--log-level", "warn", ...(receiverPort === undefined ? [] : ["--receiver-bind-address", `127.0.0.1:${receiverPort}`]), ...(opts.extraArgs ?? [])];
     child = spawn(process.execPath, args, { cwd: opts.repo, stdio: ["ignore", "pipe", "pipe"] });
   }
   child.stdout!.pipe(log);

@@ -54,7 +54,7 @@ export async function setupStore(ctx: Context, value: (key: number) => string): 
 
 const namespaceOf = (prefix: string, i: number) => `${prefix}-${i % NAMESPACES}`;
 
-async function createExternalSecrets(ctx: Context, prefix: string, from: number, count: number): Promise<Map<string, number>> {
+export async function createExternalSecrets(ctx: Context, prefix: string, from: number, count: number): Promise<Map<string, number>> {
   const createdAt = new Map<string, number>();
   const items = Array.from({ length: count }, (_, j) => from + j);
   await inBatches(items, 16, async (i) => {
