@@ -13,7 +13,7 @@ import { realClock, type Clock } from "../controller/clock.ts";
 import { makeClients, type KubeClients } from "../kube/clients.ts";
 import { eventRecorder, type NormalEventPolicy } from "../kube/events.ts";
 import { ProviderRegistry } from "../provider/registry.ts";
-import { StoreSessions } from "../provider/sessions.ts";
+import { StoreSessions, storeKeyOf } from "../provider/sessions.ts";
 import { FetchCache } from "../provider/fetch-cache.ts";
 import type { Provider } from "../provider/types.ts";
 import { externalSecretReconciler } from "../reconcilers/external-secret/reconciler.ts";
@@ -177,6 +177,7 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
         log,
         clock,
         onAcquired: (slots) => slotsAcquired(slots),
+        onReleased: () => void closeUnusedSessions(),
       })
     : undefined;
   const esSlots = membership ? new ExternalSecretSlots(membership.slotCount) : undefined;
@@ -409,6 +410,22 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
     receivers?.requeueAll();
   };
   for (const [, informer] of allInformers(informers)) informer.onRestart(requeueAll);
+  // Slots just given up: a store none of this replica's work reads any more keeps no session (no login, no token
+  // renewals) here. A PushSecret may pick stores by label, so one worked here keeps every store of its namespace.
+  const closeUnusedSessions = async () => {
+    if (!membership || !esSlots) return;
+    const keep = new Set<string>();
+    for (const es of informers.externalSecrets.list()) if (membership.owns(esSlots.slot(esKey(es)))) for (const key of storeKeysOf(es)) keep.add(key);
+    const slotOfStore = keyedSlot("store", membership.slotCount);
+    const pushSlot = keyedSlot("PushSecret", membership.slotCount);
+    const pushNamespaces = new Set((informers.pushSecrets?.list() ?? []).filter((ps) => membership.owns(pushSlot(esKey(ps)))).map((ps) => ps.metadata.namespace ?? ""));
+    for (const store of [...informers.secretStores.list(), ...informers.clusterSecretStores.list()]) {
+      const pushedTo = store.kind === "ClusterSecretStore" ? pushNamespaces.size > 0 : pushNamespaces.has(store.metadata.namespace ?? "");
+      if (pushedTo || membership.owns(slotOfStore(storeQueueKey(store)))) keep.add(storeKeyOf(store));
+    }
+    const closed = await sessions.closeExcept(keep);
+    if (closed > 0) log.info({ closed, kept: sessions.activeCount() }, "closed the provider sessions of stores this replica no longer reads");
+  };
   // Slots just taken (at start, from a member that left or died): their work is queued; the gates drop the rest.
   const slotsAcquired = (slots: ReadonlySet<number>) => {
     for (const key of esSlots?.keysIn(slots) ?? []) esQueue.add(key);

@@ -162,6 +162,13 @@ export class StoreSessions {
     await this.#closeWhere((session) => session.storeKey === storeKey);
   }
 
+  /** Closes the sessions of every store not in `keep` (automatic shards: stores only this replica's work still reads); returns how many. */
+  async closeExcept(keep: ReadonlySet<string>): Promise<number> {
+    const taken = this.#takeWhere((session) => !keep.has(session.storeKey));
+    await this.#close(taken);
+    return taken.length;
+  }
+
   async closeAll(): Promise<void> {
     await this.#closeWhere(() => true);
   }

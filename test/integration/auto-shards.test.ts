@@ -18,6 +18,8 @@ const KEYS = ["k0", "k1", "k2", "k3", "k4", "k5", "k6", "k7", "k8", "k9", "k10",
 const PER_KEY = 3;
 const names = KEYS.flatMap((key) => Array.from({ length: PER_KEY }, (_, i) => `${key}-r${i}`));
 const keyOf = (name: string) => name.slice(0, name.lastIndexOf("-r"));
+/** Stores read by one ExternalSecret each ("solo-i" reads store "solo-i"): where their sessions live is checkable. */
+const SOLO = Array.from({ length: 6 }, (_, i) => `solo-${i}`);
 
 /** ExternalSecret name -> sync calls this replica made. */
 async function syncs(metrics: OperatorMetrics): Promise<Map<string, number>> {
@@ -51,7 +53,11 @@ describe("automatic shards (--shards auto): three replicas in one fleet", () => 
     for (let i = 0; i < 3; i++) await start();
     await k.create("SecretStore", ns, "fake", storeSpec(values));
     for (const name of names) await k.create("ExternalSecret", ns, name, { refreshInterval: "2s", secretStoreRef: { name: "fake" }, data: [{ secretKey: "v", remoteRef: { key: keyOf(name) } }] });
-    for (const name of names) await waitFor(`${name} Ready`, async () => (ready(await k.es(ns, name))?.status === "True" ? true : undefined), 60_000);
+    for (const solo of SOLO) {
+      await k.create("SecretStore", ns, solo, { provider: { fake: { data: [{ key: "k", value: planted("solo") }] } } });
+      await k.create("ExternalSecret", ns, solo, { refreshInterval: "2s", secretStoreRef: { name: solo }, data: [{ secretKey: "v", remoteRef: { key: "k" } }] });
+    }
+    for (const name of [...names, ...SOLO]) await waitFor(`${name} Ready`, async () => (ready(await k.es(ns, name))?.status === "True" ? true : undefined), 60_000);
   });
   after(async () => {
     for (const replica of replicas) if (!replica.stopped) await replica.op.stop();
@@ -66,7 +72,7 @@ describe("automatic shards (--shards auto): three replicas in one fleet", () => 
     const readyReported = await Promise.all(
       replicas.map(async (r) => (await r.metrics.registry.getSingleMetric("externalsecret_status_condition")!.get()).values.filter((v) => v.labels.condition === "Ready" && v.labels.status === "True" && v.value === 1).length),
     );
-    assert.equal(readyReported.reduce((a, b) => a + b, 0), names.length, `Ready reported ${readyReported.join("+")} times`);
+    assert.equal(readyReported.reduce((a, b) => a + b, 0), names.length + SOLO.length, `Ready reported ${readyReported.join("+")} times`);
     const slots = await Promise.all(replicas.map((r) => gauge(r.metrics, "secretsbridge_shard_slots")));
       return seen.every((n) => n === 3) && slots.reduce((a, b) => a + b, 0) === 1024 ? true : undefined;
     });
@@ -92,13 +98,14 @@ describe("automatic shards (--shards auto): three replicas in one fleet", () => 
     assert.ok(shares.every((s) => s > 0), `every replica works (split ${shares.join("/")})`);
     for (const [i, r] of replicas.entries()) {
       assert.equal(await gauge(r.metrics, "secretsbridge_shard_members"), 3);
-      assert.equal(await gauge(r.metrics, "secretsbridge_shard_externalsecrets"), shares[i]);
+      const solos = SOLO.filter((name) => byReplica[i]!.has(name)).length;
+      assert.equal(await gauge(r.metrics, "secretsbridge_shard_externalsecrets"), shares[i]! + solos);
     }
     // ESO's condition gauge: each replica reports the ExternalSecrets it works, so the fleet's sum counts each once.
     const readyReported = await Promise.all(
       replicas.map(async (r) => (await r.metrics.registry.getSingleMetric("externalsecret_status_condition")!.get()).values.filter((v) => v.labels.condition === "Ready" && v.labels.status === "True" && v.value === 1).length),
     );
-    assert.equal(readyReported.reduce((a, b) => a + b, 0), names.length, `Ready reported ${readyReported.join("+")} times`);
+    assert.equal(readyReported.reduce((a, b) => a + b, 0), names.length + SOLO.length, `Ready reported ${readyReported.join("+")} times`);
     const slots = await Promise.all(replicas.map((r) => gauge(r.metrics, "secretsbridge_shard_slots")));
     assert.equal(slots.reduce((a, b) => a + b, 0), 1024, `slots ${slots.join("+")} cover all 1024 once`);
     const leases = await kubeConfig().makeApiClient(CoordinationV1Api).listNamespacedLease({ namespace: ns, labelSelector: `${MEMBER_LABEL}=${fleet}` });
@@ -150,5 +157,20 @@ describe("automatic shards (--shards auto): three replicas in one fleet", () => 
     assert.ok(mine.length > 0, "the newcomer syncs some");
     assert.equal((await secretWrites()) - writes, 0, "joining wrote no Secret");
     for (const name of names) assert.equal(ready(await k.es(ns, name))?.status, "True", `${name} still Ready`);
+  });
+
+  it("each replica keeps provider sessions only for the stores its share reads or it validates", async () => {
+    // The first replica up opened every store's session while it worked alone; the handovers since closed the rest.
+    const live = replicas.filter((r) => !r.stopped);
+    const before = await Promise.all(live.map((r) => syncs(r.metrics)));
+    await sleep(4500);
+    for (const [i, r] of live.entries()) {
+      const synced = [...(await syncs(r.metrics))].filter(([name, n]) => n > (before[i]!.get(name) ?? 0)).map(([name]) => name);
+      const validated = (await r.metrics.registry.getSingleMetric("secretstore_status_condition")!.get()).values.filter((v) => v.labels.condition === "Ready" && v.value === 1).map((v) => String(v.labels.name));
+      const needed = new Set([...synced.map((name) => (SOLO.includes(name) ? name : "fake")), ...validated]);
+      const open = await gauge(r.metrics, "secretsbridge_provider_sessions");
+      console.log(`# replica ${i}: ${synced.length} ExternalSecrets, ${validated.length} stores validated, ${open} sessions open (${[...needed].sort().join(",")})`);
+      assert.equal(open, needed.size, `replica ${i} holds ${open} sessions for ${needed.size} stores it needs`);
+    }
   });
 });

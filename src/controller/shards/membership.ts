@@ -36,6 +36,8 @@ export interface ShardMembershipOptions {
   slotCount?: number;
   /** Slots this member has just started (claim confirmed): queue the work in them. */
   onAcquired: (slots: ReadonlySet<number>) => void;
+  /** Slots given up (or all, when fenced) once their work in flight has ended: let go of what only they needed. */
+  onReleased?: (slots: ReadonlySet<number>) => void;
   log?: Logger;
   clock?: Clock;
   /** Defaults to kc.makeApiClient(CoordinationV1Api). For tests. */
@@ -78,6 +80,8 @@ export class ShardMembership {
   /** Work in flight, by slot: a slot given up keeps its claim until this reaches 0. */
   readonly #inFlight = new Map<number, number>();
   readonly #observed = new Map<string, Observation>();
+  /** Slots given up whose onReleased has not been called yet (work may still be in flight there). */
+  readonly #pendingRelease = new Set<number>();
   #lastRenewAt = Number.NEGATIVE_INFINITY;
   #desired: { members: string; slots: Set<number> } | undefined;
   #members = 1;
@@ -189,6 +193,7 @@ export class ShardMembership {
     if (this.#working.size > 0 && !this.#fresh()) {
       this.#log.error({ slots: this.#working.size }, "member Lease not renewed within renewDeadline: stopping all work until it is");
       this.#released += this.#working.size;
+      for (const slot of this.#working) this.#pendingRelease.add(slot);
       this.#working.clear();
     }
     const view = await this.#view();
@@ -198,24 +203,36 @@ export class ShardMembership {
     for (const slot of givenUp) this.#working.delete(slot);
     this.#released += givenUp.length;
     if (givenUp.length > 0) this.#log.info({ slots: givenUp.length, members: view.others.size + 1 }, "giving slots up to other members");
+    for (const slot of givenUp) this.#pendingRelease.add(slot);
     const busy = [...this.#inFlight.keys()].filter((slot) => !this.#working.has(slot));
     const candidates = [...desired].filter((slot) => !this.#working.has(slot) && !view.claimedByOthers.has(slot));
     const claims = new Set([...this.#working, ...busy, ...candidates]);
     const sentAt = this.#clock.now();
     await this.#writeOwn(view.own, claims);
     this.#lastRenewAt = sentAt;
+    // Given-up slots whose work has drained are off our claims now: whatever only they needed may go.
+    const drained = new Set([...this.#pendingRelease].filter((slot) => !claims.has(slot)));
+    for (const slot of drained) this.#pendingRelease.delete(slot);
+    if (drained.size > 0) this.#notify("onReleased", drained);
     if (candidates.length === 0 || this.#phase !== "running") return;
     // Confirm after our claim is on record: a member claiming the same slot concurrently is seen now, or sees ours.
     const after = await this.#view();
     const confirmed = new Set(candidates.filter((slot) => !after.claimedByOthers.has(slot)));
     if (confirmed.size === 0 || this.#phase !== "running" || !this.#fresh()) return;
-    for (const slot of confirmed) this.#working.add(slot);
+    for (const slot of confirmed) {
+      this.#working.add(slot);
+      this.#pendingRelease.delete(slot);
+    }
     this.#acquired += confirmed.size;
     this.#log.info({ slots: confirmed.size, working: this.#working.size, members: after.others.size + 1 }, "started slots");
+    this.#notify("onAcquired", confirmed);
+  }
+
+  #notify(which: "onAcquired" | "onReleased", slots: ReadonlySet<number>): void {
     try {
-      this.#opts.onAcquired(confirmed);
+      this.#opts[which]?.(slots);
     } catch (err) {
-      this.#log.error({ err: errorMessage(err) }, "onAcquired threw");
+      this.#log.error({ err: errorMessage(err) }, `${which} threw`);
     }
   }
 

@@ -90,6 +90,7 @@ interface Member {
   id: string;
   shards: ShardMembership;
   acquired: number[];
+  released: number[];
   down: boolean;
 }
 
@@ -98,7 +99,7 @@ function fleet() {
   const leases = new MemoryLeases();
   const members: Member[] = [];
   const join = (id: string): Member => {
-    const member: Member = { id, acquired: [], down: false, shards: undefined as unknown as ShardMembership };
+    const member: Member = { id, acquired: [], released: [], down: false, shards: undefined as unknown as ShardMembership };
     member.shards = new ShardMembership({
       kc: new KubeConfig(),
       namespace: "ops",
@@ -111,6 +112,7 @@ function fleet() {
       clock,
       api: leases.api(() => member.down),
       onAcquired: (slots) => member.acquired.push(...slots),
+      onReleased: (slots) => member.released.push(...slots),
     });
     members.push(member);
     member.shards.start();
@@ -191,9 +193,12 @@ test("a slot being handed over waits for the work in flight in it", { timeout: T
   assert.equal(a.shards.owns(slot), false, "a takes no new work in the slot it gives up");
   assert.equal(b.shards.owns(slot), false, "b waits: a still has work in flight there");
   assert.equal(a.shards.enter(slot), undefined);
+  assert.ok(!a.released.includes(slot), "not released while its work is in flight");
+  assert.ok(a.released.length > 0, "the other given-up slots, idle, were released");
   leave();
   await f.advance(2000);
   assert.equal(b.shards.owns(slot), true, "handed over once the work left");
+  assert.ok(a.released.includes(slot), "released once its work left");
   for (const m of [a, b]) await m.shards.stop();
 });
 
