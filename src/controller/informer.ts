@@ -124,6 +124,23 @@ export class ResilientInformer<T extends KubernetesObject> {
   get(name: string, namespace?: string): T | undefined {
     return this.store.get(name, namespace);
   }
+  /**
+   * Replaces cached objects for which `when` holds by `obj` (transformed like every object) when it is the same
+   * version; silent. For caches that keep some objects reduced and need them whole again (automatic shards).
+   */
+  fill(obj: T, when: (cached: T) => boolean): boolean {
+    this.opts.transform?.(obj);
+    return this.store.swapSameVersion(obj, when);
+  }
+
+  /** One list, each item offered to {@link fill}: a reduced cache made whole again in one request. Returns how many were. */
+  async refill(when: (cached: T) => boolean): Promise<number> {
+    const result = await this.opts.list();
+    let filled = 0;
+    for (const item of result.items ?? []) if (this.fill(item, when)) filled++;
+    return filled;
+  }
+
   /** How many times the upstream informer was replaced (errors, stale watches, failed first lists). */
   restarts(): number {
     return this.restartCount;

@@ -46,6 +46,19 @@ export class ObjectStore<T extends KubernetesObject> {
     return old ? { kind: "update", old } : { kind: "add" };
   }
 
+  /**
+   * Puts `obj` in place of the cached object of the same version when `when(cached)` says so (a fuller copy of the
+   * same state), silently: nothing changed that a consumer must hear about. Any other version is left to the watch.
+   */
+  swapSameVersion(obj: T, when: (cached: T) => boolean): boolean {
+    const key = objectKey(obj);
+    const old = this.objects.get(key);
+    if (!old || old === obj || !sameVersion(old, obj) || !when(old)) return false;
+    this.objects.set(key, obj);
+    this.byNamespace.get(obj.metadata?.namespace ?? "")?.set(key, obj);
+    return true;
+  }
+
   /** Returns the cached object if it was present. */
   remove(obj: KubernetesObject): T | undefined {
     const key = objectKey(obj);

@@ -53,9 +53,10 @@ function customInformer<T extends KubernetesObject>(
   kind: string,
   namespace: string | undefined,
   clusterScoped: boolean,
-  opts: { labelSelector?: string | undefined; group?: string; version?: string } = {},
+  opts: { labelSelector?: string | undefined; group?: string; version?: string; transform?: (obj: T) => void } = {},
 ) {
   const { labelSelector, group = GROUP, version = VERSION } = opts;
+  const extra = opts.transform;
   const scoped = namespace && !clusterScoped;
   const path = scoped ? `/apis/${group}/${version}/namespaces/${namespace}/${plural}` : `/apis/${group}/${version}/${plural}`;
   const list = async (): Promise<KubernetesListObject<T>> => {
@@ -67,7 +68,13 @@ function customInformer<T extends KubernetesObject>(
     for (const item of listObject.items) item.kind ??= kind;
     return listObject;
   };
-  return new ResilientInformer<T>({ name: plural, kc, path, list, log, transform: dropManagedFields, ...(labelSelector ? { labelSelector } : {}) });
+  const transform = extra
+    ? (obj: T) => {
+        dropManagedFields(obj);
+        extra(obj);
+      }
+    : dropManagedFields;
+  return new ResilientInformer<T>({ name: plural, kc, path, list, log, transform, ...(labelSelector ? { labelSelector } : {}) });
 }
 
 function secretInformer(kc: KubeConfig, clients: KubeClients, log: Logger, namespace: string | undefined): ResilientInformer<V1Secret> {
@@ -119,13 +126,26 @@ export function makeInformers(
   clients: KubeClients,
   log: Logger,
   namespaces: string[] = [],
-  opts: { clusterExternalSecrets?: boolean; clusterPushSecrets?: boolean; shardSelector?: string; refreshReceivers?: boolean; pushSecrets?: boolean } = {},
+  opts: {
+    clusterExternalSecrets?: boolean;
+    clusterPushSecrets?: boolean;
+    shardSelector?: string;
+    refreshReceivers?: boolean;
+    pushSecrets?: boolean;
+    /** Applied to each ExternalSecret as it enters the cache (automatic shards: others' are kept reduced). */
+    externalSecretTransform?: (es: ExternalSecret & KubernetesObject) => void;
+  } = {},
 ): OperatorInformers {
   const scopes: Array<string | undefined> = namespaces.length > 0 ? namespaces : [undefined];
   const each = <T extends KubernetesObject>(make: (namespace: string | undefined) => ResilientInformer<T>) => new MultiInformer(scopes.map(make));
   const cluster = <T extends KubernetesObject>(informer: ResilientInformer<T>) => new MultiInformer([informer]);
   return {
-    externalSecrets: each((ns) => customInformer(kc, clients, log, "externalsecrets", "ExternalSecret", ns, false, { labelSelector: opts.shardSelector })),
+    externalSecrets: each((ns) =>
+      customInformer<ExternalSecret & KubernetesObject>(kc, clients, log, "externalsecrets", "ExternalSecret", ns, false, {
+        labelSelector: opts.shardSelector,
+        ...(opts.externalSecretTransform ? { transform: opts.externalSecretTransform } : {}),
+      }),
+    ),
     secretStores: each((ns) => customInformer(kc, clients, log, "secretstores", "SecretStore", ns, false)),
     clusterSecretStores: cluster(customInformer(kc, clients, log, "clustersecretstores", "ClusterSecretStore", undefined, true)),
     managedSecrets: each((ns) => secretInformer(kc, clients, log, ns)),

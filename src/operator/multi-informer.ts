@@ -5,7 +5,7 @@ import type { ResilientInformer } from "../controller/informer.ts";
 
 export type InformerLike<T extends KubernetesObject> = Pick<
   ResilientInformer<T>,
-  "onAdd" | "onUpdate" | "onDelete" | "onRestart" | "start" | "stop" | "hasSynced" | "list" | "get"
+  "onAdd" | "onUpdate" | "onDelete" | "onRestart" | "start" | "stop" | "hasSynced" | "list" | "get" | "fill" | "refill"
 >;
 
 export class MultiInformer<T extends KubernetesObject> implements InformerLike<T> {
@@ -38,6 +38,13 @@ export class MultiInformer<T extends KubernetesObject> implements InformerLike<T
   }
   list(namespace?: string): T[] {
     return this.#parts.flatMap((part) => part.list(namespace));
+  }
+  fill(obj: T, when: (cached: T) => boolean): boolean {
+    // Each part watches one namespace: only the one holding the object can swap it.
+    return this.#parts.some((part) => part.get(obj.metadata?.name ?? "", obj.metadata?.namespace) !== undefined && part.fill(obj, when));
+  }
+  async refill(when: (cached: T) => boolean): Promise<number> {
+    return (await Promise.all(this.#parts.map((part) => part.refill(when)))).reduce((a, b) => a + b, 0);
   }
   get(name: string, namespace?: string): T | undefined {
     for (const part of this.#parts) {

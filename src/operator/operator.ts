@@ -42,6 +42,14 @@ import { wireClusterPushSecrets } from "./cluster-push-secrets.ts";
 import { ShardMembership } from "../controller/shards/membership.ts";
 import { ExternalSecretSlots, keyedSlot, slotGate, slotOfObject, type KeyGate } from "./auto-shards.ts";
 import { registerShardMetrics } from "./shard-metrics.ts";
+import { slotOf } from "../controller/shards/rendezvous.ts";
+import { externalSecretShardKey } from "./auto-shards.ts";
+import { isSlim, slimExternalSecret } from "./slim-external-secret.ts";
+import { WholeExternalSecrets } from "./whole-external-secrets.ts";
+import { errorMessage } from "../controller/logging.ts";
+
+/** A slot handover bringing more reduced ExternalSecrets than this is made whole by one list, not a read each. */
+const WHOLE_BY_LIST_FROM = 50;
 
 export interface OperatorOptions {
   kc: KubeConfig;
@@ -155,14 +163,6 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
   if (opts.clusterPushSecrets === undefined && !cpsEnabled) log.info("ClusterPushSecret controller off: --namespace restricts the operator to some namespaces");
   const pushEnabled = opts.pushSecrets !== false;
   const shard = opts.watchLabelSelector ? shardFilter(opts.watchLabelSelector) : undefined;
-  const informers = makeInformers(kc, clients, log, watchedNamespaces, {
-    clusterExternalSecrets: cesEnabled,
-    clusterPushSecrets: cpsEnabled,
-    refreshReceivers: opts.receivers !== undefined,
-    pushSecrets: pushEnabled,
-    ...(shard ? { shardSelector: shard.selector } : {}),
-  });
-  const index = new TargetIndex();
   const identity = `${hostname()}_${randomUUID()}`;
   // Automatic shards: slots change hands only through the members' claims (see controller/shards/membership.ts).
   const membership = opts.autoShards
@@ -177,12 +177,52 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
         log,
         clock,
         onAcquired: (slots) => slotsAcquired(slots),
-        onReleased: () => void closeUnusedSessions(),
+        onReleased: (slots) => slotsReleased(slots),
       })
     : undefined;
   const esSlots = membership ? new ExternalSecretSlots(membership.slotCount) : undefined;
+  // Sharded, the ExternalSecrets of other replicas' slots are cached reduced (slim-external-secret.ts).
+  const slimUnlessWorkedHere = membership
+    ? (es: ExternalSecret) => {
+        if (!membership.owns(slotOf(externalSecretShardKey(es), membership.slotCount))) slimExternalSecret(es);
+      }
+    : undefined;
+  const informers = makeInformers(kc, clients, log, watchedNamespaces, {
+    clusterExternalSecrets: cesEnabled,
+    clusterPushSecrets: cpsEnabled,
+    refreshReceivers: opts.receivers !== undefined,
+    pushSecrets: pushEnabled,
+    ...(shard ? { shardSelector: shard.selector } : {}),
+    ...(slimUnlessWorkedHere ? { externalSecretTransform: slimUnlessWorkedHere } : {}),
+  });
+  const index = new TargetIndex();
   const gateFor = (kind: string): { gate?: KeyGate } => (membership ? { gate: slotGate(membership, keyedSlot(kind, membership.slotCount)) } : {});
   const esQueue = new WorkQueue({ clock, log });
+  const externalSecretAt = (key: string) => {
+    const slash = key.indexOf("/");
+    return informers.externalSecrets.get(key.slice(slash + 1), key.slice(0, slash));
+  };
+  // A reduced ExternalSecret about to be worked is read whole first; the gate lets it through once it is.
+  const wholeExternalSecrets = membership
+    ? new WholeExternalSecrets({
+        clients,
+        informer: informers.externalSecrets,
+        log,
+        onFetched: (key, whole) => (whole ? esQueue.add(key, Priority.High) : esQueue.addAfter(key, 1000)),
+      })
+    : undefined;
+  const externalSecretGate = (members: ShardMembership, slots: ExternalSecretSlots): KeyGate => ({
+    enter: (key) => {
+      const slot = slots.slot(key);
+      if (!members.owns(slot)) return undefined;
+      const es = externalSecretAt(key);
+      if (es && isSlim(es)) {
+        wholeExternalSecrets?.request(key);
+        return undefined;
+      }
+      return members.enter(slot);
+    },
+  });
   const storeQueue = new WorkQueue({ clock, log });
   // With the namespace watch (ClusterExternalSecrets or ClusterPushSecrets on) its cache answers; otherwise a live GET with a short cache.
   const watchedLabels = informers.namespaces;
@@ -277,7 +317,7 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
       log,
       onResult: report("externalsecret"),
       onDequeue: waited("externalsecret"),
-      ...(membership && esSlots ? { gate: slotGate(membership, (key) => esSlots.slot(key)) } : {}),
+      ...(membership && esSlots ? { gate: externalSecretGate(membership, esSlots) } : {}),
     }),
     new Controller({ name: "secretstore", queue: storeQueue, reconcile: storeReconcile, workers: 2, log, onResult: report("secretstore"), onDequeue: waited("secretstore"), ...gateFor("store") }),
   ];
@@ -412,6 +452,13 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
   for (const [, informer] of allInformers(informers)) informer.onRestart(requeueAll);
   // Slots just given up: a store none of this replica's work reads any more keeps no session (no login, no token
   // renewals) here. A PushSecret may pick stores by label, so one worked here keeps every store of its namespace.
+  const slotsReleased = (slots: ReadonlySet<number>) => {
+    for (const key of esSlots?.keysIn(slots) ?? []) {
+      const es = externalSecretAt(key);
+      if (es) slimExternalSecret(es);
+    }
+    void closeUnusedSessions();
+  };
   const closeUnusedSessions = async () => {
     if (!membership || !esSlots) return;
     const keep = new Set<string>();
@@ -427,8 +474,19 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
     if (closed > 0) log.info({ closed, kept: sessions.activeCount() }, "closed the provider sessions of stores this replica no longer reads");
   };
   // Slots just taken (at start, from a member that left or died): their work is queued; the gates drop the rest.
-  const slotsAcquired = (slots: ReadonlySet<number>) => {
-    for (const key of esSlots?.keysIn(slots) ?? []) esQueue.add(key);
+  // Their ExternalSecrets are cached reduced: many are made whole by one list, a few by a read each (the gate).
+  const slotsAcquired = async (slots: ReadonlySet<number>) => {
+    const keys = esSlots?.keysIn(slots) ?? [];
+    const reduced = keys.filter((key) => isSlim(externalSecretAt(key) ?? {})).length;
+    if (reduced > WHOLE_BY_LIST_FROM) {
+      try {
+        const filled = await informers.externalSecrets.refill(isSlim);
+        log.info({ reduced, filled }, "made the taken slots' ExternalSecrets whole with one list");
+      } catch (err) {
+        log.warn({ err: errorMessage(err) }, "could not list ExternalSecrets; reading the taken ones one by one");
+      }
+    }
+    for (const key of keys) esQueue.add(key);
     for (const store of [...informers.secretStores.list(), ...informers.clusterSecretStores.list()]) if (ownStore(store)) storeQueue.add(storeQueueKey(store));
     ces?.requeueAll();
     push?.requeueAll();
@@ -453,7 +511,12 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
     const worksHere = membership && esSlots ? slotOfObject(membership.slotCount, esSlots) : undefined;
     registerObservedMetrics(opts.metrics.registry, informers, queues, sessions, leading, () => restarter?.queued() ?? 0, worksHere && ((kind, object) => membership!.owns(worksHere(kind, object))));
     if (membership && esSlots) {
-      registerShardMetrics(opts.metrics.registry, () => membership.stats(), () => informers.externalSecrets.list().filter((es) => membership.owns(esSlots.slot(esKey(es)))).length);
+      registerShardMetrics(
+        opts.metrics.registry,
+        () => membership.stats(),
+        () => informers.externalSecrets.list().filter((es) => membership.owns(esSlots.slot(esKey(es)))).length,
+        () => informers.externalSecrets.list().filter(isSlim).length,
+      );
     }
   }
   // Opened only after the metrics registration above could refuse (no listener left behind); 503 until controllers run.
@@ -465,6 +528,11 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
   // Caches warm up on every replica so a standby can take over at once. The fan-out controllers need namespaces
   // and their children (ExternalSecrets, PushSecrets) complete before they may judge a child missing or outdated.
   await Promise.all([informers.secretStores.start(), informers.clusterSecretStores.start(), informers.managedSecrets.start(), namespaces?.start(), refreshReceivers?.start(), pushSecrets?.start()]);
+  // Sharded, the first membership step comes first: the ExternalSecrets' first list then keeps this replica's share whole.
+  if (membership) {
+    membership.start();
+    await membership.firstStep();
+  }
   await informers.externalSecrets.start();
   await clusterExternalSecrets?.start();
   await clusterPushSecrets?.start();
@@ -502,7 +570,6 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
     });
   } else {
     startControllers();
-    membership?.start();
   }
 
   let stopped = false;

@@ -2,7 +2,7 @@
 import { Counter, Gauge, type Registry } from "prom-client";
 import type { ShardStats } from "../controller/shards/membership.ts";
 
-export function registerShardMetrics(registry: Registry, stats: () => ShardStats, externalSecretsWorked: () => number): void {
+export function registerShardMetrics(registry: Registry, stats: () => ShardStats, externalSecretsWorked: () => number, externalSecretsReduced: () => number): void {
   new Gauge({
     name: "secretsbridge_shard_members",
     help: "Live members of the automatic-shards fleet, as this replica sees them (itself included).",
@@ -25,6 +25,14 @@ export function registerShardMetrics(registry: Registry, stats: () => ShardStats
     registers: [registry],
     collect() {
       this.set(externalSecretsWorked());
+    },
+  });
+  new Gauge({
+    name: "secretsbridge_shard_reduced_externalsecrets",
+    help: "ExternalSecrets of other replicas' slots this replica caches reduced (what says where they belong, not their templates or status).",
+    registers: [registry],
+    collect() {
+      this.set(externalSecretsReduced());
     },
   });
   new Counter({

@@ -171,6 +171,10 @@ describe("automatic shards (--shards auto): three replicas in one fleet", () => 
       const open = await gauge(r.metrics, "secretsbridge_provider_sessions");
       console.log(`# replica ${i}: ${synced.length} ExternalSecrets, ${validated.length} stores validated, ${open} sessions open (${[...needed].sort().join(",")})`);
       assert.equal(open, needed.size, `replica ${i} holds ${open} sessions for ${needed.size} stores it needs`);
+      // The others' ExternalSecrets are cached reduced, its own whole: memory follows the share where the watch cannot.
+      const worked = await gauge(r.metrics, "secretsbridge_shard_externalsecrets");
+      const reduced = await gauge(r.metrics, "secretsbridge_shard_reduced_externalsecrets");
+      assert.equal(worked + reduced, names.length + SOLO.length, `replica ${i}: ${worked} worked + ${reduced} reduced`);
     }
   });
 });

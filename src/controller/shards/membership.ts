@@ -90,6 +90,7 @@ export class ShardMembership {
   #phase: "idle" | "running" | "stopped" = "idle";
   #timer: unknown;
   #step: Promise<unknown> | undefined;
+  readonly #firstStep = Promise.withResolvers<void>();
 
   constructor(opts: ShardMembershipOptions) {
     this.#opts = opts;
@@ -105,6 +106,11 @@ export class ShardMembership {
     this.#leaseName = memberLeaseName(opts.fleet, opts.identity);
     this.#selector = `${MEMBER_LABEL}=${fleetLabelValue(opts.fleet)}`;
     this.#log = (opts.log ?? silentLogger()).child({ component: "shards", lease: `${opts.namespace}/${this.#leaseName}` });
+  }
+
+  /** Resolves once the first membership step has ended (slots taken or not): caches can then be filled knowing the share. */
+  firstStep(): Promise<void> {
+    return this.#firstStep.promise;
   }
 
   get slotCount(): number {
@@ -148,6 +154,7 @@ export class ShardMembership {
     if (this.#phase === "stopped") return;
     const wasRunning = this.#phase === "running";
     this.#phase = "stopped";
+    this.#firstStep.resolve();
     this.#clock.clearTimeout(this.#timer);
     this.#released += this.#working.size;
     this.#working.clear();
@@ -185,6 +192,7 @@ export class ShardMembership {
     } catch (err) {
       this.#log.warn({ err: errorMessage(err) }, "membership step failed; retrying");
     }
+    this.#firstStep.resolve();
     if (this.#phase === "running") this.#schedule(jittered(this.#retryPeriodMs, 0.2));
   }
 

@@ -47,7 +47,8 @@ const program = new Command("bench")
   .option("--plot [dir]", "after the run, draw its results as SVG charts into DIR (default: <--out without .json>-charts/); npm run bench:plot draws the recorded ones into docs/charts");
 program.parse();
 const opts = program.opts<{ shardsSize?: string; shardFleets: string; cpuProf?: string; plot?: string | boolean; pushSecrets: string; restartDeployments: string; restartNamespaces: string; restartSettle: string; cesNamespaces: string; provider: string; sizes: string; interval: string; unrelated: string; skip: string; operatorCmd?: string; operatorArgs: string; crds?: string; out: string }>();
-const sizes = opts.sizes.split(",").map(Number);
+// "" runs no size (e.g. only W13 with --shards-size).
+const sizes = opts.sizes.split(",").filter(Boolean).map(Number);
 const skip = new Set(opts.skip.split(",").filter(Boolean));
 const log = (msg: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
 
@@ -145,7 +146,7 @@ try {
   if (!skip.has("W13") && !opts.operatorCmd) {
     // The single operator steps aside while the fleets run (its own replica would be a fourth worker).
     await operator!.stop();
-    const shardsSize = Number(opts.shardsSize ?? sizes[sizes.length - 1]);
+    const shardsSize = Number(opts.shardsSize ?? sizes[sizes.length - 1] ?? 1000);
     const fleets = opts.shardFleets.split(",").map(Number);
     results.W13 = await w13Shards(ctx, shardsSize, fleets, (fleet) => startOperator(["--shards=auto", "--leader-election-namespace=default", `--leader-election-id=${fleet}`], false));
     operator = await startOperator();
