@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import type { V1Deployment } from "@kubernetes/client-node";
 import { apiserverRequestCount, freshNamespace } from "../helpers/bench.ts";
-import { installChart, mountServiceAccount, startLikePod, type PodProcess } from "../helpers/in-cluster.ts";
+import { freePort, installChart, mountServiceAccount, startLikePod, type PodProcess } from "../helpers/in-cluster.ts";
 import { auditRequests, bao, baoApi, mountKv, unique, vaultServer, writeKv, writePolicy } from "../helpers/openbao.ts";
 import { decoded, kube, ready, sleep, waitFor } from "../helpers/operator.ts";
 import { leakForms, planted } from "../helpers/planted.ts";
@@ -186,6 +186,17 @@ describe("automatic shards across processes: the chart's shards=auto, three pods
     assert.ok(gauge(texts.at(-1)!, "secretsbridge_shard_externalsecrets") > 0, "the newcomer works some ExternalSecrets");
     assert.equal(writes, 0, "joining wrote no Secret");
     for (const name of NAMES) assert.equal(ready(await k.es(app, name))?.status, "True", `${name} still Ready`);
+  });
+
+  it("refuses to start with a receiver listener or an explicit --leader-elect=true: exits non-zero saying why", async () => {
+    for (const [extra, why] of [[`--receiver-bind-address=127.0.0.1:${await freePort()}`, /cannot serve RefreshReceivers/], ["--leader-elect=true", /replaces leader election/]] as const) {
+      const pod = await startLikePod(deployment, root, [extra]);
+      const code = await Promise.race([pod.exited, sleep(30_000).then(() => "still running")]);
+      if (code === "still running") pod.child.kill("SIGKILL");
+      assert.notEqual(code, 0, `${extra}: exit code`);
+      assert.notEqual(code, "still running", `${extra}: the process kept running`);
+      assert.match(pod.output(), why);
+    }
   });
 
   it("never prints a value or the store's token", () => {
