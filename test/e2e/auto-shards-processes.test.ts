@@ -3,7 +3,8 @@
 // log counts the reads of all processes together. Three processes split 60 ExternalSecrets (20 keys, 3 readers
 // each); the fleet reads each key once per cycle and writes nothing at rest; a SIGKILLed process's share is taken
 // over after its Lease expires, and a rotation then writes each Secret exactly once; a fourth process joins
-// without a write. Times are printed, never asserted: the bench shares two cores with everything else.
+// without a write; a SIGTERMed one hands its share over at once. Times are printed, never asserted: the bench
+// shares two cores with everything else.
 // (The same behaviour in one process with fake providers: test/integration/auto-shards.test.ts.)
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
@@ -11,8 +12,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
-import type { V1Deployment } from "@kubernetes/client-node";
-import { apiserverRequestCount, freshNamespace } from "../helpers/bench.ts";
+import { CoordinationV1Api, type V1Deployment } from "@kubernetes/client-node";
+import { apiserverRequestCount, freshNamespace, kubeConfig } from "../helpers/bench.ts";
+import { MEMBER_LABEL } from "../../src/controller/shards/member-lease.ts";
 import { freePort, installChart, mountServiceAccount, startLikePod, type PodProcess } from "../helpers/in-cluster.ts";
 import { auditRequests, bao, baoApi, mountKv, unique, vaultServer, writeKv, writePolicy } from "../helpers/openbao.ts";
 import { decoded, kube, ready, sleep, waitFor } from "../helpers/operator.ts";
@@ -186,6 +188,23 @@ describe("automatic shards across processes: the chart's shards=auto, three pods
     assert.ok(gauge(texts.at(-1)!, "secretsbridge_shard_externalsecrets") > 0, "the newcomer works some ExternalSecrets");
     assert.equal(writes, 0, "joining wrote no Secret");
     for (const name of NAMES) assert.equal(ready(await k.es(app, name))?.status, "True", `${name} still Ready`);
+  });
+
+  it("SIGTERM: a process drains, deletes its member Lease and exits 0; the others take its share without waiting for expiry", async () => {
+    const leases = async () => (await kubeConfig().makeApiClient(CoordinationV1Api).listNamespacedLease({ namespace: system, labelSelector: `${MEMBER_LABEL}=sb-secrets-bridge-leader` })).items.length;
+    const before = await leases();
+    const leaving = live()[0]!;
+    const writesBefore = await secretWrites();
+    leaving.child.kill("SIGTERM");
+    const stoppedAt = Date.now();
+    assert.equal(await leaving.exited, 0);
+    assert.equal(await leases(), before - 1, "its member Lease deleted");
+    const slots = await settled(live());
+    const handoverMs = Date.now() - stoppedAt;
+    await sleep(REFRESH_MS);
+    const writes = (await secretWrites()) - writesBefore;
+    console.log(`# SIGTERM: share handed over ${handoverMs} ms after the signal (leaseDuration ${LEASE.duration} ms); slots now ${slots.join(" / ")}; ${writes} Secret writes`);
+    assert.equal(writes, 0, "a handover writes no Secret");
   });
 
   it("refuses to start with a receiver listener or an explicit --leader-elect=true: exits non-zero saying why", async () => {
