@@ -3,7 +3,8 @@
 // log counts the reads of all processes together. Three processes split 60 ExternalSecrets (20 keys, 3 readers
 // each); the fleet reads each key once per cycle and writes nothing at rest; a SIGKILLed process's share is taken
 // over after its Lease expires, and a rotation then writes each Secret exactly once; a fourth process joins
-// without a write; a SIGTERMed one hands its share over at once. Times are printed, never asserted: the bench
+// without a write; a SIGTERMed one hands its share over at once; a leader of --shards off beside them (a switch
+// of modes) works alone while it holds its Lease. Times are printed, never asserted: the bench
 // shares two cores with everything else.
 // (The same behaviour in one process with fake providers: test/integration/auto-shards.test.ts.)
 import { after, before, describe, it } from "node:test";
@@ -15,7 +16,7 @@ import { randomBytes } from "node:crypto";
 import { CoordinationV1Api, type V1Deployment } from "@kubernetes/client-node";
 import { apiserverRequestCount, freshNamespace, kubeConfig } from "../helpers/bench.ts";
 import { MEMBER_LABEL } from "../../src/controller/shards/member-lease.ts";
-import { freePort, installChart, mountServiceAccount, startLikePod, type PodProcess } from "../helpers/in-cluster.ts";
+import { freePort, installChart, isLeader, mountServiceAccount, startLikePod, type PodProcess } from "../helpers/in-cluster.ts";
 import { auditRequests, bao, baoApi, mountKv, unique, vaultServer, writeKv, writePolicy } from "../helpers/openbao.ts";
 import { decoded, kube, ready, sleep, waitFor } from "../helpers/operator.ts";
 import { leakForms, planted } from "../helpers/planted.ts";
@@ -205,6 +206,31 @@ describe("automatic shards across processes: the chart's shards=auto, three pods
     const writes = (await secretWrites()) - writesBefore;
     console.log(`# SIGTERM: share handed over ${handoverMs} ms after the signal (leaseDuration ${LEASE.duration} ms); slots now ${slots.join(" / ")}; ${writes} Secret writes`);
     assert.equal(writes, 0, "a handover writes no Secret");
+  });
+
+  it("a switch of modes: a leader (--shards off) started beside the fleet works alone while it holds its Lease; released, the members take over; no Secret written", async () => {
+    const members = live();
+    const writesBefore = await secretWrites();
+    // The same pod with the other mode, as a rollout from auto to off runs it next to the old members.
+    const leader = await startLikePod(deployment, root, ["--shards=off", "--leader-elect=true"]);
+    pods.push(leader);
+    await waitFor("the leader leads", async () => ((await isLeader(leader)) ? true : undefined), 60_000);
+    const ledAt = Date.now();
+    await waitFor("the members step aside", async () => ((await metricsOf(members)).every((t) => gauge(t, "secretsbridge_shard_slots") === 0) ? true : undefined), 30_000);
+    const asideMs = Date.now() - ledAt;
+    const before = (await metricsOf([...members, leader])).map((t) => syncCalls(t, app));
+    await sleep(REFRESH_MS + 1000);
+    const grew = (await metricsOf([...members, leader])).map((t, i) => [...syncCalls(t, app)].filter(([name, n]) => n > (before[i]!.get(name) ?? 0)).length);
+    console.log(`# mode switch: members stepped aside ${asideMs} ms after the leader led; ExternalSecrets synced in one cycle by member, member, leader: ${grew.join(" / ")}`);
+    assert.deepEqual(grew.slice(0, -1), members.map(() => 0), "the members sync nothing beside the leader");
+    assert.equal(grew.at(-1), NAMES.length, "the leader syncs everything");
+    leader.child.kill("SIGTERM");
+    assert.equal(await leader.exited, 0);
+    const slots = await settled(members);
+    await sleep(REFRESH_MS);
+    const writes = (await secretWrites()) - writesBefore;
+    console.log(`# mode switch: after the leader released its Lease the members work slots ${slots.join(" / ")}; ${writes} Secret writes in all`);
+    assert.equal(writes, 0, "switching modes writes no Secret");
   });
 
   it("refuses to start with a receiver listener or an explicit --leader-elect=true: exits non-zero saying why", async () => {
