@@ -59,7 +59,15 @@ describe("automatic shards across processes: the chart's shards=auto, three pods
   const live = () => pods.filter((pod) => pod.child.exitCode === null && pod.child.signalCode === null);
   const metricsOf = (group: PodProcess[]) => Promise.all(group.map((pod) => pod.metrics()));
   /** Reads of our keys' data OpenBao saw, from every process (the audit log is the peer's, not a process's). */
-  const reads = () => KEYS.map((key) => auditRequests((path, entry) => path === `${kv}/data/app/${key}` && entry.request?.operation === "read"));
+  const reads = () => {
+    const byPath = new Map<string, number>();
+    // One pass over the log (it holds the whole run's requests), counting per key.
+    auditRequests((path, entry) => {
+      if (entry.request?.operation === "read") byPath.set(path, (byPath.get(path) ?? 0) + 1);
+      return false;
+    });
+    return KEYS.map((key) => byPath.get(`${kv}/data/app/${key}`) ?? 0);
+  };
   const start = async () => {
     const pod = await startLikePod(deployment, root);
     pods.push(pod);
