@@ -1,5 +1,5 @@
 // The Helm chart and the kustomize base: lint, render with default and non-default values, and agree; the
-// hardening switches (token-create RBAC, egress NetworkPolicy, /metrics auth) on and off, in both flavours.
+// hardening switches (token-create RBAC, egress NetworkPolicy, /metrics auth) and shards=auto on and off, in both flavours.
 import { describe, it } from "node:test";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -7,6 +7,8 @@ import { join, relative } from "node:path";
 import assert from "node:assert/strict";
 import type { KubernetesObject, V1ClusterRole, V1Deployment, V1NetworkPolicy, V1PolicyRule, V1Role } from "@kubernetes/client-node";
 import { CHART, REPO, helm, helmTemplate, idOf, kustomizeBuild } from "../helpers/deploy.ts";
+import { parseManifests } from "../../src/kube/apply.ts";
+import { KUBE_VERSION } from "../bench/binaries.ts";
 
 const byKind = (objects: KubernetesObject[], kind: string) => objects.filter((o) => o.kind === kind);
 const argsOf = (objects: KubernetesObject[]) => (byKind(objects, "Deployment")[0] as V1Deployment).spec!.template.spec!.containers[0]!.args ?? [];
@@ -210,6 +212,29 @@ describe("Helm chart", () => {
     assert.deepEqual(container.env?.find((e) => e.name === "HTTPS_PROXY")?.value, "http://proxy:3128");
   });
 
+  it("shards: off by default (one leader, get/create/update on leases); auto runs every replica on member Leases with list/delete, and refuses receivers", () => {
+    const leaseVerbs = (objects: KubernetesObject[]) => (byKind(objects, "Role").find((r) => r.metadata?.name === "secrets-bridge-leader-election") as V1Role | undefined)?.rules?.map((rule) => [rule.resources, rule.verbs]);
+    const off = helmTemplate("sb-system");
+    assert.ok(!argsOf(off).some((arg) => arg.startsWith("--shards")));
+    assert.deepEqual(leaseVerbs(off), [[["leases"], ["get", "create", "update"]]]);
+    for (const leaderElection of ["true", "false"]) {
+      const auto = helmTemplate("sb-system", ["shards=auto", `leaderElection.enabled=${leaderElection}`, "leaderElection.leaseDuration=4s"]);
+      const args = argsOf(auto);
+      assert.ok(args.includes("--shards=auto") && args.includes("--leader-elect=false"), `leaderElection.enabled=${leaderElection}`);
+      assert.ok(!args.includes("--leader-elect=true"), "the operator refuses --leader-elect=true with --shards auto");
+      // The fleet's name and its Lease durations still come from the leader-election flags.
+      for (const arg of ["--leader-election-namespace=sb-system", "--leader-election-id=secrets-bridge-leader", "--leader-election-lease-duration=4s", "--leader-election-renew-deadline=10s", "--leader-election-retry-period=2s"]) assert.ok(args.includes(arg), arg);
+      assert.deepEqual(leaseVerbs(auto), [[["leases"], ["get", "list", "create", "update", "delete"]]], `leaderElection.enabled=${leaderElection}`);
+    }
+    assert.equal(leaseVerbs(helmTemplate("sb-system", ["leaderElection.enabled=false"])), undefined, "neither: no Lease Role");
+    assert.throws(() => helmTemplate("sb-system", ["shards=auto", "receiver.enabled=true"]), /shards=auto cannot serve RefreshReceivers/);
+    assert.throws(() => helmTemplate("sb-system", ["shards=on"]), /shards must be off or auto/);
+    // A values file's bare `off` is YAML's false: still off.
+    const values = join(mkdtempSync(join(tmpdir(), "sb-values-")), "values.yaml");
+    writeFileSync(values, "shards: off\n");
+    assert.deepEqual(argsOf(parseManifests(helm(["template", "secrets-bridge", CHART, "--namespace", "sb-system", "--kube-version", KUBE_VERSION, "-f", values]))), argsOf(off));
+  });
+
   it("optionally ships the alert rules and the Grafana dashboard", () => {
     const objects = helmTemplate("sb-system", ["metrics.prometheusRule.enabled=true", "metrics.grafanaDashboard.enabled=true"]);
     const rule = byKind(objects, "PrometheusRule")[0] as KubernetesObject & { spec: { groups: Array<{ rules: unknown[] }> } };
@@ -262,6 +287,18 @@ describe("kustomize base", () => {
     const podRole = (objects: KubernetesObject[]) => byKind(objects, "Role").find((r) => r.metadata?.name === "secrets-bridge-webhook-role") as V1Role | undefined;
     assert.equal(podRole(fromKustomize)?.metadata?.namespace, "secrets-bridge");
     assert.deepEqual(podRole(fromKustomize)?.rules, podRole(fromHelm)?.rules);
+  });
+
+  it("components/auto-shards matches the chart's shards=auto: flags and the Lease Role's verbs", () => {
+    const overlay = mkdtempSync(join(tmpdir(), "sb-kustomize-"));
+    const from = (path: string) => relative(overlay, `${REPO}${path}`);
+    writeFileSync(join(overlay, "kustomization.yaml"), `resources: [${from("deploy/kustomize")}]\ncomponents: [${from("deploy/kustomize/components/auto-shards")}]\n`);
+    const fromKustomize = kustomizeBuild(overlay);
+    const fromHelm = helmTemplate("secrets-bridge", ["shards=auto"]);
+    assert.deepEqual(argsOf(fromKustomize), argsOf(fromHelm));
+    const leaseRole = (objects: KubernetesObject[]) => byKind(objects, "Role").find((r) => r.metadata?.name === "secrets-bridge-leader-election") as V1Role | undefined;
+    assert.deepEqual(leaseRole(fromKustomize)?.rules, leaseRole(fromHelm)?.rules);
+    assert.deepEqual(leaseRole(kustomizeBuild())?.rules, leaseRole(helmTemplate("secrets-bridge"))?.rules, "the base keeps the leader's verbs");
   });
 
   it("deploy/overlays/hardened (no token create, the egress example) matches the chart with the same values", () => {

@@ -13,6 +13,8 @@ export const SLOTS_ANNOTATION = "secrets-bridge.dev/slots";
 /** The Lease calls membership needs; CoordinationV1Api satisfies it. Failures are ApiException with `.code`. */
 export interface MemberLeaseApi {
   listNamespacedLease(param: { namespace: string; labelSelector: string }): Promise<V1LeaseList>;
+  /** The fleet's leader-election Lease (same name), held by a leader of --shards off during a switch of modes. */
+  readNamespacedLease(param: { name: string; namespace: string }): Promise<V1Lease>;
   createNamespacedLease(param: { namespace: string; body: V1Lease }): Promise<V1Lease>;
   replaceNamespacedLease(param: { name: string; namespace: string; body: V1Lease }): Promise<V1Lease>;
   deleteNamespacedLease(param: { name: string; namespace: string }): Promise<unknown>;

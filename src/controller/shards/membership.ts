@@ -11,6 +11,11 @@
 //   - a member that has not renewed its Lease for renewDeadline stops all work at once; the others treat its
 //     claims as void only after leaseDuration (> renewDeadline) without seeing its Lease change, on their own
 //     clocks, as client-go's leader election judges expiry. A dead member's slots are taken over after that.
+//   - the fleet's leader-election Lease (named after the fleet itself), while a leader holds it, claims every slot
+//     and members give theirs up: switching a Deployment between --shards off and auto rolls new pods in beside
+//     old ones, and a leader (old or new) works everything while it holds that Lease. The members take over once
+//     it releases the Lease or the Lease expires. (A new leader does not wait for old members: they step aside
+//     at their next step instead.)
 // Writes to Secrets keep their own compare-before-write and resourceVersion preconditions besides.
 import { CoordinationV1Api, type KubeConfig, type V1Lease } from "@kubernetes/client-node";
 import type { Logger } from "pino";
@@ -62,6 +67,8 @@ interface View {
   claimedByOthers: Set<number>;
   /** Our own Lease as the apiserver has it (undefined: absent). */
   own: V1Lease | undefined;
+  /** A leader (--shards off) holds the fleet's Lease: it works every slot. */
+  leaderHolds: boolean;
 }
 
 export class ShardMembership {
@@ -83,6 +90,8 @@ export class ShardMembership {
   /** Slots given up whose onReleased has not been called yet (work may still be in flight there). */
   readonly #pendingRelease = new Set<number>();
   #lastRenewAt = Number.NEGATIVE_INFINITY;
+  /** Whether the last view saw a leader holding the fleet's Lease (logged once per sighting). */
+  #leaderSeen = false;
   #desired: { members: string; slots: Set<number> } | undefined;
   #members = 1;
   #acquired = 0;
@@ -205,7 +214,8 @@ export class ShardMembership {
       this.#working.clear();
     }
     const view = await this.#view();
-    const desired = this.#desiredSlots(view.others);
+    // While a leader works everything, no slot is ours (a switch from auto to off: the members step aside).
+    const desired = view.leaderHolds ? new Set<number>() : this.#desiredSlots(view.others);
     const givenUp: number[] = [];
     for (const slot of this.#working) if (!desired.has(slot)) givenUp.push(slot);
     for (const slot of givenUp) this.#working.delete(slot);
@@ -246,7 +256,7 @@ export class ShardMembership {
 
   /** Lists the member Leases (a quorum read) and judges who is alive, on our clock. */
   async #view(): Promise<View> {
-    const list = await this.#api.listNamespacedLease({ namespace: this.#opts.namespace, labelSelector: this.#selector });
+    const [list, leader] = await Promise.all([this.#api.listNamespacedLease({ namespace: this.#opts.namespace, labelSelector: this.#selector }), this.#leaderLease()]);
     const now = this.#clock.now();
     const others = new Set<string>();
     const claimedByOthers = new Set<number>();
@@ -276,9 +286,35 @@ export class ShardMembership {
       }
       for (const slot of decodeClaims(annotations[CLAIMS_ANNOTATION], this.#slotCount)) claimedByOthers.add(slot);
     }
+    const leaderHolds = leader !== undefined && this.#leaderHolds(leader, now);
+    if (leader) seen.add(this.#opts.fleet);
+    if (leaderHolds) for (let slot = 0; slot < this.#slotCount; slot++) claimedByOthers.add(slot);
     for (const name of this.#observed.keys()) if (!seen.has(name)) this.#observed.delete(name);
     this.#members = others.size + 1;
-    return { others, claimedByOthers, own };
+    return { others, claimedByOthers, own, leaderHolds };
+  }
+
+  /** The fleet's leader-election Lease, if there is one (404: none, the usual case once no leader ever ran). */
+  async #leaderLease(): Promise<V1Lease | undefined> {
+    try {
+      return await this.#api.readNamespacedLease({ name: this.#opts.fleet, namespace: this.#opts.namespace });
+    } catch (err) {
+      if (statusCode(err) === 404) return undefined;
+      throw err;
+    }
+  }
+
+  /** Whether a leader (--shards off) holds the fleet's Lease now, judged like a member's: by when we saw it change. */
+  #leaderHolds(lease: V1Lease, now: number): boolean {
+    const name = this.#opts.fleet;
+    const observation = observe(this.#observed.get(name), lease, now);
+    this.#observed.set(name, observation);
+    const seconds = lease.spec?.leaseDurationSeconds;
+    const durationMs = typeof seconds === "number" && seconds > 0 ? seconds * 1000 : this.#leaseDurationMs;
+    const holds = (lease.spec?.holderIdentity ?? "") !== "" && observation.at + durationMs >= now;
+    if (holds && !this.#leaderSeen) this.#log.warn({ leader: lease.spec?.holderIdentity }, "a leader (--shards off) holds the fleet's Lease: working no slot until it releases it or it expires");
+    this.#leaderSeen = holds;
+    return holds;
   }
 
   /** The slots rendezvous hashing gives us among the live members (recomputed only when they change). */

@@ -3,7 +3,7 @@
 // scenario: no slot is owned by two members at once.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { ApiException, KubeConfig, type V1Lease, type V1LeaseList } from "@kubernetes/client-node";
+import { ApiException, KubeConfig, V1MicroTime, type V1Lease, type V1LeaseList } from "@kubernetes/client-node";
 import { FakeClock } from "../../../src/controller/clock.ts";
 import { decodeClaims, encodeClaims } from "../../../src/controller/shards/claims.ts";
 import { MEMBER_LABEL, type MemberLeaseApi } from "../../../src/controller/shards/member-lease.ts";
@@ -60,6 +60,12 @@ class MemoryLeases {
         await gate();
         const [key, value] = labelSelector.split("=");
         return round({ items: [...this.stored.values()].filter((l) => l.metadata?.labels?.[key!] === value) }) as V1LeaseList;
+      },
+      readNamespacedLease: async ({ name }) => {
+        await gate();
+        const lease = this.stored.get(name);
+        if (!lease) throw new ApiException(404, "NotFound", {}, {});
+        return round(lease);
       },
       createNamespacedLease: async ({ body }) => {
         await gate();
@@ -225,5 +231,34 @@ test("a member that counts slots differently blocks every handover instead of sh
   const b = f.join("b");
   await f.advance(2000);
   assert.equal(f.owned(b).length, 0, "b starts nothing while a member's claims cannot be read");
+  for (const m of [a, b]) await m.shards.stop();
+});
+
+test("a leader (--shards off) holding the fleet's Lease works everything: members start no slot, give theirs up, and take over once it is released or expires", { timeout: TEST_TIMEOUT_MS }, async () => {
+  const f = fleet();
+  /** The leader-election Lease as a leader of --shards off writes it: named after the fleet, no member label. */
+  const lead = (holder: string) => {
+    const current = f.leases.stored.get("secrets-bridge");
+    const body: V1Lease = { metadata: { name: "secrets-bridge", namespace: "ops", resourceVersion: current?.metadata?.resourceVersion }, spec: { holderIdentity: holder, leaseDurationSeconds: 4, renewTime: new V1MicroTime(f.clock.now()) } };
+    return current ? f.leases.api().replaceNamespacedLease({ name: "secrets-bridge", namespace: "ops", body }) : f.leases.api().createNamespacedLease({ namespace: "ops", body });
+  };
+  await lead("old-leader");
+  const a = f.join("a");
+  for (let i = 0; i < 6; i++) {
+    await f.advance(1000);
+    await lead("old-leader"); // renewed every second
+  }
+  assert.deepEqual(f.owned(a), [], "a works nothing while the leader holds the Lease");
+  await lead(""); // released (a leader stopping gracefully)
+  await f.advance(2000);
+  assert.equal(f.owned(a).length, SLOTS, "released: a takes every slot");
+  const b = f.join("b");
+  await f.advance(3000);
+  assert.deepEqual(f.unowned(), []);
+  await lead("new-leader"); // a switch back to --shards off: a new leader appears
+  await f.advance(1000);
+  assert.deepEqual([...f.owned(a), ...f.owned(b)], [], "the members stepped aside");
+  await f.advance(5000); // the leader died without releasing: its Lease expires
+  assert.deepEqual(f.unowned(), [], "the members took over after the Lease expired");
   for (const m of [a, b]) await m.shards.stop();
 });

@@ -104,3 +104,17 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end -}}
 {{- .Values.metrics.auth -}}
 {{- end -}}
+
+{{/* shards is off or auto (a bare `off` in a values file is YAML's false: read as off). Fails on anything else,
+and on auto with receiver.enabled: a webhook call lands on one replica, the ExternalSecrets it names may be another's. */}}
+{{- define "secrets-bridge.shards" -}}
+{{- $mode := toString .Values.shards -}}
+{{- if eq $mode "false" -}}{{- $mode = "off" -}}{{- end -}}
+{{- if not (has $mode (list "off" "auto")) -}}
+{{- fail (printf "shards must be off or auto, not %q" $mode) -}}
+{{- end -}}
+{{- if and (eq $mode "auto") .Values.receiver.enabled -}}
+{{- fail "shards=auto cannot serve RefreshReceivers yet (a call reaches one replica, its ExternalSecrets may be another's): set receiver.enabled=false or shards=off" -}}
+{{- end -}}
+{{- $mode -}}
+{{- end -}}
