@@ -9,6 +9,7 @@ import { resolvedTarget } from "../../../src/api/defaults.ts";
 import { manifestKind } from "../../../src/api/manifest-target.ts";
 import { externalSecretShardKey } from "../../../src/operator/auto-shards.ts";
 import { ObjectStore } from "../../../src/controller/object-store.ts";
+import type { KubernetesObject } from "@kubernetes/client-node";
 
 const full = (): ExternalSecret =>
   ({
@@ -49,7 +50,7 @@ test("a ClusterExternalSecret's child stays whole (its owner compares the whole 
 });
 
 test("the cache swaps a reduced object for a whole copy of the same version only, silently", () => {
-  const store = new ObjectStore<ExternalSecret & { metadata: { name: string } }>();
+  const store = new ObjectStore<KubernetesObject>();
   const reduced = full();
   slimExternalSecret(reduced);
   store.upsert(reduced as never);
