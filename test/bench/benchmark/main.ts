@@ -196,6 +196,7 @@ if (results.W13) {
     shares: perReplica.map((p) => p.share).join("/"),
     cpuSecondsPerCycle: perReplica.map((p) => p.cpuSecondsPerCycle).join("/"),
     rssMiB: perReplica.map((p) => p.rssMiB).join("/"),
+    heapUsedMiB: perReplica.map((p) => p.heapUsedMiB).join("/"),
   }));
   console.log(table(`W13 --shards auto, 1 vs 3 replicas: a burst, then one ${opts.interval}s idle cycle (goal: provider calls = distinct keys, 0 writes); per replica: share, CPU s per cycle, RSS`, rows));
 }

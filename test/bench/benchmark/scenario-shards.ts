@@ -61,6 +61,8 @@ export async function w13Shards(ctx: Context, n: number, fleetSizes: number[], s
         slots: sumSeries(texts[i]!, "secretsbridge_shard_slots"),
         cpuSecondsPerCycle: Math.round((cpuSeconds(r.pid) - cpu0[i]!) * 100) / 100,
         rssMiB: Math.round(rssBytes(r.pid).rss / MiB),
+        heapUsedMiB: Math.round(sumSeries(texts[i]!, "nodejs_heap_size_used_bytes") / MiB),
+        reducedInCache: sumSeries(texts[i]!, "secretsbridge_shard_reduced_externalsecrets"),
         peakRssMiB: Math.round(rssBytes(r.pid).peak / MiB),
       }));
       rows.push({
