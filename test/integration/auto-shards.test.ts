@@ -1,12 +1,14 @@
 // Issue 21, automatic shards (--shards auto) on the real apiserver: three operators in one fleet split the
 // ExternalSecrets by the key they read (every reader of one key on one replica), the fleet still makes one
 // provider call per distinct key and cycle and no write at rest; a replica leaving hands its share over and a
-// rotation afterwards writes each Secret exactly once; a replica joining later takes a share with no write at all.
+// rotation afterwards writes each Secret exactly once; a replica joining later takes a share with no write at all;
+// a member Lease forged by a tenant in its own namespace is ignored; each replica keeps only its share's sessions
+// and the others' ExternalSecrets reduced.
 // (Separate processes and SIGKILL: test/e2e/auto-shards-processes.test.ts.)
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { CoordinationV1Api } from "@kubernetes/client-node";
+import { CoordinationV1Api, V1MicroTime } from "@kubernetes/client-node";
 import { apiserverRequestCount, freshNamespace, kubeConfig } from "../helpers/bench.ts";
 import { decoded, kube, ready, sleep, startTestOperator, waitFor, type TestOperator } from "../helpers/operator.ts";
 import { planted } from "../helpers/planted.ts";
@@ -35,13 +37,15 @@ const secretWrites = () => apiserverRequestCount({ verbs: ["POST", "PUT", "PATCH
 
 describe("automatic shards (--shards auto): three replicas in one fleet", () => {
   let ns: string;
+  /** The operator's own namespace, where the member Leases live; tenants cannot write there. */
+  let system: string;
   const fleet = `sb-fleet-${randomBytes(3).toString("hex")}`;
   const k = kube();
   const replicas: Array<{ op: TestOperator; metrics: OperatorMetrics; stopped: boolean }> = [];
   const values = KEYS.map((key) => `${planted("shard")}-${key}`);
   const start = async () => {
     const metrics = makeMetrics({ defaultMetrics: false });
-    const op = await startTestOperator(ns, { metrics, autoShards: { namespace: ns, fleet, leaseDurationMs: 4000, renewDeadlineMs: 3000, retryPeriodMs: 500 } });
+    const op = await startTestOperator(ns, { metrics, autoShards: { namespace: system, fleet, leaseDurationMs: 4000, renewDeadlineMs: 3000, retryPeriodMs: 500 } });
     const replica = { op, metrics, stopped: false };
     replicas.push(replica);
     return replica;
@@ -50,6 +54,16 @@ describe("automatic shards (--shards auto): three replicas in one fleet", () => 
 
   before(async () => {
     ns = await freshNamespace("auto-shards");
+    system = await freshNamespace("auto-shards-system");
+    // A hostile tenant forges a member Lease of the fleet in its own namespace, claiming every slot for an hour:
+    // membership is read in the operator's namespace only, so this must change nothing.
+    await kubeConfig().makeApiClient(CoordinationV1Api).createNamespacedLease({
+      namespace: ns,
+      body: {
+        metadata: { name: `${fleet}-member-forged`, labels: { [MEMBER_LABEL]: fleet }, annotations: { "secrets-bridge.dev/claims": "f".repeat(256), "secrets-bridge.dev/slots": "1024" } },
+        spec: { holderIdentity: "forged", leaseDurationSeconds: 3600, renewTime: new V1MicroTime(Date.now()) as unknown as Date },
+      },
+    });
     for (let i = 0; i < 3; i++) await start();
     await k.create("SecretStore", ns, "fake", storeSpec(values));
     for (const name of names) await k.create("ExternalSecret", ns, name, { refreshInterval: "2s", secretStoreRef: { name: "fake" }, data: [{ secretKey: "v", remoteRef: { key: keyOf(name) } }] });
@@ -108,8 +122,8 @@ describe("automatic shards (--shards auto): three replicas in one fleet", () => 
     assert.equal(readyReported.reduce((a, b) => a + b, 0), names.length + SOLO.length, `Ready reported ${readyReported.join("+")} times`);
     const slots = await Promise.all(replicas.map((r) => gauge(r.metrics, "secretsbridge_shard_slots")));
     assert.equal(slots.reduce((a, b) => a + b, 0), 1024, `slots ${slots.join("+")} cover all 1024 once`);
-    const leases = await kubeConfig().makeApiClient(CoordinationV1Api).listNamespacedLease({ namespace: ns, labelSelector: `${MEMBER_LABEL}=${fleet}` });
-    assert.equal(leases.items.length, 3, "one member Lease per replica");
+    const leases = await kubeConfig().makeApiClient(CoordinationV1Api).listNamespacedLease({ namespace: system, labelSelector: `${MEMBER_LABEL}=${fleet}` });
+    assert.equal(leases.items.length, 3, "one member Lease per replica, in the operator's namespace");
   });
 
   it("across the fleet: one provider call per distinct key and cycle, zero Secret writes at rest", async () => {
