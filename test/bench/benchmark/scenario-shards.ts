@@ -71,6 +71,7 @@ export async function w13Shards(ctx: Context, n: number, fleetSizes: number[], s
         allReadySeconds,
         readyP50Ms: percentile(latencies, 50),
         readyP99Ms: percentile(latencies, 99),
+        readyMaxMs: Math.max(...latencies),
         distinctKeys: KEYS,
         providerCallsPerCycle,
         apiserverWritesPerCycle,
