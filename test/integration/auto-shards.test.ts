@@ -40,6 +40,7 @@ describe("automatic shards (--shards auto): three replicas in one fleet", () => 
   /** The operator's own namespace, where the member Leases live; tenants cannot write there. */
   let system: string;
   const fleet = `sb-fleet-${randomBytes(3).toString("hex")}`;
+  const clusterStore = `${fleet}-cluster`;
   const k = kube();
   const replicas: Array<{ op: TestOperator; metrics: OperatorMetrics; stopped: boolean }> = [];
   const values = KEYS.map((key) => `${planted("shard")}-${key}`);
@@ -67,6 +68,8 @@ describe("automatic shards (--shards auto): three replicas in one fleet", () => 
     for (let i = 0; i < 3; i++) await start();
     await k.create("SecretStore", ns, "fake", storeSpec(values));
     for (const name of names) await k.create("ExternalSecret", ns, name, { refreshInterval: "2s", secretStoreRef: { name: "fake" }, data: [{ secretKey: "v", remoteRef: { key: keyOf(name) } }] });
+    // A ClusterSecretStore nobody here reads (as other tests leave on the cluster): one replica validates it.
+    await k.create("ClusterSecretStore", undefined, clusterStore, { provider: { fake: { data: [{ key: "k", value: planted("cluster") }] } } });
     for (const solo of SOLO) {
       await k.create("SecretStore", ns, solo, { provider: { fake: { data: [{ key: "k", value: planted("solo") }] } } });
       await k.create("ExternalSecret", ns, solo, { refreshInterval: "2s", secretStoreRef: { name: solo }, data: [{ secretKey: "v", remoteRef: { key: "k" } }] });
@@ -74,6 +77,7 @@ describe("automatic shards (--shards auto): three replicas in one fleet", () => 
     for (const name of [...names, ...SOLO]) await waitFor(`${name} Ready`, async () => (ready(await k.es(ns, name))?.status === "True" ? true : undefined), 60_000);
   });
   after(async () => {
+    await k.custom.deleteClusterCustomObject({ group: "external-secrets.io", version: "v1", plural: "clustersecretstores", name: clusterStore }).catch(() => undefined);
     for (const replica of replicas) if (!replica.stopped) await replica.op.stop();
     for (const replica of replicas) replica.metrics.close();
   });
@@ -180,7 +184,10 @@ describe("automatic shards (--shards auto): three replicas in one fleet", () => 
     await sleep(4500);
     for (const [i, r] of live.entries()) {
       const synced = [...(await syncs(r.metrics))].filter(([name, n]) => n > (before[i]!.get(name) ?? 0)).map(([name]) => name);
-      const validated = (await r.metrics.registry.getSingleMetric("secretstore_status_condition")!.get()).values.filter((v) => v.labels.condition === "Ready" && v.value === 1).map((v) => String(v.labels.name));
+      // ClusterSecretStores too: other tests' may be on the cluster, and a replica validating one holds its session.
+      const validatedOf = async (gaugeName: string, prefix: string) =>
+        (await r.metrics.registry.getSingleMetric(gaugeName)!.get()).values.filter((v) => v.labels.condition === "Ready" && v.value === 1).map((v) => `${prefix}${String(v.labels.name)}`);
+      const validated = [...(await validatedOf("secretstore_status_condition", "")), ...(await validatedOf("clustersecretstore_status_condition", "ClusterSecretStore/"))];
       const needed = new Set([...synced.map((name) => (SOLO.includes(name) ? name : "fake")), ...validated]);
       const open = await gauge(r.metrics, "secretsbridge_provider_sessions");
       console.log(`# replica ${i}: ${synced.length} ExternalSecrets, ${validated.length} stores validated, ${open} sessions open (${[...needed].sort().join(",")})`);
