@@ -3,7 +3,7 @@
 // ECR only: ECR Public (scope "public") is refused as not served yet. The run is loaded on first use.
 import type { z } from "zod";
 import { ecrAuthorizationTokenSpec } from "../../src/api/generators.ts";
-import { GeneratorError, type Generator } from "../../src/generators/types.ts";
+import { onlineGenerate, type Generator } from "../../src/generators/types.ts";
 import { defaultChainIdentity } from "./auth-method.ts";
 import { AwsAuth } from "./schema.ts";
 
@@ -21,10 +21,5 @@ export const ecrAuthorizationToken: Generator<ECRAuthorizationTokenSpec> = {
   },
   operatorIdentity: defaultChainIdentity,
   endpoints: (spec) => Object.fromEntries(Object.entries(spec.endpoints ?? {}).filter((entry): entry is [string, string] => Boolean(entry[1])).map(([kind, url]) => [`endpoints.${kind}`, url])),
-  async generate(spec, ctx) {
-    const problem = ecrAuthorizationToken.problem(spec);
-    if (problem) throw new GeneratorError(`ECRAuthorizationToken: ${problem}`);
-    if (!ctx) throw new GeneratorError("ECRAuthorizationToken needs the operator's Kubernetes access and AWS; it is not generated offline", "GeneratorUnavailable");
-    return (await import("./ecr-authorization-token.ts")).generateEcrToken(spec, ctx);
-  },
+  generate: onlineGenerate("ECRAuthorizationToken", "AWS", (spec) => ecrAuthorizationToken.problem(spec), async (spec, ctx) => (await import("./ecr-authorization-token.ts")).generateEcrToken(spec, ctx)),
 };

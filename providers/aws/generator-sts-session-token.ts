@@ -3,7 +3,7 @@
 // static; the run (and the SDK) is loaded on first use, like the store's connect.
 import type { z } from "zod";
 import { stsSessionTokenSpec } from "../../src/api/generators.ts";
-import { GeneratorError, type Generator } from "../../src/generators/types.ts";
+import { onlineGenerate, type Generator } from "../../src/generators/types.ts";
 import { defaultChainIdentity } from "./auth-method.ts";
 import { AwsAuth } from "./schema.ts";
 
@@ -21,10 +21,5 @@ export const stsSessionToken: Generator<STSSessionTokenSpec> = {
   },
   operatorIdentity: defaultChainIdentity,
   endpoints: (spec): Record<string, string> => (spec.endpoints?.sts ? { "endpoints.sts": spec.endpoints.sts } : {}),
-  async generate(spec, ctx) {
-    const problem = stsSessionToken.problem(spec);
-    if (problem) throw new GeneratorError(`STSSessionToken: ${problem}`);
-    if (!ctx) throw new GeneratorError("STSSessionToken needs the operator's Kubernetes access and AWS; it is not generated offline", "GeneratorUnavailable");
-    return (await import("./sts-session-token.ts")).generateSessionToken(spec, ctx);
-  },
+  generate: onlineGenerate("STSSessionToken", "AWS", (spec) => stsSessionToken.problem(spec), async (spec, ctx) => (await import("./sts-session-token.ts")).generateSessionToken(spec, ctx)),
 };

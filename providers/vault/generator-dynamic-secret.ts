@@ -4,7 +4,7 @@
 import type { z } from "zod";
 import { vaultDynamicSecretSpec } from "../../src/api/generators.ts";
 import { parseDuration } from "../../src/api/duration.ts";
-import { GeneratorError, type Generator } from "../../src/generators/types.ts";
+import { onlineGenerate, type Generator } from "../../src/generators/types.ts";
 import { operatorIdentity } from "./identity.ts";
 import { VaultProviderSpec } from "./schema.ts";
 
@@ -38,10 +38,5 @@ export const vaultDynamicSecret: Generator<VaultDynamicSecretSpec> = {
   },
   operatorIdentity: (spec) => operatorIdentity(spec.provider),
   endpoints: (spec) => ({ "provider.server": spec.provider.server }),
-  async generate(spec, ctx) {
-    const problem = vaultDynamicSecret.problem(spec);
-    if (problem) throw new GeneratorError(`VaultDynamicSecret: ${problem}`);
-    if (!ctx) throw new GeneratorError("VaultDynamicSecret needs the operator's Kubernetes access and Vault; it is not generated offline", "GeneratorUnavailable");
-    return (await import("./dynamic-secret.ts")).generateDynamicSecret(spec, ctx);
-  },
+  generate: onlineGenerate("VaultDynamicSecret", "Vault", (spec) => vaultDynamicSecret.problem(spec), async (spec, ctx) => (await import("./dynamic-secret.ts")).generateDynamicSecret(spec, ctx)),
 };

@@ -62,3 +62,21 @@ export class GeneratorError extends ProviderError {
 }
 
 export const utf8 = (text: string): Uint8Array => new Uint8Array(Buffer.from(text, "utf8"));
+
+/**
+ * generate() of a provider-backed generator: its spec's problem and a missing cluster (the CLI's offline render) are
+ * refused the same way for every one of them, then `run` (loaded on first use by the caller) does the work.
+ */
+export function onlineGenerate<Spec>(
+  kind: string,
+  backend: string,
+  problem: (spec: Spec) => string | undefined,
+  run: (spec: Spec, ctx: GenerateContext) => Promise<Record<string, Uint8Array>>,
+): Generator<Spec>["generate"] {
+  return async (spec, ctx) => {
+    const why = problem(spec);
+    if (why) throw new GeneratorError(`${kind}: ${why}`);
+    if (!ctx) throw new GeneratorError(`${kind} needs the operator's Kubernetes access and ${backend}; it is not generated offline`, "GeneratorUnavailable");
+    return run(spec, ctx);
+  };
+}
