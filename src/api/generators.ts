@@ -115,6 +115,8 @@ export type VaultDynamicSecretSpec<Provider> = {
   allowEmptyResponse?: boolean | undefined;
 };
 
+const endpointUrl = (what: string, env: string) => z.string().regex(/^https?:\/\/[^\s]+$/, "must be an http(s) URL").optional().describe(`${what} endpoint URL (overrides ${env}).`);
+
 /**
  * ESO's STSSessionTokenSpec around the aws provider's `auth` field (its slice's, passed in like the vault slice),
  * plus the store's `endpoints.sts` extension (local and private endpoints, as on the aws store).
@@ -134,14 +136,12 @@ export function stsSessionTokenSpec<A extends z.ZodType>(awsAuthField: A) {
         .optional()
         .describe("Parameters passed to STS GetSessionToken."),
       endpoints: z
-        .object({ sts: z.string().regex(/^https?:\/\/[^\s]+$/, "must be an http(s) URL").optional().describe("STS endpoint URL (overrides AWS_ENDPOINT_URL_STS).") })
+        .object({ sts: endpointUrl("STS", "AWS_ENDPOINT_URL_STS") })
         .optional()
         .describe("secrets-bridge extension (not in ESO), as on the aws store: an STS endpoint override; https only (plain http only to loopback), and only with credentials named in auth."),
     })
     .describe("Generates temporary AWS credentials with STS GetSessionToken: access_key_id, secret_access_key, session_token, expiration (Unix seconds).");
 }
-
-const endpointUrl = (what: string, env: string) => z.string().regex(/^https?:\/\/[^\s]+$/, "must be an http(s) URL").optional().describe(`${what} endpoint URL (overrides ${env}).`);
 
 /** ESO's ECRAuthorizationTokenSpec around the aws slice's `auth` field, plus our `endpoints` extension (ecr, sts). */
 export function ecrAuthorizationTokenSpec<A extends z.ZodType>(awsAuthField: A) {
