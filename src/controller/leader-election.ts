@@ -9,6 +9,7 @@ import { canTakeLease, holderOf, nextLeaseSpec, observe, releasedLeaseSpec } fro
 import type { Observation } from "./lease-record.ts";
 import { errorMessage, silentLogger } from "./logging.ts";
 import { withTimeout } from "./with-timeout.ts";
+import { statusCode } from "./api-errors.ts";
 
 /** The three Lease calls we need; CoordinationV1Api satisfies it. Failures are ApiException with `.code`. */
 export interface LeaseApi {
@@ -207,9 +208,4 @@ export class LeaderElector {
   private withTimeout<T>(work: Promise<T>): Promise<T | "timeout"> {
     return withTimeout(work, this.renewDeadlineMs, this.clock);
   }
-}
-
-function statusCode(err: unknown): number | undefined {
-  const code = typeof err === "object" && err !== null ? (err as { code?: unknown }).code : undefined;
-  return typeof code === "number" ? code : undefined;
 }

@@ -27,8 +27,13 @@ export class ExternalSecretSlots {
     this.#slotCount = slotCount;
   }
 
+  /** The slot `es` falls into as it is now (an object just received, before the index holds it). */
+  slotFor(es: ExternalSecret): number {
+    return slotOf(externalSecretShardKey(es), this.#slotCount);
+  }
+
   set(es: ExternalSecret): void {
-    this.#slotOf.set(esKey(es), slotOf(externalSecretShardKey(es), this.#slotCount));
+    this.#slotOf.set(esKey(es), this.slotFor(es));
   }
 
   remove(es: Pick<ExternalSecret, "metadata">): void {

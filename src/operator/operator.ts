@@ -42,8 +42,6 @@ import { wireClusterPushSecrets } from "./cluster-push-secrets.ts";
 import { ShardMembership } from "../controller/shards/membership.ts";
 import { ExternalSecretSlots, keyedSlot, slotGate, slotOfObject, type KeyGate } from "./auto-shards.ts";
 import { registerShardMetrics } from "./shard-metrics.ts";
-import { slotOf } from "../controller/shards/rendezvous.ts";
-import { externalSecretShardKey } from "./auto-shards.ts";
 import { isSlim, slimExternalSecret } from "./slim-external-secret.ts";
 import { WholeExternalSecrets } from "./whole-external-secrets.ts";
 import { errorMessage } from "../controller/logging.ts";
@@ -181,12 +179,15 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
       })
     : undefined;
   const esSlots = membership ? new ExternalSecretSlots(membership.slotCount) : undefined;
+  /** The slot of an object of any sharded kind (one keying rule for gates, metrics and session release). */
+  const slotOfKind = membership && esSlots ? slotOfObject(membership.slotCount, esSlots) : undefined;
   // Sharded, the ExternalSecrets of other replicas' slots are cached reduced (slim-external-secret.ts).
-  const slimUnlessWorkedHere = membership
-    ? (es: ExternalSecret) => {
-        if (!membership.owns(slotOf(externalSecretShardKey(es), membership.slotCount))) slimExternalSecret(es);
-      }
-    : undefined;
+  const slimUnlessWorkedHere =
+    membership && esSlots
+      ? (es: ExternalSecret) => {
+          if (!membership.owns(esSlots.slotFor(es))) slimExternalSecret(es);
+        }
+      : undefined;
   const informers = makeInformers(kc, clients, log, watchedNamespaces, {
     clusterExternalSecrets: cesEnabled,
     clusterPushSecrets: cpsEnabled,
@@ -460,15 +461,14 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
     void closeUnusedSessions();
   };
   const closeUnusedSessions = async () => {
-    if (!membership || !esSlots) return;
+    if (!membership || !slotOfKind) return;
+    const worked = (kind: string, object: { metadata: { name: string; namespace?: string } }) => membership.owns(slotOfKind(kind, object));
     const keep = new Set<string>();
-    for (const es of informers.externalSecrets.list()) if (membership.owns(esSlots.slot(esKey(es)))) for (const key of storeKeysOf(es)) keep.add(key);
-    const slotOfStore = keyedSlot("store", membership.slotCount);
-    const pushSlot = keyedSlot("PushSecret", membership.slotCount);
-    const pushNamespaces = new Set((informers.pushSecrets?.list() ?? []).filter((ps) => membership.owns(pushSlot(esKey(ps)))).map((ps) => ps.metadata.namespace ?? ""));
+    for (const es of informers.externalSecrets.list()) if (worked("ExternalSecret", es)) for (const key of storeKeysOf(es)) keep.add(key);
+    const pushNamespaces = new Set((informers.pushSecrets?.list() ?? []).filter((ps) => worked("PushSecret", ps)).map((ps) => ps.metadata.namespace ?? ""));
     for (const store of [...informers.secretStores.list(), ...informers.clusterSecretStores.list()]) {
       const pushedTo = store.kind === "ClusterSecretStore" ? pushNamespaces.size > 0 : pushNamespaces.has(store.metadata.namespace ?? "");
-      if (pushedTo || membership.owns(slotOfStore(storeQueueKey(store)))) keep.add(storeKeyOf(store));
+      if (pushedTo || worked(store.kind, store)) keep.add(storeKeyOf(store));
     }
     const closed = await sessions.closeExcept(keep);
     if (closed > 0) log.info({ closed, kept: sessions.activeCount() }, "closed the provider sessions of stores this replica no longer reads");
@@ -508,8 +508,7 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
   // Registered before anything starts: a registry that refuses (a name taken twice) must not leave watches running.
   if (opts.metrics) {
     const queues = { externalsecret: esQueue, secretstore: storeQueue, ...(ces ? { clusterexternalsecret: ces.queue } : {}), ...(push ? { pushsecret: push.queue } : {}), ...(cps ? { clusterpushsecret: cps.queue } : {}), ...(receivers ? { refreshreceiver: receivers.queue } : {}) };
-    const worksHere = membership && esSlots ? slotOfObject(membership.slotCount, esSlots) : undefined;
-    registerObservedMetrics(opts.metrics.registry, informers, queues, sessions, leading, () => restarter?.queued() ?? 0, worksHere && ((kind, object) => membership!.owns(worksHere(kind, object))));
+    registerObservedMetrics(opts.metrics.registry, informers, queues, sessions, leading, () => restarter?.queued() ?? 0, slotOfKind && ((kind, object) => membership!.owns(slotOfKind(kind, object))));
     if (membership && esSlots) {
       registerShardMetrics(
         opts.metrics.registry,

@@ -5,7 +5,7 @@ import type { Logger } from "pino";
 import { GROUP, VERSION } from "../api/common.ts";
 import type { ExternalSecret } from "../api/external-secret.ts";
 import type { KubeClients } from "../kube/clients.ts";
-import { errorMessage } from "../controller/logging.ts";
+import { isNotFound, kubeErrorSummary } from "../kube/errors.ts";
 import type { InformerLike } from "./multi-informer.ts";
 import { isSlim } from "./slim-external-secret.ts";
 
@@ -51,7 +51,7 @@ export class WholeExternalSecrets {
       whole = this.#deps.informer.fill(obj, isSlim) || !isSlim(this.#deps.informer.get(name, namespace) ?? {});
     } catch (err) {
       // Deleted meanwhile (404) needs nothing; anything else is tried again with the key.
-      if ((err as { code?: number }).code !== 404) this.#deps.log.debug({ key, err: errorMessage(err) }, "could not read an ExternalSecret whole");
+      if (!isNotFound(err)) this.#deps.log.debug({ key, err: kubeErrorSummary(err) }, "could not read an ExternalSecret whole");
     } finally {
       this.#running--;
       this.#pending.delete(key);

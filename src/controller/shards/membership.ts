@@ -24,6 +24,7 @@ import { jittered } from "../jitter.ts";
 import { observe, type Observation } from "../lease-record.ts";
 import { errorMessage, silentLogger } from "../logging.ts";
 import { withTimeout } from "../with-timeout.ts";
+import { statusCode } from "../api-errors.ts";
 import { decodeClaims, encodeClaims } from "./claims.ts";
 import { CLAIMS_ANNOTATION, fleetLabelValue, MEMBER_LABEL, memberLeaseBody, memberLeaseName, SLOTS_ANNOTATION, type MemberLeaseApi } from "./member-lease.ts";
 import { SLOT_COUNT, slotsWonBy } from "./rendezvous.ts";
@@ -330,9 +331,4 @@ export class ShardMembership {
     if (current) await this.#api.replaceNamespacedLease({ name: this.#leaseName, namespace, body });
     else await this.#api.createNamespacedLease({ namespace, body });
   }
-}
-
-function statusCode(err: unknown): number | undefined {
-  const code = typeof err === "object" && err !== null ? (err as { code?: unknown }).code : undefined;
-  return typeof code === "number" ? code : undefined;
 }
