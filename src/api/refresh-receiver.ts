@@ -45,11 +45,30 @@ export const RefreshReceiverSpec = z
   .describe("How calls are verified and what they refresh.");
 export type RefreshReceiverSpec = z.infer<typeof RefreshReceiverSpec>;
 
+/** How many verified calls status.calls keeps (newest last): replicas that missed none of them act on each once. */
+export const MAX_SHARED_CALLS = 8;
+
+export const SharedCall = z
+  .object({
+    id: z.string().min(1).max(64).describe("Unique per call."),
+    at: z.string().max(64).describe("When the call was verified (RFC 3339)."),
+    delivery: z.string().max(64).optional().describe("Hash of the call's delivery id: the same delivery sent to another replica is refused as a replay."),
+    keys: z.array(z.string().max(1024)).max(256).optional().describe("Remote keys the call named (generic calls); unset: every key."),
+    files: z.array(z.string().max(1024)).max(256).optional().describe("Files a push changed; unset: every file."),
+  })
+  .describe("A verified call, as the replica that received it shares it with the others (--shards auto).");
+export type SharedCall = z.infer<typeof SharedCall>;
+
 export const RefreshReceiverStatus = z
   .object({
     webhookPath: z.string().optional().describe("The path to call: /hook/<sha256 of token, name and namespace>; it changes when the token does."),
     observedGeneration: z.int().optional().describe("The generation the status describes."),
     conditions: z.array(Condition).optional().describe("Ready: the token was read and the path is served."),
+    calls: z
+      .array(SharedCall)
+      .max(MAX_SHARED_CALLS)
+      .optional()
+      .describe("With --shards auto: the latest verified calls, written by the replica that received each, so every replica refreshes the ExternalSecrets it works."),
   })
   .describe("Observed state.");
 export type RefreshReceiverStatus = z.infer<typeof RefreshReceiverStatus>;

@@ -128,10 +128,6 @@ export interface Operator {
 export async function startOperator(opts: OperatorOptions): Promise<Operator> {
   const { kc, log } = opts;
   const clock = opts.clock ?? realClock;
-  if (opts.autoShards && opts.receivers) {
-    // A webhook call lands on one replica while the ExternalSecrets it refreshes may be another's: not served yet.
-    throw new Error("--shards auto cannot serve RefreshReceivers yet: turn the receiver off (--receiver-bind-address) or run --shards off");
-  }
   if (opts.autoShards && opts.leaderElection) throw new Error("--shards auto replaces leader election: every replica works its share");
   const clients = makeClients(kc, { tokenRequests: opts.serviceAccountTokenRequests ?? true });
   const registry = new ProviderRegistry(opts.providers);
@@ -400,6 +396,11 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
           clock,
           hooks: { onResult: report("refreshreceiver"), onDequeue: waited("refreshreceiver") },
           onCall: (receiver, result) => opts.metrics?.receiverCalls.inc({ namespace: receiver?.namespace ?? "", name: receiver?.name ?? "", result }),
+          // Sharded: any member takes a call and shares it; each refreshes its own ExternalSecrets, one writes the status.
+          shared:
+            membership && esSlots
+              ? { works: (key) => membership.owns(esSlots.slot(key)), writesStatus: (key) => membership.owns(keyedSlot("RefreshReceiver", membership.slotCount)(key)) }
+              : undefined,
         })
       : undefined;
   if (receivers) controllers.push(receivers.controller);
@@ -492,6 +493,8 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
     push?.requeueAll();
     cps?.requeueAll();
     if (restarter && esSlots) void restarter.resume(watchedNamespaces, (es) => slots.has(esSlots.slot(esKey(es))));
+    // Webhook calls shared while these slots changed hands (a lease duration or two, a dead owner's included).
+    if (receivers && esSlots) await receivers.actOnRecentCalls(2 * (opts.autoShards?.leaseDurationMs ?? 15_000), (key) => slots.has(esSlots.slot(key)));
   };
 
   // A kind nobody renders any more costs a watch connection until this sweep stops it.
@@ -541,7 +544,8 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
     // Sharded, restarts owed by a previous run are resumed slot by slot as this replica takes them (slotsAcquired).
     if (!membership) void restarter?.resume(watchedNamespaces);
     controllersRunning = true;
-    if (ownPod) void labelOwnPod(clients, ownPod, "leader", log);
+    // Sharded, every member takes calls: the Service selects no role, nothing to label.
+    if (ownPod && !membership) void labelOwnPod(clients, ownPod, "leader", log);
   };
 
   if (opts.leaderElection) {

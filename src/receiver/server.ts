@@ -21,10 +21,13 @@ export type CallResult = "accepted" | "not-found" | "too-large" | "unavailable" 
 export interface ReceiverServerDeps {
   registry: ReceiverRegistry;
   replays: ReplayGuard;
-  /** Whether this replica acts on calls (the leader, controllers running); a standby answers 503 to everything. */
+  /** Whether this replica takes calls (the leader, or sharded any member, controllers running); otherwise 503 to everything. */
   accepting: () => boolean;
-  /** Queues the refreshes a verified call asks for; `keys` narrows them (generic calls naming remote keys). */
-  refresh: (receiver: ServedReceiver, keys: string[] | undefined, body: Uint8Array, event: string | undefined) => void | Promise<void>;
+  /**
+   * Queues the refreshes a verified call asks for; `keys` narrows them (generic calls naming remote keys). May
+   * answer otherwise: sharded, a delivery another replica already received is a replay.
+   */
+  refresh: (receiver: ServedReceiver, keys: string[] | undefined, body: Uint8Array, event: string | undefined, deliveryId: string | undefined) => Promise<CallResult | undefined>;
   log: Logger;
   /** Observes each call's result (metrics); `receiver` only once the path is known. */
   onResult?: (receiver: ServedReceiver | undefined, result: CallResult) => void;
@@ -80,8 +83,7 @@ export async function startReceiverServer(address: string, deps: ReceiverServerD
     // budget may be retried with the same id).
     if (!receiver.budget.tryTake()) return answer(res, "rate-limited", receiver);
     if (delivery !== undefined) deps.replays.remember(delivery);
-    await deps.refresh(receiver, keys, body, verdict.event);
-    answer(res, "accepted", receiver);
+    answer(res, (await deps.refresh(receiver, keys, body, verdict.event, verdict.deliveryId)) ?? "accepted", receiver);
   };
 
   const server = createServer((req, res) => {

@@ -3,7 +3,8 @@
 // log counts the reads of all processes together. Three processes split 60 ExternalSecrets (20 keys, 3 readers
 // each); the fleet reads each key once per cycle and writes nothing at rest; a SIGKILLed process's share is taken
 // over after its Lease expires, and a rotation then writes each Secret exactly once; a fourth process joins
-// without a write; a SIGTERMed one hands its share over at once; a leader of --shards off beside them (a switch
+// without a write; a webhook call reaching one process refreshes what all three work; a SIGTERMed one hands its
+// share over at once; a leader of --shards off beside them (a switch
 // of modes) works alone while it holds its Lease. Times are printed, never asserted: the bench
 // shares two cores with everything else.
 // (The same behaviour in one process with fake providers: test/integration/auto-shards.test.ts.)
@@ -20,6 +21,7 @@ import { freePort, installChart, isLeader, mountServiceAccount, startLikePod, ty
 import { auditRequests, bao, baoApi, mountKv, unique, vaultServer, writeKv, writePolicy } from "../helpers/openbao.ts";
 import { decoded, kube, ready, sleep, waitFor } from "../helpers/operator.ts";
 import { leakForms, planted } from "../helpers/planted.ts";
+import { RECEIVER_GROUP, RECEIVER_VERSION, type RefreshReceiver } from "../../src/api/refresh-receiver.ts";
 
 const KEYS = Array.from({ length: 20 }, (_, i) => `k${i}`);
 const PER_KEY = 3;
@@ -55,6 +57,8 @@ describe("automatic shards across processes: the chart's shards=auto, three pods
   const values = new Map(KEYS.map((key) => [key, planted("shard-bao")]));
   const everyValue: string[] = [...values.values()];
   let app: string;
+  /** The OpenBao token the stores read with. */
+  let token = "";
   let deployment: V1Deployment;
   const live = () => pods.filter((pod) => pod.child.exitCode === null && pod.child.signalCode === null);
   const metricsOf = (group: PodProcess[]) => Promise.all(group.map((pod) => pod.metrics()));
@@ -68,8 +72,16 @@ describe("automatic shards across processes: the chart's shards=auto, three pods
     });
     return KEYS.map((key) => byPath.get(`${kv}/data/app/${key}`) ?? 0);
   };
+  const receiverPorts = new Map<PodProcess, number>();
+  /** A process as a pod of the chart, its webhook listener on a port of its own (pods have an IP each). */
+  const startPod = async (extra: string[] = []) => {
+    const port = await freePort();
+    const pod = await startLikePod(deployment, root, [`--receiver-bind-address=127.0.0.1:${port}`, ...extra]);
+    receiverPorts.set(pod, port);
+    return pod;
+  };
   const start = async () => {
-    const pod = await startLikePod(deployment, root);
+    const pod = await startPod();
     pods.push(pod);
     return pod;
   };
@@ -91,6 +103,8 @@ describe("automatic shards across processes: the chart's shards=auto, three pods
       "minRefreshInterval=1s",
       "metrics.auth=none",
       "logLevel=debug",
+      // Every member takes webhook calls (each process on its own port here, as pods on their own IPs).
+      "receiver.enabled=true",
     ]);
     const args = deployment.spec!.template.spec!.containers[0]!.args!;
     assert.ok(args.includes("--shards=auto") && args.includes("--leader-elect=false"), "the chart's shards=auto");
@@ -100,7 +114,7 @@ describe("automatic shards across processes: the chart's shards=auto, three pods
     await mountKv(b, kv, "2");
     for (const key of KEYS) await writeKv(b, kv, `app/${key}`, { value: values.get(key)! });
     await writePolicy(b, `${kv}-read`, `path "${kv}/*" { capabilities = ["read"] }`);
-    const token = ((await baoApi(b, "POST", "auth/token/create", { policies: [`${kv}-read`], ttl: "1h" }))["auth"] as { client_token: string }).client_token;
+    token = ((await baoApi(b, "POST", "auth/token/create", { policies: [`${kv}-read`], ttl: "1h" }))["auth"] as { client_token: string }).client_token;
     everyValue.push(token);
     await k.core.createNamespacedSecret({ namespace: app, body: { metadata: { name: "bao-token" }, stringData: { token } } });
     for (let i = 0; i < 3; i++) await start();
@@ -150,6 +164,55 @@ describe("automatic shards across processes: the chart's shards=auto, three pods
     console.log(`# ${CYCLES} idle cycles: ${total} OpenBao reads for ${KEYS.length} distinct keys (${(total / CYCLES).toFixed(1)} per cycle, ${NAMES.length} ExternalSecrets), ${writes} Secret writes`);
     for (const [i, key] of KEYS.entries()) assert.ok(made[i]! >= CYCLES - 1 && made[i]! <= CYCLES + 1, `${key}: ${made[i]} reads in ${CYCLES} cycles for ${PER_KEY} readers`);
     assert.equal(writes, 0, "no Secret written at rest");
+  });
+
+  it("a webhook call reaching one process refreshes what every process works, under the chart's RBAC", async () => {
+    const hooked = await freshNamespace("shards-hooked");
+    const hookKeys = Array.from({ length: 8 }, (_, i) => `hooked/h${i}`);
+    const first = hookKeys.map(() => planted("shard-hook-v1"));
+    const second = hookKeys.map(() => planted("shard-hook-v2"));
+    const callToken = `hook-${randomBytes(16).toString("hex")}`;
+    everyValue.push(...first, ...second, callToken);
+    const b = bao();
+    for (const [i, key] of hookKeys.entries()) await writeKv(b, kv, key, { value: first[i]! });
+    await k.core.createNamespacedSecret({ namespace: hooked, body: { metadata: { name: "bao-token" }, stringData: { token } } });
+    await k.core.createNamespacedSecret({ namespace: hooked, body: { metadata: { name: "hook" }, stringData: { token: callToken } } });
+    await k.create("SecretStore", hooked, "bao", { provider: { vault: { ...vaultServer(), path: kv, version: "v2", auth: { tokenSecretRef: { name: "bao-token", key: "token" } } } } });
+    // Hourly: within the test only the call can bring the rotation in.
+    for (const [i, key] of hookKeys.entries()) {
+      await k.create("ExternalSecret", hooked, `h${i}`, { refreshInterval: "1h", secretStoreRef: { name: "bao" }, data: [{ secretKey: "v", remoteRef: { key, property: "value" } }] });
+    }
+    await k.custom.createNamespacedCustomObject({
+      group: RECEIVER_GROUP,
+      version: RECEIVER_VERSION,
+      namespace: hooked,
+      plural: "refreshreceivers",
+      body: { apiVersion: `${RECEIVER_GROUP}/${RECEIVER_VERSION}`, kind: "RefreshReceiver", metadata: { name: "rotation" }, spec: { type: "generic", secretRef: { name: "hook" }, resources: [{ kind: "SecretStore", name: "bao" }] } },
+    });
+    for (const [i] of hookKeys.entries()) await waitFor(`h${i} Ready`, async () => (ready(await k.es(hooked, `h${i}`))?.status === "True" ? true : undefined), 60_000);
+    // Ready with a path: the process owning the receiver's slot read its Secret and patched its status.
+    const path = await waitFor("the receiver's path", async () => {
+      const receiver = (await k.custom.getNamespacedCustomObject({ group: RECEIVER_GROUP, version: RECEIVER_VERSION, namespace: hooked, plural: "refreshreceivers", name: "rotation" })) as RefreshReceiver;
+      return receiver.status?.conditions?.find((c) => c.type === "Ready")?.status === "True" ? receiver.status.webhookPath : undefined;
+    });
+    for (const [i, key] of hookKeys.entries()) await writeKv(b, kv, key, { value: second[i]! });
+    const hookReads = () => hookKeys.map((key) => auditRequests((p, entry) => p === `${kv}/data/${key}` && entry.request?.operation === "read"));
+    const readsBefore = hookReads();
+    const syncsBefore = (await metricsOf(pods)).map((t) => syncCalls(t, hooked));
+    const res = await fetch(`http://127.0.0.1:${receiverPorts.get(pods[0]!)}${path}`, { method: "POST", body: "", headers: { authorization: `Bearer ${callToken}` } });
+    await res.arrayBuffer();
+    assert.equal(res.status, 202);
+    await waitFor(
+      "every hooked Secret rotated",
+      async () => ((await Promise.all(hookKeys.map((_, i) => k.secret(hooked, `h${i}`)))).every((secret, i) => decoded(secret).v === second[i]) ? true : undefined),
+      20_000,
+    );
+    await sleep(2000);
+    assert.deepEqual(hookReads().map((n, i) => n - readsBefore[i]!), hookKeys.map(() => 1), "each key read once by the fleet");
+    const refreshedBy = (await metricsOf(pods)).map((t, i) => [...syncCalls(t, hooked)].filter(([name, n]) => n > (syncsBefore[i]!.get(name) ?? 0)).length);
+    console.log(`# one webhook call to process 0: refreshes per process ${refreshedBy.join(" / ")}`);
+    assert.equal(refreshedBy.reduce((a, c) => a + c, 0), hookKeys.length);
+    assert.ok(refreshedBy.filter((n) => n > 0).length >= 2, `refreshed by more than the process called (${refreshedBy.join("/")})`);
   });
 
   it("a SIGKILLed process's share is taken over once its Lease expires; a rotation then writes each Secret once", async () => {
@@ -220,7 +283,7 @@ describe("automatic shards across processes: the chart's shards=auto, three pods
     const members = live();
     const writesBefore = await secretWrites();
     // The same pod with the other mode, as a rollout from auto to off runs it next to the old members.
-    const leader = await startLikePod(deployment, root, ["--shards=off", "--leader-elect=true"]);
+    const leader = await startPod(["--shards=off", "--leader-elect=true"]);
     pods.push(leader);
     await waitFor("the leader leads", async () => ((await isLeader(leader)) ? true : undefined), 60_000);
     const ledAt = Date.now();
@@ -241,9 +304,9 @@ describe("automatic shards across processes: the chart's shards=auto, three pods
     assert.equal(writes, 0, "switching modes writes no Secret");
   });
 
-  it("refuses to start with a receiver listener or an explicit --leader-elect=true: exits non-zero saying why", async () => {
-    for (const [extra, why] of [[`--receiver-bind-address=127.0.0.1:${await freePort()}`, /cannot serve RefreshReceivers/], ["--leader-elect=true", /replaces leader election/]] as const) {
-      const pod = await startLikePod(deployment, root, [extra]);
+  it("refuses to start with an explicit --leader-elect=true: exits non-zero saying why", async () => {
+    for (const [extra, why] of [["--leader-elect=true", /replaces leader election/]] as const) {
+      const pod = await startPod([extra]);
       const code = await Promise.race([pod.exited, sleep(30_000).then(() => "still running")]);
       if (code === "still running") pod.child.kill("SIGKILL");
       assert.notEqual(code, 0, `${extra}: exit code`);

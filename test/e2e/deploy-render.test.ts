@@ -5,7 +5,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import assert from "node:assert/strict";
-import type { KubernetesObject, V1ClusterRole, V1Deployment, V1NetworkPolicy, V1PolicyRule, V1Role } from "@kubernetes/client-node";
+import type { KubernetesObject, V1ClusterRole, V1Deployment, V1NetworkPolicy, V1PolicyRule, V1Role, V1Service } from "@kubernetes/client-node";
 import { CHART, REPO, helm, helmTemplate, idOf, kustomizeBuild } from "../helpers/deploy.ts";
 import { parseManifests } from "../../src/kube/apply.ts";
 import { KUBE_VERSION } from "../bench/binaries.ts";
@@ -144,7 +144,7 @@ describe("Helm chart", () => {
     assert.deepEqual(ports(on), ["metrics:8080", "webhooks:9292"]);
     assert.deepEqual(webhooksService(on)?.spec.ports.map((p) => [p.port, p.targetPort]), [[9292, "webhooks"]]);
     assert.equal(byKind(on, "Ingress").length, 0, "the Ingress is a separate choice");
-    const wanted = [[["refreshreceivers"], ["list", "watch"]], [["refreshreceivers/status"], ["patch"]]];
+    const wanted = [[["refreshreceivers"], ["list", "watch"]], [["refreshreceivers/status"], ["get", "patch"]]];
     assert.deepEqual(receiverRules(clusterRole(on, "secrets-bridge")?.rules), wanted);
     const scoped = helmTemplate("sb-system", ["receiver.enabled=true", "scope.namespaces={team-a}"]);
     assert.deepEqual(receiverRules((byKind(scoped, "Role").find((r) => r.metadata?.namespace === "team-a") as V1Role).rules), wanted);
@@ -212,7 +212,7 @@ describe("Helm chart", () => {
     assert.deepEqual(container.env?.find((e) => e.name === "HTTPS_PROXY")?.value, "http://proxy:3128");
   });
 
-  it("shards: off by default (one leader, get/create/update on leases); auto runs every replica on member Leases with list/delete, and refuses receivers", () => {
+  it("shards: off by default (one leader, get/create/update on leases); auto runs every replica on member Leases with list/delete, and serves receivers from every replica", () => {
     const leaseVerbs = (objects: KubernetesObject[]) => (byKind(objects, "Role").find((r) => r.metadata?.name === "secrets-bridge-leader-election") as V1Role | undefined)?.rules?.map((rule) => [rule.resources, rule.verbs]);
     const off = helmTemplate("sb-system");
     assert.ok(!argsOf(off).some((arg) => arg.startsWith("--shards")));
@@ -227,7 +227,15 @@ describe("Helm chart", () => {
       assert.deepEqual(leaseVerbs(auto), [[["leases"], ["get", "list", "create", "update", "delete"]]], `leaderElection.enabled=${leaderElection}`);
     }
     assert.equal(leaseVerbs(helmTemplate("sb-system", ["leaderElection.enabled=false"])), undefined, "neither: no Lease Role");
-    assert.throws(() => helmTemplate("sb-system", ["shards=auto", "receiver.enabled=true"]), /shards=auto cannot serve RefreshReceivers/);
+    // Receivers sharded: every member takes calls, so the webhooks Service selects no role and no Pod labels itself.
+    const receiving = helmTemplate("sb-system", ["shards=auto", "receiver.enabled=true"]);
+    const webhooks = byKind(receiving, "Service").find((s) => s.metadata?.name === "secrets-bridge-webhooks") as V1Service | undefined;
+    assert.ok(webhooks, "the webhooks Service");
+    assert.equal(webhooks.spec?.selector?.["secrets-bridge.io/webhooks"], undefined);
+    assert.ok(!byKind(receiving, "Role").some((r) => r.metadata?.name === "secrets-bridge-webhook-role"), "no Pod-labelling Role");
+    assert.ok(argsOf(receiving).includes("--receiver-bind-address=:9292"));
+    const led = helmTemplate("sb-system", ["receiver.enabled=true"]);
+    assert.equal((byKind(led, "Service").find((s) => s.metadata?.name === "secrets-bridge-webhooks") as V1Service | undefined)?.spec?.selector?.["secrets-bridge.io/webhooks"], "leader");
     assert.throws(() => helmTemplate("sb-system", ["shards=on"]), /shards must be off or auto/);
     // A values file's bare `off` is YAML's false: still off.
     const values = join(mkdtempSync(join(tmpdir(), "sb-values-")), "values.yaml");
@@ -299,6 +307,14 @@ describe("kustomize base", () => {
     const leaseRole = (objects: KubernetesObject[]) => byKind(objects, "Role").find((r) => r.metadata?.name === "secrets-bridge-leader-election") as V1Role | undefined;
     assert.deepEqual(leaseRole(fromKustomize)?.rules, leaseRole(fromHelm)?.rules);
     assert.deepEqual(leaseRole(kustomizeBuild())?.rules, leaseRole(helmTemplate("secrets-bridge"))?.rules, "the base keeps the leader's verbs");
+    // With the receivers component first: the chart's shards=auto + receiver.enabled (a Service selecting every replica).
+    writeFileSync(join(overlay, "kustomization.yaml"), `resources: [${from("deploy/kustomize")}]\ncomponents: [${from("deploy/kustomize/components/refresh-receivers")}, ${from("deploy/kustomize/components/auto-shards")}]\n`);
+    const both = kustomizeBuild(overlay);
+    const bothHelm = helmTemplate("secrets-bridge", ["shards=auto", "receiver.enabled=true"]);
+    assert.deepEqual(argsOf(both), argsOf(bothHelm));
+    const selector = (objects: KubernetesObject[]) => (byKind(objects, "Service").find((s) => s.metadata?.name === "secrets-bridge-webhooks") as V1Service | undefined)?.spec?.selector;
+    assert.ok(selector(both), "the webhooks Service");
+    assert.deepEqual(selector(both), selector(bothHelm));
   });
 
   it("deploy/overlays/hardened (no token create, the egress example) matches the chart with the same values", () => {

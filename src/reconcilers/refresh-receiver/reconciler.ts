@@ -22,6 +22,11 @@ export interface RefreshReceiverReconcilerDeps {
   events: EventRecorder;
   log: Logger;
   now?: () => Date;
+  /**
+   * Sharded (--shards auto), every replica serves every receiver (the Service spreads calls over all of them) but
+   * only the one whose slot holds the receiver writes its status and events. Default: this replica writes them.
+   */
+  writesStatus?: (key: string) => boolean;
 }
 
 export function refreshReceiverReconciler(deps: RefreshReceiverReconcilerDeps): (key: string) => Promise<ReconcileResult> {
@@ -33,33 +38,38 @@ export function refreshReceiverReconciler(deps: RefreshReceiverReconcilerDeps): 
       deps.registry.remove(key);
       return;
     }
-    const previous = findCondition(receiver.status?.conditions, "Ready");
+    // status.calls belongs to the replicas sharing webhook calls (receiver/shared-calls.ts): never written from here.
+    const { calls: _shared, ...observed } = receiver.status ?? {};
+    const previous = findCondition(observed.conditions, "Ready");
+    const writes = deps.writesStatus?.(key) ?? true;
     const read = await readReceiverToken(deps.clients, namespace, receiver.spec.secretRef.name);
     let status: RefreshReceiverStatus;
     if ("token" in read) {
       const path = webhookPath(read.token, name, namespace);
       deps.registry.set(path, { key, namespace, name, type: receiver.spec.type, token: read.token, events: receiver.spec.events ?? [], resources: receiver.spec.resources });
       status = {
-        ...receiver.status,
+        ...observed,
         webhookPath: path,
         observedGeneration: receiver.metadata.generation,
-        conditions: withCondition(receiver.status?.conditions, readyCondition("True", "Succeeded", `Receiver initialized for path: ${path}`, previous, now())),
+        conditions: withCondition(observed.conditions, readyCondition("True", "Succeeded", `Receiver initialized for path: ${path}`, previous, now())),
       };
     } else {
       deps.registry.remove(key);
-      const { webhookPath: _gone, ...rest } = receiver.status ?? {};
+      const { webhookPath: _gone, ...rest } = observed;
       status = {
         ...rest,
         observedGeneration: receiver.metadata.generation,
-        conditions: withCondition(receiver.status?.conditions, readyCondition("False", read.reason, read.problem, previous, now())),
+        conditions: withCondition(observed.conditions, readyCondition("False", read.reason, read.problem, previous, now())),
       };
-      if (previous?.status !== "False" || previous.message !== read.problem) {
+      if (writes && (previous?.status !== "False" || previous.message !== read.problem)) {
         await deps.events.warning({ apiVersion: RECEIVER_API_VERSION, kind: "RefreshReceiver", name, namespace, uid: receiver.metadata.uid }, read.reason, read.problem);
         deps.log.warn({ receiver: key, reason: read.reason }, "receiver not served");
       }
     }
-    if (!statusEqual(status, receiver.status)) {
-      await patchStatus(deps.clients, { plural: "refreshreceivers", namespace, name, api: { group: RECEIVER_GROUP, version: RECEIVER_VERSION } }, status);
+    if (writes && !statusEqual(status, observed)) {
+      // A merge patch keeps what it leaves out: a path no longer served is removed explicitly (null).
+      const patch = status.webhookPath === undefined && observed.webhookPath !== undefined ? { ...status, webhookPath: null } : status;
+      await patchStatus(deps.clients, { plural: "refreshreceivers", namespace, name, api: { group: RECEIVER_GROUP, version: RECEIVER_VERSION } }, patch);
     }
     return { requeueAfterMs: TOKEN_RECHECK_MS };
   };

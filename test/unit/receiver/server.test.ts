@@ -76,8 +76,10 @@ describe("receiver server", () => {
       registry,
       replays: new ReplayGuard({ ttlMs: 60_000, maxEntries: 100 }),
       accepting: () => accepting,
-      refresh: (receiver: ServedReceiver, keys) => {
+      refresh: async (receiver: ServedReceiver, keys, _body, _event, deliveryId) => {
         refreshes.push({ receiver: receiver.key, keys });
+        // As a sharded replica answers a delivery another replica already shared (receiver/shared-calls.ts).
+        return deliveryId === "seen-elsewhere" ? "replayed" : undefined;
       },
       log: makeLogger({ level: "debug", destination: sink }),
       maxBodyBytes: LIMIT,
@@ -134,6 +136,13 @@ describe("receiver server", () => {
     const body = "{}";
     const headers = { "x-hub-signature-256": sign(body), "x-github-event": "push", "x-github-delivery": "gh-replay" };
     assert.equal((await call(port, paths["gh"]!, { body, headers })).status, 202);
+    assert.equal((await call(port, paths["gh"]!, { body, headers })).status, 409);
+    assert.equal(refreshes.splice(0).length, 1);
+  });
+
+  it("a delivery the refresh finds already received elsewhere (sharded) is answered as a replay", async () => {
+    const body = "{}";
+    const headers = { "x-hub-signature-256": sign(body), "x-github-event": "push", "x-github-delivery": "seen-elsewhere" };
     assert.equal((await call(port, paths["gh"]!, { body, headers })).status, 409);
     assert.equal(refreshes.splice(0).length, 1);
   });

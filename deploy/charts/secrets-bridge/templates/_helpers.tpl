@@ -82,13 +82,14 @@ app.kubernetes.io/instance: {{ .Release.Name }}
   verbs: [patch]
 {{- end }}
 {{- if .Values.receiver.enabled }}
-{{- /* RefreshReceivers: watched, status written; their token Secrets are read with the secrets get above. */}}
+{{- /* RefreshReceivers: watched, status written (and read again by a sharded replica sharing a call after a
+conflict); their token Secrets are read with the secrets get above. */}}
 - apiGroups: [secrets-bridge.io]
   resources: [refreshreceivers]
   verbs: [list, watch]
 - apiGroups: [secrets-bridge.io]
   resources: [refreshreceivers/status]
-  verbs: [patch]
+  verbs: [get, patch]
 {{- end }}
 {{- if .Values.genericTargets.enabled }}
 {{- /* target.manifest kinds (values.yaml genericTargets): writable by every tenant through its ExternalSecrets. */}}
@@ -105,16 +106,18 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- .Values.metrics.auth -}}
 {{- end -}}
 
-{{/* shards is off or auto (a bare `off` in a values file is YAML's false: read as off). Fails on anything else,
-and on auto with receiver.enabled: a webhook call lands on one replica, the ExternalSecrets it names may be another's. */}}
+{{/* shards is off or auto (a bare `off` in a values file is YAML's false: read as off). Fails on anything else. */}}
 {{- define "secrets-bridge.shards" -}}
 {{- $mode := toString .Values.shards -}}
 {{- if eq $mode "false" -}}{{- $mode = "off" -}}{{- end -}}
 {{- if not (has $mode (list "off" "auto")) -}}
 {{- fail (printf "shards must be off or auto, not %q" $mode) -}}
 {{- end -}}
-{{- if and (eq $mode "auto") .Values.receiver.enabled -}}
-{{- fail "shards=auto cannot serve RefreshReceivers yet (a call reaches one replica, its ExternalSecrets may be another's): set receiver.enabled=false or shards=off" -}}
-{{- end -}}
 {{- $mode -}}
+{{- end -}}
+
+{{/* Whether one leader takes the webhook calls (leader election, not shards=auto): it labels its own Pod and the
+webhooks Service selects it. Sharded, every member takes calls and shares them with the others. */}}
+{{- define "secrets-bridge.webhooksByLeader" -}}
+{{- if and .Values.receiver.enabled .Values.leaderElection.enabled (ne (include "secrets-bridge.shards" .) "auto") -}}true{{- end -}}
 {{- end -}}

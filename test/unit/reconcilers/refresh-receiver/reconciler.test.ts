@@ -13,11 +13,23 @@ import { webhookPath } from "../../../../src/receiver/webhook-path.ts";
 
 const TOKEN = "a-token-of-enough-length";
 
-function harness(secret: Record<string, string> | "missing") {
+/** RFC 7386 JSON merge patch, as the apiserver applies the reconciler's status patch (null removes a field). */
+function mergePatch(target: unknown, patch: unknown): unknown {
+  if (typeof patch !== "object" || patch === null || Array.isArray(patch)) return patch;
+  const result: Record<string, unknown> = typeof target === "object" && target !== null && !Array.isArray(target) ? { ...(target as Record<string, unknown>) } : {};
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) delete result[key];
+    else result[key] = mergePatch(result[key], value);
+  }
+  return result;
+}
+
+function harness(secret: Record<string, string> | "missing", opts: { writesStatus?: boolean; calls?: NonNullable<RefreshReceiver["status"]>["calls"] } = {}) {
   let data = secret;
   let receiver: RefreshReceiver = {
     metadata: { name: "hook", namespace: "team-a", generation: 3, uid: "u1" },
     spec: { type: "generic", secretRef: { name: "hook-token" }, resources: [{ kind: "ExternalSecret", name: "*" }] },
+    ...(opts.calls ? { status: { calls: opts.calls } } : {}),
   };
   const patches: unknown[] = [];
   const warnings: string[] = [];
@@ -33,14 +45,22 @@ function harness(secret: Record<string, string> | "missing") {
       async patchNamespacedCustomObjectStatus(req: { group: string; version: string; plural: string; body: { status: RefreshReceiver["status"] } }) {
         assert.deepEqual([req.group, req.version, req.plural], ["secrets-bridge.io", "v1alpha1", "refreshreceivers"]);
         patches.push(req.body.status);
-        receiver = { ...receiver, status: req.body.status };
+        receiver = { ...receiver, status: mergePatch(receiver.status, req.body.status) as RefreshReceiver["status"] };
         return {};
       },
     },
   } as unknown as KubeClients;
   const events: EventRecorder = { normal: async () => {}, warning: async (_target, reason, message) => void warnings.push(`${reason}: ${message}`) };
   const registry = new ReceiverRegistry({ requestsPerSecond: 1 });
-  const reconcile = refreshReceiverReconciler({ clients, receiver: () => receiver, registry, events, log: pino({ level: "silent" }), now: () => new Date(0) });
+  const reconcile = refreshReceiverReconciler({
+    clients,
+    receiver: () => receiver,
+    registry,
+    events,
+    log: pino({ level: "silent" }),
+    now: () => new Date(0),
+    ...(opts.writesStatus === undefined ? {} : { writesStatus: () => opts.writesStatus! }),
+  });
   return { reconcile: () => reconcile("team-a/hook"), registry, patches, warnings, setSecret: (next: Record<string, string> | "missing") => (data = next), receiver: () => receiver };
 }
 
@@ -89,6 +109,28 @@ describe("refreshReceiverReconciler", () => {
       assert.ok(!JSON.stringify([h.patches, h.warnings]).includes("tiny-tok"), "the token's content in a message");
     });
   }
+
+  it("sharded: the calls other replicas shared in status are never written from here, and survive its writes", async () => {
+    const calls = [{ id: "c1", at: new Date(0).toISOString(), keys: ["db"] }];
+    const h = harness({ token: TOKEN }, { calls });
+    await h.reconcile();
+    h.setSecret("missing");
+    await h.reconcile();
+    assert.equal(h.patches.length, 2);
+    for (const patch of h.patches) assert.ok(!("calls" in (patch as object)), "a status patch carries calls");
+    assert.deepEqual(h.receiver().status?.calls, calls);
+    assert.equal(h.receiver().status?.webhookPath, undefined, "the path no longer served is removed");
+  });
+
+  it("sharded: a replica not owning the receiver serves it but writes neither status nor events", async () => {
+    const h = harness({ token: TOKEN }, { writesStatus: false });
+    await h.reconcile();
+    assert.equal(h.registry.byPath(webhookPath(Buffer.from(TOKEN), "hook", "team-a"))?.key, "team-a/hook");
+    h.setSecret("missing");
+    assert.deepEqual(await h.reconcile(), { requeueAfterMs: TOKEN_RECHECK_MS });
+    assert.equal(h.registry.size(), 0);
+    assert.deepEqual([h.patches, h.warnings], [[], []]);
+  });
 
   it("a deleted receiver is no longer served", async () => {
     const h = harness({ token: TOKEN });
