@@ -25,7 +25,11 @@ export function mayBeSlimmed(es: ExternalSecret): boolean {
 export function slimExternalSecret(es: ExternalSecret): void {
   if (slimmed.has(es) || !mayBeSlimmed(es)) return;
   const annotations = es.metadata.annotations;
-  if (annotations && LAST_APPLIED in annotations) delete annotations[LAST_APPLIED];
+  if (annotations && LAST_APPLIED in annotations) {
+    // Rebuilt, not deleted from (a deleted property makes a slow dictionary: see informers.ts dropManagedFields).
+    const { [LAST_APPLIED]: _copy, ...rest } = annotations;
+    es.metadata.annotations = rest;
+  }
   const { spec } = es;
   const target = spec.target;
   es.spec = {
