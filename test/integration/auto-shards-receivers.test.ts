@@ -14,6 +14,7 @@ import { decoded, kube, sleep, startTestOperator, waitFor, waitForReady, type Te
 import { assertNoLeaks, auditRequests, bao, baoApi, mountKv, unique, vaultServer, writeKv, writePolicy } from "../helpers/openbao.ts";
 import { leakForms, planted } from "../helpers/planted.ts";
 import { makeMetrics, type OperatorMetrics } from "../../src/metrics.ts";
+import { gauge, syncs } from "../helpers/replica-metrics.ts";
 import { RECEIVER_GROUP, RECEIVER_VERSION, type RefreshReceiver } from "../../src/api/refresh-receiver.ts";
 
 const KEYS = Array.from({ length: 12 }, (_, i) => `app/k${i}`);
@@ -32,16 +33,6 @@ async function post(port: number, path: string, body: string, headers: Record<st
   const res = await fetch(`http://127.0.0.1:${port}${path}`, { method: "POST", body, headers });
   await res.arrayBuffer();
   return res.status;
-}
-
-/** ExternalSecret name -> sync calls this replica made. */
-async function syncs(metrics: OperatorMetrics): Promise<Map<string, number>> {
-  return new Map((await metrics.syncCalls.get()).values.map((v) => [String(v.labels.name), v.value]));
-}
-
-async function gauge(metrics: OperatorMetrics, name: string): Promise<number> {
-  const text = await metrics.registry.getSingleMetricAsString(name);
-  return Number(/\s(\S+)\s*$/.exec(text.trim())?.[1] ?? NaN);
 }
 
 const secretWrites = () => apiserverRequestCount({ verbs: ["POST", "PUT", "PATCH", "DELETE"], resource: "secrets" });

@@ -13,6 +13,7 @@ import { apiserverRequestCount, freshNamespace, kubeConfig } from "../helpers/be
 import { decoded, kube, ready, sleep, startTestOperator, waitFor, type TestOperator } from "../helpers/operator.ts";
 import { planted } from "../helpers/planted.ts";
 import { makeMetrics, type OperatorMetrics } from "../../src/metrics.ts";
+import { gauge, syncs } from "../helpers/replica-metrics.ts";
 import { fakeCallCount } from "../../providers/fake/index.ts";
 import { MEMBER_LABEL } from "../../src/controller/shards/member-lease.ts";
 
@@ -22,16 +23,6 @@ const names = KEYS.flatMap((key) => Array.from({ length: PER_KEY }, (_, i) => `$
 const keyOf = (name: string) => name.slice(0, name.lastIndexOf("-r"));
 /** Stores read by one ExternalSecret each ("solo-i" reads store "solo-i"): where their sessions live is checkable. */
 const SOLO = Array.from({ length: 6 }, (_, i) => `solo-${i}`);
-
-/** ExternalSecret name -> sync calls this replica made. */
-async function syncs(metrics: OperatorMetrics): Promise<Map<string, number>> {
-  return new Map((await metrics.syncCalls.get()).values.map((v) => [String(v.labels.name), v.value]));
-}
-
-async function gauge(metrics: OperatorMetrics, name: string): Promise<number> {
-  const text = await metrics.registry.getSingleMetricAsString(name);
-  return Number(/\s(\S+)\s*$/.exec(text.trim())?.[1] ?? NaN);
-}
 
 const secretWrites = () => apiserverRequestCount({ verbs: ["POST", "PUT", "PATCH", "DELETE"], resource: "secrets" });
 
