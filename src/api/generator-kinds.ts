@@ -1,7 +1,7 @@
 // The CRDs of the generators.external-secrets.io/v1alpha1 kinds (names, scope and categories as ESO's).
 import type { z } from "zod";
 import type { KindInfo } from "./kinds.ts";
-import { clusterGeneratorSpec, FakeSpec, GENERATOR_GROUP, GENERATOR_VERSION, PasswordSpec, SSHKeySpec, UUIDSpec, vaultDynamicSecretSpec, stsSessionTokenSpec, awsAuthField, ecrAuthorizationTokenSpec } from "./generators.ts";
+import { clusterGeneratorSpec, FakeSpec, GENERATOR_GROUP, GENERATOR_VERSION, PasswordSpec, SSHKeySpec, UUIDSpec, vaultDynamicSecretSpec, stsSessionTokenSpec, awsAuthField, ecrAuthorizationTokenSpec, WebhookSpec } from "./generators.ts";
 
 const CATEGORIES = ["external-secrets", "external-secrets-generators"];
 
@@ -22,6 +22,7 @@ export function generatorKinds(providerSlices: Record<string, z.ZodType> = {}): 
     ...(vault ? [generatorKind("VaultDynamicSecret", "vaultdynamicsecrets", "Namespaced", "VaultDynamicSecret reads or writes a Vault path whose answer is a fresh secret (dynamic credentials, a certificate, a token).", vaultDynamicSecretSpec(vault))] : []),
     ...(awsAuth ? [generatorKind("ECRAuthorizationToken", "ecrauthorizationtokens", "Namespaced", "ECRAuthorizationToken uses the GetAuthorizationToken API to retrieve an authorization token for a container registry.", ecrAuthorizationTokenSpec(awsAuth))] : []),
     ...(awsAuth ? [generatorKind("STSSessionToken", "stssessiontokens", "Namespaced", "STSSessionToken uses the GetSessionToken API to retrieve temporary AWS credentials.", stsSessionTokenSpec(awsAuth))] : []),
+    generatorKind("Webhook", "webhooks", "Namespaced", "Webhook connects to a third party API server to handle the secrets generation configuration parameters in spec.", WebhookSpec),
     generatorKind("ClusterGenerator", "clustergenerators", "Cluster", "ClusterGenerator represents a cluster-wide generator which can be referenced as part of generatorRef fields.", clusterGeneratorSpec(providerSlices)),
   ];
 }

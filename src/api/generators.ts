@@ -30,6 +30,7 @@ export const GENERATOR_PLURALS: Record<string, string> = {
   VaultDynamicSecret: "vaultdynamicsecrets",
   STSSessionToken: "stssessiontokens",
   ECRAuthorizationToken: "ecrauthorizationtokens",
+  Webhook: "webhooks",
   ClusterGenerator: "clustergenerators",
 };
 
@@ -159,6 +160,72 @@ export function ecrAuthorizationTokenSpec<A extends z.ZodType>(awsAuthField: A) 
     .describe("Generates a registry login with ECR GetAuthorizationToken: username, password, proxy_endpoint, expires_at (Unix seconds).");
 }
 
+/** Bounds of a Webhook generator's spec (a tenant writes it; each run renders and sends it). */
+export const MAX_WEBHOOK_TEMPLATE = 16 * 1024;
+export const MAX_WEBHOOK_HEADERS = 32;
+export const MAX_WEBHOOK_SECRETS = 16;
+export const MAX_WEBHOOK_JSONPATH = 512;
+
+const SecretName = z.string().min(1).max(253);
+const NtlmSecretRef = z.object({
+  name: SecretName.describe("The name of the Secret resource being referred to."),
+  key: z.string().optional().describe("The key of the entry in the Secret resource's `data` field to be used."),
+  namespace: z.string().optional().describe("The namespace of the Secret resource being referred to."),
+});
+
+/** ESO's WebhookSpec (generators.external-secrets.io/v1alpha1 Webhook), field for field. */
+export const WebhookSpec = z
+  .object({
+    method: z.string().max(16).optional().describe("Webhook Method (default GET)."),
+    url: z.string().min(1).max(MAX_WEBHOOK_TEMPLATE).describe("Webhook url to call: a Go template over the secrets below (their values URL-escaped)."),
+    headers: z.record(z.string().min(1).max(256), z.string().max(MAX_WEBHOOK_TEMPLATE)).optional().describe(`Headers, each value a Go template over the secrets below (at most ${MAX_WEBHOOK_HEADERS}).`),
+    auth: z
+      .object({
+        ntlm: z
+          .object({
+            usernameSecret: NtlmSecretRef.describe("The Secret holding the NTLM user name."),
+            passwordSecret: NtlmSecretRef.describe("The Secret holding the NTLM password."),
+          })
+          .optional()
+          .describe("NTLM authentication (not served by secrets-bridge: such a generator is refused with a message)."),
+      })
+      .optional()
+      .describe("Auth specifies a authorization protocol. Only one protocol may be set."),
+    body: z.string().max(MAX_WEBHOOK_TEMPLATE).optional().describe("Body: a Go template over the secrets below."),
+    timeout: z.string().max(32).optional().describe('Timeout of the whole call, a Go duration (default 30s, at most 5m).'),
+    result: z
+      .object({ jsonPath: z.string().max(MAX_WEBHOOK_JSONPATH).optional().describe("JSONPath of the answer's part that holds the keys (a JSON object, or a string of one); filter and script expressions are refused.") })
+      .describe("Result formatting."),
+    secrets: z
+      .array(
+        z.object({
+          name: z.string().min(1).max(253).describe("Name of this secret in templates."),
+          secretRef: z
+            .object({
+              name: SecretName.optional().describe("The name of the Secret resource being referred to."),
+              key: z.string().optional().describe("The key where the token is found (unused: every key of the Secret is offered to templates)."),
+            })
+            .describe("Secret ref to fill in credentials; every key of it becomes {{ .<name>.<key> }}. It must carry the label external-secrets.io/type: webhook."),
+        }),
+      )
+      .max(MAX_WEBHOOK_SECRETS)
+      .optional()
+      .describe("Secrets to fill in templates. These secrets will be passed to the templating function as key value pairs under the given name."),
+    caBundle: z.base64().optional().describe("PEM encoded CA bundle used to validate the webhook server certificate (base64)."),
+    caProvider: z
+      .object({
+        type: z.enum(["Secret", "ConfigMap"]).describe("The type of provider to use such as \"Secret\", or \"ConfigMap\"."),
+        name: z.string().min(1).max(253).describe("The name of the object located at the provider type."),
+        key: z.string().optional().describe("The key where the CA certificate can be found in the Secret or ConfigMap."),
+        namespace: z.string().optional().describe("The namespace the Provider type is in (a namespaced Webhook reads only its own)."),
+      })
+      .optional()
+      .describe("The provider for the CA bundle to use to validate webhook server certificate."),
+  })
+  .meta({ "x-kubernetes-validations": [{ rule: `!has(self.headers) || size(self.headers) <= ${MAX_WEBHOOK_HEADERS}`, message: `at most ${MAX_WEBHOOK_HEADERS} headers` }] })
+  .describe("Calls an HTTP endpoint and turns its JSON answer (or the part result.jsonPath selects) into the keys.");
+export type WebhookSpec = z.infer<typeof WebhookSpec>;
+
 /** A spec of a kind ESO has and we do not serve yet: stored as written, so nothing is pruned before a later stage serves it. */
 const NotServedSpec = (kind: string) => z.looseObject({}).optional().describe(`The ${kind} generator's spec (not served by secrets-bridge yet: kept as written).`);
 
@@ -192,7 +259,7 @@ export function clusterGeneratorSpec(providerSlices: Record<string, z.ZodType> =
           stsSessionTokenSpec: awsAuthField(providerSlices) ? stsSessionTokenSpec(awsAuthField(providerSlices)!).optional() : NotServedSpec("STSSessionToken"),
           uuidSpec: UUIDSpec.optional(),
           vaultDynamicSecretSpec: providerSlices["vault"] ? vaultDynamicSecretSpec(providerSlices["vault"]).optional() : NotServedSpec("VaultDynamicSecret"),
-          webhookSpec: NotServedSpec("Webhook"),
+          webhookSpec: WebhookSpec.optional(),
           grafanaSpec: NotServedSpec("Grafana"),
           mfaSpec: NotServedSpec("MFA"),
         })

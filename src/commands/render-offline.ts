@@ -24,7 +24,7 @@ import { LABEL_MANAGED } from "../api/markers.ts";
 import { manifestBase } from "../reconcilers/external-secret/manifest-target/desired.ts";
 import type { Located } from "./render-manifests.ts";
 import { GENERATOR_GROUP, type GeneratorObject } from "../api/generators.ts";
-import { generateFromRef, type ReadGenerator } from "../generators/index.ts";
+import { generateFromRef, servedGenerators, type ReadGenerator } from "../generators/index.ts";
 import { kubeGeneratorReader } from "../kube/generators.ts";
 
 export interface OfflineContext {
@@ -184,7 +184,9 @@ async function withFetched<T>(esObj: Obj, ctx: OfflineContext, use: (es: Externa
   };
   try {
     const readGenerator = generatorReader(ctx);
-    const fetched = await fetchData(es, sessionFor, false, (ref) => generateFromRef(ref, namespace, readGenerator));
+    // Every served kind is known, so an online one (Webhook, VaultDynamicSecret ...) says it is not generated offline
+    // rather than "not supported"; without a context only the offline ones can run.
+    const fetched = await fetchData(es, sessionFor, false, (ref) => generateFromRef(ref, namespace, readGenerator, { generators: servedGenerators(ctx.providers) }));
     return await use(es, fetched.data, templateSources(ctx, namespace));
   } finally {
     await Promise.allSettled(sessions.map((s) => s.close()));

@@ -6,13 +6,17 @@ import { password } from "./password.ts";
 import { sshKey } from "./sshkey.ts";
 import type { Generator } from "./types.ts";
 import { uuid } from "./uuid.ts";
+import { webhook } from "./webhook/index.ts";
 
 /** The offline generators: no provider, no credentials (all the CLI's render runs without a cluster). */
 export const GENERATORS: ReadonlyArray<Generator<any>> = [password, uuid, sshKey, fake];
 
-/** The offline generators and every provider's; throws when two claim one kind (a wiring bug). */
+/** Generators that need the cluster and the network but no provider: served by the operator, never by render. */
+export const ONLINE_GENERATORS: ReadonlyArray<Generator<any>> = [webhook];
+
+/** The offline generators, the online ones and every provider's; throws when two claim one kind (a wiring bug). */
 export function servedGenerators(providers: Iterable<Pick<Provider<any>, "generators">>): ReadonlyArray<Generator<any>> {
-  const all = [...GENERATORS, ...[...providers].flatMap((provider) => provider.generators ?? [])];
+  const all = [...GENERATORS, ...ONLINE_GENERATORS, ...[...providers].flatMap((provider) => provider.generators ?? [])];
   const kinds = all.map((generator) => generator.kind);
   const twice = kinds.find((kind, i) => kinds.indexOf(kind) !== i);
   if (twice) throw new Error(`generator kind ${twice} registered twice`);

@@ -13,8 +13,11 @@ import { apiServerAudiences } from "./api-audiences.ts";
 export interface KubeAccess {
   /** The bytes of one key of a Secret. Throws ConfigError when the Secret or key is missing. */
   readSecretKey(ref: SecretKeySelector): Promise<Uint8Array>;
-  /** All keys of a Secret. */
-  readSecret(name: string, namespace?: string): Promise<Record<string, Uint8Array>>;
+  /**
+   * All keys of a Secret. `requireLabel`: the Secret must carry this label with this value (ConfigError otherwise),
+   * as ESO's Webhook requires `external-secrets.io/type: webhook` on the Secrets it reads.
+   */
+  readSecret(name: string, namespace?: string, opts?: { requireLabel?: readonly [string, string] }): Promise<Record<string, Uint8Array>>;
   /**
    * All keys of a ConfigMap (`data` as UTF-8 bytes, `binaryData` as is), with the same namespace rules.
    * Throws ConfigError when it is missing or not readable. Optional so existing fakes stay valid.
@@ -49,14 +52,17 @@ export function kubeAccess(clients: KubeClients, store: StoreIdentity): KubeAcce
     return namespace;
   };
 
-  const readSecret = async (name: string, refNamespace?: string): Promise<Record<string, Uint8Array>> => {
+  const readSecret = async (name: string, refNamespace?: string, opts: { requireLabel?: readonly [string, string] } = {}): Promise<Record<string, Uint8Array>> => {
     const namespace = resolveNamespace(refNamespace);
     try {
       const secret = await clients.core.readNamespacedSecret({ name, namespace });
+      const [label, wanted] = opts.requireLabel ?? [];
+      if (label !== undefined && secret.metadata?.labels?.[label] !== wanted) throw new ConfigError(`secret ${namespace}/${name} does not carry the label ${label}: ${wanted}`);
       const out: Record<string, Uint8Array> = {};
       for (const [key, value] of Object.entries(secret.data ?? {})) out[key] = Buffer.from(value, "base64");
       return out;
     } catch (err) {
+      if (err instanceof ConfigError) throw err;
       if (isNotFound(err)) throw new ConfigError(`secret ${namespace}/${name} not found`);
       if (isForbidden(err)) throw new ConfigError(`not allowed to read secret ${namespace}/${name}`);
       throw new ProviderUnavailableError(`reading secret ${namespace}/${name}: ${kubeErrorSummary(err)}`);

@@ -48,7 +48,7 @@ describe("validate and render with generators", () => {
       `${G}kind: SSHKey\nmetadata:\n  name: huge\nspec:\n  keyType: rsa\n  keySize: 8192\n`,
       `${G}kind: ClusterGenerator\nmetadata:\n  name: gcr\nspec:\n  kind: GCRAccessToken\n  generator:\n    gcrAccessTokenSpec: {projectID: p}\n`,
       `${G}kind: ClusterGenerator\nmetadata:\n  name: hollow\nspec:\n  kind: Password\n  generator: {}\n`,
-      "apiVersion: external-secrets.io/v1\nkind: ExternalSecret\nmetadata:\n  name: odd\nspec:\n  secretStoreRef: {name: s}\n  data:\n    - secretKey: a\n      remoteRef: {key: a}\n      sourceRef: {generatorRef: {kind: Password, name: impossible}}\n  dataFrom:\n    - sourceRef: {generatorRef: {kind: Webhook, name: hook}}\n",
+      "apiVersion: external-secrets.io/v1\nkind: ExternalSecret\nmetadata:\n  name: odd\nspec:\n  secretStoreRef: {name: s}\n  data:\n    - secretKey: a\n      remoteRef: {key: a}\n      sourceRef: {generatorRef: {kind: Password, name: impossible}}\n  dataFrom:\n    - sourceRef: {generatorRef: {kind: GithubAccessToken, name: hook}}\n",
       "apiVersion: external-secrets.io/v1\nkind: SecretStore\nmetadata:\n  name: s\nspec:\n  provider:\n    fake:\n      data: []\n",
     ];
     writeFileSync(join(dir, "bad.yaml"), docs.join("---\n"));
@@ -61,7 +61,7 @@ describe("validate and render with generators", () => {
       "bad.yaml:30: warning: ClusterGenerator/gcr: spec.kind: GCRAccessToken generators are not supported by secrets-bridge yet",
       "bad.yaml:40: error: ClusterGenerator/hollow: spec.generator.passwordSpec is required for kind Password",
       "bad.yaml:51: error: ExternalSecret/odd: spec.data[0].sourceRef.generatorRef: generators are only supported in dataFrom",
-      "bad.yaml:53: warning: ExternalSecret/odd: spec.dataFrom[0].sourceRef.generatorRef: Webhook generators are not supported by secrets-bridge yet",
+      "bad.yaml:53: warning: ExternalSecret/odd: spec.dataFrom[0].sourceRef.generatorRef: GithubAccessToken generators are not supported by secrets-bridge yet",
     ];
     for (const line of want) assert.ok(r.out.includes(line), `missing: ${line}\n---\n${r.out}`);
     assert.match(r.out, /7 external-secrets\.io objects: 5 errors, 2 warnings/);

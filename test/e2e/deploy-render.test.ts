@@ -27,7 +27,7 @@ describe("Helm chart", () => {
     assert.deepEqual(byKind(objects, "CustomResourceDefinition").map((crd) => crd.metadata?.name).sort(), [
       "clusterexternalsecrets.external-secrets.io", "clustergenerators.generators.external-secrets.io", "clusterpushsecrets.external-secrets.io", "clustersecretstores.external-secrets.io", "ecrauthorizationtokens.generators.external-secrets.io", "externalsecrets.external-secrets.io",
       "fakes.generators.external-secrets.io", "passwords.generators.external-secrets.io", "pushsecrets.external-secrets.io", "refreshreceivers.secrets-bridge.io", "secretstores.external-secrets.io",
-      "sshkeys.generators.external-secrets.io", "stssessiontokens.generators.external-secrets.io", "uuids.generators.external-secrets.io", "vaultdynamicsecrets.generators.external-secrets.io",
+      "sshkeys.generators.external-secrets.io", "stssessiontokens.generators.external-secrets.io", "uuids.generators.external-secrets.io", "vaultdynamicsecrets.generators.external-secrets.io", "webhooks.generators.external-secrets.io",
     ]);
     const deployment = byKind(objects, "Deployment")[0] as V1Deployment;
     assert.equal(deployment.spec?.replicas, 2);
@@ -115,7 +115,7 @@ describe("Helm chart", () => {
     for (const scope of [[], ["scope.namespaces={team-a}"]]) {
       const objects = helmTemplate("sb-system", scope);
       const namespaced = scope.length === 0 ? clusterRole(objects, "secrets-bridge")?.rules : (byKind(objects, "Role").find((r) => r.metadata?.namespace === "team-a") as V1Role).rules;
-      for (const resource of ["passwords", "uuids", "sshkeys", "fakes", "vaultdynamicsecrets", "stssessiontokens", "ecrauthorizationtokens"]) assert.deepEqual(generatorVerbs(namespaced, resource), ["get"], `${resource} ${scope}`);
+      for (const resource of ["passwords", "uuids", "sshkeys", "fakes", "vaultdynamicsecrets", "stssessiontokens", "ecrauthorizationtokens", "webhooks"]) assert.deepEqual(generatorVerbs(namespaced, resource), ["get"], `${resource} ${scope}`);
       assert.deepEqual(generatorVerbs(namespaced, "clustergenerators"), [], "cluster-scoped kinds only in the cluster role");
       assert.deepEqual(generatorVerbs(clusterRole(objects, "secrets-bridge-cluster")?.rules, "clustergenerators"), ["get"]);
       assert.deepEqual(generatorVerbs(clusterRole(objects, "secrets-bridge-cluster")?.rules, "passwords"), [], "namespaced kinds only where the operator works");
@@ -124,7 +124,7 @@ describe("Helm chart", () => {
     }
     // The no-token-requests component replaces the whole rule list: it must keep the generator grant.
     const hardened = kustomizeBuild(`${REPO}deploy/overlays/hardened`);
-    for (const resource of ["passwords", "uuids", "sshkeys", "fakes", "vaultdynamicsecrets", "stssessiontokens", "ecrauthorizationtokens"]) assert.deepEqual(generatorVerbs(clusterRole(hardened, "secrets-bridge")?.rules, resource), ["get"], `hardened ${resource}`);
+    for (const resource of ["passwords", "uuids", "sshkeys", "fakes", "vaultdynamicsecrets", "stssessiontokens", "ecrauthorizationtokens", "webhooks"]) assert.deepEqual(generatorVerbs(clusterRole(hardened, "secrets-bridge")?.rules, resource), ["get"], `hardened ${resource}`);
     assert.deepEqual(generatorVerbs(clusterRole(kustomizeBuild(), "secrets-bridge-cluster")?.rules, "clustergenerators"), ["get"]);
   });
 

@@ -51,6 +51,7 @@ describe("generateCrds", () => {
       "generators.external-secrets.io_stssessiontokens.yaml",
       "generators.external-secrets.io_uuids.yaml",
       "generators.external-secrets.io_vaultdynamicsecrets.yaml",
+      "generators.external-secrets.io_webhooks.yaml",
       "secrets-bridge.io_refreshreceivers.yaml",
     ]);
     for (const file of files) assert.ok(file.yaml.startsWith(`${GENERATED_HEADER}\n`), file.fileName);
@@ -97,10 +98,10 @@ describe("generateCrds", () => {
       const generator = fileName.startsWith("generators.");
       assert.deepEqual(Object.keys(schema.properties as Schema), generator ? ["apiVersion", "kind", "metadata", "spec"] : ["apiVersion", "kind", "metadata", "spec", "status"]);
       assert.deepEqual(at(schema, "metadata"), { type: "object" });
-      // A spec with required fields (ClusterGenerator's kind, VaultDynamicSecret's path and provider, STSSessionToken's and ECRAuthorizationToken's region) is required
+      // A spec with required fields (ClusterGenerator's kind, VaultDynamicSecret's path and provider, STSSessionToken's and ECRAuthorizationToken's region, Webhook's url and result) is required
       // itself: an empty one could never be valid (ESO marks them omitempty; the apiserver would accept a spec-less
       // object that can only fail later).
-      const specRequired = !generator || ["generators.external-secrets.io_clustergenerators.yaml", "generators.external-secrets.io_vaultdynamicsecrets.yaml", "generators.external-secrets.io_stssessiontokens.yaml", "generators.external-secrets.io_ecrauthorizationtokens.yaml"].includes(fileName);
+      const specRequired = !generator || ["generators.external-secrets.io_clustergenerators.yaml", "generators.external-secrets.io_vaultdynamicsecrets.yaml", "generators.external-secrets.io_stssessiontokens.yaml", "generators.external-secrets.io_ecrauthorizationtokens.yaml", "generators.external-secrets.io_webhooks.yaml"].includes(fileName);
       assert.deepEqual(schema.required, specRequired ? ["spec"] : undefined, fileName);
     }
   });

@@ -45,7 +45,7 @@ app.kubernetes.io/instance: {{ .Release.Name }}
   verbs: [patch]
 {{- /* dataFrom[].sourceRef.generatorRef: one live GET of the generator per sync (nothing is watched). */}}
 - apiGroups: [generators.external-secrets.io]
-  resources: [passwords, uuids, sshkeys, fakes, vaultdynamicsecrets, stssessiontokens, ecrauthorizationtokens]
+  resources: [passwords, uuids, sshkeys, fakes, vaultdynamicsecrets, stssessiontokens, ecrauthorizationtokens, webhooks]
   verbs: [get]
 - apiGroups: [""]
   resources: [secrets]
