@@ -35,7 +35,14 @@ export function keysFromAnswer(body: Buffer, jsonPath: string | undefined): Reco
   }
   const keys: Record<string, Uint8Array> = {};
   for (const [key, member] of Object.entries(value)) {
-    keys[key] = new Uint8Array(Buffer.from(typeof member === "string" ? member : JSON.stringify(member), "utf8"));
+    let text: string;
+    try {
+      text = typeof member === "string" ? member : JSON.stringify(member);
+    } catch {
+      // Only a member nested past the stack's depth gets here (RangeError).
+      throw new WebhookAnswerError("a member of the answer is nested too deep");
+    }
+    keys[key] = new Uint8Array(Buffer.from(text, "utf8"));
   }
   return keys;
 }

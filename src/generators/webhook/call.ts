@@ -2,7 +2,7 @@
 // us: a deadline for the whole exchange (not per socket read: a server trickling bytes cannot hold a reconcile),
 // the answer read against a byte budget and abandoned past it, and no redirect followed (a 3xx is an answer, not a
 // new destination: following it would take the call past the scheme and host checks made on the URL).
-import { request as httpRequest, type IncomingMessage } from "node:http";
+import { request as httpRequest, type ClientRequest, type IncomingMessage } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { ByteBudget, declaredLength, readCapped } from "../../provider/capped-read.ts";
 
@@ -29,10 +29,11 @@ export function callWebhook(req: WebhookRequest): Promise<WebhookAnswer> {
   const budget = new ByteBudget(req.maxResponseBytes, "the webhook's answer");
   return new Promise<WebhookAnswer>((resolve, reject) => {
     let response: IncomingMessage | undefined;
+    let outgoing: ClientRequest | undefined;
     const deadline = setTimeout(() => {
       const err = new WebhookTimeoutError(`no complete answer within ${req.deadlineMs} ms`);
       response?.destroy(err);
-      outgoing.destroy(err);
+      outgoing?.destroy(err);
     }, req.deadlineMs);
     const settle =
       <T>(done: (value: T) => void) =>
@@ -40,14 +41,20 @@ export function callWebhook(req: WebhookRequest): Promise<WebhookAnswer> {
         clearTimeout(deadline);
         done(value);
       };
-    // No agent: one connection per call, closed after it (a generator runs at refresh intervals, not in bursts).
-    const outgoing = send(req.url, { method: req.method, headers: req.headers, agent: false, ...(req.ca ? { ca: req.ca } : {}) }, (res) => {
-      response = res;
-      readCapped(res, budget, declaredLength(res.headers["content-length"])).then(
-        settle((body: Buffer) => resolve({ status: res.statusCode ?? 0, body })),
-        settle(reject),
-      );
-    });
+    try {
+      // No agent: one connection per call, closed after it (a generator runs at refresh intervals, not in bursts).
+      outgoing = send(req.url, { method: req.method, headers: req.headers, agent: false, ...(req.ca ? { ca: req.ca } : {}) }, (res) => {
+        response = res;
+        readCapped(res, budget, declaredLength(res.headers["content-length"])).then(
+          settle((body: Buffer) => resolve({ status: res.statusCode ?? 0, body })),
+          settle(reject),
+        );
+      });
+    } catch (err) {
+      // A header a template filled with a line break (ERR_INVALID_CHAR), a bad CA: refused before any byte is sent.
+      settle(reject)(err);
+      return;
+    }
     outgoing.on("error", settle(reject));
     outgoing.end(req.body);
   });

@@ -11,7 +11,7 @@ import { installCrds, parseManifests } from "../../../src/kube/apply.ts";
 import { generateCrdsFor } from "../../../src/crdgen/index.ts";
 import { providerSchemas } from "../../../providers/index.ts";
 import { ClusterView } from "./cluster.ts";
-import { startOperatorProcess, type OperatorProcess } from "./operator-process.ts";
+import { buildOperator, startOperatorProcess, type OperatorProcess } from "./operator-process.ts";
 import { awsBackend, fakeBackend, vaultBackend, type Backend } from "./backends.ts";
 import { KEYS, cleanup, setupStore, w1BurstCreate, w2SteadyRefresh, w3Rotation, w4UnrelatedSecrets, w5NewDuringRefresh, w7Restart, w9HostileNeighbours, type Context } from "./scenarios.ts";
 import { w8ClusterExternalSecret } from "./scenario-ces.ts";
@@ -40,13 +40,14 @@ const program = new Command("bench")
   .option("--shard-fleets <list>", "W13: fleet sizes compared, each a run of replicas with --shards auto", "1,3")
   .option("--provider <name>", "where the keys live: fake, aws (the moto peer, counted at its proxy) or vault (the OpenBao peer, counted from its audit log)", "fake")
   .option("--cpu-prof <dir>", "write a V8 CPU profile of each operator process (one file per process) into this directory")
+  .option("--source", "run the operator's TypeScript sources (node src/cli.ts) instead of building it as the image ships it (dist/)")
   .option("--operator-cmd <cmd>", "run another operator executable (gets KUBECONFIG and METRICS_ADDR)")
   .option("--operator-args <args>", "extra arguments for our operator, space-separated, e.g. \"--events=warnings\"", "")
   .option("--crds <dir>", "install the CRDs from this directory instead of ours")
   .option("--out <file>", "JSON results", join(REPO, ".bench/benchmark.json"))
   .option("--plot [dir]", "after the run, draw its results as SVG charts into DIR (default: <--out without .json>-charts/); npm run bench:plot draws the recorded ones into docs/charts");
 program.parse();
-const opts = program.opts<{ shardsSize?: string; shardFleets: string; cpuProf?: string; plot?: string | boolean; pushSecrets: string; restartDeployments: string; restartNamespaces: string; restartSettle: string; cesNamespaces: string; provider: string; sizes: string; interval: string; unrelated: string; skip: string; operatorCmd?: string; operatorArgs: string; crds?: string; out: string }>();
+const opts = program.opts<{ source?: boolean; shardsSize?: string; shardFleets: string; cpuProf?: string; plot?: string | boolean; pushSecrets: string; restartDeployments: string; restartNamespaces: string; restartSettle: string; cesNamespaces: string; provider: string; sizes: string; interval: string; unrelated: string; skip: string; operatorCmd?: string; operatorArgs: string; crds?: string; out: string }>();
 // "" runs no size (e.g. only W13 with --shards-size).
 const sizes = opts.sizes.split(",").filter(Boolean).map(Number);
 const skip = new Set(opts.skip.split(",").filter(Boolean));
@@ -60,7 +61,7 @@ kc.loadFromFile(kube.kubeconfigPath);
 const results: Record<string, unknown> = {
   date: new Date().toISOString(),
   machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
-  operator: opts.operatorCmd ?? `secrets-bridge (node src/cli.ts run${opts.operatorArgs ? ` ${opts.operatorArgs}` : ""})`,
+  operator: opts.operatorCmd ?? `secrets-bridge (node ${opts.source ? "src/cli.ts" : "dist/src/cli.js"} run${opts.operatorArgs ? ` ${opts.operatorArgs}` : ""})`,
   intervalSeconds: Number(opts.interval),
   sizes: {} as Record<string, unknown>,
 };
@@ -78,8 +79,10 @@ try {
     : opts.provider === "vault" ? await vaultBackend(KEYS, kube, cluster, dir)
     : fakeBackend(KEYS);
   results.provider = backend.name;
+  // Ours runs as the image ships it (compiled JavaScript) unless --source asks for the TypeScript sources.
+  const entry = opts.operatorCmd || opts.source ? undefined : buildOperator(REPO);
   const startOperator = (extraArgs: string[] = [], receivers = true) =>
-    startOperatorProcess({ kubeconfig: kube.kubeconfigPath, logFile: join(dir, "operator.log"), command: opts.operatorCmd, repo: REPO, receivers, extraArgs: [...opts.operatorArgs.split(" ").filter(Boolean), ...extraArgs], ...(opts.cpuProf ? { nodeFlags: ["--cpu-prof", `--cpu-prof-dir=${opts.cpuProf}`] } : {}) });
+    startOperatorProcess({ kubeconfig: kube.kubeconfigPath, logFile: join(dir, "operator.log"), command: opts.operatorCmd, repo: REPO, receivers, ...(entry ? { entry } : {}), extraArgs: [...opts.operatorArgs.split(" ").filter(Boolean), ...extraArgs], ...(opts.cpuProf ? { nodeFlags: ["--cpu-prof", `--cpu-prof-dir=${opts.cpuProf}`] } : {}) });
   operator = await startOperator();
   const ctx: Context = {
     cluster,

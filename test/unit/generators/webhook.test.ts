@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { keysFromAnswer, WebhookAnswerError } from "../../../src/generators/webhook/answer.ts";
 import { webhook } from "../../../src/generators/webhook/index.ts";
 import { GeneratorError } from "../../../src/generators/types.ts";
+import { callWebhook } from "../../../src/generators/webhook/call.ts";
 
 const text = (keys: Record<string, Uint8Array>) => Object.fromEntries(Object.entries(keys).map(([k, v]) => [k, Buffer.from(v).toString("utf8")]));
 const answer = (value: unknown) => Buffer.from(JSON.stringify(value));
@@ -39,6 +40,27 @@ describe("Webhook answers", () => {
     assert.throws(() => keysFromAnswer(answer({ list: [{ a: 1 }] }), `$.list[?(${marker})]`), WebhookAnswerError);
     assert.throws(() => keysFromAnswer(answer({ list: [{ a: 1 }] }), `$.list[(${marker})]`), WebhookAnswerError);
     assert.equal((globalThis as { __webhookPathRan?: boolean }).__webhookPathRan, undefined);
+  });
+});
+
+describe("Webhook calls", () => {
+  it("a header a template filled with a line break is refused before sending, and the deadline timer cannot fire into a crash", async () => {
+    const uncaught: unknown[] = [];
+    const onUncaught = (err: unknown) => uncaught.push(err);
+    process.on("uncaughtException", onUncaught);
+    try {
+      const call = callWebhook({ url: new URL("http://127.0.0.1:9/"), method: "GET", headers: { "x-token": "a\r\nInjected: yes" }, body: undefined, ca: undefined, deadlineMs: 20, maxResponseBytes: 1024 });
+      await assert.rejects(call, (err: { code?: string }) => err.code === "ERR_INVALID_CHAR");
+      await new Promise((resolve) => setTimeout(resolve, 60));
+      assert.deepEqual(uncaught, []);
+    } finally {
+      process.off("uncaughtException", onUncaught);
+    }
+  });
+
+  it("an answer nested past the stack's depth is refused with a message, never thrown raw", () => {
+    const deep = `{"k": ${"[".repeat(200_000)}${"]".repeat(200_000)}}`;
+    assert.throws(() => keysFromAnswer(Buffer.from(deep), undefined), WebhookAnswerError);
   });
 });
 
