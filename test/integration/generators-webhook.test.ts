@@ -218,6 +218,8 @@ describe("Webhook generator (a local HTTP server)", () => {
       ["never", { url: `${base}/never`, timeout: "1s", result: {} }, /no complete answer within 1000 ms/],
       ["filter", { url: `${base}/token`, headers: { Authorization: "Bearer {{ .creds.apiKey }}" }, secrets: [{ name: "creds", secretRef: { name: "webhook-creds" } }], result: { jsonPath: "$..[?(@.ttl > 1)]" } }, /result\.jsonPath .*prevented|result\.jsonPath/],
       ["foreign-ca", { url: `${base}/token`, result: {}, caProvider: { type: "ConfigMap", name: "ca", namespace: other } }, /may only reference objects in its own namespace/],
+      // A line break in a header would split the request: refused before sending, and nothing crashes.
+      ["header-break", { url: `${base}/token`, headers: { "X-Api-Key": "{{ .creds.apiKey }}\r\nX-Injected: yes" }, secrets: [{ name: "creds", secretRef: { name: "webhook-creds" } }], result: {} }, /the call failed \(ERR_INVALID_CHAR\)/],
       ["ntlm", { url: `${base}/token`, result: {}, auth: { ntlm: { usernameSecret: { name: "x", key: "u" }, passwordSecret: { name: "x", key: "p" } } } }, /auth\.ntlm is not supported/],
     ];
     // Named apart from the Secrets above: each ExternalSecret's target is a Secret of its own name.
