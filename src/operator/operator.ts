@@ -458,6 +458,8 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
     for (const key of esSlots?.keysIn(slots) ?? []) {
       const es = externalSecretAt(key);
       if (es) slimExternalSecret(es);
+      // What the reconciler remembered of it (last check, stores seen) is the new owner's business now.
+      esReconcile.forget(key);
     }
     void closeUnusedSessions();
   };

@@ -95,7 +95,10 @@ export interface ExternalSecretReconcilerDeps {
 
 const rfc3339 = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
 
-export function externalSecretReconciler(deps: ExternalSecretReconcilerDeps): (key: string) => Promise<ReconcileResult> {
+/** The reconcile function, and `forget`: what it remembers per key, dropped (sharded: a slot handed over). */
+export type ExternalSecretReconcile = ((key: string) => Promise<ReconcileResult>) & { forget(key: string): void };
+
+export function externalSecretReconciler(deps: ExternalSecretReconcilerDeps): ExternalSecretReconcile {
   const startedAt = deps.clock.now();
   const lastChecked = new Map<string, number>();
   // The stores' versions (uid and generation) each ExternalSecret was last synced or checked against, in this
@@ -112,13 +115,17 @@ export function externalSecretReconciler(deps: ExternalSecretReconcilerDeps): (k
       })
       .join(",");
 
-  return async (key) => {
+  /** Drops what this process remembers of `key` (deleted, or its slot handed to another replica). */
+  const forget = (key: string): void => {
+    lastChecked.delete(key);
+    storesSeen.delete(key);
+    floorLog.forget(key);
+  };
+  const reconcile = async (key: string): Promise<ReconcileResult> => {
     const [namespace, name] = key.split("/") as [string, string];
     const es = deps.cache.externalSecret(namespace, name);
     if (!es || es.metadata.deletionTimestamp) {
-      lastChecked.delete(key);
-      storesSeen.delete(key);
-      floorLog.forget(key);
+      forget(key);
       return;
     }
     const now = deps.clock.now();
@@ -283,4 +290,5 @@ export function externalSecretReconciler(deps: ExternalSecretReconcilerDeps): (k
     if (refreshPolicy(es) !== "Periodic" || intervalMs === 0) return;
     return { requeueAfterMs: Math.max(0, nextSlot(0, phaseMs, intervalMs, now) - now) };
   };
+  return Object.assign(reconcile, { forget });
 }
