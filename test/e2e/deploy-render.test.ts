@@ -1,7 +1,7 @@
 // The Helm chart and the kustomize base: lint, render with default and non-default values, and agree; the
 // hardening switches (token-create RBAC, egress NetworkPolicy, /metrics auth) and shards=auto on and off, in both flavours.
 import { describe, it } from "node:test";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import assert from "node:assert/strict";
@@ -9,6 +9,7 @@ import type { KubernetesObject, V1ClusterRole, V1Deployment, V1NetworkPolicy, V1
 import { CHART, REPO, helm, helmTemplate, idOf, kustomizeBuild } from "../helpers/deploy.ts";
 import { parseManifests } from "../../src/kube/apply.ts";
 import { KUBE_VERSION } from "../bench/binaries.ts";
+import { SLOT_COUNT } from "../../src/controller/shards/rendezvous.ts";
 
 const byKind = (objects: KubernetesObject[], kind: string) => objects.filter((o) => o.kind === kind);
 const argsOf = (objects: KubernetesObject[]) => (byKind(objects, "Deployment")[0] as V1Deployment).spec!.template.spec!.containers[0]!.args ?? [];
@@ -247,8 +248,16 @@ describe("Helm chart", () => {
     const objects = helmTemplate("sb-system", ["metrics.prometheusRule.enabled=true", "metrics.grafanaDashboard.enabled=true"]);
     const rule = byKind(objects, "PrometheusRule")[0] as KubernetesObject & { spec: { groups: Array<{ rules: unknown[] }> } };
     assert.ok(rule.spec.groups[0]!.rules.length >= 5);
+    assert.equal(rule.spec.groups.length, 1, "no shard rules without shards=auto");
     const dashboard = byKind(objects, "ConfigMap")[0] as KubernetesObject & { data: Record<string, string> };
     assert.equal(JSON.parse(dashboard.data["secrets-bridge.json"]!).uid, "secrets-bridge");
+    // shards=auto adds its own group; every metric it queries is one the shard metrics register.
+    const sharded = byKind(helmTemplate("sb-system", ["metrics.prometheusRule.enabled=true", "shards=auto"]), "PrometheusRule")[0] as KubernetesObject & { spec: { groups: Array<{ name: string; rules: Array<{ alert: string; expr: string }> }> } };
+    const shardGroup = sharded.spec.groups.find((group) => group.name === "secrets-bridge-shards");
+    assert.deepEqual(shardGroup?.rules.map((r) => r.alert), ["SecretsBridgeShardSlotsUncovered", "SecretsBridgeShardMembersDisagree"]);
+    const registered = readFileSync(`${REPO}src/operator/shard-metrics.ts`, "utf8");
+    for (const name of new Set(shardGroup!.rules.flatMap((r) => [...r.expr.matchAll(/secretsbridge_shard_[a-z_]+/g)].map((m) => m[0])))) assert.ok(registered.includes(`"${name}"`), `${name} is a shard metric`);
+    assert.match(shardGroup!.rules[0]!.expr, new RegExp(`< ${SLOT_COUNT}$`));
   });
 });
 
