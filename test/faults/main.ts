@@ -1,7 +1,7 @@
 // `npm run faults`: issue 23's scenarios at full size on the local bench (started and stopped here, as the test
 // runner's global setup does), printed as a table and written as JSON. The reduced set runs in `npm test`
-// (test/integration/faults-*.test.ts). Options: --externals 1000 --keys 100 --interval 10 --outage 120, --fuzz-runs 300
-// --fuzz-seed N, --skip outage,restart,fuzz.
+// (test/integration/faults-*.test.ts). Options: --externals 1000 --keys 100 --interval 10 --outage 120, --kills 20,
+// --fuzz-runs 300 --fuzz-seed N (also the kills' seed), --skip outage,restart,sigkill,fuzz.
 import { Command } from "commander";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -9,6 +9,7 @@ import { globalSetup, globalTeardown } from "../integration/global-setup.ts";
 import { runProviderOutage } from "./provider-outage.ts";
 import { runObjectFuzz } from "./object-fuzz.ts";
 import { runApiserverRestart } from "./apiserver-restart.ts";
+import { runSigkillBurst } from "./sigkill-burst.ts";
 
 const REPO = new URL("../../", import.meta.url).pathname;
 const program = new Command("faults")
@@ -18,10 +19,11 @@ const program = new Command("faults")
   .option("--outage <seconds>", "how long the provider answers 503", "120")
   .option("--fuzz-runs <n>", "objects the fuzzer applies (ExternalSecrets, SecretStores, PushSecrets)", "300")
   .option("--fuzz-seed <n>", "the fuzzer's seed (a failure is reproduced with the same seed)", String(Date.now() % 1_000_000))
-  .option("--skip <list>", "scenarios to skip: outage, restart, fuzz", "")
+  .option("--kills <n>", "SIGKILLs of the operator process during one burst of --externals new ExternalSecrets", "20")
+  .option("--skip <list>", "scenarios to skip: outage, restart, sigkill, fuzz", "")
   .option("--out <file>", "JSON results", join(REPO, ".bench/faults.json"));
 program.parse();
-const opts = program.opts<{ externals: string; keys: string; interval: string; outage: string; fuzzRuns: string; fuzzSeed: string; skip: string; out: string }>();
+const opts = program.opts<{ kills: string; externals: string; keys: string; interval: string; outage: string; fuzzRuns: string; fuzzSeed: string; skip: string; out: string }>();
 const skip = new Set(opts.skip.split(",").filter(Boolean));
 const log = (line: string) => process.stderr.write(`[faults ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 
@@ -30,6 +32,7 @@ try {
   const results: Record<string, unknown> = { date: new Date().toISOString() };
   if (!skip.has("outage")) results.providerOutage = await outageScenario();
   if (!skip.has("restart")) results.apiserverRestart = await restartScenario();
+  if (!skip.has("sigkill")) results.sigkillBurst = await sigkillScenario();
   if (!skip.has("fuzz")) results.objectFuzz = await fuzzScenario();
   mkdirSync(dirname(opts.out), { recursive: true });
   writeFileSync(opts.out, `${JSON.stringify(results, null, 2)}\n`);
@@ -78,6 +81,18 @@ async function restartScenario() {
     ["rotation everywhere after", `${restart.rotationSeconds.toFixed(1)}s`, "-"],
   ]);
   return restart;
+}
+
+async function sigkillScenario() {
+  const seed = Number(opts.fuzzSeed);
+  const kills = await runSigkillBurst({ externalSecrets: Number(opts.externals), keys: Number(opts.keys), kills: Number(opts.kills), runMs: [300, 3000], seed }, log);
+  printRows(`operator SIGKILLed ${kills.kills} times during a burst of ${kills.externalSecrets} new ExternalSecrets (seed ${seed}; Secrets existing at each kill: ${kills.secretsAtKills.join(", ")})`, [
+    ["Secret writes beyond one per ExternalSecret", String(kills.duplicateSecretWrites), "0"],
+    ["Secrets lost or wrong at the end", String(kills.lostSecrets), "0"],
+    ["ExternalSecrets not converged after the last start", String(kills.notConverged), "0"],
+    ["from the last start to all Ready", `${kills.convergeSeconds.toFixed(1)}s`, "-"],
+  ]);
+  return kills;
 }
 
 async function fuzzScenario() {
