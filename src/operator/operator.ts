@@ -494,6 +494,8 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
     ces?.requeueAll();
     push?.requeueAll();
     cps?.requeueAll();
+    // A receiver whose slot came here gets its status written by this replica now, not at its next token check.
+    receivers?.requeueAll();
     if (restarter && esSlots) void restarter.resume(watchedNamespaces, (es) => slots.has(esSlots.slot(esKey(es))));
     // Webhook calls shared while these slots changed hands (a lease duration or two, a dead owner's included).
     if (receivers && esSlots) await receivers.actOnRecentCalls(2 * (opts.autoShards?.leaseDurationMs ?? 15_000), (key) => slots.has(esSlots.slot(key)));
