@@ -13,6 +13,7 @@ import type { ReceiverResource, RefreshReceiver } from "../api/refresh-receiver.
 import type { SecretStore } from "../api/secret-store.ts";
 import type { Clock } from "../controller/clock.ts";
 import { Controller, type ControllerOptions } from "../controller/controller.ts";
+import { errorMessage } from "../controller/logging.ts";
 import type { RateLimit } from "../controller/token-bucket.ts";
 import { Priority, WorkQueue } from "../controller/work-queue.ts";
 import type { EventRecorder } from "../kube/events.ts";
@@ -136,10 +137,11 @@ export function wireRefreshReceivers(deps: {
     // The stores an ExternalSecret of this namespace may read through (never another namespace's SecretStore).
     const storeOf = (read: RemoteRead): SecretStore | undefined =>
       read.store.kind === "SecretStore" ? own.find((store) => store.metadata.name === read.store.name) : admitted.find((store) => store.metadata.name === read.store.name);
+    const candidates = externalSecrets.list(receiver.namespace);
     const selected = new Set<string>();
     for (const { keys, files } of scopes) {
       const touched = keys ? touchesKeys(keys) : files ? pushTouches(files, storeOf) : undefined;
-      for (const key of selectExternalSecrets({ namespace: receiver.namespace, resources: receiver.resources, externalSecrets: externalSecrets.list(receiver.namespace), secretStores: own, admittedClusterStores: admitted, touched })) {
+      for (const key of selectExternalSecrets({ namespace: receiver.namespace, resources: receiver.resources, externalSecrets: candidates, secretStores: own, admittedClusterStores: admitted, touched })) {
         if ((!deps.shared || deps.shared.works(key)) && (!only || only(key))) selected.add(key);
       }
     }
@@ -163,6 +165,8 @@ export function wireRefreshReceivers(deps: {
     log.info({ receiver: receiver.key, calls: scopes.length, externalSecrets: selected.size, namedKeys: named, pushedFiles: pushed }, "webhook call verified: refreshing");
   };
 
+  const targetOf = (receiver: RefreshReceiver) => ({ key: key(receiver), namespace: receiver.metadata.namespace!, resources: receiver.spec.resources });
+
   // Sharded, a verified call is shared through the receiver's status and acted on by every replica as it sees it.
   const seen = new SeenCalls();
   const throttle = new CallThrottle({
@@ -171,9 +175,9 @@ export function wireRefreshReceivers(deps: {
     run: async (receiverKey, scopes) => {
       const [namespace, name] = receiverKey.split("/") as [string, string];
       const receiver = refreshReceivers.get(name, namespace);
-      if (receiver && !receiver.metadata.deletionTimestamp) await refreshFor({ key: receiverKey, namespace, resources: receiver.spec.resources }, scopes);
+      if (receiver && !receiver.metadata.deletionTimestamp) await refreshFor(targetOf(receiver), scopes);
     },
-    onError: (receiverKey, err) => log.warn({ receiver: receiverKey, error: err instanceof Error ? err.message : String(err) }, "acting on a shared webhook call failed"),
+    onError: (receiverKey, err) => log.warn({ receiver: receiverKey, error: errorMessage(err) }, "acting on a shared webhook call failed"),
   });
   const followCalls = (receiver: RefreshReceiver) => {
     const calls = seen.unseen(key(receiver), receiver.status?.calls);
@@ -232,9 +236,9 @@ export function wireRefreshReceivers(deps: {
         const recent = (receiver.status?.calls ?? []).filter((call) => Date.parse(call.at) >= since);
         if (recent.length === 0 || receiver.metadata.deletionTimestamp) continue;
         try {
-          await refreshFor({ key: key(receiver), namespace: receiver.metadata.namespace!, resources: receiver.spec.resources }, recent.map(scopeOf), taken);
+          await refreshFor(targetOf(receiver), recent.map(scopeOf), taken);
         } catch (err) {
-          log.warn({ receiver: key(receiver), error: err instanceof Error ? err.message : String(err) }, "acting on a shared webhook call failed");
+          log.warn({ receiver: key(receiver), error: errorMessage(err) }, "acting on a shared webhook call failed");
         }
       }
     },
