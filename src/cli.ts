@@ -95,6 +95,12 @@ program
       "run the ClusterPushSecret controller (ESO's flag). Default: on, but off with --namespace; turned on with --namespace it provisions only into those namespaces (enable it in one such installation only)",
     ).argParser((v) => v !== "false"),
   )
+  .addOption(
+    new Option("--enable-generator-state [bool]", "keep what stateful generators make (Vault leases and tokens) in GeneratorStates and revoke it once replaced (ESO's flag); false when RBAC does not grant generatorstates")
+      .argParser((v) => v !== "false")
+      .default(true),
+  )
+  .option("--generator-gc-grace-period <duration>", "how long a replaced generator state (and the credential it names) lives on after a newer one is written (ESO's flag)", "2m")
   .addOption(new Option("--in-cluster-root <dir>", "prefix of the service-account files (tests)").default("").hideHelp())
   .action(async (opts) => {
     await runOperator(
@@ -129,6 +135,7 @@ program
         clusterExternalSecrets: opts.enableClusterExternalSecretReconciler,
         pushSecrets: opts.enablePushSecretReconciler,
         clusterPushSecrets: opts.enableClusterPushSecretReconciler,
+        generatorStates: opts.enableGeneratorState ? { gracePeriodMs: parseDuration(opts.generatorGcGracePeriod) } : false,
         ...(opts.watchLabelSelector ? { watchLabelSelector: opts.watchLabelSelector } : {}),
         shards: opts.shards,
         receiverBindAddress: opts.receiverBindAddress,

@@ -56,6 +56,8 @@ export interface RunOptions {
   pushSecrets?: boolean | undefined;
   /** Run the ClusterPushSecret controller (default: unless `namespace` restricts the operator). */
   clusterPushSecrets?: boolean | undefined;
+  /** --enable-generator-state / --generator-gc-grace-period; false: off. */
+  generatorStates?: { gracePeriodMs: number } | false;
   /** RefreshReceivers' webhook listener (--receiver-bind-address; "" or absent: receivers off) and each receiver's call budget. */
   receiverBindAddress?: string | undefined;
   receiverRateLimit?: { requestsPerSecond: number; burst: number } | undefined;
@@ -119,6 +121,7 @@ export async function runOperator(options: RunOptions, providers: ReadonlyArray<
     clusterExternalSecrets: options.clusterExternalSecrets,
     pushSecrets: options.pushSecrets,
     clusterPushSecrets: options.clusterPushSecrets,
+    generatorStates: options.generatorStates === false ? false : { ...options.generatorStates, keyNamespace: leNamespace },
     ...(options.watchLabelSelector ? { watchLabelSelector: options.watchLabelSelector } : {}),
     receivers: options.receiverBindAddress ? { address: options.receiverBindAddress, rateLimit: options.receiverRateLimit, ownPod: ownPodFromEnv() } : undefined,
     ...(autoShards

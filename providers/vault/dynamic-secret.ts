@@ -89,6 +89,21 @@ async function withRetries<T>(spec: VaultDynamicSecretSpec, run: () => Promise<T
   }
 }
 
+/**
+ * What cleanup revokes once this answer's values are replaced: the lease of a leased secret (database credentials,
+ * a PKI certificate with generate_lease) and the accessor of a token the call made (auth/token/create). Neither is
+ * a credential: using either needs a token with sys/leases or auth/token rights. Empty: nothing to revoke.
+ */
+export function stateOf(body: Doc | undefined): Record<string, string> {
+  const state: Record<string, string> = {};
+  const leaseId = body?.["lease_id"];
+  if (typeof leaseId === "string" && leaseId !== "") state["leaseId"] = leaseId;
+  const auth = body?.["auth"];
+  const accessor = isDoc(auth) ? auth["accessor"] : undefined;
+  if (typeof accessor === "string" && accessor !== "") state["accessor"] = accessor;
+  return state;
+}
+
 export async function generateDynamicSecret(spec: VaultDynamicSecretSpec, ctx: GenerateContext): Promise<Record<string, Uint8Array>> {
   const provider = spec.provider;
   const http = new VaultHttp({ server: provider.server, tls: await sessionTls(provider, ctx.kube), headers: sessionHeaders(provider), readYourWrites: provider.readYourWrites ?? false });
@@ -97,7 +112,11 @@ export async function generateDynamicSecret(spec: VaultDynamicSecretSpec, ctx: G
   const session = new VaultSession({ http, source: tokenSource(provider, ctx.kube, http, Date.now), log: ctx.log, keepTokenOnClose: true });
   const req = dynamicRequest(spec);
   try {
-    const shaped = shapeAnswer(spec, await withRetries(spec, () => answer(session, http, req)));
+    const body = await withRetries(spec, () => answer(session, http, req));
+    const state = stateOf(body);
+    // Kept before the answer is shaped: a lease made is a lease to revoke, even when its answer is refused below.
+    if (Object.keys(state).length > 0) ctx.keepState?.(state);
+    const shaped = shapeAnswer(spec, body);
     if (shaped === undefined && !spec.allowEmptyResponse) throw new GeneratorError(`VaultDynamicSecret ${req.method} ${req.path}: empty response from Vault (set allowEmptyResponse when none is expected)`, "GeneratorUnavailable");
     ctx.log.debug({ generator: "VaultDynamicSecret", method: req.method, path: req.path, keys: Object.keys(shaped ?? {}).length }, "vault dynamic secret generated");
     return shaped ?? {};

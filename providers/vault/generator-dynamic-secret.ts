@@ -38,5 +38,6 @@ export const vaultDynamicSecret: Generator<VaultDynamicSecretSpec> = {
   },
   operatorIdentity: (spec) => operatorIdentity(spec.provider),
   endpoints: (spec) => ({ "provider.server": spec.provider.server }),
+  cleanup: async (spec, state, ctx) => (await import("./dynamic-secret-cleanup.ts")).cleanupDynamicSecret(spec, state, ctx),
   generate: onlineGenerate("VaultDynamicSecret", "Vault", (spec) => vaultDynamicSecret.problem(spec), async (spec, ctx) => (await import("./dynamic-secret.ts")).generateDynamicSecret(spec, ctx)),
 };

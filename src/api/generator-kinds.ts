@@ -1,6 +1,7 @@
 // The CRDs of the generators.external-secrets.io/v1alpha1 kinds (names, scope and categories as ESO's).
 import type { z } from "zod";
 import type { KindInfo } from "./kinds.ts";
+import { GeneratorStateSpec, GeneratorStateStatus } from "./generator-state.ts";
 import { clusterGeneratorSpec, FakeSpec, GENERATOR_GROUP, GENERATOR_VERSION, PasswordSpec, SSHKeySpec, UUIDSpec, vaultDynamicSecretSpec, stsSessionTokenSpec, awsAuthField, ecrAuthorizationTokenSpec, WebhookSpec } from "./generators.ts";
 
 const CATEGORIES = ["external-secrets", "external-secrets-generators"];
@@ -23,6 +24,15 @@ export function generatorKinds(providerSlices: Record<string, z.ZodType> = {}): 
     ...(awsAuth ? [generatorKind("ECRAuthorizationToken", "ecrauthorizationtokens", "Namespaced", "ECRAuthorizationToken uses the GetAuthorizationToken API to retrieve an authorization token for a container registry.", ecrAuthorizationTokenSpec(awsAuth))] : []),
     ...(awsAuth ? [generatorKind("STSSessionToken", "stssessiontokens", "Namespaced", "STSSessionToken uses the GetSessionToken API to retrieve temporary AWS credentials.", stsSessionTokenSpec(awsAuth))] : []),
     generatorKind("Webhook", "webhooks", "Namespaced", "Webhook connects to a third party API server to handle the secrets generation configuration parameters in spec.", WebhookSpec),
+    {
+      ...generatorKind("GeneratorState", "generatorstates", "Namespaced", "GeneratorState represents the state created and managed by a generator resource: what cleanup revokes once a newer run replaces it.", GeneratorStateSpec),
+      shortNames: ["gs"],
+      status: GeneratorStateStatus,
+      printerColumns: [
+        { name: "GC Deadline", type: "string", jsonPath: ".spec.garbageCollectionDeadline" },
+        { name: "Age", type: "date", jsonPath: ".metadata.creationTimestamp" },
+      ],
+    },
     generatorKind("ClusterGenerator", "clustergenerators", "Cluster", "ClusterGenerator represents a cluster-wide generator which can be referenced as part of generatorRef fields.", clusterGeneratorSpec(providerSlices)),
   ];
 }

@@ -27,6 +27,11 @@ export interface GenerateContext {
   scope: "Namespaced" | "Cluster";
   kube: KubeAccess;
   log: Logger;
+  /**
+   * Stateful generators call this with what cleanup will need once the values are replaced (a Vault lease id, a
+   * token accessor): the operator keeps it in a GeneratorState (src/generators/state/). Never a value itself.
+   */
+  keepState?(state: Record<string, string>): void;
 }
 
 export interface Generator<Spec> {
@@ -46,6 +51,11 @@ export interface Generator<Spec> {
    * token ...), as Provider.operatorIdentity; refused for namespaced generators (tenant-policy.ts ambientRefusal).
    */
   operatorIdentity?(spec: Spec): string | undefined;
+  /**
+   * Revokes what one run made, from the state it kept (GenerateContext.keepState) and the spec it ran with. Absent:
+   * the generator keeps nothing. Throws as generate does (ProviderUnavailableError: retried).
+   */
+  cleanup?(spec: Spec, state: Record<string, string>, ctx: GenerateContext): Promise<void>;
   /** Provider-backed generators: the URLs the spec sends credentials to, by field; https or loopback http for namespaced ones. */
   endpoints?(spec: Spec): Record<string, string>;
 }

@@ -9,6 +9,8 @@ import type { ExternalSecret } from "../api/external-secret.ts";
 import type { SecretStore } from "../api/secret-store.ts";
 import { RECEIVER_GROUP, RECEIVER_VERSION, type RefreshReceiver } from "../api/refresh-receiver.ts";
 import { PUSH_VERSION, type PushSecret } from "../api/push-secret.ts";
+import type { GeneratorState } from "../api/generator-state.ts";
+import { GENERATOR_GROUP, GENERATOR_VERSION } from "../api/generators.ts";
 import { LABEL_MANAGED } from "../api/markers.ts";
 import { ResilientInformer } from "../controller/informer.ts";
 import { digestForCache } from "../reconcilers/external-secret/desired-secret.ts";
@@ -30,6 +32,8 @@ export interface OperatorInformers {
   pushSecrets?: InformerLike<PushSecret & KubernetesObject>;
   /** Only when the receiver server runs (--receiver-bind-address). */
   refreshReceivers?: InformerLike<RefreshReceiver & KubernetesObject>;
+  /** Only with GeneratorStates on (--enable-generator-state, the default). */
+  generatorStates?: InformerLike<GeneratorState & KubernetesObject>;
 }
 
 /** The informers that exist in this configuration (the optional ones only when enabled). */
@@ -137,6 +141,7 @@ export function makeInformers(
     shardSelector?: string;
     refreshReceivers?: boolean;
     pushSecrets?: boolean;
+    generatorStates?: boolean;
     /** Applied to each ExternalSecret as it enters the cache (automatic shards: others' are kept reduced). */
     externalSecretTransform?: (es: ExternalSecret & KubernetesObject) => void;
   } = {},
@@ -174,6 +179,9 @@ export function makeInformers(
       : {}),
     ...(opts.refreshReceivers
       ? { refreshReceivers: each((ns) => customInformer<RefreshReceiver & KubernetesObject>(kc, clients, log, "refreshreceivers", "RefreshReceiver", ns, false, { group: RECEIVER_GROUP, version: RECEIVER_VERSION })) }
+      : {}),
+    ...(opts.generatorStates
+      ? { generatorStates: each((ns) => customInformer<GeneratorState & KubernetesObject>(kc, clients, log, "generatorstates", "GeneratorState", ns, false, { group: GENERATOR_GROUP, version: GENERATOR_VERSION })) }
       : {}),
   };
 }

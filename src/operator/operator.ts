@@ -45,6 +45,10 @@ import { registerShardMetrics } from "./shard-metrics.ts";
 import { isSlim, slimExternalSecret } from "./slim-external-secret.ts";
 import { WholeExternalSecrets } from "./whole-external-secrets.ts";
 import { errorMessage } from "../controller/logging.ts";
+import { wireGeneratorStates, type GeneratorStateOptions } from "./generator-states.ts";
+
+/** ESO's --generator-gc-grace-period default. */
+export const DEFAULT_GENERATOR_GC_GRACE_MS = 2 * 60 * 1000;
 
 /** A slot handover bringing more reduced ExternalSecrets than this is made whole by one list, not a read each. */
 const WHOLE_BY_LIST_FROM = 50;
@@ -107,6 +111,12 @@ export interface OperatorOptions {
    * `clusterExternalSecrets`: yes, unless `namespace` restricts the operator (then, asked for, only into those).
    */
   clusterPushSecrets?: boolean | undefined;
+  /**
+   * GeneratorStates (ESO's --enable-generator-state, on by default): what stateful generators make (Vault leases,
+   * tokens) is revoked once replaced, after `gracePeriodMs` (--generator-gc-grace-period, default 2m). The signing
+   * key lives in `keyNamespace` (default: the leader-election or shard namespace). false: off.
+   */
+  generatorStates?: Partial<GeneratorStateOptions> | false;
   /** RefreshReceivers (issue 20): served on their own listener when set (--receiver-bind-address); off by default. */
   receivers?: ReceiverOptions | undefined;
   /** Called when leadership is lost; the daemon exits so work from the lost term cannot continue. */
@@ -189,6 +199,7 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
     clusterPushSecrets: cpsEnabled,
     refreshReceivers: opts.receivers !== undefined,
     pushSecrets: pushEnabled,
+    generatorStates: opts.generatorStates !== false,
     ...(shard ? { shardSelector: shard.selector } : {}),
     ...(slimUnlessWorkedHere ? { externalSecretTransform: slimUnlessWorkedHere } : {}),
   });
@@ -271,6 +282,25 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
         });
   // Generators (offline ones and the providers' own) and the tenant rules they run under, for ExternalSecrets and PushSecrets.
   const generators = { generators: servedGenerators(opts.providers), allowAmbientForNamespaced: opts.allowAmbientCredentialsForNamespacedStores ?? false };
+  const report = (controller: string) => (_key: string, outcome: string, ms: number) => opts.metrics?.reconcileDuration.observe({ controller, outcome }, ms / 1000);
+  const waited = (controller: string) => (priority: string, ms: number) => opts.metrics?.queueWait.observe({ controller, priority }, ms / 1000);
+  const stateOptions = opts.generatorStates === false ? undefined : opts.generatorStates ?? {};
+  const generatorStates =
+    stateOptions && informers.generatorStates
+      ? wireGeneratorStates({
+          options: {
+            gracePeriodMs: stateOptions.gracePeriodMs ?? DEFAULT_GENERATOR_GC_GRACE_MS,
+            keyNamespace: stateOptions.keyNamespace ?? (opts.leaderElection ? opts.leaderElection.namespace : undefined) ?? opts.autoShards?.namespace ?? "default",
+          },
+          informers: { generatorStates: informers.generatorStates, externalSecrets: informers.externalSecrets },
+          clients,
+          generators,
+          events,
+          log,
+          clock,
+          hooks: { onResult: report("generatorstate"), onDequeue: waited("generatorstate"), ...gateFor("GeneratorState") },
+        })
+      : undefined;
   const esReconcile = externalSecretReconciler({
     clients,
     sessions,
@@ -290,6 +320,7 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
     onDataChanged: restarter && ((es, secret, digest) => restarter.dataChanged(es, secret, digest)),
     takeRefreshRequest: (key) => receivers?.requests.take(key),
     generators,
+    ...(generatorStates ? { generatorStates: generatorStates.states } : {}),
     manifests: manifestWriter && { allowed: true, writer: manifestWriter, cached: (kind, namespace, name) => manifestWatches!.cached(kind, namespace, name) },
     onSync: (es, ok, providerUnavailable) => {
       const labels = { name: es.metadata.name, namespace: es.metadata.namespace ?? "" };
@@ -302,8 +333,6 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
   });
   const storeReconcile = secretStoreReconciler({ clients, store: storeByKey, registry, sessions, events, log, onBecameReady: wakeDependents, minRefreshIntervalMs: opts.minRefreshIntervalMs });
 
-  const report = (controller: string) => (_key: string, outcome: string, ms: number) => opts.metrics?.reconcileDuration.observe({ controller, outcome }, ms / 1000);
-  const waited = (controller: string) => (priority: string, ms: number) => opts.metrics?.queueWait.observe({ controller, priority }, ms / 1000);
   const workers = opts.workers ?? 8;
   const controllers = [
     new Controller({
@@ -333,6 +362,7 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
         })
       : undefined;
   if (ces) controllers.push(ces.controller);
+  if (generatorStates) controllers.push(generatorStates.controller);
   const { pushSecrets, clusterPushSecrets } = informers;
   const push = pushSecrets && pushEnabled
     ? wirePushSecrets({
@@ -450,6 +480,7 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
     push?.requeueAll();
     cps?.requeueAll();
     receivers?.requeueAll();
+    generatorStates?.requeueAll();
   };
   for (const [, informer] of allInformers(informers)) informer.onRestart(requeueAll);
   // Slots just given up: a store none of this replica's work reads any more keeps no session (no login, no token
@@ -496,6 +527,7 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
     cps?.requeueAll();
     // A receiver whose slot came here gets its status written by this replica now, not at its next token check.
     receivers?.requeueAll();
+    generatorStates?.requeueAll();
     if (restarter && esSlots) void restarter.resume(watchedNamespaces, (es) => slots.has(esSlots.slot(esKey(es))));
     // Webhook calls shared while these slots changed hands (a lease duration or two, a dead owner's included).
     if (receivers && esSlots) await receivers.actOnRecentCalls(2 * (opts.autoShards?.leaseDurationMs ?? 15_000), (key) => slots.has(esSlots.slot(key)));
@@ -514,7 +546,7 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
 
   // Registered before anything starts: a registry that refuses (a name taken twice) must not leave watches running.
   if (opts.metrics) {
-    const queues = { externalsecret: esQueue, secretstore: storeQueue, ...(ces ? { clusterexternalsecret: ces.queue } : {}), ...(push ? { pushsecret: push.queue } : {}), ...(cps ? { clusterpushsecret: cps.queue } : {}), ...(receivers ? { refreshreceiver: receivers.queue } : {}) };
+    const queues = { externalsecret: esQueue, secretstore: storeQueue, ...(ces ? { clusterexternalsecret: ces.queue } : {}), ...(push ? { pushsecret: push.queue } : {}), ...(cps ? { clusterpushsecret: cps.queue } : {}), ...(receivers ? { refreshreceiver: receivers.queue } : {}), ...(generatorStates ? { generatorstate: generatorStates.queue } : {}) };
     registerObservedMetrics(opts.metrics.registry, informers, queues, sessions, leading, () => restarter?.queued() ?? 0, slotOfKind && ((kind, object) => membership!.owns(slotOfKind(kind, object))));
     if (membership && esSlots) {
       registerShardMetrics(
@@ -533,7 +565,7 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
 
   // Caches warm up on every replica so a standby can take over at once. The fan-out controllers need namespaces
   // and their children (ExternalSecrets, PushSecrets) complete before they may judge a child missing or outdated.
-  await Promise.all([informers.secretStores.start(), informers.clusterSecretStores.start(), informers.managedSecrets.start(), namespaces?.start(), refreshReceivers?.start(), pushSecrets?.start()]);
+  await Promise.all([informers.secretStores.start(), informers.clusterSecretStores.start(), informers.managedSecrets.start(), namespaces?.start(), refreshReceivers?.start(), pushSecrets?.start(), informers.generatorStates?.start()]);
   // Sharded, the first membership step comes first: the ExternalSecrets' first list then keeps this replica's share whole.
   if (membership) {
     membership.start();

@@ -22,8 +22,8 @@ export interface FetchResult {
 }
 
 export type SessionFor = (ref: StoreRef | undefined) => Promise<SecretsClient>;
-/** Runs the generator a generatorRef names (src/generators/resolve.ts over a reader of generator objects). */
-export type GenerateFor = (ref: GeneratorRef) => Promise<Record<string, Uint8Array>>;
+/** Runs the generator a generatorRef names (src/generators/resolve.ts over a reader of generator objects); `index`: its dataFrom entry. */
+export type GenerateFor = (ref: GeneratorRef, index: number) => Promise<Record<string, Uint8Array>>;
 
 const noGenerators: GenerateFor = async () => {
   throw new ConfigError("generators are not available here");
@@ -44,7 +44,7 @@ export async function fetchData(es: ExternalSecret, sessionFor: SessionFor, tole
 
   for (const [index, entry] of (es.spec.dataFrom ?? []).entries()) {
     if (entry.sourceRef?.generatorRef) {
-      const generated = await rewriteIsolated(await generateFor(entry.sourceRef.generatorRef), entry.rewrite, esKey);
+      const generated = await rewriteIsolated(await generateFor(entry.sourceRef.generatorRef, index), entry.rewrite, esKey);
       Object.assign(data, generated);
       continue;
     }

@@ -27,6 +27,7 @@ import { nextSlot, refreshDecision, refreshGroup, storeRefsOf, usesGenerators } 
 import { liveView } from "./live-view.ts";
 import { generateFromRef, type GenerateEnv } from "../../generators/index.ts";
 import { generateContexts, kubeGeneratorReader } from "../../kube/generators.ts";
+import type { GeneratorStates } from "../../generators/state/run-states.ts";
 import { resolveStore, type StoreLookup } from "./store-access.ts";
 import { refreshFloor } from "../../api/refresh-floor.ts";
 import { FloorLog, floorNote } from "../refresh-floor.ts";
@@ -91,7 +92,12 @@ export interface ExternalSecretReconcilerDeps {
   takeRefreshRequest?: (key: string) => number | undefined;
   /** Generators beyond the offline ones (the providers' own), and the tenant rules they run under (src/generators/resolve.ts). */
   generators?: Omit<GenerateEnv, "context">;
+  /** GeneratorStates (ESO's --enable-generator-state): what stateful generators make is revoked once replaced. */
+  generatorStates?: GeneratorStates;
 }
+
+/** The dataFrom indexes that are generatorRefs: states kept for any other index are retired. */
+const generatorIndexes = (es: ExternalSecret): Set<number> => new Set((es.spec.dataFrom ?? []).flatMap((entry, i) => (entry.sourceRef?.generatorRef ? [i] : [])));
 
 const rfc3339 = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
 
@@ -208,9 +214,10 @@ export function externalSecretReconciler(deps: ExternalSecretReconcilerDeps): Ex
     let changedDigest: string | undefined;
     // Every value this reconcile handles, so no error message can carry one to status, Events or logs.
     const values = new ValueScrubber();
+    const states = deps.generatorStates?.begin({ apiVersion: API_VERSION, kind: "ExternalSecret", namespace, name, uid: es.metadata.uid ?? "" });
     try {
       if (manifest.problem) throw new ConfigError(manifest.problem);
-      const fetched = await fetchData(es, sessionFor, target.deletionPolicy !== "Retain", (ref) => generateFromRef(ref, namespace, readGenerator, generateEnv));
+      const fetched = await fetchData(es, sessionFor, target.deletionPolicy !== "Retain", (ref, index) => generateFromRef(ref, namespace, readGenerator, generateEnv, states?.keeper(index)));
       values.addAll(Object.values(fetched.data));
       const decided = fetchOutcome({ deletionPolicy: target.deletionPolicy, entries: fetched.entries, gone: fetched.missing.length, keys: Object.keys(fetched.data).length });
       if (decided.action === "delete") {
@@ -251,6 +258,8 @@ export function externalSecretReconciler(deps: ExternalSecretReconcilerDeps): Ex
       };
       deps.onSync?.(es, true);
     } catch (err) {
+      // What this sync generated was never handed out: revoked now, whatever failed.
+      await states?.rollback();
       // Deleting a namespace deletes stores and Secrets, possibly before their ExternalSecrets, and refuses new
       // objects in it: the failures that follow are the deletion's, not the ExternalSecret's. Nothing to report.
       if (await deps.cache.namespaceTerminating?.(namespace)) {
@@ -275,6 +284,7 @@ export function externalSecretReconciler(deps: ExternalSecretReconcilerDeps): Ex
       throw new Error(message);
     }
 
+    await states?.commit(generatorIndexes(es));
     if (!statusEqual(status, es.status)) await patchStatus(deps.clients, { plural: "externalsecrets", namespace, name }, status);
     const what = `${manifest.kind ? manifest.kind.kind : "secret"} ${target.name}`;
     if (outcome === "created") await deps.events.normal(eventTarget, "Created", `${what} created`);

@@ -47,6 +47,13 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 - apiGroups: [generators.external-secrets.io]
   resources: [passwords, uuids, sshkeys, fakes, vaultdynamicsecrets, stssessiontokens, ecrauthorizationtokens, webhooks]
   verbs: [get]
+{{- if .Values.generatorState.enabled }}
+{{- /* GeneratorStates: watched; created after a stateful generator's run, given a deadline (patch), deleted at it,
+     and our finalizer removed (patch) once what they name is revoked. */}}
+- apiGroups: [generators.external-secrets.io]
+  resources: [generatorstates]
+  verbs: [list, watch, create, patch, delete]
+{{- end }}
 - apiGroups: [""]
   resources: [secrets]
   verbs: [get, list, watch, create, update, patch, delete]
