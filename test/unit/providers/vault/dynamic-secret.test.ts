@@ -3,7 +3,8 @@
 // (test/integration/generators-vault.test.ts).
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { answerOf, dynamicRequest, shapeAnswer, valueBytes } from "../../../../providers/vault/dynamic-secret.ts";
+import { answerOf, dynamicRequest, shapeAnswer, stateOf, valueBytes } from "../../../../providers/vault/dynamic-secret.ts";
+import { revocations } from "../../../../providers/vault/dynamic-secret-cleanup.ts";
 import { vaultDynamicSecret, type VaultDynamicSecretSpec } from "../../../../providers/vault/generator-dynamic-secret.ts";
 import { vaultProvider } from "../../../../providers/vault/index.ts";
 import { GeneratorError } from "../../../../src/generators/types.ts";
@@ -88,5 +89,25 @@ describe("VaultDynamicSecret", () => {
 
   it("comes with the vault provider", () => {
     assert.deepEqual(vaultProvider.generators.map((generator) => generator.kind), ["VaultDynamicSecret"]);
+  });
+
+  it("keeps for cleanup the lease id and a made token's accessor, never the token; nothing when Vault gave neither", () => {
+    assert.deepEqual(stateOf({ lease_id: "database/creds/app/abc", data: { password: "p" } }), { leaseId: "database/creds/app/abc" });
+    assert.deepEqual(stateOf({ lease_id: "", auth: { client_token: "hvs.secret", accessor: "acc-1" } }), { accessor: "acc-1" });
+    assert.deepEqual(stateOf({ lease_id: "", data: { certificate: "c" } }), {});
+    assert.deepEqual(stateOf(undefined), {});
+    assert.deepEqual(stateOf({ lease_id: 42, auth: { accessor: null } }), {}, "odd types are not kept");
+  });
+
+  it("cleanup revokes a lease by sys/leases/revoke and a token by auth/token/revoke-accessor, ids in the body", () => {
+    assert.deepEqual(
+      revocations({ leaseId: "pki/issue/web/x", accessor: "acc-1" }).map((r) => [r.method, r.path, r.body]),
+      [
+        ["POST", "sys/leases/revoke", { lease_id: "pki/issue/web/x" }],
+        ["POST", "auth/token/revoke-accessor", { accessor: "acc-1" }],
+      ],
+    );
+    assert.deepEqual(revocations({}), []);
+    assert.deepEqual(revocations({ other: "x" }), []);
   });
 });
