@@ -6,6 +6,7 @@ import type { Logger } from "pino";
 import { GROUP, VERSION } from "../api/common.ts";
 import type { ExternalSecret } from "../api/external-secret.ts";
 import type { GeneratorState } from "../api/generator-state.ts";
+import { PUSH_VERSION, type PushSecret } from "../api/push-secret.ts";
 import { Controller, type ControllerOptions } from "../controller/controller.ts";
 import type { Clock } from "../controller/clock.ts";
 import { Priority, WorkQueue } from "../controller/work-queue.ts";
@@ -13,7 +14,7 @@ import { cleanupFromResource, type GenerateEnv } from "../generators/resolve.ts"
 import { GeneratorStates } from "../generators/state/run-states.ts";
 import { StateKey } from "../generators/state/signature.ts";
 import type { KubeClients } from "../kube/clients.ts";
-import { isNotFound } from "../kube/errors.ts";
+import { isForbidden, isNotFound } from "../kube/errors.ts";
 import type { EventRecorder } from "../kube/events.ts";
 import { GeneratorStateApi } from "../kube/generator-states.ts";
 import { generateContexts } from "../kube/generators.ts";
@@ -30,7 +31,11 @@ export interface GeneratorStateOptions {
 
 export function wireGeneratorStates(deps: {
   options: GeneratorStateOptions;
-  informers: { generatorStates: InformerLike<GeneratorState & KubernetesObject>; externalSecrets: InformerLike<ExternalSecret & KubernetesObject> };
+  informers: {
+    generatorStates: InformerLike<GeneratorState & KubernetesObject>;
+    externalSecrets: InformerLike<ExternalSecret & KubernetesObject>;
+    pushSecrets?: InformerLike<PushSecret & KubernetesObject>;
+  };
   clients: KubeClients;
   generators: Omit<GenerateEnv, "context">;
   events: EventRecorder;
@@ -38,7 +43,7 @@ export function wireGeneratorStates(deps: {
   clock: Clock;
   hooks: Pick<ControllerOptions, "onResult" | "onDequeue" | "gate">;
 }): { states: GeneratorStates; controller: Controller; queue: WorkQueue; requeueAll(): void } {
-  const { generatorStates, externalSecrets } = deps.informers;
+  const { generatorStates, externalSecrets, pushSecrets } = deps.informers;
   const log = deps.log.child({ controller: "generatorstate" });
   const api = new GeneratorStateApi(deps.clients);
   const key = new StateKey(deps.clients, deps.options.keyNamespace);
@@ -53,18 +58,25 @@ export function wireGeneratorStates(deps: {
     clock: deps.clock,
     log,
   });
-  const ownerOf = (state: GeneratorState) => state.metadata.ownerReferences?.find((ref) => ref.kind === "ExternalSecret" && ref.apiVersion.startsWith(`${GROUP}/`));
-  // The cache says yes for most; a miss (another shard's ExternalSecret, a watch lagging) is confirmed live.
+  // The owners states can have, with their cache and how to read one live.
+  const owners: Record<string, { version: string; plural: string; cached: (name: string, namespace: string) => { metadata: { uid?: string } } | undefined }> = {
+    ExternalSecret: { version: VERSION, plural: "externalsecrets", cached: (name, namespace) => externalSecrets.get(name, namespace) },
+    PushSecret: { version: PUSH_VERSION, plural: "pushsecrets", cached: (name, namespace) => pushSecrets?.get(name, namespace) },
+  };
+  // The cache says yes for most; a miss (another shard's object, a watch lagging) is confirmed live.
   const ownerExists = async (state: GeneratorState): Promise<boolean> => {
-    const owner = ownerOf(state);
-    if (!owner) return false;
+    const ref = state.metadata.ownerReferences?.find((each) => owners[each.kind] && each.apiVersion.startsWith(`${GROUP}/`));
+    const owner = ref && owners[ref.kind];
+    if (!ref || !owner) return false;
     const namespace = state.metadata.namespace!;
-    if (externalSecrets.get(owner.name, namespace)?.metadata.uid === owner.uid) return true;
+    if (owner.cached(ref.name, namespace)?.metadata.uid === ref.uid) return true;
     try {
-      const live = (await deps.clients.custom.getNamespacedCustomObject({ group: GROUP, version: VERSION, plural: "externalsecrets", namespace, name: owner.name })) as ExternalSecret;
-      return live.metadata.uid === owner.uid;
+      const live = (await deps.clients.custom.getNamespacedCustomObject({ group: GROUP, version: owner.version, plural: owner.plural, namespace, name: ref.name })) as { metadata: { uid?: string } };
+      return live.metadata.uid === ref.uid;
     } catch (err) {
       if (isNotFound(err)) return false;
+      // Not allowed to read it (RBAC without get on pushsecrets): never retire on a guess.
+      if (isForbidden(err)) return true;
       throw err;
     }
   };
@@ -84,10 +96,12 @@ export function wireGeneratorStates(deps: {
   const enqueue = (state: GeneratorState, priority = Priority.Normal) => queue.add(esKey(state), priority);
   generatorStates.onAdd((state) => enqueue(state));
   generatorStates.onUpdate((state) => enqueue(state));
-  // An ExternalSecret gone: its states are retired (the reconcile confirms it is gone, not just out of this cache).
-  externalSecrets.onDelete((es) => {
-    for (const state of generatorStates.list(es.metadata.namespace)) if (state.metadata.ownerReferences?.some((ref) => ref.uid === es.metadata.uid)) enqueue(state);
-  });
+  // An owner gone: its states are retired (the reconcile confirms it is gone, not just out of this cache).
+  const ownerDeleted = (owner: { metadata: { namespace?: string; uid?: string } }) => {
+    for (const state of generatorStates.list(owner.metadata.namespace)) if (state.metadata.ownerReferences?.some((ref) => ref.uid === owner.metadata.uid)) enqueue(state);
+  };
+  externalSecrets.onDelete(ownerDeleted);
+  pushSecrets?.onDelete(ownerDeleted);
   return {
     states,
     controller,

@@ -292,7 +292,7 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
             gracePeriodMs: stateOptions.gracePeriodMs ?? DEFAULT_GENERATOR_GC_GRACE_MS,
             keyNamespace: stateOptions.keyNamespace ?? (opts.leaderElection ? opts.leaderElection.namespace : undefined) ?? opts.autoShards?.namespace ?? "default",
           },
-          informers: { generatorStates: informers.generatorStates, externalSecrets: informers.externalSecrets },
+          informers: { generatorStates: informers.generatorStates, externalSecrets: informers.externalSecrets, ...(informers.pushSecrets ? { pushSecrets: informers.pushSecrets } : {}) },
           clients,
           generators,
           events,
@@ -376,6 +376,7 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
         clock,
         minRefreshIntervalMs: opts.minRefreshIntervalMs,
         generators,
+        ...(generatorStates ? { generatorStates: generatorStates.states } : {}),
         hooks: { onResult: report("pushsecret"), onDequeue: waited("pushsecret"), ...gateFor("PushSecret") },
         onSync: (ps, result) => {
           const labels = { name: ps.metadata.name, namespace: ps.metadata.namespace ?? "" };

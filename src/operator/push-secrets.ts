@@ -61,6 +61,7 @@ export function wirePushSecrets(deps: {
   hooks: Pick<ControllerOptions, "onResult" | "onDequeue" | "gate">;
   onSync?: PushSecretReconcilerDeps["onSync"];
   generators?: PushSecretReconcilerDeps["generators"];
+  generatorStates?: PushSecretReconcilerDeps["generatorStates"];
   /** Each reconcile's duration for the PushSecret that still exists (ms), or undefined once it is gone. */
   onReconciled?: (namespace: string, name: string, ms: number | undefined) => void;
 }): PushSecretWiring {
@@ -82,6 +83,7 @@ export function wirePushSecrets(deps: {
     watchSources: (namespace) => sources.ensure(namespace),
     ...(deps.onSync ? { onSync: deps.onSync } : {}),
     ...(deps.generators ? { generators: deps.generators } : {}),
+    ...(deps.generatorStates ? { generatorStates: deps.generatorStates } : {}),
     cache: {
       pushSecret: (namespace, name) => pushSecrets.get(name, namespace),
       sourceSecrets: (namespace) => sources.list(namespace),

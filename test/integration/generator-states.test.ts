@@ -13,6 +13,7 @@ import { freshNamespace } from "../helpers/bench.ts";
 import { decoded, kube, startTestOperator, waitFor, waitForReady, type TestOperator } from "../helpers/operator.ts";
 import { assertNoLeaks, auditRequests, bao, baoApi, unique, vaultServer, writePolicy } from "../helpers/openbao.ts";
 import { rememberForSweep } from "../helpers/planted.ts";
+import { pushApi } from "../helpers/push.ts";
 
 const API_VERSION = `${GENERATOR_GROUP}/${GENERATOR_VERSION}`;
 const revokedAccessors = () => auditRequests((path) => path === "auth/token/revoke-accessor");
@@ -23,6 +24,7 @@ describe("GeneratorState: replaced Vault credentials are revoked (OpenBao)", () 
   let victim: string;
   let op: TestOperator;
   const k = kube();
+  const ps = pushApi();
   const pki = unique("pki-gs");
   const clusterGenerator = unique("gs-token");
   const generated: string[] = [];
@@ -214,6 +216,38 @@ describe("GeneratorState: replaced Vault credentials are revoked (OpenBao)", () 
     await forceSync(ns, "own");
     await newValue(ns, "own", "client_token", own.client_token!);
     await waitForReady(k, ns, "own", "True", "SecretSynced");
+  });
+
+  it("a PushSecret's generatorRef: the token it pushed is revoked once a newer push replaced it", async () => {
+    const accessorValid = async (accessor: string) => {
+      try {
+        await baoApi(bao(), "POST", "auth/token/lookup-accessor", { accessor });
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    await k.create("SecretStore", ns, "pushed", { provider: { fake: { data: [] } } });
+    await ps.create(ns, "pushed-token", { refreshInterval: "1h", secretStoreRefs: [{ name: "pushed" }], selector: { generatorRef: { apiVersion: API_VERSION, kind: "VaultDynamicSecret", name: "token" } }, data: [{ match: { secretKey: "client_token", remoteRef: { remoteKey: "pushed/token" } } }] });
+    await ps.waitReady(ns, "pushed-token", "True", "Synced");
+    const owned = async () => {
+      const push = (await k.custom.getNamespacedCustomObject({ group: "external-secrets.io", version: "v1alpha1", namespace: ns, plural: "pushsecrets", name: "pushed-token" })) as { metadata: { uid: string } };
+      return (await states(ns)).filter((s) => s.metadata.ownerReferences?.[0]?.uid === push.metadata.uid && s.metadata.ownerReferences[0]!.kind === "PushSecret");
+    };
+    const [first] = await waitFor("the push's state", async () => {
+      const list = await owned();
+      return list.length === 1 ? list : undefined;
+    });
+    const firstAccessor = (first!.spec.state as { accessor: string }).accessor;
+    assert.ok(await accessorValid(firstAccessor));
+    // A spec change pushes a new token.
+    await ps.patch(ns, "pushed-token", { spec: { refreshInterval: "2h" } });
+    await waitFor("the first pushed token revoked", async () => ((await accessorValid(firstAccessor)) ? undefined : true));
+    const [latest] = await waitFor("one state left, the newer one", async () => {
+      const list = await owned();
+      return list.length === 1 && list[0]!.metadata.name !== first!.metadata.name ? list : undefined;
+    });
+    assert.ok(await accessorValid((latest!.spec.state as { accessor: string }).accessor), "the pushed token stays valid");
   });
 
   it("no generated value in logs, Events or status", async () => {

@@ -31,6 +31,7 @@ import { pushStoreKey, resolvePushStores, type PushStoreLookup } from "./stores.
 import { removeUnpushed, type PushSessionFor } from "./cleanup.ts";
 import { generateFromRef, type GenerateEnv } from "../../generators/index.ts";
 import { generateContexts, kubeGeneratorReader } from "../../kube/generators.ts";
+import type { GeneratorStates } from "../../generators/state/run-states.ts";
 
 export const PushReason = { Synced: "Synced", Errored: "Errored", SourceDeleted: "SourceDeleted" } as const;
 
@@ -52,6 +53,8 @@ export interface PushSecretReconcilerDeps {
   minRefreshIntervalMs?: number;
   /** Generators beyond the offline ones (the providers' own), and the tenant rules they run under (as for ExternalSecrets). */
   generators?: Omit<GenerateEnv, "context">;
+  /** GeneratorStates: what a stateful selector.generatorRef makes is revoked once replaced (ESO's key "0"). */
+  generatorStates?: GeneratorStates;
   /** Observes each sync: provider writes and deletes made, and whether it succeeded (metrics). */
   onSync?: (ps: PushSecret, result: { ok: boolean; writes: number; deletes: number }) => void;
 }
@@ -151,6 +154,8 @@ export function pushSecretReconciler(deps: PushSecretReconcilerDeps): (key: stri
       await deps.events.warning(eventTarget, PushReason.Errored, message);
     }
 
+    // A generator's output is one source, dataFrom-like index 0 (ESO's defaultGeneratorStateKey).
+    const states = ps.spec.selector.generatorRef ? deps.generatorStates?.begin({ apiVersion: PUSH_API_VERSION, kind: "PushSecret", namespace, name, uid: ps.metadata.uid ?? "" }) : undefined;
     try {
       validateDataToRefs(ps.spec);
       stores = await resolvePushStores(ps, deps.cache);
@@ -167,7 +172,7 @@ export function pushSecretReconciler(deps: PushSecretReconcilerDeps): (key: stri
         }
       }
 
-      const sources = await readSources(deps.clients, ps, deps.cache.sourceSecrets(namespace), (ref, ns) => generateFromRef(ref, ns, readGenerator, generateEnv));
+      const sources = await readSources(deps.clients, ps, deps.cache.sourceSecrets(namespace), (ref, ns) => generateFromRef(ref, ns, readGenerator, generateEnv, states?.keeper(0)));
       if ("missing" in sources) {
         if (!deleteMode || Object.keys(previous).length === 0) throw new SourceMissingError(sources.missing);
         // ESO: the source is gone and Delete is asked for: what was pushed from it goes too.
@@ -239,6 +244,7 @@ export function pushSecretReconciler(deps: PushSecretReconcilerDeps): (key: stri
         syncedPushSecrets: synced,
         conditions: withCondition(ps.status?.conditions, readyCondition("True", PushReason.Synced, message, ready, new Date(now))),
       };
+      await states?.commit(new Set([0]));
       await writeStatus(ps, status);
       if (changed || ready?.status !== "True") await deps.events.normal(eventTarget, PushReason.Synced, message);
       deps.onSync?.(ps, { ok: true, writes, deletes });
@@ -246,6 +252,8 @@ export function pushSecretReconciler(deps: PushSecretReconcilerDeps): (key: stri
       if (intervalMs === 0) return;
       return { requeueAfterMs: Math.max(0, nextSlot(0, phaseMs, intervalMs, now) - now) };
     } catch (err) {
+      // What this run generated reached no store, or not all of them: revoked now, the retry makes new values.
+      await states?.rollback();
       lastPushed.delete(key);
       deps.onSync?.(ps, { ok: false, writes: 0, deletes: 0 });
       const detail = err instanceof ProviderError ? `${err.reason}: ` : "";
