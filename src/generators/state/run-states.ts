@@ -47,8 +47,13 @@ export interface GeneratorStatesDeps {
 const ownedBy = (state: GeneratorState, owner: StateOwner) => state.metadata.ownerReferences?.some((ref) => ref.uid === owner.uid) ?? false;
 const rfc3339 = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
 
+/** How long a state this process created is remembered while the watch has not delivered it yet. */
+const RECENT_MS = 5 * 60 * 1000;
+
 export class GeneratorStates {
   readonly #deps: GeneratorStatesDeps;
+  // States created here that the cache may not hold yet (two syncs in quick succession): retired from memory too.
+  readonly #recent = new Map<string, { state: GeneratorState; atMs: number }>();
 
   constructor(deps: GeneratorStatesDeps) {
     this.#deps = deps;
@@ -77,7 +82,22 @@ export class GeneratorStates {
     };
     body.metadata.annotations![SIGNATURE_ANNOTATION] = sign(await this.#deps.key.get(), body);
     const { name: _unnamed, ...metadata } = body.metadata;
-    return this.#deps.api.create({ ...body, metadata: metadata as typeof body.metadata });
+    const name = await this.#deps.api.create({ ...body, metadata: metadata as typeof body.metadata });
+    this.#recent.set(name, { state: { ...body, metadata: { ...body.metadata, name } }, atMs: this.#deps.clock.now() });
+    return name;
+  }
+
+  /** The owner's states: the cache's, plus those created here that it has not delivered yet. */
+  #statesOf(namespace: string): GeneratorState[] {
+    const cached = this.#deps.cached(namespace);
+    const seen = new Set(cached.map((state) => state.metadata.name));
+    const now = this.#deps.clock.now();
+    const extra: GeneratorState[] = [];
+    for (const [name, { state, atMs }] of this.#recent) {
+      if (seen.has(name) || now - atMs > RECENT_MS) this.#recent.delete(name);
+      else if (state.metadata.namespace === namespace) extra.push(state);
+    }
+    return extra.length === 0 ? cached : [...cached, ...extra];
   }
 
   /**
@@ -87,11 +107,12 @@ export class GeneratorStates {
   async retire(owner: StateOwner, keep: ReadonlySet<string>, generatorIndexes: ReadonlySet<number>, replacedIndexes: ReadonlySet<number>): Promise<number> {
     const deadline = rfc3339(this.#deps.clock.now() + this.#deps.gracePeriodMs);
     let flagged = 0;
-    for (const state of this.#deps.cached(owner.namespace)) {
+    for (const state of this.#statesOf(owner.namespace)) {
       if (!ownedBy(state, owner) || state.spec?.garbageCollectionDeadline || state.metadata.deletionTimestamp || keep.has(state.metadata.name)) continue;
       const index = Number(state.metadata.annotations?.[INDEX_ANNOTATION] ?? "-1");
       if (generatorIndexes.has(index) && !replacedIndexes.has(index)) continue;
       await this.#deps.api.flag(owner.namespace, state.metadata.name, deadline);
+      this.#recent.delete(state.metadata.name);
       flagged++;
     }
     return flagged;

@@ -14,11 +14,14 @@ export const STATE_KEY_SECRET = "secrets-bridge-generator-state-key";
 const KEY_FIELD = "key";
 const VERSION = "v1";
 
-/** JSON with object keys sorted at every level: the apiserver re-encodes what it stores, sorting keys. */
+/**
+ * JSON with object keys sorted at every level (the apiserver re-encodes what it stores, sorting keys) and members
+ * that are undefined or null left out (whether a stored null survives is the apiserver's business, not the MAC's).
+ */
 export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
   if (value !== null && typeof value === "object") {
-    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
+    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined && v !== null);
     entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
   }

@@ -15,7 +15,7 @@ const key = randomBytes(32);
 const owner = { apiVersion: "external-secrets.io/v1", kind: "ExternalSecret", namespace: "team-a", name: "app", uid: "u-1" };
 const kept = (accessor: string): KeptState => ({ resource: { apiVersion: "generators.external-secrets.io/v1alpha1", kind: "VaultDynamicSecret", metadata: { name: "tokens", namespace: "team-a" }, spec: { path: "auth/token/create" } }, state: { accessor } });
 
-function harness(opts: { cleanupFails?: boolean; createFails?: boolean } = {}) {
+function harness(opts: { cleanupFails?: boolean; createFails?: boolean; cacheLags?: boolean } = {}) {
   const store: GeneratorState[] = [];
   const flagged: Array<{ name: string; deadline: string }> = [];
   const cleaned: string[] = [];
@@ -36,7 +36,7 @@ function harness(opts: { cleanupFails?: boolean; createFails?: boolean } = {}) {
   const states = new GeneratorStates({
     api,
     key: { get: async () => key } as StateKey,
-    cached: () => store,
+    cached: () => (opts.cacheLags ? [] : store),
     cleanup: async (k) => {
       if (opts.cleanupFails) throw new Error("vault sealed");
       cleaned.push(k.state["accessor"]!);
@@ -90,6 +90,16 @@ describe("GeneratorStates for one ExternalSecret", () => {
     // The spec dropped dataFrom[0]'s generator: a sync keeping nothing retires its state.
     await h.states.begin(owner).commit(new Set([1]));
     assert.deepEqual(h.flagged.map((f) => f.name), [h.store[1]!.metadata.name, h.store[0]!.metadata.name]);
+  });
+
+  test("a state the watch has not delivered yet is retired all the same (two syncs in quick succession)", async () => {
+    const h = harness({ cacheLags: true });
+    for (const accessor of ["a1", "a2", "a3"]) {
+      const run = h.states.begin(owner);
+      run.keeper(0)(kept(accessor));
+      await run.commit(new Set([0]));
+    }
+    assert.deepEqual(h.flagged.map((f) => f.name), [h.store[0]!.metadata.name, h.store[1]!.metadata.name], "each older one, once");
   });
 
   test("another owner's states (same namespace) are never retired", async () => {

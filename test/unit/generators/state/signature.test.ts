@@ -80,7 +80,7 @@ describe("GeneratorState signature", () => {
     );
   });
 
-  test("canonical JSON sorts keys and drops undefined members", () => {
-    assert.equal(canonicalJson({ b: 1, a: { d: [2, { z: 1, y: 2 }], c: undefined } }), '{"a":{"d":[2,{"y":2,"z":1}]},"b":1}');
+  test("canonical JSON sorts keys and drops undefined and null members (array items stay)", () => {
+    assert.equal(canonicalJson({ b: 1, a: { d: [2, null, { z: 1, y: 2 }], c: undefined, e: null } }), '{"a":{"d":[2,null,{"y":2,"z":1}]},"b":1}');
   });
 });
