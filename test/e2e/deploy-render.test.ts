@@ -27,7 +27,7 @@ describe("Helm chart", () => {
     const objects = helmTemplate("sb-system");
     assert.deepEqual(byKind(objects, "CustomResourceDefinition").map((crd) => crd.metadata?.name).sort(), [
       "clusterexternalsecrets.external-secrets.io", "clustergenerators.generators.external-secrets.io", "clusterpushsecrets.external-secrets.io", "clustersecretstores.external-secrets.io", "ecrauthorizationtokens.generators.external-secrets.io", "externalsecrets.external-secrets.io",
-      "fakes.generators.external-secrets.io", "passwords.generators.external-secrets.io", "pushsecrets.external-secrets.io", "refreshreceivers.secrets-bridge.io", "secretstores.external-secrets.io",
+      "fakes.generators.external-secrets.io", "generatorstates.generators.external-secrets.io", "passwords.generators.external-secrets.io", "pushsecrets.external-secrets.io", "refreshreceivers.secrets-bridge.io", "secretstores.external-secrets.io",
       "sshkeys.generators.external-secrets.io", "stssessiontokens.generators.external-secrets.io", "uuids.generators.external-secrets.io", "vaultdynamicsecrets.generators.external-secrets.io", "webhooks.generators.external-secrets.io",
     ]);
     const deployment = byKind(objects, "Deployment")[0] as V1Deployment;
@@ -129,6 +129,31 @@ describe("Helm chart", () => {
     assert.deepEqual(generatorVerbs(clusterRole(kustomizeBuild(), "secrets-bridge-cluster")?.rules, "clustergenerators"), ["get"]);
   });
 
+  it("generatorState: on by default (the grace period, generatorstates verbs wherever the operator works, the key Secret's Role); off drops both and tells the operator", () => {
+    const stateVerbs = (rules: V1PolicyRule[] | undefined) => (rules ?? []).filter((rule) => rule.resources?.includes("generatorstates")).flatMap((rule) => rule.verbs);
+    const keyRole = (objects: KubernetesObject[]) => byKind(objects, "Role").find((r) => r.metadata?.name === "secrets-bridge-generator-state-key") as V1Role | undefined;
+    for (const scope of [[], ["scope.namespaces={team-a}"]]) {
+      const objects = helmTemplate("sb-system", scope);
+      const namespaced = scope.length === 0 ? clusterRole(objects, "secrets-bridge")?.rules : (byKind(objects, "Role").find((r) => r.metadata?.namespace === "team-a") as V1Role).rules;
+      assert.deepEqual(stateVerbs(namespaced), ["list", "watch", "create", "patch", "delete"], `${scope}`);
+      assert.ok(argsOf(objects).includes("--generator-gc-grace-period=2m"));
+      const key = keyRole(objects);
+      assert.equal(key?.metadata?.namespace, "sb-system");
+      assert.deepEqual(key?.rules?.map((rule) => [rule.resources, rule.resourceNames, rule.verbs]), [
+        [["secrets"], ["secrets-bridge-generator-state-key"], ["get"]],
+        [["secrets"], undefined, ["create"]],
+      ]);
+    }
+    const off = helmTemplate("sb-system", ["generatorState.enabled=false"]);
+    assert.deepEqual(stateVerbs(clusterRole(off, "secrets-bridge")?.rules), []);
+    assert.equal(keyRole(off), undefined);
+    assert.ok(argsOf(off).includes("--enable-generator-state=false"));
+    assert.ok(!argsOf(off).some((arg) => arg.startsWith("--generator-gc-grace-period")));
+    assert.ok(argsOf(helmTemplate("sb-system", ["generatorState.gcGracePeriod=10m"])).includes("--generator-gc-grace-period=10m"));
+    // The hardened overlay replaces the whole namespaced rule list: it must keep the grant.
+    assert.deepEqual(stateVerbs(clusterRole(kustomizeBuild(`${REPO}deploy/overlays/hardened`), "secrets-bridge")?.rules), ["list", "watch", "create", "patch", "delete"]);
+  });
+
   it("receiver: off by default (no flag, port, Service, Ingress or RBAC); on, the listener with its Service, RBAC in every scope, and an optional /hook/ Ingress", () => {
     const receiverRules = (rules: V1PolicyRule[] | undefined) => (rules ?? []).filter((rule) => rule.apiGroups?.includes("secrets-bridge.io")).map((rule) => [rule.resources, rule.verbs]);
     const webhooksService = (objects: KubernetesObject[]) => byKind(objects, "Service").find((s) => s.metadata?.name === "secrets-bridge-webhooks") as (KubernetesObject & { spec: { ports: Array<{ port: number; targetPort: string }> } }) | undefined;
@@ -200,7 +225,7 @@ describe("Helm chart", () => {
     assert.equal(byKind(objects, "CustomResourceDefinition").length, 0);
     assert.deepEqual(byKind(objects, "ClusterRole").map((r) => r.metadata?.name).sort(), ["secrets-bridge-cluster", "secrets-bridge-metrics-auth", "secrets-bridge-metrics-reader"]);
     const roles = byKind(objects, "Role").map((r) => `${r.metadata?.namespace}/${r.metadata?.name}`).sort();
-    assert.deepEqual(roles, ["team-a/secrets-bridge", "team-b/secrets-bridge"]);
+    assert.deepEqual(roles, ["sb-system/secrets-bridge-generator-state-key", "team-a/secrets-bridge", "team-b/secrets-bridge"]);
     assert.equal(byKind(objects, "ServiceMonitor").length, 1);
     assert.equal(byKind(objects, "NetworkPolicy").length, 1);
     const deployment = byKind(objects, "Deployment")[0] as V1Deployment;
