@@ -1,5 +1,6 @@
 // One ECRAuthorizationToken run: the aws store's credential chain for the generator's spec, one SigV4-signed
 // GetAuthorizationToken (JSON 1.1) with a capped answer, and ESO's keys from the one authorization it returns.
+// scope "public" asks ECR Public (service ecr-public, its own target and answer shape, no proxy endpoint) as ESO does.
 import { ConfigError, ProviderUnavailableError } from "../../src/provider/errors.ts";
 import { ByteBudget, readResponseCapped } from "../../src/provider/capped-read.ts";
 import { Limits } from "../../src/provider/limits.ts";
@@ -14,33 +15,45 @@ import type { AwsProviderSpec } from "./schema.ts";
 import { signV4 } from "./sigv4.ts";
 import type { ECRAuthorizationTokenSpec } from "./generator-ecr-authorization-token.ts";
 
-const TARGET = "AmazonEC2ContainerRegistry_V20150921.GetAuthorizationToken";
+/** The two services the scope picks: their SigV4 name, JSON 1.1 target, the SDK's endpoint variable and AWS's host. */
+export const ECR_SERVICES = {
+  private: { service: "ecr", target: "AmazonEC2ContainerRegistry_V20150921.GetAuthorizationToken", envVar: "AWS_ENDPOINT_URL_ECR", host: "api.ecr" },
+  public: { service: "ecr-public", target: "SpencerFrontendService.GetAuthorizationToken", envVar: "AWS_ENDPOINT_URL_ECR_PUBLIC", host: "api.ecr-public" },
+} as const;
 
-/** The ECR endpoint: the spec's override, then AWS_ENDPOINT_URL_ECR / AWS_ENDPOINT_URL (as the SDK reads them), then AWS's. */
+export const ecrScope = (spec: ECRAuthorizationTokenSpec): keyof typeof ECR_SERVICES => (spec.scope === "public" ? "public" : "private");
+
+/** The endpoint: the spec's override, then AWS_ENDPOINT_URL_ECR(_PUBLIC) / AWS_ENDPOINT_URL (as the SDK reads them), then AWS's. */
 export function ecrEndpoint(spec: ECRAuthorizationTokenSpec, env: Record<string, string | undefined>): string {
+  const service = ECR_SERVICES[ecrScope(spec)];
   if (spec.endpoints?.ecr) return spec.endpoints.ecr;
   if (env["AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"] !== "true") {
-    const fromEnv = env["AWS_ENDPOINT_URL_ECR"] || env["AWS_ENDPOINT_URL"];
+    const fromEnv = env[service.envVar] || env["AWS_ENDPOINT_URL"];
     if (fromEnv) return fromEnv;
   }
-  return `https://api.ecr.${spec.region}.amazonaws.com`;
+  return `https://${service.host}.${spec.region}.amazonaws.com`;
 }
 
-/** ESO's keys from a GetAuthorizationToken answer: the token is base64 of "user:password"; expiresAt is epoch seconds. */
-export function ecrTokenKeys(answer: unknown): Record<string, Uint8Array> {
+/**
+ * ESO's keys from a GetAuthorizationToken answer: the token is base64 of "user:password"; expiresAt is epoch seconds.
+ * ECR answers a list holding one authorization (with its proxy endpoint); ECR Public one authorization, no endpoint.
+ */
+export function ecrTokenKeys(answer: unknown, scope: keyof typeof ECR_SERVICES = "private"): Record<string, Uint8Array> {
   const data = (answer as { authorizationData?: unknown } | null)?.authorizationData;
-  if (!Array.isArray(data) || data.length !== 1) throw new ProviderUnavailableError(`ECR GetAuthorizationToken: expected one authorization, found ${Array.isArray(data) ? data.length : "none"}`);
-  const item = data[0] as { authorizationToken?: unknown; proxyEndpoint?: unknown; expiresAt?: unknown };
-  if (typeof item.authorizationToken !== "string" || typeof item.proxyEndpoint !== "string" || typeof item.expiresAt !== "number") {
-    throw new ProviderUnavailableError("ECR GetAuthorizationToken: the answer lacks authorizationToken, proxyEndpoint or expiresAt");
+  const what = scope === "public" ? "ECR Public GetAuthorizationToken" : "ECR GetAuthorizationToken";
+  if (scope === "private" && (!Array.isArray(data) || data.length !== 1)) throw new ProviderUnavailableError(`${what}: expected one authorization, found ${Array.isArray(data) ? data.length : "none"}`);
+  if (scope === "public" && (data === null || typeof data !== "object" || Array.isArray(data))) throw new ProviderUnavailableError(`${what}: the answer lacks authorizationData`);
+  const item = (scope === "private" ? (data as unknown[])[0] : data) as { authorizationToken?: unknown; proxyEndpoint?: unknown; expiresAt?: unknown };
+  if (typeof item.authorizationToken !== "string" || (scope === "private" && typeof item.proxyEndpoint !== "string") || typeof item.expiresAt !== "number") {
+    throw new ProviderUnavailableError(`${what}: the answer lacks authorizationToken, ${scope === "private" ? "proxyEndpoint " : ""}or expiresAt`);
   }
   const parts = Buffer.from(item.authorizationToken, "base64").toString("utf8").split(":");
   // Never the token in the message: only its shape.
-  if (parts.length !== 2) throw new ProviderUnavailableError("ECR GetAuthorizationToken: unexpected token format");
+  if (parts.length !== 2) throw new ProviderUnavailableError(`${what}: unexpected token format`);
   return {
     username: toBytes(parts[0]!),
     password: toBytes(parts[1]!),
-    proxy_endpoint: toBytes(item.proxyEndpoint),
+    ...(scope === "private" ? { proxy_endpoint: toBytes(item.proxyEndpoint as string) } : {}),
     expires_at: toBytes(String(Math.floor(item.expiresAt))),
   };
 }
@@ -52,9 +65,11 @@ export async function generateEcrToken(spec: ECRAuthorizationTokenSpec, ctx: Gen
   if (refused) throw new ConfigError(refused.replaceAll("spec.provider.aws.", "").replace("endpoints.secretsManager", "endpoints.ecr"));
   const store: StoreIdentity = ctx.scope === "Cluster" ? { kind: "ClusterSecretStore", name: "ECRAuthorizationToken", referentNamespace: ctx.namespace } : { kind: "SecretStore", name: "ECRAuthorizationToken", namespace: ctx.namespace };
   const credentials = await sessionCredentials({ spec: storeSpec, store, kube: ctx.kube, log: ctx.log }, endpointFor("sts", storeSpec, process.env)).get();
+  const scope = ecrScope(spec);
+  const { service, target } = ECR_SERVICES[scope];
   const url = new URL(ecrEndpoint(spec, process.env));
   const body = "{}";
-  const headers = signV4({ method: "POST", url, headers: { "content-type": "application/x-amz-json-1.1", "x-amz-target": TARGET }, body, region: spec.region, service: "ecr", credentials, now: new Date() });
+  const headers = signV4({ method: "POST", url, headers: { "content-type": "application/x-amz-json-1.1", "x-amz-target": target }, body, region: spec.region, service, credentials, now: new Date() });
   let status: number;
   let text: string;
   try {
@@ -79,7 +94,7 @@ export async function generateEcrToken(spec: ECRAuthorizationTokenSpec, ctx: Gen
     throw mapped;
   }
   recordProviderCall("aws", "GetAuthorizationToken", "success");
-  const keys = ecrTokenKeys(answer);
-  ctx.log.debug({ generator: "ECRAuthorizationToken", region: spec.region, role: spec.role !== undefined }, "ecr authorization token generated");
+  const keys = ecrTokenKeys(answer, scope);
+  ctx.log.debug({ generator: "ECRAuthorizationToken", scope, region: spec.region, role: spec.role !== undefined }, "ecr authorization token generated");
   return keys;
 }

@@ -1,6 +1,6 @@
 // ESO's ECRAuthorizationToken generator: a registry login from ECR GetAuthorizationToken, with the aws store's
-// auth (static keys, web identity through a chosen ServiceAccount, an assumed role) and endpoint rules. Private
-// ECR only: ECR Public (scope "public") is refused as not served yet. The run is loaded on first use.
+// auth (static keys, web identity through a chosen ServiceAccount, an assumed role) and endpoint rules; scope
+// "public" asks ECR Public instead of the region's private registry. The run is loaded on first use.
 import type { z } from "zod";
 import { ecrAuthorizationTokenSpec } from "../../src/api/generators.ts";
 import { onlineGenerate, type Generator } from "../../src/generators/types.ts";
@@ -15,8 +15,7 @@ export const ecrAuthorizationToken: Generator<ECRAuthorizationTokenSpec> = {
   specKey: "ecrAuthorizationTokenSpec",
   spec: ECRAuthorizationTokenSpec,
   problem(spec) {
-    if (spec.scope === "public") return 'scope "public" (ECR Public) is not supported by secrets-bridge yet; private ECR only';
-    if (spec.scope !== undefined && spec.scope !== "" && spec.scope !== "private") return `scope must be "private" or "public"`;
+    if (spec.scope !== undefined && spec.scope !== "" && spec.scope !== "private" && spec.scope !== "public") return `scope must be "private" or "public"`;
     return undefined;
   },
   operatorIdentity: defaultChainIdentity,

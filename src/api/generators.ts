@@ -151,7 +151,7 @@ export function ecrAuthorizationTokenSpec<A extends z.ZodType>(awsAuthField: A) 
       region: z.string().min(1).describe("Region specifies the region to operate in."),
       auth: awsAuthField,
       role: z.string().optional().describe("A role to assume (AssumeRole) before calling GetAuthorizationToken."),
-      scope: z.string().optional().describe('The ECR service scope: "private" (default). "public" (ECR Public) is not served by secrets-bridge yet.'),
+      scope: z.string().optional().describe('The ECR service scope: "private" (default) or "public" (ECR Public: username, password, expires_at; no proxy_endpoint).'),
       endpoints: z
         .object({ ecr: endpointUrl("ECR", "AWS_ENDPOINT_URL_ECR"), sts: endpointUrl("STS", "AWS_ENDPOINT_URL_STS") })
         .optional()

@@ -105,7 +105,7 @@ describe("STSSessionToken and ECRAuthorizationToken generators (moto)", () => {
     await failure("jwt", /jwt auth cannot be used for STS Session Token generation/);
   });
 
-  it("ECRAuthorizationToken: ESO's keys from one signed GetAuthorizationToken; ECR Public is refused as not served", async () => {
+  it("ECRAuthorizationToken: ESO's keys from one signed GetAuthorizationToken; ECR Public's signed request reaches moto (which has no ECR Public) and fails clearly", async () => {
     await m.clearLog();
     const body = { region: MOTO_REGION, auth: secretRefAuth("aws-creds"), endpoints: { ecr: m.endpoint, sts: m.endpoint } };
     await k.custom.createNamespacedCustomObject({ group: GENERATOR_GROUP, version: GENERATOR_VERSION, namespace: ns, plural: "ecrauthorizationtokens", body: { apiVersion: API_VERSION, kind: "ECRAuthorizationToken", metadata: { name: "registry" }, spec: body } });
@@ -124,7 +124,13 @@ describe("STSSessionToken and ECRAuthorizationToken generators (moto)", () => {
 
     await k.custom.createNamespacedCustomObject({ group: GENERATOR_GROUP, version: GENERATOR_VERSION, namespace: ns, plural: "ecrauthorizationtokens", body: { apiVersion: API_VERSION, kind: "ECRAuthorizationToken", metadata: { name: "public" }, spec: { ...body, scope: "public" } } });
     await k.create("ExternalSecret", ns, "public", { refreshInterval: "1h", dataFrom: [{ sourceRef: { generatorRef: { apiVersion: API_VERSION, kind: "ECRAuthorizationToken", name: "public" } } }] });
-    await failure("public", /ECR Public\) is not supported by secrets-bridge yet/);
+    // moto has no ECR Public: the request reaches it signed with the Secret's keys for ECR Public's target, and moto's
+    // refusal is a clear Ready=False (the answer's shape is unit-tested: test/unit/providers/aws/ecr-authorization-token.test.ts).
+    await failure("public", /ECR Public GetAuthorizationToken|GetAuthorizationToken/);
+    const publicCalls = (await m.requests()).filter((r) => r.op === "SpencerFrontendService.GetAuthorizationToken");
+    assert.ok(publicCalls.length >= 1, "ECR Public's target was sent");
+    assert.equal(publicCalls[0]!.accessKeyId, MOTO_TEST_KEYS.accessKeyId);
+    assert.equal(await k.secret(ns, "public"), undefined, "nothing written");
   });
 
   it("no generated secret key or session token in logs, Events or status", async () => {
