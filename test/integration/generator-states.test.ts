@@ -39,6 +39,14 @@ describe("GeneratorState: replaced Vault credentials are revoked (OpenBao)", () 
   });
   const states = async (namespace: string): Promise<GeneratorState[]> =>
     ((await k.custom.listNamespacedCustomObject({ group: GENERATOR_GROUP, version: GENERATOR_VERSION, namespace, plural: "generatorstates" })) as { items: GeneratorState[] }).items;
+  /** The one state owned by `uid` (other than `not`), once the apiserver holds exactly one. */
+  const onlyStateOf = async (namespace: string, uid: string | undefined, not?: string): Promise<GeneratorState> => {
+    const [state] = await waitFor(`one GeneratorState owned by ${uid}`, async () => {
+      const list = (await states(namespace)).filter((s) => s.metadata.ownerReferences?.[0]?.uid === uid);
+      return list.length === 1 && list[0]!.metadata.name !== not ? list : undefined;
+    });
+    return state!;
+  };
   const data = async (namespace: string, name: string) => {
     const values = decoded(await k.secret(namespace, name));
     for (const key of ["client_token", "private_key", "certificate"]) {
@@ -100,16 +108,13 @@ describe("GeneratorState: replaced Vault credentials are revoked (OpenBao)", () 
     await waitForReady(k, ns, "token", "True", "SecretSynced");
     const first = await data(ns, "token");
     const es = await k.es(ns, "token");
-    const [state] = await waitFor("one GeneratorState", async () => {
-      const list = (await states(ns)).filter((s) => s.metadata.ownerReferences?.[0]?.uid === es.metadata.uid);
-      return list.length === 1 ? list : undefined;
-    });
-    assert.deepEqual(state!.spec.state, { accessor: first.accessor }, "the accessor, not the token");
-    assert.equal(state!.spec.resource.kind, "VaultDynamicSecret");
-    assert.deepEqual(state!.metadata.finalizers, [GENERATOR_STATE_FINALIZER]);
-    assert.match(state!.metadata.labels?.[OWNER_KEY_LABEL] ?? "", /^[0-9a-f]{56}$/);
-    assert.match(state!.metadata.annotations?.[SIGNATURE_ANNOTATION] ?? "", /^v1:[0-9a-f]{16}:[0-9a-f]{64}$/);
-    assert.equal(state!.spec.garbageCollectionDeadline, undefined);
+    const state = await onlyStateOf(ns, es.metadata.uid);
+    assert.deepEqual(state.spec.state, { accessor: first.accessor }, "the accessor, not the token");
+    assert.equal(state.spec.resource.kind, "VaultDynamicSecret");
+    assert.deepEqual(state.metadata.finalizers, [GENERATOR_STATE_FINALIZER]);
+    assert.match(state.metadata.labels?.[OWNER_KEY_LABEL] ?? "", /^[0-9a-f]{56}$/);
+    assert.match(state.metadata.annotations?.[SIGNATURE_ANNOTATION] ?? "", /^v1:[0-9a-f]{16}:[0-9a-f]{64}$/);
+    assert.equal(state.spec.garbageCollectionDeadline, undefined);
     assert.ok(await tokenValid(first.client_token!));
 
     const revokedBefore = revokedAccessors();
@@ -118,11 +123,8 @@ describe("GeneratorState: replaced Vault credentials are revoked (OpenBao)", () 
     await waitFor("the replaced token revoked", async () => ((await tokenValid(first.client_token!)) ? undefined : true));
     assert.ok(revokedAccessors() > revokedBefore, "OpenBao saw auth/token/revoke-accessor");
     assert.ok(await tokenValid(second.client_token!), "the current token stays valid");
-    const left = await waitFor("only the latest state left", async () => {
-      const list = (await states(ns)).filter((s) => s.metadata.ownerReferences?.[0]?.uid === es.metadata.uid);
-      return list.length === 1 ? list : undefined;
-    });
-    assert.deepEqual(left[0]!.spec.state, { accessor: second.accessor });
+    const left = await onlyStateOf(ns, es.metadata.uid, state.metadata.name);
+    assert.deepEqual(left.spec.state, { accessor: second.accessor });
   });
 
   it("a PKI certificate with generate_lease: the replaced certificate's lease is revoked (sys/leases/revoke)", async () => {
@@ -131,11 +133,8 @@ describe("GeneratorState: replaced Vault credentials are revoked (OpenBao)", () 
     await waitForReady(k, ns, "cert", "True", "SecretSynced");
     const first = await data(ns, "cert");
     const es = await k.es(ns, "cert");
-    const [state] = await waitFor("the certificate's state", async () => {
-      const list = (await states(ns)).filter((s) => s.metadata.ownerReferences?.[0]?.uid === es.metadata.uid);
-      return list.length === 1 ? list : undefined;
-    });
-    const leaseId = (state!.spec.state as { leaseId?: string }).leaseId!;
+    const state = await onlyStateOf(ns, es.metadata.uid);
+    const leaseId = (state.spec.state as { leaseId?: string }).leaseId!;
     assert.match(leaseId, new RegExp(`^${pki}/issue/leased/`));
     await baoApi(bao(), "POST", "sys/leases/lookup", { lease_id: leaseId });
 
@@ -185,11 +184,8 @@ describe("GeneratorState: replaced Vault credentials are revoked (OpenBao)", () 
     await waitForReady(k, ns, "own", "True", "SecretSynced");
     const own = await data(ns, "own");
     const ownEs = await k.es(ns, "own");
-    const [signed] = await waitFor("the tenant's own state", async () => {
-      const list = (await states(ns)).filter((s) => s.metadata.ownerReferences?.[0]?.uid === ownEs.metadata.uid);
-      return list.length === 1 ? list : undefined;
-    });
-    const resource = signed!.spec.resource;
+    const signed = await onlyStateOf(ns, ownEs.metadata.uid);
+    const resource = signed.spec.resource;
 
     // 1. Forged: no signature, the victim's accessor, the platform's ClusterGenerator.
     await k.custom.createNamespacedCustomObject({
@@ -201,12 +197,12 @@ describe("GeneratorState: replaced Vault credentials are revoked (OpenBao)", () 
     });
     // 2. Edited: the tenant's own signed state, its accessor swapped for the victim's.
     await k.custom.patchNamespacedCustomObject(
-      { group: GENERATOR_GROUP, version: GENERATOR_VERSION, namespace: ns, plural: "generatorstates", name: signed!.metadata.name, body: [{ op: "replace", path: "/spec/state", value: { accessor: target.accessor } }] },
+      { group: GENERATOR_GROUP, version: GENERATOR_VERSION, namespace: ns, plural: "generatorstates", name: signed.metadata.name, body: [{ op: "replace", path: "/spec/state", value: { accessor: target.accessor } }] },
       setHeaderOptions("Content-Type", PatchStrategy.JsonPatch),
     );
     const revokedBefore = revokedAccessors();
-    for (const name of ["forged", signed!.metadata.name]) await k.custom.deleteNamespacedCustomObject({ group: GENERATOR_GROUP, version: GENERATOR_VERSION, namespace: ns, plural: "generatorstates", name });
-    await waitFor("both released", async () => ((await states(ns)).some((s) => s.metadata.name === "forged" || s.metadata.name === signed!.metadata.name) ? undefined : true));
+    for (const name of ["forged", signed.metadata.name]) await k.custom.deleteNamespacedCustomObject({ group: GENERATOR_GROUP, version: GENERATOR_VERSION, namespace: ns, plural: "generatorstates", name });
+    await waitFor("both released", async () => ((await states(ns)).some((s) => s.metadata.name === "forged" || s.metadata.name === signed.metadata.name) ? undefined : true));
     assert.equal(revokedAccessors(), revokedBefore, "nothing was revoked");
     assert.ok(await tokenValid(target.client_token!), "the victim's token is valid");
     assert.ok(await tokenValid(own.client_token!), "the tenant's own token too: its edited state was not trusted");
@@ -230,24 +226,16 @@ describe("GeneratorState: replaced Vault credentials are revoked (OpenBao)", () 
     await k.create("SecretStore", ns, "pushed", { provider: { fake: { data: [] } } });
     await ps.create(ns, "pushed-token", { refreshInterval: "1h", secretStoreRefs: [{ name: "pushed" }], selector: { generatorRef: { apiVersion: API_VERSION, kind: "VaultDynamicSecret", name: "token" } }, data: [{ match: { secretKey: "client_token", remoteRef: { remoteKey: "pushed/token" } } }] });
     await ps.waitReady(ns, "pushed-token", "True", "Synced");
-    const owned = async () => {
-      const push = (await k.custom.getNamespacedCustomObject({ group: "external-secrets.io", version: "v1alpha1", namespace: ns, plural: "pushsecrets", name: "pushed-token" })) as { metadata: { uid: string } };
-      return (await states(ns)).filter((s) => s.metadata.ownerReferences?.[0]?.uid === push.metadata.uid && s.metadata.ownerReferences[0]!.kind === "PushSecret");
-    };
-    const [first] = await waitFor("the push's state", async () => {
-      const list = await owned();
-      return list.length === 1 ? list : undefined;
-    });
-    const firstAccessor = (first!.spec.state as { accessor: string }).accessor;
+    const push = (await k.custom.getNamespacedCustomObject({ group: "external-secrets.io", version: "v1alpha1", namespace: ns, plural: "pushsecrets", name: "pushed-token" })) as { metadata: { uid: string } };
+    const first = await onlyStateOf(ns, push.metadata.uid);
+    assert.equal(first.metadata.ownerReferences?.[0]?.kind, "PushSecret");
+    const firstAccessor = (first.spec.state as { accessor: string }).accessor;
     assert.ok(await accessorValid(firstAccessor));
     // A spec change pushes a new token.
     await ps.patch(ns, "pushed-token", { spec: { refreshInterval: "2h" } });
     await waitFor("the first pushed token revoked", async () => ((await accessorValid(firstAccessor)) ? undefined : true));
-    const [latest] = await waitFor("one state left, the newer one", async () => {
-      const list = await owned();
-      return list.length === 1 && list[0]!.metadata.name !== first!.metadata.name ? list : undefined;
-    });
-    assert.ok(await accessorValid((latest!.spec.state as { accessor: string }).accessor), "the pushed token stays valid");
+    const latest = await onlyStateOf(ns, push.metadata.uid, first.metadata.name);
+    assert.ok(await accessorValid((latest.spec.state as { accessor: string }).accessor), "the pushed token stays valid");
   });
 
   it("no generated value in logs, Events or status", async () => {
