@@ -12,6 +12,8 @@ export const OWNER_KEY_LABEL = "generators.external-secrets.io/owner-key";
 export const GENERATOR_STATE_FINALIZER = "generatorstate.externalsecrets.io/finalizer";
 /** Which key signed the state and its MAC (src/generators/state/signature.ts): only signed states are cleaned up. */
 export const SIGNATURE_ANNOTATION = "secrets-bridge.dev/generator-state-signature";
+/** Which installation made the state (its key Secret, namespace/name): tells a lost key from another installation's. */
+export const INSTALLATION_ANNOTATION = "secrets-bridge.dev/generator-state-installation";
 
 export const GeneratorStateSpec = z
   .object({

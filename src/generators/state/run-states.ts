@@ -7,7 +7,7 @@
 // Secret still holds them; committing after the write cannot.
 import { createHash } from "node:crypto";
 import type { Logger } from "pino";
-import { GENERATOR_STATE_FINALIZER, OWNER_KEY_LABEL, SIGNATURE_ANNOTATION, type GeneratorState } from "../../api/generator-state.ts";
+import { GENERATOR_STATE_FINALIZER, INSTALLATION_ANNOTATION, OWNER_KEY_LABEL, SIGNATURE_ANNOTATION, type GeneratorState } from "../../api/generator-state.ts";
 import { GENERATOR_API_VERSION } from "../../api/generators.ts";
 import type { Clock } from "../../controller/clock.ts";
 import { errorMessage } from "../../controller/logging.ts";
@@ -74,7 +74,7 @@ export class GeneratorStates {
         generateName: `gen-${owner.kind.toLowerCase()}-${owner.name}`.slice(0, 200) + "-",
         namespace: owner.namespace,
         labels: { [OWNER_KEY_LABEL]: ownerKey(owner, String(index)) },
-        annotations: { [INDEX_ANNOTATION]: String(index) },
+        annotations: { [INDEX_ANNOTATION]: String(index), [INSTALLATION_ANNOTATION]: this.#deps.key.installation },
         ownerReferences: [{ apiVersion: owner.apiVersion, kind: owner.kind, name: owner.name, uid: owner.uid }],
         finalizers: [GENERATOR_STATE_FINALIZER],
       },

@@ -65,6 +65,11 @@ export class StateKey {
     this.#namespace = namespace;
   }
 
+  /** This installation's name on the states it makes: where its key lives. */
+  get installation(): string {
+    return `${this.#namespace}/${STATE_KEY_SECRET}`;
+  }
+
   get(): Promise<Buffer> {
     this.#key ??= this.#load().catch((err: unknown) => {
       this.#key = undefined;

@@ -1,10 +1,10 @@
 // The GeneratorState controller (ESO's, plus what a tenant namespace needs): a state whose deadline passed is
 // deleted; a deleted state's finalizer revokes what it names, with the generator snapshot it holds, but only when
-// this installation signed it (src/generators/state/signature.ts). Unsigned or altered states are released without
-// cleanup and a Warning; another installation's are left to it. A state whose ExternalSecret is gone is retired
+// this installation signed it (src/generators/state/signature.ts). Unsigned or altered states, and ours signed with
+// a key since lost, are released without cleanup and a Warning; another installation's are left to it. A state whose ExternalSecret is gone is retired
 // like a replaced one (the cluster's garbage collector would delete it too, through its ownerReference).
 import type { Logger } from "pino";
-import { GENERATOR_STATE_FINALIZER, type GeneratorResource, type GeneratorState } from "../../api/generator-state.ts";
+import { GENERATOR_STATE_FINALIZER, INSTALLATION_ANNOTATION, type GeneratorResource, type GeneratorState } from "../../api/generator-state.ts";
 import type { Clock } from "../../controller/clock.ts";
 import type { ReconcileResult } from "../../controller/controller.ts";
 import { errorMessage } from "../../controller/logging.ts";
@@ -45,7 +45,13 @@ export function generatorStateReconciler(deps: GeneratorStateReconcilerDeps): (k
   const finalize = async (state: GeneratorState, key: string): Promise<ReconcileResult> => {
     const namespace = state.metadata.namespace!;
     const verdict = verify(await deps.key.get(), state);
-    if (verdict === "other-key") return;
+    if (verdict === "other-key") {
+      // Another installation's: left to it. Ours with a key we no longer have (its Secret was deleted and made anew):
+      // nobody can verify it any more, and a finalizer nobody removes would block the namespace's deletion.
+      if (state.metadata.annotations?.[INSTALLATION_ANNOTATION] !== deps.key.installation) return;
+      await release(state, key, { reason: "NotCleanedUp", message: "GeneratorState was signed with a key this operator no longer has (its key Secret was replaced): released without cleanup; what it names is left to expire" });
+      return;
+    }
     if (verdict === "invalid") {
       await release(state, key, { reason: "NotCleanedUp", message: "GeneratorState was not created by this operator or was changed since: released without cleanup; what it names is left to expire" });
       return;

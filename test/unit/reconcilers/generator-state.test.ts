@@ -4,7 +4,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { GENERATOR_STATE_FINALIZER, SIGNATURE_ANNOTATION, type GeneratorState } from "../../../src/api/generator-state.ts";
+import { GENERATOR_STATE_FINALIZER, INSTALLATION_ANNOTATION, SIGNATURE_ANNOTATION, type GeneratorState } from "../../../src/api/generator-state.ts";
 import { silentLogger } from "../../../src/controller/logging.ts";
 import type { GeneratorStateApi } from "../../../src/kube/generator-states.ts";
 import { sign, type StateKey } from "../../../src/generators/state/signature.ts";
@@ -42,7 +42,7 @@ function harness(state: GeneratorState, opts: { cleanup?: () => Promise<"cleaned
   } as unknown as GeneratorStateApi;
   const reconcile = generatorStateReconciler({
     api,
-    key: { get: async () => key } as StateKey,
+    key: { get: async () => key, installation: "sb-system/secrets-bridge-generator-state-key" } as StateKey,
     cached: () => state,
     cleanup: async (_r, s) => {
       calls.push(`cleanup ${s["accessor"]}`);
@@ -103,10 +103,18 @@ describe("GeneratorState controller", () => {
     }
   });
 
-  test("another installation's state is left alone, finalizer and all", async () => {
-    const h = harness(stateWith({ deleting: "2026-12-04T11:59:00Z", signedWith: randomBytes(32) }));
+  test("another installation's state is left alone, finalizer and all; ours signed with a lost key is released with a Warning", async () => {
+    const other = stateWith({ deleting: "2026-12-04T11:59:00Z", signedWith: randomBytes(32) });
+    other.metadata.annotations![INSTALLATION_ANNOTATION] = "elsewhere/secrets-bridge-generator-state-key";
+    const h = harness(other);
     await h.run();
     assert.deepEqual(h.calls, []);
+    const lost = stateWith({ deleting: "2026-12-04T11:59:00Z", signedWith: randomBytes(32) });
+    lost.metadata.annotations![INSTALLATION_ANNOTATION] = "sb-system/secrets-bridge-generator-state-key";
+    const ours = harness(lost);
+    await ours.run();
+    assert.deepEqual(ours.calls, ["release gs-1"]);
+    assert.match(ours.warnings[0]!, /^NotCleanedUp: .*key this operator no longer has/);
   });
 
   test("a state without our finalizer is not cleaned up again", async () => {

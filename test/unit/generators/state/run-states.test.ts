@@ -4,7 +4,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { GENERATOR_STATE_FINALIZER, OWNER_KEY_LABEL, type GeneratorState } from "../../../../src/api/generator-state.ts";
+import { GENERATOR_STATE_FINALIZER, INSTALLATION_ANNOTATION, OWNER_KEY_LABEL, type GeneratorState } from "../../../../src/api/generator-state.ts";
 import { silentLogger } from "../../../../src/controller/logging.ts";
 import type { GeneratorStateApi } from "../../../../src/kube/generator-states.ts";
 import { GeneratorStates, INDEX_ANNOTATION, ownerKey } from "../../../../src/generators/state/run-states.ts";
@@ -35,7 +35,7 @@ function harness(opts: { cleanupFails?: boolean; createFails?: boolean; cacheLag
   } as unknown as GeneratorStateApi;
   const states = new GeneratorStates({
     api,
-    key: { get: async () => key } as StateKey,
+    key: { get: async () => key, installation: "sb-system/secrets-bridge-generator-state-key" } as StateKey,
     cached: () => (opts.cacheLags ? [] : store),
     cleanup: async (k) => {
       if (opts.cleanupFails) throw new Error("vault sealed");
@@ -59,6 +59,7 @@ describe("GeneratorStates for one ExternalSecret", () => {
     assert.deepEqual(state!.spec.state, { accessor: "a1" });
     assert.equal(state!.metadata.labels![OWNER_KEY_LABEL], ownerKey(owner, "0"));
     assert.equal(state!.metadata.annotations![INDEX_ANNOTATION], "0");
+    assert.equal(state!.metadata.annotations![INSTALLATION_ANNOTATION], "sb-system/secrets-bridge-generator-state-key");
     assert.deepEqual(state!.metadata.finalizers, [GENERATOR_STATE_FINALIZER]);
     assert.deepEqual(state!.metadata.ownerReferences, [{ apiVersion: owner.apiVersion, kind: owner.kind, name: owner.name, uid: owner.uid }]);
     assert.ok(state!.metadata.name.startsWith("gen-externalsecret-app-"));
