@@ -170,6 +170,19 @@ export async function restartApiserver(b: KubeBench, readyTimeoutMs = DEFAULT_RE
   return next;
 }
 
+/**
+ * Stops etcd only, waits `downMs`, and starts it again with the same args (same data dir: nothing is lost). The apiserver stays up,
+ * fails its storage calls meanwhile and reconnects, as in a cluster whose etcd member restarts.
+ */
+export async function restartEtcd(b: KubeBench, downMs = 0, readyTimeoutMs = DEFAULT_READY_TIMEOUT_MS): Promise<KubeBench> {
+  await stopProcess(b.etcdPid, b.etcdArgs);
+  await new Promise((resolve) => setTimeout(resolve, downMs));
+  const url = b.etcdArgs[b.etcdArgs.indexOf("--listen-client-urls") + 1]!;
+  const etcd = startDetached(binaryPath("etcd"), b.etcdArgs, join(b.dir, "etcd.log"));
+  await waitUntil({ what: "etcd", probe: () => etcdHealthy(url), child: etcd.child, logPath: join(b.dir, "etcd.log"), timeoutMs: readyTimeoutMs });
+  return { ...b, etcdPid: etcd.pid };
+}
+
 async function startApiserver(b: KubeBench, bin: string, timeoutMs: number): Promise<number> {
   const logPath = join(b.dir, "apiserver.log");
   const { child, pid } = startDetached(bin, b.apiserverArgs, logPath);

@@ -1,16 +1,19 @@
-// Fault scenario (issue 23): the kube-apiserver restarts under N current ExternalSecrets (etcd and its data stay).
-// Every watch breaks; the informers must relist and carry on. Measured, from the restarted apiserver's own counters
-// (they start at zero with the process, so they hold exactly what came after): LISTs per resource (goal: one relist
-// per informer, plus a retry when the restarting apiserver answered 503; no relist storm), writes while nothing
-// changed (goal 0), then a rotation made right after the restart: ExternalSecrets that never got the new value
-// (missed updates, goal 0) and how long until all had it. Used by the reduced test in `npm test` and by
-// `npm run faults` at full size.
+// Fault scenarios (issue 23): the kube-apiserver restarts under N current ExternalSecrets (etcd and its data stay),
+// or etcd does (down for a while; the apiserver stays and fails its storage calls meanwhile). Watches break or go
+// quiet; the informers must relist and carry on. Measured from the apiserver's own counters (deltas; a restarted
+// apiserver's start at zero): LISTs per resource (goal: one relist per informer, plus a retry when the apiserver
+// answered 503 while settling; no relist storm), writes while nothing changed (goal 0), then a rotation made right
+// after: ExternalSecrets that never got the new value (missed updates, goal 0) and how long until all had it. Used
+// by the reduced tests in `npm test` and by `npm run faults` at full size.
 import { GROUP, VERSION } from "../../src/api/common.ts";
-import { apiserverRequestCount, freshNamespace, restartApiserverFromTest } from "../helpers/bench.ts";
+import { apiserverRequestCount, freshNamespace, restartApiserverFromTest, restartEtcdFromTest } from "../helpers/bench.ts";
 import { decoded, kube, ready, sleep, startTestOperator, waitFor, type TestOperator } from "../helpers/operator.ts";
 import type { ExternalSecret } from "../../src/api/external-secret.ts";
 
 export interface RestartOptions {
+  /** What restarts: the apiserver (its counters restart at zero) or etcd (held down `etcdDownSeconds` first). */
+  peer?: "apiserver" | "etcd";
+  etcdDownSeconds?: number;
   externalSecrets: number;
   keys: number;
   /** How long to watch the operator after the restart before the rotation (relists, writes). */
@@ -36,9 +39,15 @@ export interface RestartFigures {
 const RESOURCES = ["externalsecrets", "secretstores", "clustersecretstores", "secrets", "pushsecrets"];
 const WRITES = ["POST", "PUT", "PATCH", "APPLY", "DELETE"];
 
+const counters = async () => ({
+  lists: Object.fromEntries(await Promise.all(RESOURCES.map(async (resource) => [resource, await apiserverRequestCount({ verbs: ["LIST"], resource })] as const))),
+  writes: (await apiserverRequestCount({ verbs: WRITES, resource: "secrets" })) + (await apiserverRequestCount({ verbs: WRITES, resource: "externalsecrets" })),
+});
+
 export async function runApiserverRestart(opts: RestartOptions, log: (line: string) => void = () => undefined): Promise<RestartFigures> {
   const k = kube();
-  const ns = await freshNamespace("faults-restart");
+  const peer = opts.peer ?? "apiserver";
+  const ns = await freshNamespace(`faults-restart-${peer}`);
   let op: TestOperator | undefined;
   const store = (round: string) => ({ provider: { fake: { data: Array.from({ length: opts.keys }, (_, key) => ({ key: `key-${key}`, value: `${round}-${key}` })) } } });
   const names = Array.from({ length: opts.externalSecrets }, (_, i) => `es-${i}`);
@@ -58,13 +67,16 @@ export async function runApiserverRestart(opts: RestartOptions, log: (line: stri
       const list = (await k.custom.listNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: ns, plural: "externalsecrets" })) as { items: ExternalSecret[] };
       return list.items.length === names.length && list.items.every((es) => ready(es)?.status === "True") ? true : undefined;
     }, 300_000);
-    log(`apiserver restart: ${names.length} ExternalSecrets current; restarting the apiserver`);
-    await restartApiserverFromTest();
+    log(`${peer} restart: ${names.length} ExternalSecrets current; restarting ${peer}`);
+    // A restarted apiserver counts from zero; across an etcd restart the same apiserver keeps counting.
+    const before = peer === "apiserver" ? { lists: {} as Record<string, number>, writes: 0 } : await counters();
+    if (peer === "apiserver") await restartApiserverFromTest();
+    else await restartEtcdFromTest(opts.etcdDownSeconds ?? 0);
     await sleep(opts.quietSeconds * 1000);
-    const listsAfterRestart = Object.fromEntries(await Promise.all(RESOURCES.map(async (resource) => [resource, await apiserverRequestCount({ verbs: ["LIST"], resource })] as const)));
-    let writesWhileNothingChanged = 0;
-    for (const resource of ["secrets", "externalsecrets"]) writesWhileNothingChanged += await apiserverRequestCount({ verbs: WRITES, resource });
-    log(`apiserver restart: lists ${JSON.stringify(listsAfterRestart)}, writes while nothing changed ${writesWhileNothingChanged}`);
+    const after = await counters();
+    const listsAfterRestart = Object.fromEntries(RESOURCES.map((resource) => [resource, (after.lists[resource] ?? 0) - (before.lists[resource] ?? 0)]));
+    const writesWhileNothingChanged = after.writes - before.writes;
+    log(`${peer} restart: lists ${JSON.stringify(listsAfterRestart)}, writes while nothing changed ${writesWhileNothingChanged}`);
     const relistsByInformer: Record<string, number> = {};
     for (const line of op.logs().split("\n")) {
       if (!line.includes("informer relisted after restart")) continue;

@@ -1,7 +1,8 @@
 // `npm run faults`: issue 23's scenarios at full size on the local bench (started and stopped here, as the test
 // runner's global setup does), printed as a table and written as JSON. The reduced set runs in `npm test`
 // (test/integration/faults-*.test.ts). Options: --externals 1000 --keys 100 --interval 10 --outage 120, --kills 20,
-// --fuzz-runs 300 --fuzz-seed N (also the kills' seed), --skip outage,restart,sigkill,fuzz.
+// --etcd-down 30, --partition 300, --fuzz-runs 300 --fuzz-seed N (also the kills' seed),
+// --skip outage,restart,etcd,partition,sigkill,fuzz.
 import { Command } from "commander";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -10,6 +11,7 @@ import { runProviderOutage } from "./provider-outage.ts";
 import { runObjectFuzz } from "./object-fuzz.ts";
 import { runApiserverRestart } from "./apiserver-restart.ts";
 import { runSigkillBurst } from "./sigkill-burst.ts";
+import { runApiserverPartition } from "./apiserver-partition.ts";
 
 const REPO = new URL("../../", import.meta.url).pathname;
 const program = new Command("faults")
@@ -20,10 +22,12 @@ const program = new Command("faults")
   .option("--fuzz-runs <n>", "objects the fuzzer applies (ExternalSecrets, SecretStores, PushSecrets)", "300")
   .option("--fuzz-seed <n>", "the fuzzer's seed (a failure is reproduced with the same seed)", String(Date.now() % 1_000_000))
   .option("--kills <n>", "SIGKILLs of the operator process during one burst of --externals new ExternalSecrets", "20")
-  .option("--skip <list>", "scenarios to skip: outage, restart, sigkill, fuzz", "")
+  .option("--etcd-down <seconds>", "how long etcd stays down in the etcd restart", "30")
+  .option("--partition <seconds>", "how long the operator is cut off from the apiserver", "300")
+  .option("--skip <list>", "scenarios to skip: outage, restart, etcd, partition, sigkill, fuzz", "")
   .option("--out <file>", "JSON results", join(REPO, ".bench/faults.json"));
 program.parse();
-const opts = program.opts<{ kills: string; externals: string; keys: string; interval: string; outage: string; fuzzRuns: string; fuzzSeed: string; skip: string; out: string }>();
+const opts = program.opts<{ etcdDown: string; partition: string; kills: string; externals: string; keys: string; interval: string; outage: string; fuzzRuns: string; fuzzSeed: string; skip: string; out: string }>();
 const skip = new Set(opts.skip.split(",").filter(Boolean));
 const log = (line: string) => process.stderr.write(`[faults ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 
@@ -32,6 +36,8 @@ try {
   const results: Record<string, unknown> = { date: new Date().toISOString() };
   if (!skip.has("outage")) results.providerOutage = await outageScenario();
   if (!skip.has("restart")) results.apiserverRestart = await restartScenario();
+  if (!skip.has("etcd")) results.etcdRestart = await etcdScenario();
+  if (!skip.has("partition")) results.apiserverPartition = await partitionScenario();
   if (!skip.has("sigkill")) results.sigkillBurst = await sigkillScenario();
   if (!skip.has("fuzz")) results.objectFuzz = await fuzzScenario();
   mkdirSync(dirname(opts.out), { recursive: true });
@@ -81,6 +87,32 @@ async function restartScenario() {
     ["rotation everywhere after", `${restart.rotationSeconds.toFixed(1)}s`, "-"],
   ]);
   return restart;
+}
+
+async function etcdScenario() {
+  const restart = await runApiserverRestart({ peer: "etcd", etcdDownSeconds: Number(opts.etcdDown), externalSecrets: Number(opts.externals), keys: Number(opts.keys), quietSeconds: 15 }, log);
+  printRows(`etcd restart: down ${opts.etcdDown}s under ${restart.externalSecrets} current ExternalSecrets (the apiserver stays up)`, [
+    ["relists per informer (the operator's log)", Object.entries(restart.relistsByInformer).map(([informer, n]) => `${informer} ${n}`).join(", ") || "none", "at most 1 each"],
+    ["LISTs after the restart (all clients)", Object.entries(restart.listsAfterRestart).map(([resource, n]) => `${resource} ${n}`).join(", "), "a few, no storm"],
+    ["writes while nothing changed (15 s)", String(restart.writesWhileNothingChanged), "0"],
+    ["missed updates (rotation right after)", String(restart.missedUpdates), "0"],
+    ["rotation everywhere after", `${restart.rotationSeconds.toFixed(1)}s`, "-"],
+  ]);
+  return restart;
+}
+
+async function partitionScenario() {
+  const externals = Number(opts.externals);
+  const part = await runApiserverPartition({ externalSecrets: externals, keys: Number(opts.keys), partitionSeconds: Number(opts.partition), createdDuring: Math.max(5, Math.round(externals / 20)), quietSeconds: 15 }, log);
+  printRows(`apiserver partition: the operator cut off for ${part.partitionSeconds}s under ${part.externalSecrets} ExternalSecrets (rotation and ${part.expectedSecretWrites - part.externalSecrets} new ones meanwhile)`, [
+    ["missed updates after the heal", String(part.missedUpdates), "0"],
+    ["heal to everything delivered", `${part.recoverySeconds.toFixed(1)}s`, "-"],
+    ["LISTs after the heal", Object.entries(part.listsAfterHeal).map(([resource, n]) => `${resource} ${n}`).join(", "), "about 1 per informer, no storm"],
+    ["connections tried while cut off", String(part.connectionsWhileCut), "bounded (backoff)"],
+    ["Secret writes after the heal", `${part.secretWritesAfterHeal} for ${part.expectedSecretWrites} changed or new`, "one each"],
+    ["operator Ready at the end", String(part.operatorReady), "true"],
+  ]);
+  return part;
 }
 
 async function sigkillScenario() {

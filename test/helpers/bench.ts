@@ -8,7 +8,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { CoreV1Api, KubeConfig } from "@kubernetes/client-node";
 import { PooledKubeConfig } from "../../src/kube/pooled-kube-config.ts";
-import { restartApiserver } from "../bench/kube-bench.ts";
+import { restartApiserver, restartEtcd } from "../bench/kube-bench.ts";
 import type { KubeBench } from "../bench/kube-bench.ts";
 
 /** Where global-setup records running benches: one file per test runner, see benchStatePath. */
@@ -98,6 +98,12 @@ export async function freshNamespace(prefix: string): Promise<string> {
 export async function restartApiserverFromTest(): Promise<void> {
   const path = currentStatePath();
   saveBench(path, await restartApiserver(readBench(path)));
+}
+
+/** Restarts etcd, down `downSeconds` (the apiserver stays, the data too), and records the new pid for later files and teardown. */
+export async function restartEtcdFromTest(downSeconds = 0): Promise<void> {
+  const path = currentStatePath();
+  saveBench(path, await restartEtcd(readBench(path), downSeconds * 1000));
 }
 
 /** Which apiserver_request_total series to sum. Omitted fields match everything. */
