@@ -8,9 +8,18 @@
  */
 export interface Clock {
   now(): number;
+  /**
+   * Milliseconds on a clock that never jumps (performance.now semantics: only differences mean anything), for
+   * durations that must not stretch or shrink when the wall clock is set back or forward: lease expiry, renew
+   * deadlines, cache ages. Absent (test clocks): now() is used, which those clocks never jump.
+   */
+  monotonic?(): number;
   setTimeout(fn: () => void, ms: number): unknown;
   clearTimeout(handle: unknown): void;
 }
+
+/** The clock's monotonic reading, or its now() where it has none. */
+export const monotonicNow = (clock: Clock): number => clock.monotonic?.() ?? clock.now();
 
 // Node fires timers longer than 2^31-1 ms (~24.8 days) after 1 ms; a long requeueAfter would become a hot loop.
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -28,6 +37,7 @@ function scheduleReal(timer: RealTimer, fn: () => void, deadline: number): void 
 /** The process clock. Timers keep the event loop alive; owners clear them on stop/shutDown. Long delays are chained. */
 export const realClock: Clock = {
   now: () => Date.now(),
+  monotonic: () => performance.now(),
   setTimeout: (fn, ms) => {
     const timer: RealTimer = { inner: undefined };
     scheduleReal(timer, fn, Date.now() + (Number.isFinite(ms) ? Math.max(0, ms) : ms > 0 ? Number.MAX_SAFE_INTEGER : 0));

@@ -2,7 +2,7 @@
 import { CoordinationV1Api } from "@kubernetes/client-node";
 import type { KubeConfig, V1Lease } from "@kubernetes/client-node";
 import type { Logger } from "pino";
-import { realClock } from "./clock.ts";
+import { monotonicNow, realClock } from "./clock.ts";
 import type { Clock } from "./clock.ts";
 import { jittered } from "./jitter.ts";
 import { canTakeLease, holderOf, nextLeaseSpec, observe, releasedLeaseSpec } from "./lease-record.ts";
@@ -90,7 +90,7 @@ export class LeaderElector {
 
   isLeader(): boolean {
     // The deadline check also covers an event loop too busy to fire the deadline timer on time.
-    return this.phase === "leading" && this.clock.now() - this.lastRenewAt < this.renewDeadlineMs;
+    return this.phase === "leading" && monotonicNow(this.clock) - this.lastRenewAt < this.renewDeadlineMs;
   }
 
   /** Stops campaigning/renewing without touching the Lease (it expires after leaseDuration). */
@@ -132,7 +132,7 @@ export class LeaderElector {
     if (this.inflight === attempt) this.inflight = undefined;
     if (this.phase !== "candidate" && this.phase !== "leading") return; // stopped or lost meanwhile
     if (outcome === "acquired") {
-      this.lastRenewAt = this.clock.now();
+      this.lastRenewAt = monotonicNow(this.clock);
       this.clock.clearTimeout(this.deadlineTimer);
       this.deadlineTimer = this.clock.setTimeout(() => this.lose("no successful renewal within renewDeadline"), this.renewDeadlineMs);
       if (this.phase === "candidate") {
@@ -152,6 +152,7 @@ export class LeaderElector {
     try {
       const lease = await this.read();
       const now = this.clock.now();
+      const mono = monotonicNow(this.clock);
       if (!lease) {
         const body: V1Lease = {
           apiVersion: "coordination.k8s.io/v1",
@@ -159,17 +160,17 @@ export class LeaderElector {
           metadata: { name, namespace },
           spec: nextLeaseSpec(undefined, identity, now, this.leaseDurationMs),
         };
-        this.observed = observe(undefined, await this.api.createNamespacedLease({ namespace, body }), this.clock.now());
+        this.observed = observe(undefined, await this.api.createNamespacedLease({ namespace, body }), monotonicNow(this.clock), this.clock.now());
         return "acquired";
       }
-      this.observed = observe(this.observed, lease, now);
+      this.observed = observe(this.observed, lease, mono, now);
       // A leader that finds another name (or none) on its Lease has lost it, expired or not.
       if (this.phase === "leading" && holderOf(lease.spec) !== identity) return "held-by-other";
-      const free = canTakeLease({ spec: lease.spec, identity, observedAt: this.observed.at, now, defaultDurationMs: this.leaseDurationMs });
+      const free = canTakeLease({ spec: lease.spec, identity, observedAt: this.observed.at, now: mono, defaultDurationMs: this.leaseDurationMs });
       if (!free) return "held-by-other";
       // The resourceVersion from the read makes this a compare-and-swap: a racing candidate gets 409.
       const body: V1Lease = { ...lease, spec: nextLeaseSpec(lease.spec, identity, now, this.leaseDurationMs) };
-      this.observed = observe(this.observed, await this.api.replaceNamespacedLease({ name, namespace, body }), this.clock.now());
+      this.observed = observe(this.observed, await this.api.replaceNamespacedLease({ name, namespace, body }), monotonicNow(this.clock), this.clock.now());
       return "acquired";
     } catch (err) {
       if (statusCode(err) === 409) return "conflict";

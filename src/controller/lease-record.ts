@@ -21,7 +21,7 @@ export function holderOf(spec: V1LeaseSpec | undefined): string {
   return spec?.holderIdentity ?? "";
 }
 
-/** When (on our clock) the current record was last seen to change, keyed by resourceVersion. */
+/** When (on our monotonic clock) the current record was last seen to change, keyed by resourceVersion. */
 export interface Observation {
   resourceVersion: string;
   at: number;
@@ -32,14 +32,15 @@ export interface Observation {
  * another machine's clock, so clock skew between pods cannot make a live lease look expired.
  * We do the same, with one refinement: on the very first sight of a record we credit its
  * renewTime (capped at now), so a lease left behind by a long-dead leader is taken at once
- * instead of after a full leaseDuration.
+ * instead of after a full leaseDuration. `now` is monotonic (a wall-clock jump must not expire a live
+ * lease or keep a dead one); `wallNow` only serves that first-sight credit, renewTime being wall time.
  */
-export function observe(prev: Observation | undefined, lease: V1Lease, now: number): Observation {
+export function observe(prev: Observation | undefined, lease: V1Lease, now: number, wallNow: number = now): Observation {
   const resourceVersion = lease.metadata?.resourceVersion ?? "";
   if (prev && prev.resourceVersion === resourceVersion) return prev;
   if (prev) return { resourceVersion, at: now };
   const renewed = microTimeMs(lease.spec?.renewTime);
-  return { resourceVersion, at: renewed === undefined ? now : Math.min(now, renewed) };
+  return { resourceVersion, at: renewed === undefined ? now : now - Math.max(0, wallNow - renewed) };
 }
 
 /** Inputs of {@link canTakeLease}. */

@@ -1,6 +1,6 @@
 // When a ResilientInformer restarts its upstream: after a jittered backoff on errors, at once when the watch has gone silent.
 import type { ExponentialBackoff } from "./backoff.ts";
-import type { Clock } from "./clock.ts";
+import { monotonicNow, type Clock } from "./clock.ts";
 import { jittered } from "./jitter.ts";
 
 export type RestartReason = "error" | "stale";
@@ -41,17 +41,17 @@ export class RestartScheduler {
 
   runStarted(): void {
     this.cancel();
-    this.runStartedAt = this.lastActivity = this.opts.clock.now();
+    this.runStartedAt = this.lastActivity = monotonicNow(this.opts.clock);
     this.armStale(this.opts.staleAfterMs);
   }
 
   touch(): void {
-    this.lastActivity = this.opts.clock.now();
+    this.lastActivity = monotonicNow(this.opts.clock);
   }
 
   /** Milliseconds since the last sign of life. */
   idleMs(): number {
-    return this.opts.clock.now() - this.lastActivity;
+    return monotonicNow(this.opts.clock) - this.lastActivity;
   }
 
   /** Schedules an "error" restart and returns its delay. Further calls before the restart are ignored (returns 0). */
@@ -59,7 +59,7 @@ export class RestartScheduler {
     const { clock, backoff, key } = this.opts;
     if (this.retryTimer !== undefined) return 0;
     this.clearStale();
-    if (clock.now() - this.runStartedAt >= this.opts.resetAfterMs) backoff.forget(key);
+    if (monotonicNow(clock) - this.runStartedAt >= this.opts.resetAfterMs) backoff.forget(key);
     const delayMs = jittered(backoff.next(key), this.opts.jitter ?? 0.2, this.opts.random);
     this.retryTimer = clock.setTimeout(() => {
       this.retryTimer = undefined;

@@ -1,7 +1,7 @@
 // De-duplicating, delaying, two-lane work queue with per-key backoff, with client-go's workqueue semantics.
 import type { Logger } from "pino";
 import { ExponentialBackoff } from "./backoff.ts";
-import { realClock } from "./clock.ts";
+import { monotonicNow, realClock } from "./clock.ts";
 import type { Clock } from "./clock.ts";
 import { silentLogger } from "./logging.ts";
 
@@ -75,7 +75,7 @@ export class WorkQueue {
       this.add(key, priority);
       return;
     }
-    const at = this.clock.now() + delayMs;
+    const at = monotonicNow(this.clock) + delayMs;
     const existing = this.delayed.get(key);
     if (existing && existing.at <= at) {
       // An earlier deadline already exists: a later request must not postpone it.
@@ -160,7 +160,7 @@ export class WorkQueue {
       this.normal.delete(key); // promotion: a spec change overtakes the queued refresh
     }
     (priority === Priority.High ? this.high : this.normal).add(key);
-    if (!this.readySince.has(key)) this.readySince.set(key, this.clock.now());
+    if (!this.readySince.has(key)) this.readySince.set(key, monotonicNow(this.clock));
     this.dispatch();
   }
 
@@ -177,7 +177,7 @@ export class WorkQueue {
     const key = lane.values().next().value as string;
     lane.delete(key);
     this.active.add(key);
-    const waitedMs = this.clock.now() - (this.readySince.get(key) ?? this.clock.now());
+    const waitedMs = monotonicNow(this.clock) - (this.readySince.get(key) ?? monotonicNow(this.clock));
     this.readySince.delete(key);
     return { key, priority, waitedMs };
   }

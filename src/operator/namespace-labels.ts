@@ -11,11 +11,11 @@ export function namespaceLabelCache(clients: KubeClients): (name: string) => Pro
   const cache = new Map<string, { at: number; labels: Record<string, string> | undefined }>();
   return async (name) => {
     const hit = cache.get(name);
-    if (hit && Date.now() - hit.at < TTL_MS) return hit.labels;
+    if (hit && performance.now() - hit.at < TTL_MS) return hit.labels;
     try {
       const namespace = await clients.core.readNamespace({ name });
       const labels = namespace.metadata?.labels ?? {};
-      cache.set(name, { at: Date.now(), labels });
+      cache.set(name, { at: performance.now(), labels });
       return labels;
     } catch (err) {
       if (isNotFound(err)) return undefined;

@@ -10,6 +10,7 @@ export interface FetchCacheOptions {
   ttlMs: number;
   /** Upper bound of cached value bytes across all sessions. */
   maxBytes: number;
+  /** Default: monotonic (performance.now): a wall clock set back must not make every cached read look fresh. */
   now?: () => number;
 }
 
@@ -34,7 +35,7 @@ export class FetchCache {
   #bytes = 0;
 
   constructor(opts: FetchCacheOptions) {
-    this.#opts = { now: Date.now, ...opts };
+    this.#opts = { now: () => performance.now(), ...opts };
   }
 
   /** The cached read, if it is younger than both `maxAgeMs` (the caller's tolerance) and the cache's TTL. */

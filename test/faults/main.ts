@@ -1,8 +1,8 @@
 // `npm run faults`: issue 23's scenarios at full size on the local bench (started and stopped here, as the test
 // runner's global setup does), printed as a table and written as JSON. The reduced set runs in `npm test`
 // (test/integration/faults-*.test.ts). Options: --externals 1000 --keys 100 --interval 10 --outage 120, --kills 20,
-// --etcd-down 30, --partition 300, --fuzz-runs 300 --fuzz-seed N (also the kills' seed),
-// --skip outage,restart,etcd,partition,sigkill,fuzz.
+// --etcd-down 30, --partition 300, --jump 60, --fuzz-runs 300 --fuzz-seed N (also the kills' seed),
+// --skip outage,restart,etcd,partition,clock,sigkill,fuzz.
 import { Command } from "commander";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -12,6 +12,7 @@ import { runObjectFuzz } from "./object-fuzz.ts";
 import { runApiserverRestart } from "./apiserver-restart.ts";
 import { runSigkillBurst } from "./sigkill-burst.ts";
 import { runApiserverPartition } from "./apiserver-partition.ts";
+import { runClockJumps } from "./clock-jumps.ts";
 
 const REPO = new URL("../../", import.meta.url).pathname;
 const program = new Command("faults")
@@ -24,10 +25,11 @@ const program = new Command("faults")
   .option("--kills <n>", "SIGKILLs of the operator process during one burst of --externals new ExternalSecrets", "20")
   .option("--etcd-down <seconds>", "how long etcd stays down in the etcd restart", "30")
   .option("--partition <seconds>", "how long the operator is cut off from the apiserver", "300")
-  .option("--skip <list>", "scenarios to skip: outage, restart, etcd, partition, sigkill, fuzz", "")
+  .option("--jump <minutes>", "how far the operators' clocks jump (forward, then back twice as far)", "60")
+  .option("--skip <list>", "scenarios to skip: outage, restart, etcd, partition, clock, sigkill, fuzz", "")
   .option("--out <file>", "JSON results", join(REPO, ".bench/faults.json"));
 program.parse();
-const opts = program.opts<{ etcdDown: string; partition: string; kills: string; externals: string; keys: string; interval: string; outage: string; fuzzRuns: string; fuzzSeed: string; skip: string; out: string }>();
+const opts = program.opts<{ jump: string; etcdDown: string; partition: string; kills: string; externals: string; keys: string; interval: string; outage: string; fuzzRuns: string; fuzzSeed: string; skip: string; out: string }>();
 const skip = new Set(opts.skip.split(",").filter(Boolean));
 const log = (line: string) => process.stderr.write(`[faults ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 
@@ -38,6 +40,7 @@ try {
   if (!skip.has("restart")) results.apiserverRestart = await restartScenario();
   if (!skip.has("etcd")) results.etcdRestart = await etcdScenario();
   if (!skip.has("partition")) results.apiserverPartition = await partitionScenario();
+  if (!skip.has("clock")) results.clockJumps = await clockScenario();
   if (!skip.has("sigkill")) results.sigkillBurst = await sigkillScenario();
   if (!skip.has("fuzz")) results.objectFuzz = await fuzzScenario();
   mkdirSync(dirname(opts.out), { recursive: true });
@@ -113,6 +116,18 @@ async function partitionScenario() {
     ["operator Ready at the end", String(part.operatorReady), "true"],
   ]);
   return part;
+}
+
+async function clockScenario() {
+  const jumps = await runClockJumps({ externalSecrets: Number(opts.externals), keys: Number(opts.keys), intervalSeconds: Number(opts.interval), jumpMinutes: Number(opts.jump) }, log);
+  printRows(`clock jumps: two replicas, ${jumps.externalSecrets} ExternalSecrets on ${jumps.keys} keys every ${jumps.intervalSeconds}s, clocks +${jumps.jumpMinutes} min then -${2 * jumps.jumpMinutes} min`, [
+    ["standby took a live leader's Lease (its clock +jump)", String(jumps.standbyTookOver), "false"],
+    ["leader kept through its own jumps", String(jumps.leaderKept), "true"],
+    ["provider calls, one interval after +jump", `${jumps.callsAfterForwardJump} for ${jumps.keys} keys`, "about one per key"],
+    ["provider calls, two intervals after -2 x jump", `${jumps.callsAfterBackwardJump} for ${jumps.keys} keys`, "about two per key (not 0)"],
+    ["Secret writes throughout", String(jumps.secretWrites), "0"],
+  ]);
+  return jumps;
 }
 
 async function sigkillScenario() {

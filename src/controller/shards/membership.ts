@@ -19,7 +19,7 @@
 // Writes to Secrets keep their own compare-before-write and resourceVersion preconditions besides.
 import { CoordinationV1Api, type KubeConfig, type V1Lease } from "@kubernetes/client-node";
 import type { Logger } from "pino";
-import { realClock, type Clock } from "../clock.ts";
+import { monotonicNow, realClock, type Clock } from "../clock.ts";
 import { jittered } from "../jitter.ts";
 import { observe, type Observation } from "../lease-record.ts";
 import { errorMessage, silentLogger } from "../logging.ts";
@@ -170,8 +170,8 @@ export class ShardMembership {
     this.#working.clear();
     if (this.#step) await withTimeout(this.#step, this.#renewDeadlineMs, this.#clock);
     if (!wasRunning) return;
-    const deadline = this.#clock.now() + this.#renewDeadlineMs;
-    while (this.#inFlight.size > 0 && this.#clock.now() < deadline) await new Promise<void>((resolve) => this.#clock.setTimeout(() => resolve(), 50));
+    const deadline = monotonicNow(this.#clock) + this.#renewDeadlineMs;
+    while (this.#inFlight.size > 0 && monotonicNow(this.#clock) < deadline) await new Promise<void>((resolve) => this.#clock.setTimeout(() => resolve(), 50));
     if (this.#inFlight.size > 0) {
       this.#log.warn({ slots: this.#inFlight.size }, "work still in flight at stop; leaving the Lease to expire instead of deleting it");
       return;
@@ -186,7 +186,7 @@ export class ShardMembership {
   }
 
   #fresh(): boolean {
-    return this.#clock.now() - this.#lastRenewAt < this.#renewDeadlineMs;
+    return monotonicNow(this.#clock) - this.#lastRenewAt < this.#renewDeadlineMs;
   }
 
   #schedule(ms: number): void {
@@ -226,7 +226,7 @@ export class ShardMembership {
     const busy = [...this.#inFlight.keys()].filter((slot) => !this.#working.has(slot));
     const candidates = [...desired].filter((slot) => !this.#working.has(slot) && !view.claimedByOthers.has(slot));
     const claims = new Set([...this.#working, ...busy, ...candidates]);
-    const sentAt = this.#clock.now();
+    const sentAt = monotonicNow(this.#clock);
     await this.#writeOwn(view.own, claims);
     this.#lastRenewAt = sentAt;
     // Given-up slots whose work has drained are off our claims now: whatever only they needed may go.
@@ -258,7 +258,8 @@ export class ShardMembership {
   /** Lists the member Leases (a quorum read) and judges who is alive, on our clock. */
   async #view(): Promise<View> {
     const [list, leader] = await Promise.all([this.#api.listNamespacedLease({ namespace: this.#opts.namespace, labelSelector: this.#selector }), this.#leaderLease()]);
-    const now = this.#clock.now();
+    const now = monotonicNow(this.#clock);
+    const wallNow = this.#clock.now();
     const others = new Set<string>();
     const claimedByOthers = new Set<number>();
     let own: V1Lease | undefined;
@@ -271,7 +272,7 @@ export class ShardMembership {
         continue;
       }
       const holder = lease.spec?.holderIdentity ?? "";
-      const observation = observe(this.#observed.get(name), lease, now);
+      const observation = observe(this.#observed.get(name), lease, now, wallNow);
       this.#observed.set(name, observation);
       const seconds = lease.spec?.leaseDurationSeconds;
       const durationMs = typeof seconds === "number" && seconds > 0 ? seconds * 1000 : this.#leaseDurationMs;
@@ -287,7 +288,7 @@ export class ShardMembership {
       }
       for (const slot of decodeClaims(annotations[CLAIMS_ANNOTATION], this.#slotCount)) claimedByOthers.add(slot);
     }
-    const leaderHolds = leader !== undefined && this.#leaderHolds(leader, now);
+    const leaderHolds = leader !== undefined && this.#leaderHolds(leader, now, wallNow);
     if (leader) seen.add(this.#opts.fleet);
     if (leaderHolds) for (let slot = 0; slot < this.#slotCount; slot++) claimedByOthers.add(slot);
     for (const name of this.#observed.keys()) if (!seen.has(name)) this.#observed.delete(name);
@@ -306,9 +307,9 @@ export class ShardMembership {
   }
 
   /** Whether a leader (--shards off) holds the fleet's Lease now, judged like a member's: by when we saw it change. */
-  #leaderHolds(lease: V1Lease, now: number): boolean {
+  #leaderHolds(lease: V1Lease, now: number, wallNow: number): boolean {
     const name = this.#opts.fleet;
-    const observation = observe(this.#observed.get(name), lease, now);
+    const observation = observe(this.#observed.get(name), lease, now, wallNow);
     this.#observed.set(name, observation);
     const seconds = lease.spec?.leaseDurationSeconds;
     const durationMs = typeof seconds === "number" && seconds > 0 ? seconds * 1000 : this.#leaseDurationMs;

@@ -111,6 +111,15 @@ export function externalSecretReconciler(deps: ExternalSecretReconcilerDeps): Ex
   // process only: empty after a restart, so a restart alone never looks like a store change.
   const storesSeen = new Map<string, string>();
   const floorLog = new FloorLog(deps.log);
+  // After the wall clock was set back, the last check lies in the future and the next grid point after it would hold
+  // the refresh back by the whole jump: such a check counts as made now, and stays so (capping it anew on every look
+  // would move the next grid point ahead each time).
+  const lastCheckedAt = (key: string, now: number): number => {
+    const at = lastChecked.get(key) ?? startedAt;
+    if (at <= now) return at;
+    lastChecked.set(key, now);
+    return now;
+  };
   const readGenerator = kubeGeneratorReader(deps.clients);
   const generateEnv: GenerateEnv = { ...deps.generators, context: generateContexts(deps.clients, deps.log.child({ component: "generator" })) };
   const storesVersion = (es: ExternalSecret, namespace: string): string =>
@@ -168,7 +177,7 @@ export function externalSecretReconciler(deps: ExternalSecretReconcilerDeps): Ex
         secretCurrent: await targetCurrent(secret),
         storeChanged: seenStores !== undefined && seenStores !== stores,
         generates,
-        lastCheckedMs: lastChecked.get(key) ?? startedAt,
+        lastCheckedMs: lastCheckedAt(key, now),
         phaseMs,
         nowMs: now,
         requested: requestedAt !== undefined,

@@ -28,12 +28,12 @@ export class Expectations<T extends Child> {
     const key = `${namespace}/${name}`;
     const seen = this.#cached(namespace, name);
     const pending = this.#pending.get(key);
-    if (seen || (pending && Date.now() - pending.at > EXPECTATION_MS)) this.#pending.delete(key);
+    if (seen || (pending && performance.now() - pending.at > EXPECTATION_MS)) this.#pending.delete(key);
     return seen ?? (this.#pending.has(key) ? pending?.child : undefined);
   }
 
   created(child: T): void {
-    this.#pending.set(`${child.metadata.namespace}/${child.metadata.name}`, { child, at: Date.now() });
+    this.#pending.set(`${child.metadata.namespace}/${child.metadata.name}`, { child, at: performance.now() });
   }
 }
 

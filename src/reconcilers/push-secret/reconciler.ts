@@ -78,12 +78,12 @@ class SourceMissingError extends ProviderError {
  * changed spec, changed stores, a failed last run, or the interval passed since the last push. The last push's time
  * is status.refreshTime, which survives a restart: a restart alone never rotates. "run", or when to look again.
  */
-function generatorWait(ps: PushSecret, intervalMs: number, now: number, storesChanged: boolean): "run" | ReconcileResult {
+function generatorWait(ps: PushSecret, intervalMs: number, now: number, storesChanged: boolean, pushedAtOf: (statusTime: number) => number): "run" | ReconcileResult {
   const ready = findCondition(ps.status?.conditions, "Ready");
   const pushedAt = ps.status?.refreshTime ? Date.parse(ps.status.refreshTime) : Number.NaN;
   if (storesChanged || ready?.status !== "True" || ps.status?.syncedResourceVersion !== syncVersion(ps.metadata) || Number.isNaN(pushedAt)) return "run";
   if (intervalMs === 0) return undefined;
-  const dueAt = pushedAt + intervalMs;
+  const dueAt = pushedAtOf(pushedAt) + intervalMs;
   return dueAt <= now ? "run" : { requeueAfterMs: dueAt - now };
 }
 
@@ -93,6 +93,19 @@ export function pushSecretReconciler(deps: PushSecretReconcilerDeps): (key: stri
   // What each PushSecret last pushed successfully from (spec version, source data hashes, stores' versions) and
   // when: a reconcile woken by anything else with the same inputs before the next slot makes no call.
   const lastPushed = new Map<string, { inputs: string; atMs: number }>();
+  // A push time ahead of now (our clock was set back, or another replica's runs ahead) counts as the moment it was
+  // first seen so: the next rotation waits one interval, not the jump as well, and is not put off on every look.
+  const futurePushes = new Map<string, { statusTime: number; seenAt: number }>();
+  const pushTimeAt = (key: string, statusTime: number, now: number): number => {
+    if (statusTime <= now) {
+      futurePushes.delete(key);
+      return statusTime;
+    }
+    const seen = futurePushes.get(key);
+    if (seen?.statusTime === statusTime) return seen.seenAt;
+    futurePushes.set(key, { statusTime, seenAt: now });
+    return now;
+  };
 
   const sessionFor: (namespace: string) => PushSessionFor = (namespace) => async (store: SecretStore): Promise<PushClient> => {
     const session = await deps.sessions.get(store, namespace);
@@ -112,6 +125,7 @@ export function pushSecretReconciler(deps: PushSecretReconcilerDeps): (key: stri
     const ps = deps.cache.pushSecret(namespace, name);
     if (!ps) {
       lastPushed.delete(key);
+      futurePushes.delete(key);
       return;
     }
     const log = deps.log.child({ pushSecret: key });
@@ -163,9 +177,10 @@ export function pushSecretReconciler(deps: PushSecretReconcilerDeps): (key: stri
       const inputs = `${syncVersion(ps.metadata)}|${generated ? "generator" : (digest ?? "?")}|${storesVersion(stores)}`;
       const last = lastPushed.get(key);
       if (generated) {
-        const wait = generatorWait(ps, intervalMs, now, last !== undefined && last.inputs !== inputs);
+        const wait = generatorWait(ps, intervalMs, now, last !== undefined && last.inputs !== inputs, (pushedAt) => pushTimeAt(key, pushedAt, now));
         if (wait !== "run") return wait;
       } else {
+        if (last && last.atMs > now) last.atMs = now;
         const dueAt = last && intervalMs > 0 ? nextSlot(0, phaseMs, intervalMs, last.atMs) : undefined;
         if (last && digest !== undefined && last.inputs === inputs && (dueAt === undefined || dueAt > now)) {
           return dueAt === undefined ? undefined : { requeueAfterMs: dueAt - now };

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { ApiException, KubeConfig } from "@kubernetes/client-node";
 import type { V1Lease } from "@kubernetes/client-node";
-import { FakeClock } from "../../../src/controller/clock.ts";
+import { FakeClock, type Clock } from "../../../src/controller/clock.ts";
 import { LeaderElector } from "../../../src/controller/leader-election.ts";
 import type { LeaseApi } from "../../../src/controller/leader-election.ts";
 import { TEST_TIMEOUT_MS, settle } from "./helpers.ts";
@@ -50,7 +50,7 @@ function apiError(code: number, reason: string): ApiException<unknown> {
   return new ApiException(code, reason, { kind: "Status", reason }, {});
 }
 
-function elector(api: LeaseApi, clock: FakeClock, identity: string) {
+function elector(api: LeaseApi, clock: Clock, identity: string) {
   const events: string[] = [];
   const e = new LeaderElector({ kc: new KubeConfig(), namespace: "ops", name: "secrets-bridge", identity, api, clock });
   const callbacks = { onStartedLeading: () => events.push("started"), onStoppedLeading: () => events.push("stopped") };
@@ -221,4 +221,40 @@ for (const c of startCases) {
 
 test("options are validated like client-go (leaseDuration > renewDeadline > retryPeriod)", { timeout: TEST_TIMEOUT_MS }, () => {
   assert.throws(() => new LeaderElector({ kc: new KubeConfig(), namespace: "n", name: "l", identity: "i", api: new MemoryLease(), leaseDurationMs: 5000, renewDeadlineMs: 10_000 }));
+});
+
+/** One replica's view of `base`: its wall clock set off by `offsetMs` (movable), its timers and monotonic time real. */
+function jumpable(base: FakeClock): Clock & { offsetMs: number } {
+  return { offsetMs: 0, now() { return base.now() + this.offsetMs; }, monotonic: () => base.now(), setTimeout: (fn, ms) => base.setTimeout(fn, ms), clearTimeout: (h) => base.clearTimeout(h) };
+}
+
+test("a wall-clock jump changes nothing: a standby jumped an hour ahead waits out the lease, a leader jumped ahead keeps leading", { timeout: TEST_TIMEOUT_MS }, async () => {
+  const base = new FakeClock(0);
+  const api = new MemoryLease();
+  const clockA = jumpable(base);
+  const clockB = jumpable(base);
+  const a = elector(api, clockA, "a");
+  const b = elector(api, clockB, "b");
+  a.run();
+  await advance(base, 100);
+  b.run();
+  await advance(base, 5_000);
+  // The leader's own wall clock jumps: its renew deadline is measured on the monotonic clock.
+  clockA.offsetMs += 3_600_000;
+  assert.equal(a.e.isLeader(), true, "a forward jump does not end a healthy term");
+  await advance(base, 5_000);
+  assert.equal(api.holder(), "a");
+  await a.e.stop(); // crash-like: the Lease stays as last renewed
+  // The standby's wall clock jumps an hour ahead right after: on a wall clock the Lease would look long expired.
+  clockB.offsetMs += 3_600_000;
+  await advance(base, 5_000);
+  assert.deepEqual(b.events, [], "not before a leaseDuration of its own time has passed");
+  await advance(base, 15_000);
+  assert.deepEqual(b.events, ["started"]);
+  // And back: a leader whose clock is set back two hours keeps leading, renewing as before.
+  clockB.offsetMs -= 7_200_000;
+  await advance(base, 10_000);
+  assert.equal(b.e.isLeader(), true);
+  assert.equal(api.holder(), "b");
+  await b.e.stop();
 });
