@@ -1,8 +1,8 @@
 // `npm run faults`: issue 23's scenarios at full size on the local bench (started and stopped here, as the test
 // runner's global setup does), printed as a table and written as JSON. The reduced set runs in `npm test`
 // (test/integration/faults-*.test.ts). Options: --externals 1000 --keys 100 --interval 10 --outage 120, --kills 20,
-// --etcd-down 30, --partition 300, --jump 60, --fuzz-runs 300 --fuzz-seed N (also the kills' seed),
-// --skip outage,restart,etcd,partition,clock,sigkill,fuzz.
+// --etcd-down 30, --partition 300, --jump 60, --soak-minutes 30, --fuzz-runs 300 --fuzz-seed N (also the kills'
+// and the soak's seed), --skip outage,restart,etcd,partition,clock,sigkill,fuzz,soak.
 import { Command } from "commander";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -13,6 +13,7 @@ import { runApiserverRestart } from "./apiserver-restart.ts";
 import { runSigkillBurst } from "./sigkill-burst.ts";
 import { runApiserverPartition } from "./apiserver-partition.ts";
 import { runClockJumps } from "./clock-jumps.ts";
+import { runSoak } from "./soak.ts";
 
 const REPO = new URL("../../", import.meta.url).pathname;
 const program = new Command("faults")
@@ -26,10 +27,11 @@ const program = new Command("faults")
   .option("--etcd-down <seconds>", "how long etcd stays down in the etcd restart", "30")
   .option("--partition <seconds>", "how long the operator is cut off from the apiserver", "300")
   .option("--jump <minutes>", "how far the operators' clocks jump (forward, then back twice as far)", "60")
-  .option("--skip <list>", "scenarios to skip: outage, restart, etcd, partition, clock, sigkill, fuzz", "")
+  .option("--soak-minutes <n>", "how long the soak churns (bench time)", "30")
+  .option("--skip <list>", "scenarios to skip: outage, restart, etcd, partition, clock, sigkill, fuzz, soak", "")
   .option("--out <file>", "JSON results", join(REPO, ".bench/faults.json"));
 program.parse();
-const opts = program.opts<{ jump: string; etcdDown: string; partition: string; kills: string; externals: string; keys: string; interval: string; outage: string; fuzzRuns: string; fuzzSeed: string; skip: string; out: string }>();
+const opts = program.opts<{ soakMinutes: string; jump: string; etcdDown: string; partition: string; kills: string; externals: string; keys: string; interval: string; outage: string; fuzzRuns: string; fuzzSeed: string; skip: string; out: string }>();
 const skip = new Set(opts.skip.split(",").filter(Boolean));
 const log = (line: string) => process.stderr.write(`[faults ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 
@@ -43,6 +45,7 @@ try {
   if (!skip.has("clock")) results.clockJumps = await clockScenario();
   if (!skip.has("sigkill")) results.sigkillBurst = await sigkillScenario();
   if (!skip.has("fuzz")) results.objectFuzz = await fuzzScenario();
+  if (!skip.has("soak")) results.soak = await soakScenario();
   mkdirSync(dirname(opts.out), { recursive: true });
   writeFileSync(opts.out, `${JSON.stringify(results, null, 2)}\n`);
 } finally {
@@ -140,6 +143,23 @@ async function sigkillScenario() {
     ["from the last start to all Ready", `${kills.convergeSeconds.toFixed(1)}s`, "-"],
   ]);
   return kills;
+}
+
+async function soakScenario() {
+  const soak = await runSoak({ externalSecrets: Number(opts.externals), keys: Number(opts.keys), minutes: Number(opts.soakMinutes), intervalSeconds: Number(opts.interval), churnEverySeconds: 2, seed: Number(opts.fuzzSeed) }, log);
+  const mib = (n: number) => `${n.toFixed(1)} MiB`;
+  printRows(`soak: ${soak.minutes} min of churn at ${soak.externalSecrets} ExternalSecrets (seed ${soak.seed}): ${JSON.stringify(soak.churn)}`, [
+    ["RSS start / end / max", `${mib(soak.rssMiB.start)} / ${mib(soak.rssMiB.end)} / ${mib(soak.rssMiB.max)}`, "-"],
+    ["RSS slope after warm-up", `${soak.rssMiB.slopePerHour.toFixed(1)} MiB/h`, "flat"],
+    ["heap start / end / max", `${mib(soak.heapMiB.start)} / ${mib(soak.heapMiB.end)} / ${mib(soak.heapMiB.max)}`, "-"],
+    ["heap slope after warm-up", `${soak.heapMiB.slopePerHour.toFixed(1)} MiB/h`, "flat"],
+    ["event-loop delay p99 median / worst", `${soak.eventLoopP99Ms.median.toFixed(1)} / ${soak.eventLoopP99Ms.max.toFixed(1)} ms`, "-"],
+    ["deepest ExternalSecret queue", String(soak.queueDepthMax), "-"],
+    ["not converged after the churn", String(soak.notConverged), "0"],
+    ["Secrets of deleted ExternalSecrets left", String(soak.leftBehind), "0"],
+    ["operator ready at the end", String(soak.operatorAlive), "true"],
+  ]);
+  return soak;
 }
 
 async function fuzzScenario() {
