@@ -37,7 +37,11 @@ export interface PartitionFigures {
   expectedSecretWrites: number;
   /** The operator still answered Ready (its caches synced) at the end. */
   operatorReady: boolean;
+  /** What the operator's informers logged: watches restarted for silence, failures, relists. */
+  informerLog: Record<string, number>;
 }
+
+const INFORMER_MESSAGES = ["watch silent for too long; restarting", "informer failed; restarting", "informer relisted after restart"];
 
 const RESOURCES = ["externalsecrets", "secretstores", "clustersecretstores", "secrets", "pushsecrets", "generatorstates"];
 const SECRET_WRITES = ["POST", "PUT", "PATCH", "APPLY"];
@@ -110,6 +114,7 @@ export async function runApiserverPartition(opts: PartitionOptions, log: (line: 
       secretWritesAfterHeal: after.secretWrites - before.secretWrites,
       expectedSecretWrites: names.length + created.length,
       operatorReady: op.operator.ready(),
+      informerLog: Object.fromEntries(INFORMER_MESSAGES.map((message) => [message, op!.logs().split("\n").filter((line) => line.includes(`"msg":"${message}"`)).length])),
     };
   } finally {
     proxy.heal();

@@ -1,4 +1,5 @@
-// Issue 23's object fuzzing: fast-check makes ExternalSecrets, SecretStores and PushSecrets, valid and invalid, from a
+// Issue 23's object fuzzing: fast-check makes ExternalSecrets, SecretStores, PushSecrets and generators (each behind an
+// ExternalSecret that runs it), valid and invalid, from a
 // grammar that mixes ordinary values with hostile ones (patterns Go rejects or that backtrack elsewhere, templates
 // that do not parse or never end, unknown enums, huge and odd names, unknown fields), and applies them to the real
 // apiserver while the operator runs. Every object must be either refused by the CRD with a message, or reconciled to
@@ -9,6 +10,7 @@ import { freshNamespace } from "../helpers/bench.ts";
 import { kube, ready, sleep, startTestOperator, waitFor } from "../helpers/operator.ts";
 import { leakForms, planted } from "../helpers/planted.ts";
 import { LABEL_MANAGED } from "../../src/api/markers.ts";
+import { GENERATOR_GROUP, GENERATOR_PLURALS, GENERATOR_VERSION } from "../../src/api/generators.ts";
 
 export interface FuzzOptions {
   runs: number;
@@ -22,6 +24,8 @@ export interface FuzzFigures {
   tried: number;
   refused: number;
   refusedWithoutMessage: number;
+  /** Generator objects accepted (each behind an ExternalSecret that runs it). */
+  generators?: number;
   /** Refusals by the first field the apiserver named. */
   refusedBy?: Record<string, number>;
   readyTrue: number;
@@ -37,6 +41,8 @@ type Kind = "ExternalSecret" | "SecretStore" | "PushSecret";
 interface Candidate {
   kind: Kind;
   spec: Record<string, unknown>;
+  /** A generator object created first (an ExternalSecret's generatorRef names it): its kind and spec. */
+  generator?: { kind: string; spec: Record<string, unknown> };
 }
 
 const KEYS = ["db/password", "app/config", "json/doc"];
@@ -107,6 +113,48 @@ const pushSecret: fc.Arbitrary<Candidate> = fc
     }),
   }));
 
+// Generators (issue 18's kinds): ordinary specs with hostile values mixed in (sizes, policies that cannot be met,
+// metadata addresses, templates, JSONPath filters), each behind an ExternalSecret that runs it.
+const generatorSpec: fc.Arbitrary<{ kind: string; spec: Record<string, unknown> }> = fc.oneof(
+  fc
+    .record({
+      length: fc.oneof({ weight: 6, arbitrary: fc.integer({ min: 0, max: 64 }) }, { weight: 1, arbitrary: fc.constantFrom(-1, 100_000) }),
+      digits: maybe(fc.integer({ min: -1, max: 70 })),
+      symbols: maybe(fc.integer({ min: 0, max: 70 })),
+      symbolCharacters: maybe(fc.constantFrom("~!", "ÿ", "", "a".repeat(300))),
+      noUpper: maybe(fc.boolean()),
+      allowRepeat: maybe(fc.boolean()),
+      encoding: maybe(mostly(["raw", "hex", "base64"], ["rot13"])),
+    })
+    .map((spec) => ({ kind: "Password", spec: clean(spec) })),
+  fc.record({ keyType: maybe(mostly(["rsa", "ed25519", "ecdsa"], ["dsa"])), keySize: maybe(fc.constantFrom(2048, 256, 8192, 1, -5)), comment: maybe(oddStrings) }).map((spec) => ({ kind: "SSHKey", spec: clean(spec) })),
+  fc.constant({ kind: "UUID", spec: {} }),
+  fc.record({ data: fc.dictionary(fc.oneof(fc.constantFrom("user", "v"), oddStrings), fc.string({ maxLength: 20 }), { maxKeys: 4 }) }).map((spec) => ({ kind: "Fake", spec })),
+  fc
+    .record({
+      url: fc.constantFrom("http://169.254.169.254/latest/meta-data", "https://127.0.0.1:1/x", "not a url", "https://127.0.0.1:1/{{ .missing }}", "http://10.0.0.1/"),
+      method: maybe(mostly(["GET", "POST"], ["BREW"])),
+      body: maybe(templates),
+      jsonPath: fc.constantFrom("$.a", "$..*", "$[?(@.a)]", "("),
+      timeout: maybe(durations),
+    })
+    .map(({ url, method, body, jsonPath, timeout }) => ({ kind: "Webhook", spec: clean({ url, method, body, timeout, result: { jsonPath } }) })),
+  fc.record({ server: fc.constantFrom("https://127.0.0.1:1", "http://169.254.169.254", "not a url"), path: fc.constantFrom("pki/issue/web", "", "../../sys/raw") }).map(({ server, path }) => ({ kind: "VaultDynamicSecret", spec: { path, provider: { server, auth: { kubernetes: { role: "r", mountPath: "kubernetes" } } } } })),
+);
+
+const generated: fc.Arbitrary<Candidate> = fc
+  .record({ generator: generatorSpec, refName: fc.oneof({ weight: 8, arbitrary: fc.constant("own") }, { weight: 1, arbitrary: fc.constant("missing") }), policy: maybe(mostly(["Periodic", "CreatedOnce"], ["Sometimes"])), rewrite: maybe(patterns) })
+  .map(({ generator, refName, policy, rewrite }) => ({
+    kind: "ExternalSecret",
+    generator,
+    spec: clean({
+      refreshInterval: "1h",
+      refreshPolicy: policy,
+      // "own": the generator made for this candidate (named after it when created); "missing": none.
+      dataFrom: [clean({ sourceRef: { generatorRef: { apiVersion: "generators.external-secrets.io/v1alpha1", kind: generator.kind, name: refName } }, rewrite: rewrite ? [{ regexp: { source: rewrite, target: "x" } }] : undefined })],
+    }),
+  }));
+
 /** The field an apiserver refusal names first ("spec.target.creationPolicy"), to see what the grammar trips on. */
 const causeOf = (message: string): string => /(spec(\.[A-Za-z0-9_[\]]+)+)/.exec(message)?.[1]?.replace(/\[\d+\]/g, "[]") ?? message.slice(0, 80);
 
@@ -127,7 +175,7 @@ export async function runObjectFuzz(opts: FuzzOptions, log: (line: string) => vo
   const figures: FuzzFigures = { seed: opts.seed, tried: 0, refused: 0, refusedWithoutMessage: 0, readyTrue: 0, readyFalse: 0, readyFalseWithoutMessage: 0, noCondition: [], operatorStillReady: false, leakedValues: 0, foreignSecretTouched: false };
   try {
     await k.create("SecretStore", ns, "known", { provider: { fake: { data: [...KEYS.map((key) => ({ key, value: key === "json/doc" ? JSON.stringify({ a: secretValue }) : secretValue })), { key: "foreign-key", value: "theirs" }] } } });
-    const candidates = fc.sample(fc.oneof({ weight: 3, arbitrary: externalSecret }, { weight: 1, arbitrary: secretStore }, { weight: 2, arbitrary: pushSecret }), { numRuns: opts.runs, seed: opts.seed });
+    const candidates = fc.sample(fc.oneof({ weight: 3, arbitrary: externalSecret }, { weight: 1, arbitrary: secretStore }, { weight: 2, arbitrary: pushSecret }, { weight: 2, arbitrary: generated }), { numRuns: opts.runs, seed: opts.seed });
     const accepted: Array<{ kind: Kind; name: string }> = [];
     const refusals = new Map<string, number>();
     for (const [index, candidate] of candidates.entries()) {
@@ -135,6 +183,13 @@ export async function runObjectFuzz(opts: FuzzOptions, log: (line: string) => vo
       const { version, plural } = API[candidate.kind];
       figures.tried++;
       try {
+        if (candidate.generator) {
+          const generatorName = `${objectName}-gen`;
+          await k.custom.createNamespacedCustomObject({ group: GENERATOR_GROUP, version: GENERATOR_VERSION, namespace: ns, plural: GENERATOR_PLURALS[candidate.generator.kind]!, body: { apiVersion: `${GENERATOR_GROUP}/${GENERATOR_VERSION}`, kind: candidate.generator.kind, metadata: { name: generatorName }, spec: candidate.generator.spec } });
+          const dataFrom = candidate.spec["dataFrom"] as Array<{ sourceRef: { generatorRef: { name: string } } }>;
+          for (const entry of dataFrom) if (entry.sourceRef.generatorRef.name === "own") entry.sourceRef.generatorRef.name = generatorName;
+          figures.generators = (figures.generators ?? 0) + 1;
+        }
         await k.custom.createNamespacedCustomObject({ group: "external-secrets.io", version, namespace: ns, plural, body: { apiVersion: `external-secrets.io/${version}`, kind: candidate.kind, metadata: { name: objectName }, spec: candidate.spec } });
         accepted.push({ kind: candidate.kind, name: objectName });
       } catch (err) {
