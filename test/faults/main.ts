@@ -2,7 +2,7 @@
 // runner's global setup does), printed as a table and written as JSON. The reduced set runs in `npm test`
 // (test/integration/faults-*.test.ts). Options: --externals 1000 --keys 100 --interval 10 --outage 120, --kills 20,
 // --etcd-down 30, --partition 300, --jump 60, --soak-minutes 30, --fuzz-runs 300 --fuzz-seed N (also the kills'
-// and the soak's seed), --skip outage,restart,etcd,partition,clock,sigkill,fuzz,soak.
+// and the soak's seed), --skip outage,peers,restart,etcd,partition,clock,sigkill,fuzz,soak.
 import { Command } from "commander";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -14,6 +14,7 @@ import { runSigkillBurst } from "./sigkill-burst.ts";
 import { runApiserverPartition } from "./apiserver-partition.ts";
 import { runClockJumps } from "./clock-jumps.ts";
 import { runSoak } from "./soak.ts";
+import { runPeerOutage, type Peer } from "./peer-outages.ts";
 
 const REPO = new URL("../../", import.meta.url).pathname;
 const program = new Command("faults")
@@ -28,7 +29,7 @@ const program = new Command("faults")
   .option("--partition <seconds>", "how long the operator is cut off from the apiserver", "300")
   .option("--jump <minutes>", "how far the operators' clocks jump (forward, then back twice as far)", "60")
   .option("--soak-minutes <n>", "how long the soak churns (bench time)", "30")
-  .option("--skip <list>", "scenarios to skip: outage, restart, etcd, partition, clock, sigkill, fuzz, soak", "")
+  .option("--skip <list>", "scenarios to skip: outage, peers (OpenBao, GCP, git outages), restart, etcd, partition, clock, sigkill, fuzz, soak", "")
   .option("--out <file>", "JSON results", join(REPO, ".bench/faults.json"));
 program.parse();
 const opts = program.opts<{ soakMinutes: string; jump: string; etcdDown: string; partition: string; kills: string; externals: string; keys: string; interval: string; outage: string; fuzzRuns: string; fuzzSeed: string; skip: string; out: string }>();
@@ -39,6 +40,7 @@ await globalSetup();
 try {
   const results: Record<string, unknown> = { date: new Date().toISOString() };
   if (!skip.has("outage")) results.providerOutage = await outageScenario();
+  if (!skip.has("peers")) results.peerOutages = await peersScenario();
   if (!skip.has("restart")) results.apiserverRestart = await restartScenario();
   if (!skip.has("etcd")) results.etcdRestart = await etcdScenario();
   if (!skip.has("partition")) results.apiserverPartition = await partitionScenario();
@@ -80,6 +82,22 @@ async function outageScenario() {
   ];
   printRows(`provider outage: ${outage.externalSecrets} ExternalSecrets, ${outage.keys} keys, interval ${opts.interval}s, ${outage.outageSeconds}s of 503`, rows);
   return outage;
+}
+
+async function peersScenario() {
+  const runs: Array<[Peer, "503" | "blackhole"]> = [["openbao", "503"], ["openbao", "blackhole"], ["gcp", "503"], ["git", "503"]];
+  const results = [];
+  for (const [peer, fault] of runs) {
+    const r = await runPeerOutage({ peer, fault, externalSecrets: Number(opts.externals), keys: Number(opts.keys), intervalSeconds: Number(opts.interval), outageSeconds: Number(opts.outage) }, log);
+    printRows(`${peer} outage: ${r.outageSeconds}s of ${fault} under ${r.externalSecrets} ExternalSecrets on ${r.keys} keys, interval ${opts.interval}s`, [
+      ["Secrets deleted / changed", `${r.secretsLost} / ${r.secretsChanged}`, "0 / 0"],
+      ["ExternalSecrets reporting it", `${r.reportedNotReady} of ${r.externalSecrets}`, "those that refreshed"],
+      ["requests to the failing peer", String(r.requestsDuringOutage), "bounded (budget, backoff)"],
+      ["recovery after its return", `${r.recoverySeconds.toFixed(1)}s`, `< ${opts.interval}s (one interval)`],
+    ]);
+    results.push(r);
+  }
+  return results;
 }
 
 async function restartScenario() {
