@@ -9,7 +9,8 @@ import type { ExternalSecret } from "../../src/api/external-secret.ts";
 import { freshNamespace } from "../helpers/bench.ts";
 import { emulator, seedSecret, uniqueProject } from "../helpers/gcpsm.ts";
 import { bao, mountKv, unique, writeKv } from "../helpers/openbao.ts";
-import { kube, ready, sleep, startTestOperator, waitFor, type TestOperator } from "../helpers/operator.ts";
+import { kube, ready, startTestOperator, waitFor, type TestOperator } from "../helpers/operator.ts";
+import { observeSecrets, type OutageFigureBase } from "./outage-observer.ts";
 import { planted } from "../helpers/planted.ts";
 import { basicAuth, fixtureKey, gitStore, newRepo, putSecret, sopsEncrypt } from "../helpers/sops.ts";
 import { startFaultProxy, type Fault } from "./fault-proxy.ts";
@@ -25,18 +26,9 @@ export interface PeerOutageOptions {
   outageSeconds: number;
 }
 
-export interface PeerOutageFigures {
+export interface PeerOutageFigures extends OutageFigureBase {
   peer: Peer;
   fault: string;
-  externalSecrets: number;
-  keys: number;
-  outageSeconds: number;
-  secretsLost: number;
-  secretsChanged: number;
-  reportedNotReady: number;
-  requestsDuringOutage: number;
-  /** From the peer's return to every ExternalSecret Ready=True. */
-  recoverySeconds: number;
 }
 
 /** What a peer needs: its upstream for the proxy, a store through the proxy, and each ExternalSecret's read. */
@@ -102,35 +94,19 @@ export async function runPeerOutage(opts: PeerOutageOptions, log: (line: string)
       return items.length === names.length && items.every((es) => ready(es)?.status === "True");
     };
     await waitFor("every ExternalSecret Ready", async () => ((await allReady()) ? true : undefined), 300_000);
-    const snapshot = async () => new Map((await k.core.listNamespacedSecret({ namespace: ns })).items.filter((s) => s.metadata?.name?.startsWith("es-")).map((s) => [s.metadata!.name!, JSON.stringify(s.data ?? {})]));
-    const before = await snapshot();
-    const lost = new Set<string>();
-    const changed = new Set<string>();
-    const check = async () => {
-      const now = await snapshot();
-      for (const [name, data] of before) {
-        if (!now.has(name)) lost.add(name);
-        else if (now.get(name) !== data) changed.add(name);
-      }
-    };
+    const observer = await observeSecrets(ns, list);
     log(`${opts.peer} outage: ${opts.outageSeconds}s of ${opts.fault} under ${names.length} ExternalSecrets on ${opts.keys} keys`);
     const fault: Fault = opts.fault === "503" ? { kind: "status", code: 503 } : { kind: "blackhole" };
     const sentBefore = proxy.total();
     proxy.fault = fault;
-    const notReady = new Set<string>();
-    const ends = Date.now() + opts.outageSeconds * 1000;
-    while (Date.now() < ends) {
-      await check();
-      for (const es of await list()) if (ready(es)?.status === "False") notReady.add(es.metadata.name);
-      await sleep(Math.min(1000, Math.max(0, ends - Date.now())));
-    }
+    await observer.watchFor(opts.outageSeconds);
     const requestsDuringOutage = proxy.total() - sentBefore;
     proxy.fault = { kind: "none" };
     const back = Date.now();
     await waitFor("every ExternalSecret Ready again", async () => ((await allReady()) ? true : undefined), 600_000).catch(() => undefined);
     const recoverySeconds = (Date.now() - back) / 1000;
-    await check();
-    return { peer: opts.peer, fault: opts.fault, externalSecrets: names.length, keys: opts.keys, outageSeconds: opts.outageSeconds, secretsLost: lost.size, secretsChanged: changed.size, reportedNotReady: notReady.size, requestsDuringOutage, recoverySeconds };
+    await observer.check();
+    return { peer: opts.peer, fault: opts.fault, externalSecrets: names.length, keys: opts.keys, outageSeconds: opts.outageSeconds, secretsLost: observer.lost.size, secretsChanged: observer.changed.size, reportedNotReady: observer.notReady.size, requestsDuringOutage, recoverySeconds };
   } finally {
     await op?.stop();
     await proxy.close();

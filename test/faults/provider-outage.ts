@@ -10,6 +10,7 @@ import type { ExternalSecret } from "../../src/api/external-secret.ts";
 import { freshNamespace } from "../helpers/bench.ts";
 import { awsStoreSpec, createCredentialsSecret, idsRead, moto, secretRefAuth } from "../helpers/moto.ts";
 import { kube, ready, sleep, startTestOperator, waitFor, type TestOperator } from "../helpers/operator.ts";
+import { observeSecrets, type OutageFigureBase } from "./outage-observer.ts";
 import { planted } from "../helpers/planted.ts";
 import { startFaultProxy } from "./fault-proxy.ts";
 
@@ -24,23 +25,12 @@ export interface OutageOptions {
   storeRequestsBurst: number;
 }
 
-export interface OutageFigures {
-  externalSecrets: number;
-  keys: number;
-  outageSeconds: number;
-  /** Secrets gone or with other data at any check during the outage and after it. */
-  secretsLost: number;
-  secretsChanged: number;
-  /** ExternalSecrets that reported the outage (Ready=False) while it lasted. */
-  reportedNotReady: number;
+export interface OutageFigures extends OutageFigureBase {
   /**
-   * HTTP requests the operator sent to the failing provider, and the most the store budget allows in that time:
-   * burst + rate x seconds budgeted calls, each tried at most 3 times by the AWS SDK (its maxAttempts).
+   * The most HTTP requests the store budget allows in the outage: burst + rate x seconds budgeted calls, each tried
+   * at most 3 times by the AWS SDK (its maxAttempts).
    */
-  requestsDuringOutage: number;
   budgetBound: number;
-  /** From the provider's return to every ExternalSecret Ready=True. */
-  recoverySeconds: number;
   /** Secret ids read from the provider from its return until every ExternalSecret was Ready (at least one interval). */
   readsDuringRecovery: number;
 }
@@ -69,30 +59,12 @@ export async function runProviderOutage(opts: OutageOptions, log: (line: string)
       ((await k.custom.listNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: ns, plural: "externalsecrets" })) as { items: ExternalSecret[] }).items;
     const allReady = async () => (await list()).every((es) => ready(es)?.status === "True");
     await waitFor("every ExternalSecret Ready", async () => ((await allReady()) ? true : undefined), 120_000);
-    const before = new Map<string, string>();
-    for (const secret of (await k.core.listNamespacedSecret({ namespace: ns })).items) {
-      if (secret.metadata?.name?.startsWith("es-")) before.set(secret.metadata.name, JSON.stringify(secret.data ?? {}));
-    }
-    const lost = new Set<string>();
-    const changed = new Set<string>();
-    const check = async () => {
-      const now = new Map((await k.core.listNamespacedSecret({ namespace: ns })).items.map((s) => [s.metadata?.name ?? "", JSON.stringify(s.data ?? {})]));
-      for (const [name, data] of before) {
-        if (!now.has(name)) lost.add(name);
-        else if (now.get(name) !== data) changed.add(name);
-      }
-    };
+    const observer = await observeSecrets(ns, list);
 
     log(`outage: ${opts.outageSeconds}s of 503 under ${opts.externalSecrets} ExternalSecrets on ${opts.keys} keys, interval ${opts.intervalSeconds}s`);
     const sentBefore = proxy.total();
     proxy.fault = { kind: "status", code: 503 };
-    const notReady = new Set<string>();
-    const outageEnds = Date.now() + opts.outageSeconds * 1000;
-    while (Date.now() < outageEnds) {
-      await check();
-      for (const es of await list()) if (ready(es)?.status === "False") notReady.add(es.metadata.name);
-      await sleep(Math.min(1000, Math.max(0, outageEnds - Date.now())));
-    }
+    await observer.watchFor(opts.outageSeconds);
     const requestsDuringOutage = proxy.total() - sentBefore;
     await m.clearLog();
     proxy.fault = { kind: "none" };
@@ -101,14 +73,14 @@ export async function runProviderOutage(opts: OutageOptions, log: (line: string)
     const recoverySeconds = (Date.now() - back) / 1000;
     await sleep(Math.max(0, back + opts.intervalSeconds * 1000 - Date.now()));
     const readsDuringRecovery = idsRead(await m.requests());
-    await check();
+    await observer.check();
     return {
       externalSecrets: opts.externalSecrets,
       keys: opts.keys,
       outageSeconds: opts.outageSeconds,
-      secretsLost: lost.size,
-      secretsChanged: changed.size,
-      reportedNotReady: notReady.size,
+      secretsLost: observer.lost.size,
+      secretsChanged: observer.changed.size,
+      reportedNotReady: observer.notReady.size,
       requestsDuringOutage,
       budgetBound: 3 * Math.ceil(opts.storeRequestsBurst + opts.storeRequestsPerSecond * opts.outageSeconds),
       recoverySeconds,

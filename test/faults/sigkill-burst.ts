@@ -11,6 +11,7 @@ import type { ExternalSecret } from "../../src/api/external-secret.ts";
 import { apiserverRequestCount, freshNamespace, loadBench } from "../helpers/bench.ts";
 import { decoded, kube, ready, sleep, waitFor } from "../helpers/operator.ts";
 import { freePort } from "../bench/proc.ts";
+import { seededRandom } from "./seeded-random.ts";
 
 export interface KillOptions {
   externalSecrets: number;
@@ -37,17 +38,6 @@ export interface KillFigures {
 const REPO = new URL("../../", import.meta.url).pathname;
 const WRITES = ["POST", "PUT", "PATCH", "APPLY", "DELETE"];
 
-/** A small deterministic generator (mulberry32): the same seed kills at the same offsets. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 async function startOperator(ns: string): Promise<{ child: ChildProcess; output: () => string }> {
   const port = await freePort();
@@ -71,7 +61,7 @@ async function kill(child: ChildProcess): Promise<void> {
 export async function runSigkillBurst(opts: KillOptions, log: (line: string) => void = () => undefined): Promise<KillFigures> {
   const k = kube();
   const ns = await freshNamespace("faults-sigkill");
-  const next = random(opts.seed);
+  const next = seededRandom(opts.seed);
   const names = Array.from({ length: opts.externalSecrets }, (_, i) => `es-${i}`);
   const valueOf = (i: number) => `value-${i % opts.keys}`;
   const secretsNow = async () => (await k.core.listNamespacedSecret({ namespace: ns })).items.filter((s) => s.metadata?.name?.startsWith("es-")).length;

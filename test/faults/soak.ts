@@ -15,6 +15,7 @@ import { decoded, kube, ready, sleep, waitFor } from "../helpers/operator.ts";
 import { startOperatorProcess } from "../bench/benchmark/operator-process.ts";
 import { ownRss } from "../bench/benchmark/process-stats.ts";
 import { sumSeries } from "../bench/benchmark/prom.ts";
+import { seededRandom } from "./seeded-random.ts";
 
 export interface SoakOptions {
   externalSecrets: number;
@@ -51,17 +52,6 @@ export interface SoakFigures {
   operatorAlive: boolean;
 }
 
-/** mulberry32: the same seed churns the same way. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Least-squares slope of y over x (per unit of x). */
 export function slope(points: Array<[number, number]>): number {
@@ -80,7 +70,7 @@ const MiB = 1024 * 1024;
 export async function runSoak(opts: SoakOptions, log: (line: string) => void = () => undefined): Promise<SoakFigures> {
   const k = kube();
   const ns = await freshNamespace("faults-soak");
-  const next = random(opts.seed);
+  const next = seededRandom(opts.seed);
   let round = 0;
   let extraKeys = 0;
   const storeSpec = () => ({ provider: { fake: { data: Array.from({ length: opts.keys + extraKeys }, (_, key) => ({ key: `key-${key}`, value: `r${round}-${key}` })) } } });
