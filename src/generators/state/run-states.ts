@@ -9,7 +9,7 @@ import { createHash } from "node:crypto";
 import type { Logger } from "pino";
 import { GENERATOR_STATE_FINALIZER, INSTALLATION_ANNOTATION, OWNER_KEY_LABEL, SIGNATURE_ANNOTATION, type GeneratorState } from "../../api/generator-state.ts";
 import { GENERATOR_API_VERSION } from "../../api/generators.ts";
-import type { Clock } from "../../controller/clock.ts";
+import { monotonicNow, type Clock } from "../../controller/clock.ts";
 import { errorMessage } from "../../controller/logging.ts";
 import type { GeneratorStateApi } from "../../kube/generator-states.ts";
 import type { KeepState, KeptState } from "../resolve.ts";
@@ -83,7 +83,7 @@ export class GeneratorStates {
     body.metadata.annotations![SIGNATURE_ANNOTATION] = sign(await this.#deps.key.get(), body);
     const { name: _unnamed, ...metadata } = body.metadata;
     const name = await this.#deps.api.create({ ...body, metadata: metadata as typeof body.metadata });
-    this.#recent.set(name, { state: { ...body, metadata: { ...body.metadata, name } }, atMs: this.#deps.clock.now() });
+    this.#recent.set(name, { state: { ...body, metadata: { ...body.metadata, name } }, atMs: monotonicNow(this.#deps.clock) });
     return name;
   }
 
@@ -91,7 +91,7 @@ export class GeneratorStates {
   #statesOf(namespace: string): GeneratorState[] {
     const cached = this.#deps.cached(namespace);
     const seen = new Set(cached.map((state) => state.metadata.name));
-    const now = this.#deps.clock.now();
+    const now = monotonicNow(this.#deps.clock);
     const extra: GeneratorState[] = [];
     for (const [name, { state, atMs }] of this.#recent) {
       if (seen.has(name) || now - atMs > RECENT_MS) this.#recent.delete(name);
