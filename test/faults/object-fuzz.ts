@@ -1,11 +1,12 @@
-// Issue 23's object fuzzing: fast-check makes ExternalSecrets, SecretStores, PushSecrets and generators (each behind an
-// ExternalSecret that runs it), valid and invalid, from a
+// Issue 23's object fuzzing: fast-check makes ExternalSecrets, SecretStores, PushSecrets, ClusterExternalSecrets and
+// generators (each behind an ExternalSecret that runs it), valid and invalid, from a
 // grammar that mixes ordinary values with hostile ones (patterns Go rejects or that backtrack elsewhere, templates
 // that do not parse or never end, unknown enums, huge and odd names, unknown fields), and applies them to the real
 // apiserver while the operator runs. Every object must be either refused by the CRD with a message, or reconciled to
 // a Ready condition with a message; the operator must keep running, never log a planted value, and never touch a
 // Secret it does not own. Returns the counts; the assertions are the caller's (test or `npm run faults`).
 import fc from "fast-check";
+import { PatchStrategy, setHeaderOptions } from "@kubernetes/client-node";
 import { freshNamespace } from "../helpers/bench.ts";
 import { kube, ready, sleep, startTestOperator, waitFor } from "../helpers/operator.ts";
 import { leakForms, planted } from "../helpers/planted.ts";
@@ -24,6 +25,8 @@ export interface FuzzFigures {
   tried: number;
   refused: number;
   refusedWithoutMessage: number;
+  /** Objects accepted, by kind. */
+  acceptedByKind?: Record<string, number>;
   /** Generator objects accepted (each behind an ExternalSecret that runs it). */
   generators?: number;
   /** Refusals by the first field the apiserver named. */
@@ -37,7 +40,7 @@ export interface FuzzFigures {
   foreignSecretTouched: boolean;
 }
 
-type Kind = "ExternalSecret" | "SecretStore" | "PushSecret";
+type Kind = "ExternalSecret" | "SecretStore" | "PushSecret" | "ClusterExternalSecret";
 interface Candidate {
   kind: Kind;
   spec: Record<string, unknown>;
@@ -155,13 +158,33 @@ const generated: fc.Arbitrary<Candidate> = fc
     }),
   }));
 
+/** Stands for the fuzz namespace's run label: every fuzzed ClusterExternalSecret selects only namespaces carrying it. */
+const RUN_LABEL = "fuzz.secrets-bridge.dev/run";
+const THIS_RUN = "<this run>";
+
+// ClusterExternalSecrets (cluster-scoped): a fuzzed ExternalSecret spec stamped into namespaces. Each selector is
+// ANDed with this run's label, and the operator provisions only into the fuzz namespace, so nothing reaches another
+// test's namespaces whatever the expressions say.
+const clusterExternalSecret: fc.Arbitrary<Candidate> = fc
+  .record({
+    es: externalSecret,
+    expression: maybe(fc.record({ key: ordinaryOr(fc.constantFrom("team", "env")), operator: mostly(["In", "NotIn", "Exists", "DoesNotExist"], ["Near"]), values: fc.array(ordinaryOr(fc.constantFrom("a", "b")), { maxLength: 2 }) })),
+    externalSecretName: maybe(name),
+    refreshTime: maybe(durations),
+  })
+  .map(({ es, expression, externalSecretName, refreshTime }) => ({
+    kind: "ClusterExternalSecret",
+    spec: clean({ externalSecretSpec: es.spec, externalSecretName, refreshTime, namespaceSelectors: [clean({ matchLabels: { [RUN_LABEL]: THIS_RUN }, matchExpressions: expression ? [expression] : undefined })] }),
+  }));
+
 /** The field an apiserver refusal names first ("spec.target.creationPolicy"), to see what the grammar trips on. */
 const causeOf = (message: string): string => /(spec(\.[A-Za-z0-9_[\]]+)+)/.exec(message)?.[1]?.replace(/\[\d+\]/g, "[]") ?? message.slice(0, 80);
 
-const API: Record<Kind, { version: string; plural: string }> = {
+const API: Record<Kind, { version: string; plural: string; cluster?: true }> = {
   ExternalSecret: { version: "v1", plural: "externalsecrets" },
   SecretStore: { version: "v1", plural: "secretstores" },
   PushSecret: { version: "v1alpha1", plural: "pushsecrets" },
+  ClusterExternalSecret: { version: "v1", plural: "clusterexternalsecrets", cluster: true },
 };
 
 export async function runObjectFuzz(opts: FuzzOptions, log: (line: string) => void): Promise<FuzzFigures> {
@@ -171,11 +194,14 @@ export async function runObjectFuzz(opts: FuzzOptions, log: (line: string) => vo
   const foreignValue = planted("fuzz-foreign");
   await k.core.createNamespacedSecret({ namespace: ns, body: { metadata: { name: "foreign" }, stringData: { v: foreignValue } } });
   await k.core.createNamespacedSecret({ namespace: ns, body: { metadata: { name: "target", labels: { fuzz: "yes" } }, stringData: { v: secretValue, w: "{}" } } });
-  const op = await startTestOperator(ns);
+  await k.core.patchNamespace({ name: ns, body: { metadata: { labels: { [RUN_LABEL]: ns } } } }, setHeaderOptions("Content-Type", PatchStrategy.MergePatch));
+  // ClusterExternalSecrets on, provisioning only into the fuzz namespace (an operator restricted by --namespace).
+  const op = await startTestOperator(ns, { clusterExternalSecrets: true });
+  const clusterObjects: string[] = [];
   const figures: FuzzFigures = { seed: opts.seed, tried: 0, refused: 0, refusedWithoutMessage: 0, readyTrue: 0, readyFalse: 0, readyFalseWithoutMessage: 0, noCondition: [], operatorStillReady: false, leakedValues: 0, foreignSecretTouched: false };
   try {
     await k.create("SecretStore", ns, "known", { provider: { fake: { data: [...KEYS.map((key) => ({ key, value: key === "json/doc" ? JSON.stringify({ a: secretValue }) : secretValue })), { key: "foreign-key", value: "theirs" }] } } });
-    const candidates = fc.sample(fc.oneof({ weight: 3, arbitrary: externalSecret }, { weight: 1, arbitrary: secretStore }, { weight: 2, arbitrary: pushSecret }, { weight: 2, arbitrary: generated }), { numRuns: opts.runs, seed: opts.seed });
+    const candidates = fc.sample(fc.oneof({ weight: 3, arbitrary: externalSecret }, { weight: 1, arbitrary: secretStore }, { weight: 2, arbitrary: pushSecret }, { weight: 2, arbitrary: generated }, { weight: 1, arbitrary: clusterExternalSecret }), { numRuns: opts.runs, seed: opts.seed });
     const accepted: Array<{ kind: Kind; name: string }> = [];
     const refusals = new Map<string, number>();
     for (const [index, candidate] of candidates.entries()) {
@@ -190,8 +216,16 @@ export async function runObjectFuzz(opts: FuzzOptions, log: (line: string) => vo
           for (const entry of dataFrom) if (entry.sourceRef.generatorRef.name === "own") entry.sourceRef.generatorRef.name = generatorName;
           figures.generators = (figures.generators ?? 0) + 1;
         }
-        await k.custom.createNamespacedCustomObject({ group: "external-secrets.io", version, namespace: ns, plural, body: { apiVersion: `external-secrets.io/${version}`, kind: candidate.kind, metadata: { name: objectName }, spec: candidate.spec } });
-        accepted.push({ kind: candidate.kind, name: objectName });
+        if (API[candidate.kind].cluster) {
+          const spec = JSON.parse(JSON.stringify(candidate.spec).replaceAll(THIS_RUN, ns)) as Record<string, unknown>;
+          const clusterName = `${ns}-${objectName}`;
+          await k.custom.createClusterCustomObject({ group: "external-secrets.io", version, plural, body: { apiVersion: `external-secrets.io/${version}`, kind: candidate.kind, metadata: { name: clusterName }, spec } });
+          clusterObjects.push(clusterName);
+          accepted.push({ kind: candidate.kind, name: clusterName });
+        } else {
+          await k.custom.createNamespacedCustomObject({ group: "external-secrets.io", version, namespace: ns, plural, body: { apiVersion: `external-secrets.io/${version}`, kind: candidate.kind, metadata: { name: objectName }, spec: candidate.spec } });
+          accepted.push({ kind: candidate.kind, name: objectName });
+        }
       } catch (err) {
         const status = (err as { code?: number }).code;
         if (status !== 422 && status !== 400) throw err;
@@ -209,12 +243,18 @@ export async function runObjectFuzz(opts: FuzzOptions, log: (line: string) => vo
     }
     log(`fuzz: ${figures.tried} objects tried, ${figures.refused} refused by the CRDs, ${accepted.length} accepted; waiting for their conditions`);
     figures.refusedBy = Object.fromEntries([...refusals].sort((a, b) => b[1] - a[1]));
+    figures.acceptedByKind = {};
+    for (const { kind } of accepted) figures.acceptedByKind[kind] = (figures.acceptedByKind[kind] ?? 0) + 1;
     for (const { kind, name: objectName } of accepted) {
-      const { version, plural } = API[kind];
+      const { version, plural, cluster } = API[kind];
       const condition = await waitFor(
         `${kind} ${objectName} has a Ready condition`,
         async () => {
-          const obj = (await k.custom.getNamespacedCustomObject({ group: "external-secrets.io", version, namespace: ns, plural, name: objectName })) as { status?: { conditions?: Array<{ type: string; status: string; reason?: string; message?: string }> } };
+          const obj = (
+            cluster
+              ? await k.custom.getClusterCustomObject({ group: "external-secrets.io", version, plural, name: objectName })
+              : await k.custom.getNamespacedCustomObject({ group: "external-secrets.io", version, namespace: ns, plural, name: objectName })
+          ) as { status?: { conditions?: Array<{ type: string; status: string; reason?: string; message?: string }> } };
           return ready(obj);
         },
         opts.conditionTimeoutMs,
@@ -234,6 +274,8 @@ export async function runObjectFuzz(opts: FuzzOptions, log: (line: string) => vo
     for (const value of [secretValue, foreignValue]) for (const form of leakForms(value)) if (logs.includes(form)) figures.leakedValues++;
     return figures;
   } finally {
+    // Cluster-scoped: they would outlive the namespace and stamp into later runs' namespaces.
+    for (const name of clusterObjects) await k.custom.deleteClusterCustomObject({ group: "external-secrets.io", version: "v1", plural: "clusterexternalsecrets", name }).catch(() => undefined);
     await op.stop();
   }
 }
