@@ -22,8 +22,15 @@ export interface SoakOptions {
   keys: number;
   minutes: number;
   intervalSeconds: number;
-  /** One churn step every this many seconds (each step: a handful of creates, updates, deletes, maybe a rotation). */
+  /** One churn step every this many seconds: 3 creates, 3 deletes, 3 updates. */
   churnEverySeconds: number;
+  /**
+   * A rotation (every value changes: every Secret rewritten) every this many steps, and a store spec change every
+   * `storeChangeEvery` (default 30 and 45: at full size about once a minute, a pace the bench's apiserver absorbs;
+   * more often and the scenario measures a permanent backlog instead of a soak).
+   */
+  rotateEvery?: number;
+  storeChangeEvery?: number;
   seed: number;
 }
 
@@ -139,11 +146,11 @@ export async function runSoak(opts: SoakOptions, log: (line: string) => void = (
         await k.patch("ExternalSecret", ns, name, { metadata: { annotations: { "soak/step": String(step) } }, spec: { refreshInterval: `${opts.intervalSeconds + (step % 2)}s` } });
         churn.updated++;
       }
-      if (step % 5 === 0) {
+      if (step % (opts.rotateEvery ?? 30) === 0) {
         round++;
         await k.patch("SecretStore", ns, "fake", { spec: storeSpec() });
         churn.rotations++;
-      } else if (step % 7 === 0) {
+      } else if (step % (opts.storeChangeEvery ?? 45) === 0) {
         extraKeys = (extraKeys + 1) % 3;
         await k.patch("SecretStore", ns, "fake", { spec: storeSpec() });
         churn.storeChanges++;

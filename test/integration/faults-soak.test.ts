@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { runSoak } from "../faults/soak.ts";
 
 test("a short soak with churn: everything converges, nothing left behind, the operator still ready", async () => {
-  const figures = await runSoak({ externalSecrets: 100, keys: 10, minutes: 1.5, intervalSeconds: 10, churnEverySeconds: 3, seed: 4242 }, (line) => console.log(line));
+  const figures = await runSoak({ externalSecrets: 100, keys: 10, minutes: 1.5, intervalSeconds: 10, churnEverySeconds: 3, rotateEvery: 5, storeChangeEvery: 7, seed: 4242 }, (line) => console.log(line));
   console.log(`figures: ${JSON.stringify(figures)}`);
   assert.ok(figures.churn.created > 0 && figures.churn.deleted > 0 && figures.churn.updated > 0 && figures.churn.rotations > 0, "the churn ran");
   assert.equal(figures.notConverged, 0);
