@@ -319,6 +319,7 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
     minRefreshIntervalMs: opts.minRefreshIntervalMs,
     onDataChanged: restarter && ((es, secret, digest) => restarter.dataChanged(es, secret, digest)),
     takeRefreshRequest: (key) => receivers?.requests.take(key),
+    recoveredAt: (storeKey) => recovery.recoveredAt(storeKey),
     generators,
     ...(generatorStates ? { generatorStates: generatorStates.states } : {}),
     manifests: manifestWriter && { allowed: true, writer: manifestWriter, cached: (kind, namespace, name) => manifestWatches!.cached(kind, namespace, name) },

@@ -3,12 +3,13 @@
 // Ready=False for a long time. Two things end that early:
 // - the first answer the provider itself gives again (a read that succeeds, or a refusal: anything but
 //   "unavailable", seen below the cache and the budget) wakes the ExternalSecrets the outage failed on that store
-//   at once. They run together, so their reads of one key share one fetch: about one read per key, not a herd;
+//   at once. Their reads of one key share one fetch, whether they run together or one after another through the
+//   workers (`recoveredAt`: any read made since the return is as fresh as they need): about one read per key;
 // - while a store has such ExternalSecrets, one of them is retried every `probeMs` (a probe: one call per store,
 //   whatever the backoff), so the provider's return is noticed within that time.
 // A store wakes everything at most once per `probeMs`, so a provider answering only some calls cannot turn its
 // successes into a retry storm. Measured by the provider-outage fault scenario (test/faults/provider-outage.ts).
-import type { Clock } from "../controller/clock.ts";
+import { monotonicNow, type Clock } from "../controller/clock.ts";
 
 /** A store as sessions key it: `<kind>/<namespace or empty for a ClusterSecretStore>/<name>`. */
 export type StoreKey = string;
@@ -23,7 +24,7 @@ export class StoreRecovery {
   readonly #failing = new Map<StoreKey, Waiting>();
   /** ExternalSecret key -> the stores it is counted under (to forget it when it syncs or is deleted). */
   readonly #stores = new Map<string, StoreKey[]>();
-  /** When each store last woke its ExternalSecrets (one number per store that ever recovered). */
+  /** When each store last woke its ExternalSecrets (one number per store that ever recovered; monotonic). */
   readonly #lastWake = new Map<StoreKey, number>();
   readonly #wake: (esKeys: string[]) => void;
   readonly #clock: Clock;
@@ -53,12 +54,21 @@ export class StoreRecovery {
   /** The provider behind `store` answered a call (`available`), or was unavailable. */
   providerAnswered(store: StoreKey, available: boolean): void {
     if (!available || !this.#failing.has(store)) return;
-    const now = this.#clock.now();
+    const now = monotonicNow(this.#clock);
     if (now - (this.#lastWake.get(store) ?? -Infinity) < this.#probeMs) return;
     this.#lastWake.set(store, now);
     const woken = [...this.#failing.get(store)!.keys];
     for (const key of woken) this.forget(key);
     this.#wake(woken);
+  }
+
+  /**
+   * When (monotonic) the store last came back and woke the ExternalSecrets it had failed, or undefined. Those
+   * ExternalSecrets may take any read made since then: before this, 1,000 of them woken after a 10-minute outage
+   * went through the workers eight at a time and read their 100 keys 495 times.
+   */
+  recoveredAt(store: StoreKey): number | undefined {
+    return this.#lastWake.get(store);
   }
 
   /** The ExternalSecret is gone (or synced): it is no longer waiting for any store. */

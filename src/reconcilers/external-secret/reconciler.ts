@@ -7,14 +7,14 @@ import type { StoreRef } from "../../api/common.ts";
 import { refreshIntervalMs, refreshPolicy, resolvedTarget } from "../../api/defaults.ts";
 import { API_VERSION } from "../../api/common.ts";
 import { TerminalError, type ReconcileResult } from "../../controller/controller.ts";
-import type { Clock } from "../../controller/clock.ts";
+import { monotonicNow, type Clock } from "../../controller/clock.ts";
 import { unitHash } from "../../controller/jitter.ts";
 import type { EventRecorder } from "../../kube/events.ts";
 import type { KubeClients } from "../../kube/clients.ts";
 import { patchStatus } from "../../kube/status.ts";
 import { ConfigError, ProviderError, ProviderUnavailableError, safeMessage } from "../../provider/errors.ts";
 import { scrubMessage, ValueScrubber } from "../../provider/scrub.ts";
-import type { StoreSessions } from "../../provider/sessions.ts";
+import { storeKeyOf, type StoreSessions } from "../../provider/sessions.ts";
 import type { SecretsClient } from "../../provider/types.ts";
 import { apiTemplateSources, renderIsolated } from "../../template/index.ts";
 import { findCondition, readyCondition, Reason, statusEqual, withCondition } from "./conditions.ts";
@@ -92,6 +92,11 @@ export interface ExternalSecretReconcilerDeps {
   takeRefreshRequest?: (key: string) => number | undefined;
   /** Generators beyond the offline ones (the providers' own), and the tenant rules they run under (src/generators/resolve.ts). */
   generators?: Omit<GenerateEnv, "context">;
+  /**
+   * When (monotonic) a store last came back from an outage (src/operator/store-recovery.ts): an ExternalSecret whose
+   * last sync failed may share any read made since, so those woken together read each key about once.
+   */
+  recoveredAt?: (storeKey: string) => number | undefined;
   /** GeneratorStates (ESO's --enable-generator-state): what stateful generators make is revoked once replaced. */
   generatorStates?: GeneratorStates;
 }
@@ -214,6 +219,9 @@ export function externalSecretReconciler(deps: ExternalSecretReconcilerDeps): Ex
       const shareable = decision.why === "due" || decision.why === "secret-drift" || decision.why === "new" || decision.why === "store-changed";
       // A webhook refresh takes only reads made after the call arrived: fresh, yet shared by the ExternalSecrets it wakes.
       if (decision.why === "requested") return session.maxAge(Math.max(0, now - requestedAt!));
+      // After an outage, a read made since the provider came back is as fresh as a failed ExternalSecret needs.
+      const recovered = decision.why === "not-synced" ? deps.recoveredAt?.(storeKeyOf(store)) : undefined;
+      if (recovered !== undefined) return session.maxAge(Math.max(0, monotonicNow(deps.clock) - recovered));
       return session.maxAge(shareable ? intervalMs / 4 : 0);
     };
 
