@@ -14,6 +14,7 @@ import { errorMessage } from "../../controller/logging.ts";
 import type { GeneratorStateApi } from "../../kube/generator-states.ts";
 import type { KeepState, KeptState } from "../resolve.ts";
 import { sign, type StateKey } from "./signature.ts";
+import { rfc3339 } from "../../api/rfc3339.ts";
 
 /** The object whose sync ran the generators (an ExternalSecret). */
 export interface StateOwner {
@@ -45,7 +46,6 @@ export interface GeneratorStatesDeps {
 }
 
 const ownedBy = (state: GeneratorState, owner: StateOwner) => state.metadata.ownerReferences?.some((ref) => ref.uid === owner.uid) ?? false;
-const rfc3339 = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
 
 /** How long a state this process created is remembered while the watch has not delivered it yet. */
 const RECENT_MS = 5 * 60 * 1000;

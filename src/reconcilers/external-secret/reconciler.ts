@@ -36,6 +36,7 @@ import { manifestKind, ManifestKindError, type ManifestKind } from "../../api/ma
 import { manifestLooksCurrent } from "./manifest-target/desired.ts";
 import { deleteManifest, syncManifest } from "./manifest-target/sync.ts";
 import type { ManifestWriter } from "./manifest-target/writer.ts";
+import { rfc3339 } from "../../api/rfc3339.ts";
 
 /** target.manifest support (ESO's --unsafe-allow-generic-targets). */
 export interface ManifestTargets {
@@ -104,7 +105,6 @@ export interface ExternalSecretReconcilerDeps {
 /** The dataFrom indexes that are generatorRefs: states kept for any other index are retired. */
 const generatorIndexes = (es: ExternalSecret): Set<number> => new Set((es.spec.dataFrom ?? []).flatMap((entry, i) => (entry.sourceRef?.generatorRef ? [i] : [])));
 
-const rfc3339 = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
 
 /** The reconcile function, and `forget`: what it remembers per key, dropped (sharded: a slot handed over). */
 export type ExternalSecretReconcile = ((key: string) => Promise<ReconcileResult>) & { forget(key: string): void };

@@ -12,6 +12,7 @@ import type { EventRecorder } from "../../kube/events.ts";
 import type { GeneratorStateApi } from "../../kube/generator-states.ts";
 import { ProviderUnavailableError, safeMessage } from "../../provider/errors.ts";
 import { verify, type StateKey } from "../../generators/state/signature.ts";
+import { rfc3339 } from "../../api/rfc3339.ts";
 
 /** Transient cleanup failures are retried (with backoff) this long after the deletion was asked for; then released. */
 export const CLEANUP_GIVE_UP_MS = 60 * 60 * 1000;
@@ -30,7 +31,6 @@ export interface GeneratorStateReconcilerDeps {
   log: Logger;
 }
 
-const rfc3339 = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
 const timeOf = (value: string | Date | undefined): number | undefined => (value === undefined ? undefined : new Date(value).getTime());
 
 export function generatorStateReconciler(deps: GeneratorStateReconcilerDeps): (key: string) => Promise<ReconcileResult> {

@@ -32,6 +32,7 @@ import { removeUnpushed, type PushSessionFor } from "./cleanup.ts";
 import { generateFromRef, type GenerateEnv } from "../../generators/index.ts";
 import { generateContexts, kubeGeneratorReader } from "../../kube/generators.ts";
 import type { GeneratorStates } from "../../generators/state/run-states.ts";
+import { rfc3339 } from "../../api/rfc3339.ts";
 
 export const PushReason = { Synced: "Synced", Errored: "Errored", SourceDeleted: "SourceDeleted" } as const;
 
@@ -60,7 +61,6 @@ export interface PushSecretReconcilerDeps {
 }
 
 const statusEqual = (a: PushSecretStatus | undefined, b: PushSecretStatus | undefined) => semanticEqual(a ?? {}, b ?? {});
-const rfc3339 = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
 
 function intervalMsOf(ps: PushSecret, floorMs: number): number {
   return refreshFloor(writtenIntervalMs(ps.spec.refreshInterval), floorMs).ms;
