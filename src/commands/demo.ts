@@ -4,7 +4,8 @@
 // refresh.
 import { readdirSync, readFileSync, watch, rmSync, mkdirSync, createWriteStream } from "node:fs";
 import { join, resolve } from "node:path";
-import { type KubeConfig, CoreV1Api, CustomObjectsApi, type V1Secret } from "@kubernetes/client-node";
+import type { V1Secret } from "@kubernetes/client-node";
+import { type KubeConfig, CoreV1Api, CustomObjectsApi } from "../kube/http/index.ts";
 import { GROUP, VERSION } from "../api/common.ts";
 import type { ClusterExternalSecret } from "../api/cluster-external-secret.ts";
 import type { ExternalSecret } from "../api/external-secret.ts";

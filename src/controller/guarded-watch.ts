@@ -1,14 +1,16 @@
-// client-node's Watch and ListWatch made safe to restart: bookmarks on, activity reported, no leaked or crashing re-watches.
+// The upstream informer ResilientInformer drives: list, then watch from the list's resourceVersion, re-watch from
+// the last seen version, relist only when the apiserver says that version is gone (410). It keeps no cache of its
+// own (ResilientInformer's is the only one, issue 22: client-node's ListWatch kept a second map of every object).
 import { setTimeout as sleep } from "node:timers/promises";
-import { ListWatch, Watch } from "@kubernetes/client-node";
-import type { Informer, KubeConfig, KubernetesObject, ListPromise } from "@kubernetes/client-node";
+import type { KubernetesListObject, KubernetesObject } from "@kubernetes/client-node";
+import type { KubeConfig } from "../kube/http/kube-config.ts";
+import type { Query } from "../kube/http/transport.ts";
 
 /**
  * Contract between ResilientInformer and the upstream informer it drives.
- * `onActivity` is called for every watch event (including BOOKMARK, which ListWatch does not
- * surface) and when a watch request is accepted; it feeds the stale-watch detector.
- * `isActive` turns false once this upstream instance has been replaced or stopped; after that no
- * new watch request may be opened.
+ * `onActivity` is called for every watch event (BOOKMARK included) and when a watch request is accepted; it feeds
+ * the stale-watch detector. `isActive` turns false once this upstream instance has been replaced or stopped;
+ * after that no new request may be opened.
  */
 export interface WatchHooks {
   onActivity(): void;
@@ -19,78 +21,178 @@ export interface WatchHooks {
 export interface InformerFactoryArgs<T extends KubernetesObject> {
   kc: KubeConfig;
   path: string;
-  list: ListPromise<T>;
+  list: () => Promise<KubernetesListObject<T>>;
   labelSelector?: string;
   fieldSelector?: string;
   hooks: WatchHooks;
 }
 
-/**
- * Builds one upstream informer (not started). ResilientInformer calls it once per (re)start and
- * keeps its own cache, so only `on`/`start`/`stop` of the result are used. Injected in unit tests.
- */
-export type InformerFactory<T extends KubernetesObject> = (args: InformerFactoryArgs<T>) => Informer<T>;
+export type UpstreamEvent = "add" | "update" | "delete" | "connect" | "error";
 
-/**
- * The default factory. It builds ListWatch directly because client-node 2.0.1's `makeInformer`
- * takes no field selector; behaviour is otherwise identical (makeInformer = new ListWatch(..., false, labelSelector)).
- */
-export function makeGuardedInformer<T extends KubernetesObject>(args: InformerFactoryArgs<T>): Informer<T> {
-  const watch = new GuardedWatch(args.kc, args.hooks);
-  // ListWatch sleeps up to 30s between re-watches and cannot cancel the sleep on stop(); unref it so a
-  // retired instance never holds the process open at shutdown (the watch after it is refused anyway).
-  const delayFn = (ms: number): Promise<void> => sleep(ms, undefined, { ref: false });
-  return new ListWatch<T>(args.path, watch, args.list, false, args.labelSelector, args.fieldSelector, { delayFn });
+/** What ResilientInformer needs of an upstream informer: events out, start and stop. */
+export interface UpstreamInformer<T extends KubernetesObject> {
+  on(event: "add" | "update" | "delete", fn: (obj: T) => void): void;
+  on(event: "connect", fn: () => void): void;
+  on(event: "error", fn: (err: unknown) => void): void;
+  start(): Promise<void>;
+  stop(): Promise<void>;
 }
 
-type QueryParams = Record<string, string | number | boolean | undefined>;
-type WatchCallback = (phase: string, apiObj: unknown, watchObj?: unknown) => void;
+/**
+ * Builds one upstream informer (not started). ResilientInformer calls it once per (re)start and keeps its own
+ * cache, so only `on`/`start`/`stop` of the result are used. Injected in unit tests.
+ */
+export type InformerFactory<T extends KubernetesObject> = (args: InformerFactoryArgs<T>) => UpstreamInformer<T>;
+
+export function makeGuardedInformer<T extends KubernetesObject>(args: InformerFactoryArgs<T>): UpstreamInformer<T> {
+  return new ListWatch(args);
+}
+
+/** A watch with no byte for this long is presumed dead and re-opened from the last version (client-node's 30 s). */
+export const WATCH_IDLE_MS = 30_000;
+/** The server ends each watch after 5-10 minutes (client-go's spread), so connections are renewed and balanced. */
+const watchTimeoutSeconds = (): number => 300 + Math.floor(Math.random() * 300);
+const REWATCH_BASE_MS = 1000;
+const REWATCH_MAX_MS = 30_000;
+
+type WatchEvent = { type?: string; object?: KubernetesObject & { code?: number } };
+
+/** The watch ended: normally (re-watch from the last version) or because that version is gone (relist). */
+type WatchEnd = { gone: boolean; events: number };
 
 /**
- * Why each guard exists (client-node 2.0.1, dist/cache.js and dist/watch.js):
- * - ListWatch.doneHandler opens the next watch after `await listFn()` and after its reconnect
- *   delay without re-checking `stopped`: a stopped ListWatch can open a fresh watch that nobody
- *   will ever abort. We refuse to open watches for an inactive instance.
- * - Watch.watch throws (instead of calling `done`) when the kubeconfig has no current cluster or an
- *   auth plugin fails. On a re-watch ListWatch calls doneHandler from the `done` callback without
- *   awaiting it, so that throw becomes an unhandled rejection that kills the process. We route it
- *   to `done(err)`, which ListWatch reports as an 'error' event.
- * - ListWatch does not ask for bookmarks. With them, quiet resources keep a fresh resourceVersion
- *   (fewer 410 relists after etcd compaction) and the stream shows signs of life.
+ * Contract: start() runs list -> watch -> re-watch until stop() or an error. Errors (a failed list, a refused
+ * watch, an ERROR event other than 410, a broken stream) are emitted once as 'error' and end this instance:
+ * ResilientInformer replaces it with backoff. Listed items are not emitted (the list function hands them to
+ * ResilientInformer itself); watch events are, in order.
  */
-export class GuardedWatch extends Watch {
-  private readonly hooks: WatchHooks;
+class ListWatch<T extends KubernetesObject> implements UpstreamInformer<T> {
+  readonly #args: InformerFactoryArgs<T>;
+  readonly #handlers: Record<UpstreamEvent, Array<(arg?: any) => void>> = { add: [], update: [], delete: [], connect: [], error: [] };
+  readonly #stop = new AbortController();
+  #abortWatch: (() => void) | undefined;
+  #resourceVersion = "";
 
-  constructor(kc: KubeConfig, hooks: WatchHooks) {
-    super(kc);
-    this.hooks = hooks;
+  constructor(args: InformerFactoryArgs<T>) {
+    this.#args = args;
   }
 
-  override async watch(
-    path: string,
-    queryParams: QueryParams,
-    callback: WatchCallback,
-    done: (err: unknown) => void,
-  ): Promise<AbortController> {
-    // An idle controller: ListWatch stores it as its request and may abort it; done is never called.
-    if (!this.hooks.isActive()) return new AbortController();
-    let finished = false;
-    const onDone = (err: unknown): void => {
-      finished = true;
-      done(err);
-    };
-    const onEvent: WatchCallback = (phase, apiObj, watchObj) => {
-      this.hooks.onActivity();
-      callback(phase, apiObj, watchObj);
-    };
-    try {
-      const controller = await super.watch(path, { ...queryParams, allowWatchBookmarks: true }, onEvent, onDone);
-      // Returned without done: the server accepted the watch (HTTP 200), a sign of life.
-      if (!finished) this.hooks.onActivity();
-      return controller;
-    } catch (err) {
-      onDone(err);
-      return new AbortController();
+  on(event: UpstreamEvent, fn: (arg?: any) => void): void {
+    this.#handlers[event].push(fn);
+  }
+
+  async start(): Promise<void> {
+    void this.#run().catch((err: unknown) => {
+      if (!this.#done()) this.#emit("error", err);
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.#stop.abort();
+    this.#abortWatch?.();
+  }
+
+  #done(): boolean {
+    return this.#stop.signal.aborted || !this.#args.hooks.isActive();
+  }
+
+  async #run(): Promise<void> {
+    let delayMs = 0;
+    while (!this.#done()) {
+      if (this.#resourceVersion === "") {
+        const list = await this.#args.list();
+        this.#resourceVersion = list.metadata?.resourceVersion ?? "";
+      }
+      if (this.#done()) return;
+      this.#emit("connect");
+      const end = await this.#watch();
+      if (end.gone) {
+        this.#resourceVersion = "";
+        delayMs = 0;
+        continue;
+      }
+      // A watch that ends at once without an event, again and again, must not spin: back off as client-node did.
+      delayMs = end.events > 0 ? 0 : Math.min(REWATCH_MAX_MS, delayMs === 0 ? REWATCH_BASE_MS : delayMs * 2);
+      if (delayMs > 0) await sleep(delayMs, undefined, { ref: false, signal: this.#stop.signal }).catch(() => {});
     }
+  }
+
+  async #watch(): Promise<WatchEnd> {
+    const { kc, path, labelSelector, fieldSelector, hooks } = this.#args;
+    const query: Query = { watch: true, resourceVersion: this.#resourceVersion, allowWatchBookmarks: true, timeoutSeconds: watchTimeoutSeconds(), labelSelector, fieldSelector };
+    let stream;
+    try {
+      stream = await kc.transport().stream({ method: "GET", path, query });
+    } catch (err) {
+      if ((err as { code?: unknown }).code === 410) return { gone: true, events: 0 };
+      throw err;
+    }
+    const { response, abort } = stream;
+    if (this.#done()) {
+      abort();
+      return { gone: false, events: 0 };
+    }
+    hooks.onActivity();
+    return new Promise<WatchEnd>((resolve, reject) => {
+      let events = 0;
+      let settled = false;
+      let pending = "";
+      const finish = (end: WatchEnd | Error): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(idle);
+        this.#abortWatch = undefined;
+        abort();
+        if (end instanceof Error) reject(end);
+        else resolve(end);
+      };
+      let idle = setTimeout(() => finish({ gone: false, events }), WATCH_IDLE_MS);
+      this.#abortWatch = () => finish({ gone: false, events });
+      response.setEncoding("utf8");
+      response.on("data", (chunk: string) => {
+        idle.refresh();
+        pending += chunk;
+        let newline = pending.indexOf("\n");
+        while (newline >= 0 && !settled) {
+          const line = pending.slice(0, newline);
+          pending = pending.slice(newline + 1);
+          newline = pending.indexOf("\n");
+          if (line.trim() === "") continue;
+          let outcome: WatchEnd | Error | undefined;
+          try {
+            outcome = this.#event(JSON.parse(line) as WatchEvent);
+          } catch (err) {
+            outcome = err instanceof Error ? err : new Error(String(err)); // a line that is not JSON: the stream is broken
+          }
+          events++;
+          if (outcome) finish(outcome);
+        }
+      });
+      response.on("end", () => finish({ gone: false, events }));
+      response.on("error", (err) => finish(err));
+      response.on("close", () => finish({ gone: false, events }));
+    });
+  }
+
+  /** Handles one event; returns how the watch ends when the event ends it. */
+  #event(event: WatchEvent): WatchEnd | Error | undefined {
+    this.#args.hooks.onActivity();
+    const obj = event.object;
+    if (event.type === "ERROR") {
+      if (obj?.code === 410) return { gone: true, events: 1 };
+      return Object.assign(new Error(`watch ${this.#args.path} ended with an error event (code ${obj?.code ?? "unknown"})`), { code: obj?.code });
+    }
+    if (!obj) return undefined;
+    const version = obj.metadata?.resourceVersion;
+    if (version) this.#resourceVersion = version;
+    if (event.type === "ADDED") this.#emit("add", obj);
+    else if (event.type === "MODIFIED") this.#emit("update", obj);
+    else if (event.type === "DELETED") this.#emit("delete", obj);
+    return undefined;
+  }
+
+  #emit(event: UpstreamEvent, arg?: unknown): void {
+    if (this.#done() && event !== "error") return;
+    for (const fn of this.#handlers[event]) fn(arg);
   }
 }

@@ -1,11 +1,12 @@
 // A list-watch informer that never stops: restarts client-node's informer on any error or silent hang, and owns the cache across restarts.
-import type { Informer, KubeConfig, KubernetesListObject, KubernetesObject } from "@kubernetes/client-node";
+import type { KubernetesListObject, KubernetesObject } from "@kubernetes/client-node";
+import type { KubeConfig } from "../kube/http/kube-config.ts";
 import type { Logger } from "pino";
 import { ExponentialBackoff } from "./backoff.ts";
 import { realClock } from "./clock.ts";
 import type { Clock } from "./clock.ts";
 import { makeGuardedInformer } from "./guarded-watch.ts";
-import type { InformerFactory, WatchHooks } from "./guarded-watch.ts";
+import type { InformerFactory, UpstreamInformer, WatchHooks } from "./guarded-watch.ts";
 import { errorMessage, silentLogger } from "./logging.ts";
 import { ObjectStore } from "./object-store.ts";
 import { RestartScheduler } from "./restart-scheduler.ts";
@@ -42,7 +43,7 @@ export interface ResilientInformerOptions<T extends KubernetesObject> {
 // One upstream informer's lifetime; callbacks compare by identity so a retired run is ignored.
 interface Run<T extends KubernetesObject> {
   listed: boolean;
-  informer?: Informer<T>;
+  informer?: UpstreamInformer<T>;
 }
 
 /**

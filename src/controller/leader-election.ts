@@ -1,6 +1,7 @@
 // Lease-based leader election (coordination.k8s.io/v1), with client-go's leaderelection semantics.
-import { CoordinationV1Api } from "@kubernetes/client-node";
-import type { KubeConfig, V1Lease } from "@kubernetes/client-node";
+import { CoordinationV1Api } from "../kube/http/index.ts";
+import type { V1Lease } from "@kubernetes/client-node";
+import type { KubeConfig } from "../kube/http/index.ts";
 import type { Logger } from "pino";
 import { monotonicNow, realClock } from "./clock.ts";
 import type { Clock } from "./clock.ts";

@@ -1,15 +1,15 @@
 // Pure decisions of Lease-based leader election: when a Lease may be taken, and what we write into it.
-import { V1MicroTime } from "@kubernetes/client-node";
+import { MicroTime } from "../kube/http/index.ts";
 import type { V1Lease, V1LeaseSpec } from "@kubernetes/client-node";
 
 /**
  * MicroTime fields, both directions, in client-node 2.0.1:
- * - reading: "V1MicroTime" is missing from ObjectSerializer's type map, so `spec.renewTime` and
+ * - reading: "MicroTime" is missing from ObjectSerializer's type map, so `spec.renewTime` and
  *   `spec.acquireTime` arrive as the raw RFC3339 string (e.g. "2024-01-01T00:00:00.123456Z"),
  *   whatever the .d.ts says. Accept strings and Dates.
  * - writing: a plain Date is sent by Date#toJSON with milliseconds ("...00.123Z"), which the
  *   apiserver rejects for MicroTime (Go parses RFC3339Micro with exactly 6 fraction digits).
- *   client-node's V1MicroTime overrides toISOString to print 6 digits; always write that.
+ *   client-node's MicroTime overrides toISOString to print 6 digits; always write that.
  */
 export function microTimeMs(value: unknown): number | undefined {
   const ms = value instanceof Date ? value.getTime() : typeof value === "string" && value !== "" ? Date.parse(value) : NaN;
@@ -68,7 +68,7 @@ export function canTakeLease(input: TakeLeaseInput): boolean {
  * Unknown fields (strategy, preferredHolder) are carried over untouched.
  */
 export function nextLeaseSpec(current: V1LeaseSpec | undefined, identity: string, now: number, leaseDurationMs: number): V1LeaseSpec {
-  const stamp = new V1MicroTime(now);
+  const stamp = new MicroTime(now);
   const renewing = current !== undefined && holderOf(current) === identity;
   const transitions = current?.leaseTransitions ?? 0;
   return {
@@ -83,6 +83,6 @@ export function nextLeaseSpec(current: V1LeaseSpec | undefined, identity: string
 
 /** The spec we write on release: no holder, 1s duration, as client-go's release() does. */
 export function releasedLeaseSpec(current: V1LeaseSpec | undefined, now: number): V1LeaseSpec {
-  const stamp = new V1MicroTime(now);
+  const stamp = new MicroTime(now);
   return { ...current, holderIdentity: "", leaseDurationSeconds: 1, acquireTime: stamp, renewTime: stamp };
 }

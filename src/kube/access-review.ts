@@ -1,7 +1,7 @@
 // TokenReview and SubjectAccessReview: who a bearer token belongs to, and whether that user may do something.
 // Used to guard /metrics the way kube-rbac-proxy and controller-runtime's WithAuthenticationAndAuthorization do;
 // the operator needs `create` on tokenreviews and subjectaccessreviews for it.
-import { AuthenticationV1Api, AuthorizationV1Api, type KubeConfig } from "@kubernetes/client-node";
+import { AuthenticationV1Api, AuthorizationV1Api, type KubeConfig } from "./http/index.ts";
 
 /** The user a TokenReview found. */
 export interface ReviewedUser {

@@ -6,7 +6,7 @@
 // - the `issuer` of /.well-known/openid-configuration (readable by ServiceAccounts and admins);
 // - the in-cluster service names, which clusters commonly accept (refusing them costs nothing).
 // If no live source answers, nothing is minted (fail closed) and the next TokenRequest asks again.
-import { WellKnownApi } from "@kubernetes/client-node";
+import { WellKnownApi } from "./http/index.ts";
 import { ProviderUnavailableError } from "../provider/errors.ts";
 import { audienceKey } from "../provider/tenant-policy.ts";
 import type { KubeClients } from "./clients.ts";
@@ -31,7 +31,7 @@ export async function discoverAudiences(sources: AudienceSource[]): Promise<Set<
 /** The sources for a client set: its user's token (inline or a file, as in-cluster), the own token file, the issuer. */
 export function clientAudienceSources(clients: KubeClients): AudienceSource[] {
   const user = clients.kc.getCurrentUser();
-  const userTokenFile = (user?.authProvider as { config?: { tokenFile?: unknown } } | undefined)?.config?.tokenFile;
+  const userTokenFile = user?.tokenFile ?? (user?.authProvider as { config?: { tokenFile?: unknown } } | undefined)?.config?.tokenFile;
   return [
     async () => (user?.token ? jwtAudiences(user.token) : []),
     async () => (typeof userTokenFile === "string" ? jwtAudiences(await readTokenFile(userTokenFile)) : []),

@@ -1,8 +1,8 @@
 // Server-side apply of manifests (YAML documents or objects), for the demo, the CLI and the tests.
-import { ApiextensionsV1Api, KubernetesObjectApi, PatchStrategy, type KubeConfig, type KubernetesObject } from "@kubernetes/client-node";
+import type { KubernetesObject } from "@kubernetes/client-node";
+import { ApiextensionsV1Api, ObjectApi, type KubeConfig, type ObjectReference } from "./http/index.ts";
 import { parseAllDocuments } from "yaml";
 import { kubeErrorSummary } from "./errors.ts";
-import { rawRequest } from "./raw-request.ts";
 
 export function parseManifests(text: string): KubernetesObject[] {
   return parseAllDocuments(text)
@@ -12,22 +12,25 @@ export function parseManifests(text: string): KubernetesObject[] {
 
 /** Applies each object with server-side apply (force), as `kubectl apply --server-side --force-conflicts` would. */
 export async function applyObjects(kc: KubeConfig, objects: KubernetesObject[], fieldManager = "secrets-bridge-apply"): Promise<void> {
-  const api = KubernetesObjectApi.makeApiClient(kc);
+  const api = kc.makeApiClient(ObjectApi);
   for (const obj of objects) {
     try {
-      await api.patch(obj, undefined, undefined, fieldManager, true, PatchStrategy.ServerSideApply);
+      await api.patchObject(obj as ObjectReference, { fieldManager, force: true });
     } catch (err) {
       throw new Error(`applying ${obj.kind} ${obj.metadata?.namespace ?? ""}/${obj.metadata?.name}: ${kubeErrorSummary(err)}`);
     }
   }
 }
 
-/** Applies CRDs (raw, see raw-request.ts) and waits until each is Established (new kinds are served only then). */
+/** Applies CRDs (server-side apply, forced) and waits until each is Established (new kinds are served only then). */
 export async function installCrds(kc: KubeConfig, crds: KubernetesObject[], timeoutMs = 60_000): Promise<void> {
+  const objects = kc.makeApiClient(ObjectApi);
   for (const crd of crds) {
-    const path = `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${crd.metadata!.name}?fieldManager=secrets-bridge-crds&force=true`;
-    const response = await rawRequest(kc, "PATCH", path, crd, "application/apply-patch+yaml");
-    if (response.status >= 300) throw new Error(`applying CRD ${crd.metadata!.name}: HTTP ${response.status}: ${response.body?.message ?? ""}`);
+    try {
+      await objects.patchObject({ apiVersion: "apiextensions.k8s.io/v1", kind: "CustomResourceDefinition", ...crd }, { fieldManager: "secrets-bridge-crds", force: true });
+    } catch (err) {
+      throw new Error(`applying CRD ${crd.metadata!.name}: ${kubeErrorSummary(err)}`);
+    }
   }
   const api = kc.makeApiClient(ApiextensionsV1Api);
   const deadline = Date.now() + timeoutMs;

@@ -1,6 +1,6 @@
 // The apiserver calls made for GeneratorStates: create, set a deadline, delete, drop our finalizer. Each is one
 // request; a state already gone is not an error (two replicas, or the garbage collector, may race us to it).
-import { PatchStrategy, setHeaderOptions } from "@kubernetes/client-node";
+import { PatchStrategy, setHeaderOptions } from "./http/index.ts";
 import { GENERATOR_GROUP, GENERATOR_VERSION } from "../api/generators.ts";
 import { GENERATOR_STATE_FINALIZER, type GeneratorState } from "../api/generator-state.ts";
 import type { KubeClients } from "./clients.ts";

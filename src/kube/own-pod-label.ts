@@ -2,7 +2,7 @@
 // leader acts on webhook calls, and a Service that also routed to standbys would answer half the calls with 503
 // (CloudNativePG and Patroni point their primary Services at a role label the same way). Needs `patch` on pods in
 // the operator's namespace; the Pod is named by the downward API (POD_NAME, POD_NAMESPACE).
-import { PatchStrategy, setHeaderOptions } from "@kubernetes/client-node";
+import { PatchStrategy, setHeaderOptions } from "./http/index.ts";
 import type { Logger } from "pino";
 import type { KubeClients } from "./clients.ts";
 import { kubeErrorSummary } from "./errors.ts";

@@ -1,5 +1,5 @@
 // Writes the status subresource of our custom objects with a JSON merge patch (status only, never spec).
-import { PatchStrategy, setHeaderOptions } from "@kubernetes/client-node";
+import { PatchStrategy, setHeaderOptions } from "./http/index.ts";
 import { GROUP, VERSION } from "../api/common.ts";
 import type { KubeClients } from "./clients.ts";
 import { isNotFound, kubeErrorSummary } from "./errors.ts";

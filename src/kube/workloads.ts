@@ -1,7 +1,8 @@
 // Reads Deployments, StatefulSets and DaemonSets (one, or all of a namespace) and patches their pod-template
 // annotation: what rollout restarts need. A read keeps only what the restarter looks at (annotations and the pod
 // spec), so a namespace listed after a rotation does not keep whole objects alive.
-import { AppsV1Api, PatchStrategy, setHeaderOptions, type KubeConfig, type V1PodSpec, type V1PodTemplateSpec } from "@kubernetes/client-node";
+import type { V1PodSpec, V1PodTemplateSpec } from "@kubernetes/client-node";
+import { AppsV1Api, PatchStrategy, setHeaderOptions, type KubeConfig } from "./http/index.ts";
 import { isNotFound } from "./errors.ts";
 
 export type WorkloadKind = "Deployment" | "StatefulSet" | "DaemonSet";

@@ -1,6 +1,7 @@
 // The watches the operator keeps: ExternalSecrets, both store kinds, and only the Secrets we manage
 // (label selector), so memory follows what we manage rather than every Secret in the cluster.
-import type { KubeConfig, KubernetesListObject, KubernetesObject, V1Namespace, V1Secret } from "@kubernetes/client-node";
+import type { KubernetesListObject, KubernetesObject, V1Namespace, V1Secret } from "@kubernetes/client-node";
+import type { KubeConfig } from "../kube/http/index.ts";
 import type { Logger } from "pino";
 import { GROUP, VERSION } from "../api/common.ts";
 import type { ClusterExternalSecret } from "../api/cluster-external-secret.ts";

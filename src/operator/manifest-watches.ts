@@ -1,7 +1,8 @@
 // Drift detection for target.manifest resources: one watch per kind in use, started the first time an
 // ExternalSecret renders that kind, only over objects carrying the managed label (as for Secrets). The cache
 // keeps each object's content hash, not its content: values rendered into a ConfigMap do not stay in memory.
-import { AuthorizationV1Api, KubernetesObjectApi, type KubeConfig, type KubernetesListObject, type KubernetesObject } from "@kubernetes/client-node";
+import type { KubernetesListObject, KubernetesObject } from "@kubernetes/client-node";
+import { AuthorizationV1Api, ObjectApi, type KubeConfig } from "../kube/http/index.ts";
 import type { Logger } from "pino";
 import type { ManifestKind } from "../api/manifest-target.ts";
 import { LABEL_MANAGED } from "../api/markers.ts";
@@ -42,7 +43,7 @@ interface Watch {
 
 export class ManifestWatches {
   readonly #watches = new Map<string, Watch>();
-  readonly #objects: KubernetesObjectApi;
+  readonly #objects: ObjectApi;
   readonly #authz: AuthorizationV1Api;
   readonly #kc: KubeConfig;
   readonly #writer: ManifestWriter;
@@ -58,7 +59,7 @@ export class ManifestWatches {
     this.#log = log;
     this.#namespaces = namespaces;
     this.#onChange = onChange;
-    this.#objects = KubernetesObjectApi.makeApiClient(kc);
+    this.#objects = kc.makeApiClient(ObjectApi);
     this.#authz = kc.makeApiClient(AuthorizationV1Api);
   }
 
@@ -130,7 +131,7 @@ export class ManifestWatches {
             path: namespace ? `${base}/namespaces/${namespace}/${resource.name}` : `${base}/${resource.name}`,
             labelSelector,
             list: async () => {
-              const list = (await this.#objects.list(kind.apiVersion, kind.kind, namespace, undefined, undefined, undefined, undefined, labelSelector)) as KubernetesListObject<CachedManifest>;
+              const list = await this.#objects.list<CachedManifest>(kind.apiVersion, kind.kind, namespace, { labelSelector });
               for (const item of list.items) item.kind ??= kind.kind;
               return list;
             },

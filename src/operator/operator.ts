@@ -2,7 +2,7 @@
 // Used by `secrets-bridge run`, the demo and the integration tests (in-process, against the real apiserver).
 import { hostname } from "node:os";
 import { randomUUID } from "node:crypto";
-import type { KubeConfig } from "@kubernetes/client-node";
+import type { KubeConfig } from "../kube/http/index.ts";
 import type { Logger } from "pino";
 import type { ExternalSecret } from "../api/external-secret.ts";
 import type { SecretStore } from "../api/secret-store.ts";

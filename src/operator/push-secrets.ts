@@ -1,7 +1,8 @@
 // Wires the PushSecret controller: its queue, the per-namespace watches of source Secrets, and the events that wake
 // a PushSecret (its own spec, metadata, deletion or finalizer changes; a change of a Secret it selects; a change of
 // a store of a kind it uses). Status-only updates of the PushSecret itself wake nothing.
-import type { KubeConfig, KubernetesObject, V1Secret } from "@kubernetes/client-node";
+import type { KubernetesObject, V1Secret } from "@kubernetes/client-node";
+import type { KubeConfig } from "../kube/http/index.ts";
 import type { Logger } from "pino";
 import type { PushSecret } from "../api/push-secret.ts";
 import type { SecretStore } from "../api/secret-store.ts";

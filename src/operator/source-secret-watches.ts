@@ -2,7 +2,8 @@
 // appears there and stopped when the last one goes: a change of a source Secret is pushed at once, and a
 // namespace without PushSecrets costs nothing. The cache holds each Secret's metadata and the hash of its data,
 // never a value (the push reads the values live, at push time).
-import type { KubeConfig, V1Secret } from "@kubernetes/client-node";
+import type { V1Secret } from "@kubernetes/client-node";
+import type { KubeConfig } from "../kube/http/index.ts";
 import type { Logger } from "pino";
 import { ResilientInformer } from "../controller/informer.ts";
 import type { KubeClients } from "../kube/clients.ts";

@@ -4,7 +4,7 @@
 // for the ExternalSecrets it works. The status is the channel because every replica already watches RefreshReceivers
 // and may patch their status: no peer-to-peer traffic, no extra object, nothing for a tenant to reach.
 import { createHash, randomUUID } from "node:crypto";
-import { PatchStrategy, setHeaderOptions } from "@kubernetes/client-node";
+import { PatchStrategy, setHeaderOptions } from "../kube/http/index.ts";
 import { MAX_SHARED_CALLS, RECEIVER_GROUP, RECEIVER_VERSION, type RefreshReceiver, type SharedCall } from "../api/refresh-receiver.ts";
 import { statusCode } from "../controller/api-errors.ts";
 import type { KubeClients } from "../kube/clients.ts";

@@ -1,6 +1,6 @@
 // Where templateFrom reads its ConfigMaps and Secrets: the apiserver for the operator (a live GET in the
 // ExternalSecret's namespace, never a cache of every ConfigMap), manifests on disk for the offline CLI.
-import type { CoreV1Api } from "@kubernetes/client-node";
+import type { CoreV1Api } from "../kube/http/index.ts";
 import { isNotFound, kubeErrorSummary } from "../kube/errors.ts";
 
 /** Reads templateFrom sources. Both throw TemplateSourceError when the object does not exist. */

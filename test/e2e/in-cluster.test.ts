@@ -13,7 +13,7 @@ import { randomBytes } from "node:crypto";
 import { AppsV1Api, CoordinationV1Api, PatchStrategy, RbacAuthorizationV1Api, setHeaderOptions, type V1Deployment } from "@kubernetes/client-node";
 import { TOKEN_REQUESTS_DISABLED } from "../../src/kube/access.ts";
 import { accessReviewer } from "../../src/kube/access-review.ts";
-import { apiserverRequestCount, freshNamespace, kubeConfig } from "../helpers/bench.ts";
+import { apiserverRequestCount, freshNamespace, kubeConfig, operatorKubeConfig } from "../helpers/bench.ts";
 import { freePort, installChart, isLeader, mountServiceAccount, startLikePod, type PodProcess } from "../helpers/in-cluster.ts";
 import { RECEIVER_GROUP, RECEIVER_VERSION, type RefreshReceiver } from "../../src/api/refresh-receiver.ts";
 import { decoded, kube, ready, sleep, waitFor } from "../helpers/operator.ts";
@@ -24,7 +24,7 @@ import { pushApi } from "../helpers/push.ts";
 async function scraperToken(namespace: string, name: string, allowedToScrape: boolean): Promise<string> {
   const core = kube().core;
   await core.createNamespacedServiceAccount({ namespace, body: { metadata: { name } } });
-  const reviewer = accessReviewer(kubeConfig());
+  const reviewer = accessReviewer(operatorKubeConfig());
   const user = { username: `system:serviceaccount:${namespace}:${name}`, groups: ["system:serviceaccounts", `system:serviceaccounts:${namespace}`] };
   await waitFor(`RBAC for ${name}`, async () => ((await reviewer.authorize(user, "/metrics", "get")) === allowedToScrape ? true : undefined));
   return (await core.createNamespacedServiceAccountToken({ name, namespace, body: { spec: { audiences: [], expirationSeconds: 3600 } } })).status!.token!;

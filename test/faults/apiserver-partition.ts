@@ -6,7 +6,7 @@
 // writes after the heal against what changed (goal: one Secret write per changed or new ExternalSecret).
 import { GROUP, VERSION } from "../../src/api/common.ts";
 import type { ExternalSecret } from "../../src/api/external-secret.ts";
-import { PooledKubeConfig } from "../../src/kube/pooled-kube-config.ts";
+import { KubeConfig } from "../../src/kube/http/index.ts";
 import { apiserverRequestCount, freshNamespace, loadBench } from "../helpers/bench.ts";
 import { decoded, kube, ready, sleep, startTestOperator, waitFor, type TestOperator } from "../helpers/operator.ts";
 import { startPartitionProxy } from "./tcp-partition.ts";
@@ -47,15 +47,10 @@ const RESOURCES = ["externalsecrets", "secretstores", "clustersecretstores", "se
 const SECRET_WRITES = ["POST", "PUT", "PATCH", "APPLY"];
 
 /** The bench's admin kubeconfig, with the server moved to the proxy (same 127.0.0.1, so TLS still verifies). */
-function proxiedKubeConfig(port: number): PooledKubeConfig {
-  const kc = new PooledKubeConfig();
+function proxiedKubeConfig(port: number): KubeConfig {
+  const kc = new KubeConfig();
   kc.loadFromFile(loadBench().kubeconfigPath);
-  kc.loadFromOptions({
-    clusters: kc.clusters.map((cluster) => ({ ...cluster, server: cluster.server.replace(/:\d+$/, `:${port}`) })),
-    users: kc.users,
-    contexts: kc.contexts,
-    currentContext: kc.currentContext,
-  });
+  for (const cluster of kc.clusters) cluster.server = cluster.server.replace(/:\d+$/, `:${port}`);
   return kc;
 }
 

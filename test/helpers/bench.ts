@@ -7,7 +7,8 @@ import type { RequestOptions } from "node:https";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { CoreV1Api, KubeConfig } from "@kubernetes/client-node";
-import { PooledKubeConfig } from "../../src/kube/pooled-kube-config.ts";
+import { KubeConfig as OperatorKubeConfig } from "../../src/kube/http/index.ts";
+import { PooledKubeConfig } from "./pooled-kube-config.ts";
 import { restartApiserver, restartEtcd } from "../bench/kube-bench.ts";
 import type { KubeBench } from "../bench/kube-bench.ts";
 
@@ -66,9 +67,16 @@ export function loadBench(): KubeBench {
   return readBench(currentStatePath());
 }
 
-/** A KubeConfig for the bench's admin user (system:masters). */
+/** A client-node KubeConfig for the bench's admin user (system:masters): what tests use for their own calls. */
 export function kubeConfig(): KubeConfig {
   const kc = new PooledKubeConfig();
+  kc.loadFromFile(loadBench().kubeconfigPath);
+  return kc;
+}
+
+/** The operator's own (slim) KubeConfig for the bench's admin user: what tests hand to the operator's code. */
+export function operatorKubeConfig(): OperatorKubeConfig {
+  const kc = new OperatorKubeConfig();
   kc.loadFromFile(loadBench().kubeconfigPath);
   return kc;
 }

@@ -5,7 +5,7 @@ import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { CoreV1Api, type KubernetesObject, type V1Deployment } from "@kubernetes/client-node";
 import { applyObjects, installCrds } from "../../src/kube/apply.ts";
-import { kubeConfig, loadBench } from "./bench.ts";
+import { kubeConfig, loadBench, operatorKubeConfig } from "./bench.ts";
 import { helmTemplate, REPO } from "./deploy.ts";
 import { freePort } from "../bench/proc.ts";
 export { freePort };
@@ -16,8 +16,8 @@ export async function installChart(release: string, namespace: string, set: stri
   const kc = kubeConfig();
   await kc.makeApiClient(CoreV1Api).createNamespace({ body: { metadata: { name: namespace } } });
   const objects = helmTemplate(namespace, set, release);
-  await installCrds(kc, objects.filter((o) => o.kind === "CustomResourceDefinition"));
-  await applyObjects(kc, objects.filter((o) => o.kind !== "CustomResourceDefinition"));
+  await installCrds(operatorKubeConfig(), objects.filter((o) => o.kind === "CustomResourceDefinition"));
+  await applyObjects(operatorKubeConfig(), objects.filter((o) => o.kind !== "CustomResourceDefinition"));
   return objects.find((o: KubernetesObject) => o.kind === "Deployment") as V1Deployment;
 }
 

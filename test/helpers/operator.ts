@@ -10,13 +10,15 @@ import { generateCrdsFor } from "../../src/crdgen/index.ts";
 import { makeLogger } from "../../src/log.ts";
 import { startOperator, type Operator, type OperatorOptions } from "../../src/operator/operator.ts";
 import { builtinProviders, providerSchemas } from "../../providers/index.ts";
-import { kubeConfig, loadBench } from "./bench.ts";
+import { kubeConfig, loadBench, operatorKubeConfig } from "./bench.ts";
+import type { KubeConfig as OperatorKubeConfig } from "../../src/kube/http/index.ts";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 export interface TestOperator {
   operator: Operator;
-  kc: KubeConfig;
+  /** The operator's own KubeConfig (src/kube/http). */
+  kc: OperatorKubeConfig;
   /** Everything the operator logged so far. */
   logs(): string;
   stop(): Promise<void>;
@@ -24,14 +26,14 @@ export interface TestOperator {
 
 let crdsInstalled = false;
 
-export async function ensureCrds(kc: KubeConfig = kubeConfig()): Promise<void> {
+export async function ensureCrds(kc: OperatorKubeConfig = operatorKubeConfig()): Promise<void> {
   if (crdsInstalled) return;
   await installCrds(kc, generateCrdsFor(providerSchemas()).map((file) => parseManifests(file.yaml)[0]!));
   crdsInstalled = true;
 }
 
 export async function startTestOperator(namespace: string, extra: Partial<OperatorOptions> = {}): Promise<TestOperator> {
-  const kc = kubeConfig();
+  const kc = operatorKubeConfig();
   await ensureCrds(kc);
   const chunks: string[] = [];
   const sink = new Writable({

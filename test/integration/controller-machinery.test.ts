@@ -6,7 +6,7 @@ import { CoordinationV1Api, CoreV1Api, type V1ConfigMap } from "@kubernetes/clie
 import { ResilientInformer } from "../../src/controller/informer.ts";
 import { ExponentialBackoff } from "../../src/controller/backoff.ts";
 import { LeaderElector } from "../../src/controller/leader-election.ts";
-import { freshNamespace, kubeConfig, restartApiserverFromTest } from "../helpers/bench.ts";
+import { freshNamespace, kubeConfig, restartApiserverFromTest, operatorKubeConfig } from "../helpers/bench.ts";
 import { waitFor } from "../helpers/operator.ts";
 
 describe("ResilientInformer on the real apiserver", () => {
@@ -17,11 +17,10 @@ describe("ResilientInformer on the real apiserver", () => {
 
   before(async () => {
     ns = await freshNamespace("informer");
-    const kc = kubeConfig();
-    const core = kc.makeApiClient(CoreV1Api);
+    const core = kubeConfig().makeApiClient(CoreV1Api);
     informer = new ResilientInformer<V1ConfigMap>({
       name: "configmaps",
-      kc,
+      kc: operatorKubeConfig(),
       path: `/api/v1/namespaces/${ns}/configmaps`,
       list: async () => {
         if (listFails) throw new Error("list refused by the test");
@@ -70,13 +69,13 @@ describe("LeaderElector on the real apiserver", () => {
   it("writes a Lease with microsecond renewTime and clears the holder on release", async () => {
     const ns = await freshNamespace("lease");
     const kc = kubeConfig();
-    const elector = new LeaderElector({ kc, namespace: ns, name: "l", identity: "me", leaseDurationMs: 3000, renewDeadlineMs: 2000, retryPeriodMs: 300 });
+    const elector = new LeaderElector({ kc: operatorKubeConfig(), namespace: ns, name: "l", identity: "me", leaseDurationMs: 3000, renewDeadlineMs: 2000, retryPeriodMs: 300 });
     elector.run({ onStartedLeading: () => {}, onStoppedLeading: () => {} });
     await waitFor("leading", async () => (elector.isLeader() ? true : undefined));
     const api = kc.makeApiClient(CoordinationV1Api);
     const lease = await api.readNamespacedLease({ name: "l", namespace: ns });
     assert.equal(lease.spec?.holderIdentity, "me");
-    // client-node returns MicroTime fields as the raw wire string; the apiserver wants 6 fraction digits.
+    // The apiserver wants MicroTime with 6 fraction digits (src/kube/http/micro-time.ts).
     assert.match(String(lease.spec?.renewTime), /\.\d{6}Z$/);
     await elector.release();
     await elector.stop();

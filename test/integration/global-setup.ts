@@ -3,7 +3,7 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
-import { KubeConfig } from "@kubernetes/client-node";
+import { KubeConfig } from "../../src/kube/http/index.ts";
 import { startKubeBench, stopKubeBench } from "../bench/kube-bench.ts";
 import { BENCH_STATE_DIR, benchStatePath, peerStatePath, readBench, saveBench } from "../helpers/bench.ts";
 import { ensureCrds } from "../helpers/operator.ts";

@@ -5,7 +5,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { ApiextensionsV1Api, KubernetesObjectApi, type KubernetesObject, type V1ConfigMap } from "@kubernetes/client-node";
-import { CASCADE_TIMEOUT_MS, freshNamespace, kubeConfig } from "../helpers/bench.ts";
+import { CASCADE_TIMEOUT_MS, freshNamespace, kubeConfig, operatorKubeConfig } from "../helpers/bench.ts";
 import { kube, ready, startTestOperator, waitFor, waitForGone, waitForReady, type TestOperator } from "../helpers/operator.ts";
 import { leakForms, planted } from "../helpers/planted.ts";
 import { installCrds } from "../../src/kube/apply.ts";
@@ -46,7 +46,7 @@ describe("target.manifest (ConfigMaps and custom resources)", () => {
   const warnings = async (name: string, namespace = ns) => (await k.core.listNamespacedEvent({ namespace, fieldSelector: `involvedObject.name=${name}` })).items.filter((e) => e.type === "Warning");
 
   before(async () => {
-    await installCrds(kubeConfig(), [appConfigCrd as unknown as KubernetesObject]);
+    await installCrds(operatorKubeConfig(), [appConfigCrd as unknown as KubernetesObject]);
     ns = await freshNamespace("manifest");
     offNs = await freshNamespace("manifest-off");
     op = await startTestOperator(ns, { allowGenericTargets: true });

@@ -13,7 +13,7 @@ import { accessReviewer } from "../../src/kube/access-review.ts";
 import { makeLogger } from "../../src/log.ts";
 import { kubernetesMetricsAuth } from "../../src/metrics-auth.ts";
 import { startHttpServer, type HttpEndpoints } from "../../src/http-server.ts";
-import { apiserverRequestCount, freshNamespace, kubeConfig } from "../helpers/bench.ts";
+import { apiserverRequestCount, freshNamespace, kubeConfig, operatorKubeConfig } from "../helpers/bench.ts";
 import { helmTemplate } from "../helpers/deploy.ts";
 import { waitFor } from "../helpers/operator.ts";
 
@@ -49,7 +49,7 @@ describe("/metrics with --metrics-auth=kubernetes on the real apiserver", () => 
       body: { metadata: { name: `${release}-reader` }, roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: role.metadata!.name! }, subjects: [{ kind: "ServiceAccount", name: "prometheus", namespace: ns }] },
     });
     // RBAC reaches the authorizer's cache a moment later; a 403 then would be remembered for a minute.
-    const review = accessReviewer(kc);
+    const review = accessReviewer(operatorKubeConfig());
     await waitFor("the binding in effect", async () => ((await review.authorize({ username: `system:serviceaccount:${ns}:prometheus`, groups: ["system:serviceaccounts"] }, "/metrics", "get")) ? true : undefined));
     const registry = new Registry();
     new Gauge({ name: "secretsbridge_test_gauge", help: "test", registers: [registry] }).set(1);

@@ -1,7 +1,8 @@
 // The Lease each replica holds while it is a member of an automatic-shards fleet: found by label, named after the
 // member's identity, renewed like a leader's Lease, carrying the slots the member claims in an annotation.
 import { createHash } from "node:crypto";
-import { V1MicroTime, type V1Lease, type V1LeaseList } from "@kubernetes/client-node";
+import type { V1Lease, V1LeaseList } from "@kubernetes/client-node";
+import { MicroTime } from "../../kube/http/index.ts";
 
 /** Label on every member Lease; its value is the fleet (the leader-election id), so two installations do not mix. */
 export const MEMBER_LABEL = "secrets-bridge.dev/shard-fleet";
@@ -42,7 +43,7 @@ export interface MemberLeaseFields {
 
 /** The Lease to create or replace (with `current`'s resourceVersion, so a write over a changed Lease gets 409). */
 export function memberLeaseBody(fields: MemberLeaseFields, current: V1Lease | undefined): V1Lease {
-  const stamp = new V1MicroTime(fields.now);
+  const stamp = new MicroTime(fields.now);
   return {
     apiVersion: "coordination.k8s.io/v1",
     kind: "Lease",

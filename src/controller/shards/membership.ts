@@ -17,7 +17,8 @@
 //     it releases the Lease or the Lease expires. (A new leader does not wait for old members: they step aside
 //     at their next step instead.)
 // Writes to Secrets keep their own compare-before-write and resourceVersion preconditions besides.
-import { CoordinationV1Api, type KubeConfig, type V1Lease } from "@kubernetes/client-node";
+import type { V1Lease } from "@kubernetes/client-node";
+import { CoordinationV1Api, type KubeConfig } from "../../kube/http/index.ts";
 import type { Logger } from "pino";
 import { monotonicNow, realClock, type Clock } from "../clock.ts";
 import { jittered } from "../jitter.ts";

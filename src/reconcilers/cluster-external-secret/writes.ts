@@ -1,7 +1,7 @@
 // The ClusterExternalSecret reconciler's own writes (its children's are the fan-out's, ../fan-out/writes.ts):
 // removal of ESO's leftover finalizers (a JSON patch that tests the entry first, so a concurrent change of the list
 // is a conflict, not a wrong removal).
-import { PatchStrategy, setHeaderOptions } from "@kubernetes/client-node";
+import { PatchStrategy, setHeaderOptions } from "../../kube/http/index.ts";
 import { GROUP, VERSION } from "../../api/common.ts";
 import type { KubeClients } from "../../kube/clients.ts";
 import { isNotFound } from "../../kube/errors.ts";

@@ -2,7 +2,7 @@
 // Owner/Orphan: create or replace the whole Secret (optimistic concurrency on resourceVersion).
 // Merge/CreateOrMerge: server-side apply with ESO's per-ExternalSecret field manager, so only the keys this
 // ExternalSecret applied are touched and keys it stops applying are removed; other writers' keys stay.
-import { PatchStrategy, setHeaderOptions } from "@kubernetes/client-node";
+import { PatchStrategy, setHeaderOptions } from "../../kube/http/index.ts";
 import type { V1Secret } from "@kubernetes/client-node";
 import type { ExternalSecret } from "../../api/external-secret.ts";
 import type { ResolvedTarget } from "../../api/defaults.ts";

@@ -1,6 +1,6 @@
 // The PushSecret finalizer (ESO's name, so objects ESO made are cleaned up by us after a swap): held while
 // deletionPolicy is Delete, so what was pushed is removed from the providers before the object goes.
-import { PatchStrategy, setHeaderOptions } from "@kubernetes/client-node";
+import { PatchStrategy, setHeaderOptions } from "../../kube/http/index.ts";
 import { GROUP } from "../../api/common.ts";
 import { PUSH_VERSION, type PushSecret } from "../../api/push-secret.ts";
 import type { KubeClients } from "../../kube/clients.ts";

@@ -1,10 +1,10 @@
 // The harness's view of the bench cluster: bulk creation with bounded concurrency, watches that timestamp
 // when each ExternalSecret turns Ready and when each Secret's data changes, and the apiserver's counters.
-import { CoreV1Api, CustomObjectsApi, type KubeConfig, type KubernetesObject, type V1Secret } from "@kubernetes/client-node";
+import { type KubernetesObject, type V1Secret } from "@kubernetes/client-node";
+import { CoreV1Api, CustomObjectsApi, type KubeConfig } from "../../../src/kube/http/index.ts";
 import { ResilientInformer } from "../../../src/controller/informer.ts";
 import { GROUP, VERSION } from "../../../src/api/common.ts";
 import type { ExternalSecret } from "../../../src/api/external-secret.ts";
-import { rawRequest } from "../../../src/kube/raw-request.ts";
 import { sumSeries } from "./prom.ts";
 
 export const WRITE_VERBS = /^(POST|PUT|PATCH|APPLY|DELETE)$/;
@@ -95,7 +95,7 @@ export class ClusterView {
 
   /** Write requests so far by resource, from the apiserver's own apiserver_request_total. */
   async apiserverWritesByResource(): Promise<Record<WrittenResource, number>> {
-    const { body } = await rawRequest(this.kc, "GET", "/metrics");
+    const body: unknown = await this.kc.transport().request({ method: "GET", path: "/metrics" });
     const text = String(body);
     const count = (resource: WrittenResource) => sumSeries(text, "apiserver_request_total", { verb: WRITE_VERBS, resource });
     return Object.fromEntries(WRITTEN_RESOURCES.map((resource) => [resource, count(resource)])) as Record<WrittenResource, number>;
@@ -103,7 +103,7 @@ export class ClusterView {
 
   /** Lease write requests so far (leader election, shard membership): the cost of coordination, kept apart from the work's writes. */
   async leaseWrites(): Promise<number> {
-    const { body } = await rawRequest(this.kc, "GET", "/metrics");
+    const body: unknown = await this.kc.transport().request({ method: "GET", path: "/metrics" });
     return sumSeries(String(body), "apiserver_request_total", { verb: WRITE_VERBS, resource: "leases" });
   }
 

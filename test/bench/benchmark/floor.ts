@@ -5,7 +5,7 @@
 // template, no Event. W1's all-Ready time divided by this one is the ratio the issue's goal is stated in
 // (within 1.25x at 1,000, 5,000 and 10,000). The operator must be stopped while this runs (main.ts does it).
 import { createHash } from "node:crypto";
-import { PatchStrategy, setHeaderOptions } from "@kubernetes/client-node";
+import { PatchStrategy, setHeaderOptions } from "../../../src/kube/http/index.ts";
 import { GROUP, VERSION } from "../../../src/api/common.ts";
 import { ANNOTATION_DATA_HASH, LABEL_MANAGED } from "../../../src/api/markers.ts";
 import { inBatches } from "./cluster.ts";

@@ -5,7 +5,7 @@ import { Command } from "commander";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir, cpus, totalmem } from "node:os";
 import { join } from "node:path";
-import { PooledKubeConfig } from "../../../src/kube/pooled-kube-config.ts";
+import { KubeConfig } from "../../../src/kube/http/index.ts";
 import { startKubeBench, stopKubeBench } from "../kube-bench.ts";
 import { installCrds, parseManifests } from "../../../src/kube/apply.ts";
 import { generateCrdsFor } from "../../../src/crdgen/index.ts";
@@ -56,7 +56,7 @@ const log = (msg: string) => process.stderr.write(`[bench ${new Date().toISOStri
 const dir = mkdtempSync(join(tmpdir(), "secrets-bridge-benchmark-"));
 log(`starting etcd + kube-apiserver + kube-controller-manager in ${dir}`);
 const kube = await startKubeBench({ dir, log });
-const kc = new PooledKubeConfig();
+const kc = new KubeConfig();
 kc.loadFromFile(kube.kubeconfigPath);
 const results: Record<string, unknown> = {
   date: new Date().toISOString(),

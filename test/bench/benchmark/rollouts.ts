@@ -2,7 +2,8 @@
 // on both) and timestamps what happens to each Deployment. The deployment controller makes one ReplicaSet per pod
 // template it sees, so ReplicaSets minus one is how many times a Deployment was rolled. Watches, not polls: the
 // times are when the event arrived, and a ReplicaSet made and replaced between two polls would still be counted.
-import { AppsV1Api, type KubeConfig, type V1Deployment, type V1ReplicaSet } from "@kubernetes/client-node";
+import { type V1Deployment, type V1ReplicaSet } from "@kubernetes/client-node";
+import { AppsV1Api, type KubeConfig } from "../../../src/kube/http/index.ts";
 import { ResilientInformer } from "../../../src/controller/informer.ts";
 import { ANNOTATION_SECRETS_HASH } from "../../../src/api/markers.ts";
 

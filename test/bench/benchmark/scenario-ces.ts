@@ -2,7 +2,7 @@
 // while it runs. What it costs the provider (goal: the distinct keys, whatever the namespace count), the apiserver
 // (writes per namespace), and how long a namespace waits for its Secret. Deleting the ClusterExternalSecret at the
 // end cleans up through the bench's garbage collector (kube-controller-manager).
-import { PatchStrategy, setHeaderOptions } from "@kubernetes/client-node";
+import { PatchStrategy, setHeaderOptions } from "../../../src/kube/http/index.ts";
 import { GROUP, VERSION } from "../../../src/api/common.ts";
 import { inBatches } from "./cluster.ts";
 import { cpuSeconds, rssBytes } from "./process-stats.ts";

@@ -3,9 +3,8 @@
 // Deployment has rolled (a second ReplicaSet), and how many times each one rolled (goal: exactly once). The restart
 // budget is per namespace, so the layout matters: all N in one namespace wait for one budget (10 at once, then
 // 1/s by default: ~N-10 seconds), N/10 namespaces of 10 each roll within the burst.
-import { AppsV1Api } from "@kubernetes/client-node";
+import { AppsV1Api } from "../../../src/kube/http/index.ts";
 import { GROUP, VERSION } from "../../../src/api/common.ts";
-import { rawRequest } from "../../../src/kube/raw-request.ts";
 import { inBatches, WRITE_VERBS } from "./cluster.ts";
 import { sumSeries } from "./prom.ts";
 import { RolloutView } from "./rollouts.ts";
@@ -43,7 +42,7 @@ async function pollUntil(check: () => boolean, timeoutMs: number, sample: () => 
  * (--kube-api-qps, 20/s by default) is what paces it.
  */
 async function controllerWrites(ctx: Context): Promise<number> {
-  const { body } = await rawRequest(ctx.cluster.kc, "GET", "/metrics");
+  const body: unknown = await ctx.cluster.kc.transport().request({ method: "GET", path: "/metrics" });
   return sumSeries(String(body), "apiserver_request_total", { verb: WRITE_VERBS, resource: /^(replicasets|pods)$/ });
 }
 

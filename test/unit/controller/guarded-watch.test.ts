@@ -1,36 +1,56 @@
-// GuardedWatch: the guards around client-node's Watch/ListWatch (bookmarks, activity, throw->done, no watch after retirement).
+// The upstream informer (src/controller/guarded-watch.ts) against a scripted HTTP server: what it asks for, which
+// events it passes on, when it re-watches, relists, fails, and that a retired instance opens nothing.
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { after, before, test } from "node:test";
-import { KubeConfig } from "@kubernetes/client-node";
+import { after, before, beforeEach, test } from "node:test";
 import type { KubernetesListObject, KubernetesObject } from "@kubernetes/client-node";
-import { GuardedWatch, makeGuardedInformer } from "../../../src/controller/guarded-watch.ts";
+import { makeGuardedInformer } from "../../../src/controller/guarded-watch.ts";
+import type { UpstreamInformer } from "../../../src/controller/guarded-watch.ts";
+import { KubeConfig } from "../../../src/kube/http/index.ts";
 import { TEST_TIMEOUT_MS, deferred, settle } from "./helpers.ts";
+
+type Script = (res: ServerResponse, url: URL) => void;
 
 let server: Server;
 let kc: KubeConfig;
-const requests: URL[] = [];
-const open: ServerResponse[] = [];
+let requests: URL[] = [];
+let open: ServerResponse[] = [];
+/** What the n-th watch request gets; past the end, the last one again. */
+let scripts: Script[] = [];
 
-// Just enough HTTP to see what client-node asks for: every request is a watch that sends one BOOKMARK and stays open.
+const line = (type: string, object: object) => `${JSON.stringify({ type, object })}\n`;
+const thing = (name: string, resourceVersion: string) => ({ kind: "Thing", metadata: { name, namespace: "n", resourceVersion } });
+const hold: Script = (res) => {
+  res.writeHead(200, { "content-type": "application/json" });
+  res.write(line("BOOKMARK", { kind: "Thing", metadata: { resourceVersion: "42" } }));
+};
+
 before(async () => {
   server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    requests.push(new URL(req.url ?? "/", "http://localhost"));
-    res.writeHead(200, { "content-type": "application/json" });
-    res.write(`${JSON.stringify({ type: "BOOKMARK", object: { kind: "Thing", metadata: { resourceVersion: "42" } } })}\n`);
+    const url = new URL(req.url ?? "/", "http://localhost");
+    requests.push(url);
     open.push(res);
+    (scripts[requests.length - 1] ?? scripts.at(-1) ?? hold)(res, url);
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as AddressInfo).port;
   kc = new KubeConfig();
-  kc.loadFromOptions({
-    clusters: [{ name: "local", server: `http://127.0.0.1:${port}`, skipTLSVerify: true }],
-    users: [{ name: "anon" }],
-    contexts: [{ name: "local", cluster: "local", user: "anon" }],
-    currentContext: "local",
-  });
+  kc.loadFromString(
+    JSON.stringify({
+      clusters: [{ name: "local", cluster: { server: `http://127.0.0.1:${(server.address() as AddressInfo).port}` } }],
+      users: [{ name: "anon", user: {} }],
+      contexts: [{ name: "local", context: { cluster: "local", user: "anon" } }],
+      "current-context": "local",
+    }),
+  );
+});
+
+beforeEach(() => {
+  for (const res of open) res.destroy();
+  requests = [];
+  open = [];
+  scripts = [];
 });
 
 after(async () => {
@@ -39,58 +59,161 @@ after(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
-test("asks for bookmarks and reports the accepted watch and every event (bookmarks included) as activity", { timeout: TEST_TIMEOUT_MS }, async () => {
-  requests.length = 0;
-  let activity = 0;
-  const phases: string[] = [];
-  const w = new GuardedWatch(kc, { onActivity: () => activity++, isActive: () => true });
-  const done = deferred<unknown>();
-  const controller = await w.watch("/api/v1/things", { resourceVersion: "7" }, (phase) => phases.push(phase), done.resolve);
-  for (let i = 0; i < 50 && phases.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
-  assert.equal(requests[0]?.searchParams.get("allowWatchBookmarks"), "true");
-  assert.equal(requests[0]?.searchParams.get("resourceVersion"), "7");
-  assert.deepEqual(phases, ["BOOKMARK"]);
-  assert.equal(activity, 2, "one for the accepted watch, one for the bookmark");
-  controller.abort();
-  await done.promise;
+interface Seen {
+  events: string[];
+  errors: unknown[];
+  activity: number;
+  lists: number;
+}
+
+function informer(listVersions: string[], active: () => boolean = () => true): { upstream: UpstreamInformer<KubernetesObject>; seen: Seen } {
+  const seen: Seen = { events: [], errors: [], activity: 0, lists: 0 };
+  const upstream = makeGuardedInformer<KubernetesObject>({
+    kc,
+    path: "/api/v1/things",
+    list: async () => ({ metadata: { resourceVersion: listVersions[seen.lists++] ?? listVersions.at(-1)! }, items: [] }) as KubernetesListObject<KubernetesObject>,
+    labelSelector: "a=b",
+    hooks: { onActivity: () => seen.activity++, isActive: active },
+  });
+  for (const verb of ["add", "update", "delete"] as const) upstream.on(verb, (obj) => seen.events.push(`${verb} ${obj.metadata?.name}`));
+  upstream.on("error", (err) => seen.errors.push(err));
+  return { upstream, seen };
+}
+
+async function until(what: string, check: () => boolean): Promise<void> {
+  for (let i = 0; i < 300 && !check(); i++) await new Promise((r) => setTimeout(r, 10));
+  assert.ok(check(), what);
+}
+
+test("watches from the list's version with bookmarks and the selector; passes events on and reports activity", { timeout: TEST_TIMEOUT_MS }, async () => {
+  scripts = [
+    (res) => {
+      res.writeHead(200);
+      res.write(line("ADDED", thing("a", "11")) + line("MODIFIED", thing("a", "12")) + line("BOOKMARK", { metadata: { resourceVersion: "13" } }));
+      res.write(line("DELETED", thing("a", "14")));
+    },
+  ];
+  const { upstream, seen } = informer(["7"]);
+  await upstream.start();
+  await until("four events", () => seen.events.length === 3 && seen.activity >= 5);
+  const url = requests[0]!;
+  assert.equal(url.searchParams.get("watch"), "true");
+  assert.equal(url.searchParams.get("resourceVersion"), "7");
+  assert.equal(url.searchParams.get("allowWatchBookmarks"), "true");
+  assert.equal(url.searchParams.get("labelSelector"), "a=b");
+  assert.ok(Number(url.searchParams.get("timeoutSeconds")) >= 300);
+  assert.deepEqual(seen.events, ["add a", "update a", "delete a"]);
+  assert.equal(seen.activity, 5, "the accepted watch and four events (the bookmark included)");
+  assert.equal(seen.lists, 1);
+  await upstream.stop();
 });
 
-test("an inactive (retired) watch opens no request and never calls done", { timeout: TEST_TIMEOUT_MS }, async () => {
-  requests.length = 0;
-  let doneCalls = 0;
-  const w = new GuardedWatch(kc, { onActivity: () => assert.fail("no activity expected"), isActive: () => false });
-  const controller = await w.watch("/api/v1/things", {}, () => {}, () => doneCalls++);
-  await new Promise((r) => setTimeout(r, 30));
-  assert.ok(controller instanceof AbortController);
-  assert.equal(requests.length, 0);
-  assert.equal(doneCalls, 0);
+test("a watch the server ends is opened again from the last version seen, without a relist", { timeout: TEST_TIMEOUT_MS }, async () => {
+  scripts = [
+    (res) => {
+      res.writeHead(200);
+      res.end(line("ADDED", thing("a", "21")) + line("BOOKMARK", { metadata: { resourceVersion: "25" } }));
+    },
+    hold,
+  ];
+  const { upstream, seen } = informer(["20"]);
+  await upstream.start();
+  await until("a second watch", () => requests.length === 2);
+  assert.equal(requests[1]!.searchParams.get("resourceVersion"), "25");
+  assert.equal(seen.lists, 1);
+  assert.deepEqual(seen.errors, []);
+  await upstream.stop();
 });
 
-test("a throwing Watch.watch (no current cluster) becomes done(err) instead of a rejection", { timeout: TEST_TIMEOUT_MS }, async () => {
-  const w = new GuardedWatch(new KubeConfig(), { onActivity: () => {}, isActive: () => true });
-  const errors: unknown[] = [];
-  const controller = await w.watch("/api/v1/things", {}, () => {}, (err) => errors.push(err));
-  assert.ok(controller instanceof AbortController);
-  assert.equal(errors.length, 1);
-  assert.match(String((errors[0] as Error).message), /No currently active cluster/);
+test("410 Gone, as an ERROR event or as the answer to the watch, relists and watches from the new version", { timeout: TEST_TIMEOUT_MS }, async () => {
+  scripts = [
+    (res) => {
+      res.writeHead(200);
+      res.write(line("ERROR", { kind: "Status", code: 410, reason: "Expired" }));
+    },
+    (res) => {
+      res.writeHead(410, { "content-type": "application/json" });
+      res.end(JSON.stringify({ kind: "Status", code: 410 }));
+    },
+    hold,
+  ];
+  const { upstream, seen } = informer(["30", "40", "50"]);
+  await upstream.start();
+  await until("a third watch", () => requests.length === 3);
+  assert.deepEqual(requests.map((url) => url.searchParams.get("resourceVersion")), ["30", "40", "50"]);
+  assert.equal(seen.lists, 3);
+  assert.deepEqual(seen.errors, []);
+  await upstream.stop();
 });
 
-test("a ListWatch stopped while its list is in flight does not open a watch afterwards", { timeout: TEST_TIMEOUT_MS }, async () => {
-  requests.length = 0;
+test("any other failure is reported once as 'error' and nothing more is opened", { timeout: TEST_TIMEOUT_MS }, async () => {
+  scripts = [
+    (res) => {
+      res.writeHead(200);
+      res.write(line("ERROR", { kind: "Status", code: 500, message: "etcd down" }));
+    },
+  ];
+  const { upstream, seen } = informer(["60"]);
+  await upstream.start();
+  await until("an error", () => seen.errors.length === 1);
+  await new Promise((r) => setTimeout(r, 50));
+  assert.equal(seen.errors.length, 1);
+  assert.equal(requests.length, 1);
+
+  scripts = [
+    (res) => {
+      res.writeHead(403, { "content-type": "application/json" });
+      res.end(JSON.stringify({ kind: "Status", code: 403 }));
+    },
+  ];
+  requests = [];
+  const refused = informer(["61"]);
+  await refused.upstream.start();
+  await until("an error", () => refused.seen.errors.length === 1);
+  assert.equal((refused.seen.errors[0] as { code?: number }).code, 403);
+  await new Promise((r) => setTimeout(r, 50));
+  assert.equal(requests.length, 1);
+});
+
+test("a line that is not JSON fails the watch instead of throwing out of the stream", { timeout: TEST_TIMEOUT_MS }, async () => {
+  scripts = [
+    (res) => {
+      res.writeHead(200);
+      res.write("{not json\n");
+    },
+  ];
+  const { upstream, seen } = informer(["70"]);
+  await upstream.start();
+  await until("an error", () => seen.errors.length === 1);
+  await upstream.stop();
+});
+
+test("stop() closes the open watch and reports nothing", { timeout: TEST_TIMEOUT_MS }, async () => {
+  const { upstream, seen } = informer(["80"]);
+  await upstream.start();
+  await until("the watch", () => requests.length === 1 && seen.activity >= 2);
+  const closed = deferred();
+  open[0]!.on("close", () => closed.resolve());
+  await upstream.stop();
+  await closed.promise;
+  await settle();
+  assert.deepEqual(seen.errors, []);
+  assert.equal(requests.length, 1);
+});
+
+test("an instance retired while its list is in flight never opens a watch", { timeout: TEST_TIMEOUT_MS }, async () => {
   let active = true;
   const list = deferred<KubernetesListObject<KubernetesObject>>();
-  const informer = makeGuardedInformer<KubernetesObject>({
+  const upstream = makeGuardedInformer<KubernetesObject>({
     kc,
     path: "/api/v1/things",
     list: () => list.promise,
-    hooks: { onActivity: () => {}, isActive: () => active },
+    hooks: { onActivity: () => assert.fail("no activity expected"), isActive: () => active },
   });
-  const started = informer.start();
+  await upstream.start();
   await settle();
-  await informer.stop();
   active = false; // what ResilientInformer does when it retires a run
-  list.resolve({ metadata: { resourceVersion: "5" }, items: [] });
-  await started;
+  list.resolve({ metadata: { resourceVersion: "5" }, items: [] } as KubernetesListObject<KubernetesObject>);
   await new Promise((r) => setTimeout(r, 30));
-  assert.equal(requests.length, 0, "upstream ListWatch would have opened a watch here");
+  assert.equal(requests.length, 0);
 });

@@ -1,7 +1,7 @@
 // ResilientInformer with a stubbed upstream informer: first-list retries, restart on error, stale-watch restarts, relist diffs, stop.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { KubeConfig } from "@kubernetes/client-node";
+import { KubeConfig } from "../../../src/kube/http/index.ts";
 import type { Informer, KubernetesListObject, KubernetesObject } from "@kubernetes/client-node";
 import { ExponentialBackoff } from "../../../src/controller/backoff.ts";
 import { FakeClock } from "../../../src/controller/clock.ts";

@@ -1,7 +1,8 @@
 // LeaderElector loop with an in-memory Lease (resourceVersion CAS, JSON round trip): acquire, renew, standby, takeover, loss, release.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { ApiException, KubeConfig } from "@kubernetes/client-node";
+import { ApiException } from "@kubernetes/client-node";
+import { KubeConfig } from "../../../src/kube/http/index.ts";
 import type { V1Lease } from "@kubernetes/client-node";
 import { FakeClock, type Clock } from "../../../src/controller/clock.ts";
 import { LeaderElector } from "../../../src/controller/leader-election.ts";

@@ -3,7 +3,8 @@
 // scenario: no slot is owned by two members at once.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { ApiException, KubeConfig, V1MicroTime, type V1Lease, type V1LeaseList } from "@kubernetes/client-node";
+import { ApiException, V1MicroTime, type V1Lease, type V1LeaseList } from "@kubernetes/client-node";
+import { KubeConfig } from "../../../src/kube/http/index.ts";
 import { FakeClock } from "../../../src/controller/clock.ts";
 import { decodeClaims, encodeClaims } from "../../../src/controller/shards/claims.ts";
 import { MEMBER_LABEL, type MemberLeaseApi } from "../../../src/controller/shards/member-lease.ts";

@@ -1,7 +1,8 @@
-// Reads and writes target.manifest resources of any kind through client-node's KubernetesObjectApi (discovery
+// Reads and writes target.manifest resources of any kind through client-node's ObjectApi (discovery
 // maps a kind to its resource; its cache makes that one request per API version). Only namespaced kinds in the
 // ExternalSecret's own namespace are ever touched.
-import { KubernetesObjectApi, type KubeConfig, type KubernetesObject, type V1APIResource } from "@kubernetes/client-node";
+import type { KubernetesObject, V1APIResource } from "@kubernetes/client-node";
+import { ObjectApi, type KubeConfig, type ObjectReference } from "../../../kube/http/index.ts";
 import type { ManifestKind } from "../../../api/manifest-target.ts";
 import { FIELD_MANAGER } from "../../../api/markers.ts";
 import { isConflict, isForbidden, isNotFound, kubeErrorSummary } from "../../../kube/errors.ts";
@@ -11,25 +12,18 @@ import { secretError } from "../secret-writer.ts";
 
 const describe = (kind: ManifestKind, namespace: string, name: string) => `${kind.kind} ${namespace}/${name}`;
 
-/** client-node keeps its cached discovery lookup protected; this exposes it. */
-class DiscoveringObjectApi extends KubernetesObjectApi {
-  lookup(apiVersion: string, kind: string): Promise<V1APIResource | undefined> {
-    return this.resource(apiVersion, kind);
-  }
-}
-
 export class ManifestWriter {
-  readonly #api: DiscoveringObjectApi;
+  readonly #api: ObjectApi;
 
   constructor(kc: KubeConfig) {
-    this.#api = kc.makeApiClient(DiscoveringObjectApi);
+    this.#api = kc.makeApiClient(ObjectApi);
   }
 
   /** The kind's API resource; a kind the apiserver does not serve is retried (its CRD may come later), a cluster-scoped one is refused. */
   async resource(kind: ManifestKind): Promise<V1APIResource> {
     let resource: V1APIResource | undefined;
     try {
-      resource = await this.#api.lookup(kind.apiVersion, kind.kind);
+      resource = await this.#api.resource(kind.apiVersion, kind.kind);
     } catch (err) {
       if (!isNotFound(err)) throw new ProviderUnavailableError(`discovering ${kind.apiVersion} ${kind.kind}: ${kubeErrorSummary(err)}`);
     }
@@ -51,7 +45,7 @@ export class ManifestWriter {
   async create(kind: ManifestKind, obj: Manifest): Promise<void> {
     const { namespace, name } = obj.metadata as { namespace: string; name: string };
     try {
-      await this.#api.create(obj as KubernetesObject, undefined, undefined, FIELD_MANAGER);
+      await this.#api.create(obj as unknown as ObjectReference, { fieldManager: FIELD_MANAGER });
     } catch (err) {
       throw this.#failure(err, `creating ${describe(kind, namespace, name)}`, "create");
     }
@@ -61,7 +55,7 @@ export class ManifestWriter {
   async replace(kind: ManifestKind, obj: Manifest, resourceVersion: string | undefined): Promise<void> {
     const { namespace, name } = obj.metadata as { namespace: string; name: string };
     try {
-      await this.#api.replace({ ...obj, metadata: { ...obj.metadata, resourceVersion } } as KubernetesObject, undefined, undefined, FIELD_MANAGER);
+      await this.#api.replace({ ...obj, metadata: { ...obj.metadata, resourceVersion } } as ObjectReference, { fieldManager: FIELD_MANAGER });
     } catch (err) {
       throw this.#failure(err, `updating ${describe(kind, namespace, name)}`, "update");
     }
@@ -70,7 +64,7 @@ export class ManifestWriter {
   /** Deletes the object at the uid it was checked at, so an object recreated meanwhile by someone else survives. */
   async delete(kind: ManifestKind, namespace: string, name: string, uid: string): Promise<void> {
     try {
-      await this.#api.delete({ apiVersion: kind.apiVersion, kind: kind.kind, metadata: { name, namespace } }, undefined, undefined, undefined, undefined, undefined, { preconditions: { uid } });
+      await this.#api.deleteObject({ apiVersion: kind.apiVersion, kind: kind.kind, metadata: { name, namespace } }, { preconditions: { uid } });
     } catch (err) {
       if (isNotFound(err)) return;
       throw this.#failure(err, `deleting ${describe(kind, namespace, name)}`, "delete");

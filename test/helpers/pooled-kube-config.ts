@@ -1,4 +1,4 @@
-// A KubeConfig whose API requests share one connection instead of opening a new one each.
+// Tests only: a client-node KubeConfig whose requests share one connection (the operator itself uses src/kube/http, issue 22).
 //
 // Why by hand: @kubernetes/client-node 2.0.1 builds a new undici Agent inside
 // KubeConfig.applySecurityAuthentication for EVERY API request, so every request pays a TCP connect,
