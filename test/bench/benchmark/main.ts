@@ -38,6 +38,7 @@ const program = new Command("bench")
   .option("--push-secrets <n>", "W12: PushSecrets, each pushing one key of its own Secret", "200")
   .option("--shards-size <n>", "W13: ExternalSecrets in the burst the fleets of --shard-fleets take (default: the largest of --sizes)")
   .option("--shard-fleets <list>", "W13: fleet sizes compared, each a run of replicas with --shards auto", "1,3")
+  .option("--repeats <k>", "floor + W1 pairs per size, medians reported (the floor alone moves 25-40% between runs on a shared VM); the last W1's ExternalSecrets stay for W2 and on", "1")
   .option("--provider <name>", "where the keys live: fake, aws (the moto peer, counted at its proxy) or vault (the OpenBao peer, counted from its audit log)", "fake")
   .option("--cpu-prof <dir>", "write a V8 CPU profile of each operator process (one file per process) into this directory")
   .option("--source", "run the operator's TypeScript sources (node src/cli.ts) instead of building it as the image ships it (dist/)")
@@ -47,7 +48,7 @@ const program = new Command("bench")
   .option("--out <file>", "JSON results", join(REPO, ".bench/benchmark.json"))
   .option("--plot [dir]", "after the run, draw its results as SVG charts into DIR (default: <--out without .json>-charts/); npm run bench:plot draws the recorded ones into docs/charts");
 program.parse();
-const opts = program.opts<{ source?: boolean; shardsSize?: string; shardFleets: string; cpuProf?: string; plot?: string | boolean; pushSecrets: string; restartDeployments: string; restartNamespaces: string; restartSettle: string; cesNamespaces: string; provider: string; sizes: string; interval: string; unrelated: string; skip: string; operatorCmd?: string; operatorArgs: string; crds?: string; out: string }>();
+const opts = program.opts<{ repeats: string; source?: boolean; shardsSize?: string; shardFleets: string; cpuProf?: string; plot?: string | boolean; pushSecrets: string; restartDeployments: string; restartNamespaces: string; restartSettle: string; cesNamespaces: string; provider: string; sizes: string; interval: string; unrelated: string; skip: string; operatorCmd?: string; operatorArgs: string; crds?: string; out: string }>();
 // "" runs no size (e.g. only W13 with --shards-size).
 const sizes = opts.sizes.split(",").filter(Boolean).map(Number);
 const skip = new Set(opts.skip.split(",").filter(Boolean));
@@ -105,18 +106,43 @@ try {
     const prefix = `bench-${n}`;
     const row: Record<string, unknown> = {};
     // The floor first, with the operator stopped: the same burst's writes alone (floor.ts). Not for another
-    // implementation (--operator-cmd): its floor is the same, run ours.
-    const floor = !skip.has("floor") && !opts.operatorCmd ? await (async () => {
-      log(`floor: the writes of a ${n} burst, no operator`);
-      await operator!.stop();
-      const result = await floorBurst(ctx, `floor-${n}`, n);
-      operator = await startOperator();
-      return result;
-    })() : undefined;
-    if (floor) row.floor = floor;
-    log(`W1 burst create: ${n} ExternalSecrets`);
-    row.W1 = await w1BurstCreate(ctx, prefix, n);
-    if (floor) (row.W1 as Record<string, unknown>).floorRatio = Math.round(((row.W1 as { allReadySeconds: number }).allReadySeconds / floor.floorSeconds) * 100) / 100;
+    // implementation (--operator-cmd): its floor is the same, run ours. With --repeats, floor and W1 alternate
+    // and the medians are reported; earlier W1s are cleaned up and the operator restarted (a fresh process each).
+    const repeats = Math.max(1, Number(opts.repeats));
+    const pairs: Array<{ floorSeconds?: number; allReadySeconds: number; floorRatio?: number }> = [];
+    for (let r = 0; r < repeats; r++) {
+      const last = r === repeats - 1;
+      const floor = !skip.has("floor") && !opts.operatorCmd ? await (async () => {
+        log(`floor: the writes of a ${n} burst, no operator${repeats > 1 ? ` (${r + 1}/${repeats})` : ""}`);
+        await operator!.stop();
+        const result = await floorBurst(ctx, r === 0 ? `floor-${n}` : `floor-${n}-r${r}`, n);
+        operator = await startOperator();
+        return result;
+      })() : undefined;
+      if (floor) row.floor = floor;
+      const burstPrefix = last ? prefix : `${prefix}-r${r}`;
+      log(`W1 burst create: ${n} ExternalSecrets${repeats > 1 ? ` (${r + 1}/${repeats})` : ""}`);
+      const w1 = (await w1BurstCreate(ctx, burstPrefix, n)) as Awaited<ReturnType<typeof w1BurstCreate>> & { floorRatio?: number };
+      if (floor) w1.floorRatio = Math.round((w1.allReadySeconds / floor.floorSeconds) * 100) / 100;
+      pairs.push({ floorSeconds: floor?.floorSeconds, allReadySeconds: w1.allReadySeconds, floorRatio: w1.floorRatio });
+      row.W1 = w1;
+      if (!last) {
+        await cleanup(ctx, burstPrefix);
+        await ctx.restartOperator();
+      }
+    }
+    if (repeats > 1) {
+      const median = (values: Array<number | undefined>) => {
+        const sorted = values.filter((v): v is number => v !== undefined).sort((a, b) => a - b);
+        return sorted.length === 0 ? undefined : sorted.length % 2 ? sorted[(sorted.length - 1) / 2]! : (sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!) / 2;
+      };
+      Object.assign(row.W1 as Record<string, unknown>, {
+        medianAllReadySeconds: median(pairs.map((p) => p.allReadySeconds)),
+        medianFloorSeconds: median(pairs.map((p) => p.floorSeconds)),
+        medianFloorRatio: median(pairs.map((p) => p.floorRatio)),
+      });
+      row.repeats = pairs;
+    }
     log(`W2 steady refresh: one ${opts.interval}s cycle`);
     row.W2 = await w2SteadyRefresh(ctx);
     if (!skip.has("W5")) {
