@@ -25,6 +25,8 @@ export interface InformerFactoryArgs<T extends KubernetesObject> {
   labelSelector?: string;
   fieldSelector?: string;
   hooks: WatchHooks;
+  /** A watch with no byte for this long is closed and opened again from its version. Default WATCH_IDLE_MS (tests shorten it). */
+  watchIdleMs?: number;
 }
 
 export type UpstreamEvent = "add" | "update" | "delete" | "connect" | "error";
@@ -57,8 +59,11 @@ const REWATCH_MAX_MS = 30_000;
 
 type WatchEvent = { type?: string; object?: KubernetesObject & { code?: number } };
 
-/** The watch ended: normally (re-watch from the last version) or because that version is gone (relist). */
-type WatchEnd = { gone: boolean; events: number };
+/**
+ * How a watch ended: that version is gone (relist), or normally (re-watch from the last version): after events, or
+ * our idle timeout (a quiet resource: at once), or the server closed it without any (back off, it may be refusing).
+ */
+type WatchEnd = { gone: boolean; events: number; idle?: boolean };
 
 /**
  * Contract: start() runs list -> watch -> re-watch until stop() or an error. Errors (a failed list, a refused
@@ -111,8 +116,8 @@ class ListWatch<T extends KubernetesObject> implements UpstreamInformer<T> {
         delayMs = 0;
         continue;
       }
-      // A watch that ends at once without an event, again and again, must not spin: back off as client-node did.
-      delayMs = end.events > 0 ? 0 : Math.min(REWATCH_MAX_MS, delayMs === 0 ? REWATCH_BASE_MS : delayMs * 2);
+      // A watch the server ends at once without an event, again and again, must not spin: back off as client-node did.
+      delayMs = end.events > 0 || end.idle ? 0 : Math.min(REWATCH_MAX_MS, delayMs === 0 ? REWATCH_BASE_MS : delayMs * 2);
       if (delayMs > 0) await sleep(delayMs, undefined, { ref: false, signal: this.#stop.signal }).catch(() => {});
     }
   }
@@ -146,7 +151,7 @@ class ListWatch<T extends KubernetesObject> implements UpstreamInformer<T> {
         if (end instanceof Error) reject(end);
         else resolve(end);
       };
-      let idle = setTimeout(() => finish({ gone: false, events }), WATCH_IDLE_MS);
+      const idle = setTimeout(() => finish({ gone: false, events, idle: true }), this.#args.watchIdleMs ?? WATCH_IDLE_MS);
       this.#abortWatch = () => finish({ gone: false, events });
       response.setEncoding("utf8");
       response.on("data", (chunk: string) => {

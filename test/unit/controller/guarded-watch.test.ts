@@ -66,7 +66,7 @@ interface Seen {
   lists: number;
 }
 
-function informer(listVersions: string[], active: () => boolean = () => true): { upstream: UpstreamInformer<KubernetesObject>; seen: Seen } {
+function informer(listVersions: string[], active: () => boolean = () => true, watchIdleMs?: number): { upstream: UpstreamInformer<KubernetesObject>; seen: Seen } {
   const seen: Seen = { events: [], errors: [], activity: 0, lists: 0 };
   const upstream = makeGuardedInformer<KubernetesObject>({
     kc,
@@ -74,6 +74,7 @@ function informer(listVersions: string[], active: () => boolean = () => true): {
     list: async () => ({ metadata: { resourceVersion: listVersions[seen.lists++] ?? listVersions.at(-1)! }, items: [] }) as KubernetesListObject<KubernetesObject>,
     labelSelector: "a=b",
     hooks: { onActivity: () => seen.activity++, isActive: active },
+    ...(watchIdleMs ? { watchIdleMs } : {}),
   });
   for (const verb of ["add", "update", "delete"] as const) upstream.on(verb, (obj) => seen.events.push(`${verb} ${obj.metadata?.name}`));
   upstream.on("error", (err) => seen.errors.push(err));
@@ -123,6 +124,25 @@ test("a watch the server ends is opened again from the last version seen, withou
   assert.equal(seen.lists, 1);
   assert.deepEqual(seen.errors, []);
   await upstream.stop();
+});
+
+test("a quiet watch (no byte for the idle time) is opened again at once; one the server ends empty backs off", { timeout: TEST_TIMEOUT_MS }, async () => {
+  scripts = [(res) => res.writeHead(200).flushHeaders()];
+  const quiet = informer(["90"], () => true, 100);
+  await quiet.upstream.start();
+  await new Promise((r) => setTimeout(r, 550));
+  await quiet.upstream.stop();
+  assert.ok(requests.length >= 4, `${requests.length} watches in 550 ms with a 100 ms idle time`);
+  assert.ok(requests.every((url) => url.searchParams.get("resourceVersion") === "90"));
+  assert.equal(quiet.seen.lists, 1);
+
+  requests = [];
+  scripts = [(res) => res.writeHead(200).end()];
+  const refusing = informer(["91"], () => true, 100);
+  await refusing.upstream.start();
+  await new Promise((r) => setTimeout(r, 550));
+  await refusing.upstream.stop();
+  assert.equal(requests.length, 1, "after an empty end the next watch waits (1 s, doubling to 30 s)");
 });
 
 test("410 Gone, as an ERROR event or as the answer to the watch, relists and watches from the new version", { timeout: TEST_TIMEOUT_MS }, async () => {
