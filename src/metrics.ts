@@ -1,5 +1,6 @@
 // Prometheus metrics, with ESO's names where the meaning matches. Labels carry object names, never values.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import { onKubeRequest } from "./kube/http/request-events.ts";
 import { onFetch, onProviderCall } from "./provider/call-metrics.ts";
 
 export interface OperatorMetrics {
@@ -19,7 +20,10 @@ export interface OperatorMetrics {
   rolloutRestarts: Counter<"namespace" | "kind" | "result">;
   /** RefreshReceiver calls by receiver and result (accepted, not-found, too-large, replayed, rate-limited ...); unknown paths count with empty names. */
   receiverCalls: Counter<"namespace" | "name" | "result">;
-  /** Stops feeding provider-call events into this registry. */
+  /** The operator's apiserver requests (watches apart), client-go's names: latency by verb and resource, count by code too. */
+  kubeRequestDuration: Histogram<"verb" | "resource">;
+  kubeRequests: Counter<"verb" | "resource" | "code">;
+  /** Stops feeding provider-call and apiserver-request events into this registry. */
   close(): void;
 }
 
@@ -40,10 +44,29 @@ export function makeMetrics(opts: { defaultMetrics?: boolean } = {}): OperatorMe
   });
   const unsubscribe = onProviderCall((provider, call, status) => providerCalls.inc({ provider, call, status }));
   const unsubscribeFetch = onFetch((result) => fetches.inc({ result }));
+  const kubeRequestDuration = new Histogram({
+    name: "rest_client_request_duration_seconds",
+    help: "Apiserver request latency (watches apart), by verb and resource, as client-go names it.",
+    labelNames: ["verb", "resource"],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  const kubeRequests = new Counter({
+    name: "rest_client_requests_total",
+    help: "Apiserver requests (watches apart), by verb, resource and HTTP code (0: no answer).",
+    labelNames: ["verb", "resource", "code"],
+    registers: [registry],
+  });
+  const unsubscribeKube = onKubeRequest(({ verb, resource, code, seconds }) => {
+    kubeRequestDuration.observe({ verb, resource }, seconds);
+    kubeRequests.inc({ verb, resource, code: String(code) });
+  });
   return {
     registry,
     providerCalls,
     fetches,
+    kubeRequestDuration,
+    kubeRequests,
     queueWait: new Histogram({
       name: "secretsbridge_workqueue_wait_seconds",
       help: "Time a key waited in the work queue before a worker took it, by controller and priority lane.",
@@ -66,6 +89,7 @@ export function makeMetrics(opts: { defaultMetrics?: boolean } = {}): OperatorMe
     close: () => {
       unsubscribe();
       unsubscribeFetch();
+      unsubscribeKube();
     },
     rolloutRestarts: new Counter({
       name: "secretsbridge_rollout_restarts_total",

@@ -12,6 +12,7 @@ import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import { ApiException, parseBody } from "./api-exception.ts";
 import { FallbackAuth, needsFallbackAuth } from "./fallback-auth.ts";
 import type { KubeConfig } from "./kube-config.ts";
+import { recordKubeRequest, resourceOfPath } from "./request-events.ts";
 
 export type Query = Record<string, string | number | boolean | undefined>;
 
@@ -89,11 +90,17 @@ export class KubeTransport {
   }
 
   async request<T = any>(req: KubeRequest): Promise<T> {
-    const response = await this.#send(req, true);
-    const text = await readText(response);
-    const status = response.statusCode ?? 0;
-    if (status < 200 || status >= 300) throw new ApiException(status, req.method, req.path, parseBody(text), response.headers);
-    return parseBody(text) as T;
+    const started = performance.now();
+    let status = 0;
+    try {
+      const response = await this.#send(req, true);
+      const text = await readText(response);
+      status = response.statusCode ?? 0;
+      if (status < 200 || status >= 300) throw new ApiException(status, req.method, req.path, parseBody(text), response.headers);
+      return parseBody(text) as T;
+    } finally {
+      recordKubeRequest({ verb: req.method, resource: resourceOfPath(req.path), code: status, seconds: (performance.now() - started) / 1000 });
+    }
   }
 
   async stream(req: KubeRequest): Promise<{ response: IncomingMessage; abort: () => void }> {

@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { ApiException, CoreV1Api, CustomObjectsApi, KubeConfig, KubeTransport, PatchStrategy, setHeaderOptions } from "../../../../src/kube/http/index.ts";
 import { isNotFound } from "../../../../src/kube/errors.ts";
+import { onKubeRequest, resourceOfPath, type KubeRequestRecord } from "../../../../src/kube/http/request-events.ts";
 
 interface Seen {
   method: string;
@@ -115,4 +116,32 @@ test("a token file is read per credentials period, so a rotated token is sent; b
   await basic.transport().request({ method: "GET", path: "/version" });
   assert.equal(seen.at(-1)!.headers.authorization, `Basic ${Buffer.from("ada:pw").toString("base64")}`);
   await basic.closeConnections();
+});
+
+test("every finished request is reported with its verb, resource, code and duration (rest_client_* metrics)", async () => {
+  const records: KubeRequestRecord[] = [];
+  const stop = onKubeRequest((record) => records.push(record));
+  answer = (req) => (req.method === "GET" ? { status: 200, body: {} } : { status: 409, body: { kind: "Status", code: 409 } });
+  const kc = config({});
+  const custom = kc.makeApiClient(CustomObjectsApi);
+  await custom.getNamespacedCustomObject({ group: "g.io", version: "v1", namespace: "a", plural: "things", name: "t" });
+  await custom.patchNamespacedCustomObjectStatus({ group: "g.io", version: "v1", namespace: "a", plural: "things", name: "t", body: {} }).catch(() => {});
+  stop();
+  assert.deepEqual(records.map(({ verb, resource, code }) => ({ verb, resource, code })), [
+    { verb: "GET", resource: "things", code: 200 },
+    { verb: "PATCH", resource: "things/status", code: 409 },
+  ]);
+  assert.ok(records.every((record) => record.seconds >= 0));
+  await kc.closeConnections();
+});
+
+test("resourceOfPath: core and group paths, namespaced or not, subresources, discovery", () => {
+  assert.equal(resourceOfPath("/api/v1/namespaces/a/secrets/b"), "secrets");
+  assert.equal(resourceOfPath("/api/v1/secrets?labelSelector=x"), "secrets");
+  assert.equal(resourceOfPath("/api/v1/namespaces/a"), "namespaces");
+  assert.equal(resourceOfPath("/api/v1/namespaces/a/serviceaccounts/sa/token"), "serviceaccounts/token");
+  assert.equal(resourceOfPath("/apis/external-secrets.io/v1/namespaces/a/externalsecrets/e/status"), "externalsecrets/status");
+  assert.equal(resourceOfPath("/apis/external-secrets.io/v1/clustersecretstores/s"), "clustersecretstores");
+  assert.equal(resourceOfPath("/apis/apps/v1"), "apis");
+  assert.equal(resourceOfPath("/version"), "version");
 });
