@@ -4,7 +4,7 @@ import { GROUP, VERSION } from "../../../src/api/common.ts";
 import type { ClusterView } from "./cluster.ts";
 import { inBatches } from "./cluster.ts";
 import { cpuSeconds, rssBytes } from "./process-stats.ts";
-import { sumSeries } from "./prom.ts";
+import { histogramQuantile, sumSeries } from "./prom.ts";
 import type { Backend } from "./backends.ts";
 import type { OperatorProcess } from "./operator-process.ts";
 import { BACKTRACKING_REGEXPS, HOSTILE_TEMPLATES } from "../../helpers/hostile.ts";
@@ -104,6 +104,27 @@ export async function w1BurstCreate(ctx: Context, prefix: string, n: number) {
     statusWrites,
     eventWrites: written.events,
     peakRssMiB: rssBytes(pid).peak / 2 ** 20,
+    ...(await burstBreakdown(ctx)),
+  };
+}
+
+/**
+ * Where a burst's time went, from the operator's own metrics (its process started right before the burst, so they
+ * cover it): apiserver latency of the two writes of a new ExternalSecret, queue wait in the lane new ones take,
+ * event-loop delay. Another implementation (--operator-cmd) exposes none of them: n/a.
+ */
+async function burstBreakdown(ctx: Context): Promise<Record<string, number | string>> {
+  const metrics = await ctx.operator().metrics().catch(() => "");
+  const ms = (seconds: number | undefined) => (seconds === undefined ? "n/a" : Math.round(seconds * 10_000) / 10);
+  const latency = "rest_client_request_duration_seconds";
+  return {
+    secretCreateP50Ms: ms(histogramQuantile(metrics, latency, 0.5, { verb: "POST", resource: "secrets" })),
+    secretCreateP99Ms: ms(histogramQuantile(metrics, latency, 0.99, { verb: "POST", resource: "secrets" })),
+    statusPatchP50Ms: ms(histogramQuantile(metrics, latency, 0.5, { verb: "PATCH", resource: "externalsecrets/status" })),
+    statusPatchP99Ms: ms(histogramQuantile(metrics, latency, 0.99, { verb: "PATCH", resource: "externalsecrets/status" })),
+    queueWaitHighP50Ms: ms(histogramQuantile(metrics, "secretsbridge_workqueue_wait_seconds", 0.5, { controller: "externalsecret", priority: "high" })),
+    queueWaitHighP99Ms: ms(histogramQuantile(metrics, "secretsbridge_workqueue_wait_seconds", 0.99, { controller: "externalsecret", priority: "high" })),
+    eventLoopLagP99Ms: metrics ? ms(sumSeries(metrics, "nodejs_eventloop_lag_p99_seconds")) : "n/a",
   };
 }
 
