@@ -122,9 +122,13 @@ async function burstBreakdown(ctx: Context): Promise<Record<string, number | str
     secretCreateP99Ms: ms(histogramQuantile(metrics, latency, 0.99, { verb: "POST", resource: "secrets" })),
     statusPatchP50Ms: ms(histogramQuantile(metrics, latency, 0.5, { verb: "PATCH", resource: "externalsecrets/status" })),
     statusPatchP99Ms: ms(histogramQuantile(metrics, latency, 0.99, { verb: "PATCH", resource: "externalsecrets/status" })),
+    reconcileP50Ms: ms(histogramQuantile(metrics, "externalsecret_reconcile_duration", 0.5, { controller: "externalsecret", outcome: "ok" })),
+    reconcileP99Ms: ms(histogramQuantile(metrics, "externalsecret_reconcile_duration", 0.99, { controller: "externalsecret", outcome: "ok" })),
     queueWaitHighP50Ms: ms(histogramQuantile(metrics, "secretsbridge_workqueue_wait_seconds", 0.5, { controller: "externalsecret", priority: "high" })),
     queueWaitHighP99Ms: ms(histogramQuantile(metrics, "secretsbridge_workqueue_wait_seconds", 0.99, { controller: "externalsecret", priority: "high" })),
     eventLoopLagP99Ms: metrics ? ms(sumSeries(metrics, "nodejs_eventloop_lag_p99_seconds")) : "n/a",
+    // Every apiserver request the operator made since it started (watches apart), by verb: reads next to writes.
+    kubeRequests: metrics ? ["GET", "POST", "PUT", "PATCH", "DELETE"].map((verb) => `${verb} ${sumSeries(metrics, "rest_client_requests_total", { verb })}`).join(", ") : "n/a",
   };
 }
 
