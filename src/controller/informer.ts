@@ -1,4 +1,4 @@
-// A list-watch informer that never stops: restarts client-node's informer on any error or silent hang, and owns the cache across restarts.
+// A list-watch informer that never stops: restarts its upstream list-watch on any error or silent hang, and owns the cache across restarts.
 import type { KubernetesListObject, KubernetesObject } from "@kubernetes/client-node";
 import type { KubeConfig } from "../kube/http/kube-config.ts";
 import type { Logger } from "pino";
@@ -36,7 +36,7 @@ export interface ResilientInformerOptions<T extends KubernetesObject> {
    * what the operator never reads (managedFields) need not live in memory for every object it watches.
    */
   transform?: (obj: T) => void;
-  /** Builds the upstream informer; defaults to client-node's ListWatch over a GuardedWatch. For tests. */
+  /** Builds the upstream informer; defaults to the list-watch of guarded-watch.ts. For tests. */
   makeInformer?: InformerFactory<T>;
 }
 
@@ -153,7 +153,7 @@ export class ResilientInformer<T extends KubernetesObject> {
     const current = (): boolean => this.state === "running" && this.run === run;
     const list = async (): Promise<KubernetesListObject<T>> => {
       const result = await this.opts.list();
-      // ListWatch opens its watch after the list without re-checking `stopped`; refusing here stops a retired run for good.
+      // The list-watch opens its watch after the list; refusing a retired run's list here stops it for good.
       if (!current()) throw new Error("superseded informer run");
       if (this.opts.transform) for (const item of result.items ?? []) this.opts.transform(item);
       this.applyList(run, result.items ?? []);

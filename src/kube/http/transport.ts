@@ -1,7 +1,7 @@
 // HTTP to the kube-apiserver: JSON requests and watch streams over pooled keep-alive connections, with the
 // kubeconfig's credentials. One transport per KubeConfig, shared by all its API clients.
 //
-// Why by hand (issue 22): client-node builds a new TLS agent per request (see the earlier PooledKubeConfig) and
+// Why by hand (issue 22): client-node builds a new TLS agent per request (the operator used to patch that) and
 // its module graph costs ~85 MiB RSS; the operator needs only JSON over HTTPS with a bearer token or a client
 // certificate. Node's own https.Agent pools the connections.
 import { createHash } from "node:crypto";

@@ -1,4 +1,4 @@
-// Reads and writes target.manifest resources of any kind through client-node's ObjectApi (discovery
+// Reads and writes target.manifest resources of any kind through ObjectApi (discovery
 // maps a kind to its resource; its cache makes that one request per API version). Only namespaced kinds in the
 // ExternalSecret's own namespace are ever touched.
 import type { KubernetesObject, V1APIResource } from "@kubernetes/client-node";

@@ -63,7 +63,7 @@ export function sizeFigures(allRuns: Run[]): Figure[] {
     {
       file: "rss.svg",
       title: "Operator memory (RSS) by size",
-      subtitle: `${SET_UP}; the operator run from its TypeScript sources; ${about}`,
+      subtitle: `${SET_UP}; ${howRun(runs)}; ${about}`,
       footnote: "Bar: peak RSS during the burst create (W1). Mark: RSS after the idle refresh cycle that follows (W2).",
       width: 760,
       height: 420,
@@ -80,7 +80,35 @@ export function sizeFigures(allRuns: Run[]): Figure[] {
       ],
     },
   ];
+  const floored = runs.filter((run) => run.sizes.some((size) => size.W1?.floorSeconds !== undefined));
+  if (floored.length > 0) figures.push(floorFigure(floored, sizes, categories, about, styleOf));
   return figures;
+}
+
+/** W1 against its floor (issue 22): the burst's time next to the same writes made alone, and the ratio (goal 1.25). */
+function floorFigure(runs: Run[], sizes: number[], categories: string[], about: string, styleOf: ReturnType<typeof providerStyles>): Figure {
+  const names = runNames(runs);
+  const seriesOf = (pick: (w1: W1 | undefined) => ReturnType<typeof bar>): Series[] =>
+    runs.map((run, i) => ({ name: names[i]!, style: styleOf(run.provider), bars: sizes.map((n) => pick(run.sizes.find((s) => s.n === n)?.W1)) }));
+  return {
+    file: "burst-floor.svg",
+    title: "W1 burst create against its floor",
+    subtitle: `${SET_UP}; the floor: the same writes alone (N Secret creates + N status patches, 8 workers, no operator); ${about}`,
+    footnote: "Left bar: until every ExternalSecret was Ready; mark: the floor. Right: W1 / floor (goal: at most 1.25). Medians where the run repeated the pair.",
+    width: 760,
+    height: 420,
+    panels: [
+      { title: "Time to all Ready", categories, xLabel: X_LABEL, yLabel: "seconds", decimals: 1, marks: ["floor"], series: seriesOf((w1) => bar(w1?.allReadySeconds, [w1?.floorSeconds])) },
+      { title: "W1 / floor", categories, xLabel: X_LABEL, yLabel: "ratio", decimals: 2, series: seriesOf((w1) => bar(w1?.floorRatio)) },
+    ],
+  };
+}
+
+/** How the runs ran the operator: the image's compiled JavaScript (since 2026-12-04) or its TypeScript sources. */
+function howRun(runs: Run[]): string {
+  const kinds = unique(runs.map((run) => (run.operator?.includes("dist/") ? "compiled" : "sources")));
+  if (kinds.length > 1) return "operator compiled (newer runs) or from its TypeScript sources (older)";
+  return kinds[0] === "compiled" ? "the operator compiled, as the image runs it" : "the operator run from its TypeScript sources";
 }
 
 const ms = (value: number | undefined) => (value === undefined ? undefined : value / 1000);

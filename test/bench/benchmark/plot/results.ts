@@ -2,7 +2,8 @@
 // ones) into the few numbers the charts draw. Missing or non-numeric fields become undefined, so a chart leaves
 // the bar out instead of failing: older recordings lack fields that newer runs have.
 
-export interface W1 { allReadySeconds?: number; readyP50Ms?: number; readyP99Ms?: number; peakRssMiB?: number }
+/** `floorSeconds`/`floorRatio`: the floor under the burst and W1's ratio to it (medians when the run repeated them). */
+export interface W1 { allReadySeconds?: number; readyP50Ms?: number; readyP99Ms?: number; peakRssMiB?: number; floorSeconds?: number; floorRatio?: number }
 export interface W2 { cycleSeconds?: number; providerCallsPerCycle?: number; apiserverWritesPerCycle?: number; rssMiB?: number }
 export interface W4 { unrelatedSecrets?: number; rssMiB?: number }
 export interface W10 { layout: string; deployments?: number; allSecretsUpdatedSeconds?: number; allPatchedSeconds?: number; firstRolledSeconds?: number; rolledP50Seconds?: number; allRolledSeconds?: number; restartsMin?: number; restartsMax?: number }
@@ -14,6 +15,8 @@ export interface Run {
   source: string;
   /** The provider's display name ("fake", "vault (OpenBao)"), as the bench records it. */
   provider: string;
+  /** How the operator ran ("secrets-bridge (node dist/src/cli.js run)"), if recorded. */
+  operator?: string;
   /** The day of the run (YYYY-MM-DD), if recorded. */
   day?: string;
   cpus?: number;
@@ -50,7 +53,7 @@ export function runFromResults(results: unknown, source: string, only?: Set<stri
     .sort((a, b) => a.n - b.n)
     .map(({ n, row }) => ({
       n,
-      W1: wanted("W1") && row.W1 ? numbers(row.W1, ["allReadySeconds", "readyP50Ms", "readyP99Ms", "peakRssMiB"]) : undefined,
+      W1: wanted("W1") && row.W1 ? { ...numbers(row.W1, ["allReadySeconds", "readyP50Ms", "readyP99Ms", "peakRssMiB"]), ...floorOf(row) } : undefined,
       W2: wanted("W2") && row.W2 ? numbers(row.W2, ["cycleSeconds", "providerCallsPerCycle", "apiserverWritesPerCycle", "rssMiB"]) : undefined,
     }))
     .filter((size) => size.W1 || size.W2);
@@ -60,6 +63,7 @@ export function runFromResults(results: unknown, source: string, only?: Set<stri
   return {
     source,
     provider: typeof root.provider === "string" ? root.provider : "unknown provider",
+    operator: typeof root.operator === "string" ? root.operator : undefined,
     day: typeof root.date === "string" ? root.date.slice(0, 10) : undefined,
     cpus: typeof machine.cpus === "number" ? machine.cpus : undefined,
     allSizes,
@@ -72,6 +76,15 @@ export function runFromResults(results: unknown, source: string, only?: Set<stri
       ? w12Rows.map((row) => ({ backend: String(record(row).backend ?? root.provider ?? "?"), ...numbers(row, ["pushSecrets", "changedSources", "idleCycleSeconds", "idleProviderWrites", "idleApiserverWrites", "idleProviderReads", "changePushedSeconds"]) }))
       : [],
   };
+}
+
+/** The floor and W1's ratio to it: the medians of a run with --repeats, else the one pair. */
+function floorOf(row: Record<string, unknown>): { floorSeconds?: number; floorRatio?: number } {
+  const w1 = numbers(row.W1, ["medianFloorSeconds", "medianFloorRatio", "floorRatio"]);
+  const floor = numbers(row.floor, ["floorSeconds"]);
+  const floorSeconds = w1.medianFloorSeconds ?? floor.floorSeconds;
+  const floorRatio = w1.medianFloorRatio ?? w1.floorRatio;
+  return { ...(floorSeconds === undefined ? {} : { floorSeconds }), ...(floorRatio === undefined ? {} : { floorRatio }) };
 }
 
 function record(value: unknown): Record<string, unknown> {
