@@ -128,6 +128,9 @@ try {
       row.W1 = w1;
       if (!last) {
         await cleanup(ctx, burstPrefix);
+        // The next pair starts on a quiet apiserver: the garbage collector and the namespace's leftovers settle
+        // first (a pair started in their wake measured 3x the apiserver latency and a 9.5 s W1 for a 3.5 s one).
+        await settleWrites(ctx);
         await ctx.restartOperator();
       }
     }
@@ -204,6 +207,19 @@ try {
   await backend?.stop();
   await cluster.stop();
   await stopKubeBench(kube);
+}
+
+/** Waits until the apiserver took no write for 3 s (at most a minute). */
+async function settleWrites(ctx: Context): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  let last = await ctx.cluster.apiserverWrites();
+  let quietSince = Date.now();
+  while (Date.now() < deadline && Date.now() - quietSince < 3000) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const now = await ctx.cluster.apiserverWrites();
+    if (now !== last) quietSince = Date.now();
+    last = now;
+  }
 }
 
 const sizeRows = (name: string) => Object.entries(results.sizes as Record<string, Record<string, Record<string, unknown>>>).filter(([, row]) => row[name]).map(([n, row]) => ({ N: Number(n), ...row[name] }));
