@@ -3,7 +3,7 @@
 // the bar out instead of failing: older recordings lack fields that newer runs have.
 
 /** `floorSeconds`/`floorRatio`: the floor under the burst and W1's ratio to it (medians when the run repeated them). */
-export interface W1 { allReadySeconds?: number; readyP50Ms?: number; readyP99Ms?: number; peakRssMiB?: number; floorSeconds?: number; floorRatio?: number }
+export interface W1 { allReadySeconds?: number; readyP50Ms?: number; readyP99Ms?: number; peakRssMiB?: number; floorSeconds?: number; floorRatio?: number; medianAllReadySeconds?: number }
 export interface W2 { cycleSeconds?: number; providerCallsPerCycle?: number; apiserverWritesPerCycle?: number; rssMiB?: number }
 export interface W4 { unrelatedSecrets?: number; rssMiB?: number }
 export interface W10 { layout: string; deployments?: number; allSecretsUpdatedSeconds?: number; allPatchedSeconds?: number; firstRolledSeconds?: number; rolledP50Seconds?: number; allRolledSeconds?: number; restartsMin?: number; restartsMax?: number }
@@ -78,13 +78,14 @@ export function runFromResults(results: unknown, source: string, only?: Set<stri
   };
 }
 
-/** The floor and W1's ratio to it: the medians of a run with --repeats, else the one pair. */
-function floorOf(row: Record<string, unknown>): { floorSeconds?: number; floorRatio?: number } {
-  const w1 = numbers(row.W1, ["medianFloorSeconds", "medianFloorRatio", "floorRatio"]);
+/** The floor and W1's ratio to it: the medians of a run with --repeats (W1's too), else the one pair. */
+function floorOf(row: Record<string, unknown>): { floorSeconds?: number; floorRatio?: number; medianAllReadySeconds?: number } {
+  const w1 = numbers(row.W1, ["medianFloorSeconds", "medianFloorRatio", "floorRatio", "medianAllReadySeconds"]);
   const floor = numbers(row.floor, ["floorSeconds"]);
   const floorSeconds = w1.medianFloorSeconds ?? floor.floorSeconds;
   const floorRatio = w1.medianFloorRatio ?? w1.floorRatio;
-  return { ...(floorSeconds === undefined ? {} : { floorSeconds }), ...(floorRatio === undefined ? {} : { floorRatio }) };
+  const median = w1.medianAllReadySeconds;
+  return { ...(floorSeconds === undefined ? {} : { floorSeconds }), ...(floorRatio === undefined ? {} : { floorRatio }), ...(median === undefined ? {} : { medianAllReadySeconds: median }) };
 }
 
 function record(value: unknown): Record<string, unknown> {
