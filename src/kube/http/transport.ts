@@ -72,7 +72,7 @@ export class KubeTransport {
   readonly #fallback: FallbackAuth | undefined;
   #credentials: Credentials | undefined;
   #loading: Promise<Credentials> | undefined;
-  #closed = new Set<HttpAgent>();
+  #retiring = new Set<HttpAgent>();
 
   readonly #credentialsTtlMs: number;
 
@@ -177,11 +177,11 @@ export class KubeTransport {
   }
 
   #retire(agent: HttpAgent): void {
-    if (this.#closed.has(agent)) return;
-    this.#closed.add(agent);
+    if (this.#retiring.has(agent)) return;
+    this.#retiring.add(agent);
     setTimeout(() => {
       agent.destroy();
-      this.#closed.delete(agent);
+      this.#retiring.delete(agent);
     }, RETIRED_AGENT_LIFETIME_MS).unref();
   }
 }
