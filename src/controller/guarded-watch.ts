@@ -166,8 +166,9 @@ class ListWatch<T extends KubernetesObject> implements UpstreamInformer<T> {
           let outcome: WatchEnd | Error | undefined;
           try {
             outcome = this.#event(JSON.parse(line) as WatchEvent);
-          } catch (err) {
-            outcome = err instanceof Error ? err : new Error(String(err)); // a line that is not JSON: the stream is broken
+          } catch {
+            // Not JSON: the stream is broken. JSON.parse's message quotes the line, which may hold Secret data: not kept.
+            outcome = new Error(`watch ${this.#args.path}: a line of the stream is not JSON`);
           }
           events++;
           if (outcome) finish(outcome);

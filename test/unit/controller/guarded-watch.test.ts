@@ -199,12 +199,13 @@ test("a line that is not JSON fails the watch instead of throwing out of the str
   scripts = [
     (res) => {
       res.writeHead(200);
-      res.write("{not json\n");
+      res.write('{"data":{"k":"cGxhbnRlZC12YWx1ZQ=="} not json\n');
     },
   ];
   const { upstream, seen } = informer(["70"]);
   await upstream.start();
   await until("an error", () => seen.errors.length === 1);
+  assert.doesNotMatch(String((seen.errors[0] as Error).message), /cGxhbnRlZC12YWx1ZQ|planted/, "the error never quotes the line");
   await upstream.stop();
 });
 
