@@ -307,6 +307,7 @@ export async function startOperator(opts: OperatorOptions): Promise<Operator> {
     events,
     clock,
     log,
+    pipelineStatus: true,
     writer: new SecretWriter(clients),
     cache: {
       externalSecret: (namespace, name) => informers.externalSecrets.get(name, namespace),

@@ -87,6 +87,11 @@ export interface ExternalSecretReconcilerDeps {
    */
   onDataChanged?: (es: ExternalSecret, secret: string, digest: string) => void;
   /**
+   * Hand the status patch and Events back as `finishing` instead of awaiting them (the operator: its Controller keeps
+   * the key in progress until they land). Off, reconcile resolves after them (unit tests, the CLI).
+   */
+  pipelineStatus?: boolean;
+  /**
    * A refresh a RefreshReceiver call asked for (issue 20): the moment it was asked, consumed by this reconcile.
    * Such a sync reads nothing cached from before that moment.
    */
@@ -302,20 +307,25 @@ export function externalSecretReconciler(deps: ExternalSecretReconcilerDeps): Ex
     }
 
     await states?.commit(generatorIndexes(es));
-    if (!statusEqual(status, es.status)) await patchStatus(deps.clients, { plural: "externalsecrets", namespace, name }, status);
-    const what = `${manifest.kind ? manifest.kind.kind : "secret"} ${target.name}`;
-    if (outcome === "created") await deps.events.normal(eventTarget, "Created", `${what} created`);
-    if (outcome === "updated") await deps.events.normal(eventTarget, "Updated", `${what} updated`);
-    if (outcome === "deleted") await deps.events.normal(eventTarget, "Deleted", `${what} deleted due to DeletionPolicy=Delete`);
-    for (const orphan of orphansDeleted) {
-      await deps.events.normal(eventTarget, "Deleted", `secret ${orphan} deleted because it was orphaned`);
-      log.info({ secret: orphan }, "deleted orphaned secret");
-    }
-    if (changedDigest !== undefined) deps.onDataChanged?.(es, target.name, changedDigest);
-    if (outcome !== "unchanged" && outcome !== "missing") log.info({ outcome, target: what }, manifest.kind ? "target written" : "secret written");
-
-    if (refreshPolicy(es) !== "Periodic" || intervalMs === 0) return;
-    return { requeueAfterMs: Math.max(0, nextSlot(0, phaseMs, intervalMs, now) - now) };
+    // What follows the sync: the status, the Events, the rollout trigger. Pipelined, the worker takes the next key
+    // while these are in flight (the controller keeps this key in progress until they land).
+    const finish = async (): Promise<void> => {
+      if (!statusEqual(status, es.status)) await patchStatus(deps.clients, { plural: "externalsecrets", namespace, name }, status);
+      const what = `${manifest.kind ? manifest.kind.kind : "secret"} ${target.name}`;
+      if (outcome === "created") await deps.events.normal(eventTarget, "Created", `${what} created`);
+      if (outcome === "updated") await deps.events.normal(eventTarget, "Updated", `${what} updated`);
+      if (outcome === "deleted") await deps.events.normal(eventTarget, "Deleted", `${what} deleted due to DeletionPolicy=Delete`);
+      for (const orphan of orphansDeleted) {
+        await deps.events.normal(eventTarget, "Deleted", `secret ${orphan} deleted because it was orphaned`);
+        log.info({ secret: orphan }, "deleted orphaned secret");
+      }
+      if (changedDigest !== undefined) deps.onDataChanged?.(es, target.name, changedDigest);
+      if (outcome !== "unchanged" && outcome !== "missing") log.info({ outcome, target: what }, manifest.kind ? "target written" : "secret written");
+    };
+    const requeueAfterMs = refreshPolicy(es) !== "Periodic" || intervalMs === 0 ? undefined : Math.max(0, nextSlot(0, phaseMs, intervalMs, now) - now);
+    if (deps.pipelineStatus) return { ...(requeueAfterMs === undefined ? {} : { requeueAfterMs }), finishing: finish() };
+    await finish();
+    return requeueAfterMs === undefined ? undefined : { requeueAfterMs };
   };
   return Object.assign(reconcile, { forget });
 }

@@ -206,3 +206,59 @@ test("gate: a key the gate refuses is dropped unreconciled with no retry; an adm
   assert.ok(!reconciled.includes("theirs/a"), "the refused key never ran and was not retried");
   await controller.stop();
 });
+
+test("finishing writes: the worker moves on, the key stays in progress until they settle, their failure is retried", { timeout: TEST_TIMEOUT_MS }, async () => {
+  const finishing = new Map<string, { promise: Promise<void>; resolve: () => void; reject: (e: unknown) => void }>();
+  const calls: string[] = [];
+  const { queue, controller, results } = setup(async (key) => {
+    calls.push(key);
+    const d = deferred<void>();
+    finishing.set(key, { promise: d.promise, resolve: () => d.resolve(), reject: d.reject });
+    return { finishing: d.promise };
+  }, 1);
+  controller.start();
+  queue.add("a");
+  await settle();
+  queue.add("b");
+  await settle();
+  assert.deepEqual(calls, ["a", "b"], "one worker reconciled b while a's writes were in flight");
+  assert.equal(queue.processing(), 2, "a and b are still in progress");
+  queue.add("a");
+  await settle();
+  assert.deepEqual(calls, ["a", "b"], "a is not reconciled again before its writes settled");
+  finishing.get("a")!.resolve();
+  await settle();
+  assert.deepEqual(calls, ["a", "b", "a"], "re-added meanwhile: handed out right after");
+  assert.deepEqual(results, [["a", "ok"]]);
+  finishing.get("b")!.reject(new Error("status patch refused"));
+  await settle();
+  assert.deepEqual(results, [["a", "ok"], ["b", "error"]]);
+  assert.equal(queue.retries("b"), 1, "a failed write is retried with backoff");
+  finishing.get("a")!.resolve();
+  await controller.stop();
+});
+
+test("finishing writes are bounded: with every worker's writes in flight and one more, no key is taken", { timeout: TEST_TIMEOUT_MS }, async () => {
+  const pending: Array<() => void> = [];
+  const calls: string[] = [];
+  const { queue, controller } = setup(async (key) => {
+    calls.push(key);
+    const d = deferred();
+    pending.push(d.resolve);
+    return { finishing: d.promise };
+  }, 1);
+  controller.start();
+  for (const key of ["a", "b", "c", "d"]) queue.add(key);
+  await settle();
+  assert.deepEqual(calls, ["a", "b"], "one worker: one reconcile's writes may overlap the next, no more");
+  pending.shift()!();
+  await settle();
+  assert.deepEqual(calls, ["a", "b", "c"]);
+  const stopped = controller.stop();
+  let done = false;
+  void stopped.then(() => (done = true));
+  await settle();
+  assert.equal(done, false, "stop() waits for writes in flight");
+  for (const resolve of pending.splice(0)) resolve();
+  await stopped;
+});
