@@ -156,6 +156,7 @@ async function sigkillScenario() {
   const kills = await runSigkillBurst({ externalSecrets: Number(opts.externals), keys: Number(opts.keys), kills: Number(opts.kills), runMs: [300, 3000], seed }, log);
   printRows(`operator SIGKILLed ${kills.kills} times during a burst of ${kills.externalSecrets} new ExternalSecrets (seed ${seed}; Secrets existing at each kill: ${kills.secretsAtKills.join(", ")})`, [
     ["Secret writes beyond one per ExternalSecret", String(kills.duplicateSecretWrites), "0"],
+    ["creates refused with 409 (the Secret existed: nothing written)", String(kills.refusedWrites), "-"],
     ["Secrets lost or wrong at the end", String(kills.lostSecrets), "0"],
     ["ExternalSecrets not converged after the last start", String(kills.notConverged), "0"],
     ["from the last start to all Ready", `${kills.convergeSeconds.toFixed(1)}s`, "-"],

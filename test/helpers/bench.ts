@@ -127,6 +127,8 @@ export type RequestFilter = {
   group?: string;
   /** "" counts only the main resource; e.g. "status" only that subresource. */
   subresource?: string;
+  /** The HTTP code the apiserver answered, e.g. /^2/ for requests that did something. */
+  code?: RegExp;
 };
 
 /**
@@ -148,6 +150,7 @@ export async function apiserverRequestCount(filter: RequestFilter): Promise<numb
     if (filter.resource !== undefined && labels["resource"] !== filter.resource) continue;
     if (filter.group !== undefined && labels["group"] !== filter.group) continue;
     if (filter.subresource !== undefined && labels["subresource"] !== filter.subresource) continue;
+    if (filter.code && !filter.code.test(labels["code"] ?? "")) continue;
     sum += Number(m[2]);
   }
   return sum;
