@@ -38,6 +38,8 @@ const DEFAULT_TIMEOUT_MS = 300_000;
 
 interface Credentials {
   readAt: number;
+  /** The current cluster's server, read with the rest (not looked up again per request). */
+  server: string;
   identity: string;
   agent: HttpAgent;
   authorization: string | undefined;
@@ -83,12 +85,6 @@ export class KubeTransport {
     this.#fallback = needsFallbackAuth(kc) ? new FallbackAuth(kc) : undefined;
   }
 
-  get server(): string {
-    const server = this.#kc.getCurrentCluster()?.server;
-    if (!server) throw new Error("kubeconfig has no current cluster");
-    return server;
-  }
-
   async request<T = any>(req: KubeRequest): Promise<T> {
     const started = performance.now();
     let status = 0;
@@ -118,7 +114,7 @@ export class KubeTransport {
 
   async #send(req: KubeRequest, retryReused: boolean): Promise<IncomingMessage> {
     const credentials = await this.#current();
-    const url = new URL(req.path, this.server);
+    const url = new URL(req.path, credentials.server);
     for (const [key, value] of Object.entries(req.query ?? {})) if (value !== undefined) url.searchParams.set(key, String(value));
     const payload = req.body === undefined ? undefined : typeof req.body === "string" ? req.body : JSON.stringify(req.body);
     const headers: OutgoingHttpHeaders = { accept: "application/json", ...req.headers };
@@ -172,7 +168,7 @@ export class KubeTransport {
       agent = makeAgent(cluster.server.startsWith("https:"), { ca, cert, key, rejectUnauthorized: !cluster.skipTLSVerify, servername: cluster.tlsServerName });
       if (previous) this.#retire(previous.agent);
     }
-    this.#credentials = { readAt: performance.now(), identity, agent, authorization };
+    this.#credentials = { readAt: performance.now(), server: cluster.server, identity, agent, authorization };
     return this.#credentials;
   }
 
